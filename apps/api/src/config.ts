@@ -1,0 +1,173 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Which database the server talks to, parsed from `DATABASE_URL`. */
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string };
+
+/** Lifetimes in seconds. Per-client overrides live on the client. */
+export interface TokenLifetimes {
+  accessToken: number;
+  refreshToken: number;
+  refreshTokenIdle: number;
+  authorizationCode: number;
+  idToken: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public base URL, no trailing slash: the `iss` of everything we sign or answer. */
+  issuer: string;
+  database: DatabaseConfig;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  lifetimes: TokenLifetimes;
+  /** Where the built console lives; served at /console when it exists. */
+  consoleDist: string;
+}
+
+/** A configuration problem, one message per bad value, meant to be printed as is. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_SQLITE_PATH = './data/tollgate.sqlite';
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Accepts `3600`, `90s`, `15m`, `1h`, `30d`. */
+export function parseDuration(value: string): number | undefined {
+  const match = /^(\d{1,9})([smhd]?)$/.exec(value.trim());
+  if (!match) return undefined;
+  const seconds = Number(match[1]) * DURATION_UNITS[match[2] || 's']!;
+  return seconds > 0 ? seconds : undefined;
+}
+
+/** Parses `sqlite:<path>`, `sqlite://<path>` or `postgres(ql)://…`; returns a message when it can't. */
+export function parseDatabaseUrl(value: string): DatabaseConfig | string {
+  if (value.startsWith('sqlite:')) {
+    const file = value.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) return 'DATABASE_URL "sqlite:" needs a file path, for example sqlite:./data/tollgate.sqlite';
+    return { kind: 'sqlite', path: file };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return 'DATABASE_URL is not a valid postgres:// URL';
+    }
+    if (!url.hostname && !url.searchParams.get('host')) return 'DATABASE_URL postgres:// URL has no host';
+    if (url.pathname.length <= 1) return 'DATABASE_URL postgres:// URL names no database (postgres://user@host:5432/dbname)';
+    return { kind: 'postgres', url: value };
+  }
+  return `DATABASE_URL must start with sqlite: or postgres:// (got "${redactUrl(value)}")`;
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const env = z.object({
+  PORT: z.string().regex(/^\d{1,5}$/, 'must be a port number').transform(Number)
+    .refine((n) => n >= 0 && n <= 65535, 'must be between 0 and 65535').default(3000),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  ISSUER: z.string().optional(),
+  DATABASE_URL: z.string().default(`sqlite:${DEFAULT_SQLITE_PATH}`),
+  LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).default('info'),
+  ACCESS_TOKEN_TTL: z.string().default('1h'),
+  REFRESH_TOKEN_TTL: z.string().default('30d'),
+  REFRESH_TOKEN_IDLE_TTL: z.string().default('14d'),
+  AUTHORIZATION_CODE_TTL: z.string().default('60s'),
+  ID_TOKEN_TTL: z.string().default('1h'),
+  CONSOLE_DIST: z.string().optional(),
+});
+
+function checkIssuer(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'ISSUER must be an absolute URL such as https://auth.example.com';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'ISSUER must be an http or https URL';
+  if (url.search || url.hash) return 'ISSUER must not have a query or fragment (RFC 8414 §2)';
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return 'ISSUER must use https unless its host is localhost or a loopback address';
+  }
+  return undefined;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
+}
+
+/**
+ * Reads the environment into a typed config, collecting every problem
+ * before throwing so an operator can fix them all in one go.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = env.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const values = parsed.data;
+  const problems: string[] = [];
+
+  const database = parseDatabaseUrl(values.DATABASE_URL);
+  if (typeof database === 'string') problems.push(database);
+
+  const issuer = (values.ISSUER ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '');
+  const issuerProblem = checkIssuer(issuer);
+  if (issuerProblem) problems.push(issuerProblem);
+
+  const lifetime = (name: keyof typeof values): number => {
+    const raw = String(values[name]);
+    const seconds = parseDuration(raw);
+    if (seconds === undefined) {
+      problems.push(`${name} must be a positive duration such as 3600, 15m, 1h or 30d (got "${raw}")`);
+      return 0;
+    }
+    return seconds;
+  };
+  const lifetimes: TokenLifetimes = {
+    accessToken: lifetime('ACCESS_TOKEN_TTL'),
+    refreshToken: lifetime('REFRESH_TOKEN_TTL'),
+    refreshTokenIdle: lifetime('REFRESH_TOKEN_IDLE_TTL'),
+    authorizationCode: lifetime('AUTHORIZATION_CODE_TTL'),
+    idToken: lifetime('ID_TOKEN_TTL'),
+  };
+  if (lifetimes.authorizationCode > 600) {
+    problems.push('AUTHORIZATION_CODE_TTL must be at most 10m (RFC 6749 §4.1.2)');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    issuer,
+    database: database as DatabaseConfig,
+    logLevel: values.LOG_LEVEL,
+    lifetimes,
+    consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),
+  };
+}
+
+function defaultConsoleDist(): string {
+  return path.resolve(import.meta.dirname, '../../console/dist');
+}

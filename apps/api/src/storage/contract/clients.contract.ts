@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, type Storage } from '../types.js';
+import { aClient, aCode, aToken, aUser, unique } from './fixtures.js';
+
+export function describeClientStore(storage: () => Storage) {
+  describe('ClientStore', () => {
+    it('creates a client and reads it back exactly', async () => {
+      const input = aClient({ accessTokenTtl: 600, logoUrl: 'https://app.example/logo.png' });
+      const created = await storage().clients.create(input, 1000);
+      expect(created).toEqual({ ...input, status: 'active', createdAt: 1000, updatedAt: 1000, revokedAt: null });
+      expect(await storage().clients.get(input.id)).toEqual(created);
+    });
+
+    it('answers null for an unknown id', async () => {
+      expect(await storage().clients.get('no-such-client')).toBeNull();
+    });
+
+    it('refuses a duplicate id with a ConflictError', async () => {
+      const input = aClient();
+      await storage().clients.create(input, 1000);
+      await expect(storage().clients.create(input, 2000)).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('updates only the given fields', async () => {
+      const input = aClient();
+      await storage().clients.create(input, 1000);
+      const updated = await storage().clients.update(input.id, { name: 'Renamed', redirectUris: ['https://x.example/cb'] }, 2000);
+      expect(updated).toMatchObject({ name: 'Renamed', redirectUris: ['https://x.example/cb'], scopes: input.scopes, updatedAt: 2000, createdAt: 1000 });
+      expect(await storage().clients.update('no-such-client', { name: 'x' }, 2000)).toBeNull();
+    });
+
+    it('lists with search, status filter, sorting and cursor pagination', async () => {
+      const tag = unique('list');
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const client = aClient({ name: `${tag} app ${i}` });
+        ids.push(client.id);
+        await storage().clients.create(client, 10_000 + i);
+      }
+      await storage().clients.revoke(ids[4]!, 20_000);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await storage().clients.list({ search: tag.toUpperCase(), sort: 'name', order: 'asc', limit: 2, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((c) => c.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(ids);
+
+      const active = await storage().clients.list({ search: tag, status: 'active', sort: 'createdAt', order: 'desc', limit: 10 });
+      expect(active.items.map((c) => c.id)).toEqual(ids.slice(0, 4).reverse());
+      expect(active.nextCursor).toBeNull();
+    });
+
+    it('treats LIKE wildcards in a search literally', async () => {
+      const tag = unique('wild');
+      await storage().clients.create(aClient({ name: `${tag} 100% done` }), 1000);
+      await storage().clients.create(aClient({ name: `${tag} 100 done` }), 1000);
+      const page = await storage().clients.list({ search: `${tag} 100%`, limit: 10 });
+      expect(page.items.map((c) => c.name)).toEqual([`${tag} 100% done`]);
+    });
+
+    it('revokes a client with its tokens, codes and consents in one step, once', async () => {
+      const s = storage();
+      const client = aClient();
+      const other = aClient();
+      const user = aUser();
+      await s.clients.create(client, 1000);
+      await s.clients.create(other, 1000);
+      await s.users.create(user, 1000);
+      const token = aToken(client.id, 1000);
+      const otherToken = aToken(other.id, 1000);
+      await s.tokens.create([token, otherToken]);
+      const code = aCode(client.id, user.id, 1000);
+      await s.codes.create(code);
+      await s.consents.grant(user.id, client.id, ['openid'], 1000);
+
+      expect(await s.clients.revoke(client.id, 5000)).toBe(true);
+      expect(await s.clients.get(client.id)).toMatchObject({ status: 'revoked', revokedAt: 5000 });
+      expect((await s.tokens.get(token.id))?.revokedAt).toBe(5000);
+      expect((await s.tokens.get(otherToken.id))?.revokedAt).toBeNull();
+      expect((await s.codes.findByHash(code.codeHash))?.consumedAt).toBe(5000);
+      expect(await s.consents.find(user.id, client.id)).toBeNull();
+
+      expect(await s.clients.revoke(client.id, 6000)).toBe(false);
+      expect(await s.clients.revoke('no-such-client', 6000)).toBe(false);
+      expect((await s.clients.get(client.id))?.revokedAt).toBe(5000);
+    });
+  });
+}

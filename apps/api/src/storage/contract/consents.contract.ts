@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { Storage } from '../types.js';
+import { aClient, aUser } from './fixtures.js';
+
+export function describeConsentStore(storage: () => Storage) {
+  describe('ConsentStore', () => {
+    async function setup() {
+      const client = aClient();
+      const user = aUser();
+      await storage().clients.create(client, 1000);
+      await storage().users.create(user, 1000);
+      return { clientId: client.id, userId: user.id };
+    }
+
+    it('merges granted scopes and forgets them once revoked', async () => {
+      const { clientId, userId } = await setup();
+      const first = await storage().consents.grant(userId, clientId, ['profile', 'openid'], 1000);
+      expect(first).toMatchObject({ userId, clientId, scopes: ['openid', 'profile'], revokedAt: null });
+      const merged = await storage().consents.grant(userId, clientId, ['email', 'openid'], 2000);
+      expect(merged).toMatchObject({ id: first.id, scopes: ['email', 'openid', 'profile'], updatedAt: 2000 });
+      expect(await storage().consents.find(userId, clientId)).toEqual(merged);
+
+      expect(await storage().consents.revoke(first.id, 3000)).toBe(true);
+      expect(await storage().consents.revoke(first.id, 3000)).toBe(false);
+      expect(await storage().consents.find(userId, clientId)).toBeNull();
+
+      const fresh = await storage().consents.grant(userId, clientId, ['openid'], 4000);
+      expect(fresh.scopes).toEqual(['openid']);
+    });
+
+    it('lists live consents by user or client', async () => {
+      const a = await setup();
+      const other = aClient();
+      await storage().clients.create(other, 1000);
+      await storage().consents.grant(a.userId, a.clientId, ['openid'], 1000);
+      const second = await storage().consents.grant(a.userId, other.id, ['openid'], 2000);
+      const byUser = await storage().consents.list({ userId: a.userId, limit: 1 });
+      expect(byUser.items.map((c) => c.clientId)).toEqual([other.id]);
+      const rest = await storage().consents.list({ userId: a.userId, limit: 1, cursor: byUser.nextCursor! });
+      expect(rest.items.map((c) => c.clientId)).toEqual([a.clientId]);
+      await storage().consents.revoke(second.id, 3000);
+      expect((await storage().consents.list({ clientId: other.id, limit: 10 })).items).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { NewAuthorizationCode, NewClient, NewToken, NewUser } from '../types.js';
+
+export const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
+export const unique = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
+
+export function aClient(overrides: Partial<NewClient> = {}): NewClient {
+  return {
+    id: unique('client'),
+    name: 'Example App',
+    siteUrl: 'https://app.example',
+    logoUrl: null,
+    redirectUris: ['https://app.example/cb'],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'profile'],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    secretHash: hash(unique('secret')),
+    accessTokenTtl: null,
+    refreshTokenTtl: null,
+    system: false,
+    ...overrides,
+  };
+}
+
+export function aUser(overrides: Partial<NewUser> = {}): NewUser {
+  return {
+    id: randomUUID(),
+    username: unique('user'),
+    displayName: 'Ada Lovelace',
+    email: 'ada@example.com',
+    passwordHash: 'scrypt$not-a-real-hash',
+    passwordMustChange: false,
+    admin: false,
+    ...overrides,
+  };
+}
+
+export function aCode(clientId: string, userId: string, now: number, overrides: Partial<NewAuthorizationCode> = {}): NewAuthorizationCode {
+  return {
+    id: randomUUID(),
+    codeHash: hash(unique('code')),
+    clientId,
+    userId,
+    redirectUri: 'https://app.example/cb',
+    scopes: ['openid'],
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    codeChallengeMethod: 'S256',
+    nonce: 'n-0S6_WzA2Mj',
+    authTime: now,
+    createdAt: now,
+    expiresAt: now + 60_000,
+    ...overrides,
+  };
+}
+
+export function aToken(clientId: string, now: number, overrides: Partial<NewToken> = {}): NewToken {
+  return {
+    id: randomUUID(),
+    tokenHash: hash(unique('token')),
+    kind: 'access',
+    prefix: 'tg_at_abc',
+    clientId,
+    userId: null,
+    scopes: ['read'],
+    createdAt: now,
+    expiresAt: now + 3_600_000,
+    familyId: null,
+    parentId: null,
+    codeId: null,
+    ...overrides,
+  };
+}

@@ -1,0 +1,23 @@
+import type { Storage } from '../types.js';
+import { describeAuditStore } from './audit.contract.js';
+import { describeClientStore } from './clients.contract.js';
+import { describeCodeStore } from './codes.contract.js';
+import { describeConsentStore } from './consents.contract.js';
+import { describeKeyStore } from './keys.contract.js';
+import { describeScopeStore } from './scopes.contract.js';
+import { describeTokenStore } from './tokens.contract.js';
+import { describeTransactions } from './transaction.contract.js';
+import { describeUserStore } from './users.contract.js';
+
+/** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
+export function describeStorageContract(storage: () => Storage) {
+  describeClientStore(storage);
+  describeUserStore(storage);
+  describeScopeStore(storage);
+  describeCodeStore(storage);
+  describeTokenStore(storage);
+  describeConsentStore(storage);
+  describeKeyStore(storage);
+  describeAuditStore(storage);
+  describeTransactions(storage);
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Storage } from '../types.js';
+import { aClient, aToken, aUser } from './fixtures.js';
+
+export function describeTokenStore(storage: () => Storage) {
+  describe('TokenStore', () => {
+    async function aClientId() {
+      const client = aClient();
+      await storage().clients.create(client, 1000);
+      return client.id;
+    }
+
+    it('stores tokens and finds them by hash and id', async () => {
+      const clientId = await aClientId();
+      const token = aToken(clientId, 1000, { scopes: ['read', 'write'] });
+      await storage().tokens.create([token]);
+      const expected = { ...token, revokedAt: null, rotatedAt: null, lastUsedAt: null };
+      expect(await storage().tokens.findByHash(token.tokenHash)).toEqual(expected);
+      expect(await storage().tokens.get(token.id)).toEqual(expected);
+      expect(await storage().tokens.findByHash('unknown')).toBeNull();
+    });
+
+    it('inserts a batch all or nothing', async () => {
+      const clientId = await aClientId();
+      const good = aToken(clientId, 1000);
+      const clash = aToken(clientId, 1000, { tokenHash: good.tokenHash });
+      await expect(storage().tokens.create([good, clash])).rejects.toThrow();
+      expect(await storage().tokens.get(good.id)).toBeNull();
+    });
+
+    it('rotates a refresh token once; a second use is reuse', async () => {
+      const clientId = await aClientId();
+      const refresh = aToken(clientId, 1000, { kind: 'refresh', familyId: randomUUID() });
+      await storage().tokens.create([refresh]);
+      const results = await Promise.all(Array.from({ length: 10 }, () => storage().tokens.rotate(refresh.tokenHash, 2000)));
+      expect(results.filter((r) => r.status === 'consumed')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'reused')).toHaveLength(9);
+    });
+
+    it('does not rotate access, expired, revoked or unknown tokens', async () => {
+      const clientId = await aClientId();
+      const access = aToken(clientId, 1000);
+      const expired = aToken(clientId, 1000, { kind: 'refresh', expiresAt: 1500 });
+      const revoked = aToken(clientId, 1000, { kind: 'refresh' });
+      await storage().tokens.create([access, expired, revoked]);
+      await storage().tokens.revoke(revoked.id, 1200);
+      expect(await storage().tokens.rotate(access.tokenHash, 2000)).toEqual({ status: 'not_found' });
+      expect(await storage().tokens.rotate(expired.tokenHash, 2000)).toEqual({ status: 'expired' });
+      expect(await storage().tokens.rotate(revoked.tokenHash, 2000)).toEqual({ status: 'revoked' });
+      expect(await storage().tokens.rotate('unknown', 2000)).toEqual({ status: 'not_found' });
+    });
+
+    it('revokes a token with everything issued from it, and by family, code, client and user', async () => {
+      const s = storage();
+      const clientId = await aClientId();
+      const user = aUser();
+      await s.users.create(user, 1000);
+      const familyId = randomUUID();
+      const codeId = randomUUID();
+      const rt1 = aToken(clientId, 1000, { kind: 'refresh', familyId, codeId, userId: user.id });
+      const at1 = aToken(clientId, 1000, { familyId, codeId, parentId: null, userId: user.id });
+      const rt2 = aToken(clientId, 1001, { kind: 'refresh', familyId, parentId: rt1.id, userId: user.id });
+      const at2 = aToken(clientId, 1001, { familyId, parentId: rt1.id, userId: user.id });
+      const at3 = aToken(clientId, 1002, { familyId, parentId: rt2.id, userId: user.id });
+      const unrelated = aToken(clientId, 1000);
+      await s.tokens.create([rt1, at1, rt2, at2, at3, unrelated]);
+
+      expect(await s.tokens.revoke(rt1.id, 5000)).toBe(4);
+      expect((await s.tokens.get(at1.id))?.revokedAt).toBeNull();
+      expect((await s.tokens.get(at3.id))?.revokedAt).toBe(5000);
+      expect(await s.tokens.revoke(rt1.id, 6000)).toBe(0);
+
+      expect(await s.tokens.revokeFamily(familyId, 7000)).toBe(1);
+      expect((await s.tokens.get(at1.id))?.revokedAt).toBe(7000);
+      expect(await s.tokens.revokeByCode(codeId, 8000)).toBe(0);
+      expect(await s.tokens.revokeByUser(user.id, 8000)).toBe(0);
+      expect(await s.tokens.revokeByClient(clientId, 8000)).toBe(1);
+      expect((await s.tokens.get(unrelated.id))?.revokedAt).toBe(8000);
+    });
+
+    it('lists active tokens newest first with filters and pages', async () => {
+      const s = storage();
+      const clientId = await aClientId();
+      const tokens = [0, 1, 2, 3].map((i) => aToken(clientId, 10_000 + i, { scopes: i % 2 ? ['read', 'write'] : ['read'] }));
+      const expired = aToken(clientId, 10_000, { expiresAt: 10_500 });
+      const refresh = aToken(clientId, 10_004, { kind: 'refresh' });
+      await s.tokens.create([...tokens, expired, refresh]);
+      await s.tokens.revoke(tokens[0]!.id, 11_000);
+
+      const first = await s.tokens.list({ clientId, kind: 'access', activeAt: 12_000, limit: 2 });
+      expect(first.items.map((t) => t.id)).toEqual([tokens[3]!.id, tokens[2]!.id]);
+      const second = await s.tokens.list({ clientId, kind: 'access', activeAt: 12_000, limit: 2, cursor: first.nextCursor! });
+      expect(second.items.map((t) => t.id)).toEqual([tokens[1]!.id]);
+      expect(second.nextCursor).toBeNull();
+
+      const writers = await s.tokens.list({ clientId, scope: 'write', activeAt: 12_000, limit: 10 });
+      expect(writers.items.map((t) => t.id)).toEqual([tokens[3]!.id, tokens[1]!.id]);
+      const counts = await s.tokens.countActiveByClient(12_000);
+      expect(counts.find((c) => c.clientId === clientId)).toEqual({ clientId, count: 4 });
+    });
+
+    it('purges expired tokens in bounded batches', async () => {
+      const clientId = await aClientId();
+      const old = [1, 2, 3].map(() => aToken(clientId, 1000, { expiresAt: 2000 }));
+      const live = aToken(clientId, 1000, { expiresAt: 9_000_000_000_000 });
+      await storage().tokens.create([...old, live]);
+      expect(await storage().tokens.purgeExpired(2001, 2)).toBe(2);
+      await storage().tokens.purgeExpired(2001, 100);
+      for (const token of old) expect(await storage().tokens.get(token.id)).toBeNull();
+      expect(await storage().tokens.get(live.id)).not.toBeNull();
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { ActorType, AuditEntry, AuditQuery, AuditStore, NewAuditEntry, Page } from '../types.js';
+import type { AuditLogTable, Database } from './schema.js';
+import { decodeCursor, fromJson, toJson, toPage } from './helpers.js';
+
+function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
+  return { ...row, actorType: row.actorType as ActorType, details: fromJson<Record<string, unknown>>(row.details) };
+}
+
+export class SqlAuditStore implements AuditStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async append(entry: NewAuditEntry): Promise<AuditEntry> {
+    // Time first so ids sort like the entries do.
+    const id = `${entry.at.toString(36).padStart(10, '0')}${randomBytes(8).toString('hex')}`;
+    await this.db.insertInto('auditLog').values({ ...entry, id, details: toJson(entry.details) }).execute();
+    return { ...entry, id };
+  }
+
+  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
+    let q = this.db.selectFrom('auditLog').selectAll();
+    if (query.actorId) q = q.where('actorId', '=', query.actorId);
+    if (query.action) q = q.where('action', '=', query.action);
+    if (query.targetId) q = q.where('targetId', '=', query.targetId);
+    if (query.from !== undefined) q = q.where('at', '>=', query.from);
+    if (query.to !== undefined) q = q.where('at', '<', query.to);
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      q = q.where((eb) => eb.or([
+        eb('at', '<', Number(cursor.value)),
+        eb.and([eb('at', '=', Number(cursor.value)), eb('id', '<', cursor.id)]),
+      ]));
+    }
+    const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, toEntry, (row) => ({ value: row.at, id: row.id }));
+  }
+}

@@ -1,0 +1,120 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Client, ClientListQuery, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
+import type { ClientsTable, Database } from './schema.js';
+import { decodeCursor, fromJson, likePattern, rethrowConflict, toFlag, toJson, toPage } from './helpers.js';
+import { inTransaction } from './transaction.js';
+
+function toClient(row: Selectable<ClientsTable>): Client {
+  return {
+    id: row.id,
+    name: row.name,
+    siteUrl: row.siteUrl,
+    logoUrl: row.logoUrl,
+    redirectUris: fromJson<string[]>(row.redirectUris),
+    grantTypes: fromJson<GrantType[]>(row.grantTypes),
+    scopes: fromJson<string[]>(row.scopes),
+    tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as TokenEndpointAuthMethod,
+    secretHash: row.secretHash,
+    accessTokenTtl: row.accessTokenTtl,
+    refreshTokenTtl: row.refreshTokenTtl,
+    system: row.system === 1,
+    status: row.status as Client['status'],
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    revokedAt: row.revokedAt,
+  };
+}
+
+export class SqlClientStore implements ClientStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(client: NewClient, now: number): Promise<Client> {
+    const row = {
+      id: client.id,
+      name: client.name,
+      siteUrl: client.siteUrl,
+      logoUrl: client.logoUrl,
+      redirectUris: toJson(client.redirectUris),
+      grantTypes: toJson(client.grantTypes),
+      scopes: toJson(client.scopes),
+      tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+      secretHash: client.secretHash,
+      accessTokenTtl: client.accessTokenTtl,
+      refreshTokenTtl: client.refreshTokenTtl,
+      system: toFlag(client.system),
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+      revokedAt: null,
+    };
+    try {
+      await this.db.insertInto('clients').values(row).execute();
+    } catch (error) {
+      rethrowConflict(error, `a client with id ${client.id} already exists`, 'id');
+    }
+    return toClient(row);
+  }
+
+  async get(id: string): Promise<Client | null> {
+    const row = await this.db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toClient(row) : null;
+  }
+
+  async list(query: ClientListQuery): Promise<Page<Client>> {
+    const sortColumn = query.sort === 'name' ? 'name' : 'createdAt';
+    const order = query.order ?? (sortColumn === 'name' ? 'asc' : 'desc');
+    let q = this.db.selectFrom('clients').selectAll();
+    if (query.status) q = q.where('status', '=', query.status);
+    if (query.search) {
+      const pattern = likePattern(query.search);
+      q = q.where((eb) => eb.or([
+        eb(sql`lower(name)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(id)`, 'like', sql`${pattern} escape '\\'`),
+      ]));
+    }
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      const cmp = order === 'asc' ? '>' : '<';
+      q = q.where((eb) => eb.or([
+        eb(sortColumn, cmp, cursor.value as never),
+        eb.and([eb(sortColumn, '=', cursor.value as never), eb('id', cmp, cursor.id)]),
+      ]));
+    }
+    const rows = await q.orderBy(sortColumn, order).orderBy('id', order).limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, toClient, (row) => ({ value: row[sortColumn], id: row.id }));
+  }
+
+  async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
+    const { redirectUris, grantTypes, scopes, ...plain } = changes;
+    const row = await this.db.updateTable('clients')
+      .set({
+        ...plain,
+        ...(redirectUris && { redirectUris: toJson(redirectUris) }),
+        ...(grantTypes && { grantTypes: toJson(grantTypes) }),
+        ...(scopes && { scopes: toJson(scopes) }),
+        updatedAt: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toClient(row) : null;
+  }
+
+  revoke(id: string, now: number): Promise<boolean> {
+    return inTransaction(this.db, async (trx) => {
+      const revoked = await trx.updateTable('clients')
+        .set({ status: 'revoked', revokedAt: now, updatedAt: now })
+        .where('id', '=', id)
+        .where('status', '!=', 'revoked')
+        .executeTakeFirst();
+      if (Number(revoked.numUpdatedRows) === 0) return false;
+      await trx.updateTable('tokens').set({ revokedAt: now })
+        .where('clientId', '=', id).where('revokedAt', 'is', null).execute();
+      await trx.updateTable('authorizationCodes').set({ consumedAt: now })
+        .where('clientId', '=', id).where('consumedAt', 'is', null).execute();
+      await trx.updateTable('consents').set({ revokedAt: now, updatedAt: now })
+        .where('clientId', '=', id).where('revokedAt', 'is', null).execute();
+      return true;
+    });
+  }
+}

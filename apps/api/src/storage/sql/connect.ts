@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { redactUrl, type DatabaseConfig } from '../../config.js';
+import { StorageUnavailableError } from '../types.js';
+import type { Database } from './schema.js';
+
+const PG_INT8 = 20;
+
+// Times are epoch milliseconds in bigint columns; they fit a JS number exactly.
+function pgTypes(): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === PG_INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  dialect: 'sqlite' | 'postgres';
+}
+
+/** Opens the database and checks it answers; throws `StorageUnavailableError` with a one-line reason. */
+export async function connect(config: DatabaseConfig): Promise<OpenedDatabase> {
+  return config.kind === 'sqlite' ? connectSqlite(config.path) : connectPostgres(config.url);
+}
+
+function connectSqlite(file: string): OpenedDatabase {
+  let database: SQLite.Database;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    database = new SQLite(file);
+    database.pragma('journal_mode = WAL');
+    // FULL: a token answered with 200 must survive a power cut, not just a crash.
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new StorageUnavailableError(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database }),
+    plugins: [new CamelCasePlugin()],
+  });
+  return { db, dialect: 'sqlite' };
+}
+
+async function connectPostgres(url: string): Promise<OpenedDatabase> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    types: pgTypes(),
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    const reason = (error as Error).message || (error as NodeJS.ErrnoException).code || 'no answer';
+    throw new StorageUnavailableError(`cannot reach PostgreSQL at ${describePostgres(url)}: ${reason}`, { cause: error });
+  }
+  return { db, dialect: 'postgres' };
+}
+
+function describePostgres(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname || 'localhost'}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return redactUrl(url);
+  }
+}

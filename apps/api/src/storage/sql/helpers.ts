@@ -1,0 +1,65 @@
+import { ConflictError } from '../types.js';
+
+export const toJson = (value: unknown): string => JSON.stringify(value);
+
+export function fromJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+export const toFlag = (value: boolean): number => (value ? 1 : 0);
+
+/** A keyset cursor: the sort value and id of the last row of a page. */
+export interface Cursor {
+  value: string | number;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.value, cursor.id])).toString('base64url');
+}
+
+/** Throws `InvalidCursorError` for anything a previous page did not produce. */
+export function decodeCursor(text: string): Cursor {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') && typeof parsed[1] === 'string') {
+      return { value: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
+}
+
+export class InvalidCursorError extends Error {
+  readonly code = 'invalid_cursor';
+  constructor() {
+    super('cursor is not one this server produced');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** Builds a page from `limit + 1` fetched rows. */
+export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, cursorOf: (row: R) => Cursor) {
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(map),
+    nextCursor: more && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}
+
+/** Turns a unique-constraint failure from either database into a `ConflictError`. */
+export function rethrowConflict(error: unknown, message: string, field?: string): never {
+  const code = (error as { code?: string }).code;
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    throw new ConflictError(message, field);
+  }
+  throw error;
+}
+
+/** Escapes LIKE wildcards so a search for `50%` finds the literal text. */
+export function likePattern(search: string): string {
+  return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -1,0 +1,123 @@
+/**
+ * Row shapes as Kysely sees them (camelCase; the CamelCasePlugin maps them to
+ * the snake_case columns). Lists are JSON text, flags are 0/1 integers and
+ * times are epoch milliseconds in bigint columns, so both databases hold the
+ * same schema.
+ */
+
+export interface ClientsTable {
+  id: string;
+  name: string;
+  siteUrl: string | null;
+  logoUrl: string | null;
+  redirectUris: string;
+  grantTypes: string;
+  scopes: string;
+  tokenEndpointAuthMethod: string;
+  secretHash: string | null;
+  accessTokenTtl: number | null;
+  refreshTokenTtl: number | null;
+  system: number;
+  status: string;
+  createdAt: number;
+  updatedAt: number;
+  revokedAt: number | null;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** Lower-cased user name, unique: user names compare case-insensitively. */
+  usernameKey: string;
+  displayName: string | null;
+  email: string | null;
+  passwordHash: string;
+  passwordMustChange: number;
+  admin: number;
+  disabledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ScopesTable {
+  name: string;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AuthorizationCodesTable {
+  id: string;
+  codeHash: string;
+  clientId: string;
+  userId: string;
+  redirectUri: string;
+  scopes: string;
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  nonce: string | null;
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+export interface TokensTable {
+  id: string;
+  tokenHash: string;
+  kind: string;
+  prefix: string;
+  clientId: string;
+  userId: string | null;
+  scopes: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  familyId: string | null;
+  parentId: string | null;
+  codeId: string | null;
+  rotatedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface ConsentsTable {
+  id: string;
+  userId: string;
+  clientId: string;
+  scopes: string;
+  createdAt: number;
+  updatedAt: number;
+  revokedAt: number | null;
+}
+
+export interface SigningKeysTable {
+  id: string;
+  algorithm: string;
+  publicJwk: string;
+  privateJwk: string;
+  createdAt: number;
+  retiredAt: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  sourceAddress: string | null;
+  details: string;
+}
+
+export interface Database {
+  clients: ClientsTable;
+  users: UsersTable;
+  scopes: ScopesTable;
+  authorizationCodes: AuthorizationCodesTable;
+  tokens: TokensTable;
+  consents: ConsentsTable;
+  signingKeys: SigningKeysTable;
+  auditLog: AuditLogTable;
+}

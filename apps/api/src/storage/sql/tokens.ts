@@ -1,0 +1,126 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ConsumeResult, NewToken, Page, Token, TokenKind, TokenListQuery, TokenStore } from '../types.js';
+import type { Database, TokensTable } from './schema.js';
+import { decodeCursor, fromJson, toJson, toPage } from './helpers.js';
+import { inTransaction } from './transaction.js';
+
+function toToken(row: Selectable<TokensTable>): Token {
+  return { ...row, kind: row.kind as TokenKind, scopes: fromJson<string[]>(row.scopes) };
+}
+
+export class SqlTokenStore implements TokenStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(tokens: NewToken[]): Promise<void> {
+    if (tokens.length === 0) return;
+    await this.db.insertInto('tokens')
+      .values(tokens.map((token) => ({ ...token, scopes: toJson(token.scopes), revokedAt: null, rotatedAt: null, lastUsedAt: null })))
+      .execute();
+  }
+
+  async findByHash(tokenHash: string): Promise<Token | null> {
+    const row = await this.db.selectFrom('tokens').selectAll().where('tokenHash', '=', tokenHash).executeTakeFirst();
+    return row ? toToken(row) : null;
+  }
+
+  async get(id: string): Promise<Token | null> {
+    const row = await this.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toToken(row) : null;
+  }
+
+  async list(query: TokenListQuery): Promise<Page<Token>> {
+    let q = this.db.selectFrom('tokens').selectAll()
+      .where('revokedAt', 'is', null)
+      .where('expiresAt', '>', query.activeAt);
+    if (query.clientId) q = q.where('clientId', '=', query.clientId);
+    if (query.userId) q = q.where('userId', '=', query.userId);
+    if (query.kind) q = q.where('kind', '=', query.kind);
+    // Scopes are a JSON array of strings without quotes inside (RFC 6749 §3.3), so a quoted match is exact.
+    if (query.scope) q = q.where('scopes', 'like', `%${JSON.stringify(query.scope)}%`);
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      q = q.where((eb) => eb.or([
+        eb('createdAt', '<', Number(cursor.value)),
+        eb.and([eb('createdAt', '=', Number(cursor.value)), eb('id', '<', cursor.id)]),
+      ]));
+    }
+    const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, toToken, (row) => ({ value: row.createdAt, id: row.id }));
+  }
+
+  async rotate(tokenHash: string, now: number): Promise<ConsumeResult<Token>> {
+    const rotated = await this.db.updateTable('tokens')
+      .set({ rotatedAt: now, lastUsedAt: now })
+      .where('tokenHash', '=', tokenHash)
+      .where('kind', '=', 'refresh')
+      .where('rotatedAt', 'is', null)
+      .where('revokedAt', 'is', null)
+      .where('expiresAt', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    if (rotated) return { status: 'consumed', value: toToken(rotated) };
+    const existing = await this.findByHash(tokenHash);
+    if (!existing || existing.kind !== 'refresh') return { status: 'not_found' };
+    if (existing.rotatedAt !== null) return { status: 'reused', value: existing };
+    if (existing.revokedAt !== null) return { status: 'revoked' };
+    return { status: 'expired' };
+  }
+
+  revoke(id: string, now: number): Promise<number> {
+    return inTransaction(this.db, async (trx) => {
+      let changed = 0;
+      let frontier = [id];
+      const seen = new Set(frontier);
+      while (frontier.length > 0) {
+        const result = await trx.updateTable('tokens').set({ revokedAt: now })
+          .where('id', 'in', frontier).where('revokedAt', 'is', null).executeTakeFirst();
+        changed += Number(result.numUpdatedRows);
+        const children = await trx.selectFrom('tokens').select('id').where('parentId', 'in', frontier).execute();
+        frontier = children.map((row) => row.id).filter((child) => !seen.has(child));
+        frontier.forEach((child) => seen.add(child));
+      }
+      return changed;
+    });
+  }
+
+  revokeFamily(familyId: string, now: number): Promise<number> {
+    return this.revokeWhere('familyId', familyId, now);
+  }
+
+  revokeByCode(codeId: string, now: number): Promise<number> {
+    return this.revokeWhere('codeId', codeId, now);
+  }
+
+  revokeByClient(clientId: string, now: number): Promise<number> {
+    return this.revokeWhere('clientId', clientId, now);
+  }
+
+  revokeByUser(userId: string, now: number): Promise<number> {
+    return this.revokeWhere('userId', userId, now);
+  }
+
+  private async revokeWhere(column: 'familyId' | 'codeId' | 'clientId' | 'userId', value: string, now: number): Promise<number> {
+    const result = await this.db.updateTable('tokens').set({ revokedAt: now })
+      .where(column, '=', value).where('revokedAt', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async touch(id: string, now: number): Promise<void> {
+    await this.db.updateTable('tokens').set({ lastUsedAt: now }).where('id', '=', id).execute();
+  }
+
+  async purgeExpired(before: number, limit: number): Promise<number> {
+    const result = await this.db.deleteFrom('tokens')
+      .where('id', 'in', (eb) => eb.selectFrom('tokens').select('id').where('expiresAt', '<', before).limit(limit))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async countActiveByClient(now: number): Promise<{ clientId: string; count: number }[]> {
+    const rows = await this.db.selectFrom('tokens')
+      .select((eb) => ['clientId', eb.fn.countAll<number>().as('count')])
+      .where('revokedAt', 'is', null).where('expiresAt', '>', now)
+      .groupBy('clientId').orderBy('clientId').execute();
+    return rows.map((row) => ({ clientId: row.clientId, count: Number(row.count) }));
+  }
+}

@@ -1,0 +1,97 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { NewUser, Page, User, UserListQuery, UserStore, UserUpdate } from '../types.js';
+import type { Database, UsersTable } from './schema.js';
+import { decodeCursor, likePattern, rethrowConflict, toFlag, toPage } from './helpers.js';
+
+function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    email: row.email,
+    passwordHash: row.passwordHash,
+    passwordMustChange: row.passwordMustChange === 1,
+    admin: row.admin === 1,
+    disabledAt: row.disabledAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export class SqlUserStore implements UserStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(user: NewUser, now: number): Promise<User> {
+    const row = {
+      id: user.id,
+      username: user.username,
+      usernameKey: user.username.toLowerCase(),
+      displayName: user.displayName,
+      email: user.email,
+      passwordHash: user.passwordHash,
+      passwordMustChange: toFlag(user.passwordMustChange),
+      admin: toFlag(user.admin),
+      disabledAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.db.insertInto('users').values(row).execute();
+    } catch (error) {
+      rethrowConflict(error, `user name "${user.username}" is already taken`, 'username');
+    }
+    return toUser(row);
+  }
+
+  async get(id: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async getByUsername(username: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll()
+      .where('usernameKey', '=', username.toLowerCase()).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async list(query: UserListQuery): Promise<Page<User>> {
+    let q = this.db.selectFrom('users').selectAll();
+    if (query.search) {
+      const pattern = likePattern(query.search);
+      q = q.where((eb) => eb.or([
+        eb('usernameKey', 'like', sql<string>`${pattern} escape '\\'`),
+        eb(sql`lower(display_name)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(email)`, 'like', sql`${pattern} escape '\\'`),
+      ]));
+    }
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      q = q.where('usernameKey', '>', String(cursor.value));
+    }
+    const rows = await q.orderBy('usernameKey').limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, toUser, (row) => ({ value: row.usernameKey, id: row.id }));
+  }
+
+  async update(id: string, changes: UserUpdate, now: number): Promise<User | null> {
+    const { passwordMustChange, admin, ...plain } = changes;
+    const row = await this.db.updateTable('users')
+      .set({
+        ...plain,
+        ...(passwordMustChange !== undefined && { passwordMustChange: toFlag(passwordMustChange) }),
+        ...(admin !== undefined && { admin: toFlag(admin) }),
+        updatedAt: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    const row = await this.db.selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('admin', '=', 1).where('disabledAt', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * The store contracts. Every backend implements these and runs the same
+ * contract suites in `storage/contract/`. Times are epoch milliseconds.
+ * Secrets, tokens and codes never reach a store: only their SHA-256 hashes do.
+ */
+
+export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientStatus = 'active' | 'revoked';
+export type TokenKind = 'access' | 'refresh';
+
+export interface Client {
+  id: string;
+  name: string;
+  siteUrl: string | null;
+  logoUrl: string | null;
+  redirectUris: string[];
+  grantTypes: GrantType[];
+  /** Scopes the client may ask for; also what it gets when it asks for none. */
+  scopes: string[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Null for public clients. */
+  secretHash: string | null;
+  /** Per-client overrides in seconds; null means the server default. */
+  accessTokenTtl: number | null;
+  refreshTokenTtl: number | null;
+  /** Clients Tollgate itself depends on (the console); protected from accidental revocation. */
+  system: boolean;
+  status: ClientStatus;
+  createdAt: number;
+  updatedAt: number;
+  revokedAt: number | null;
+}
+
+export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt'>;
+
+export type ClientUpdate = Partial<Pick<Client,
+  'name' | 'siteUrl' | 'logoUrl' | 'redirectUris' | 'grantTypes' | 'scopes' |
+  'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl'>>;
+
+export interface ClientListQuery {
+  /** Case-insensitive substring of the name, or a prefix of the client id. */
+  search?: string;
+  status?: ClientStatus;
+  sort?: 'name' | 'createdAt';
+  order?: 'asc' | 'desc';
+  limit: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there are more items after this page. */
+  nextCursor: string | null;
+}
+
+export interface ClientStore {
+  /** Throws `ConflictError` when the id is taken. */
+  create(client: NewClient, now: number): Promise<Client>;
+  /** Null when no client has that id. Revoked clients are returned, with status `revoked`. */
+  get(id: string): Promise<Client | null>;
+  list(query: ClientListQuery): Promise<Page<Client>>;
+  /** Null when no client has that id. */
+  update(id: string, changes: ClientUpdate, now: number): Promise<Client | null>;
+  /**
+   * Marks the client revoked and, in the same transaction, revokes its tokens,
+   * consumes its codes and revokes its consents. Returns false when the client
+   * does not exist or was already revoked (nothing changes then).
+   */
+  revoke(id: string, now: number): Promise<boolean>;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  passwordHash: string;
+  /** The password was generated or reset by someone else and must be changed at next sign-in. */
+  passwordMustChange: boolean;
+  admin: boolean;
+  disabledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewUser = Omit<User, 'createdAt' | 'updatedAt' | 'disabledAt'>;
+
+export type UserUpdate = Partial<Pick<User,
+  'displayName' | 'email' | 'passwordHash' | 'passwordMustChange' | 'admin' | 'disabledAt'>>;
+
+export interface UserListQuery {
+  /** Case-insensitive substring of user name, display name or email. */
+  search?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface UserStore {
+  /** Throws `ConflictError` when the user name (compared case-insensitively) is taken. */
+  create(user: NewUser, now: number): Promise<User>;
+  get(id: string): Promise<User | null>;
+  /** Case-insensitive lookup. */
+  getByUsername(username: string): Promise<User | null>;
+  list(query: UserListQuery): Promise<Page<User>>;
+  update(id: string, changes: UserUpdate, now: number): Promise<User | null>;
+  /** Active (not disabled) administrators. */
+  countActiveAdmins(): Promise<number>;
+}
+
+export interface Scope {
+  name: string;
+  /** Shown to the end user on the consent page. */
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ScopeStore {
+  /** Creates the scope or updates its description; returns whether it was created. */
+  upsert(name: string, description: string, now: number): Promise<{ scope: Scope; created: boolean }>;
+  get(name: string): Promise<Scope | null>;
+  /** Sorted by name. */
+  list(): Promise<Scope[]>;
+  /** Scopes among `names` that do not exist. */
+  missing(names: string[]): Promise<string[]>;
+}
+
+export interface AuthorizationCode {
+  id: string;
+  codeHash: string;
+  clientId: string;
+  userId: string;
+  redirectUri: string;
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  nonce: string | null;
+  /** When the user authenticated (OIDC `auth_time`). */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt'>;
+
+export type ConsumeResult<T> =
+  | { status: 'consumed'; value: T }
+  /** The code or token exists but was already used: a replay. */
+  | { status: 'reused'; value: T }
+  | { status: 'expired' | 'revoked' | 'not_found' };
+
+export interface CodeStore {
+  create(code: NewAuthorizationCode): Promise<void>;
+  /** Read without consuming; null when unknown. */
+  findByHash(codeHash: string): Promise<AuthorizationCode | null>;
+  /**
+   * Marks the code consumed in one conditional write. Of any number of
+   * concurrent calls for one code, exactly one gets `consumed`; the rest get
+   * `reused`. An expired unconsumed code gets `expired` and stays unconsumed.
+   */
+  consume(codeHash: string, now: number): Promise<ConsumeResult<AuthorizationCode>>;
+  /** Deletes codes that expired before `before`, at most `limit` rows; returns how many. */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
+export interface Token {
+  id: string;
+  tokenHash: string;
+  kind: TokenKind;
+  /** The first characters of the token, safe to show so a person can tell tokens apart. */
+  prefix: string;
+  clientId: string;
+  userId: string | null;
+  scopes: string[];
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  /** Refresh rotation family: every token descending from one grant shares it. */
+  familyId: string | null;
+  /** The refresh token this token was issued from, if any. */
+  parentId: string | null;
+  /** The authorization code this token descends from, if any. */
+  codeId: string | null;
+  /** Refresh tokens: when it was exchanged for a successor. */
+  rotatedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt'>;
+
+export interface TokenListQuery {
+  clientId?: string;
+  userId?: string;
+  kind?: TokenKind;
+  /** Tokens whose scopes include this one. */
+  scope?: string;
+  /** Only tokens neither revoked nor expired at this time. */
+  activeAt: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface TokenStore {
+  /** Inserts all tokens or none. */
+  create(tokens: NewToken[]): Promise<void>;
+  /** Null when unknown. Expired and revoked tokens are returned as they are. */
+  findByHash(tokenHash: string): Promise<Token | null>;
+  get(id: string): Promise<Token | null>;
+  /** Newest first. */
+  list(query: TokenListQuery): Promise<Page<Token>>;
+  /**
+   * Marks a refresh token rotated in one conditional write: exactly one of
+   * many concurrent calls gets `consumed`, the others `reused`.
+   */
+  rotate(tokenHash: string, now: number): Promise<ConsumeResult<Token>>;
+  /** Revokes one token and every token issued from it (transitively). Returns how many changed. */
+  revoke(id: string, now: number): Promise<number>;
+  revokeFamily(familyId: string, now: number): Promise<number>;
+  revokeByCode(codeId: string, now: number): Promise<number>;
+  revokeByClient(clientId: string, now: number): Promise<number>;
+  revokeByUser(userId: string, now: number): Promise<number>;
+  touch(id: string, now: number): Promise<void>;
+  purgeExpired(before: number, limit: number): Promise<number>;
+  /** Active tokens grouped by client. */
+  countActiveByClient(now: number): Promise<{ clientId: string; count: number }[]>;
+}
+
+export interface Consent {
+  id: string;
+  userId: string;
+  clientId: string;
+  scopes: string[];
+  createdAt: number;
+  updatedAt: number;
+  revokedAt: number | null;
+}
+
+export interface ConsentStore {
+  /** Records that the user granted these scopes to the client, merged with any earlier grant. */
+  grant(userId: string, clientId: string, scopes: string[], now: number): Promise<Consent>;
+  /** The live consent, or null when none or revoked. */
+  find(userId: string, clientId: string): Promise<Consent | null>;
+  list(query: { userId?: string; clientId?: string; limit: number; cursor?: string }): Promise<Page<Consent>>;
+  /** Returns false when there was no live consent with that id. */
+  revoke(id: string, now: number): Promise<boolean>;
+}
+
+export interface SigningKey {
+  /** The JWK `kid`. */
+  id: string;
+  algorithm: 'RS256' | 'ES256';
+  publicJwk: Record<string, unknown>;
+  privateJwk: Record<string, unknown>;
+  createdAt: number;
+  /** Retired keys stay published for verification but never sign. */
+  retiredAt: number | null;
+}
+
+export interface KeyStore {
+  create(key: Omit<SigningKey, 'retiredAt'>): Promise<void>;
+  /** Keys not retired, newest first. */
+  listActive(): Promise<SigningKey[]>;
+  /** Every key retired after `since` or not retired, newest first: what JWKS publishes. */
+  listPublished(since: number): Promise<SigningKey[]>;
+  retire(id: string, now: number): Promise<boolean>;
+}
+
+export type ActorType = 'user' | 'client' | 'system' | 'cli' | 'anonymous';
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actorType: ActorType;
+  actorId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  sourceAddress: string | null;
+  /** Never a secret, token or code value. */
+  details: Record<string, unknown>;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+
+export interface AuditQuery {
+  actorId?: string;
+  action?: string;
+  targetId?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AuditStore {
+  append(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
+}
+
+/** Everything a request handler may touch, all on one connection or transaction. */
+export interface Stores {
+  clients: ClientStore;
+  users: UserStore;
+  scopes: ScopeStore;
+  codes: CodeStore;
+  tokens: TokenStore;
+  consents: ConsentStore;
+  keys: KeyStore;
+  audit: AuditStore;
+}
+
+export interface Storage extends Stores {
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Runs `fn` in one transaction: it commits when `fn` resolves and rolls
+   * back, rethrowing, when it rejects.
+   */
+  transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; returns the names of those applied. */
+  migrate(): Promise<string[]>;
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A uniqueness constraint refused the write. */
+export class ConflictError extends Error {
+  readonly code = 'conflict';
+  constructor(message: string, readonly field?: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The database could not be opened or reached. */
+export class StorageUnavailableError extends Error {
+  readonly code = 'storage_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
