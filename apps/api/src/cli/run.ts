@@ -1,0 +1,132 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ValidationError, NotFoundError } from '../admin/errors.js';
+import { ConflictError, StorageUnavailableError } from '../storage/types.js';
+import { clientsCreateCommand, clientsCreateOptions, clientsListCommand, clientsListOptions, clientsRevokeCommand, clientsRevokeOptions } from './clients.js';
+import { openContext, UsageError, type CliContext } from './context.js';
+import { scopesCreateCommand, scopesCreateOptions, scopesListCommand, scopesListOptions } from './scopes.js';
+import { setupCommand, setupOptions } from './setup.js';
+import { usersCreateCommand, usersCreateOptions } from './users.js';
+
+interface Command {
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  positionals: boolean;
+  /** Applies migrations itself and reports them, rather than having them applied silently first. */
+  migrates?: boolean;
+  run(ctx: CliContext, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- each command narrows its own parsed flags */
+const commands: Record<string, Command> = {
+  setup: {
+    usage: 'setup [--admin-username U --admin-password P] [--json]',
+    options: setupOptions, positionals: false, migrates: true,
+    run: (ctx, values) => setupCommand(ctx, values as any),
+  },
+  'users create': {
+    usage: 'users create --username U --password P [--admin] [--email E] [--name "Display Name"] [--json]',
+    options: usersCreateOptions, positionals: false,
+    run: (ctx, values) => usersCreateCommand(ctx, values as any),
+  },
+  'clients create': {
+    usage: 'clients create --name N [--grant-types client_credentials,authorization_code,refresh_token] [--scopes "read write"] '
+      + '[--redirect-uris URL,...] [--public] [--auth-method client_secret_basic|client_secret_post|none] '
+      + '[--site-url URL] [--logo-url URL] [--access-token-ttl 1h] [--refresh-token-ttl 30d] [--json]',
+    options: clientsCreateOptions, positionals: false,
+    run: (ctx, values) => clientsCreateCommand(ctx, values as any),
+  },
+  'clients list': {
+    usage: 'clients list [--status active|revoked] [--search TEXT] [--json]',
+    options: clientsListOptions, positionals: false,
+    run: (ctx, values) => clientsListCommand(ctx, values as any),
+  },
+  'clients revoke': {
+    usage: 'clients revoke CLIENT_ID [--force] [--json]',
+    options: clientsRevokeOptions, positionals: true,
+    run: (ctx, values, positionals) => clientsRevokeCommand(ctx, positionals, values as any),
+  },
+  'scopes create': {
+    usage: 'scopes create NAME --description D [--json]',
+    options: scopesCreateOptions, positionals: true,
+    run: (ctx, values, positionals) => scopesCreateCommand(ctx, positionals, values as any),
+  },
+  'scopes list': {
+    usage: 'scopes list [--json]',
+    options: scopesListOptions, positionals: false,
+    run: (ctx, values) => scopesListCommand(ctx, values as any),
+  },
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function help(): string {
+  return ['Usage: tollgate <command> [options]', '', 'Commands:', ...Object.values(commands).map((c) => `  ${c.usage}`), '',
+    'Configuration comes from the environment (DATABASE_URL, ISSUER, ...), as for the server.'].join('\n');
+}
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs one CLI invocation and returns its exit code: 0 done, 2 bad input, 1 anything else. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(help());
+    return argv.length === 0 ? 2 : 0;
+  }
+  const name = [argv[0], argv[1]].join(' ');
+  const [key, rest] = commands[name] ? [name, argv.slice(2)] : [argv[0]!, argv.slice(1)];
+  const command = commands[key];
+  if (!command) {
+    io.err(`tollgate: unknown command "${argv.slice(0, 2).join(' ')}"; run tollgate --help for the list`);
+    return 2;
+  }
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: command.positionals, strict: true });
+  } catch (error) {
+    io.err(`tollgate ${key}: ${oneLine((error as Error).message)} (see tollgate ${key} --help)`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(`usage: tollgate ${command.usage}`);
+    return 0;
+  }
+
+  let ctx: CliContext | undefined;
+  try {
+    ctx = await openContext(io.env, io.out, { migrate: !command.migrates });
+    await command.run(ctx, parsed.values, parsed.positionals);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ValidationError || error instanceof ConflictError
+      || error instanceof NotFoundError) {
+      io.err(`tollgate ${key}: ${describeInputError(error)}`);
+      return 2;
+    }
+    if (error instanceof StorageUnavailableError) {
+      io.err(`tollgate: ${error.message}`);
+      return 1;
+    }
+    io.err(`tollgate ${key}: failed: ${oneLine((error as Error).message ?? String(error))}`);
+    return 1;
+  } finally {
+    await ctx?.storage.close();
+  }
+}
+
+/** Flag names as typed: `redirectUris.0` becomes `--redirect-uris`. */
+function describeInputError(error: Error): string {
+  if (!(error instanceof ValidationError)) return error.message;
+  return Object.entries(error.fields).map(([field, message]) => {
+    const flag = field.split('.')[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    return `--${flagAliases[flag] ?? flag} ${message}`;
+  }).join('; ');
+}
+
+const flagAliases: Record<string, string> = { 'token-endpoint-auth-method': 'auth-method', 'display-name': 'name' };
+
+function oneLine(text: string): string {
+  return text.split('\n')[0]!;
+}

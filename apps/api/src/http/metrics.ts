@@ -1,0 +1,58 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The server's Prometheus metrics, on a registry of its own so two apps in one process never clash. */
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route'>;
+  tokensIssued: Counter<'grant_type'>;
+  authFailures: Counter<'kind'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tollgate_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'tollgate_http_requests_total', help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'], registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'tollgate_http_request_duration_seconds', help: 'HTTP request latency by route',
+      labelNames: ['method', 'route'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    tokensIssued: new Counter({
+      name: 'tollgate_tokens_issued_total', help: 'Access tokens issued by grant type',
+      labelNames: ['grant_type'], registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'tollgate_auth_failures_total', help: 'Failed client and user authentications',
+      labelNames: ['kind'], registers: [registry],
+    }),
+  };
+}
+
+/**
+ * Labels by route pattern, never by raw path, so ids in URLs cannot grow
+ * the label set without bound.
+ */
+function routeLabel(req: Request): string {
+  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+  if (req.originalUrl.startsWith('/console')) return '/console';
+  return 'unmatched';
+}
+
+export function recordRequests(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const stop = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = routeLabel(req);
+      stop({ method: req.method, route });
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

@@ -1,0 +1,55 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { createMetrics } from './http/metrics.js';
+import type { Logger } from './logger.js';
+import { bootstrap, type BootstrapResult } from './setup/bootstrap.js';
+import { openStorage } from './storage/sql/index.js';
+import type { Storage } from './storage/types.js';
+
+export interface RunningServer {
+  server: Server;
+  storage: Storage;
+  /** Where the server listens (may differ from the issuer behind a proxy). */
+  address: string;
+  setup: BootstrapResult;
+  /** Stops taking connections, lets requests in flight finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Opens storage, bootstraps it, and listens. Used by main.ts and by tests that need a real server. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const storage = await openStorage(config.database);
+  let setup: BootstrapResult;
+  try {
+    setup = await bootstrap(storage, { issuer: config.issuer, actor: { type: 'system', id: 'startup', sourceAddress: null } });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const app = createApp({ config, storage, logger, metrics: createMetrics() });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  }).catch(async (error: unknown) => {
+    await storage.close();
+    throw error;
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+
+  let closing: Promise<void> | undefined;
+  const close = () => closing ??= (async () => {
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections with no request in flight would hold close() open.
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await drained;
+    clearTimeout(timer);
+    await storage.close();
+  })();
+
+  return { server, storage, address: `http://${host}:${port}`, setup, close };
+}

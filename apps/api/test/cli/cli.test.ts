@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/crypto/random.js';
+import { openStorage } from '../../src/storage/sql/index.js';
+import type { Storage } from '../../src/storage/types.js';
+import { cli } from '../support/cli.js';
+import { backends, type TestDatabase } from '../support/databases.js';
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`CLI on ${backend.name}`, () => {
+    let database: TestDatabase;
+    let storage: Storage;
+    const run = (...args: string[]) => cli(database.url, ...args);
+
+    beforeAll(async () => {
+      database = await backend.create();
+      const setup = await run('setup', '--admin-username', 'root', '--admin-password', 'correct horse battery');
+      expect(setup).toMatchObject({ code: 0, stderr: '' });
+      expect(setup.stdout).toContain('Migrations applied: 0001-initial');
+      expect(setup.stdout).toContain('First administrator: root');
+      storage = await openStorage(database.config);
+    });
+
+    afterAll(async () => {
+      await storage?.close();
+      await database?.drop();
+    });
+
+    it('setup is idempotent and creates nothing the second time', async () => {
+      const again = await run('setup', '--json');
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toEqual({ migrations: [], created_scopes: [], console_client: 'unchanged', first_admin: null });
+      const admins = await storage.users.list({ limit: 10 });
+      expect(admins.items.map((u) => u.username)).toEqual(['root']);
+      expect(await storage.clients.get('tollgate-console')).toMatchObject({ tokenEndpointAuthMethod: 'none', system: true });
+    });
+
+    it('setup names the flag that is wrong', async () => {
+      expect(await run('setup', '--admin-username', 'root', '--admin-password', 'short')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate setup: --admin-password must be at least 8 characters',
+      });
+      expect(await run('setup', '--admin-username', 'root')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate setup: --admin-username and --admin-password go together',
+      });
+    });
+
+    it('clients create --json prints credentials that match what is stored, hashed', async () => {
+      expect((await run('scopes', 'create', 'read', '--description', 'Read your data')).code).toBe(0);
+      expect((await run('scopes', 'create', 'write', '--description', 'Change your data')).code).toBe(0);
+      const result = await run('clients', 'create', '--name', 'Billing', '--scopes', 'read write', '--json');
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const printed = JSON.parse(result.stdout);
+      expect(printed).toMatchObject({
+        client_id: expect.stringMatching(/^[\w-]{22}$/),
+        client_secret: expect.stringMatching(/^tg_cs_[\w-]{43}$/),
+        client_name: 'Billing',
+        grant_types: ['client_credentials'],
+        scope: 'read write',
+        token_endpoint_auth_method: 'client_secret_basic',
+        status: 'active',
+      });
+      const stored = await storage.clients.get(printed.client_id);
+      expect(stored?.secretHash).toBe(sha256(printed.client_secret));
+      expect(JSON.stringify(stored)).not.toContain(printed.client_secret);
+    });
+
+    it('creates a public authorization-code client without a secret', async () => {
+      const result = await run('clients', 'create', '--name', 'SPA', '--public', '--redirect-uris', 'http://localhost:5173/cb,https://spa.example/cb', '--scopes', 'openid profile', '--json');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        client_secret: null,
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        redirect_uris: ['http://localhost:5173/cb', 'https://spa.example/cb'],
+      });
+    });
+
+    it.each([
+      [['--name', 'X', '--grant-types', 'authorization_code', '--redirect-uris', 'http://evil.example/cb'],
+        'tollgate clients create: --redirect-uris http://evil.example/cb must use https (http is allowed only for localhost and loopback addresses)'],
+      [['--name', 'X', '--grant-types', 'authorization_code', '--redirect-uris', 'https://app.example/cb#x'],
+        'tollgate clients create: --redirect-uris https://app.example/cb#x must not have a fragment'],
+      [['--name', 'X', '--grant-types', 'authorization_code', '--redirect-uris', 'app/cb'],
+        'tollgate clients create: --redirect-uris app/cb is not an absolute URL'],
+      [['--name', 'X', '--scopes', 'nope'], 'tollgate clients create: --scopes unknown scope "nope": create it first'],
+      [['--name', 'X', '--grant-types', 'password'], 'tollgate clients create: --grant-types must each be one of authorization_code, client_credentials, refresh_token'],
+      [['--name', 'X', '--public', '--grant-types', 'client_credentials'], 'tollgate clients create: --grant-types client_credentials needs a confidential client (RFC 6749 §4.4)'],
+      [['--name', 'X', '--access-token-ttl', 'soon'], 'tollgate clients create: --access-token-ttl must be a positive duration such as 3600, 15m or 1h (got "soon")'],
+      [['--scopes', 'read'], 'tollgate clients create: --name is required'],
+      [['--name', 'X', '--bogus'], 'tollgate clients create: Unknown option \'--bogus\' (see tollgate clients create --help)'],
+    ])('refuses bad input %j with one line and exit code 2, writing nothing', async (args, message) => {
+      const before = await storage.clients.list({ limit: 1000 });
+      const auditBefore = await storage.audit.list({ limit: 1000 });
+      const result = await run('clients', 'create', ...args);
+      expect(result).toEqual({ code: 2, stdout: '', stderr: message });
+      expect(await storage.clients.list({ limit: 1000 })).toEqual(before);
+      expect(await storage.audit.list({ limit: 1000 })).toEqual(auditBefore);
+    });
+
+    it('users create refuses a taken user name in any case', async () => {
+      const created = await run('users', 'create', '--username', 'grace', '--password', 'long enough', '--email', 'grace@example.com', '--json');
+      expect(created.code).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({ username: 'grace', email: 'grace@example.com', admin: false });
+      const again = await run('users', 'create', '--username', 'GRACE', '--password', 'long enough');
+      expect(again).toEqual({ code: 2, stdout: '', stderr: 'tollgate users create: user name "GRACE" is already taken' });
+      const short = await run('users', 'create', '--username', 'ada', '--password', 'short');
+      expect(short).toEqual({ code: 2, stdout: '', stderr: 'tollgate users create: --password must be at least 8 characters' });
+      expect(await storage.users.getByUsername('ada')).toBeNull();
+    });
+
+    it('clients list shows every client, as a table or JSON', async () => {
+      const json = JSON.parse((await run('clients', 'list', '--json')).stdout) as { client_id: string; client_name: string }[];
+      expect(json.map((c) => c.client_name)).toEqual(expect.arrayContaining(['Tollgate console', 'Billing', 'SPA']));
+      expect(JSON.stringify(json)).not.toMatch(/secret_hash|tg_cs_/);
+      const text = (await run('clients', 'list')).stdout;
+      expect(text.split('\n')[0]).toMatch(/^CLIENT ID\s+NAME\s+STATUS\s+GRANT TYPES\s+AUTH METHOD$/);
+      expect(text).toContain('Billing');
+    });
+
+    it('clients revoke is idempotent and protects the console client', async () => {
+      const { client_id: id } = JSON.parse((await run('clients', 'create', '--name', 'Doomed', '--json')).stdout);
+      expect(await run('clients', 'revoke', id)).toMatchObject({ code: 0, stdout: `Revoked client ${id} with its tokens, codes and consents` });
+      expect(await run('clients', 'revoke', id)).toMatchObject({ code: 0, stdout: `Client ${id} was already revoked` });
+      expect(await storage.clients.get(id)).toMatchObject({ status: 'revoked' });
+      expect(await run('clients', 'revoke', 'no-such-client')).toEqual({ code: 2, stdout: '', stderr: 'tollgate clients revoke: no client has id no-such-client' });
+      const console = await run('clients', 'revoke', 'tollgate-console');
+      expect(console.code).toBe(2);
+      expect(console.stderr).toMatch(/lock administrators out; add --force if you mean it$/);
+      expect(await storage.clients.get('tollgate-console')).toMatchObject({ status: 'active' });
+    });
+
+    it('scopes create is idempotent and updates a description', async () => {
+      expect((await run('scopes', 'create', 'read', '--description', 'Read your data')).stdout).toBe('Updated scope read: Read your data');
+      expect((await run('scopes', 'create', 'read', '--description', 'Read all of your data')).code).toBe(0);
+      expect(await storage.scopes.get('read')).toMatchObject({ description: 'Read all of your data' });
+      expect(await run('scopes', 'create', 'bad scope', '--description', 'x')).toMatchObject({ code: 2 });
+      expect(await run('scopes', 'create', 'empty')).toEqual({ code: 2, stdout: '', stderr: 'tollgate scopes create: --description is required: the consent page shows it' });
+    });
+
+    it('records who did what in the audit log', async () => {
+      const entries = (await storage.audit.list({ limit: 100 })).items;
+      expect(entries.filter((e) => e.action === 'client.create' && e.actorType === 'cli').length).toBeGreaterThanOrEqual(3);
+      expect(JSON.stringify(entries)).not.toMatch(/tg_cs_|correct horse/);
+    });
+  });
+}
+
+describe('CLI without a usable database', () => {
+  it('gives a one-line message and exit code 2 for a malformed DATABASE_URL', async () => {
+    expect(await cli('mysql://root@localhost/x', 'clients', 'list')).toEqual({
+      code: 2, stdout: '', stderr: 'tollgate clients list: DATABASE_URL must start with sqlite: or postgres:// (got "mysql://root@localhost/x")',
+    });
+  });
+
+  it('gives a one-line message and exit code 1 for an unreachable database, without its password', async () => {
+    const result = await cli('postgres://tollgate:s3cret@127.0.0.1:1/tollgate', 'clients', 'list');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^tollgate: cannot reach PostgreSQL at 127\.0\.0\.1:1\/tollgate: .*ECONNREFUSED.*$/);
+    expect(result.stderr).not.toContain('s3cret');
+  });
+
+  it('refuses unknown commands with exit code 2', async () => {
+    expect(await cli('sqlite::memory:', 'tokens', 'burn')).toEqual({ code: 2, stdout: '', stderr: 'tollgate: unknown command "tokens burn"; run tollgate --help for the list' });
+  });
+});

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDatabaseUrl, parseDuration } from '../src/config.js';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs with no configuration at all on SQLite under ./data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      issuer: 'http://localhost:3000',
+      database: { kind: 'sqlite', path: './data/tollgate.sqlite' },
+      logLevel: 'info',
+      lifetimes: { accessToken: 3600, refreshToken: 30 * 86400, refreshTokenIdle: 14 * 86400, authorizationCode: 60, idToken: 3600 },
+    });
+    expect(config.consoleDist).toBe(path.resolve(import.meta.dirname, '../../console/dist'));
+  });
+
+  it('derives the issuer from the port and strips a trailing slash from a given one', () => {
+    expect(loadConfig({ PORT: '8080' }).issuer).toBe('http://localhost:8080');
+    expect(loadConfig({ ISSUER: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      PORT: '4000', HOST: '0.0.0.0', ISSUER: 'https://id.example.com/tenant', DATABASE_URL: 'postgres://u:p@db:5432/tollgate',
+      LOG_LEVEL: 'warn', ACCESS_TOKEN_TTL: '15m', REFRESH_TOKEN_TTL: '7d', REFRESH_TOKEN_IDLE_TTL: '2d', AUTHORIZATION_CODE_TTL: '30', ID_TOKEN_TTL: '5m',
+    });
+    expect(config).toMatchObject({
+      port: 4000, host: '0.0.0.0', issuer: 'https://id.example.com/tenant',
+      database: { kind: 'postgres', url: 'postgres://u:p@db:5432/tollgate' }, logLevel: 'warn',
+      lifetimes: { accessToken: 900, refreshToken: 604800, refreshTokenIdle: 172800, authorizationCode: 30, idToken: 300 },
+    });
+  });
+
+  it('names every bad value at once', () => {
+    expect(problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toEqual([
+      'PORT must be a port number',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+    expect(problemsOf({ DATABASE_URL: 'mysql://x/y', ISSUER: 'http://auth.example.com', ACCESS_TOKEN_TTL: '-5', AUTHORIZATION_CODE_TTL: '1h' })).toEqual([
+      'DATABASE_URL must start with sqlite: or postgres:// (got "mysql://x/y")',
+      'ISSUER must use https unless its host is localhost or a loopback address',
+      'ACCESS_TOKEN_TTL must be a positive duration such as 3600, 15m, 1h or 30d (got "-5")',
+      'AUTHORIZATION_CODE_TTL must be at most 10m (RFC 6749 §4.1.2)',
+    ]);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be between 0 and 65535']);
+    expect(problemsOf({ ISSUER: 'https://auth.example.com/?x=1' })).toEqual(['ISSUER must not have a query or fragment (RFC 8414 §2)']);
+    expect(problemsOf({ ISSUER: 'auth.example.com' })).toEqual(['ISSUER must be an absolute URL such as https://auth.example.com']);
+  });
+
+  it('never repeats a database password in a message', () => {
+    const [problem] = problemsOf({ DATABASE_URL: 'mysql://admin:hunter2@db/x' });
+    expect(problem).not.toContain('hunter2');
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    ['sqlite:./data/x.sqlite', { kind: 'sqlite', path: './data/x.sqlite' }],
+    ['sqlite:///var/lib/tollgate.db', { kind: 'sqlite', path: '/var/lib/tollgate.db' }],
+    ['postgresql://u@h/db', { kind: 'postgres', url: 'postgresql://u@h/db' }],
+  ])('accepts %s', (url, expected) => {
+    expect(parseDatabaseUrl(url)).toEqual(expected);
+  });
+
+  it.each([
+    ['sqlite:', 'needs a file path'],
+    ['postgres://h:5432/', 'names no database'],
+    ['postgres://[bad', 'not a valid postgres:// URL'],
+    ['tollgate.sqlite', 'must start with sqlite: or postgres://'],
+  ])('refuses %s', (url, message) => {
+    expect(parseDatabaseUrl(url)).toContain(message);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([['3600', 3600], ['90s', 90], ['15m', 900], ['1h', 3600], ['30d', 2592000]])('%s is %i seconds', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  it.each(['0', '-1', '1.5h', '1w', '', 'h'])('refuses %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+});

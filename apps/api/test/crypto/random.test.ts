@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { matchesHash, PREFIX, randomId, randomSecret, sha256, visiblePrefix } from '../../src/crypto/random.js';
+
+describe('random secrets', () => {
+  it('carry 256 bits of base64url after a recognisable prefix, never twice the same', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      const secret = randomSecret(PREFIX.accessToken);
+      expect(secret).toMatch(/^tg_at_[A-Za-z0-9_-]{43}$/);
+      seen.add(secret);
+    }
+    expect(seen.size).toBe(5000);
+  });
+
+  it('ids are 128-bit base64url', () => {
+    expect(randomId()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('hashes with SHA-256 and matches only the exact value', () => {
+    const secret = randomSecret(PREFIX.clientSecret);
+    const stored = sha256(secret);
+    expect(stored).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(sha256('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+    expect(matchesHash(secret, stored)).toBe(true);
+    expect(matchesHash(`${secret}x`, stored)).toBe(false);
+    expect(matchesHash(secret, 'short')).toBe(false);
+  });
+
+  it('shows only a few characters beyond the prefix', () => {
+    const token = randomSecret(PREFIX.refreshToken);
+    expect(visiblePrefix(token, PREFIX.refreshToken)).toBe(token.slice(0, 12));
+  });
+});

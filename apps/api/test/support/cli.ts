@@ -1,0 +1,19 @@
+import { runCli } from '../../src/cli/run.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process against one database, as `tollgate ...args` would. */
+export async function cli(databaseUrl: string, ...args: string[]): Promise<CliResult> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runCli(args, {
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    env: { DATABASE_URL: databaseUrl },
+  });
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}
