@@ -32,7 +32,6 @@ try {
 }
 
 const { setup } = running;
-logger.info({ address: running.address, issuer: config.issuer, database: config.database.kind, migrations: setup.migrations }, 'listening');
 
 const lines = [
   '',
@@ -53,6 +52,7 @@ if (setup.noActiveAdmin) {
   lines.push('', '  No active administrator exists. Create one with:', '    npm run cli -- users create --username NAME --password PASSWORD --admin');
 }
 console.log(`${lines.join('\n')}\n`);
+logger.info({ address: running.address, issuer: config.issuer, database: config.database.kind, migrations: setup.migrations }, 'listening');
 
 let signalled = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -27,7 +27,7 @@ export async function connect(config: DatabaseConfig): Promise<OpenedDatabase> {
   return config.kind === 'sqlite' ? connectSqlite(config.path) : connectPostgres(config.url);
 }
 
-function connectSqlite(file: string): OpenedDatabase {
+async function connectSqlite(file: string): Promise<OpenedDatabase> {
   let database: SQLite.Database;
   try {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -44,6 +44,14 @@ function connectSqlite(file: string): OpenedDatabase {
     dialect: new SqliteDialect({ database }),
     plugins: [new CamelCasePlugin()],
   });
+  // A first query initialises Kysely's driver now, so close() always closes the file,
+  // and a file that is not a database is reported here rather than on first use.
+  try {
+    await sql`select count(*) from sqlite_master`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw new StorageUnavailableError(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error });
+  }
   return { db, dialect: 'sqlite' };
 }
 

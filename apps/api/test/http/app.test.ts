@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { createLogger } from '../../src/logger.js';
+import { openStorage } from '../../src/storage/sql/index.js';
+import type { Storage } from '../../src/storage/types.js';
+import { sqliteBackend, type TestDatabase } from '../support/databases.js';
+
+describe('the HTTP app', () => {
+  let database: TestDatabase;
+  let storage: Storage;
+  let consoleDist: string;
+  const logLines: string[] = [];
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    database = await sqliteBackend.create();
+    storage = await openStorage(database.config);
+    await storage.migrate();
+    consoleDist = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-console-'));
+    fs.mkdirSync(path.join(consoleDist, 'assets'));
+    fs.writeFileSync(path.join(consoleDist, 'index.html'), '<!doctype html><title>Tollgate console</title>');
+    fs.writeFileSync(path.join(consoleDist, 'assets', 'main-abc123.js'), 'console.log(1)');
+    const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
+    const config = { ...loadConfig({ DATABASE_URL: database.url }), consoleDist };
+    app = createApp({ config, storage, logger: createLogger('info', sink), metrics: createMetrics() });
+  });
+
+  afterAll(async () => {
+    await storage.close();
+    await database.drop();
+    fs.rmSync(consoleDist, { recursive: true, force: true });
+  });
+
+  it('answers /healthz when the database answers', async () => {
+    const res = await request(app).get('/healthz').expect(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'ok', version: '0.1.0' });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('gives every request an id, keeping a safe one from the caller', async () => {
+    const own = await request(app).get('/healthz').set('X-Request-Id', 'trace-123.abc');
+    expect(own.headers['x-request-id']).toBe('trace-123.abc');
+    const unsafe = await request(app).get('/healthz').set('X-Request-Id', 'evil "}{ injected');
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers unknown paths with a JSON 404 and no stack', async () => {
+    const res = await request(app).get('/no/such/thing').expect(404);
+    expect(res.body).toEqual({ error: 'not_found', error_description: 'No endpoint at GET /no/such/thing' });
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('serves the console, its client-side routes and its assets', async () => {
+    await request(app).get('/').expect(302).expect('Location', '/console/');
+    const index = await request(app).get('/console/').expect(200);
+    expect(index.text).toContain('<title>Tollgate console</title>');
+    expect(index.headers['cache-control']).toBe('no-cache');
+    const deepLink = await request(app).get('/console/clients/abc?tab=tokens').expect(200);
+    expect(deepLink.text).toContain('<title>Tollgate console</title>');
+    const asset = await request(app).get('/console/assets/main-abc123.js').expect(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    await request(app).get('/console/assets/missing.js').expect(404);
+  });
+
+  it('exposes Prometheus metrics labelled by route pattern', async () => {
+    await request(app).get('/healthz');
+    await request(app).get('/no/such/thing');
+    const res = await request(app).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.text).toMatch(/tollgate_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(res.text).toMatch(/tollgate_http_requests_total\{method="GET",route="unmatched",status="404"\} \d+/);
+    expect(res.text).toContain('tollgate_http_request_duration_seconds_bucket');
+    expect(res.text).toContain('# TYPE tollgate_tokens_issued_total counter');
+    expect(res.text).not.toContain('/no/such/thing');
+  });
+
+  it('logs one JSON line per request with its id, and no credentials or query strings', async () => {
+    await request(app).get('/healthz?client_secret=hunter2').set('Authorization', 'Basic aHVudGVyMg==').set('Cookie', 'sid=hunter3').set('X-Request-Id', 'log-check');
+    const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'log-check');
+    expect(line).toMatchObject({ msg: 'request completed', req: { method: 'GET', path: '/healthz' }, res: { statusCode: 200 } });
+    expect(logLines.join('')).not.toMatch(/hunter|aHVudGVyMg/);
+  });
+
+  it('answers 503 from /healthz once the database is gone', async () => {
+    const broken = await openStorage(database.config);
+    await broken.close();
+    const config = { ...loadConfig({}), consoleDist };
+    const sick = createApp({ config, storage: broken, logger: createLogger('silent'), metrics: createMetrics() });
+    const res = await request(sick).get('/healthz').expect(503);
+    expect(res.body).toEqual({ status: 'unavailable', database: 'unreachable', version: '0.1.0' });
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * Playwright's web server: a fresh database of one kind, seeded through the
+ * CLI, and the built server (what `npm start` runs) on the given port.
+ * Usage: serve.ts <sqlite|postgres> <port>
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { runCli } from '../../apps/api/src/cli/run.js';
+import { postgresBackend, sqliteBackend } from '../../apps/api/test/support/databases.js';
+import { E2E_ADMIN } from './credentials.js';
+
+const [kind, port] = process.argv.slice(2);
+if ((kind !== 'sqlite' && kind !== 'postgres') || !port) {
+  console.error('usage: serve.ts <sqlite|postgres> <port>');
+  process.exit(2);
+}
+
+const database = await (kind === 'sqlite' ? sqliteBackend : postgresBackend).create();
+const env = { ...process.env, DATABASE_URL: database.url, PORT: port, ISSUER: `http://localhost:${port}`, LOG_LEVEL: 'warn' };
+const seeded = await runCli(['setup', '--admin-username', E2E_ADMIN.username, '--admin-password', E2E_ADMIN.password], {
+  out: () => {},
+  err: (text) => console.error(text),
+  env,
+});
+if (seeded !== 0) process.exit(seeded);
+
+const root = path.resolve(import.meta.dirname, '../..');
+const server = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  server.kill('SIGTERM');
+  if (server.exitCode === null) await new Promise((resolve) => server.once('exit', resolve));
+  await database.drop();
+  process.exit(code);
+}
+server.once('exit', (code) => void stop(code ?? 1));
+process.once('SIGTERM', () => void stop(0));
+process.once('SIGINT', () => void stop(0));
