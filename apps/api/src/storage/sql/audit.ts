@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { ActorType, AuditEntry, AuditQuery, AuditStore, NewAuditEntry, Page } from '../types.js';
 import type { AuditLogTable, Database } from './schema.js';
-import { decodeCursor, fromJson, toJson, toPage } from './helpers.js';
+import { olderThan, fromJson, toJson, toPage } from './helpers.js';
 
 function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   return { ...row, actorType: row.actorType as ActorType, details: fromJson<Record<string, unknown>>(row.details) };
@@ -25,13 +25,7 @@ export class SqlAuditStore implements AuditStore {
     if (query.targetId) q = q.where('targetId', '=', query.targetId);
     if (query.from !== undefined) q = q.where('at', '>=', query.from);
     if (query.to !== undefined) q = q.where('at', '<', query.to);
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      q = q.where((eb) => eb.or([
-        eb('at', '<', Number(cursor.value)),
-        eb.and([eb('at', '=', Number(cursor.value)), eb('id', '<', cursor.id)]),
-      ]));
-    }
+    if (query.cursor) q = q.where(olderThan('at', query.cursor));
     const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
     return toPage(rows, query.limit, toEntry, (row) => ({ value: row.at, id: row.id }));
   }

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Consent, ConsentStore, Page } from '../types.js';
 import type { ConsentsTable, Database } from './schema.js';
-import { decodeCursor, fromJson, toJson, toPage } from './helpers.js';
+import { olderThan, fromJson, toJson, toPage } from './helpers.js';
 import { inTransaction } from './transaction.js';
 
 function toConsent(row: Selectable<ConsentsTable>): Consent {
@@ -42,13 +42,7 @@ export class SqlConsentStore implements ConsentStore {
     let q = this.db.selectFrom('consents').selectAll().where('revokedAt', 'is', null);
     if (query.userId) q = q.where('userId', '=', query.userId);
     if (query.clientId) q = q.where('clientId', '=', query.clientId);
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      q = q.where((eb) => eb.or([
-        eb('updatedAt', '<', Number(cursor.value)),
-        eb.and([eb('updatedAt', '=', Number(cursor.value)), eb('id', '<', cursor.id)]),
-      ]));
-    }
+    if (query.cursor) q = q.where(olderThan('updatedAt', query.cursor));
     const rows = await q.orderBy('updatedAt', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
     return toPage(rows, query.limit, toConsent, (row) => ({ value: row.updatedAt, id: row.id }));
   }

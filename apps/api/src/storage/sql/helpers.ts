@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import { ConflictError } from '../types.js';
 
 export const toJson = (value: unknown): string => JSON.stringify(value);
@@ -62,4 +63,11 @@ export function rethrowConflict(error: unknown, message: string, field?: string)
 /** Escapes LIKE wildcards so a search for `50%` finds the literal text. */
 export function likePattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The rows after `cursor` in newest-first order on (`column`, id): keyset pagination. */
+export function olderThan(column: 'createdAt' | 'updatedAt' | 'at', cursor: string): RawBuilder<boolean> {
+  const { value, id } = decodeCursor(cursor);
+  const ref = sql.ref(column);
+  return sql<boolean>`(${ref} < ${Number(value)} or (${ref} = ${Number(value)} and id < ${id}))`;
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ConsumeResult, NewToken, Page, Token, TokenKind, TokenListQuery, TokenStore } from '../types.js';
 import type { Database, TokensTable } from './schema.js';
-import { decodeCursor, fromJson, toJson, toPage } from './helpers.js';
+import { olderThan, fromJson, toJson, toPage } from './helpers.js';
 import { inTransaction } from './transaction.js';
 
 function toToken(row: Selectable<TokensTable>): Token {
@@ -37,13 +37,7 @@ export class SqlTokenStore implements TokenStore {
     if (query.kind) q = q.where('kind', '=', query.kind);
     // Scopes are a JSON array of strings without quotes inside (RFC 6749 §3.3), so a quoted match is exact.
     if (query.scope) q = q.where('scopes', 'like', `%${JSON.stringify(query.scope)}%`);
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      q = q.where((eb) => eb.or([
-        eb('createdAt', '<', Number(cursor.value)),
-        eb.and([eb('createdAt', '=', Number(cursor.value)), eb('id', '<', cursor.id)]),
-      ]));
-    }
+    if (query.cursor) q = q.where(olderThan('createdAt', query.cursor));
     const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
     return toPage(rows, query.limit, toToken, (row) => ({ value: row.createdAt, id: row.id }));
   }
