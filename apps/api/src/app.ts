@@ -1,13 +1,16 @@
-import express, { type Express } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express from 'express';
 import type { Config } from './config.js';
 import { consoleRoutes } from './http/console.js';
 import { errorHandler } from './http/error-handler.js';
 import { HttpError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
-import { recordRequests, type Metrics } from './http/metrics.js';
+import { recordRequests, recordRoute, type Metrics } from './http/metrics.js';
 import { requestLogging } from './http/request-logging.js';
 import type { Logger } from './logger.js';
-import type { Storage } from './storage/types.js';
+import { discoveryRoutes } from './oauth/endpoints/discovery.js';
+import { createOAuthEndpoints } from './oauth/index.js';
+import type { GrantType, Storage } from './storage/types.js';
 import { VERSION } from './version.js';
 
 export interface AppDeps {
@@ -17,13 +20,26 @@ export interface AppDeps {
   metrics: Metrics;
 }
 
-/** Builds the Express app. No listening, no process state: tests build as many as they like. */
-export function createApp({ config, storage, logger, metrics }: AppDeps): Express {
+export interface App {
+  /** The request listener for node:http (and for supertest). */
+  handle: RequestListener;
+  /** Flushes shared counters and stops timers; the storage stays open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the server. Protocol endpoints that machine clients call every second
+ * (token, introspection, revocation) are served straight from node:http; the
+ * rest goes through Express. No listening, no process state: tests build as many as they like.
+ */
+export function createApp({ config, storage, logger, metrics }: AppDeps): App {
+  const oauth = createOAuthEndpoints({ config, storage, logger, metrics });
+  const log = requestLogging(logger);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-
-  app.use(requestLogging(logger));
+  app.use(log);
   app.use(recordRequests(metrics));
 
   app.use(healthRoutes(storage, VERSION));
@@ -31,9 +47,24 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): Expres
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+  app.use(discoveryRoutes({ issuer: config.issuer, storage, grantTypes: oauth.grantTypes as GrantType[] }));
   app.use(consoleRoutes(config.consoleDist));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint at ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
-  return app;
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const endpoint = oauth.routes.get(path);
+    if (!endpoint) {
+      app(req, res);
+      return;
+    }
+    log(req, res);
+    recordRoute(metrics, req, res, path);
+    void endpoint(req, res);
+  };
+  return { handle, close: () => oauth.close() };
 }

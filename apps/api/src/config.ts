@@ -15,6 +15,12 @@ export interface TokenLifetimes {
   idToken: number;
 }
 
+/** `limit` events per `windowSeconds`. */
+export interface RateLimitRule {
+  limit: number;
+  windowSeconds: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -23,6 +29,12 @@ export interface Config {
   database: DatabaseConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   lifetimes: TokenLifetimes;
+  rateLimits: {
+    /** Token requests per client; null when off. */
+    token: RateLimitRule | null;
+    /** Failed client authentications per source address; null when off. */
+    clientAuthFailures: RateLimitRule | null;
+  };
   /** Where the built console lives; served at /console when it exists. */
   consoleDist: string;
 }
@@ -79,6 +91,17 @@ export function redactUrl(value: string): string {
   }
 }
 
+/** Parses `600/1m`-style limits; `off` disables; undefined when malformed. */
+export function parseRateLimit(value: string): RateLimitRule | null | undefined {
+  if (value.trim().toLowerCase() === 'off') return null;
+  const match = /^\s*(\d{1,9})\s*\/\s*(\S+)\s*$/.exec(value);
+  if (!match) return undefined;
+  const windowSeconds = parseDuration(match[2]!);
+  const limit = Number(match[1]);
+  if (windowSeconds === undefined || limit < 1) return undefined;
+  return { limit, windowSeconds };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const env = z.object({
@@ -93,6 +116,8 @@ const env = z.object({
   REFRESH_TOKEN_IDLE_TTL: z.string().default('14d'),
   AUTHORIZATION_CODE_TTL: z.string().default('60s'),
   ID_TOKEN_TTL: z.string().default('1h'),
+  TOKEN_RATE_LIMIT: z.string().default('600/1m'),
+  CLIENT_AUTH_FAILURE_LIMIT: z.string().default('20/1m'),
   CONSOLE_DIST: z.string().optional(),
 });
 
@@ -155,6 +180,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('AUTHORIZATION_CODE_TTL must be at most 10m (RFC 6749 §4.1.2)');
   }
 
+  const rateLimit = (name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT'): RateLimitRule | null => {
+    const rule = parseRateLimit(values[name]);
+    if (rule === undefined) {
+      problems.push(`${name} must be a count per duration such as 600/1m, or off (got "${values[name]}")`);
+      return null;
+    }
+    return rule;
+  };
+  const rateLimits = { token: rateLimit('TOKEN_RATE_LIMIT'), clientAuthFailures: rateLimit('CLIENT_AUTH_FAILURE_LIMIT') };
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -164,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     database: database as DatabaseConfig,
     logLevel: values.LOG_LEVEL,
     lifetimes,
+    rateLimits,
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),
   };
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createMetrics } from './http/metrics.js';
@@ -31,9 +31,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error;
   }
   const app = createApp({ config, storage, logger, metrics: createMetrics() });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  const server = http.createServer(app.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   }).catch(async (error: unknown) => {
+    await app.close();
     await storage.close();
     throw error;
   });
@@ -48,6 +54,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await drained;
     clearTimeout(timer);
+    await app.close();
     await storage.close();
   })();
 

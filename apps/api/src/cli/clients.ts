@@ -17,6 +17,7 @@ function describeClient(client: Client) {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
+    resource_server: client.resourceServer,
     status: client.status,
     created_at: new Date(client.createdAt).toISOString(),
   };
@@ -33,6 +34,7 @@ export const clientsCreateOptions = {
   'logo-url': { type: 'string' },
   'access-token-ttl': { type: 'string' },
   'refresh-token-ttl': { type: 'string' },
+  'resource-server': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -53,6 +55,7 @@ export async function clientsCreateCommand(ctx: CliContext, values: CreateValues
     tokenEndpointAuthMethod: method as TokenEndpointAuthMethod | undefined,
     accessTokenTtl: parseSeconds('access-token-ttl', values['access-token-ttl'], parseDuration),
     refreshTokenTtl: parseSeconds('refresh-token-ttl', values['refresh-token-ttl'], parseDuration),
+    resourceServer: values['resource-server'] ?? false,
   };
   const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
   if (values.json) {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
+import { OAuthError } from '../oauth/errors.js';
 import { HttpError } from './errors.js';
 
 /** Body-parser and similar errors carry the status the client earned. */
@@ -19,6 +20,11 @@ export function errorHandler(logger: Logger) {
     if (res.headersSent) {
       req.log?.error({ err: error }, 'error after the response started');
       res.destroy();
+      return;
+    }
+    if (error instanceof OAuthError) {
+      res.set({ 'Cache-Control': 'no-store', ...error.headers });
+      res.status(error.status).json(error.body);
       return;
     }
     if (error instanceof HttpError) {

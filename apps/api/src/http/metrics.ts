@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -47,12 +48,17 @@ function routeLabel(req: Request): string {
 
 export function recordRequests(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const stop = metrics.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = routeLabel(req);
-      stop({ method: req.method, route });
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-    });
+    recordRoute(metrics, req, res, () => routeLabel(req));
     next();
   };
+}
+
+/** Records one request's latency and status under a route label, known now or when it ends. */
+export function recordRoute(metrics: Metrics, req: IncomingMessage, res: ServerResponse, route: string | (() => string)) {
+  const stop = metrics.httpDuration.startTimer();
+  res.on('finish', () => {
+    const label = typeof route === 'string' ? route : route();
+    stop({ method: req.method ?? 'GET', route: label });
+    metrics.httpRequests.inc({ method: req.method ?? 'GET', route: label, status: String(res.statusCode) });
+  });
 }

@@ -95,6 +95,7 @@ async function bootstrapOnce(storage: Storage, options: BootstrapOptions): Promi
         accessTokenTtl: null,
         refreshTokenTtl: null,
         system: true,
+        resourceServer: false,
       }, now);
       await audit(tx, options.actor, 'client.create', { type: 'client', id: CONSOLE_CLIENT_ID }, now, { name: 'Tollgate console' });
       consoleClient = 'created';

@@ -26,6 +26,8 @@ export interface Client {
   refreshTokenTtl: number | null;
   /** Clients Tollgate itself depends on (the console); protected from accidental revocation. */
   system: boolean;
+  /** A protected resource: may introspect any token, not only its own (RFC 7662 §2.1). */
+  resourceServer: boolean;
   status: ClientStatus;
   createdAt: number;
   updatedAt: number;
@@ -36,7 +38,7 @@ export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'rev
 
 export type ClientUpdate = Partial<Pick<Client,
   'name' | 'siteUrl' | 'logoUrl' | 'redirectUris' | 'grantTypes' | 'scopes' |
-  'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl'>>;
+  'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer'>>;
 
 export interface ClientListQuery {
   /** Case-insensitive substring of the name, or a prefix of the client id. */
@@ -301,6 +303,15 @@ export interface AuditStore {
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
 }
 
+export interface RateLimitStore {
+  /**
+   * Adds `delta` to the counter of `key` in the window starting at
+   * `windowStart` and returns the new total, atomically across processes.
+   */
+  add(key: string, windowStart: number, delta: number, expiresAt: number): Promise<number>;
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 /** Everything a request handler may touch, all on one connection or transaction. */
 export interface Stores {
   clients: ClientStore;
@@ -311,6 +322,7 @@ export interface Stores {
   consents: ConsentStore;
   keys: KeyStore;
   audit: AuditStore;
+  rateLimits: RateLimitStore;
 }
 
 export interface Storage extends Stores {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
@@ -17,7 +17,7 @@ describe('the HTTP app', () => {
   let storage: Storage;
   let consoleDist: string;
   const logLines: string[] = [];
-  let app: ReturnType<typeof createApp>;
+  let app: App['handle'];
 
   beforeAll(async () => {
     database = await sqliteBackend.create();
@@ -29,7 +29,7 @@ describe('the HTTP app', () => {
     fs.writeFileSync(path.join(consoleDist, 'assets', 'main-abc123.js'), 'console.log(1)');
     const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
     const config = { ...loadConfig({ DATABASE_URL: database.url }), consoleDist };
-    app = createApp({ config, storage, logger: createLogger('info', sink), metrics: createMetrics() });
+    app = createApp({ config, storage, logger: createLogger('info', sink), metrics: createMetrics() }).handle;
   });
 
   afterAll(async () => {
@@ -92,7 +92,7 @@ describe('the HTTP app', () => {
     const broken = await openStorage(database.config);
     await broken.close();
     const config = { ...loadConfig({}), consoleDist };
-    const sick = createApp({ config, storage: broken, logger: createLogger('silent'), metrics: createMetrics() });
+    const sick = createApp({ config, storage: broken, logger: createLogger('silent'), metrics: createMetrics() }).handle;
     const res = await request(sick).get('/healthz').expect(503);
     expect(res.body).toEqual({ status: 'unavailable', database: 'unreachable', version: '0.1.0' });
   });

@@ -28,11 +28,12 @@ export const clientFields = z.object({
   siteUrl: webUrl.nullable().default(null),
   logoUrl: webUrl.nullable().default(null),
   redirectUris: z.array(redirectUri).max(20, 'at most 20 redirect URIs').default([]),
-  grantTypes: z.array(z.enum(GRANT_TYPES, `must each be one of ${GRANT_TYPES.join(', ')}`)).min(1, 'name at least one grant type').default(['client_credentials']),
+  grantTypes: z.array(z.enum(GRANT_TYPES, `must each be one of ${GRANT_TYPES.join(', ')}`)).default(['client_credentials']),
   scopes: z.array(scopeName).max(100).default([]),
   tokenEndpointAuthMethod: z.enum(AUTH_METHODS, `must be one of ${AUTH_METHODS.join(', ')}`).default('client_secret_basic'),
   accessTokenTtl: ttl.nullable().default(null),
   refreshTokenTtl: ttl.nullable().default(null),
+  resourceServer: z.boolean().default(false),
 }).strict();
 
 type ClientFields = z.output<typeof clientFields>;
@@ -40,6 +41,12 @@ type ClientFields = z.output<typeof clientFields>;
 /** Rules that tie fields together (RFC 6749 §2.1, §4.1, §4.4). */
 export function checkClientConsistency(client: ClientFields, ctx: z.RefinementCtx) {
   const grants = new Set(client.grantTypes);
+  if (grants.size === 0 && !client.resourceServer) {
+    ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'name at least one grant type (only a resource server may have none)' });
+  }
+  if (client.resourceServer && client.tokenEndpointAuthMethod === 'none') {
+    ctx.addIssue({ code: 'custom', path: ['resourceServer'], message: 'a resource server must authenticate to introspect, so it cannot be public' });
+  }
   if (grants.has('authorization_code') && client.redirectUris.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'the authorization_code grant needs at least one redirect URI' });
   }

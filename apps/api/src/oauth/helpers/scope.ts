@@ -13,3 +13,21 @@ export function parseScope(value: string): string[] {
 export function formatScope(scopes: readonly string[]): string {
   return scopes.join(' ');
 }
+
+/** Why a scope parameter cannot be granted, or the scopes to grant (RFC 6749 §3.3). */
+export type ScopeDecision = { ok: true; scopes: string[] } | { ok: false; reason: string };
+
+/**
+ * Checks a requested scope against what may be granted. No request means
+ * everything allowed; a request must be a subset, in the §3.3 grammar.
+ */
+export function decideScope(requested: string | undefined, allowed: readonly string[]): ScopeDecision {
+  if (requested === undefined) return { ok: true, scopes: [...allowed] };
+  const scopes = parseScope(requested);
+  if (scopes.length === 0) return { ok: true, scopes: [...allowed] };
+  const malformed = scopes.find((s) => !isScopeToken(s));
+  if (malformed !== undefined) return { ok: false, reason: 'The scope parameter has characters RFC 6749 §3.3 does not allow.' };
+  const refused = scopes.filter((s) => !allowed.includes(s));
+  if (refused.length > 0) return { ok: false, reason: `Scope not allowed for this client: ${refused.join(' ')}.` };
+  return { ok: true, scopes };
+}

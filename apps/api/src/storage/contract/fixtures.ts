@@ -18,6 +18,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     accessTokenTtl: null,
     refreshTokenTtl: null,
     system: false,
+    resourceServer: false,
     ...overrides,
   };
 }

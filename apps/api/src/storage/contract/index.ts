@@ -4,6 +4,7 @@ import { describeClientStore } from './clients.contract.js';
 import { describeCodeStore } from './codes.contract.js';
 import { describeConsentStore } from './consents.contract.js';
 import { describeKeyStore } from './keys.contract.js';
+import { describeRateLimitStore } from './rate-limits.contract.js';
 import { describeScopeStore } from './scopes.contract.js';
 import { describeTokenStore } from './tokens.contract.js';
 import { describeTransactions } from './transaction.contract.js';
@@ -19,5 +20,6 @@ export function describeStorageContract(storage: () => Storage) {
   describeConsentStore(storage);
   describeKeyStore(storage);
   describeAuditStore(storage);
+  describeRateLimitStore(storage);
   describeTransactions(storage);
 }

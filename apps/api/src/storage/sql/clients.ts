@@ -18,6 +18,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
     accessTokenTtl: row.accessTokenTtl,
     refreshTokenTtl: row.refreshTokenTtl,
     system: row.system === 1,
+    resourceServer: row.resourceServer === 1,
     status: row.status as Client['status'],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -42,6 +43,7 @@ export class SqlClientStore implements ClientStore {
       accessTokenTtl: client.accessTokenTtl,
       refreshTokenTtl: client.refreshTokenTtl,
       system: toFlag(client.system),
+      resourceServer: toFlag(client.resourceServer),
       status: 'active',
       createdAt: now,
       updatedAt: now,
@@ -85,13 +87,14 @@ export class SqlClientStore implements ClientStore {
   }
 
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
-    const { redirectUris, grantTypes, scopes, ...plain } = changes;
+    const { redirectUris, grantTypes, scopes, resourceServer, ...plain } = changes;
     const row = await this.db.updateTable('clients')
       .set({
         ...plain,
         ...(redirectUris && { redirectUris: toJson(redirectUris) }),
         ...(grantTypes && { grantTypes: toJson(grantTypes) }),
         ...(scopes && { scopes: toJson(scopes) }),
+        ...(resourceServer !== undefined && { resourceServer: toFlag(resourceServer) }),
         updatedAt: now,
       })
       .where('id', '=', id)

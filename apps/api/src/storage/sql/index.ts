@@ -9,6 +9,7 @@ import { SqlConsentStore } from './consents.js';
 import { SqlKeyStore } from './keys.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
+import { SqlRateLimitStore } from './rate-limits.js';
 import { SqlScopeStore } from './scopes.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
@@ -23,6 +24,7 @@ function storesOn(db: Kysely<Database>): Stores {
     consents: new SqlConsentStore(db),
     keys: new SqlKeyStore(db),
     audit: new SqlAuditStore(db),
+    rateLimits: new SqlRateLimitStore(db),
   };
 }
 

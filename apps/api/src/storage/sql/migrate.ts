@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as rateLimits from './migrations/0002-rate-limits-and-resource-servers.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-rate-limits-and-resource-servers': rateLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

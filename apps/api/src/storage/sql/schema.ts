@@ -18,6 +18,7 @@ export interface ClientsTable {
   accessTokenTtl: number | null;
   refreshTokenTtl: number | null;
   system: number;
+  resourceServer: number;
   status: string;
   createdAt: number;
   updatedAt: number;
@@ -111,6 +112,13 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  windowStart: number;
+  count: number;
+  expiresAt: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -120,4 +128,5 @@ export interface Database {
   consents: ConsentsTable;
   signingKeys: SigningKeysTable;
   auditLog: AuditLogTable;
+  rateLimits: RateLimitsTable;
 }

@@ -1,0 +1,31 @@
+import { InvalidClient } from '../errors.js';
+
+/**
+ * Reads `Authorization: Basic`, undoing the form-URL-encoding that RFC 6749
+ * §2.3.1 puts on the id and secret before base64. Null when the header is not Basic.
+ */
+export function readBasicCredentials(header: string | undefined): { clientId: string; secret: string } | null {
+  if (!header) return null;
+  const space = header.indexOf(' ');
+  if (space === -1 || header.slice(0, space).toLowerCase() !== 'basic') return null;
+  const encoded = header.slice(space + 1).trim();
+  const fail = (detail: string) => new InvalidClient('Client authentication failed.', { basic: true, detail });
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) throw fail('Basic credentials are not base64');
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) throw fail('Basic credentials have no colon');
+  const clientId = formDecode(decoded.slice(0, colon));
+  const secret = formDecode(decoded.slice(colon + 1));
+  if (clientId === null || secret === null) throw fail('Basic credentials are not form-URL-encoded');
+  if (clientId === '') throw fail('Basic credentials have no client id');
+  return { clientId, secret };
+}
+
+/** application/x-www-form-urlencoded decoding of one value; null when malformed. */
+function formDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,54 @@
+import { matchesHash } from '../../crypto/random.js';
+import type { Client, TokenEndpointAuthMethod } from '../../storage/types.js';
+import { InvalidClient, InvalidRequest } from '../errors.js';
+import type { OAuthRequest } from '../http/oauth-request.js';
+import { readBasicCredentials } from './client-secret-basic.js';
+
+/** How the client presented itself, before we check that it is who it says. */
+export interface PresentedCredentials {
+  method: TokenEndpointAuthMethod;
+  clientId: string;
+  secret: string | null;
+}
+
+/**
+ * Works out which single authentication method the request uses (RFC 6749 §2.3):
+ * Basic header, secret in the body, or a bare client_id for public clients.
+ */
+export function presentedCredentials(req: OAuthRequest): PresentedCredentials {
+  const basic = readBasicCredentials(req.headers.authorization);
+  const bodySecret = req.params.get('client_secret');
+  const bodyId = req.params.get('client_id');
+  if (basic) {
+    if (bodySecret !== undefined) throw new InvalidRequest('Use one client authentication method: Basic or client_secret, not both.');
+    if (bodyId !== undefined && bodyId !== basic.clientId) throw new InvalidRequest('client_id in the body does not match the Basic credentials.');
+    return { method: 'client_secret_basic', clientId: basic.clientId, secret: basic.secret };
+  }
+  if (bodySecret !== undefined) {
+    if (bodyId === undefined) throw new InvalidRequest('client_secret needs client_id.');
+    return { method: 'client_secret_post', clientId: bodyId, secret: bodySecret };
+  }
+  if (bodyId !== undefined) return { method: 'none', clientId: bodyId, secret: null };
+  throw new InvalidClient('Client authentication is required.');
+}
+
+/** Looks up clients by id; the token endpoint's copy may be cached. */
+export type ClientLookup = (id: string) => Promise<Client | null>;
+
+/**
+ * Authenticates the client with the one method it is registered for. Every
+ * failure is the same `invalid_client`, so nothing tells which part was wrong.
+ */
+export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup): Promise<Client> {
+  const presented = presentedCredentials(req);
+  const basic = presented.method === 'client_secret_basic';
+  const client = await lookup(presented.clientId);
+  const fail = (detail: string) => new InvalidClient('Client authentication failed.', { basic, detail, clientId: presented.clientId });
+  if (!client) throw fail('unknown client');
+  if (client.status !== 'active') throw fail('client revoked');
+  if (client.tokenEndpointAuthMethod !== presented.method) throw fail(`registered for ${client.tokenEndpointAuthMethod}, used ${presented.method}`);
+  if (presented.method !== 'none' && (client.secretHash === null || !matchesHash(presented.secret!, client.secretHash))) {
+    throw fail('wrong secret');
+  }
+  return client;
+}

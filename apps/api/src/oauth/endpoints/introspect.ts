@@ -1,0 +1,52 @@
+import type { Storage } from '../../storage/types.js';
+import { authenticateClient, type ClientLookup } from '../client-auth/index.js';
+import { InvalidClient, InvalidRequest } from '../errors.js';
+import type { OAuthEndpoint } from '../http/oauth-request.js';
+import { findToken, isActive } from '../tokens/lookup.js';
+import type { ClientAuthGuard } from './client-auth-guard.js';
+
+export interface IntrospectionDeps {
+  storage: Storage;
+  clients: ClientLookup;
+  guard: ClientAuthGuard;
+  issuer: string;
+}
+
+const INACTIVE = { status: 200, body: { active: false } } as const;
+
+/**
+ * `POST /oauth/introspect` (RFC 7662). Callers authenticate as confidential
+ * clients. A client sees its own tokens; a resource server sees any token.
+ * Everything else, like unknown, expired and revoked tokens, is `active: false`.
+ */
+export function introspectionEndpoint(deps: IntrospectionDeps): OAuthEndpoint {
+  return async (req) => {
+    const caller = await deps.guard.run(req, () => authenticateClient(req, deps.clients));
+    if (caller.tokenEndpointAuthMethod === 'none') throw new InvalidClient('Introspection needs a confidential client.');
+    const value = req.params.get('token');
+    if (value === undefined) throw new InvalidRequest('The token parameter is missing.');
+
+    const now = Date.now();
+    const token = await findToken(deps.storage, value);
+    if (!token || !isActive(token, now)) return INACTIVE;
+    if (token.clientId !== caller.id && !caller.resourceServer) return INACTIVE;
+    const owner = token.clientId === caller.id ? caller : await deps.clients(token.clientId);
+    if (!owner || owner.status !== 'active') return INACTIVE;
+    const user = token.userId ? await deps.storage.users.get(token.userId) : null;
+    if (token.userId && (!user || user.disabledAt !== null)) return INACTIVE;
+
+    return {
+      status: 200,
+      body: {
+        active: true,
+        scope: token.scopes.join(' '),
+        client_id: token.clientId,
+        ...(user && { username: user.username, sub: user.id }),
+        token_type: token.kind === 'access' ? 'Bearer' : 'refresh_token',
+        exp: Math.floor(token.expiresAt / 1000),
+        iat: Math.floor(token.createdAt / 1000),
+        iss: deps.issuer,
+      },
+    };
+  };
+}

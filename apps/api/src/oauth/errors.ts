@@ -1,0 +1,108 @@
+/**
+ * One class per OAuth error code (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1).
+ * `message` is the public `error_description`; `detail` is for the log only.
+ */
+export abstract class OAuthError extends Error {
+  abstract readonly error: string;
+  readonly status: number = 400;
+  /** Extra response headers, such as `WWW-Authenticate` or `Retry-After`. */
+  readonly headers: Record<string, string> = {};
+
+  constructor(description: string, readonly detail?: string) {
+    super(description);
+  }
+
+  get body(): { error: string; error_description: string } {
+    return { error: this.error, error_description: this.message };
+  }
+}
+
+export class InvalidRequest extends OAuthError {
+  readonly error = 'invalid_request';
+}
+
+export class InvalidClient extends OAuthError {
+  readonly error = 'invalid_client';
+  override readonly status = 401;
+
+  /** The client id that was presented, for the audit log. */
+  readonly clientId: string | undefined;
+
+  /** `basic`: the client tried HTTP Basic, so the answer carries a Basic challenge (RFC 6749 §5.2). */
+  constructor(description: string, options: { basic?: boolean; detail?: string; clientId?: string } = {}) {
+    super(description, options.detail);
+    this.clientId = options.clientId;
+    if (options.basic) this.headers['WWW-Authenticate'] = 'Basic realm="tollgate", charset="UTF-8"';
+  }
+}
+
+export class InvalidGrant extends OAuthError {
+  readonly error = 'invalid_grant';
+}
+
+export class UnauthorizedClient extends OAuthError {
+  readonly error = 'unauthorized_client';
+}
+
+export class UnsupportedGrantType extends OAuthError {
+  readonly error = 'unsupported_grant_type';
+}
+
+export class InvalidScope extends OAuthError {
+  readonly error = 'invalid_scope';
+}
+
+export class UnsupportedTokenType extends OAuthError {
+  readonly error = 'unsupported_token_type';
+}
+
+/** Too many requests: 429 with `Retry-After` in whole seconds, and still an RFC 6749 §5.2 code. */
+export class TooManyRequests extends OAuthError {
+  readonly error = 'invalid_request';
+  override readonly status = 429;
+
+  constructor(description: string, retryAfterSeconds: number) {
+    super(description);
+    this.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  }
+}
+
+/** Bearer token errors (RFC 6750 §3): the challenge goes in `WWW-Authenticate`. */
+export class InvalidToken extends OAuthError {
+  readonly error = 'invalid_token';
+  override readonly status = 401;
+
+  constructor(description: string, realm: string) {
+    super(description);
+    this.headers['WWW-Authenticate'] = `Bearer realm="${realm}", error="invalid_token", error_description="${description}"`;
+  }
+}
+
+export class InsufficientScope extends OAuthError {
+  readonly error = 'insufficient_scope';
+  override readonly status = 403;
+
+  constructor(readonly scope: string, realm: string) {
+    super(`This request needs the ${scope} scope.`);
+    this.headers['WWW-Authenticate'] = `Bearer realm="${realm}", error="insufficient_scope", scope="${scope}"`;
+  }
+
+  override get body() {
+    return { ...super.body, scope: this.scope };
+  }
+}
+
+export class MethodNotAllowed extends OAuthError {
+  readonly error = 'invalid_request';
+  override readonly status = 405;
+
+  constructor(allowed: string) {
+    super(`Use ${allowed} for this endpoint.`);
+    this.headers.Allow = allowed;
+  }
+}
+
+export class PayloadTooLarge extends OAuthError {
+  readonly error = 'invalid_request';
+  override readonly status = 413;
+}

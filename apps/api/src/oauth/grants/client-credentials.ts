@@ -1,0 +1,25 @@
+import { InvalidScope, UnauthorizedClient } from '../errors.js';
+import { decideScope } from '../helpers/scope.js';
+import type { TokenIssuer } from '../tokens/issue.js';
+import type { Grant } from './grant.js';
+
+/** Scopes that only make sense with a signed-in user, so never in a client-credentials token. */
+const USER_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email']);
+
+/** RFC 6749 §4.4: a confidential client acting for itself; no refresh token (§4.4.3). */
+export function clientCredentialsGrant(issuer: TokenIssuer): Grant {
+  return {
+    grantType: 'client_credentials',
+    async handle(client, req) {
+      if (client.tokenEndpointAuthMethod === 'none') {
+        throw new UnauthorizedClient('client_credentials needs a confidential client.');
+      }
+      const allowed = client.scopes.filter((s) => !USER_SCOPES.has(s));
+      const decision = decideScope(req.params.get('scope'), allowed);
+      if (!decision.ok) throw new InvalidScope(decision.reason);
+      return issuer.issueAccessToken({
+        client, userId: null, scopes: decision.scopes, grantType: 'client_credentials', sourceAddress: req.sourceAddress,
+      });
+    },
+  };
+}

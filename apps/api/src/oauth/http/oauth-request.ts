@@ -1,0 +1,135 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { InvalidRequest, MethodNotAllowed, OAuthError, PayloadTooLarge } from '../errors.js';
+
+/** What a protocol endpoint sees: the body's parameters, already checked, and little else. */
+export interface OAuthRequest {
+  headers: IncomingHttpHeaders;
+  /** Body parameters; empty values are absent (RFC 6749 §3.1), repeats were refused. */
+  params: ReadonlyMap<string, string>;
+  /** The peer's address, for rate limits and the audit log. */
+  sourceAddress: string;
+  requestId: string;
+}
+
+export interface OAuthResponse {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type OAuthEndpoint = (req: OAuthRequest) => Promise<OAuthResponse>;
+
+/** Protocol bodies are a handful of short parameters; anything near this is not a client speaking OAuth. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Reads the body up to the limit; an oversized one is refused without reading the rest. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_BODY_BYTES) return Promise.reject(new PayloadTooLarge('The request body is too large.'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new PayloadTooLarge('The request body is too large.'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Parses a form-encoded (RFC 6749 §3.2) or JSON body into parameters. Repeated
+ * parameters are refused (§3.1); empty ones are dropped; JSON values must be strings.
+ */
+export function parseParams(contentType: string | undefined, body: string): Map<string, string> {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const params = new Map<string, string>();
+  const add = (name: string, value: string) => {
+    if (params.has(name)) throw new InvalidRequest(`The ${name} parameter is repeated.`);
+    if (value !== '') params.set(name, value);
+  };
+  if (type === 'application/x-www-form-urlencoded' || (type === '' && body === '')) {
+    const seen = new Set<string>();
+    for (const [name, value] of new URLSearchParams(body)) {
+      // An empty value still counts for repetition: `a=&a=x` is two `a`s.
+      if (seen.has(name)) throw new InvalidRequest(`The ${name} parameter is repeated.`);
+      seen.add(name);
+      add(name, value);
+    }
+    return params;
+  }
+  if (type === 'application/json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new InvalidRequest('The request body is not valid JSON.');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new InvalidRequest('The request body must be a JSON object of parameters.');
+    }
+    for (const [name, value] of Object.entries(parsed)) {
+      if (typeof value !== 'string') throw new InvalidRequest(`The ${name} parameter must be a string.`);
+      add(name, value);
+    }
+    return params;
+  }
+  throw new InvalidRequest('Send the parameters form-encoded (application/x-www-form-urlencoded) or as JSON.');
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    ...NO_STORE,
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
+}
+
+export interface ServeOptions {
+  /** Called with anything that is not an OAuthError, which becomes `server_error`. */
+  onUnexpected(error: unknown, req: IncomingMessage): void;
+  onError?(error: OAuthError, req: IncomingMessage): void;
+}
+
+/**
+ * Serves one protocol endpoint straight from node:http, without the Express
+ * pipeline: POST only, body read and parsed here, parameters in the query
+ * string never read (RFC 9700 §4.3.3 keeps credentials out of URLs).
+ */
+export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
+  return async (req: IncomingMessage & { id?: unknown }, res: ServerResponse): Promise<void> => {
+    try {
+      if (req.method !== 'POST') throw new MethodNotAllowed('POST');
+      const body = await readBody(req);
+      const params = parseParams(req.headers['content-type'], body);
+      const result = await endpoint({
+        headers: req.headers,
+        params,
+        sourceAddress: req.socket.remoteAddress ?? 'unknown',
+        requestId: String(req.id ?? ''),
+      });
+      sendJson(res, result.status, result.body, result.headers);
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        options.onError?.(error, req);
+        if (error.status === 413) res.setHeader('Connection', 'close');
+        sendJson(res, error.status, error.body, error.headers);
+        return;
+      }
+      options.onUnexpected(error, req);
+      sendJson(res, 500, { error: 'server_error', error_description: `The server could not complete the request (request id ${String(req.id ?? '')}).` });
+    }
+  };
+}

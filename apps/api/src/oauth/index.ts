@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+import type { Storage } from '../storage/types.js';
+import type { ClientLookup } from './client-auth/index.js';
+import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
+import { introspectionEndpoint } from './endpoints/introspect.js';
+import { revocationEndpoint } from './endpoints/revoke.js';
+import { tokenEndpoint } from './endpoints/token.js';
+import { grantRegistry } from './grants/index.js';
+import { serveOAuth } from './http/oauth-request.js';
+import { RateLimiter } from './rate-limit.js';
+import { TokenIssuer } from './tokens/issue.js';
+
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface OAuthEndpoints {
+  /** Protocol endpoints served straight from node:http, by path. */
+  routes: ReadonlyMap<string, RawHandler>;
+  grantTypes: string[];
+  close(): Promise<void>;
+}
+
+/** Builds the token, introspection and revocation endpoints and what they share. */
+export function createOAuthEndpoints(deps: { config: Config; storage: Storage; logger: Logger; metrics: Metrics }): OAuthEndpoints {
+  const { config, storage, logger, metrics } = deps;
+  const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
+  const perClient = new RateLimiter(config.rateLimits.token, storage.rateLimits, 250, onSyncError);
+  const failures = new RateLimiter(config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
+  const guard = new ClientAuthGuard(failures, storage, metrics, logger);
+  const clients: ClientLookup = (id) => storage.clients.get(id);
+  const grants = grantRegistry(new TokenIssuer(storage, config.lifetimes, metrics));
+
+  const serve = (endpoint: Parameters<typeof serveOAuth>[0]) => serveOAuth(endpoint, {
+    onUnexpected: (error, req) => logger.error({ err: error, requestId: (req as { id?: unknown }).id }, 'protocol endpoint failed'),
+  });
+  const routes = new Map<string, RawHandler>([
+    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, perClient }))],
+    ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients, guard, issuer: config.issuer }))],
+    ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard }))],
+  ]);
+  return {
+    routes,
+    grantTypes: [...grants.keys()],
+    close: async () => {
+      await Promise.all([perClient.close(), failures.close()]);
+    },
+  };
+}

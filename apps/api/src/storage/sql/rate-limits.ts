@@ -1,0 +1,23 @@
+import { sql, type Kysely } from 'kysely';
+import type { RateLimitStore } from '../types.js';
+import type { Database } from './schema.js';
+
+export class SqlRateLimitStore implements RateLimitStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async add(key: string, windowStart: number, delta: number, expiresAt: number): Promise<number> {
+    const row = await this.db.insertInto('rateLimits')
+      .values({ key, windowStart, count: delta, expiresAt })
+      .onConflict((oc) => oc.columns(['key', 'windowStart']).doUpdateSet((eb) => ({ count: eb('rateLimits.count', '+', eb.ref('excluded.count')) })))
+      .returning('count')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async purgeExpired(before: number, limit: number): Promise<number> {
+    const result = await this.db.deleteFrom('rateLimits')
+      .where(sql<boolean>`(key, window_start) in (select key, window_start from rate_limits where expires_at < ${before} limit ${limit})`)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,58 @@
+import request from 'supertest';
+import { createApp, type App } from '../../src/app.js';
+import { createClient } from '../../src/admin/clients/service.js';
+import type { CreateClientInput } from '../../src/admin/clients/schema.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createMetrics, type Metrics } from '../../src/http/metrics.js';
+import { createLogger } from '../../src/logger.js';
+import { bootstrap } from '../../src/setup/bootstrap.js';
+import { openStorage } from '../../src/storage/sql/index.js';
+import type { Storage } from '../../src/storage/types.js';
+import type { Backend, TestDatabase } from './databases.js';
+
+export interface OAuthTestApp {
+  storage: Storage;
+  config: Config;
+  metrics: Metrics;
+  app: App;
+  http: ReturnType<typeof request>;
+  /** Registers a client through the same service the CLI uses; returns its credentials. */
+  client(input?: Partial<CreateClientInput>): Promise<{ id: string; secret: string }>;
+  close(): Promise<void>;
+}
+
+const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
+
+/** A fresh database of one kind, bootstrapped, with the app built on it. `env` is extra configuration. */
+export async function oauthTestApp(backend: Backend, env: Record<string, string> = {}): Promise<OAuthTestApp> {
+  const database: TestDatabase = await backend.create();
+  const storage = await openStorage(database.config);
+  await bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost: { log2N: 10, r: 8, p: 1 } });
+  for (const [name, description] of [['read', 'Read your data'], ['write', 'Change your data']]) {
+    await storage.scopes.upsert(name!, description!, Date.now());
+  }
+  const config = loadConfig({ DATABASE_URL: database.url, TOKEN_RATE_LIMIT: 'off', CLIENT_AUTH_FAILURE_LIMIT: 'off', ...env });
+  const metrics = createMetrics();
+  const app = createApp({ config, storage, logger: createLogger('silent'), metrics });
+  return {
+    storage,
+    config,
+    metrics,
+    app,
+    http: request(app.handle),
+    async client(input = {}) {
+      const { client, secret } = await createClient(storage, { name: 'Test client', grantTypes: ['client_credentials'], scopes: ['read', 'write'], ...input }, actor);
+      return { id: client.id, secret: secret ?? '' };
+    },
+    async close() {
+      await app.close();
+      await storage.close();
+      await database.drop();
+    },
+  };
+}
+
+export function basic(id: string, secret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString('base64')}`;
+}
