@@ -26,8 +26,8 @@ export interface OAuthEndpoints {
 export function createOAuthEndpoints(deps: { config: Config; storage: Storage; logger: Logger; metrics: Metrics }): OAuthEndpoints {
   const { config, storage, logger, metrics } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
-  const perClient = new RateLimiter(config.rateLimits.token, storage.rateLimits, 250, onSyncError);
-  const failures = new RateLimiter(config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
+  const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
+  const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
   const guard = new ClientAuthGuard(failures, storage, metrics, logger);
   const clients: ClientLookup = (id) => storage.clients.get(id);
   const grants = grantRegistry(new TokenIssuer(storage, config.lifetimes, metrics));

@@ -7,69 +7,71 @@ interface Window {
   start: number;
   /** Events here not yet added to the shared count. */
   pending: number;
-  /** The count across every process at the last sync, this one's flushed events included. */
+  /** The count across every process at the last sync. */
   shared: number;
-  touched: boolean;
 }
 
 /**
  * Fixed-window counters, decided in memory on the hot path and shared through
- * the database: every `syncMs` each process adds what it counted and learns
- * the total. Several processes on one database thus share one limit, give or
- * take what they count between two syncs.
+ * the database: every `syncMs` each process adds what it counted, and learns
+ * which keys have reached the limit anywhere. Several processes on one
+ * database thus share one limit, give or take what they count between syncs.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly timer: NodeJS.Timeout;
   private syncing: Promise<void> = Promise.resolve();
 
+  /** `name` prefixes the keys in the shared store, so limiters never mix their counts. */
   constructor(
+    private readonly name: string,
     private readonly rule: RateLimitRule | null,
     private readonly store: RateLimitStore,
-    private readonly syncMs = 250,
+    syncMs = 250,
     private readonly onSyncError: (error: unknown) => void = () => {},
   ) {
     this.timer = setInterval(() => void this.sync(), syncMs);
     this.timer.unref();
   }
 
-  private window(key: string, now: number): Window {
+  private windowStart(now: number): number {
     const windowMs = this.rule!.windowSeconds * 1000;
-    const start = Math.floor(now / windowMs) * windowMs;
-    let window = this.windows.get(key);
-    if (!window || window.start !== start) {
-      window = { start, pending: 0, shared: 0, touched: false };
-      this.windows.set(key, window);
-    }
-    return window;
+    return Math.floor(now / windowMs) * windowMs;
   }
 
-  private retryAfter(window: Window, now: number): number {
-    return (window.start + this.rule!.windowSeconds * 1000 - now) / 1000;
+  private window(key: string, now: number, create: boolean): Window | undefined {
+    const start = this.windowStart(now);
+    let window = this.windows.get(key);
+    if (window && window.start === start) return window;
+    if (!create) return undefined;
+    window = { start, pending: 0, shared: 0 };
+    this.windows.set(key, window);
+    return window;
   }
 
   /** Whether one more event is allowed now, without counting it. */
   check(key: string, now = Date.now()): RateDecision {
     if (!this.rule) return { allowed: true };
-    const window = this.window(key, now);
-    window.touched = true;
-    if (window.shared + window.pending >= this.rule.limit) return { allowed: false, retryAfterSeconds: this.retryAfter(window, now) };
+    const window = this.window(key, now, false);
+    if (window && window.shared + window.pending >= this.rule.limit) {
+      return { allowed: false, retryAfterSeconds: (window.start + this.rule.windowSeconds * 1000 - now) / 1000 };
+    }
     return { allowed: true };
   }
 
-  /** Counts one event, and says whether it was within the limit. */
+  /** Counts one event if it is within the limit, and says whether it was. */
   consume(key: string, now = Date.now()): RateDecision {
     const decision = this.check(key, now);
-    if (decision.allowed && this.rule) this.window(key, now).pending += 1;
+    if (decision.allowed) this.record(key, now);
     return decision;
   }
 
-  /** Counts one event that happened whatever the limit says (a failed sign-in, say). */
+  /** Counts one event that happened whatever the limit says (a failed authentication, say). */
   record(key: string, now = Date.now()): void {
-    if (this.rule) this.window(key, now).pending += 1;
+    if (this.rule) this.window(key, now, true)!.pending += 1;
   }
 
-  /** Adds this process's counts to the shared ones and reads back the totals. */
+  /** Adds this process's counts to the shared ones and learns which keys are at the limit. */
   sync(now = Date.now()): Promise<void> {
     this.syncing = this.syncing.then(() => this.syncOnce(now)).catch(this.onSyncError);
     return this.syncing;
@@ -77,22 +79,27 @@ export class RateLimiter {
 
   private async syncOnce(now: number): Promise<void> {
     if (!this.rule) return;
+    const current = this.windowStart(now);
     const windowMs = this.rule.windowSeconds * 1000;
     for (const [key, window] of this.windows) {
-      if (window.start + windowMs <= now) {
+      if (window.start !== current && window.pending === 0) {
         this.windows.delete(key);
         continue;
       }
-      if (window.pending === 0 && !window.touched) continue;
+      if (window.pending === 0) continue;
       const delta = window.pending;
       window.pending -= delta;
-      window.touched = false;
       try {
-        window.shared = await this.store.add(key, window.start, delta, window.start + windowMs);
+        window.shared = await this.store.add(`${this.name}:${key}`, window.start, delta, window.start + windowMs);
       } catch (error) {
         window.pending += delta;
         throw error;
       }
+    }
+    const prefix = `${this.name}:`;
+    for (const { key, count } of await this.store.listAtLeast(prefix, current, this.rule.limit)) {
+      const window = this.window(key.slice(prefix.length), now, true)!;
+      window.shared = Math.max(window.shared, count);
     }
   }
 

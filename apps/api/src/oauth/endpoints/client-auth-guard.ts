@@ -20,7 +20,7 @@ export class ClientAuthGuard {
   ) {}
 
   async run(req: OAuthRequest, authenticate: () => Promise<Client>): Promise<Client> {
-    const key = `authfail:${req.sourceAddress}`;
+    const key = req.sourceAddress;
     const decision = this.failures.check(key);
     if (!decision.allowed) throw new TooManyRequests('Too many failed client authentications from this address; retry later.', decision.retryAfterSeconds);
     try {

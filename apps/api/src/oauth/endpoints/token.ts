@@ -33,6 +33,6 @@ function selectGrant(grants: ReadonlyMap<GrantType, Grant>, grantType: string | 
 }
 
 function limitRate(limiter: RateLimiter, client: Client) {
-  const decision = limiter.consume(`token:${client.id}`);
+  const decision = limiter.consume(client.id);
   if (!decision.allowed) throw new TooManyRequests('Too many token requests for this client; retry later.', decision.retryAfterSeconds);
 }

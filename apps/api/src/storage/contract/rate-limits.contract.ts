@@ -12,6 +12,15 @@ export function describeRateLimitStore(storage: () => Storage) {
       expect(await storage().rateLimits.add(key, 120_000, 1, 180_000)).toBe(1);
     });
 
+    it('lists the keys of one prefix and window at or over a count', async () => {
+      const prefix = `${unique('limiter')}:`;
+      await storage().rateLimits.add(`${prefix}hot`, 60_000, 5, 120_000);
+      await storage().rateLimits.add(`${prefix}warm`, 60_000, 2, 120_000);
+      await storage().rateLimits.add(`${prefix}hot`, 0, 9, 60_000);
+      await storage().rateLimits.add(`other-${prefix}hot`, 60_000, 9, 120_000);
+      expect(await storage().rateLimits.listAtLeast(prefix, 60_000, 5)).toEqual([{ key: `${prefix}hot`, count: 5 }]);
+    });
+
     it('counts every concurrent addition', async () => {
       const key = unique('burst');
       await Promise.all(Array.from({ length: 25 }, () => storage().rateLimits.add(key, 0, 1, 60_000)));

@@ -14,6 +14,15 @@ export class SqlRateLimitStore implements RateLimitStore {
     return Number(row.count);
   }
 
+  async listAtLeast(prefix: string, windowStart: number, minCount: number): Promise<{ key: string; count: number }[]> {
+    const rows = await this.db.selectFrom('rateLimits').select(['key', 'count'])
+      .where('windowStart', '=', windowStart)
+      .where('count', '>=', minCount)
+      .where(sql<boolean>`substr(key, 1, ${prefix.length}) = ${prefix}`)
+      .execute();
+    return rows.map((row) => ({ key: row.key, count: Number(row.count) }));
+  }
+
   async purgeExpired(before: number, limit: number): Promise<number> {
     const result = await this.db.deleteFrom('rateLimits')
       .where(sql<boolean>`(key, window_start) in (select key, window_start from rate_limits where expires_at < ${before} limit ${limit})`)

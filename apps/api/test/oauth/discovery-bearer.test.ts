@@ -1,0 +1,85 @@
+import express from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBearer } from '../../src/oauth/bearer.js';
+import { errorHandler } from '../../src/http/error-handler.js';
+import { createLogger } from '../../src/logger.js';
+import { sqliteBackend } from '../support/databases.js';
+import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+
+describe('discovery (RFC 8414)', () => {
+  let t: OAuthTestApp;
+  beforeAll(async () => {
+    t = await oauthTestApp(sqliteBackend);
+  });
+  afterAll(() => t?.close());
+
+  it('lists exactly the endpoints, grants, methods and scopes that work', async () => {
+    const res = await t.http.get('/.well-known/oauth-authorization-server').expect(200);
+    expect(res.body).toEqual({
+      issuer: 'http://localhost:3000',
+      token_endpoint: 'http://localhost:3000/oauth/token',
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      grant_types_supported: ['client_credentials'],
+      response_types_supported: [],
+      scopes_supported: ['email', 'oauth-admin', 'offline_access', 'openid', 'profile', 'read', 'write'],
+      introspection_endpoint: 'http://localhost:3000/oauth/introspect',
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint: 'http://localhost:3000/oauth/revoke',
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    });
+  });
+});
+
+describe('bearer middleware (RFC 6750)', () => {
+  let t: OAuthTestApp;
+  let protectedApp: express.Express;
+  let readToken: string;
+  let otherToken: string;
+
+  beforeAll(async () => {
+    t = await oauthTestApp(sqliteBackend);
+    const client = await t.client();
+    const issue = async (scope: string) => (await t.http.post('/oauth/token').type('form')
+      .set('Authorization', basic(client.id, client.secret)).send(`grant_type=client_credentials&scope=${scope}`).expect(200)).body.access_token as string;
+    readToken = await issue('read');
+    otherToken = await issue('write');
+    protectedApp = express();
+    protectedApp.get('/orders', requireBearer({ storage: t.storage, realm: 'orders', scope: 'read' }), (req, res) => {
+      res.json({ client: req.auth?.clientId, scopes: req.auth?.scopes });
+    });
+    protectedApp.use(errorHandler(createLogger('silent')));
+  });
+  afterAll(() => t?.close());
+
+  it('lets a token with the scope through and says who called', async () => {
+    const res = await request(protectedApp).get('/orders').set('Authorization', `Bearer ${readToken}`).expect(200);
+    expect(res.body).toEqual({ client: expect.any(String), scopes: ['read'] });
+  });
+
+  it('challenges a request without a token', async () => {
+    const res = await request(protectedApp).get('/orders').expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="orders"');
+  });
+
+  it('refuses bad, unknown and revoked tokens with invalid_token', async () => {
+    for (const header of ['Bearer', 'Basic abc', `Bearer ${readToken}x`, 'Bearer tg_at_unknown']) {
+      const res = await request(protectedApp).get('/orders').set('Authorization', header).expect(401);
+      expect(res.body.error).toBe('invalid_token');
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="orders", error="invalid_token", error_description="[^"]+"$/);
+    }
+    const token = readToken;
+    await t.storage.tokens.revoke((await t.storage.tokens.list({ activeAt: Date.now(), scope: 'read', limit: 1 })).items[0]!.id, Date.now());
+    await request(protectedApp).get('/orders').set('Authorization', `Bearer ${token}`).expect(401);
+  });
+
+  it('answers 403 insufficient_scope naming the scope', async () => {
+    const res = await request(protectedApp).get('/orders').set('Authorization', `bearer ${otherToken}`).expect(403);
+    expect(res.body).toEqual({ error: 'insufficient_scope', error_description: 'This request needs the read scope.', scope: 'read' });
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="orders", error="insufficient_scope", scope="read"');
+  });
+
+  it('ignores tokens in the query string', async () => {
+    await request(protectedApp).get(`/orders?access_token=${otherToken}`).expect(401);
+  });
+});

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
+import { aToken } from '../../src/storage/contract/fixtures.js';
+import { backends } from '../support/databases.js';
+import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`introspection and revocation on ${backend.name}`, () => {
+    let t: OAuthTestApp;
+    let owner: { id: string; secret: string };
+    let stranger: { id: string; secret: string };
+    let resourceServer: { id: string; secret: string };
+
+    beforeAll(async () => {
+      t = await oauthTestApp(backend);
+      owner = await t.client();
+      stranger = await t.client();
+      resourceServer = await t.client({ resourceServer: true, grantTypes: [], scopes: [] });
+    });
+    afterAll(() => t?.close());
+
+    const issue = async (client = owner) => (await t.http.post('/oauth/token').type(FORM)
+      .set('Authorization', basic(client.id, client.secret)).send('grant_type=client_credentials').expect(200)).body.access_token as string;
+    const introspect = (token: string, as = owner) => t.http.post('/oauth/introspect').type(FORM)
+      .set('Authorization', basic(as.id, as.secret)).send(`token=${encodeURIComponent(token)}`);
+    const revoke = (body: string, as = owner) => t.http.post('/oauth/revoke').type(FORM)
+      .set('Authorization', basic(as.id, as.secret)).send(body);
+
+    it('describes an active token to the client it was issued to', async () => {
+      const token = await issue();
+      const res = await introspect(token).expect(200);
+      const now = Math.floor(Date.now() / 1000);
+      expect(res.body).toEqual({
+        active: true, scope: 'read write', client_id: owner.id, token_type: 'Bearer',
+        exp: expect.any(Number), iat: expect.any(Number), iss: 'http://localhost:3000',
+      });
+      expect(res.body.exp - res.body.iat).toBe(3600);
+      expect(Math.abs(res.body.iat - now)).toBeLessThanOrEqual(2);
+      expect(res.headers['cache-control']).toBe('no-store');
+    });
+
+    it('hides a token from other clients but shows it to a resource server', async () => {
+      const token = await issue();
+      expect((await introspect(token, stranger).expect(200)).body).toEqual({ active: false });
+      expect((await introspect(token, resourceServer).expect(200)).body).toMatchObject({ active: true, client_id: owner.id });
+    });
+
+    it('answers active: false for unknown, expired and foreign-looking tokens', async () => {
+      expect((await introspect(randomSecret(PREFIX.accessToken)).expect(200)).body).toEqual({ active: false });
+      expect((await introspect('not-even-ours').expect(200)).body).toEqual({ active: false });
+      const value = randomSecret(PREFIX.accessToken);
+      await t.storage.tokens.create([aToken(owner.id, Date.now() - 7200_000, { tokenHash: sha256(value), expiresAt: Date.now() - 1000 })]);
+      expect((await introspect(value).expect(200)).body).toEqual({ active: false });
+    });
+
+    it('refuses callers that do not authenticate as confidential clients', async () => {
+      const spa = await t.client({ tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'], redirectUris: ['https://spa.example/cb'] });
+      const res = await t.http.post('/oauth/introspect').type(FORM).send(`client_id=${spa.id}&token=x`).expect(401);
+      expect(res.body).toEqual({ error: 'invalid_client', error_description: 'Introspection needs a confidential client.' });
+      await t.http.post('/oauth/introspect').type(FORM).send('token=x').expect(401);
+      const missing = await t.http.post('/oauth/introspect').type(FORM).set('Authorization', basic(owner.id, owner.secret)).send('').expect(400);
+      expect(missing.body).toEqual({ error: 'invalid_request', error_description: 'The token parameter is missing.' });
+    });
+
+    it('revokes a client\'s own token, after which introspection says inactive', async () => {
+      const token = await issue();
+      const res = await revoke(`token=${token}&token_type_hint=access_token`).expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect((await introspect(token).expect(200)).body).toEqual({ active: false });
+      await revoke(`token=${token}`).expect(200);
+    });
+
+    it('does not trust the hint: a refresh_token hint still revokes an access token', async () => {
+      const token = await issue();
+      await revoke(`token=${token}&token_type_hint=refresh_token`).expect(200);
+      expect((await introspect(token).expect(200)).body.active).toBe(false);
+    });
+
+    it('answers 200 for unknown tokens and refuses another client\'s token, which stays active', async () => {
+      await revoke(`token=${randomSecret(PREFIX.accessToken)}`).expect(200);
+      const token = await issue();
+      expect((await revoke(`token=${token}`, stranger).expect(400)).body)
+        .toEqual({ error: 'unauthorized_client', error_description: 'This token was not issued to this client.' });
+      expect((await introspect(token).expect(200)).body.active).toBe(true);
+    });
+
+    it('refuses a bad hint and a missing token', async () => {
+      expect((await revoke('token=x&token_type_hint=id_token').expect(400)).body.error).toBe('unsupported_token_type');
+      expect((await revoke('').expect(400)).body).toEqual({ error: 'invalid_request', error_description: 'The token parameter is missing.' });
+    });
+
+    it('revoking a refresh token revokes every token of its grant', async () => {
+      const familyId = randomUUID();
+      const refresh = randomSecret(PREFIX.refreshToken);
+      const access = randomSecret(PREFIX.accessToken);
+      const now = Date.now();
+      const rt = aToken(owner.id, now, { kind: 'refresh', tokenHash: sha256(refresh), familyId });
+      const at = aToken(owner.id, now, { tokenHash: sha256(access), familyId, parentId: rt.id });
+      await t.storage.tokens.create([rt, at]);
+      expect((await introspect(access).expect(200)).body.active).toBe(true);
+      await revoke(`token=${refresh}&token_type_hint=refresh_token`).expect(200);
+      expect((await introspect(access).expect(200)).body.active).toBe(false);
+      expect((await introspect(refresh).expect(200)).body.active).toBe(false);
+      const audit = (await t.storage.audit.list({ action: 'token.revoke', limit: 50 })).items;
+      expect(audit.find((e) => e.targetId === rt.id)).toMatchObject({ actorId: owner.id, details: { kind: 'refresh', revoked: 2 } });
+    });
+
+    it('a revoked client\'s tokens are inactive', async () => {
+      const doomed = await t.client();
+      const token = await issue(doomed);
+      expect((await introspect(token, resourceServer).expect(200)).body.active).toBe(true);
+      await t.storage.clients.revoke(doomed.id, Date.now());
+      expect((await introspect(token, resourceServer).expect(200)).body).toEqual({ active: false });
+    });
+  });
+}

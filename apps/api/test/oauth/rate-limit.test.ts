@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../src/oauth/rate-limit.js';
+import { openStorage } from '../../src/storage/sql/index.js';
+import type { Storage } from '../../src/storage/types.js';
+import { backends, type TestDatabase } from '../support/databases.js';
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`rate limiter on ${backend.name}`, () => {
+    let database: TestDatabase;
+    let storage: Storage;
+    beforeAll(async () => {
+      database = await backend.create();
+      storage = await openStorage(database.config);
+      await storage.migrate();
+    });
+    afterAll(async () => {
+      await storage?.close();
+      await database?.drop();
+    });
+
+    it('allows the limit in a window, then refuses until the next one', async () => {
+      const limiter = new RateLimiter('unit', { limit: 2, windowSeconds: 60 }, storage.rateLimits, 60_000);
+      const t0 = 600_000;
+      expect(limiter.consume('k', t0)).toEqual({ allowed: true });
+      expect(limiter.consume('k', t0 + 1)).toEqual({ allowed: true });
+      expect(limiter.consume('k', t0 + 15_000)).toEqual({ allowed: false, retryAfterSeconds: 45 });
+      expect(limiter.consume('other', t0)).toEqual({ allowed: true });
+      expect(limiter.consume('k', t0 + 60_000)).toEqual({ allowed: true });
+      await limiter.close();
+    });
+
+    it('shares one limit between two processes on one database', async () => {
+      // Two limiters on one store stand for two server processes.
+      const a = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage.rateLimits, 60_000);
+      const b = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage.rateLimits, 60_000);
+      const now = Date.now();
+      for (let i = 0; i < 3; i++) expect(a.consume('shared', now).allowed).toBe(true);
+      for (let i = 0; i < 2; i++) expect(b.consume('shared', now).allowed).toBe(true);
+      await a.sync(now);
+      await b.sync(now);
+      // a counted only 3 itself; it learns from the database that the key is at the limit.
+      expect(a.consume('shared', now).allowed).toBe(true);
+      await a.sync(now);
+      expect(a.consume('shared', now).allowed).toBe(false);
+      expect(b.consume('shared', now).allowed).toBe(false);
+      const fresh = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage.rateLimits, 60_000);
+      await fresh.sync(now);
+      expect(fresh.check('shared', now).allowed).toBe(false);
+      await fresh.close();
+      await Promise.all([a.close(), b.close()]);
+    });
+
+    it('does nothing when turned off', async () => {
+      const off = new RateLimiter('off', null, storage.rateLimits);
+      for (let i = 0; i < 100; i++) expect(off.consume('x').allowed).toBe(true);
+      await off.close();
+    });
+  });
+}
