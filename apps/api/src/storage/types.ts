@@ -331,9 +331,17 @@ export interface Storage extends Stores {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `fn` in one transaction: it commits when `fn` resolves and rolls
-   * back, rethrowing, when it rejects.
+   * back, rethrowing, when it rejects. Inside `fn` use only the stores it is
+   * given: on SQLite the transaction holds the one connection, so a query on
+   * the outer storage would wait for it forever.
    */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
+  /**
+   * Durably records newly issued tokens with their audit entries, all or
+   * nothing. Calls arriving together share one transaction (group commit);
+   * each resolves once its own rows are committed.
+   */
+  recordIssued(tokens: NewToken[], audit: NewAuditEntry[]): Promise<void>;
   /** Applies pending migrations; returns the names of those applied. */
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */

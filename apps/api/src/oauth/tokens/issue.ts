@@ -46,14 +46,11 @@ export class TokenIssuer {
       parentId: null,
       codeId: null,
     };
-    await this.storage.transaction(async (tx) => {
-      await tx.tokens.create([token]);
-      await tx.audit.append({
-        at: now, actorType: 'client', actorId: request.client.id, action: 'token.issue',
-        targetType: 'token', targetId: token.id, sourceAddress: request.sourceAddress,
-        details: { grant_type: request.grantType, kind: 'access', scope: request.scopes.join(' ') },
-      });
-    });
+    await this.storage.recordIssued([token], [{
+      at: now, actorType: 'client', actorId: request.client.id, action: 'token.issue',
+      targetType: 'token', targetId: token.id, sourceAddress: request.sourceAddress,
+      details: { grant_type: request.grantType, kind: 'access', scope: request.scopes.join(' ') },
+    }]);
     this.metrics.tokensIssued.inc({ grant_type: request.grantType });
     return { access_token: value, token_type: 'Bearer', expires_in: expiresIn, scope: request.scopes.join(' ') };
   }

@@ -5,6 +5,7 @@ import { describeCodeStore } from './codes.contract.js';
 import { describeConsentStore } from './consents.contract.js';
 import { describeKeyStore } from './keys.contract.js';
 import { describeRateLimitStore } from './rate-limits.contract.js';
+import { describeRecordIssued } from './record-issued.contract.js';
 import { describeScopeStore } from './scopes.contract.js';
 import { describeTokenStore } from './tokens.contract.js';
 import { describeTransactions } from './transaction.contract.js';
@@ -21,5 +22,6 @@ export function describeStorageContract(storage: () => Storage) {
   describeKeyStore(storage);
   describeAuditStore(storage);
   describeRateLimitStore(storage);
+  describeRecordIssued(storage);
   describeTransactions(storage);
 }

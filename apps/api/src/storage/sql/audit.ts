@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ActorType, AuditEntry, AuditQuery, AuditStore, NewAuditEntry, Page } from '../types.js';
 import type { AuditLogTable, Database } from './schema.js';
 import { olderThan, fromJson, toJson, toPage } from './helpers.js';
@@ -8,14 +8,19 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   return { ...row, actorType: row.actorType as ActorType, details: fromJson<Record<string, unknown>>(row.details) };
 }
 
+/** The row for a new entry; its id starts with the time so ids sort like the entries do. */
+export function auditRow(entry: NewAuditEntry): Insertable<AuditLogTable> {
+  const id = `${entry.at.toString(36).padStart(10, '0')}${randomBytes(8).toString('hex')}`;
+  return { ...entry, id, details: toJson(entry.details) };
+}
+
 export class SqlAuditStore implements AuditStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
-    // Time first so ids sort like the entries do.
-    const id = `${entry.at.toString(36).padStart(10, '0')}${randomBytes(8).toString('hex')}`;
-    await this.db.insertInto('auditLog').values({ ...entry, id, details: toJson(entry.details) }).execute();
-    return { ...entry, id };
+    const row = auditRow(entry);
+    await this.db.insertInto('auditLog').values(row).execute();
+    return { ...entry, id: row.id };
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Client, ClientListQuery, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
 import type { ClientsTable, Database } from './schema.js';
 import { decodeCursor, fromJson, likePattern, rethrowConflict, toFlag, toJson, toPage } from './helpers.js';
+import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
 
 function toClient(row: Selectable<ClientsTable>): Client {
@@ -27,7 +28,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
 }
 
 export class SqlClientStore implements ClientStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
 
   async create(client: NewClient, now: number): Promise<Client> {
     const row = {
@@ -58,7 +59,9 @@ export class SqlClientStore implements ClientStore {
   }
 
   async get(id: string): Promise<Client | null> {
-    const row = await this.db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = this.hot
+      ? await this.hot.client(id)
+      : await this.db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toClient(row) : null;
   }
 

@@ -20,6 +20,8 @@ function pgTypes(): pg.CustomTypesConfig {
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
+  /** SQLite's own handle, for the prepared statements of the hot path. */
+  sqlite?: SQLite.Database;
 }
 
 /** Opens the database and checks it answers; throws `StorageUnavailableError` with a one-line reason. */
@@ -52,7 +54,7 @@ async function connectSqlite(file: string): Promise<OpenedDatabase> {
     await db.destroy().catch(() => {});
     throw new StorageUnavailableError(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return { db, dialect: 'sqlite' };
+  return { db, dialect: 'sqlite', sqlite: database };
 }
 
 async function connectPostgres(url: string): Promise<OpenedDatabase> {

@@ -5,22 +5,25 @@ import { SqlAuditStore } from './audit.js';
 import { SqlClientStore } from './clients.js';
 import { SqlCodeStore } from './codes.js';
 import { connect } from './connect.js';
+import { GroupCommitter } from './group-commit.js';
 import { SqlConsentStore } from './consents.js';
 import { SqlKeyStore } from './keys.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { SqlRateLimitStore } from './rate-limits.js';
+import { SqliteHotPath } from './sqlite-hot-path.js';
 import { SqlScopeStore } from './scopes.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
-function storesOn(db: Kysely<Database>): Stores {
+/** `hot` only outside transactions: inside one, every query must go through the transaction. */
+function storesOn(db: Kysely<Database>, hot?: SqliteHotPath): Stores {
   return {
-    clients: new SqlClientStore(db),
+    clients: new SqlClientStore(db, hot),
     users: new SqlUserStore(db),
     scopes: new SqlScopeStore(db),
     codes: new SqlCodeStore(db),
-    tokens: new SqlTokenStore(db),
+    tokens: new SqlTokenStore(db, hot),
     consents: new SqlConsentStore(db),
     keys: new SqlKeyStore(db),
     audit: new SqlAuditStore(db),
@@ -30,11 +33,14 @@ function storesOn(db: Kysely<Database>): Stores {
 
 /** Opens SQLite or PostgreSQL behind the one `Storage` interface. Call `migrate()` before use. */
 export async function openStorage(config: DatabaseConfig): Promise<Storage> {
-  const { db, dialect } = await connect(config);
+  const { db, dialect, sqlite } = await connect(config);
+  const hot = sqlite ? new SqliteHotPath(db, sqlite) : undefined;
+  const committer = new GroupCommitter(db, hot);
   return {
     dialect,
-    ...storesOn(db),
+    ...storesOn(db, hot),
     transaction: (fn) => db.transaction().execute((trx) => fn(storesOn(trx))),
+    recordIssued: (tokens, audit) => committer.submit(tokens, audit),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>),
     ping: async () => {
       await sql`select 1`.execute(db);

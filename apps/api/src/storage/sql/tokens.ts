@@ -1,25 +1,30 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ConsumeResult, NewToken, Page, Token, TokenKind, TokenListQuery, TokenStore } from '../types.js';
 import type { Database, TokensTable } from './schema.js';
 import { olderThan, fromJson, toJson, toPage } from './helpers.js';
+import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
 
 function toToken(row: Selectable<TokensTable>): Token {
   return { ...row, kind: row.kind as TokenKind, scopes: fromJson<string[]>(row.scopes) };
 }
 
+export function tokenRow(token: NewToken): Insertable<TokensTable> {
+  return { ...token, scopes: toJson(token.scopes), revokedAt: null, rotatedAt: null, lastUsedAt: null };
+}
+
 export class SqlTokenStore implements TokenStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
 
   async create(tokens: NewToken[]): Promise<void> {
     if (tokens.length === 0) return;
-    await this.db.insertInto('tokens')
-      .values(tokens.map((token) => ({ ...token, scopes: toJson(token.scopes), revokedAt: null, rotatedAt: null, lastUsedAt: null })))
-      .execute();
+    await this.db.insertInto('tokens').values(tokens.map(tokenRow)).execute();
   }
 
   async findByHash(tokenHash: string): Promise<Token | null> {
-    const row = await this.db.selectFrom('tokens').selectAll().where('tokenHash', '=', tokenHash).executeTakeFirst();
+    const row = this.hot
+      ? await this.hot.tokenByHashRow(tokenHash)
+      : await this.db.selectFrom('tokens').selectAll().where('tokenHash', '=', tokenHash).executeTakeFirst();
     return row ? toToken(row) : null;
   }
 

@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import type { NewAuditEntry, NewToken } from '../types.js';
+import { auditRow } from './audit.js';
+import type { Database } from './schema.js';
+import type { SqliteHotPath } from './sqlite-hot-path.js';
+import { tokenRow } from './tokens.js';
+
+interface Pending {
+  tokens: NewToken[];
+  audit: NewAuditEntry[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters. */
+const MAX_BATCH = 500;
+
+/**
+ * Group commit: writes asked for in the same turn of the event loop share one
+ * transaction, so one disk flush serves many requests. Each caller's promise
+ * settles only after its rows are committed. When a batch fails, its writes
+ * are retried one by one so a bad row fails only its own caller.
+ */
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
+
+  submit(tokens: NewToken[], audit: NewAuditEntry[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ tokens, audit, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.write(batch);
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        if (batch.length === 1) {
+          batch[0]!.reject(error);
+          continue;
+        }
+        for (const item of batch) {
+          await this.write([item]).then(item.resolve, item.reject);
+        }
+      }
+    }
+  }
+
+  private write(batch: Pending[]): Promise<void> {
+    const tokens = batch.flatMap((item) => item.tokens.map(tokenRow));
+    const audit = batch.flatMap((item) => item.audit.map(auditRow));
+    if (this.hot) return this.hot.writeBatch(tokens, audit);
+    return this.db.transaction().execute(async (trx) => {
+      if (tokens.length > 0) await trx.insertInto('tokens').values(tokens).execute();
+      if (audit.length > 0) await trx.insertInto('auditLog').values(audit).execute();
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import type SQLite from 'better-sqlite3';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { AuditLogTable, ClientsTable, Database, TokensTable } from './schema.js';
+
+const camelNames = new Map<string, string>();
+function camel(name: string): string {
+  let converted = camelNames.get(name);
+  if (converted === undefined) {
+    converted = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    camelNames.set(name, converted);
+  }
+  return converted;
+}
+
+function camelRow<T>(row: Record<string, unknown> | undefined): T | undefined {
+  if (!row) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key in row) out[camel(key)] = row[key];
+  return out as T;
+}
+
+/** A prepared INSERT whose column list Kysely wrote, and the row keys in that order. */
+function preparedInsert<T extends keyof Database>(db: Kysely<Database>, raw: SQLite.Database, table: T, sample: Insertable<Database[T]>) {
+  const columns = Object.keys(sample);
+  const compiled = db.insertInto(table).values(sample as never).compile();
+  const statement = raw.prepare(compiled.sql);
+  return (row: Insertable<Database[T]>) => statement.run(columns.map((c) => (row as Record<string, unknown>)[c] ?? null));
+}
+
+/**
+ * The token endpoint's hot queries on SQLite, as prepared statements on the
+ * same connection Kysely uses. Each runs while holding Kysely's connection, so
+ * it never lands inside, or reads from, someone else's open transaction. SQL
+ * text comes from Kysely, so the schema is still written in one place.
+ */
+export class SqliteHotPath {
+  private statements?: ReturnType<SqliteHotPath['prepare']>;
+
+  constructor(private readonly db: Kysely<Database>, private readonly raw: SQLite.Database) {}
+
+  // Prepared on first use, once migrations have made the tables.
+  private prepare() {
+    const token: Insertable<TokensTable> = {
+      id: '', tokenHash: '', kind: '', prefix: '', clientId: '', userId: null, scopes: '', createdAt: 0, expiresAt: 0,
+      revokedAt: null, familyId: null, parentId: null, codeId: null, rotatedAt: null, lastUsedAt: null,
+    };
+    const audit: Insertable<AuditLogTable> = {
+      id: '', at: 0, actorType: '', actorId: null, action: '', targetType: null, targetId: null, sourceAddress: null, details: '',
+    };
+    return {
+      insertToken: preparedInsert(this.db, this.raw, 'tokens', token),
+      insertAudit: preparedInsert(this.db, this.raw, 'auditLog', audit),
+      clientById: this.raw.prepare(this.db.selectFrom('clients').selectAll().where('id', '=', '').compile().sql),
+      tokenByHash: this.raw.prepare(this.db.selectFrom('tokens').selectAll().where('tokenHash', '=', '').compile().sql),
+    };
+  }
+
+  /** Runs `fn` holding Kysely's one connection, with the statements ready. */
+  private exclusive<T>(fn: (s: ReturnType<SqliteHotPath['prepare']>) => T): Promise<T> {
+    return this.db.connection().execute(async () => fn(this.statements ??= this.prepare()));
+  }
+
+  writeBatch(tokens: Insertable<TokensTable>[], audit: Insertable<AuditLogTable>[]): Promise<void> {
+    return this.exclusive((s) => this.raw.transaction(() => {
+      for (const row of tokens) s.insertToken(row);
+      for (const row of audit) s.insertAudit(row);
+    })());
+  }
+
+  client(id: string): Promise<Selectable<ClientsTable> | undefined> {
+    return this.exclusive((s) => camelRow<Selectable<ClientsTable>>(s.clientById.get(id) as Record<string, unknown> | undefined));
+  }
+
+  tokenByHashRow(tokenHash: string): Promise<Selectable<TokensTable> | undefined> {
+    return this.exclusive((s) => camelRow<Selectable<TokensTable>>(s.tokenByHash.get(tokenHash) as Record<string, unknown> | undefined));
+  }
+}
