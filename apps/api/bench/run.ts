@@ -1,100 +1,58 @@
 /**
- * `npm run bench`: what Tollgate's storage layer costs over the bare database
- * driver doing the same statements on the same database, in the same run.
- * A ratio near 1.0 means the store adds little; figures go in the README.
+ * `npm run bench`: every figure is a ratio against a baseline measured in the
+ * same run. Prints Markdown tables and writes them, with the raw numbers, to
+ * bench/results/ (BENCH_ONLY=storage or http runs one part).
  */
-import { randomUUID } from 'node:crypto';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
-import { openStorage } from '../src/storage/sql/index.js';
-import type { NewToken, Storage } from '../src/storage/types.js';
-import { aClient, aToken, hash } from '../src/storage/contract/fixtures.js';
-import { backends, type TestDatabase } from '../test/support/databases.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { backends } from '../test/support/databases.js';
+import { checkTools, runHttpBench } from './http.js';
+import { runStorageBench } from './storage.js';
 
-const N = Number(process.env.BENCH_OPERATIONS ?? 5000);
+const available = backends.filter((b) => b.unavailable === null);
+for (const b of backends) if (b.unavailable) console.log(`(${b.name} skipped: ${b.unavailable})`);
+const only = process.env.BENCH_ONLY;
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const lines: string[] = [];
+const results: Record<string, unknown> = { at: new Date().toISOString() };
 
-interface Driver {
-  insert(token: NewToken): Promise<void>;
-  findByHash(tokenHash: string): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-const INSERT = 'insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at, family_id, parent_id, code_id)';
-
-function rawSqlite(file: string): Driver {
-  const db = new SQLite(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  const insert = db.prepare(`${INSERT} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const select = db.prepare('select * from tokens where token_hash = ?');
-  return {
-    insert: async (t) => { insert.run(t.id, t.tokenHash, t.kind, t.prefix, t.clientId, t.userId, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.familyId, t.parentId, t.codeId); },
-    findByHash: async (h) => select.get(h),
-    close: async () => { db.close(); },
-  };
-}
-
-function rawPostgres(url: string): Driver {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  return {
-    insert: async (t) => {
-      await pool.query(`${INSERT} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [t.id, t.tokenHash, t.kind, t.prefix, t.clientId, t.userId, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.familyId, t.parentId, t.codeId]);
-    },
-    findByHash: async (h) => (await pool.query('select * from tokens where token_hash = $1', [h])).rows[0],
-    close: () => pool.end(),
-  };
-}
-
-function tollgate(storage: Storage): Driver {
-  return {
-    insert: (t) => storage.tokens.create([t]),
-    findByHash: (h) => storage.tokens.findByHash(h),
-    close: async () => {},
-  };
-}
-
-async function timeOps(ops: number, fn: (i: number) => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) await fn(i);
-  return ops / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
-async function measure(driver: Driver, clientId: string) {
-  const tokens = Array.from({ length: N }, () => aToken(clientId, Date.now(), { id: randomUUID(), tokenHash: hash(randomUUID()) }));
-  const insertsPerSecond = await timeOps(N, (i) => driver.insert(tokens[i]!));
-  const order = tokens.map((t) => t.tokenHash).sort();
-  const lookupsPerSecond = await timeOps(N, (i) => driver.findByHash(order[i]!));
-  return { insertsPerSecond, lookupsPerSecond };
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-const rows: string[] = [];
-for (const backend of backends) {
-  if (backend.unavailable) {
-    console.log(`(${backend.name} skipped: ${backend.unavailable})`);
-    continue;
+if (only !== 'storage') {
+  const problem = checkTools();
+  if (problem) {
+    console.error(`bench: cannot run the HTTP load: ${problem}`);
+    process.exit(2);
   }
-  const database: TestDatabase = await backend.create();
-  const storage = await openStorage(database.config);
-  await storage.migrate();
-  const client = aClient();
-  await storage.clients.create(client, Date.now());
-  const raw = database.config.kind === 'sqlite' ? rawSqlite(database.config.path) : rawPostgres(database.config.url);
-  // Warm both paths, then alternate so neither gets a warmer cache.
-  await measure(raw, client.id);
-  await measure(tollgate(storage), client.id);
-  const base = await measure(raw, client.id);
-  const ours = await measure(tollgate(storage), client.id);
-  rows.push(`| ${backend.name} | token insert | ${fmt(base.insertsPerSecond)} | ${fmt(ours.insertsPerSecond)} | ${(ours.insertsPerSecond / base.insertsPerSecond).toFixed(2)} |`);
-  rows.push(`| ${backend.name} | token lookup by hash | ${fmt(base.lookupsPerSecond)} | ${fmt(ours.lookupsPerSecond)} | ${(ours.lookupsPerSecond / base.lookupsPerSecond).toFixed(2)} |`);
-  await raw.close();
-  await storage.close();
-  await database.drop();
+  const http = await runHttpBench(available);
+  results.http = http;
+  const find = (server: string, operation: string) => http.find((r) => r.server === server && r.operation === operation);
+  const peerIssue = find('node-oidc-provider', 'issue');
+  const peerIntrospect = find('node-oidc-provider', 'introspect');
+  const floor = find('minimal-node-http', 'issue');
+  lines.push(`HTTP load: wrk -t1 -c${process.env.BENCH_CONNECTIONS ?? 32} for ${process.env.BENCH_SECONDS ?? 10} s on core 0, each server alone on core 1.`, '');
+  lines.push('| server | operation | requests/s | p50 ms | p99 ms | server CPU µs/request | vs node-oidc-provider | vs minimal endpoint |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of http) {
+    const peer = r.operation === 'issue' ? peerIssue : peerIntrospect;
+    const vsPeer = peer ? `${fmt(r.requestsPerSecond / peer.requestsPerSecond, 2)}×` : '';
+    const vsFloor = r.operation === 'issue' && floor ? `${fmt(r.requestsPerSecond / floor.requestsPerSecond, 2)}×` : '';
+    const errors = r.non2xx > 0 ? ` (${r.non2xx} non-2xx)` : '';
+    lines.push(`| ${r.server} | ${r.operation} | ${fmt(r.requestsPerSecond)}${errors} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.cpuMicrosPerRequest)} | ${vsPeer} | ${vsFloor} |`);
+  }
+  lines.push('');
 }
 
-console.log(`\nStorage layer vs bare driver, ${N} sequential operations each (ops/s):\n`);
-console.log('| database | operation | bare driver | Tollgate store | ratio |');
-console.log('|---|---|---:|---:|---:|');
-for (const row of rows) console.log(row);
+if (only !== 'http') {
+  const storage = await runStorageBench(available);
+  results.storage = storage;
+  lines.push('Storage layer vs bare driver, 5,000 sequential operations each (ops/s):', '');
+  lines.push('| database | operation | bare driver | Tollgate store | ratio |', '|---|---|---:|---:|---:|');
+  for (const r of storage) {
+    lines.push(`| ${r.database} | ${r.operation} | ${fmt(r.driverOpsPerSecond)} | ${fmt(r.storeOpsPerSecond)} | ${fmt(r.storeOpsPerSecond / r.driverOpsPerSecond, 2)} |`);
+  }
+}
+
+const dir = path.join(import.meta.dirname, 'results');
+fs.mkdirSync(dir, { recursive: true });
+fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+fs.writeFileSync(path.join(dir, 'latest.md'), `${lines.join('\n')}\n`);
+console.log(`\n${lines.join('\n')}\n\n(written to ${path.relative(process.cwd(), dir)}/latest.md and latest.json)`);

@@ -1,0 +1,200 @@
+/**
+ * HTTP load: wrk (one core) against each server (the other core), in one run:
+ * Tollgate on SQLite and PostgreSQL, node-oidc-provider (the peer, in memory)
+ * and a bare node:http token endpoint (the floor).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../src/cli/run.js';
+import { type Backend } from '../test/support/databases.js';
+
+const apiRoot = path.resolve(import.meta.dirname, '..');
+const SERVER_CORE = '1';
+const LOAD_CORE = '0';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+export interface LoadResult {
+  server: string;
+  operation: 'issue' | 'introspect';
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Server CPU (user + system) per request, microseconds. */
+  cpuMicrosPerRequest: number;
+  non2xx: number;
+}
+
+interface Target {
+  name: string;
+  start(port: number): Promise<{ child: ChildProcess; tokenPath: string; introspectPath?: string; id: string; secret: string; cleanup(): Promise<void> }>;
+}
+
+export function checkTools(): string | null {
+  for (const tool of ['wrk', 'taskset']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (Debian: apt-get install ${tool === 'wrk' ? 'wrk' : 'util-linux'})`;
+  }
+  if (os.cpus().length < 2) return 'the load generator and the server need a core each';
+  return null;
+}
+
+function pinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`server on ${port} did not start: ${stderr}`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** The server process's own CPU time (user + system), in microseconds, from /proc. */
+function cpuMicros(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / 100) * 1e6;
+}
+
+/** The node process under taskset: taskset execs node, so it is the same pid. */
+function runWrk(url: string, script: string, seconds: number): { rps: number; p50: number; p99: number; non2xx: number } {
+  const out = spawnSync('taskset', ['-c', LOAD_CORE, 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`);
+  const text = out.stdout;
+  const ms = (label: string) => {
+    const m = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
+    if (!m) return NaN;
+    return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+  };
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)![1]), p50: ms('50%'), p99: ms('99%'), non2xx };
+}
+
+/** One token over a fresh connection (a pooled one may be closing after the load run). */
+function issueOne(url: string, authorization: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST', agent: false,
+      headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded' },
+    }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => {
+        try {
+          resolve((JSON.parse(body) as { access_token: string }).access_token);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end('grant_type=client_credentials');
+  });
+}
+
+function luaScript(dir: string, name: string, authorization: string, body: string): string {
+  const file = path.join(dir, `${name}.lua`);
+  fs.writeFileSync(file, [
+    'wrk.method = "POST"',
+    `wrk.body = ${JSON.stringify(body)}`,
+    'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
+    `wrk.headers["Authorization"] = ${JSON.stringify(authorization)}`,
+  ].join('\n'));
+  return file;
+}
+
+async function measure(target: Target, port: number, dir: string): Promise<LoadResult[]> {
+  const server = await target.start(port);
+  try {
+    await waitForPort(port, server.child);
+    const base = `http://127.0.0.1:${port}`;
+    const authorization = `Basic ${Buffer.from(`${server.id}:${server.secret}`).toString('base64')}`;
+    const issueScript = luaScript(dir, `${target.name}-issue`, authorization, 'grant_type=client_credentials');
+    const results: LoadResult[] = [];
+
+    const run = (operation: LoadResult['operation'], url: string, script: string) => {
+      runWrk(url, script, 2);
+      const before = cpuMicros(server.child.pid!);
+      const { rps, p50, p99, non2xx } = runWrk(url, script, SECONDS);
+      const cpu = cpuMicros(server.child.pid!) - before;
+      results.push({ server: target.name, operation, requestsPerSecond: rps, p50Ms: p50, p99Ms: p99, cpuMicrosPerRequest: cpu / (rps * SECONDS), non2xx });
+    };
+
+    run('issue', base + server.tokenPath, issueScript);
+    if (server.introspectPath) {
+      const token = await issueOne(base + server.tokenPath, authorization);
+      const introspectScript = luaScript(dir, `${target.name}-introspect`, authorization, `token=${encodeURIComponent(token)}`);
+      run('introspect', base + server.introspectPath, introspectScript);
+    }
+    return results;
+  } finally {
+    await stop(server.child);
+    await server.cleanup();
+  }
+}
+
+function tollgate(backend: Backend): Target {
+  return {
+    name: `tollgate-${backend.name}`,
+    async start(port) {
+      const database = await backend.create();
+      const env = { ...process.env, DATABASE_URL: database.url, PORT: String(port), ISSUER: `http://localhost:${port}`, TOKEN_RATE_LIMIT: 'off', CLIENT_AUTH_FAILURE_LIMIT: 'off' };
+      let printed = '';
+      const io = { out: (t: string) => (printed += t), err: (t: string) => console.error(t), env };
+      if (await runCli(['setup', '--admin-username', 'bench', '--admin-password', 'bench-password'], io) !== 0) throw new Error('setup failed');
+      printed = '';
+      if (await runCli(['clients', 'create', '--name', 'bench', '--json'], io) !== 0) throw new Error('clients create failed');
+      const { client_id: id, client_secret: secret } = JSON.parse(printed) as { client_id: string; client_secret: string };
+      const child = pinned([path.join(apiRoot, 'dist/main.js')], { ...env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
+      return { child, tokenPath: '/oauth/token', introspectPath: '/oauth/introspect', id, secret, cleanup: () => database.drop() };
+    },
+  };
+}
+
+function peer(name: string, script: string, tokenPath: string, introspectPath?: string): Target {
+  return {
+    name,
+    async start(port) {
+      const id = 'bench-client';
+      const secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+      const child = pinned(['--import', 'tsx', path.join(import.meta.dirname, 'peers', script), String(port), id, secret], { ...process.env, NODE_ENV: 'production' });
+      return { child, tokenPath, introspectPath, id, secret, cleanup: async () => {} };
+    },
+  };
+}
+
+export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'));
+  const targets: Target[] = [
+    ...backends.map(tollgate),
+    peer('node-oidc-provider', 'oidc-provider.ts', '/token', '/token/introspection'),
+    peer('minimal-node-http', 'minimal.ts', '/token'),
+  ];
+  const results: LoadResult[] = [];
+  let port = 4700;
+  for (const target of targets) {
+    process.stderr.write(`measuring ${target.name}…\n`);
+    results.push(...await measure(target, port++, dir));
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return results;
+}
