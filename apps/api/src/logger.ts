@@ -6,14 +6,17 @@ import type { Config } from './config.js';
  * them are redacted and request URLs are logged without their query string.
  */
 export function createLogger(level: Config['logLevel'], destination?: NodeJS.WritableStream): Logger {
+  // Asynchronous writes: lines logged while one write is in flight go out together. main.ts flushes on exit.
+  const stream = destination ?? pino.destination({ dest: 1, sync: false });
   return pino({
     level,
     base: { service: 'tollgate' },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.client_secret'],
+      // Request logs carry no headers or bodies at all (see request-logging.ts); this catches a slip.
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
       censor: '[redacted]',
     },
-  }, destination as pino.DestinationStream | undefined);
+  }, stream as pino.DestinationStream);
 }
 
 export type { Logger };

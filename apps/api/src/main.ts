@@ -60,14 +60,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (signalled) return;
     signalled = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
+    const exit = (code: number) => logger.flush(() => process.exit(code));
     running.close().then(
       () => {
         logger.info('shutdown complete');
-        process.exit(0);
+        exit(0);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   });

@@ -1,31 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from '../logger.js';
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request id, echoed in `X-Request-Id` and on every log line about the request. */
+    id?: string;
+    log?: Logger;
+  }
+}
 
 // A caller's id is kept only when it cannot smuggle anything into a log line.
 const SAFE_REQUEST_ID = /^[\w.:-]{1,64}$/;
 
-/** Gives every request an id (`X-Request-Id`, echoed back) and logs one line when it ends. */
+/**
+ * Gives every request an id (`X-Request-Id`, echoed back) and logs one JSON
+ * line when it ends: method, path without the query string, address, status
+ * and time. Never headers or bodies, so no credential can reach a log.
+ */
 export function requestLogging(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    serializers: {
-      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: req.url.split('?')[0],
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    quietReqLogger: true,
-  });
+  return (req: IncomingMessage, res: ServerResponse, next?: () => void) => {
+    const start = performance.now();
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.id = id;
+    req.log = logger;
+    res.setHeader('X-Request-Id', id);
+    res.once('finish', () => {
+      const url = req.url ?? '/';
+      const query = url.indexOf('?');
+      const line = {
+        reqId: id,
+        req: { method: req.method, path: query === -1 ? url : url.slice(0, query), remoteAddress: req.socket.remoteAddress },
+        res: { statusCode: res.statusCode },
+        responseTime: Math.round(performance.now() - start),
+      };
+      if (res.statusCode >= 500) logger.error(line, 'request failed');
+      else logger.info(line, 'request completed');
+    });
+    next?.();
+  };
 }

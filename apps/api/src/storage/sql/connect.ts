@@ -22,6 +22,8 @@ export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
   /** SQLite's own handle, for the prepared statements of the hot path. */
   sqlite?: SQLite.Database;
+  /** SQLite's file, for the checkpoint thread; absent in memory. */
+  sqliteFile?: string;
 }
 
 /** Opens the database and checks it answers; throws `StorageUnavailableError` with a one-line reason. */
@@ -39,6 +41,9 @@ async function connectSqlite(file: string): Promise<OpenedDatabase> {
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
+    // Checkpoints run on their own thread (checkpointer.ts); this is the backstop, at about 40 MB.
+    database.pragma('wal_autocheckpoint = 10000');
+    database.pragma('journal_size_limit = 16777216');
   } catch (error) {
     throw new StorageUnavailableError(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error });
   }
@@ -54,7 +59,7 @@ async function connectSqlite(file: string): Promise<OpenedDatabase> {
     await db.destroy().catch(() => {});
     throw new StorageUnavailableError(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return { db, dialect: 'sqlite', sqlite: database };
+  return { db, dialect: 'sqlite', sqlite: database, sqliteFile: file === ':memory:' ? undefined : file };
 }
 
 async function connectPostgres(url: string): Promise<OpenedDatabase> {

@@ -4,6 +4,7 @@ import type { Storage, Stores } from '../types.js';
 import { SqlAuditStore } from './audit.js';
 import { SqlClientStore } from './clients.js';
 import { SqlCodeStore } from './codes.js';
+import { Checkpointer } from './checkpointer.js';
 import { connect } from './connect.js';
 import { GroupCommitter } from './group-commit.js';
 import { SqlConsentStore } from './consents.js';
@@ -33,8 +34,9 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath): Stores {
 
 /** Opens SQLite or PostgreSQL behind the one `Storage` interface. Call `migrate()` before use. */
 export async function openStorage(config: DatabaseConfig): Promise<Storage> {
-  const { db, dialect, sqlite } = await connect(config);
+  const { db, dialect, sqlite, sqliteFile } = await connect(config);
   const hot = sqlite ? new SqliteHotPath(db, sqlite) : undefined;
+  const checkpointer = sqliteFile ? new Checkpointer(sqliteFile, (message) => console.error(`tollgate: SQLite checkpoint failed: ${message}`)) : undefined;
   const committer = new GroupCommitter(db, hot);
   return {
     dialect,
@@ -45,6 +47,9 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
