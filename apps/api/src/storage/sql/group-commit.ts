@@ -60,6 +60,11 @@ export class GroupCommitter {
     const tokens = batch.flatMap((item) => item.tokens.map(tokenRow));
     const audit = batch.flatMap((item) => item.audit.map(auditRow));
     if (this.hot) return this.hot.writeBatch(tokens, audit);
+    if (tokens.length > 0 && audit.length > 0) {
+      // One statement, so one round trip, and atomic on its own (PostgreSQL's data-modifying CTE).
+      return this.db.with('issued', (db) => db.insertInto('tokens').values(tokens))
+        .insertInto('auditLog').values(audit).execute().then(() => undefined);
+    }
     return this.db.transaction().execute(async (trx) => {
       if (tokens.length > 0) await trx.insertInto('tokens').values(tokens).execute();
       if (audit.length > 0) await trx.insertInto('auditLog').values(audit).execute();
