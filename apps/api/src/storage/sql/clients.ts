@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Client, ClientListQuery, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
 import type { ClientsTable, Database } from './schema.js';
 import { decodeCursor, fromJson, likePattern, rethrowConflict, toFlag, toJson, toPage } from './helpers.js';
+import type { ClientCache } from './client-cache.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
 
@@ -27,8 +28,31 @@ function toClient(row: Selectable<ClientsTable>): Client {
   };
 }
 
+/** What the client store needs to keep other processes' caches honest (PostgreSQL only). */
+export interface ClientChangeFeed {
+  cache: ClientCache;
+  /** Inside the writing transaction, so the notice goes out only if it commits. */
+  notify(trx: Kysely<Database>, id: string): Promise<void>;
+}
+
 export class SqlClientStore implements ClientStore {
-  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly hot?: SqliteHotPath,
+    private readonly feed?: ClientChangeFeed,
+  ) {}
+
+  /** Runs a write with its change notice in one transaction. */
+  private write<T>(id: string, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (!this.feed) return fn(this.db);
+    const feed = this.feed;
+    return inTransaction(this.db, async (trx) => {
+      const result = await fn(trx);
+      await feed.notify(trx, id);
+      feed.cache.invalidate(id);
+      return result;
+    });
+  }
 
   async create(client: NewClient, now: number): Promise<Client> {
     const row = {
@@ -51,7 +75,7 @@ export class SqlClientStore implements ClientStore {
       revokedAt: null,
     };
     try {
-      await this.db.insertInto('clients').values(row).execute();
+      await this.write(client.id, (db) => db.insertInto('clients').values(row).execute());
     } catch (error) {
       rethrowConflict(error, `a client with id ${client.id} already exists`, 'id');
     }
@@ -59,6 +83,12 @@ export class SqlClientStore implements ClientStore {
   }
 
   async get(id: string): Promise<Client | null> {
+    // Inside a transaction a read may see its own uncommitted write: never cache that.
+    if (this.feed && !this.db.isTransaction) return this.feed.cache.get(id, () => this.load(id));
+    return this.load(id);
+  }
+
+  private async load(id: string): Promise<Client | null> {
     const row = this.hot
       ? await this.hot.client(id)
       : await this.db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
@@ -91,7 +121,7 @@ export class SqlClientStore implements ClientStore {
 
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
     const { redirectUris, grantTypes, scopes, resourceServer, ...plain } = changes;
-    const row = await this.db.updateTable('clients')
+    const row = await this.write(id, (db) => db.updateTable('clients')
       .set({
         ...plain,
         ...(redirectUris && { redirectUris: toJson(redirectUris) }),
@@ -102,12 +132,12 @@ export class SqlClientStore implements ClientStore {
       })
       .where('id', '=', id)
       .returningAll()
-      .executeTakeFirst();
+      .executeTakeFirst());
     return row ? toClient(row) : null;
   }
 
   revoke(id: string, now: number): Promise<boolean> {
-    return inTransaction(this.db, async (trx) => {
+    return this.write(id, (db) => inTransaction(db, async (trx) => {
       const revoked = await trx.updateTable('clients')
         .set({ status: 'revoked', revokedAt: now, updatedAt: now })
         .where('id', '=', id)
@@ -121,6 +151,6 @@ export class SqlClientStore implements ClientStore {
       await trx.updateTable('consents').set({ revokedAt: now, updatedAt: now })
         .where('clientId', '=', id).where('revokedAt', 'is', null).execute();
       return true;
-    });
+    }));
   }
 }

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { DatabaseConfig } from '../../config.js';
 import type { Storage, Stores } from '../types.js';
 import { SqlAuditStore } from './audit.js';
-import { SqlClientStore } from './clients.js';
+import { CLIENT_CHANNEL, ClientCache } from './client-cache.js';
+import { SqlClientStore, type ClientChangeFeed } from './clients.js';
 import { SqlCodeStore } from './codes.js';
 import { Checkpointer } from './checkpointer.js';
 import { connect } from './connect.js';
@@ -18,9 +19,9 @@ import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
 /** `hot` only outside transactions: inside one, every query must go through the transaction. */
-function storesOn(db: Kysely<Database>, hot?: SqliteHotPath): Stores {
+function storesOn(db: Kysely<Database>, hot?: SqliteHotPath, feed?: ClientChangeFeed): Stores {
   return {
-    clients: new SqlClientStore(db, hot),
+    clients: new SqlClientStore(db, hot, feed),
     users: new SqlUserStore(db),
     scopes: new SqlScopeStore(db),
     codes: new SqlCodeStore(db),
@@ -37,11 +38,12 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   const { db, dialect, sqlite, sqliteFile } = await connect(config);
   const hot = sqlite ? new SqliteHotPath(db, sqlite) : undefined;
   const checkpointer = sqliteFile ? new Checkpointer(sqliteFile, (message) => console.error(`tollgate: SQLite checkpoint failed: ${message}`)) : undefined;
+  const feed = config.kind === 'postgres' ? await clientChangeFeed(config.url) : undefined;
   const committer = new GroupCommitter(db, hot);
   return {
     dialect,
-    ...storesOn(db, hot),
-    transaction: (fn) => db.transaction().execute((trx) => fn(storesOn(trx))),
+    ...storesOn(db, hot, feed),
+    transaction: (fn) => db.transaction().execute((trx) => fn(storesOn(trx, undefined, feed))),
     recordIssued: (tokens, audit) => committer.submit(tokens, audit),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>),
     ping: async () => {
@@ -49,7 +51,19 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
     },
     close: async () => {
       await checkpointer?.stop();
+      await feed?.cache.stop();
       await db.destroy();
+    },
+  };
+}
+
+async function clientChangeFeed(url: string): Promise<ClientChangeFeed> {
+  const cache = new ClientCache(url, (error) => console.error(`tollgate: client change listener: ${(error as Error).message ?? String(error)}`));
+  await cache.start();
+  return {
+    cache,
+    notify: async (trx, id) => {
+      await sql`select pg_notify(${CLIENT_CHANNEL}, ${id})`.execute(trx);
     },
   };
 }
