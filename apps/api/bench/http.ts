@@ -15,7 +15,8 @@ const apiRoot = path.resolve(import.meta.dirname, '..');
 const SERVER_CORE = '1';
 const LOAD_CORE = '0';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 export interface LoadResult {
   server: string;
@@ -122,35 +123,28 @@ function luaScript(dir: string, name: string, authorization: string, body: strin
   return file;
 }
 
-async function measure(target: Target, port: number, dir: string): Promise<LoadResult[]> {
-  const server = await target.start(port);
-  try {
-    await waitForPort(port, server.child);
-    const base = `http://127.0.0.1:${port}`;
-    const authorization = `Basic ${Buffer.from(`${server.id}:${server.secret}`).toString('base64')}`;
-    const issueScript = luaScript(dir, `${target.name}-issue`, authorization, 'grant_type=client_credentials');
-    const results: LoadResult[] = [];
-
-    const run = (operation: LoadResult['operation'], url: string, script: string) => {
-      runWrk(url, script, 2);
-      const before = cpuMicros(server.child.pid!);
-      const { rps, p50, p99, non2xx } = runWrk(url, script, SECONDS);
-      const cpu = cpuMicros(server.child.pid!) - before;
-      results.push({ server: target.name, operation, requestsPerSecond: rps, p50Ms: p50, p99Ms: p99, cpuMicrosPerRequest: cpu / (rps * SECONDS), non2xx });
-    };
-
-    run('issue', base + server.tokenPath, issueScript);
-    if (server.introspectPath) {
-      const token = await issueOne(base + server.tokenPath, authorization);
-      const introspectScript = luaScript(dir, `${target.name}-introspect`, authorization, `token=${encodeURIComponent(token)}`);
-      run('introspect', base + server.introspectPath, introspectScript);
-    }
-    return results;
-  } finally {
-    await stop(server.child);
-    await server.cleanup();
-  }
+interface Running {
+  target: Target;
+  server: Awaited<ReturnType<Target['start']>>;
+  runs: { operation: LoadResult['operation']; url: string; script: string }[];
 }
+
+async function prepare(target: Target, port: number, dir: string): Promise<Running> {
+  const server = await target.start(port);
+  await waitForPort(port, server.child);
+  const base = `http://127.0.0.1:${port}`;
+  const authorization = `Basic ${Buffer.from(`${server.id}:${server.secret}`).toString('base64')}`;
+  const runs: Running['runs'] = [
+    { operation: 'issue', url: base + server.tokenPath, script: luaScript(dir, `${target.name}-issue`, authorization, 'grant_type=client_credentials') },
+  ];
+  if (server.introspectPath) {
+    const token = await issueOne(base + server.tokenPath, authorization);
+    runs.push({ operation: 'introspect', url: base + server.introspectPath, script: luaScript(dir, `${target.name}-introspect`, authorization, `token=${encodeURIComponent(token)}`) });
+  }
+  return { target, server, runs };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function tollgate(backend: Backend): Target {
   return {
@@ -189,12 +183,43 @@ export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
     peer('node-oidc-provider', 'oidc-provider.ts', '/token', '/token/introspection'),
     peer('minimal-node-http', 'minimal.ts', '/token'),
   ];
-  const results: LoadResult[] = [];
-  let port = 4700;
-  for (const target of targets) {
-    process.stderr.write(`measuring ${target.name}…\n`);
-    results.push(...await measure(target, port++, dir));
+  // Every server runs for the whole bench (idle ones cost next to nothing), and the rounds
+  // interleave them, so a slow moment of the machine does not land on one server alone.
+  const running: Running[] = [];
+  try {
+    let port = 4700;
+    for (const target of targets) running.push(await prepare(target, port++, dir));
+    const samples = new Map<string, LoadResult[]>();
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const { target, server, runs } of running) {
+        for (const run of runs) {
+          process.stderr.write(`round ${round}/${ROUNDS}: ${target.name} ${run.operation}\n`);
+          runWrk(run.url, run.script, 2);
+          const before = cpuMicros(server.child.pid!);
+          const { rps, p50, p99, non2xx } = runWrk(run.url, run.script, SECONDS);
+          const cpu = cpuMicros(server.child.pid!) - before;
+          const key = `${target.name} ${run.operation}`;
+          samples.set(key, [...(samples.get(key) ?? []), {
+            server: target.name, operation: run.operation, requestsPerSecond: rps, p50Ms: p50, p99Ms: p99,
+            cpuMicrosPerRequest: cpu / (rps * SECONDS), non2xx,
+          }]);
+        }
+      }
+    }
+    return [...samples.values()].map((runs) => ({
+      server: runs[0]!.server,
+      operation: runs[0]!.operation,
+      requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      cpuMicrosPerRequest: median(runs.map((r) => r.cpuMicrosPerRequest)),
+      non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    }));
+  } finally {
+    for (const { server } of running) {
+      await stop(server.child);
+      await server.cleanup();
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  fs.rmSync(dir, { recursive: true, force: true });
-  return results;
 }

@@ -28,7 +28,7 @@ if (only !== 'storage') {
   const peerIssue = find('node-oidc-provider', 'issue');
   const peerIntrospect = find('node-oidc-provider', 'introspect');
   const floor = find('minimal-node-http', 'issue');
-  lines.push(`HTTP load: wrk -t1 -c${process.env.BENCH_CONNECTIONS ?? 32} for ${process.env.BENCH_SECONDS ?? 10} s on core 0, each server alone on core 1.`, '');
+  lines.push(`HTTP load: wrk -t1 -c${process.env.BENCH_CONNECTIONS ?? 32} for ${process.env.BENCH_SECONDS ?? 8} s on core 0, the servers on core 1; median of ${process.env.BENCH_ROUNDS ?? 3} interleaved rounds.`, '');
   lines.push('| server | operation | requests/s | p50 ms | p99 ms | server CPU µs/request | vs node-oidc-provider | vs minimal endpoint |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of http) {

@@ -33,17 +33,16 @@ export interface BearerOptions {
 export function requireBearer(options: BearerOptions) {
   const { storage, realm, scope } = options;
   return async (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization;
-    const match = header ? /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header) : null;
-    if (!match) {
-      // No credentials at all: a bare challenge (RFC 6750 §3.1); malformed ones: invalid_token.
-      if (!header) {
-        res.set('WWW-Authenticate', `Bearer realm="${realm}"`);
-        res.status(401).json({ error: 'invalid_token', error_description: 'A bearer token is required.' });
-        return;
-      }
-      throw new InvalidToken('The Authorization header is not a bearer token.', realm);
+    const header = req.headers.authorization ?? '';
+    const scheme = /^(\S+)/.exec(header)?.[1]?.toLowerCase();
+    if (scheme !== 'bearer') {
+      // No bearer credentials at all: a bare challenge and no error code (RFC 6750 §3.1).
+      res.set({ 'WWW-Authenticate': `Bearer realm="${realm}"`, 'Cache-Control': 'no-store' });
+      res.status(401).json({ error_description: 'A bearer token is required.' });
+      return;
     }
+    const match = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
+    if (!match) throw new InvalidToken('The Authorization header does not hold a bearer token.', realm);
     const now = Date.now();
     const token = await findToken(storage, match[1]!);
     if (!token || token.kind !== 'access' || !isActive(token, now)) throw new InvalidToken('The access token is invalid, expired or revoked.', realm);

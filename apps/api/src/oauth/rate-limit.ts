@@ -1,6 +1,8 @@
 import type { RateLimitRule } from '../config.js';
 import type { RateLimitStore } from '../storage/types.js';
 
+const MAX_KEYS = 100_000;
+
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 interface Window {
@@ -20,7 +22,8 @@ interface Window {
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly timer: NodeJS.Timeout;
-  private syncing: Promise<void> = Promise.resolve();
+  private syncing: Promise<void> | undefined;
+  private syncs = 0;
 
   /** `name` prefixes the keys in the shared store, so limiters never mix their counts. */
   constructor(
@@ -68,12 +71,19 @@ export class RateLimiter {
 
   /** Counts one event that happened whatever the limit says (a failed authentication, say). */
   record(key: string, now = Date.now()): void {
-    if (this.rule) this.window(key, now, true)!.pending += 1;
+    if (!this.rule) return;
+    // Keys come from callers (addresses, client ids): past this many, forget all rather than grow.
+    if (this.windows.size >= MAX_KEYS && !this.windows.has(key)) this.windows.clear();
+    this.window(key, now, true)!.pending += 1;
   }
 
   /** Adds this process's counts to the shared ones and learns which keys are at the limit. */
-  sync(now = Date.now()): Promise<void> {
-    this.syncing = this.syncing.then(() => this.syncOnce(now)).catch(this.onSyncError);
+  sync(now?: number): Promise<void> {
+    // A sync still running when the timer fires again is left to finish: no backlog.
+    if (this.syncing) return this.syncing;
+    this.syncing = this.syncOnce(now ?? Date.now()).catch(this.onSyncError).finally(() => {
+      this.syncing = undefined;
+    });
     return this.syncing;
   }
 
@@ -81,26 +91,27 @@ export class RateLimiter {
     if (!this.rule) return;
     const current = this.windowStart(now);
     const windowMs = this.rule.windowSeconds * 1000;
+    const flushed: { key: string; window: Window; delta: number }[] = [];
     for (const [key, window] of this.windows) {
-      if (window.start !== current && window.pending === 0) {
-        this.windows.delete(key);
-        continue;
-      }
-      if (window.pending === 0) continue;
-      const delta = window.pending;
-      window.pending -= delta;
-      try {
-        window.shared = await this.store.add(`${this.name}:${key}`, window.start, delta, window.start + windowMs);
-      } catch (error) {
-        window.pending += delta;
-        throw error;
-      }
+      if (window.start !== current && window.pending === 0) this.windows.delete(key);
+      else if (window.pending > 0) flushed.push({ key, window, delta: window.pending });
+    }
+    for (const { window, delta } of flushed) window.pending -= delta;
+    try {
+      const totals = await this.store.addMany(flushed.map(({ key, window, delta }) => ({
+        key: `${this.name}:${key}`, windowStart: window.start, delta, expiresAt: window.start + windowMs,
+      })));
+      totals.forEach((total, i) => (flushed[i]!.window.shared = total));
+    } catch (error) {
+      for (const { window, delta } of flushed) window.pending += delta;
+      throw error;
     }
     const prefix = `${this.name}:`;
     for (const { key, count } of await this.store.listAtLeast(prefix, current, this.rule.limit)) {
       const window = this.window(key.slice(prefix.length), now, true)!;
       window.shared = Math.max(window.shared, count);
     }
+    if (++this.syncs % 240 === 0) await this.store.purgeExpired(now, 1000);
   }
 
   async close(): Promise<void> {

@@ -309,6 +309,8 @@ export interface RateLimitStore {
    * `windowStart` and returns the new total, atomically across processes.
    */
   add(key: string, windowStart: number, delta: number, expiresAt: number): Promise<number>;
+  /** `add` for many counters in one transaction; totals in the same order. */
+  addMany(entries: { key: string; windowStart: number; delta: number; expiresAt: number }[]): Promise<number[]>;
   /** Counters of keys starting with `prefix`, in that window, at `minCount` or more. */
   listAtLeast(prefix: string, windowStart: number, minCount: number): Promise<{ key: string; count: number }[]>;
   purgeExpired(before: number, limit: number): Promise<number>;

@@ -57,21 +57,31 @@ describe('bearer middleware (RFC 6750)', () => {
     expect(res.body).toEqual({ client: expect.any(String), scopes: ['read'] });
   });
 
-  it('challenges a request without a token', async () => {
-    const res = await request(protectedApp).get('/orders').expect(401);
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="orders"');
+  it('accepts extra whitespace after the scheme', async () => {
+    await request(protectedApp).get('/orders').set('Authorization', `Bearer   ${readToken}`).expect(200);
+  });
+
+  it('challenges a request without bearer credentials, with no error code (RFC 6750 §3.1)', async () => {
+    for (const header of [undefined, 'Basic abc']) {
+      const req = request(protectedApp).get('/orders');
+      const res = await (header ? req.set('Authorization', header) : req).expect(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="orders"');
+      expect(res.body.error).toBeUndefined();
+    }
   });
 
   it('refuses bad, unknown and revoked tokens with invalid_token', async () => {
-    for (const header of ['Bearer', 'Basic abc', `Bearer ${readToken}x`, 'Bearer tg_at_unknown']) {
+    for (const header of ['Bearer', `Bearer ${readToken}x`, 'Bearer tg_at_unknown', 'Bearer a b']) {
       const res = await request(protectedApp).get('/orders').set('Authorization', header).expect(401);
       expect(res.body.error).toBe('invalid_token');
       expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="orders", error="invalid_token", error_description="[^"]+"$/);
     }
     const token = readToken;
     await t.storage.tokens.revoke((await t.storage.tokens.list({ activeAt: Date.now(), scope: 'read', limit: 1 })).items[0]!.id, Date.now());
-    await request(protectedApp).get('/orders').set('Authorization', `Bearer ${token}`).expect(401);
+    const revoked = await request(protectedApp).get('/orders').set('Authorization', `Bearer ${token}`).expect(401);
+    expect(revoked.body.error).toBe('invalid_token');
   });
+
 
   it('answers 403 insufficient_scope naming the scope', async () => {
     const res = await request(protectedApp).get('/orders').set('Authorization', `bearer ${otherToken}`).expect(403);

@@ -87,9 +87,23 @@ for (const backend of backends) {
       expect((await introspect(token).expect(200)).body.active).toBe(true);
     });
 
-    it('refuses a bad hint and a missing token', async () => {
-      expect((await revoke('token=x&token_type_hint=id_token').expect(400)).body.error).toBe('unsupported_token_type');
+    it('ignores an unknown hint (RFC 7009 §2.1) and refuses a missing token', async () => {
+      const token = await issue();
+      await revoke(`token=${token}&token_type_hint=id_token`).expect(200);
+      expect((await introspect(token).expect(200)).body.active).toBe(false);
       expect((await revoke('').expect(400)).body).toEqual({ error: 'invalid_request', error_description: 'The token parameter is missing.' });
+    });
+
+    it('shows a refresh token only to its client, and never once it was exchanged', async () => {
+      const refresh = randomSecret(PREFIX.refreshToken);
+      const rt = aToken(owner.id, Date.now(), { kind: 'refresh', tokenHash: sha256(refresh), familyId: randomUUID() });
+      await t.storage.tokens.create([rt]);
+      const own = (await introspect(refresh).expect(200)).body;
+      expect(own).toMatchObject({ active: true, client_id: owner.id });
+      expect(own.token_type).toBeUndefined();
+      expect((await introspect(refresh, resourceServer).expect(200)).body).toEqual({ active: false });
+      await t.storage.tokens.rotate(rt.tokenHash, Date.now());
+      expect((await introspect(refresh).expect(200)).body).toEqual({ active: false });
     });
 
     it('revoking a refresh token revokes every token of its grant', async () => {

@@ -84,7 +84,17 @@ for (const backend of backends) {
         ['a scope outside the client\'s', () => ['grant_type=client_credentials&scope=read%20admin', basic(client.id, client.secret)], 400,
           { error: 'invalid_scope', error_description: 'Scope not allowed for this client: admin.' }],
         ['a scope with a quote', () => ['grant_type=client_credentials&scope=re%22ad', basic(client.id, client.secret)], 400,
-          { error: 'invalid_scope', error_description: 'The scope parameter has characters RFC 6749 §3.3 does not allow.' }],
+          { error: 'invalid_scope', error_description: 'The scope parameter is not a list of scopes separated by single spaces (RFC 6749 §3.3).' }],
+        ['two spaces between scopes', () => ['grant_type=client_credentials&scope=read%20%20write', basic(client.id, client.secret)], 400,
+          { error: 'invalid_scope', error_description: 'The scope parameter is not a list of scopes separated by single spaces (RFC 6749 §3.3).' }],
+        ['a scope of one space', () => ['grant_type=client_credentials&scope=%20', basic(client.id, client.secret)], 400,
+          { error: 'invalid_scope', error_description: 'The scope parameter is not a list of scopes separated by single spaces (RFC 6749 §3.3).' }],
+        ['an empty Basic header', () => ['grant_type=client_credentials', 'Basic'], 401,
+          { error: 'invalid_client', error_description: 'Client authentication failed.' }],
+        ['a Bearer header', () => ['grant_type=client_credentials', 'Bearer abc'], 401,
+          { error: 'invalid_client', error_description: 'Client authentication failed.' }],
+        ['a grant name that cannot be echoed', () => [`grant_type=${encodeURIComponent('x"y')}`, basic(client.id, client.secret)], 400,
+          { error: 'unsupported_grant_type', error_description: 'This server does not support the a grant.' }],
         ['two authentication methods', () => [`grant_type=client_credentials&client_secret=${client.secret}`, basic(client.id, client.secret)], 400,
           { error: 'invalid_request', error_description: 'Use one client authentication method: Basic or client_secret, not both.' }],
         ['no authentication', () => ['grant_type=client_credentials', undefined], 401,
@@ -106,7 +116,7 @@ for (const backend of backends) {
         const res = await token(form, auth).expect(status);
         expect(res.body).toEqual(body);
         expect(res.headers['cache-control']).toBe('no-store');
-        if (status === 401 && auth?.startsWith('Basic')) expect(res.headers['www-authenticate']).toBe('Basic realm="tollgate", charset="UTF-8"');
+        if (status === 401 && auth) expect(res.headers['www-authenticate']).toBe('Basic realm="tollgate", charset="UTF-8"');
         if (status === 401 && !auth) expect(res.headers['www-authenticate']).toBeUndefined();
         expect(await tokenCount()).toBe(before);
       });
@@ -126,9 +136,39 @@ for (const backend of backends) {
       expect((await token('grant_type=client_credentials', basic(doomed.id, doomed.secret)).expect(401)).body.error).toBe('invalid_client');
     });
 
-    it('reads no parameter from the query string', async () => {
-      const res = await t.http.post(`/oauth/token?grant_type=client_credentials&client_id=${postClient.id}&client_secret=${postClient.secret}`).type(FORM).send('').expect(401);
-      expect(res.body.error).toBe('invalid_client');
+    it('refuses credentials in the query string and reads no parameter from it', async () => {
+      const res = await t.http.post(`/oauth/token?client_id=${postClient.id}&client_secret=${postClient.secret}`).type(FORM)
+        .send(`grant_type=client_credentials&client_id=${postClient.id}&client_secret=${postClient.secret}`).expect(400);
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: 'Credentials must not be sent in the query string.' });
+      const ignored = await t.http.post(`/oauth/token?grant_type=client_credentials&client_id=${postClient.id}`).type(FORM).send('').expect(401);
+      expect(ignored.body.error).toBe('invalid_client');
+    });
+
+    it('decodes a secret with reserved characters sent through Basic (SECURITY 17)', async () => {
+      const odd = await t.client();
+      const secret = 'a:b%c +é';
+      await t.storage.clients.update(odd.id, { secretHash: sha256(secret) }, Date.now());
+      await token('grant_type=client_credentials', basic(odd.id, secret)).expect(200);
+      await token('grant_type=client_credentials', `Basic ${Buffer.from(`${odd.id}:${secret}`).toString('base64')}`).expect(401);
+    });
+
+    it('refuses JSON with a repeated key, other charsets, bad UTF-8 and compressed bodies', async () => {
+      const auth = basic(client.id, client.secret);
+      const dup = await t.http.post('/oauth/token').set('Authorization', auth).type('application/json')
+        .send('{"grant_type":"password","grant_type":"client_credentials"}').expect(400);
+      expect(dup.body).toEqual({ error: 'invalid_request', error_description: 'A parameter is repeated.' });
+      await t.http.post('/oauth/token').set('Authorization', auth).type('application/json').send('{"grant_type":"client_credentials","x":"a:b{c}"}').expect(200);
+      const latin1 = await t.http.post('/oauth/token').set('Authorization', auth).set('Content-Type', 'application/x-www-form-urlencoded; charset=iso-8859-1')
+        .send('grant_type=client_credentials').expect(400);
+      expect(latin1.body.error_description).toBe('Send the body in UTF-8.');
+      await t.http.post('/oauth/token').set('Authorization', auth).set('Content-Type', 'application/x-www-form-urlencoded; charset=UTF-8')
+        .send('grant_type=client_credentials').expect(200);
+      const badBytes = await t.http.post('/oauth/token').set('Authorization', auth).set('Content-Type', FORM)
+        // Raw bytes: superagent would otherwise re-encode a Buffer as form fields.
+        .serialize((body: Buffer) => body as unknown as string).send(Buffer.concat([Buffer.from('grant_type=client_credentials&x='), Buffer.from([0xff, 0xfe])])).expect(400);
+      expect(badBytes.body.error_description).toBe('The request body is not valid UTF-8.');
+      const gzip = await t.http.post('/oauth/token').set('Authorization', auth).set('Content-Encoding', 'gzip').type(FORM).send('grant_type=client_credentials').expect(400);
+      expect(gzip.body.error_description).toBe('Send the body without a content encoding.');
     });
 
     it('answers GET with 405, other bodies with invalid_request, and huge ones with 413', async () => {
@@ -148,6 +188,7 @@ for (const backend of backends) {
     it('audits issues and failed authentications, never with a secret or token', async () => {
       const res = await token('grant_type=client_credentials', basic(client.id, client.secret)).expect(200);
       await token('grant_type=client_credentials', basic(client.id, 'wrong-secret')).expect(401);
+      await token('grant_type=client_credentials', basic('tg_cs_pasted-as-id', 'x')).expect(401);
       const entries = (await t.storage.audit.list({ limit: 500 })).items;
       expect(entries.find((e) => e.action === 'token.issue' && e.actorId === client.id)).toMatchObject({
         actorType: 'client', targetType: 'token', sourceAddress: expect.any(String), details: { grant_type: 'client_credentials', kind: 'access' },
@@ -155,7 +196,10 @@ for (const backend of backends) {
       expect(entries.find((e) => e.action === 'client.authentication_failed' && e.targetId === client.id)).toMatchObject({
         actorType: 'anonymous', details: { reason: 'wrong secret' },
       });
+      // An unknown id may be a secret pasted in the wrong field: it is not kept.
+      expect(entries.find((e) => e.action === 'client.authentication_failed' && e.details.reason === 'unknown client')).toMatchObject({ targetId: null });
       const all = JSON.stringify(entries);
+      expect(all).not.toContain('tg_cs_pasted-as-id');
       expect(all).not.toContain(res.body.access_token);
       expect(all).not.toContain(client.secret);
       expect(all).not.toContain('wrong-secret');

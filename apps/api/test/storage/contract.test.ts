@@ -4,7 +4,7 @@ import { describeStorageContract } from '../../src/storage/contract/index.js';
 import { openStorage } from '../../src/storage/sql/index.js';
 import type { Storage } from '../../src/storage/types.js';
 import { aClient } from '../../src/storage/contract/fixtures.js';
-import { backends, postgresBackend, sqliteBackend, type TestDatabase } from '../support/databases.js';
+import { backends, sqliteBackend, type TestDatabase } from '../support/databases.js';
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`storage contract on ${backend.name}`, () => {
@@ -44,51 +44,53 @@ describe('opening SQLite', () => {
   });
 });
 
-describe.skipIf(postgresBackend.unavailable !== null)('the client cache on PostgreSQL', () => {
-  it('drops a client another process changed, at once', async () => {
-    const database = await postgresBackend.create();
-    const a = await openStorage(database.config);
-    await a.migrate();
-    const b = await openStorage(database.config);
-    try {
-      const client = aClient();
-      await a.clients.create(client, 1000);
-      expect((await a.clients.get(client.id))?.status).toBe('active');
-      expect((await a.clients.get(client.id))?.status).toBe('active');
-      await b.clients.revoke(client.id, 2000);
-      let seen = 'active';
-      for (let i = 0; i < 50 && seen === 'active'; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        seen = (await a.clients.get(client.id))?.status ?? 'missing';
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`the client cache on ${backend.name}`, () => {
+    it('drops a client another process changed, at once', async () => {
+      const database = await backend.create();
+      const a = await openStorage(database.config);
+      await a.migrate();
+      const b = await openStorage(database.config);
+      try {
+        const client = aClient();
+        await a.clients.create(client, 1000);
+        expect((await a.clients.get(client.id))?.status).toBe('active');
+        expect((await a.clients.get(client.id))?.status).toBe('active');
+        await b.clients.revoke(client.id, 2000);
+        let seen = 'active';
+        for (let i = 0; i < 50 && seen === 'active'; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          seen = (await a.clients.get(client.id))?.status ?? 'missing';
+        }
+        expect(seen).toBe('revoked');
+        await b.clients.update(client.id, { name: 'Renamed' }, 3000);
+        await new Promise((r) => setTimeout(r, 200));
+        expect((await a.clients.get(client.id))?.name).toBe('Renamed');
+      } finally {
+        await a.close();
+        await b.close();
+        await database.drop();
       }
-      expect(seen).toBe('revoked');
-      await b.clients.update(client.id, { name: 'Renamed' }, 3000);
-      await new Promise((r) => setTimeout(r, 200));
-      expect((await a.clients.get(client.id))?.name).toBe('Renamed');
-    } finally {
-      await a.close();
-      await b.close();
-      await database.drop();
-    }
-  });
+    });
 
-  it('caches nothing a rolled-back transaction wrote', async () => {
-    const database = await postgresBackend.create();
-    const storage = await openStorage(database.config);
-    await storage.migrate();
-    try {
-      const client = aClient();
-      await storage.clients.create(client, 1000);
-      await storage.clients.get(client.id);
-      await expect(storage.transaction(async (tx) => {
-        await tx.clients.update(client.id, { name: 'Phantom' }, 2000);
-        expect((await tx.clients.get(client.id))?.name).toBe('Phantom');
-        throw new Error('roll back');
-      })).rejects.toThrow('roll back');
-      expect((await storage.clients.get(client.id))?.name).toBe(client.name);
-    } finally {
-      await storage.close();
-      await database.drop();
-    }
+    it('caches nothing a rolled-back transaction wrote', async () => {
+      const database = await backend.create();
+      const storage = await openStorage(database.config);
+      await storage.migrate();
+      try {
+        const client = aClient();
+        await storage.clients.create(client, 1000);
+        await storage.clients.get(client.id);
+        await expect(storage.transaction(async (tx) => {
+          await tx.clients.update(client.id, { name: 'Phantom' }, 2000);
+          expect((await tx.clients.get(client.id))?.name).toBe('Phantom');
+          throw new Error('roll back');
+        })).rejects.toThrow('roll back');
+        expect((await storage.clients.get(client.id))?.name).toBe(client.name);
+      } finally {
+        await storage.close();
+        await database.drop();
+      }
+    });
   });
-});
+}

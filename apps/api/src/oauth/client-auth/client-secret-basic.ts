@@ -5,11 +5,13 @@ import { InvalidClient } from '../errors.js';
  * §2.3.1 puts on the id and secret before base64. Null when the header is not Basic.
  */
 export function readBasicCredentials(header: string | undefined): { clientId: string; secret: string } | null {
-  if (!header) return null;
-  const space = header.indexOf(' ');
-  if (space === -1 || header.slice(0, space).toLowerCase() !== 'basic') return null;
-  const encoded = header.slice(space + 1).trim();
+  if (header === undefined) return null;
   const fail = (detail: string) => new InvalidClient('Client authentication failed.', { basic: true, detail });
+  const match = /^(\S+)(?:\s+(\S*))?\s*$/.exec(header);
+  // Any other scheme is an authentication method this endpoint does not support.
+  if (!match || match[1]!.toLowerCase() !== 'basic') throw fail('Authorization header is not Basic');
+  const encoded = match[2] ?? '';
+  if (encoded === '') throw fail('Basic credentials are empty');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) throw fail('Basic credentials are not base64');
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');

@@ -34,11 +34,12 @@ export class ClientAuthGuard {
   private async recordFailure(req: OAuthRequest, key: string, error: InvalidClient) {
     this.failures.record(key);
     this.metrics.authFailures.inc({ kind: 'client' });
-    const clientId = error.clientId ?? req.params.get('client_id') ?? null;
+    // An unknown id may be a secret pasted in the wrong place: only a real client's id is kept.
+    const clientId = error.detail === 'unknown client' ? null : (error.clientId ?? null);
     this.logger.warn({ requestId: req.requestId, sourceAddress: req.sourceAddress, reason: error.detail }, 'client authentication failed');
     await this.storage.audit.append({
       at: Date.now(), actorType: 'anonymous', actorId: null, action: 'client.authentication_failed',
-      targetType: 'client', targetId: clientId?.slice(0, 200) ?? null, sourceAddress: req.sourceAddress,
+      targetType: 'client', targetId: clientId, sourceAddress: req.sourceAddress,
       details: { reason: error.detail ?? 'unknown' },
     });
   }

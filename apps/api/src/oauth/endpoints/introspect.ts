@@ -29,7 +29,8 @@ export function introspectionEndpoint(deps: IntrospectionDeps): OAuthEndpoint {
     const now = Date.now();
     const token = await findToken(deps.storage, value);
     if (!token || !isActive(token, now)) return INACTIVE;
-    if (token.clientId !== caller.id && !caller.resourceServer) return INACTIVE;
+    // A refresh token is only ever presented by its client; a resource server has no business with it.
+    if (token.clientId !== caller.id && (!caller.resourceServer || token.kind === 'refresh')) return INACTIVE;
     const owner = token.clientId === caller.id ? caller : await deps.clients(token.clientId);
     if (!owner || owner.status !== 'active') return INACTIVE;
     const user = token.userId ? await deps.storage.users.get(token.userId) : null;
@@ -42,7 +43,7 @@ export function introspectionEndpoint(deps: IntrospectionDeps): OAuthEndpoint {
         scope: token.scopes.join(' '),
         client_id: token.clientId,
         ...(user && { username: user.username, sub: user.id }),
-        token_type: token.kind === 'access' ? 'Bearer' : 'refresh_token',
+        ...(token.kind === 'access' && { token_type: 'Bearer' }),
         exp: Math.floor(token.expiresAt / 1000),
         iat: Math.floor(token.createdAt / 1000),
         iss: deps.issuer,

@@ -1,6 +1,6 @@
 import type { Storage } from '../../storage/types.js';
 import { authenticateClient, type ClientLookup } from '../client-auth/index.js';
-import { InvalidRequest, UnauthorizedClient, UnsupportedTokenType } from '../errors.js';
+import { InvalidRequest, UnauthorizedClient } from '../errors.js';
 import type { OAuthEndpoint } from '../http/oauth-request.js';
 import { findToken } from '../tokens/lookup.js';
 import type { ClientAuthGuard } from './client-auth-guard.js';
@@ -11,11 +11,9 @@ export interface RevocationDeps {
   guard: ClientAuthGuard;
 }
 
-const HINTS = new Set(['access_token', 'refresh_token']);
-
 /**
- * `POST /oauth/revoke` (RFC 7009). The hint is checked but not trusted: the
- * token is found whatever its kind. Unknown tokens get 200 (§2.2). Revoking a
+ * `POST /oauth/revoke` (RFC 7009). The hint is not needed: the token is found
+ * whatever its kind, and an unknown hint is ignored (§2.1). Unknown tokens get 200 (§2.2). Revoking a
  * refresh token revokes its whole grant: every token in its family.
  */
 export function revocationEndpoint(deps: RevocationDeps): OAuthEndpoint {
@@ -23,8 +21,6 @@ export function revocationEndpoint(deps: RevocationDeps): OAuthEndpoint {
     const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients));
     const value = req.params.get('token');
     if (value === undefined) throw new InvalidRequest('The token parameter is missing.');
-    const hint = req.params.get('token_type_hint');
-    if (hint !== undefined && !HINTS.has(hint)) throw new UnsupportedTokenType('token_type_hint must be access_token or refresh_token.');
 
     const token = await findToken(deps.storage, value);
     if (!token || token.revokedAt !== null) return { status: 200, body: {} };

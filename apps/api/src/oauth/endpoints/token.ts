@@ -2,7 +2,7 @@ import type { Client, GrantType } from '../../storage/types.js';
 import { authenticateClient, type ClientLookup } from '../client-auth/index.js';
 import { InvalidRequest, TooManyRequests, UnauthorizedClient, UnsupportedGrantType } from '../errors.js';
 import type { Grant } from '../grants/grant.js';
-import type { OAuthEndpoint } from '../http/oauth-request.js';
+import { describeParameter, type OAuthEndpoint } from '../http/oauth-request.js';
 import type { ClientAuthGuard } from './client-auth-guard.js';
 import type { RateLimiter } from '../rate-limit.js';
 
@@ -27,7 +27,7 @@ export function tokenEndpoint(deps: TokenEndpointDeps): OAuthEndpoint {
 function selectGrant(grants: ReadonlyMap<GrantType, Grant>, grantType: string | undefined, client: Client): Grant {
   if (grantType === undefined) throw new InvalidRequest('The grant_type parameter is missing.');
   const grant = grants.get(grantType as GrantType);
-  if (!grant) throw new UnsupportedGrantType(`This server does not support the ${grantType.slice(0, 100)} grant.`);
+  if (!grant) throw new UnsupportedGrantType(`This server does not support the ${describeParameter(grantType)} grant.`);
   if (!client.grantTypes.includes(grant.grantType)) throw new UnauthorizedClient(`This client may not use the ${grant.grantType} grant.`);
   return grant;
 }

@@ -1,6 +1,9 @@
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
+/** scope = scope-token *( SP scope-token ). */
+const SCOPE_PARAMETER = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+
 export function isScopeToken(value: string): boolean {
   return SCOPE_TOKEN.test(value);
 }
@@ -23,10 +26,10 @@ export type ScopeDecision = { ok: true; scopes: string[] } | { ok: false; reason
  */
 export function decideScope(requested: string | undefined, allowed: readonly string[]): ScopeDecision {
   if (requested === undefined) return { ok: true, scopes: [...allowed] };
+  if (!SCOPE_PARAMETER.test(requested)) {
+    return { ok: false, reason: 'The scope parameter is not a list of scopes separated by single spaces (RFC 6749 §3.3).' };
+  }
   const scopes = parseScope(requested);
-  if (scopes.length === 0) return { ok: true, scopes: [...allowed] };
-  const malformed = scopes.find((s) => !isScopeToken(s));
-  if (malformed !== undefined) return { ok: false, reason: 'The scope parameter has characters RFC 6749 §3.3 does not allow.' };
   const refused = scopes.filter((s) => !allowed.includes(s));
   if (refused.length > 0) return { ok: false, reason: `Scope not allowed for this client: ${refused.join(' ')}.` };
   return { ok: true, scopes };

@@ -22,10 +22,19 @@ export type OAuthEndpoint = (req: OAuthRequest) => Promise<OAuthResponse>;
 /** Protocol bodies are a handful of short parameters; anything near this is not a client speaking OAuth. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Reads the body up to the limit; an oversized one is refused without reading the rest. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads the body up to the limit as strict UTF-8; an oversized one is refused
+ * without reading the rest, and so is a compressed one.
+ */
 export function readBody(req: IncomingMessage): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (declared > MAX_BODY_BYTES) return Promise.reject(new PayloadTooLarge('The request body is too large.'));
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    return Promise.reject(new InvalidRequest('Send the body without a content encoding.'));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -39,7 +48,13 @@ export function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      try {
+        resolve(utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      } catch {
+        reject(new InvalidRequest('The request body is not valid UTF-8.'));
+      }
+    });
     req.on('error', reject);
   });
 }
@@ -49,19 +64,21 @@ export function readBody(req: IncomingMessage): Promise<string> {
  * parameters are refused (§3.1); empty ones are dropped; JSON values must be strings.
  */
 export function parseParams(contentType: string | undefined, body: string): Map<string, string> {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const [mediaType, ...attributes] = (contentType ?? '').split(';');
+  const type = mediaType!.trim().toLowerCase();
+  const charset = attributes.map((a) => a.trim().toLowerCase()).find((a) => a.startsWith('charset='));
+  if (charset !== undefined && charset !== 'charset=utf-8' && charset !== 'charset="utf-8"') {
+    throw new InvalidRequest('Send the body in UTF-8.');
+  }
   const params = new Map<string, string>();
-  const add = (name: string, value: string) => {
-    if (params.has(name)) throw new InvalidRequest(`The ${name} parameter is repeated.`);
-    if (value !== '') params.set(name, value);
-  };
+  const repeated = (name: string) => new InvalidRequest(`The ${describeParameter(name)} parameter is repeated.`);
   if (type === 'application/x-www-form-urlencoded' || (type === '' && body === '')) {
     const seen = new Set<string>();
     for (const [name, value] of new URLSearchParams(body)) {
       // An empty value still counts for repetition: `a=&a=x` is two `a`s.
-      if (seen.has(name)) throw new InvalidRequest(`The ${name} parameter is repeated.`);
+      if (seen.has(name)) throw repeated(name);
       seen.add(name);
-      add(name, value);
+      if (value !== '') params.set(name, value);
     }
     return params;
   }
@@ -75,14 +92,46 @@ export function parseParams(contentType: string | undefined, body: string): Map<
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new InvalidRequest('The request body must be a JSON object of parameters.');
     }
-    for (const [name, value] of Object.entries(parsed)) {
-      if (typeof value !== 'string') throw new InvalidRequest(`The ${name} parameter must be a string.`);
-      add(name, value);
+    const entries = Object.entries(parsed);
+    // JSON.parse keeps the last of two equal keys; a repeat must be refused as in a form (§3.1).
+    if (countMembers(body) !== entries.length) throw new InvalidRequest('A parameter is repeated.');
+    for (const [name, value] of entries) {
+      if (typeof value !== 'string') throw new InvalidRequest(`The ${describeParameter(name)} parameter must be a string.`);
+      if (value !== '') params.set(name, value);
     }
     return params;
   }
   throw new InvalidRequest('Send the parameters form-encoded (application/x-www-form-urlencoded) or as JSON.');
 }
+
+/** Members of the top-level JSON object: colons outside strings at depth one. */
+function countMembers(json: string): number {
+  let depth = 0;
+  let inString = false;
+  let members = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === ':' && depth === 1) members++;
+  }
+  return members;
+}
+
+/**
+ * A parameter name as it may appear in an error description: only what
+ * RFC 6749 §5.2 allows there, and short, so a client cannot make us echo anything.
+ */
+export function describeParameter(name: string): string {
+  return /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,40}$/.test(name) ? name : 'a';
+}
+
+/** Values that must never travel in a URL (RFC 9700 §4.3.3). */
+const CREDENTIALS = ['client_secret', 'code', 'code_verifier', 'refresh_token', 'token', 'password'];
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
@@ -112,6 +161,11 @@ export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
   return async (req: IncomingMessage & { id?: unknown }, res: ServerResponse): Promise<void> => {
     try {
       if (req.method !== 'POST') throw new MethodNotAllowed('POST');
+      const query = req.url?.indexOf('?') ?? -1;
+      if (query !== -1) {
+        const inQuery = new URLSearchParams(req.url!.slice(query + 1));
+        if (CREDENTIALS.some((name) => inQuery.has(name))) throw new InvalidRequest('Credentials must not be sent in the query string.');
+      }
       const body = await readBody(req);
       const params = parseParams(req.headers['content-type'], body);
       const result = await endpoint({

@@ -8,7 +8,10 @@ export async function findToken(storage: Storage, value: string): Promise<Token 
   return storage.tokens.findByHash(sha256(value));
 }
 
-/** Active: neither revoked nor expired (RFC 7662 §2.2). The client must be active too. */
+/**
+ * Active: neither revoked nor expired (RFC 7662 §2.2), and for a refresh
+ * token, not yet exchanged for its successor. The client must be active too.
+ */
 export function isActive(token: Token, now: number): boolean {
-  return token.revokedAt === null && token.expiresAt > now;
+  return token.revokedAt === null && token.expiresAt > now && (token.kind !== 'refresh' || token.rotatedAt === null);
 }

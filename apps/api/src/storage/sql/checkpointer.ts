@@ -20,20 +20,21 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
  */
 export class Checkpointer {
   private readonly worker: Worker;
+  private readonly exited: Promise<void>;
 
   constructor(file: string, onError: (message: string) => void, intervalMs = 1000) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER, { eval: true, workerData: { module, file, intervalMs } });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (message: string) => onError(message));
     this.worker.on('error', (error) => onError(String(error)));
     this.worker.unref();
   }
 
   async stop(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     // Held open while it stops, or a process with nothing else to do would end before it has.
     this.worker.ref();
     this.worker.postMessage('stop');
-    await exited;
+    await this.exited;
   }
 }

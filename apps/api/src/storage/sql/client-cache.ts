@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Client } from '../types.js';
 
@@ -5,11 +6,13 @@ export const CLIENT_CHANNEL = 'tollgate_clients';
 const MAX_ENTRIES = 10_000;
 
 /**
- * Clients by id, kept in memory on PostgreSQL and dropped the moment any
- * process changes one: every write to a client sends `NOTIFY` on
- * CLIENT_CHANNEL in its own transaction, and this cache LISTENs on a
- * connection of its own. While that connection is down nothing is cached, so
- * a missed notification can never leave a stale client behind.
+ * Clients by id, kept in memory and dropped the moment anything changes one.
+ * Writes through this process invalidate directly. Other processes' writes:
+ * on PostgreSQL every client write sends `NOTIFY` on CLIENT_CHANNEL in its own
+ * transaction and the cache LISTENs on a connection of its own (nothing is
+ * cached while that connection is down, so a missed notice cannot leave a
+ * stale client behind); on SQLite each read first checks `PRAGMA
+ * data_version`, which moves whenever another connection commits.
  */
 export class ClientCache {
   private readonly entries = new Map<string, Client>();
@@ -17,19 +20,33 @@ export class ClientCache {
   private listener: pg.Client | null = null;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  private dataVersion: number | undefined;
 
-  constructor(private readonly url: string, private readonly onError: (error: unknown) => void) {}
+  private constructor(
+    private readonly source: { postgres: string } | { sqlite: SQLite.Database },
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
-  async start(): Promise<void> {
+  static async listening(url: string, onError: (error: unknown) => void): Promise<ClientCache> {
+    const cache = new ClientCache({ postgres: url }, onError);
+    await cache.listen(url);
+    return cache;
+  }
+
+  static polling(sqlite: SQLite.Database): ClientCache {
+    return new ClientCache({ sqlite }, () => {});
+  }
+
+  private async listen(url: string): Promise<void> {
     if (this.stopped) return;
-    const listener = new pg.Client({ connectionString: this.url });
+    const listener = new pg.Client({ connectionString: url });
     const lost = (error?: unknown) => {
       if (this.listener !== listener) return;
       this.listener = null;
-      this.invalidateAll();
+      this.invalidate(undefined);
       if (error) this.onError(error);
       listener.end().catch(() => {});
-      if (!this.stopped) this.retry = setTimeout(() => void this.start().catch(this.onError), 1000).unref();
+      if (!this.stopped) this.retry = setTimeout(() => void this.listen(url).catch(this.onError), 1000).unref();
     };
     listener.on('error', lost);
     listener.on('end', () => lost());
@@ -39,29 +56,37 @@ export class ClientCache {
     this.listener = listener;
   }
 
+  /** Whether what is cached can be trusted now; on SQLite, forgets everything another connection may have changed. */
+  private usable(): boolean {
+    if ('postgres' in this.source) return this.listener !== null;
+    if (this.stopped) return false;
+    const version = this.source.sqlite.pragma('data_version', { simple: true }) as number;
+    if (version !== this.dataVersion) {
+      this.dataVersion = version;
+      this.invalidate(undefined);
+    }
+    return true;
+  }
+
   /** The cached client, or what `load` finds, cached unless something changed meanwhile. */
   async get(id: string, load: () => Promise<Client | null>): Promise<Client | null> {
-    if (!this.listener) return load();
+    if (!this.usable()) return load();
     const cached = this.entries.get(id);
     if (cached) return cached;
     const generation = this.generation;
     const client = await load();
-    if (client && this.listener && generation === this.generation) {
+    if (client && generation === this.generation && this.usable() && generation === this.generation) {
       if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
       this.entries.set(id, client);
     }
     return client;
   }
 
+  /** Forgets one client, or all when `id` is undefined. */
   invalidate(id: string | undefined): void {
     this.generation++;
     if (id === undefined) this.entries.clear();
     else this.entries.delete(id);
-  }
-
-  private invalidateAll(): void {
-    this.generation++;
-    this.entries.clear();
   }
 
   async stop(): Promise<void> {
@@ -69,7 +94,7 @@ export class ClientCache {
     clearTimeout(this.retry);
     const listener = this.listener;
     this.listener = null;
-    this.invalidateAll();
+    this.invalidate(undefined);
     await listener?.end().catch(() => {});
   }
 }

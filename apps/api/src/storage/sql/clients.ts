@@ -28,7 +28,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
   };
 }
 
-/** What the client store needs to keep other processes' caches honest (PostgreSQL only). */
+/** The client cache, and how a write tells other processes' caches about itself. */
 export interface ClientChangeFeed {
   cache: ClientCache;
   /** Inside the writing transaction, so the notice goes out only if it commits. */

@@ -24,13 +24,15 @@ const MAX_BATCH = 500;
 export class GroupCommitter {
   private queue: Pending[] = [];
   private scheduled = false;
+  private flushing = false;
 
   constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
 
   submit(tokens: NewToken[], audit: NewAuditEntry[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ tokens, audit, resolve, reject });
-      if (!this.scheduled) {
+      // While a flush runs it drains the queue itself; one at a time keeps batches large.
+      if (!this.scheduled && !this.flushing) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
       }
@@ -39,24 +41,28 @@ export class GroupCommitter {
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        await this.write(batch);
-        for (const item of batch) item.resolve();
-      } catch (error) {
-        if (batch.length === 1) {
-          batch[0]!.reject(error);
-          continue;
-        }
-        for (const item of batch) {
-          await this.write([item]).then(item.resolve, item.reject);
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          await this.write(batch);
+          for (const item of batch) item.resolve();
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          for (const item of batch) await this.write([item]).then(item.resolve, item.reject);
         }
       }
+    } finally {
+      this.flushing = false;
     }
   }
 
-  private write(batch: Pending[]): Promise<void> {
+  /** Always a promise, even when building the rows throws: every caller must be settled. */
+  private async write(batch: Pending[]): Promise<void> {
     const tokens = batch.flatMap((item) => item.tokens.map(tokenRow));
     const audit = batch.flatMap((item) => item.audit.map(auditRow));
     if (this.hot) return this.hot.writeBatch(tokens, audit);

@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseConfig } from '../../config.js';
 import type { Storage, Stores } from '../types.js';
@@ -38,7 +39,7 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   const { db, dialect, sqlite, sqliteFile } = await connect(config);
   const hot = sqlite ? new SqliteHotPath(db, sqlite) : undefined;
   const checkpointer = sqliteFile ? new Checkpointer(sqliteFile, (message) => console.error(`tollgate: SQLite checkpoint failed: ${message}`)) : undefined;
-  const feed = config.kind === 'postgres' ? await clientChangeFeed(config.url) : undefined;
+  const feed = sqlite ? sqliteChangeFeed(sqlite) : await postgresChangeFeed((config as { url: string }).url);
   const committer = new GroupCommitter(db, hot);
   return {
     dialect,
@@ -57,13 +58,18 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   };
 }
 
-async function clientChangeFeed(url: string): Promise<ClientChangeFeed> {
-  const cache = new ClientCache(url, (error) => console.error(`tollgate: client change listener: ${(error as Error).message ?? String(error)}`));
-  await cache.start();
+/** Other processes learn of client writes through NOTIFY, sent only if the write commits. */
+async function postgresChangeFeed(url: string): Promise<ClientChangeFeed> {
+  const cache = await ClientCache.listening(url, (error) => console.error(`tollgate: client change listener: ${(error as Error).message ?? String(error)}`));
   return {
     cache,
     notify: async (trx, id) => {
       await sql`select pg_notify(${CLIENT_CHANNEL}, ${id})`.execute(trx);
     },
   };
+}
+
+/** SQLite needs no notice: other connections' commits move its data_version. */
+function sqliteChangeFeed(sqlite: SQLite.Database): ClientChangeFeed {
+  return { cache: ClientCache.polling(sqlite), notify: async () => {} };
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { RateLimitStore } from '../types.js';
 import type { Database } from './schema.js';
+import { inTransaction } from './transaction.js';
 
 export class SqlRateLimitStore implements RateLimitStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -12,6 +13,16 @@ export class SqlRateLimitStore implements RateLimitStore {
       .returning('count')
       .executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+
+  addMany(entries: { key: string; windowStart: number; delta: number; expiresAt: number }[]): Promise<number[]> {
+    if (entries.length === 0) return Promise.resolve([]);
+    return inTransaction(this.db, async (trx) => {
+      const store = new SqlRateLimitStore(trx);
+      const totals: number[] = [];
+      for (const e of entries) totals.push(await store.add(e.key, e.windowStart, e.delta, e.expiresAt));
+      return totals;
+    });
   }
 
   async listAtLeast(prefix: string, windowStart: number, minCount: number): Promise<{ key: string; count: number }[]> {
