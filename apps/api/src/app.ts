@@ -5,7 +5,7 @@ import { consoleRoutes } from './http/console.js';
 import { errorHandler } from './http/error-handler.js';
 import { HttpError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
-import { recordRequests, recordRoute, type Metrics } from './http/metrics.js';
+import { metricsAccess, recordRequests, recordRoute, type Metrics } from './http/metrics.js';
 import { requestLogging } from './http/request-logging.js';
 import type { Logger } from './logger.js';
 import { discoveryRoutes } from './oauth/endpoints/discovery.js';
@@ -43,7 +43,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   app.use(recordRequests(metrics));
 
   app.use(healthRoutes(storage, VERSION));
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(config.metricsToken), async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });

@@ -37,6 +37,8 @@ export interface Config {
   };
   /** Where the built console lives; served at /console when it exists. */
   consoleDist: string;
+  /** Bearer token that unlocks /metrics for scrapers; without it only loopback peers may read it. */
+  metricsToken: string | null;
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -119,6 +121,7 @@ const env = z.object({
   TOKEN_RATE_LIMIT: z.string().default('600/1m'),
   CLIENT_AUTH_FAILURE_LIMIT: z.string().default('20/1m'),
   CONSOLE_DIST: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -201,6 +204,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     lifetimes,
     rateLimits,
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),
+    metricsToken: values.METRICS_TOKEN ?? null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -61,4 +62,28 @@ export function recordRoute(metrics: Metrics, req: IncomingMessage, res: ServerR
     stop({ method: req.method ?? 'GET', route: label });
     metrics.httpRequests.inc({ method: req.method ?? 'GET', route: label, status: String(res.statusCode) });
   });
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Who may read /metrics: with METRICS_TOKEN set, whoever presents it as a
+ * bearer token; without it, only this machine. Issue counts and failed
+ * authentications are not for the whole network to watch.
+ */
+export function metricsAccess(token: string | null) {
+  const expected = token === null ? null : Buffer.from(`Bearer ${token}`);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const allowed = expected === null
+      ? LOOPBACK.has(req.socket.remoteAddress ?? '')
+      : (() => {
+        const presented = Buffer.from(req.headers.authorization ?? '');
+        return presented.length === expected.length && timingSafeEqual(presented, expected);
+      })();
+    if (allowed) {
+      next();
+      return;
+    }
+    res.status(403).json({ error: 'forbidden', error_description: 'Metrics are readable from this machine, or with METRICS_TOKEN.' });
+  };
 }

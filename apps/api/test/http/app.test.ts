@@ -97,3 +97,25 @@ describe('the HTTP app', () => {
     expect(res.body).toEqual({ status: 'unavailable', database: 'unreachable', version: '0.1.0' });
   });
 });
+
+describe('who may read /metrics', () => {
+  it('is this machine without METRICS_TOKEN, and the token holder with it', async () => {
+    const database = await sqliteBackend.create();
+    const storage = await openStorage(database.config);
+    await storage.migrate();
+    try {
+      const open = createApp({ config: loadConfig({ DATABASE_URL: database.url }), storage, logger: createLogger('silent'), metrics: createMetrics() });
+      await request(open.handle).get('/metrics').expect(200);
+      const locked = createApp({ config: loadConfig({ DATABASE_URL: database.url, METRICS_TOKEN: 'scrape-0123456789abcdef' }), storage, logger: createLogger('silent'), metrics: createMetrics() });
+      const refused = await request(locked.handle).get('/metrics').expect(403);
+      expect(refused.body.error).toBe('forbidden');
+      await request(locked.handle).get('/metrics').set('Authorization', 'Bearer wrong-0123456789abcdef').expect(403);
+      await request(locked.handle).get('/metrics').set('Authorization', 'Bearer scrape-0123456789abcdef').expect(200);
+      await open.close();
+      await locked.close();
+    } finally {
+      await storage.close();
+      await database.drop();
+    }
+  });
+});

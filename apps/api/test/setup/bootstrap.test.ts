@@ -81,7 +81,7 @@ describe('bootstrap with a chosen administrator', () => {
     try {
       await expect(bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost, admin: { username: 'root', password: 'short' } }))
         .rejects.toMatchObject({ fields: { password: 'must be at least 8 characters' } });
-      expect(await storage.migrate()).toEqual(['0001-initial', '0002-rate-limits-and-resource-servers', '0003-partial-token-indexes']);
+      expect(await storage.migrate()).toEqual(['0001-initial', '0002-rate-limits-and-resource-servers', '0003-partial-token-indexes', '0004-rate-limit-window-index']);
     } finally {
       await storage.close();
       await database.drop();

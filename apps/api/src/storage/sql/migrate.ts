@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as initial from './migrations/0001-initial.js';
 import * as rateLimits from './migrations/0002-rate-limits-and-resource-servers.js';
 import * as partialIndexes from './migrations/0003-partial-token-indexes.js';
+import * as rateLimitWindow from './migrations/0004-rate-limit-window-index.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-rate-limits-and-resource-servers': rateLimits,
   '0003-partial-token-indexes': partialIndexes,
+  '0004-rate-limit-window-index': rateLimitWindow,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
