@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/oauth/rate-limit.js';
-import { openStorage } from '../../src/storage/sql/index.js';
-import type { Storage } from '../../src/storage/types.js';
-import { backends, type TestDatabase } from '../support/databases.js';
+import { backends } from '../support/databases.js';
+import { freshStorage } from '../support/storage.js';
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`rate limiter on ${backend.name}`, () => {
-    let database: TestDatabase;
-    let storage: Storage;
-    beforeAll(async () => {
-      database = await backend.create();
-      storage = await openStorage(database.config);
-      await storage.migrate();
-    });
-    afterAll(async () => {
-      await storage?.close();
-      await database?.drop();
-    });
+    const storage = freshStorage(backend);
 
     it('allows the limit in a window, then refuses until the next one', async () => {
-      const limiter = new RateLimiter('unit', { limit: 2, windowSeconds: 60 }, storage.rateLimits, 60_000);
+      const limiter = new RateLimiter('unit', { limit: 2, windowSeconds: 60 }, storage().rateLimits, 60_000);
       const t0 = 600_000;
       expect(limiter.consume('k', t0)).toEqual({ allowed: true });
       expect(limiter.consume('k', t0 + 1)).toEqual({ allowed: true });
@@ -31,8 +20,8 @@ for (const backend of backends) {
 
     it('shares one limit between two processes on one database', async () => {
       // Two limiters on one store stand for two server processes.
-      const a = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage.rateLimits, 60_000);
-      const b = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage.rateLimits, 60_000);
+      const a = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage().rateLimits, 60_000);
+      const b = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage().rateLimits, 60_000);
       const now = Date.now();
       for (let i = 0; i < 3; i++) expect(a.consume('shared', now).allowed).toBe(true);
       for (let i = 0; i < 2; i++) expect(b.consume('shared', now).allowed).toBe(true);
@@ -43,7 +32,7 @@ for (const backend of backends) {
       await a.sync(now);
       expect(a.consume('shared', now).allowed).toBe(false);
       expect(b.consume('shared', now).allowed).toBe(false);
-      const fresh = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage.rateLimits, 60_000);
+      const fresh = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage().rateLimits, 60_000);
       await fresh.sync(now);
       expect(fresh.check('shared', now).allowed).toBe(false);
       await fresh.close();
@@ -51,7 +40,7 @@ for (const backend of backends) {
     });
 
     it('does nothing when turned off', async () => {
-      const off = new RateLimiter('off', null, storage.rateLimits);
+      const off = new RateLimiter('off', null, storage().rateLimits);
       for (let i = 0; i < 100; i++) expect(off.consume('x').allowed).toBe(true);
       await off.close();
     });

@@ -1,44 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/crypto/password.js';
 import { bootstrap, BUILTIN_SCOPES, CONSOLE_CLIENT_ID } from '../../src/setup/bootstrap.js';
 import { openStorage } from '../../src/storage/sql/index.js';
-import type { Storage } from '../../src/storage/types.js';
-import { backends, type TestDatabase } from '../support/databases.js';
+import { backends } from '../support/databases.js';
+import { freshStorage } from '../support/storage.js';
 
 const cost = { log2N: 10, r: 8, p: 1 };
 const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`bootstrap on ${backend.name}`, () => {
-    let database: TestDatabase;
-    let storage: Storage;
-
-    beforeAll(async () => {
-      database = await backend.create();
-      storage = await openStorage(database.config);
-    });
-
-    afterAll(async () => {
-      await storage?.close();
-      await database?.drop();
-    });
+    const storage = freshStorage(backend, { migrate: false });
 
     it('makes a fresh database usable, once, even when two processes race', async () => {
       const [a, b] = await Promise.all([
-        bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost }),
-        bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost }),
+        bootstrap(storage(), { issuer: 'http://localhost:3000', actor, cost }),
+        bootstrap(storage(), { issuer: 'http://localhost:3000', actor, cost }),
       ]);
       const firstAdmins = [a, b].filter((r) => r.firstAdmin !== null);
       expect(firstAdmins).toHaveLength(1);
       const { firstAdmin } = firstAdmins[0]!;
       expect(firstAdmin).toMatchObject({ username: 'admin', generated: true, password: expect.stringMatching(/^[\w-]{20}$/) });
 
-      const admin = await storage.users.getByUsername('admin');
+      const admin = await storage().users.getByUsername('admin');
       expect(admin).toMatchObject({ admin: true, passwordMustChange: true, disabledAt: null });
       expect(await verifyPassword(firstAdmin!.password, admin!.passwordHash)).toBe(true);
 
-      expect((await storage.scopes.list()).map((s) => s.name).sort()).toEqual(Object.keys(BUILTIN_SCOPES).sort());
-      expect(await storage.clients.get(CONSOLE_CLIENT_ID)).toMatchObject({
+      expect((await storage().scopes.list()).map((s) => s.name).sort()).toEqual(Object.keys(BUILTIN_SCOPES).sort());
+      expect(await storage().clients.get(CONSOLE_CLIENT_ID)).toMatchObject({
         tokenEndpointAuthMethod: 'none', secretHash: null, system: true,
         grantTypes: ['authorization_code', 'refresh_token'],
         scopes: ['openid', 'profile', 'oauth-admin'],
@@ -47,29 +36,29 @@ for (const backend of backends) {
     });
 
     it('changes nothing on a second run and keeps edited scope descriptions', async () => {
-      await storage.scopes.upsert('profile', 'Your public profile', Date.now());
-      const auditBefore = (await storage.audit.list({ limit: 100 })).items.length;
-      const again = await bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost });
+      await storage().scopes.upsert('profile', 'Your public profile', Date.now());
+      const auditBefore = (await storage().audit.list({ limit: 100 })).items.length;
+      const again = await bootstrap(storage(), { issuer: 'http://localhost:3000', actor, cost });
       expect(again).toEqual({ migrations: [], createdScopes: [], consoleClient: 'unchanged', firstAdmin: null, noActiveAdmin: false });
-      expect((await storage.scopes.get('profile'))?.description).toBe('Your public profile');
-      expect((await storage.audit.list({ limit: 100 })).items.length).toBe(auditBefore);
+      expect((await storage().scopes.get('profile'))?.description).toBe('Your public profile');
+      expect((await storage().audit.list({ limit: 100 })).items.length).toBe(auditBefore);
     });
 
     it('lets the console come back to a moved issuer', async () => {
-      const moved = await bootstrap(storage, { issuer: 'https://auth.example.com', actor, cost });
+      const moved = await bootstrap(storage(), { issuer: 'https://auth.example.com', actor, cost });
       expect(moved.consoleClient).toBe('updated');
-      expect((await storage.clients.get(CONSOLE_CLIENT_ID))?.redirectUris).toEqual([
+      expect((await storage().clients.get(CONSOLE_CLIENT_ID))?.redirectUris).toEqual([
         'http://localhost:3000/console/callback', 'http://localhost:3000/console/silent-renew',
         'https://auth.example.com/console/callback', 'https://auth.example.com/console/silent-renew',
       ]);
     });
 
     it('says so when no active administrator is left', async () => {
-      const admin = await storage.users.getByUsername('admin');
-      await storage.users.update(admin!.id, { disabledAt: Date.now() }, Date.now());
-      const result = await bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost });
+      const admin = await storage().users.getByUsername('admin');
+      await storage().users.update(admin!.id, { disabledAt: Date.now() }, Date.now());
+      const result = await bootstrap(storage(), { issuer: 'http://localhost:3000', actor, cost });
       expect(result).toMatchObject({ firstAdmin: null, noActiveAdmin: true });
-      await storage.users.update(admin!.id, { disabledAt: null }, Date.now());
+      await storage().users.update(admin!.id, { disabledAt: null }, Date.now());
     });
   });
 }

@@ -1,28 +1,14 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeStorageContract } from '../../src/storage/contract/index.js';
 import { openStorage } from '../../src/storage/sql/index.js';
-import type { Storage } from '../../src/storage/types.js';
 import { aClient } from '../../src/storage/contract/fixtures.js';
-import { backends, sqliteBackend, type TestDatabase } from '../support/databases.js';
+import { backends, sqliteBackend } from '../support/databases.js';
+import { freshStorage } from '../support/storage.js';
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`storage contract on ${backend.name}`, () => {
-    let database: TestDatabase;
-    let storage: Storage;
-
-    beforeAll(async () => {
-      database = await backend.create();
-      storage = await openStorage(database.config);
-      await storage.migrate();
-    });
-
-    afterAll(async () => {
-      await storage?.close();
-      await database?.drop();
-    });
-
-    describeStorageContract(() => storage);
+    describeStorageContract(freshStorage(backend));
   });
 }
 
