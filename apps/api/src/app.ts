@@ -34,7 +34,7 @@ export interface App {
  */
 export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   const oauth = createOAuthEndpoints({ config, storage, logger, metrics });
-  const log = requestLogging(logger);
+  const log = requestLogging(logger, config.trustedProxies);
 
   const app = express();
   app.disable('x-powered-by');

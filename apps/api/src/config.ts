@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
 
 /** Which database the server talks to, parsed from `DATABASE_URL`. */
 export type DatabaseConfig =
@@ -39,6 +40,8 @@ export interface Config {
   consoleDist: string;
   /** Bearer token that unlocks /metrics for scrapers; without it only loopback peers may read it. */
   metricsToken: string | null;
+  /** Peers whose X-Forwarded-For names the client's address. */
+  trustedProxies: TrustedProxies;
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -122,6 +125,7 @@ const env = z.object({
   CLIENT_AUTH_FAILURE_LIMIT: z.string().default('20/1m'),
   CONSOLE_DIST: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRUST_PROXY: z.string().optional(),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -193,6 +197,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   };
   const rateLimits = { token: rateLimit('TOKEN_RATE_LIMIT'), clientAuthFailures: rateLimit('CLIENT_AUTH_FAILURE_LIMIT') };
 
+  const trustedProxies = parseTrustedProxies(values.TRUST_PROXY);
+  if (typeof trustedProxies === 'string') problems.push(trustedProxies);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -205,6 +212,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     rateLimits,
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),
     metricsToken: values.METRICS_TOKEN ?? null,
+    trustedProxies: trustedProxies as TrustedProxies,
   };
 }
 

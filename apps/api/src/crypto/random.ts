@@ -13,9 +13,21 @@ export function randomSecret(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');
 }
 
-/** An identifier, not a secret: 128 bits, base64url. */
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * An identifier, not a secret: 22 letters and digits (about 131 bits). No
+ * `-` or `_`, so an id never looks like a command-line flag.
+ */
 export function randomId(): string {
-  return randomBytes(16).toString('base64url');
+  let id = '';
+  while (id.length < 22) {
+    for (const byte of randomBytes(32)) {
+      // 248 = 4 × 62: rejecting the rest keeps every character equally likely.
+      if (byte < 248 && id.length < 22) id += ALPHANUMERIC[byte % 62];
+    }
+  }
+  return id;
 }
 
 /** What we store in place of a token, code or client secret. */

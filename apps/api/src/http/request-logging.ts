@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
+import { clientAddress, type TrustedProxies } from './client-address.js';
 
 declare module 'node:http' {
   interface IncomingMessage {
@@ -18,7 +19,7 @@ const SAFE_REQUEST_ID = /^[\w.:-]{1,64}$/;
  * line when it ends: method, path without the query string, address, status
  * and time. Never headers or bodies, so no credential can reach a log.
  */
-export function requestLogging(logger: Logger) {
+export function requestLogging(logger: Logger, trustedProxies: TrustedProxies) {
   return (req: IncomingMessage, res: ServerResponse, next?: () => void) => {
     const start = performance.now();
     const incoming = req.headers['x-request-id'];
@@ -31,7 +32,7 @@ export function requestLogging(logger: Logger) {
       const query = url.indexOf('?');
       const line = {
         reqId: id,
-        req: { method: req.method, path: query === -1 ? url : url.slice(0, query), remoteAddress: req.socket.remoteAddress },
+        req: { method: req.method, path: query === -1 ? url : url.slice(0, query), remoteAddress: clientAddress(req, trustedProxies) },
         res: { statusCode: res.statusCode },
         responseTime: Math.round(performance.now() - start),
       };

@@ -33,6 +33,7 @@ export function createOAuthEndpoints(deps: { config: Config; storage: Storage; l
   const grants = grantRegistry(new TokenIssuer(storage, config.lifetimes, metrics));
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0]) => serveOAuth(endpoint, {
+    trustedProxies: config.trustedProxies,
     onUnexpected: (error, req) => logger.error({ err: error, requestId: (req as { id?: unknown }).id }, 'protocol endpoint failed'),
   });
   const routes = new Map<string, RawHandler>([

@@ -12,8 +12,10 @@ describe('random secrets', () => {
     expect(seen.size).toBe(5000);
   });
 
-  it('ids are 128-bit base64url', () => {
-    expect(randomId()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  it('ids are 22 letters and digits, so none can pass for a command-line flag', () => {
+    const ids = Array.from({ length: 2000 }, randomId);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{22}$/);
+    expect(new Set(ids).size).toBe(2000);
   });
 
   it('hashes with SHA-256 and matches only the exact value', () => {

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -114,6 +116,36 @@ describe('who may read /metrics', () => {
       await open.close();
       await locked.close();
     } finally {
+      await storage.close();
+      await database.drop();
+    }
+  });
+});
+
+describe('a body sent in chunks past the limit', () => {
+  it('is refused with 413 without reading it all', async () => {
+    const database = await sqliteBackend.create();
+    const storage = await openStorage(database.config);
+    await storage.migrate();
+    const app = createApp({ config: loadConfig({ DATABASE_URL: database.url }), storage, logger: createLogger('silent'), metrics: createMetrics() });
+    const server = http.createServer(app.handle).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/oauth/token', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        for (let i = 0; i < 40; i++) req.write(`scope=${'a'.repeat(1000)}&`);
+        req.end();
+      });
+      expect(status).toBe(413);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await app.close();
       await storage.close();
       await database.drop();
     }

@@ -39,6 +39,21 @@ for (const backend of backends) {
       await Promise.all([a.close(), b.close()]);
     });
 
+    it('syncs on its own timer and starts each window afresh', async () => {
+      const a = new RateLimiter('timer-test', { limit: 2, windowSeconds: 1 }, storage().rateLimits, 20);
+      const b = new RateLimiter('timer-test', { limit: 2, windowSeconds: 1 }, storage().rateLimits, 20);
+      // Start just after a window opens so the whole test sits in one.
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
+      expect(a.consume('key').allowed).toBe(true);
+      expect(b.consume('key').allowed).toBe(true);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(a.check('key').allowed).toBe(false);
+      expect(b.check('key').allowed).toBe(false);
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 10));
+      expect(a.consume('key').allowed).toBe(true);
+      await Promise.all([a.close(), b.close()]);
+    });
+
     it('does nothing when turned off', async () => {
       const off = new RateLimiter('off', null, storage().rateLimits);
       for (let i = 0; i < 100; i++) expect(off.consume('x').allowed).toBe(true);

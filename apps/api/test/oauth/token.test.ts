@@ -245,3 +245,23 @@ describe('rate limits at the token endpoint', () => {
     await t.http.post('/oauth/token').type(FORM).set('X-Forwarded-For', '203.0.113.9').set('Authorization', basic(client.id, client.secret)).send('grant_type=client_credentials').expect(429);
   });
 });
+
+describe('the failed-authentication lockout behind a trusted proxy', () => {
+  let t: OAuthTestApp;
+  beforeAll(async () => {
+    t = await oauthTestApp(backends[0]!, { CLIENT_AUTH_FAILURE_LIMIT: '2/1m', TRUST_PROXY: 'loopback' });
+  });
+  afterAll(() => t?.close());
+
+  it('locks out the forwarded client address, not the proxy', async () => {
+    const client = await t.client();
+    const from = (address: string, secret: string) => t.http.post('/oauth/token').type(FORM)
+      .set('X-Forwarded-For', address).set('Authorization', basic(client.id, secret)).send('grant_type=client_credentials');
+    await from('203.0.113.9', 'wrong').expect(401);
+    await from('203.0.113.9', 'wrong').expect(401);
+    await from('203.0.113.9', client.secret).expect(429);
+    await from('198.51.100.1', client.secret).expect(200);
+    const audit = (await t.storage.audit.list({ action: 'client.authentication_failed', limit: 10 })).items;
+    expect(audit.map((e) => e.sourceAddress)).toEqual(['203.0.113.9', '203.0.113.9']);
+  });
+});

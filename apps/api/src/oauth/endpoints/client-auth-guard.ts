@@ -1,3 +1,4 @@
+import { addressBucket } from '../../http/client-address.js';
 import type { Metrics } from '../../http/metrics.js';
 import type { Logger } from '../../logger.js';
 import type { Storage } from '../../storage/types.js';
@@ -20,7 +21,7 @@ export class ClientAuthGuard {
   ) {}
 
   async run(req: OAuthRequest, authenticate: () => Promise<Client>): Promise<Client> {
-    const key = req.sourceAddress;
+    const key = addressBucket(req.sourceAddress);
     const decision = this.failures.check(key);
     if (!decision.allowed) throw new TooManyRequests('Too many failed client authentications from this address; retry later.', decision.retryAfterSeconds);
     try {

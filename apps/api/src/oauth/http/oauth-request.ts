@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { clientAddress, type TrustedProxies } from '../../http/client-address.js';
 import { InvalidRequest, MethodNotAllowed, OAuthError, PayloadTooLarge } from '../errors.js';
 
 /** What a protocol endpoint sees: the body's parameters, already checked, and little else. */
@@ -147,6 +148,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export interface ServeOptions {
+  trustedProxies: TrustedProxies;
   /** Called with anything that is not an OAuthError, which becomes `server_error`. */
   onUnexpected(error: unknown, req: IncomingMessage): void;
   onError?(error: OAuthError, req: IncomingMessage): void;
@@ -171,7 +173,7 @@ export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
       const result = await endpoint({
         headers: req.headers,
         params,
-        sourceAddress: req.socket.remoteAddress ?? 'unknown',
+        sourceAddress: clientAddress(req, options.trustedProxies),
         requestId: String(req.id ?? ''),
       });
       sendJson(res, result.status, result.body, result.headers);
