@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesHash, PREFIX, randomId, randomSecret, sha256, visiblePrefix } from '../../src/crypto/random.js';
+import { matchesHash, PREFIX, randomId, randomSecret, sha256, timeOrderedUuid, visiblePrefix } from '../../src/crypto/random.js';
 
 describe('random secrets', () => {
   it('carry 256 bits of base64url after a recognisable prefix, never twice the same', () => {
@@ -31,5 +31,13 @@ describe('random secrets', () => {
   it('shows only a few characters beyond the prefix', () => {
     const token = randomSecret(PREFIX.refreshToken);
     expect(visiblePrefix(token, PREFIX.refreshToken)).toBe(token.slice(0, 12));
+  });
+
+  it('makes RFC 9562 version 7 UUIDs that sort by time', () => {
+    const early = timeOrderedUuid(1_700_000_000_000);
+    const late = timeOrderedUuid(1_700_000_000_001);
+    expect(early).toMatch(/^018bcfe5-6800-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(early < late).toBe(true);
+    expect(timeOrderedUuid()).not.toBe(timeOrderedUuid());
   });
 });

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { TokenLifetimes } from '../../config.js';
-import { PREFIX, randomSecret, sha256, visiblePrefix } from '../../crypto/random.js';
+import { PREFIX, randomSecret, sha256, timeOrderedUuid, visiblePrefix } from '../../crypto/random.js';
 import type { Metrics } from '../../http/metrics.js';
 import type { Client, GrantType, NewToken, Storage } from '../../storage/types.js';
 
@@ -33,7 +32,7 @@ export class TokenIssuer {
     const value = randomSecret(PREFIX.accessToken);
     const expiresIn = request.client.accessTokenTtl ?? this.lifetimes.accessToken;
     const token: NewToken = {
-      id: randomUUID(),
+      id: timeOrderedUuid(now),
       tokenHash: sha256(value),
       kind: 'access',
       prefix: visiblePrefix(value, PREFIX.accessToken),
