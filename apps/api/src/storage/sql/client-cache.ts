@@ -21,6 +21,7 @@ export class ClientCache {
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
   private dataVersion: number | undefined;
+  private dataVersionStatement: SQLite.Statement | undefined;
 
   private constructor(
     private readonly source: { postgres: string } | { sqlite: SQLite.Database },
@@ -60,7 +61,9 @@ export class ClientCache {
   private usable(): boolean {
     if ('postgres' in this.source) return this.listener !== null;
     if (this.stopped) return false;
-    const version = this.source.sqlite.pragma('data_version', { simple: true }) as number;
+    // Prepared once: pragma() would prepare a statement on every read of the hot path.
+    this.dataVersionStatement ??= this.source.sqlite.prepare('pragma data_version').pluck();
+    const version = this.dataVersionStatement.get() as number;
     if (version !== this.dataVersion) {
       this.dataVersion = version;
       this.invalidate(undefined);
