@@ -10,7 +10,7 @@ import { requestLogging } from './http/request-logging.js';
 import type { Logger } from './logger.js';
 import { discoveryRoutes } from './oauth/endpoints/discovery.js';
 import { createOAuthEndpoints } from './oauth/index.js';
-import type { GrantType, Storage } from './storage/types.js';
+import type { Storage } from './storage/types.js';
 import { VERSION } from './version.js';
 
 export interface AppDeps {
@@ -47,7 +47,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
-  app.use(discoveryRoutes({ issuer: config.issuer, storage, grantTypes: oauth.grantTypes as GrantType[] }));
+  app.use(discoveryRoutes({ issuer: config.issuer, storage, grantTypes: oauth.grantTypes }));
   app.use(consoleRoutes(config.consoleDist));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint at ${req.method} ${req.path}`)));

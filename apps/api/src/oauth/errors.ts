@@ -52,11 +52,6 @@ export class InvalidScope extends OAuthError {
   readonly error = 'invalid_scope';
 }
 
-export class UnsupportedTokenType extends OAuthError {
-  readonly error = 'unsupported_token_type';
-}
-
-/** Too many requests: 429 with `Retry-After` in whole seconds, and still an RFC 6749 §5.2 code. */
 export class TooManyRequests extends OAuthError {
   readonly error = 'invalid_request';
   override readonly status = 429;

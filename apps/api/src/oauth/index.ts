@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
-import type { Storage } from '../storage/types.js';
+import type { GrantType, Storage } from '../storage/types.js';
 import type { ClientLookup } from './client-auth/index.js';
 import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
@@ -18,7 +18,7 @@ export type RawHandler = (req: IncomingMessage, res: ServerResponse) => Promise<
 export interface OAuthEndpoints {
   /** Protocol endpoints served straight from node:http, by path. */
   routes: ReadonlyMap<string, RawHandler>;
-  grantTypes: string[];
+  grantTypes: GrantType[];
   close(): Promise<void>;
 }
 

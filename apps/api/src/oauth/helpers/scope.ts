@@ -13,10 +13,6 @@ export function parseScope(value: string): string[] {
   return [...new Set(value.split(' ').filter((part) => part.length > 0))];
 }
 
-export function formatScope(scopes: readonly string[]): string {
-  return scopes.join(' ');
-}
-
 /** Why a scope parameter cannot be granted, or the scopes to grant (RFC 6749 §3.3). */
 export type ScopeDecision = { ok: true; scopes: string[] } | { ok: false; reason: string };
 

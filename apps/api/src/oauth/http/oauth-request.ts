@@ -151,7 +151,6 @@ export interface ServeOptions {
   trustedProxies: TrustedProxies;
   /** Called with anything that is not an OAuthError, which becomes `server_error`. */
   onUnexpected(error: unknown, req: IncomingMessage): void;
-  onError?(error: OAuthError, req: IncomingMessage): void;
 }
 
 /**
@@ -173,13 +172,12 @@ export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
       const result = await endpoint({
         headers: req.headers,
         params,
-        sourceAddress: clientAddress(req, options.trustedProxies),
+        sourceAddress: req.clientAddress ?? clientAddress(req, options.trustedProxies),
         requestId: String(req.id ?? ''),
       });
       sendJson(res, result.status, result.body, result.headers);
     } catch (error) {
       if (error instanceof OAuthError) {
-        options.onError?.(error, req);
         if (error.status === 413) res.setHeader('Connection', 'close');
         sendJson(res, error.status, error.body, error.headers);
         return;
