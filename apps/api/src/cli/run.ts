@@ -30,7 +30,7 @@ const commands: Record<string, Command> = {
   },
   'clients create': {
     usage: 'clients create --name N [--grant-types client_credentials,authorization_code,refresh_token] [--scopes "read write"] '
-      + '[--redirect-uris URL,...] [--public] [--auth-method client_secret_basic|client_secret_post|none] '
+      + '[--redirect-uris URL,...] [--post-logout-redirect-uris URL,...] [--id-token-alg ES256|RS256] [--public] [--auth-method client_secret_basic|client_secret_post|none] '
       + '[--site-url URL] [--logo-url URL] [--access-token-ttl 1h] [--refresh-token-ttl 30d] [--resource-server] [--json]',
     options: clientsCreateOptions, positionals: false,
     run: (ctx, values) => clientsCreateCommand(ctx, values as any),
@@ -125,7 +125,7 @@ function describeInputError(error: Error): string {
   }).join('; ');
 }
 
-const flagAliases: Record<string, string> = { 'token-endpoint-auth-method': 'auth-method', 'display-name': 'name' };
+const flagAliases: Record<string, string> = { 'token-endpoint-auth-method': 'auth-method', 'display-name': 'name', 'id-token-signing-alg': 'id-token-alg' };
 
 function oneLine(text: string): string {
   return text.split('\n')[0]!;

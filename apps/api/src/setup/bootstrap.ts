@@ -23,6 +23,11 @@ export function consoleRedirectUris(issuer: string): string[] {
   return [`${issuer}/console/callback`, `${issuer}/console/silent-renew`];
 }
 
+/** Where the console lands after signing out. */
+export function consoleHome(issuer: string): string {
+  return `${issuer}/console/`;
+}
+
 const chosenAdmin = z.object({ username: usernameSchema, password: passwordSchema });
 
 export interface BootstrapOptions {
@@ -94,16 +99,19 @@ async function bootstrapOnce(storage: Storage, options: BootstrapOptions): Promi
         secretHash: null,
         accessTokenTtl: null,
         refreshTokenTtl: null,
+        postLogoutRedirectUris: [consoleHome(options.issuer)],
+        idTokenSigningAlg: null,
         system: true,
         resourceServer: false,
       }, now);
       await audit(tx, options.actor, 'client.create', { type: 'client', id: CONSOLE_CLIENT_ID }, now, { name: 'Tollgate console' });
       consoleClient = 'created';
-    } else if (!redirectUris.every((uri) => existing.redirectUris.includes(uri))) {
+    } else if (!redirectUris.every((uri) => existing.redirectUris.includes(uri)) || !existing.postLogoutRedirectUris.includes(consoleHome(options.issuer))) {
       // The issuer moved: the console must be able to come back to where it is served now.
       const merged = [...new Set([...existing.redirectUris, ...redirectUris])];
-      await tx.clients.update(CONSOLE_CLIENT_ID, { redirectUris: merged }, now);
-      await audit(tx, options.actor, 'client.update', { type: 'client', id: CONSOLE_CLIENT_ID }, now, { redirectUris: merged });
+      const postLogout = [...new Set([...existing.postLogoutRedirectUris, consoleHome(options.issuer)])];
+      await tx.clients.update(CONSOLE_CLIENT_ID, { redirectUris: merged, postLogoutRedirectUris: postLogout }, now);
+      await audit(tx, options.actor, 'client.update', { type: 'client', id: CONSOLE_CLIENT_ID }, now, { redirectUris: merged, postLogoutRedirectUris: postLogout });
       consoleClient = 'updated';
     }
 

@@ -8,6 +8,7 @@ export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_t
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
+export type SigningAlgorithm = 'ES256' | 'RS256';
 
 export interface Client {
   id: string;
@@ -24,6 +25,10 @@ export interface Client {
   /** Per-client overrides in seconds; null means the server default. */
   accessTokenTtl: number | null;
   refreshTokenTtl: number | null;
+  /** Where RP-initiated logout may send the browser afterwards (OIDC RP-Initiated Logout §3). */
+  postLogoutRedirectUris: string[];
+  /** How this client's ID tokens are signed; null means the server's default. */
+  idTokenSigningAlg: SigningAlgorithm | null;
   /** Clients Tollgate itself depends on (the console); protected from accidental revocation. */
   system: boolean;
   /** A protected resource: may introspect any token, not only its own (RFC 7662 §2.1). */
@@ -38,7 +43,8 @@ export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'rev
 
 export type ClientUpdate = Partial<Pick<Client,
   'name' | 'siteUrl' | 'logoUrl' | 'redirectUris' | 'grantTypes' | 'scopes' |
-  'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer'>>;
+  'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' |
+  'postLogoutRedirectUris' | 'idTokenSigningAlg'>>;
 
 export interface ClientListQuery {
   /** Case-insensitive substring of the name, or a prefix of the client id. */
@@ -139,6 +145,8 @@ export interface AuthorizationCode {
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | null;
   nonce: string | null;
+  /** The authorization request named the redirect URI, so the token request must repeat it (RFC 6749 §4.1.3). */
+  redirectUriSent: boolean;
   /** When the user authenticated (OIDC `auth_time`). */
   authTime: number;
   createdAt: number;
@@ -253,7 +261,7 @@ export interface ConsentStore {
 export interface SigningKey {
   /** The JWK `kid`. */
   id: string;
-  algorithm: 'RS256' | 'ES256';
+  algorithm: SigningAlgorithm;
   publicJwk: Record<string, unknown>;
   privateJwk: Record<string, unknown>;
   createdAt: number;
@@ -316,6 +324,72 @@ export interface RateLimitStore {
   purgeExpired(before: number, limit: number): Promise<number>;
 }
 
+/** A signed-in browser. The cookie holds a random value; the store only its hash. */
+export interface Session {
+  idHash: string;
+  userId: string;
+  /** When the user last entered their password (OIDC `auth_time`). */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SessionStore {
+  create(session: Session): Promise<void>;
+  /** Null when unknown or expired at `now`. */
+  get(idHash: string, now: number): Promise<Session | null>;
+  /** Returns false when there was no such session. */
+  delete(idHash: string): Promise<boolean>;
+  /** Ends every session of the user (disabled, password reset); returns how many. */
+  deleteByUser(userId: string): Promise<number>;
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
+/** A validated authorization request (RFC 6749 §4.1.1), kept while the user signs in and consents. */
+export interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  redirectUriSent: boolean;
+  scopes: string[];
+  state: string | null;
+  nonce: string | null;
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  /** OIDC `prompt` values. */
+  prompt: ('none' | 'login' | 'consent' | 'select_account')[];
+  /** OIDC `max_age` in seconds. */
+  maxAge: number | null;
+  loginHint: string | null;
+}
+
+/** One authorization request waiting for the user, bound to the browser that started it. */
+export interface Interaction {
+  id: string;
+  /** Hash of the browser cookie of the browser that made the request. */
+  browserHash: string;
+  request: AuthorizationRequest;
+  /** Who signed in during this interaction, and when; null until someone does. */
+  userId: string | null;
+  authTime: number | null;
+  createdAt: number;
+  expiresAt: number;
+  completedAt: number | null;
+}
+
+export interface InteractionStore {
+  create(interaction: Omit<Interaction, 'userId' | 'authTime' | 'completedAt'>): Promise<void>;
+  /** Null when unknown; expired and completed ones are returned as they are. */
+  get(id: string): Promise<Interaction | null>;
+  /** Records who signed in. False when the interaction is unknown or completed. */
+  authenticate(id: string, userId: string, authTime: number): Promise<boolean>;
+  /**
+   * Marks it completed in one conditional write: of concurrent calls exactly
+   * one gets true. An expired or completed interaction gets false.
+   */
+  complete(id: string, now: number): Promise<boolean>;
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 /** Everything a request handler may touch, all on one connection or transaction. */
 export interface Stores {
   clients: ClientStore;
@@ -327,6 +401,8 @@ export interface Stores {
   keys: KeyStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
+  sessions: SessionStore;
+  interactions: InteractionStore;
 }
 
 export interface Storage extends Stores {

@@ -4,6 +4,7 @@ import { isScopeToken } from '../../oauth/helpers/scope.js';
 
 export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token'] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export const SIGNING_ALGORITHMS = ['ES256', 'RS256'] as const;
 
 const MAX_TTL = 365 * 86400;
 
@@ -28,12 +29,14 @@ export const clientFields = z.object({
   siteUrl: webUrl.nullable().default(null),
   logoUrl: webUrl.nullable().default(null),
   redirectUris: z.array(redirectUri).max(20, 'at most 20 redirect URIs').default([]),
+  postLogoutRedirectUris: z.array(redirectUri).max(20, 'at most 20 post-logout redirect URIs').default([]),
   grantTypes: z.array(z.enum(GRANT_TYPES, `must each be one of ${GRANT_TYPES.join(', ')}`)).default(['client_credentials']),
   scopes: z.array(scopeName).max(100).default([]),
   tokenEndpointAuthMethod: z.enum(AUTH_METHODS, `must be one of ${AUTH_METHODS.join(', ')}`).default('client_secret_basic'),
   accessTokenTtl: ttl.nullable().default(null),
   refreshTokenTtl: ttl.nullable().default(null),
   resourceServer: z.boolean().default(false),
+  idTokenSigningAlg: z.enum(SIGNING_ALGORITHMS, `must be one of ${SIGNING_ALGORITHMS.join(', ')}`).nullable().default(null),
 }).strict();
 
 type ClientFields = z.output<typeof clientFields>;
@@ -49,6 +52,9 @@ export function checkClientConsistency(client: ClientFields, ctx: z.RefinementCt
   }
   if (grants.has('authorization_code') && client.redirectUris.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'the authorization_code grant needs at least one redirect URI' });
+  }
+  if (!grants.has('authorization_code') && client.postLogoutRedirectUris.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['postLogoutRedirectUris'], message: 'post-logout redirect URIs are used only by clients that sign users in (authorization_code)' });
   }
   if (!grants.has('authorization_code') && client.redirectUris.length > 0) {
     ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'redirect URIs are used only by the authorization_code grant' });

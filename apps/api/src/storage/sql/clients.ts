@@ -19,6 +19,8 @@ function toClient(row: Selectable<ClientsTable>): Client {
     secretHash: row.secretHash,
     accessTokenTtl: row.accessTokenTtl,
     refreshTokenTtl: row.refreshTokenTtl,
+    postLogoutRedirectUris: fromJson<string[]>(row.postLogoutRedirectUris),
+    idTokenSigningAlg: row.idTokenSigningAlg as Client['idTokenSigningAlg'],
     system: row.system === 1,
     resourceServer: row.resourceServer === 1,
     status: row.status as Client['status'],
@@ -67,6 +69,8 @@ export class SqlClientStore implements ClientStore {
       secretHash: client.secretHash,
       accessTokenTtl: client.accessTokenTtl,
       refreshTokenTtl: client.refreshTokenTtl,
+      postLogoutRedirectUris: toJson(client.postLogoutRedirectUris),
+      idTokenSigningAlg: client.idTokenSigningAlg,
       system: toFlag(client.system),
       resourceServer: toFlag(client.resourceServer),
       status: 'active',
@@ -120,13 +124,14 @@ export class SqlClientStore implements ClientStore {
   }
 
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
-    const { redirectUris, grantTypes, scopes, resourceServer, ...plain } = changes;
+    const { redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, ...plain } = changes;
     const row = await this.write(id, (db) => db.updateTable('clients')
       .set({
         ...plain,
         ...(redirectUris && { redirectUris: toJson(redirectUris) }),
         ...(grantTypes && { grantTypes: toJson(grantTypes) }),
         ...(scopes && { scopes: toJson(scopes) }),
+        ...(postLogoutRedirectUris && { postLogoutRedirectUris: toJson(postLogoutRedirectUris) }),
         ...(resourceServer !== undefined && { resourceServer: toFlag(resourceServer) }),
         updatedAt: now,
       })

@@ -1,13 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuthorizationCode, CodeStore, ConsumeResult, NewAuthorizationCode } from '../types.js';
 import type { AuthorizationCodesTable, Database } from './schema.js';
-import { fromJson, toJson } from './helpers.js';
+import { fromJson, toFlag, toJson } from './helpers.js';
 
 function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCode {
   return {
     ...row,
     scopes: fromJson<string[]>(row.scopes),
     codeChallengeMethod: row.codeChallengeMethod as AuthorizationCode['codeChallengeMethod'],
+    redirectUriSent: row.redirectUriSent === 1,
   };
 }
 
@@ -16,7 +17,7 @@ export class SqlCodeStore implements CodeStore {
 
   async create(code: NewAuthorizationCode): Promise<void> {
     await this.db.insertInto('authorizationCodes')
-      .values({ ...code, scopes: toJson(code.scopes), consumedAt: null })
+      .values({ ...code, scopes: toJson(code.scopes), redirectUriSent: toFlag(code.redirectUriSent), consumedAt: null })
       .execute();
   }
 

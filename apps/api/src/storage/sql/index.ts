@@ -16,6 +16,8 @@ import type { Database } from './schema.js';
 import { SqlRateLimitStore } from './rate-limits.js';
 import { SqliteHotPath } from './sqlite-hot-path.js';
 import { SqlScopeStore } from './scopes.js';
+import { SqlSessionStore } from './sessions.js';
+import { SqlInteractionStore } from './interactions.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -31,6 +33,8 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath, feed?: ClientChange
     keys: new SqlKeyStore(db),
     audit: new SqlAuditStore(db),
     rateLimits: new SqlRateLimitStore(db),
+    sessions: new SqlSessionStore(db),
+    interactions: new SqlInteractionStore(db),
   };
 }
 

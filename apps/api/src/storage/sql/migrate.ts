@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as rateLimits from './migrations/0002-rate-limits-and-resource-servers.js';
 import * as partialIndexes from './migrations/0003-partial-token-indexes.js';
 import * as rateLimitWindow from './migrations/0004-rate-limit-window-index.js';
+import * as sessions from './migrations/0005-sessions-and-interactions.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-rate-limits-and-resource-servers': rateLimits,
   '0003-partial-token-indexes': partialIndexes,
   '0004-rate-limit-window-index': rateLimitWindow,
+  '0005-sessions-and-interactions': sessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

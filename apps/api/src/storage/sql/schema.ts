@@ -17,6 +17,8 @@ export interface ClientsTable {
   secretHash: string | null;
   accessTokenTtl: number | null;
   refreshTokenTtl: number | null;
+  postLogoutRedirectUris: string;
+  idTokenSigningAlg: string | null;
   system: number;
   resourceServer: number;
   status: string;
@@ -57,6 +59,7 @@ export interface AuthorizationCodesTable {
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
   nonce: string | null;
+  redirectUriSent: number;
   authTime: number;
   createdAt: number;
   expiresAt: number;
@@ -119,6 +122,26 @@ export interface RateLimitsTable {
   expiresAt: number;
 }
 
+export interface SessionsTable {
+  idHash: string;
+  userId: string;
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface InteractionsTable {
+  id: string;
+  browserHash: string;
+  clientId: string;
+  request: string;
+  userId: string | null;
+  authTime: number | null;
+  createdAt: number;
+  expiresAt: number;
+  completedAt: number | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -129,4 +152,6 @@ export interface Database {
   signingKeys: SigningKeysTable;
   auditLog: AuditLogTable;
   rateLimits: RateLimitsTable;
+  sessions: SessionsTable;
+  interactions: InteractionsTable;
 }
