@@ -10,6 +10,8 @@ import { describeScopeStore } from './scopes.contract.js';
 import { describeTokenStore } from './tokens.contract.js';
 import { describeTransactions } from './transaction.contract.js';
 import { describeUserStore } from './users.contract.js';
+import { describeSessionStore } from './sessions.contract.js';
+import { describeInteractionStore } from './interactions.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -23,5 +25,7 @@ export function describeStorageContract(storage: () => Storage) {
   describeAuditStore(storage);
   describeRateLimitStore(storage);
   describeRecordIssued(storage);
+  describeSessionStore(storage);
+  describeInteractionStore(storage);
   describeTransactions(storage);
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { Storage } from '../types.js';
+import { aUser, hash, unique } from './fixtures.js';
+
+export function describeSessionStore(storage: () => Storage) {
+  describe('SessionStore', () => {
+    async function aSession(expiresAt = 10_000) {
+      const user = aUser();
+      await storage().users.create(user, 1000);
+      const session = { idHash: hash(unique('session')), userId: user.id, authTime: 1000, createdAt: 1000, expiresAt };
+      await storage().sessions.create(session);
+      return session;
+    }
+
+    it('finds a live session and forgets an expired one', async () => {
+      const session = await aSession(10_000);
+      expect(await storage().sessions.get(session.idHash, 9_999)).toEqual(session);
+      expect(await storage().sessions.get(session.idHash, 10_000)).toBeNull();
+      expect(await storage().sessions.get('unknown', 2000)).toBeNull();
+    });
+
+    it('deletes one session, or all of a user', async () => {
+      const one = await aSession();
+      expect(await storage().sessions.delete(one.idHash)).toBe(true);
+      expect(await storage().sessions.delete(one.idHash)).toBe(false);
+      const two = await aSession();
+      await storage().sessions.create({ ...two, idHash: hash(unique('session')) });
+      expect(await storage().sessions.deleteByUser(two.userId)).toBe(2);
+      expect(await storage().sessions.get(two.idHash, 2000)).toBeNull();
+    });
+
+    it('purges expired sessions in bounded batches', async () => {
+      const expired = await Promise.all([aSession(5000), aSession(5000)]);
+      const live = await aSession(1_000_000_000);
+      expect(await storage().sessions.purgeExpired(6000, 1)).toBe(1);
+      await storage().sessions.purgeExpired(6000, 100);
+      for (const session of expired) expect(await storage().sessions.get(session.idHash, 0)).toBeNull();
+      expect(await storage().sessions.get(live.idHash, 6000)).not.toBeNull();
+    });
+  });
+}
