@@ -115,6 +115,12 @@ export interface UserStore {
   update(id: string, changes: UserUpdate, now: number): Promise<User | null>;
   /** Active (not disabled) administrators. */
   countActiveAdmins(): Promise<number>;
+  /**
+   * Ids of the active administrators, locked until the surrounding transaction
+   * ends (PostgreSQL `FOR UPDATE`; SQLite has one writer at a time), so two
+   * concurrent demotions cannot both see another administrator left.
+   */
+  lockActiveAdmins(): Promise<string[]>;
 }
 
 export interface Scope {
@@ -232,6 +238,8 @@ export interface TokenStore {
   revokeByCode(codeId: string, now: number): Promise<number>;
   revokeByClient(clientId: string, now: number): Promise<number>;
   revokeByUser(userId: string, now: number): Promise<number>;
+  /** Revokes the user's tokens issued to one client (a revoked consent); returns how many. */
+  revokeByUserAndClient(userId: string, clientId: string, now: number): Promise<number>;
   touch(id: string, now: number): Promise<void>;
   purgeExpired(before: number, limit: number): Promise<number>;
   /** Active tokens grouped by client. */
@@ -256,6 +264,8 @@ export interface ConsentStore {
   list(query: { userId?: string; clientId?: string; limit: number; cursor?: string }): Promise<Page<Consent>>;
   /** Returns false when there was no live consent with that id. */
   revoke(id: string, now: number): Promise<boolean>;
+  /** Null when unknown; revoked consents are returned as they are. */
+  get(id: string): Promise<Consent | null>;
 }
 
 export interface SigningKey {
@@ -309,6 +319,18 @@ export interface AuditStore {
   append(entry: NewAuditEntry): Promise<AuditEntry>;
   /** Newest first. */
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /**
+   * Entries with one of `actions` at `from` or later and before `to`, counted per
+   * bucket of `bucketMs` counted from `from`. Only buckets holding entries, oldest first.
+   */
+  countByBucket(query: AuditCountQuery): Promise<{ start: number; count: number }[]>;
+}
+
+export interface AuditCountQuery {
+  actions: string[];
+  from: number;
+  to: number;
+  bucketMs: number;
 }
 
 export interface RateLimitStore {

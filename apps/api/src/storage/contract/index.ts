@@ -1,4 +1,5 @@
 import type { Storage } from '../types.js';
+import { describeAdminQueries } from './admin-queries.contract.js';
 import { describeAuditStore } from './audit.contract.js';
 import { describeClientStore } from './clients.contract.js';
 import { describeCodeStore } from './codes.contract.js';
@@ -27,5 +28,6 @@ export function describeStorageContract(storage: () => Storage) {
   describeRecordIssued(storage);
   describeSessionStore(storage);
   describeInteractionStore(storage);
+  describeAdminQueries(storage);
   describeTransactions(storage);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { ActorType, AuditEntry, AuditQuery, AuditStore, NewAuditEntry, Page } from '../types.js';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { ActorType, AuditCountQuery, AuditEntry, AuditQuery, AuditStore, NewAuditEntry, Page } from '../types.js';
 import type { AuditLogTable, Database } from './schema.js';
 import { olderThan, fromJson, toJson, toPage } from './helpers.js';
 
@@ -33,5 +33,20 @@ export class SqlAuditStore implements AuditStore {
     if (query.cursor) q = q.where(olderThan('at', query.cursor));
     const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
     return toPage(rows, query.limit, toEntry, (row) => ({ value: row.at, id: row.id }));
+  }
+
+  async countByBucket(query: AuditCountQuery): Promise<{ start: number; count: number }[]> {
+    if (query.actions.length === 0) return [];
+    // SQLite may bind the numbers as reals; the cast keeps the division whole on both databases.
+    const bucket = sql<number>`cast((${sql.ref('at')} - ${query.from}) / ${query.bucketMs} as integer)`;
+    const rows = await this.db.selectFrom('auditLog')
+      .select((eb) => [bucket.as('bucket'), eb.fn.countAll<number>().as('count')])
+      .where('action', 'in', query.actions)
+      .where('at', '>=', query.from)
+      .where('at', '<', query.to)
+      .groupBy('bucket')
+      .orderBy('bucket')
+      .execute();
+    return rows.map((row) => ({ start: query.from + Number(row.bucket) * query.bucketMs, count: Number(row.count) }));
   }
 }

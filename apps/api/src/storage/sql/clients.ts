@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Client, ClientListQuery, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
 import type { ClientsTable, Database } from './schema.js';
-import { decodeCursor, fromJson, likePattern, rethrowConflict, toFlag, toJson, toPage } from './helpers.js';
+import { decodeCursor, fromJson, InvalidCursorError, likePattern, rethrowConflict, toFlag, toJson, toPage } from './helpers.js';
 import type { ClientCache } from './client-cache.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
@@ -113,6 +113,9 @@ export class SqlClientStore implements ClientStore {
     }
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
+      // A cursor from a list in another order would compare text with numbers: refuse it.
+      const fits = sortColumn === 'name' ? typeof cursor.value === 'string' : typeof cursor.value === 'number' && Number.isSafeInteger(cursor.value);
+      if (!fits) throw new InvalidCursorError();
       const cmp = order === 'asc' ? '>' : '<';
       q = q.where((eb) => eb.or([
         eb(sortColumn, cmp, cursor.value as never),

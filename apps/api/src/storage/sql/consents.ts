@@ -47,6 +47,11 @@ export class SqlConsentStore implements ConsentStore {
     return toPage(rows, query.limit, toConsent, (row) => ({ value: row.updatedAt, id: row.id }));
   }
 
+  async get(id: string): Promise<Consent | null> {
+    const row = await this.db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toConsent(row) : null;
+  }
+
   async revoke(id: string, now: number): Promise<boolean> {
     const result = await this.db.updateTable('consents').set({ revokedAt: now, updatedAt: now })
       .where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst();

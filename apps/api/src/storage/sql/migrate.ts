@@ -4,6 +4,7 @@ import * as rateLimits from './migrations/0002-rate-limits-and-resource-servers.
 import * as partialIndexes from './migrations/0003-partial-token-indexes.js';
 import * as rateLimitWindow from './migrations/0004-rate-limit-window-index.js';
 import * as sessions from './migrations/0005-sessions-and-interactions.js';
+import * as auditActionIndex from './migrations/0006-audit-action-index.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-partial-token-indexes': partialIndexes,
   '0004-rate-limit-window-index': rateLimitWindow,
   '0005-sessions-and-interactions': sessions,
+  '0006-audit-action-index': auditActionIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -98,6 +98,12 @@ export class SqlTokenStore implements TokenStore {
     return this.revokeWhere('userId', userId, now);
   }
 
+  async revokeByUserAndClient(userId: string, clientId: string, now: number): Promise<number> {
+    const result = await this.db.updateTable('tokens').set({ revokedAt: now })
+      .where('userId', '=', userId).where('clientId', '=', clientId).where('revokedAt', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   private async revokeWhere(column: 'familyId' | 'codeId' | 'clientId' | 'userId', value: string, now: number): Promise<number> {
     const result = await this.db.updateTable('tokens').set({ revokedAt: now })
       .where(column, '=', value).where('revokedAt', 'is', null).executeTakeFirst();

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { NewUser, Page, User, UserListQuery, UserStore, UserUpdate } from '../types.js';
 import type { Database, UsersTable } from './schema.js';
 import { decodeCursor, likePattern, rethrowConflict, toFlag, toPage } from './helpers.js';
@@ -93,5 +93,12 @@ export class SqlUserStore implements UserStore {
       .where('admin', '=', 1).where('disabledAt', 'is', null)
       .executeTakeFirstOrThrow();
     return Number(row.count);
+  }
+
+  async lockActiveAdmins(): Promise<string[]> {
+    const q = this.db.selectFrom('users').select('id').where('admin', '=', 1).where('disabledAt', 'is', null).orderBy('id');
+    const postgres = this.db.getExecutor().adapter instanceof PostgresAdapter;
+    const rows = await (postgres ? q.forUpdate() : q).execute();
+    return rows.map((row) => row.id);
   }
 }
