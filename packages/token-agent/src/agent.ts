@@ -1,0 +1,388 @@
+import {
+  DiscoveryError,
+  InvalidResponseError,
+  NetworkError,
+  TokenRequestError,
+  UnauthorizedError,
+  type OAuthErrorFields,
+} from './errors.js';
+
+/** A `fetch` with the signature of the global one; the agent's test seam. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** How the agent authenticates to the token endpoint (RFC 6749 §2.3.1). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** Options of {@link TokenAgent}. Give either `url` or `issuer`. */
+export interface TokenAgentOptions {
+  /** Base address of the authorization server, such as `https://auth.example.com`; the token endpoint is this plus `tokenPath`. */
+  url?: string;
+  /**
+   * Issuer identifier: the token endpoint (and, unless `authMethod` is set, the
+   * authentication method) are read from its RFC 8414 metadata at
+   * `/.well-known/oauth-authorization-server`, fetched once.
+   */
+  issuer?: string;
+  /** The client's `client_id`. */
+  clientId: string;
+  /** The client's secret. */
+  clientSecret: string;
+  /** Path of the token endpoint under `url`. Default `/oauth/token`. */
+  tokenPath?: string;
+  /** Scopes to ask for, as a list or a space-separated string. None: the server's default for the client. */
+  scopes?: string | readonly string[];
+  /** Default `client_secret_basic` (or, with `issuer`, the first of the two the server lists). */
+  authMethod?: ClientAuthMethod;
+  /** More token request parameters, such as `audience` or `resource` (RFC 8707). */
+  params?: Record<string, string>;
+  /** Fetch a new token this long before the cached one expires, but never earlier than halfway through its life. Default 30. */
+  refreshBeforeExpirySeconds?: number;
+  /** How long to keep a token whose response has no `expires_in`. Default 300. */
+  defaultExpiresInSeconds?: number;
+  /** Time limit of each HTTP attempt, through `AbortSignal.timeout`. Default 10 000. */
+  timeoutMs?: number;
+  /** Retries after a network error, a 5xx or a 429 answer. Default 2 (three attempts in all). */
+  retries?: number;
+  /** First retry delay; it doubles with each retry, with jitter. Default 250. */
+  retryDelayMs?: number;
+  /** A 429 asking to wait longer than this (`Retry-After`) fails at once instead. Default 5 000. */
+  maxRetryDelayMs?: number;
+  /**
+   * For tests of code that uses the agent: `true` (the token `fake-access-token`)
+   * or a token string. The agent then never calls the authorization server;
+   * `url`, `issuer` and the credentials may be left out.
+   */
+  fake?: boolean | string;
+  /** The `fetch` used for every request, the token endpoint's and {@link TokenAgent.fetch}'s. Default the global one. */
+  fetch?: FetchLike;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** A cached access token. */
+export interface AccessToken {
+  /** The token, for `Authorization: Bearer`. */
+  accessToken: string;
+  /** When it expires, by the agent's clock, counted from when the request was sent. */
+  expiresAt: Date;
+  /** The granted scopes: the response's `scope`, or the requested ones when it has none (RFC 6749 §5.1). */
+  scopes: string[];
+}
+
+interface CachedToken extends AccessToken {
+  refreshAt: number;
+}
+
+/** The token `fake: true` hands out. */
+export const FAKE_ACCESS_TOKEN = 'fake-access-token';
+
+const DEFAULT_TOKEN_PATH = '/oauth/token';
+
+/**
+ * Gets access tokens with the client credentials grant (RFC 6749 §4.4) and
+ * keeps the current one until shortly before it expires. Concurrent callers
+ * share one request. Safe to create once and use from anywhere; see also
+ * {@link configureTokenAgent}.
+ */
+export class TokenAgent {
+  readonly #options: Required<Pick<TokenAgentOptions,
+    'refreshBeforeExpirySeconds' | 'defaultExpiresInSeconds' | 'timeoutMs' | 'retries' | 'retryDelayMs' | 'maxRetryDelayMs'>>;
+  readonly #clientId: string;
+  readonly #clientSecret: string;
+  readonly #scopes: string[];
+  readonly #params: Record<string, string>;
+  readonly #fake: string | undefined;
+  readonly #fetch: FetchLike;
+  readonly #clock: () => number;
+  readonly #issuer: string | undefined;
+  #authMethod: ClientAuthMethod | undefined;
+  #tokenEndpoint: string | undefined;
+  #discovery: Promise<string> | undefined;
+  #cached: CachedToken | undefined;
+  #inflight: Promise<CachedToken> | undefined;
+
+  /** @throws TypeError when the options are incomplete or malformed. */
+  constructor(options: TokenAgentOptions) {
+    this.#fake = options.fake === true ? FAKE_ACCESS_TOKEN : typeof options.fake === 'string' && options.fake ? options.fake : undefined;
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#clock = options.clock ?? Date.now;
+    this.#clientId = options.clientId;
+    this.#clientSecret = options.clientSecret;
+    this.#scopes = typeof options.scopes === 'string' ? options.scopes.split(' ').filter(Boolean) : [...(options.scopes ?? [])];
+    this.#params = { ...options.params };
+    this.#authMethod = options.authMethod;
+    this.#options = {
+      refreshBeforeExpirySeconds: nonNegative('refreshBeforeExpirySeconds', options.refreshBeforeExpirySeconds, 30),
+      defaultExpiresInSeconds: nonNegative('defaultExpiresInSeconds', options.defaultExpiresInSeconds, 300),
+      timeoutMs: nonNegative('timeoutMs', options.timeoutMs, 10_000),
+      retries: nonNegative('retries', options.retries, 2),
+      retryDelayMs: nonNegative('retryDelayMs', options.retryDelayMs, 250),
+      maxRetryDelayMs: nonNegative('maxRetryDelayMs', options.maxRetryDelayMs, 5_000),
+    };
+    if (this.#fake !== undefined) return;
+
+    if (!options.clientId) throw new TypeError('TokenAgent: clientId is required');
+    if (!options.clientSecret) throw new TypeError('TokenAgent: clientSecret is required');
+    if (options.authMethod !== undefined && options.authMethod !== 'client_secret_basic' && options.authMethod !== 'client_secret_post') {
+      throw new TypeError(`TokenAgent: authMethod must be client_secret_basic or client_secret_post (got ${String(options.authMethod)})`);
+    }
+    if ((options.url === undefined) === (options.issuer === undefined)) throw new TypeError('TokenAgent: give either url or issuer');
+    if (options.url !== undefined) {
+      const base = httpUrl('url', options.url);
+      const path = options.tokenPath ?? DEFAULT_TOKEN_PATH;
+      this.#tokenEndpoint = /^https?:\/\//i.test(path) ? httpUrl('tokenPath', path).href : base.href.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+    } else {
+      httpUrl('issuer', options.issuer!);
+      this.#issuer = options.issuer!;
+    }
+  }
+
+  /** Whether the agent hands out a fake token and never calls the server. */
+  get isFake(): boolean {
+    return this.#fake !== undefined;
+  }
+
+  /**
+   * The current access token, fetched when there is none or it is about to
+   * expire.
+   * @throws UnauthorizedError when the server refuses the client's credentials.
+   * @throws TokenRequestError for any other error answer.
+   * @throws NetworkError when the server cannot be reached after the retries.
+   * @throws InvalidResponseError, DiscoveryError.
+   */
+  async authenticate(): Promise<string> {
+    return (await this.getToken()).accessToken;
+  }
+
+  /** Like {@link authenticate}, with the token's expiry and scopes. */
+  async getToken(): Promise<AccessToken> {
+    if (this.#fake !== undefined) {
+      return { accessToken: this.#fake, expiresAt: new Date(this.#clock() + 3_600_000), scopes: [...this.#scopes] };
+    }
+    const cached = this.#cached;
+    if (cached && this.#clock() < cached.refreshAt) return publicToken(cached);
+    this.#inflight ??= this.#requestToken().then(
+      (token) => {
+        this.#cached = token;
+        this.#inflight = undefined;
+        return token;
+      },
+      (error: unknown) => {
+        this.#inflight = undefined;
+        throw error;
+      },
+    );
+    return publicToken(await this.#inflight);
+  }
+
+  /** `{ Authorization: 'Bearer …' }` with the current token, to spread into request headers. */
+  async authorizationHeader(): Promise<{ Authorization: string }> {
+    return { Authorization: `Bearer ${await this.authenticate()}` };
+  }
+
+  /**
+   * Forgets the cached token so the next call fetches a new one. With a token,
+   * only when that is still the cached one (so many callers that saw the same
+   * rejected token cause one new request, not many).
+   */
+  invalidate(accessToken?: string): void {
+    if (accessToken === undefined || this.#cached?.accessToken === accessToken) this.#cached = undefined;
+  }
+
+  /**
+   * `fetch` with `Authorization: Bearer` added. When the resource answers 401,
+   * the token is dropped, a fresh one fetched and the request sent once more
+   * (a streamed body is buffered by `Request.clone()` for that).
+   */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const token = await this.authenticate();
+    const first = await this.#fetch(withBearer(request.clone(), token));
+    if (first.status !== 401) return first;
+    await first.body?.cancel();
+    this.invalidate(token);
+    return this.#fetch(withBearer(request, await this.authenticate()));
+  };
+
+  async #requestToken(): Promise<CachedToken> {
+    const endpoint = await this.#endpoint();
+    const body = new URLSearchParams({ ...this.#params, grant_type: 'client_credentials' });
+    if (this.#scopes.length > 0) body.set('scope', this.#scopes.join(' '));
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    if (this.#authMethod === 'client_secret_post') {
+      body.set('client_id', this.#clientId);
+      body.set('client_secret', this.#clientSecret);
+    } else {
+      const credentials = `${formEncode(this.#clientId)}:${formEncode(this.#clientSecret)}`;
+      headers.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    }
+
+    const sentAt = this.#clock();
+    const response = await this.#send(endpoint, { method: 'POST', headers, body: body.toString() });
+    const json = await readJson(response);
+    if (!response.ok) {
+      const fields = errorFields(response.status, json);
+      if (response.status === 401 || fields.error === 'invalid_client') throw new UnauthorizedError(fields);
+      throw new TokenRequestError(fields);
+    }
+    return this.#toCachedToken(json, sentAt);
+  }
+
+  #toCachedToken(json: unknown, sentAt: number): CachedToken {
+    if (!isObject(json)) throw new InvalidResponseError('token response is not a JSON object');
+    const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn, scope } = json;
+    if (typeof accessToken !== 'string' || accessToken === '') throw new InvalidResponseError('token response has no access_token');
+    if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
+      throw new InvalidResponseError(`token response has token_type ${JSON.stringify(tokenType)}, not Bearer`);
+    }
+    let lifetime = this.#options.defaultExpiresInSeconds;
+    if (expiresIn !== undefined) {
+      lifetime = typeof expiresIn === 'string' && /^\d+$/.test(expiresIn) ? Number(expiresIn) : (expiresIn as number);
+      if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime < 0) {
+        throw new InvalidResponseError('token response has a malformed expires_in');
+      }
+    }
+    const lifetimeMs = lifetime * 1000;
+    const expiresAt = sentAt + lifetimeMs;
+    const refreshAt = expiresAt - Math.min(this.#options.refreshBeforeExpirySeconds * 1000, lifetimeMs / 2);
+    const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [...this.#scopes];
+    return { accessToken, expiresAt: new Date(expiresAt), scopes, refreshAt };
+  }
+
+  async #endpoint(): Promise<string> {
+    if (this.#tokenEndpoint) return this.#tokenEndpoint;
+    this.#discovery ??= this.#discover().catch((error: unknown) => {
+      this.#discovery = undefined;
+      throw error;
+    });
+    return this.#discovery;
+  }
+
+  async #discover(): Promise<string> {
+    const issuer = this.#issuer!;
+    const url = metadataUrl(issuer);
+    const response = await this.#send(url, { method: 'GET', headers: { accept: 'application/json' } });
+    const json = await readJson(response);
+    if (!response.ok) throw new DiscoveryError(`${url} answered HTTP ${response.status}`);
+    if (!isObject(json)) throw new DiscoveryError(`${url} did not answer a JSON object`);
+    if (json.issuer !== issuer) {
+      throw new DiscoveryError(`metadata issuer ${JSON.stringify(json.issuer)} does not match ${JSON.stringify(issuer)} (RFC 8414 §3.3)`);
+    }
+    if (typeof json.token_endpoint !== 'string') throw new DiscoveryError(`${url} names no token_endpoint`);
+    let endpoint: string;
+    try {
+      endpoint = httpUrl('token_endpoint', json.token_endpoint).href;
+    } catch (error) {
+      throw new DiscoveryError(`${url} names a malformed token_endpoint`, { cause: error });
+    }
+    const methods = json.token_endpoint_auth_methods_supported;
+    if (this.#authMethod === undefined && Array.isArray(methods) && !methods.includes('client_secret_basic') && methods.includes('client_secret_post')) {
+      this.#authMethod = 'client_secret_post';
+    }
+    this.#tokenEndpoint = endpoint;
+    return endpoint;
+  }
+
+  /** One HTTP exchange, retried on network errors, 5xx and short 429s; any other answer is returned. */
+  async #send(url: string, init: RequestInit): Promise<Response> {
+    const { retries, retryDelayMs, maxRetryDelayMs, timeoutMs } = this.#options;
+    for (let attempt = 0; ; attempt++) {
+      const backoff = retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2);
+      let response: Response;
+      try {
+        response = await this.#fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      } catch (error) {
+        if (attempt >= retries) throw new NetworkError(url, error);
+        await sleep(backoff);
+        continue;
+      }
+      const retryable = response.status >= 500 || response.status === 429;
+      if (!retryable || attempt >= retries) return response;
+      const retryAfter = retryAfterMs(response.headers.get('retry-after'), this.#clock());
+      if (retryAfter !== undefined && retryAfter > maxRetryDelayMs) return response;
+      await response.body?.cancel();
+      await sleep(Math.max(backoff, retryAfter ?? 0));
+    }
+  }
+}
+
+function publicToken({ accessToken, expiresAt, scopes }: CachedToken): AccessToken {
+  return { accessToken, expiresAt, scopes: [...scopes] };
+}
+
+function withBearer(request: Request, token: string): Request {
+  const headers = new Headers(request.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return new Request(request, { headers });
+}
+
+/** application/x-www-form-urlencoded, as RFC 6749 §2.3.1 wants for Basic credentials. */
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/** RFC 8414 §3: the well-known segment goes between the host and the issuer's path. */
+function metadataUrl(issuer: string): string {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}/.well-known/oauth-authorization-server${path}`;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw new NetworkError(response.url || 'the server', error);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    if (response.ok) throw new InvalidResponseError(`HTTP ${response.status} answer is not JSON`);
+    return undefined;
+  }
+}
+
+function errorFields(status: number, json: unknown): OAuthErrorFields {
+  const body = isObject(json) ? json : {};
+  return {
+    status,
+    error: typeof body.error === 'string' ? body.error : undefined,
+    errorDescription: typeof body.error_description === 'string' ? body.error_description : undefined,
+  };
+}
+
+function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function httpUrl(name: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`TokenAgent: ${name} must be an absolute URL (got ${JSON.stringify(value)})`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`TokenAgent: ${name} must be http or https`);
+  return url;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`TokenAgent: ${name} must be a non-negative number`);
+  return value;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,19 @@
+export {
+  FAKE_ACCESS_TOKEN,
+  TokenAgent,
+  type AccessToken,
+  type ClientAuthMethod,
+  type FetchLike,
+  type TokenAgentOptions,
+} from './agent.js';
+export {
+  DiscoveryError,
+  InvalidResponseError,
+  NetworkError,
+  TokenAgentError,
+  TokenRequestError,
+  UnauthorizedError,
+  type OAuthErrorFields,
+  type TokenAgentErrorCode,
+} from './errors.js';
+export { configureTokenAgent, resetSharedTokenAgent, sharedTokenAgent } from './shared.js';

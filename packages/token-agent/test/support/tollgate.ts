@@ -1,0 +1,86 @@
+/**
+ * A real Tollgate for the integrator libraries' tests: apps/api/src/main.ts on a
+ * free port with a fresh SQLite file, and its CLI to register scopes and clients.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, runBin, startServerProcess, type ServerProcess } from '../../../../apps/api/test/support/process.js';
+
+/** What `tollgate clients create --json` prints. */
+export interface CreatedClient {
+  client_id: string;
+  client_secret: string;
+  scope: string;
+  token_endpoint_auth_method: string;
+}
+
+export interface Tollgate {
+  /** Base URL, also the issuer. */
+  url: string;
+  server: ServerProcess;
+  /** Runs the CLI against the server's database; throws on a non-zero exit. */
+  cli(...args: string[]): Promise<string>;
+  createScope(name: string): Promise<void>;
+  createClient(...args: string[]): Promise<CreatedClient>;
+  /** Client credentials grant with plain fetch and Basic authentication. */
+  token(client: CreatedClient, scope?: string): Promise<string>;
+  introspect(caller: CreatedClient, token: string): Promise<Record<string, unknown>>;
+  revoke(owner: CreatedClient, token: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function basic(client: { client_id: string; client_secret: string }): string {
+  return `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
+}
+
+export async function startTollgate(env: Record<string, string> = {}): Promise<Tollgate> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-pkg-'));
+  const databaseUrl = `sqlite:${path.join(dir, 'db.sqlite')}`;
+  const port = String(await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startServerProcess({ DATABASE_URL: databaseUrl, PORT: port, ISSUER: url, ...env });
+  if (server.child.exitCode !== null) throw new Error(`Tollgate did not start: ${server.stderr()}`);
+
+  const cli = async (...args: string[]) => {
+    const result = await runBin(args, { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
+    if (result.code !== 0) throw new Error(`tollgate ${args.join(' ')} exited with ${result.code}: ${result.stderr}`);
+    return result.stdout;
+  };
+  const form = (client: CreatedClient, params: Record<string, string>) => ({
+    method: 'POST',
+    headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  });
+
+  return {
+    url,
+    server,
+    cli,
+    async createScope(name) {
+      await cli('scopes', 'create', name, '--description', `The ${name} scope`);
+    },
+    async createClient(...args) {
+      return JSON.parse(await cli('clients', 'create', ...args, '--json')) as CreatedClient;
+    },
+    async token(client, scope) {
+      const response = await fetch(`${url}/oauth/token`, form(client, { grant_type: 'client_credentials', ...(scope && { scope }) }));
+      const body = (await response.json()) as { access_token?: string };
+      if (!response.ok || !body.access_token) throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+    async introspect(caller, token) {
+      const response = await fetch(`${url}/oauth/introspect`, form(caller, { token }));
+      return (await response.json()) as Record<string, unknown>;
+    },
+    async revoke(owner, token) {
+      const response = await fetch(`${url}/oauth/revoke`, form(owner, { token }));
+      if (response.status !== 200) throw new Error(`revocation failed: ${response.status}`);
+    },
+    async stop() {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
