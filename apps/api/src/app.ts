@@ -10,6 +10,7 @@ import { requestLogging } from './http/request-logging.js';
 import type { Logger } from './logger.js';
 import { discoveryRoutes } from './oauth/endpoints/discovery.js';
 import { createOAuthEndpoints } from './oauth/index.js';
+import { SigningKeys } from './oauth/tokens/signing-keys.js';
 import type { Storage } from './storage/types.js';
 import { VERSION } from './version.js';
 
@@ -33,7 +34,8 @@ export interface App {
  * rest goes through Express. No listening, no process state: tests build as many as they like.
  */
 export function createApp({ config, storage, logger, metrics }: AppDeps): App {
-  const oauth = createOAuthEndpoints({ config, storage, logger, metrics });
+  const keys = new SigningKeys(storage, config.lifetimes.idToken);
+  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys });
   const log = requestLogging(logger, config.trustedProxies);
 
   const app = express();

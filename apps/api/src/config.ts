@@ -35,7 +35,17 @@ export interface Config {
     token: RateLimitRule | null;
     /** Failed client authentications per source address; null when off. */
     clientAuthFailures: RateLimitRule | null;
+    /** Failed sign-ins per account; null when off. */
+    loginFailuresPerAccount: RateLimitRule | null;
+    /** Failed sign-ins per source address; null when off. */
+    loginFailuresPerAddress: RateLimitRule | null;
   };
+  /** How ID tokens are signed unless a client asks otherwise. */
+  idTokenSigningAlg: 'ES256' | 'RS256';
+  /** PKCE for every client, not only public ones (RFC 9700 §2.1.1). */
+  pkceRequired: boolean;
+  /** Seconds a browser stays signed in. */
+  sessionTtl: number;
   /** Where the built console lives; served at /console when it exists. */
   consoleDist: string;
   /** Bearer token that unlocks /metrics for scrapers; without it only loopback peers may read it. */
@@ -121,6 +131,11 @@ const env = z.object({
   REFRESH_TOKEN_IDLE_TTL: z.string().default('14d'),
   AUTHORIZATION_CODE_TTL: z.string().default('60s'),
   ID_TOKEN_TTL: z.string().default('1h'),
+  SESSION_TTL: z.string().default('12h'),
+  ID_TOKEN_SIGNING_ALG: z.enum(['ES256', 'RS256'], 'must be ES256 or RS256').default('ES256'),
+  PKCE_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
+  LOGIN_FAILURE_LIMIT: z.string().default('10/15m'),
+  LOGIN_ADDRESS_FAILURE_LIMIT: z.string().default('100/15m'),
   TOKEN_RATE_LIMIT: z.string().default('600/1m'),
   CLIENT_AUTH_FAILURE_LIMIT: z.string().default('20/1m'),
   CONSOLE_DIST: z.string().optional(),
@@ -187,7 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('AUTHORIZATION_CODE_TTL must be at most 10m (RFC 6749 §4.1.2)');
   }
 
-  const rateLimit = (name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT'): RateLimitRule | null => {
+  const rateLimit = (name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT'): RateLimitRule | null => {
     const rule = parseRateLimit(values[name]);
     if (rule === undefined) {
       problems.push(`${name} must be a count per duration such as 600/1m, or off (got "${values[name]}")`);
@@ -195,7 +210,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     }
     return rule;
   };
-  const rateLimits = { token: rateLimit('TOKEN_RATE_LIMIT'), clientAuthFailures: rateLimit('CLIENT_AUTH_FAILURE_LIMIT') };
+  const rateLimits = {
+    token: rateLimit('TOKEN_RATE_LIMIT'),
+    clientAuthFailures: rateLimit('CLIENT_AUTH_FAILURE_LIMIT'),
+    loginFailuresPerAccount: rateLimit('LOGIN_FAILURE_LIMIT'),
+    loginFailuresPerAddress: rateLimit('LOGIN_ADDRESS_FAILURE_LIMIT'),
+  };
+  const sessionTtl = lifetime('SESSION_TTL');
 
   const trustedProxies = parseTrustedProxies(values.TRUST_PROXY);
   if (typeof trustedProxies === 'string') problems.push(trustedProxies);
@@ -210,6 +231,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     lifetimes,
     rateLimits,
+    idTokenSigningAlg: values.ID_TOKEN_SIGNING_ALG,
+    pkceRequired: values.PKCE_REQUIRED === 'true',
+    sessionTtl,
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),
     metricsToken: values.METRICS_TOKEN ?? null,
     trustedProxies: trustedProxies as TrustedProxies,

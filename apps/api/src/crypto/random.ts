@@ -60,3 +60,8 @@ export function timeOrderedUuid(now = Date.now()): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** The time a UUIDv7 was made, in epoch milliseconds. */
+export function uuidTime(uuid: string): number {
+  return parseInt(uuid.replace(/-/g, '').slice(0, 12), 16);
+}

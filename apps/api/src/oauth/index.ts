@@ -11,7 +11,9 @@ import { tokenEndpoint } from './endpoints/token.js';
 import { grantRegistry } from './grants/index.js';
 import { serveOAuth } from './http/oauth-request.js';
 import { RateLimiter } from './rate-limit.js';
+import { IdTokens } from './tokens/id-token.js';
 import { TokenIssuer } from './tokens/issue.js';
+import type { SigningKeys } from './tokens/signing-keys.js';
 
 export type RawHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -23,14 +25,15 @@ export interface OAuthEndpoints {
 }
 
 /** Builds the token, introspection and revocation endpoints and what they share. */
-export function createOAuthEndpoints(deps: { config: Config; storage: Storage; logger: Logger; metrics: Metrics }): OAuthEndpoints {
-  const { config, storage, logger, metrics } = deps;
+export function createOAuthEndpoints(deps: { config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys }): OAuthEndpoints {
+  const { config, storage, logger, metrics, keys } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
   const guard = new ClientAuthGuard(failures, storage, metrics, logger);
   const clients: ClientLookup = (id) => storage.clients.get(id);
-  const grants = grantRegistry(new TokenIssuer(storage, config.lifetimes, metrics));
+  const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
+  const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics), idTokens });
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0]) => serveOAuth(endpoint, {
     trustedProxies: config.trustedProxies,

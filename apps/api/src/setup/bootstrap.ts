@@ -4,11 +4,14 @@ import { generatePassword, hashPassword, type PasswordHashCost } from '../crypto
 import { audit, type Actor } from '../admin/actor.js';
 import { parseOrThrow } from '../admin/validation.js';
 import { password as passwordSchema, username as usernameSchema } from '../admin/users/schema.js';
-import { ConflictError, type Storage } from '../storage/types.js';
+import { ADMIN_SCOPE } from '../oauth/helpers/scope.js';
+import { SigningKeys } from '../oauth/tokens/signing-keys.js';
+import { ConflictError, type SigningAlgorithm, type Storage } from '../storage/types.js';
+
+export { ADMIN_SCOPE };
 
 /** The console's public client: fixed id, so the console knows it without configuration. */
 export const CONSOLE_CLIENT_ID = 'tollgate-console';
-export const ADMIN_SCOPE = 'oauth-admin';
 
 /** Scopes every installation has; their descriptions are what end users read on the consent page. */
 export const BUILTIN_SCOPES: Record<string, string> = {
@@ -47,6 +50,8 @@ export interface BootstrapResult {
   firstAdmin: { username: string; password: string; generated: boolean } | null;
   /** True when no active administrator exists after this run (someone must create one). */
   noActiveAdmin: boolean;
+  /** Algorithms that had no signing key and got one. */
+  createdKeys: SigningAlgorithm[];
 }
 
 /**
@@ -75,7 +80,7 @@ async function bootstrapOnce(storage: Storage, options: BootstrapOptions): Promi
   const needsAdmin = (await storage.users.list({ limit: 1 })).items.length === 0;
   const passwordHash = needsAdmin ? await hashPassword(firstAdmin.password, options.cost) : null;
 
-  return storage.transaction(async (tx) => {
+  const result = await storage.transaction(async (tx) => {
     const createdScopes: string[] = [];
     for (const [name, description] of Object.entries(BUILTIN_SCOPES)) {
       if (await tx.scopes.get(name)) continue;
@@ -132,4 +137,8 @@ async function bootstrapOnce(storage: Storage, options: BootstrapOptions): Promi
     const noActiveAdmin = (await tx.users.countActiveAdmins()) === 0;
     return { migrations, createdScopes, consoleClient, firstAdmin: created, noActiveAdmin };
   });
+  // Retention does not matter for creating keys, only for publishing them.
+  const createdKeys = await new SigningKeys(storage, 0).ensure(now);
+  for (const alg of createdKeys) await audit(storage, options.actor, 'key.create', null, now, { algorithm: alg });
+  return { ...result, createdKeys };
 }

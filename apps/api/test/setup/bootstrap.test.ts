@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/crypto/password.js';
 import { bootstrap, BUILTIN_SCOPES, CONSOLE_CLIENT_ID } from '../../src/setup/bootstrap.js';
 import { openStorage } from '../../src/storage/sql/index.js';
+import { MIGRATION_NAMES } from '../../src/storage/sql/migrate.js';
 import { backends } from '../support/databases.js';
 import { freshStorage } from '../support/storage.js';
 
@@ -19,6 +20,9 @@ for (const backend of backends) {
       ]);
       const firstAdmins = [a, b].filter((r) => r.firstAdmin !== null);
       expect(firstAdmins).toHaveLength(1);
+      const active = await storage().keys.listActive();
+      expect(new Set(active.map((key) => key.algorithm))).toEqual(new Set(['ES256', 'RS256']));
+      expect(active.every((key) => key.privateJwk.d !== undefined && key.publicJwk.d === undefined)).toBe(true);
       const { firstAdmin } = firstAdmins[0]!;
       expect(firstAdmin).toMatchObject({ username: 'admin', generated: true, password: expect.stringMatching(/^[\w-]{20}$/) });
 
@@ -39,7 +43,7 @@ for (const backend of backends) {
       await storage().scopes.upsert('profile', 'Your public profile', Date.now());
       const auditBefore = (await storage().audit.list({ limit: 100 })).items.length;
       const again = await bootstrap(storage(), { issuer: 'http://localhost:3000', actor, cost });
-      expect(again).toEqual({ migrations: [], createdScopes: [], consoleClient: 'unchanged', firstAdmin: null, noActiveAdmin: false });
+      expect(again).toEqual({ migrations: [], createdScopes: [], consoleClient: 'unchanged', firstAdmin: null, noActiveAdmin: false, createdKeys: [] });
       expect((await storage().scopes.get('profile'))?.description).toBe('Your public profile');
       expect((await storage().audit.list({ limit: 100 })).items.length).toBe(auditBefore);
     });
@@ -70,7 +74,7 @@ describe('bootstrap with a chosen administrator', () => {
     try {
       await expect(bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost, admin: { username: 'root', password: 'short' } }))
         .rejects.toMatchObject({ fields: { password: 'must be at least 8 characters' } });
-      expect(await storage.migrate()).toEqual(['0001-initial', '0002-rate-limits-and-resource-servers', '0003-partial-token-indexes', '0004-rate-limit-window-index']);
+      expect(await storage.migrate()).toEqual(MIGRATION_NAMES);
     } finally {
       await storage.close();
       await database.drop();

@@ -1,10 +1,13 @@
 import { InvalidScope, UnauthorizedClient } from '../errors.js';
-import { decideScope } from '../helpers/scope.js';
+import { ADMIN_SCOPE, decideScope } from '../helpers/scope.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import type { Grant } from './grant.js';
 
-/** Scopes that only make sense with a signed-in user, so never in a client-credentials token. */
-const USER_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email']);
+/**
+ * Scopes that only make sense with a signed-in user, so never in a
+ * client-credentials token: the admin API acts for an administrator, never a machine.
+ */
+const USER_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email', ADMIN_SCOPE]);
 
 /** RFC 6749 §4.4: a confidential client acting for itself; no refresh token (§4.4.3). */
 export function clientCredentialsGrant(issuer: TokenIssuer): Grant {

@@ -1,10 +1,19 @@
-import type { GrantType } from '../../storage/types.js';
+import type { GrantType, Storage } from '../../storage/types.js';
+import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
+import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import type { Grant } from './grant.js';
+import { refreshTokenGrant } from './refresh-token.js';
+
+export interface GrantDeps {
+  storage: Storage;
+  issuer: TokenIssuer;
+  idTokens: IdTokens;
+}
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file here. */
-export function grantRegistry(issuer: TokenIssuer): ReadonlyMap<GrantType, Grant> {
-  const grants = [clientCredentialsGrant(issuer)];
+export function grantRegistry(deps: GrantDeps): ReadonlyMap<GrantType, Grant> {
+  const grants = [authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant(deps)];
   return new Map(grants.map((g) => [g.grantType, g]));
 }

@@ -30,3 +30,11 @@ export function decideScope(requested: string | undefined, allowed: readonly str
   if (refused.length > 0) return { ok: false, reason: `Scope not allowed for this client: ${refused.join(' ')}.` };
   return { ok: true, scopes };
 }
+
+/** Administers this server through the admin API; only ever granted to administrators. */
+export const ADMIN_SCOPE = 'oauth-admin';
+
+/** The scopes a user may receive: `oauth-admin` only when the user is an administrator. */
+export function scopesForUser(scopes: readonly string[], user: { admin: boolean }): string[] {
+  return user.admin ? [...scopes] : scopes.filter((scope) => scope !== ADMIN_SCOPE);
+}

@@ -1,7 +1,7 @@
 import type { TokenLifetimes } from '../../config.js';
-import { PREFIX, randomSecret, sha256, timeOrderedUuid, visiblePrefix } from '../../crypto/random.js';
+import { PREFIX, randomSecret, sha256, timeOrderedUuid, uuidTime, visiblePrefix } from '../../crypto/random.js';
 import type { Metrics } from '../../http/metrics.js';
-import type { Client, GrantType, NewToken, Storage } from '../../storage/types.js';
+import type { Client, GrantType, NewAuditEntry, NewToken, Storage, Stores, User } from '../../storage/types.js';
 
 export interface AccessTokenRequest {
   client: Client;
@@ -11,13 +11,34 @@ export interface AccessTokenRequest {
   sourceAddress: string;
 }
 
-/** The RFC 6749 §5.1 success body. */
+/** The RFC 6749 §5.1 success body, with the OIDC ID token when there is one. */
 export interface TokenResponseBody {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
   scope: string;
   refresh_token?: string;
+  id_token?: string;
+}
+
+/** Tokens for a signed-in user, from a code or a refresh token. */
+export interface UserTokensRequest {
+  client: Client;
+  user: User;
+  /** What the access token carries. */
+  scopes: string[];
+  grantType: 'authorization_code' | 'refresh_token';
+  sourceAddress: string;
+  codeId: string | null;
+  /** Present when the client may refresh: the rotation family this grant belongs to. */
+  refresh: { familyId: string; parentId: string | null; scopes: string[] } | null;
+}
+
+/** Minted but not yet stored: the caller writes `tokens` and `audit` in its own transaction. */
+export interface MintedTokens {
+  tokens: NewToken[];
+  audit: NewAuditEntry[];
+  body: TokenResponseBody;
 }
 
 /** Mints tokens, stores only their hashes, and records the issue in the audit log. */
@@ -31,26 +52,77 @@ export class TokenIssuer {
   async issueAccessToken(request: AccessTokenRequest, now = Date.now()): Promise<TokenResponseBody> {
     const value = randomSecret(PREFIX.accessToken);
     const expiresIn = request.client.accessTokenTtl ?? this.lifetimes.accessToken;
-    const token: NewToken = {
+    const token = this.row(value, 'access', request.client.id, request.userId, request.scopes, now, now + expiresIn * 1000);
+    await this.storage.recordIssued([token], [this.issueEntry(token, request.grantType, request.sourceAddress)]);
+    this.metrics.tokensIssued.inc({ grant_type: request.grantType });
+    return { access_token: value, token_type: 'Bearer', expires_in: expiresIn, scope: request.scopes.join(' ') };
+  }
+
+  /** A new rotation family for a grant made now. Its id carries its start (a UUIDv7). */
+  newFamily(now = Date.now()): string {
+    return timeOrderedUuid(now);
+  }
+
+  /**
+   * An access token and, when the client may refresh, a refresh token that
+   * expires after `REFRESH_TOKEN_IDLE_TTL` without use and never later than
+   * `REFRESH_TOKEN_TTL` (or the client's own) after its family began.
+   */
+  mintUserTokens(request: UserTokensRequest, now = Date.now()): MintedTokens {
+    const { client, user } = request;
+    const accessValue = randomSecret(PREFIX.accessToken);
+    const expiresIn = client.accessTokenTtl ?? this.lifetimes.accessToken;
+    const access = this.row(accessValue, 'access', client.id, user.id, request.scopes, now, now + expiresIn * 1000);
+    access.codeId = request.codeId;
+    const body: TokenResponseBody = { access_token: accessValue, token_type: 'Bearer', expires_in: expiresIn, scope: request.scopes.join(' ') };
+    const tokens = [access];
+    if (request.refresh) {
+      const refreshValue = randomSecret(PREFIX.refreshToken);
+      const absolute = uuidTime(request.refresh.familyId) + (client.refreshTokenTtl ?? this.lifetimes.refreshToken) * 1000;
+      const idle = now + this.lifetimes.refreshTokenIdle * 1000;
+      const refresh = this.row(refreshValue, 'refresh', client.id, user.id, request.refresh.scopes, now, Math.min(absolute, idle));
+      Object.assign(refresh, { familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId });
+      Object.assign(access, { familyId: request.refresh.familyId, parentId: request.refresh.parentId });
+      tokens.push(refresh);
+      body.refresh_token = refreshValue;
+    }
+    return { tokens, audit: tokens.map((token) => this.issueEntry(token, request.grantType, request.sourceAddress)), body };
+  }
+
+  /** Writes minted tokens inside the caller's transaction. */
+  async store(stores: Stores, minted: MintedTokens): Promise<void> {
+    await stores.tokens.create(minted.tokens);
+    for (const entry of minted.audit) await stores.audit.append(entry);
+  }
+
+  /** Counts what a committed grant issued. */
+  issued(grantType: GrantType): void {
+    this.metrics.tokensIssued.inc({ grant_type: grantType });
+  }
+
+  private row(value: string, kind: 'access' | 'refresh', clientId: string, userId: string | null, scopes: string[], now: number, expiresAt: number): NewToken {
+    const prefix = kind === 'access' ? PREFIX.accessToken : PREFIX.refreshToken;
+    return {
       id: timeOrderedUuid(now),
       tokenHash: sha256(value),
-      kind: 'access',
-      prefix: visiblePrefix(value, PREFIX.accessToken),
-      clientId: request.client.id,
-      userId: request.userId,
-      scopes: request.scopes,
+      kind,
+      prefix: visiblePrefix(value, prefix),
+      clientId,
+      userId,
+      scopes,
       createdAt: now,
-      expiresAt: now + expiresIn * 1000,
+      expiresAt,
       familyId: null,
       parentId: null,
       codeId: null,
     };
-    await this.storage.recordIssued([token], [{
-      at: now, actorType: 'client', actorId: request.client.id, action: 'token.issue',
-      targetType: 'token', targetId: token.id, sourceAddress: request.sourceAddress,
-      details: { grant_type: request.grantType, kind: 'access', scope: request.scopes.join(' ') },
-    }]);
-    this.metrics.tokensIssued.inc({ grant_type: request.grantType });
-    return { access_token: value, token_type: 'Bearer', expires_in: expiresIn, scope: request.scopes.join(' ') };
+  }
+
+  private issueEntry(token: NewToken, grantType: GrantType, sourceAddress: string): NewAuditEntry {
+    return {
+      at: token.createdAt, actorType: 'client', actorId: token.clientId, action: 'token.issue',
+      targetType: 'token', targetId: token.id, sourceAddress,
+      details: { grant_type: grantType, kind: token.kind, scope: token.scopes.join(' '), ...(token.userId && { user_id: token.userId }) },
+    };
   }
 }

@@ -16,6 +16,9 @@ const migrations: Record<string, Migration> = {
   '0006-audit-action-index': auditActionIndex,
 };
 
+/** Names of every migration, oldest first. */
+export const MIGRATION_NAMES = Object.keys(migrations);
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Applies pending migrations and returns their names. Safe to run from two processes at once. */

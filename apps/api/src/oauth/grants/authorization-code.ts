@@ -1,0 +1,86 @@
+import { PREFIX, sha256 } from '../../crypto/random.js';
+import type { AuthorizationCode, Storage } from '../../storage/types.js';
+import { InvalidGrant, InvalidRequest } from '../errors.js';
+import { verifyPkce } from '../helpers/pkce.js';
+import { scopesForUser } from '../helpers/scope.js';
+import type { IdTokens } from '../tokens/id-token.js';
+import type { TokenIssuer } from '../tokens/issue.js';
+import type { Grant } from './grant.js';
+
+export interface AuthorizationCodeGrantDeps {
+  storage: Storage;
+  issuer: TokenIssuer;
+  idTokens: IdTokens;
+}
+
+const INVALID_CODE = 'The authorization code is invalid, expired or already used.';
+
+/** Thrown inside the redemption transaction when another redemption got there first. */
+class AlreadyRedeemed extends Error {}
+
+/**
+ * RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6). Every check passes before the
+ * code is consumed, so an invalid replay changes nothing; a valid second
+ * redemption revokes what the first one got (§10.5, RFC 9700 §4.2.4).
+ */
+export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant {
+  const { storage, issuer, idTokens } = deps;
+  return {
+    grantType: 'authorization_code',
+    async handle(client, req) {
+      const value = req.params.get('code');
+      if (value === undefined) throw new InvalidRequest('The code parameter is missing.');
+      const now = Date.now();
+      const codeHash = sha256(value);
+      const code = value.startsWith(PREFIX.authorizationCode) ? await storage.codes.findByHash(codeHash) : null;
+      if (!code) throw new InvalidGrant(INVALID_CODE, 'unknown code');
+      if (code.clientId !== client.id) throw new InvalidGrant(INVALID_CODE, `code of client ${code.clientId}`);
+      checkRedirectUri(code, req.params.get('redirect_uri'));
+      verifyPkce(code.codeChallenge, req.params.get('code_verifier'));
+      if (code.consumedAt !== null) await replayed(code, req.sourceAddress, now);
+      if (code.expiresAt <= now) throw new InvalidGrant(INVALID_CODE, 'expired code');
+      const user = await storage.users.get(code.userId);
+      if (!user || user.disabledAt !== null) throw new InvalidGrant('The user who authorized this code can no longer sign in.');
+
+      const scopes = scopesForUser(code.scopes, user);
+      const minted = issuer.mintUserTokens({
+        client, user, scopes, grantType: 'authorization_code', sourceAddress: req.sourceAddress, codeId: code.id,
+        refresh: client.grantTypes.includes('refresh_token') ? { familyId: issuer.newFamily(now), parentId: null, scopes } : null,
+      }, now);
+      if (scopes.includes('openid')) {
+        minted.body.id_token = await idTokens.sign({ client, user, scopes, nonce: code.nonce, authTime: code.authTime, accessToken: minted.body.access_token, now });
+      }
+      try {
+        await storage.transaction(async (tx) => {
+          const result = await tx.codes.consume(codeHash, now);
+          if (result.status !== 'consumed') throw new AlreadyRedeemed(result.status);
+          await issuer.store(tx, minted);
+        });
+      } catch (error) {
+        if (!(error instanceof AlreadyRedeemed)) throw error;
+        if (error.message === 'reused') await replayed(code, req.sourceAddress, now);
+        throw new InvalidGrant(INVALID_CODE, error.message);
+      }
+      issuer.issued('authorization_code');
+      return minted.body;
+    },
+  };
+
+  async function replayed(code: AuthorizationCode, sourceAddress: string, now: number): Promise<never> {
+    const revoked = await storage.tokens.revokeByCode(code.id, now);
+    await storage.audit.append({
+      at: now, actorType: 'client', actorId: code.clientId, action: 'code.reuse', targetType: 'code', targetId: code.id,
+      sourceAddress, details: { revoked_tokens: revoked, user_id: code.userId },
+    });
+    throw new InvalidGrant(INVALID_CODE, 'code replayed');
+  }
+}
+
+/** §4.1.3: the same redirect_uri as the authorization request, and required when that request sent one. */
+function checkRedirectUri(code: AuthorizationCode, presented: string | undefined) {
+  if (presented === undefined) {
+    if (code.redirectUriSent) throw new InvalidGrant('redirect_uri is required: the authorization request sent one.');
+    return;
+  }
+  if (presented !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request.');
+}

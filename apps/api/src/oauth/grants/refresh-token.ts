@@ -1,0 +1,68 @@
+import type { Storage, Token } from '../../storage/types.js';
+import { InvalidGrant, InvalidRequest, InvalidScope } from '../errors.js';
+import { decideScope, scopesForUser } from '../helpers/scope.js';
+import type { TokenIssuer } from '../tokens/issue.js';
+import { findToken } from '../tokens/lookup.js';
+import type { Grant } from './grant.js';
+
+export interface RefreshTokenGrantDeps {
+  storage: Storage;
+  issuer: TokenIssuer;
+}
+
+const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked.';
+
+class NotRotated extends Error {}
+
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new
+ * refresh token, and presenting one already used revokes its whole family.
+ * The access token may narrow the scope; the new refresh token keeps it.
+ */
+export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
+  const { storage, issuer } = deps;
+  return {
+    grantType: 'refresh_token',
+    async handle(client, req) {
+      const value = req.params.get('refresh_token');
+      if (value === undefined) throw new InvalidRequest('The refresh_token parameter is missing.');
+      const now = Date.now();
+      const token = await findToken(storage, value);
+      if (!token || token.kind !== 'refresh' || token.userId === null) throw new InvalidGrant(INVALID_REFRESH, 'unknown');
+      if (token.clientId !== client.id) throw new InvalidGrant(INVALID_REFRESH, `token of client ${token.clientId}`);
+      const decision = decideScope(req.params.get('scope'), token.scopes);
+      if (!decision.ok) throw new InvalidScope(decision.reason.replace('for this client', 'by this refresh token'));
+      if (token.rotatedAt !== null) await reused(token, req.sourceAddress, now);
+      if (token.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID_REFRESH, 'revoked or expired');
+      const user = await storage.users.get(token.userId);
+      if (!user || user.disabledAt !== null) throw new InvalidGrant('The user of this refresh token can no longer sign in.');
+
+      const minted = issuer.mintUserTokens({
+        client, user, scopes: scopesForUser(decision.scopes, user), grantType: 'refresh_token', sourceAddress: req.sourceAddress,
+        codeId: token.codeId, refresh: { familyId: token.familyId ?? token.id, parentId: token.id, scopes: token.scopes },
+      }, now);
+      try {
+        await storage.transaction(async (tx) => {
+          const result = await tx.tokens.rotate(token.tokenHash, now);
+          if (result.status !== 'consumed') throw new NotRotated(result.status);
+          await issuer.store(tx, minted);
+        });
+      } catch (error) {
+        if (!(error instanceof NotRotated)) throw error;
+        if (error.message === 'reused') await reused(token, req.sourceAddress, now);
+        throw new InvalidGrant(INVALID_REFRESH, error.message);
+      }
+      issuer.issued('refresh_token');
+      return minted.body;
+    },
+  };
+
+  async function reused(token: Token, sourceAddress: string, now: number): Promise<never> {
+    const revoked = token.familyId ? await storage.tokens.revokeFamily(token.familyId, now) : await storage.tokens.revoke(token.id, now);
+    await storage.audit.append({
+      at: now, actorType: 'client', actorId: token.clientId, action: 'token.refresh_reuse', targetType: 'token', targetId: token.id,
+      sourceAddress, details: { revoked_tokens: revoked, family_id: token.familyId, user_id: token.userId },
+    });
+    throw new InvalidGrant(INVALID_REFRESH, 'refresh token reused');
+  }
+}

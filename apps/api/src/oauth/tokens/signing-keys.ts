@@ -1,0 +1,85 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import type { SigningAlgorithm, SigningKey, Storage } from '../../storage/types.js';
+
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256'];
+
+/** A key ready to sign with. */
+export interface Signer {
+  kid: string;
+  alg: SigningAlgorithm;
+  key: CryptoKey;
+}
+
+/** How long a process keeps using the active keys it read before reading them again. */
+const ACTIVE_KEYS_TTL_MS = 60_000;
+
+/**
+ * The signing keys for ID tokens. They live in the database so every process
+ * signs with the same keys; a process rereads them every minute, so a rotation
+ * made elsewhere reaches it within that time while the old key stays published.
+ */
+export class SigningKeys {
+  private cached: { at: number; signers: Map<SigningAlgorithm, Promise<Signer>> } | null = null;
+
+  /** `retentionSeconds`: how long a retired key stays in the JWKS (the longest life of what it signed). */
+  constructor(private readonly storage: Storage, private readonly retentionSeconds: number) {}
+
+  /** Creates a key for every algorithm that has none. Returns the algorithms it created keys for. */
+  async ensure(now = Date.now()): Promise<SigningAlgorithm[]> {
+    const active = await this.storage.keys.listActive();
+    const missing = SIGNING_ALGORITHMS.filter((alg) => !active.some((key) => key.algorithm === alg));
+    for (const alg of missing) await this.storage.keys.create(await generateSigningKey(alg, now));
+    if (missing.length > 0) this.cached = null;
+    return missing;
+  }
+
+  /**
+   * Makes a new key for every algorithm and retires the old ones, which stay
+   * published for verification until what they signed has expired.
+   */
+  async rotate(now = Date.now()): Promise<{ created: SigningKey[]; retired: string[] }> {
+    const created = await Promise.all(SIGNING_ALGORITHMS.map((alg) => generateSigningKey(alg, now)));
+    return this.storage.transaction(async (tx) => {
+      const old = await tx.keys.listActive();
+      for (const key of created) await tx.keys.create(key);
+      for (const key of old) await tx.keys.retire(key.id, now);
+      this.cached = null;
+      return { created: created.map((key) => ({ ...key, retiredAt: null })), retired: old.map((key) => key.id) };
+    });
+  }
+
+  /** The newest active key for `alg`. */
+  async signer(alg: SigningAlgorithm, now = Date.now()): Promise<Signer> {
+    if (!this.cached || now - this.cached.at > ACTIVE_KEYS_TTL_MS) {
+      const active = await this.storage.keys.listActive();
+      const signers = new Map<SigningAlgorithm, Promise<Signer>>();
+      for (const key of active) {
+        if (signers.has(key.algorithm)) continue;
+        signers.set(key.algorithm, importJWK(key.privateJwk as JWK, key.algorithm).then((imported) => ({
+          kid: key.id, alg: key.algorithm, key: imported as CryptoKey,
+        })));
+      }
+      this.cached = { at: now, signers };
+    }
+    const signer = this.cached.signers.get(alg);
+    if (!signer) {
+      this.cached = null;
+      throw new Error(`no active ${alg} signing key: run "tollgate keys rotate" or restart the server to create one`);
+    }
+    return signer;
+  }
+
+  /** The JWK Set (RFC 7517 §5): active keys and those retired within the retention time. */
+  async jwks(now = Date.now()): Promise<{ keys: JWK[] }> {
+    const keys = await this.storage.keys.listPublished(now - this.retentionSeconds * 1000);
+    return { keys: keys.map((key) => ({ ...(key.publicJwk as JWK), kid: key.id, alg: key.algorithm, use: 'sig' })) };
+  }
+}
+
+async function generateSigningKey(alg: SigningAlgorithm, now: number): Promise<Omit<SigningKey, 'retiredAt'>> {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' && { modulusLength: 2048 }) });
+  const publicJwk = await exportJWK(publicKey);
+  const privateJwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { id: kid, algorithm: alg, publicJwk: { ...publicJwk }, privateJwk: { ...privateJwk }, createdAt: now };
+}
