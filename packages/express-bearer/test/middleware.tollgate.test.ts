@@ -1,0 +1,251 @@
+import express from 'express';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerAuth, requireScope, type BearerAuthOptions } from '../src/index.js';
+import { startTollgate, type CreatedClient, type Tollgate } from '../../token-agent/test/support/tollgate.js';
+import { countingFetch, jsonErrors, rawRequest, serve, testApp, type Served } from './support/http.js';
+
+describe('bearerAuth against a running Tollgate', () => {
+  let tollgate: Tollgate;
+  let reader: CreatedClient;
+  let writer: CreatedClient;
+  let api: CreatedClient;
+  const servers: Served[] = [];
+
+  beforeAll(async () => {
+    tollgate = await startTollgate();
+    await tollgate.createScope('read');
+    await tollgate.createScope('write');
+    reader = await tollgate.createClient('--name', 'reader', '--scopes', 'read');
+    writer = await tollgate.createClient('--name', 'writer', '--scopes', 'read write');
+    api = await tollgate.createClient('--name', 'api', '--resource-server', '--grant-types', '');
+  });
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    await tollgate?.stop();
+  });
+
+  /** An API with `GET /things` (any valid token), `POST /things` (scope write), all behind `bearerAuth(options)`. */
+  async function apiServer(options: Partial<BearerAuthOptions> = {}) {
+    const counter = countingFetch();
+    const app = testApp();
+    app.use(express.urlencoded({ extended: false }));
+    app.use(bearerAuth({
+      issuer: tollgate.url,
+      realm: 'things',
+      introspection: { clientId: api.client_id, clientSecret: api.client_secret, cacheTtlSeconds: 1 },
+      fetch: counter.fetch,
+      ...options,
+    }));
+    app.get('/things', (req, res) => {
+      res.json(req.auth);
+    });
+    app.post('/things', requireScope('write'), (req, res) => {
+      res.status(201).json({ by: req.auth!.clientId });
+    });
+    app.use(jsonErrors);
+    const served = await serve(app);
+    servers.push(served);
+    return { url: `${served.url}/things`, introspections: () => counter.count('/oauth/introspect'), counter };
+  }
+
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  it('answers 200 with a good token and fills req.auth from the introspection answer', async () => {
+    const server = await apiServer();
+    const token = await tollgate.token(reader);
+    const response = await fetch(server.url, bearer(token));
+    expect(response.status).toBe(200);
+    const auth = (await response.json()) as { expiresAt: string };
+    expect(auth).toEqual({
+      clientId: reader.client_id,
+      scopes: ['read'],
+      expiresAt: expect.any(String),
+      source: 'introspection',
+      claims: expect.objectContaining({ active: true, client_id: reader.client_id, scope: 'read', token_type: 'Bearer', iss: tollgate.url }),
+    });
+    expect(Date.parse(auth.expiresAt) - Date.now()).toBeGreaterThan(3500_000);
+    // The metadata was read once, to find the introspection endpoint.
+    expect(server.counter.calls).toEqual(['/.well-known/oauth-authorization-server', '/oauth/introspect']);
+  });
+
+  it('answers 401 with a bare challenge without a token, and with invalid_token for a bad one', async () => {
+    const server = await apiServer();
+    const none = await fetch(server.url);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="things"');
+    expect(await none.text()).toBe('');
+
+    const basic = await fetch(server.url, { headers: { authorization: 'Basic dTpw' } });
+    expect(basic.status).toBe(401);
+    expect(basic.headers.get('www-authenticate')).toBe('Bearer realm="things"');
+
+    const bad = await fetch(server.url, bearer('tg_at_not-a-real-token'));
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toBe(
+      'Bearer realm="things", error="invalid_token", error_description="The access token is invalid, expired or revoked."',
+    );
+    expect(await bad.json()).toEqual({ error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked.' });
+  });
+
+  it('reuses an introspection answer for cacheTtlSeconds, so a revoked token stops working within that time', async () => {
+    const server = await apiServer({ introspection: { clientId: api.client_id, clientSecret: api.client_secret, cacheTtlSeconds: 1 } });
+    const token = await tollgate.token(reader);
+    for (let i = 0; i < 5; i++) expect((await fetch(server.url, bearer(token))).status).toBe(200);
+    expect(server.introspections()).toBe(1);
+
+    await tollgate.revoke(reader, token);
+    expect((await fetch(server.url, bearer(token))).status).toBe(200);
+    expect(server.introspections()).toBe(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const revoked = await fetch(server.url, bearer(token));
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(server.introspections()).toBe(2);
+  });
+
+  it('with cacheTtlSeconds 0, sees a revocation at once', async () => {
+    const server = await apiServer({ introspection: { clientId: api.client_id, clientSecret: api.client_secret, cacheTtlSeconds: 0 } });
+    const token = await tollgate.token(reader);
+    expect((await fetch(server.url, bearer(token))).status).toBe(200);
+    await tollgate.revoke(reader, token);
+    expect((await fetch(server.url, bearer(token))).status).toBe(401);
+    expect(server.introspections()).toBe(2);
+  });
+
+  it('does not cache inactive answers unless told to', async () => {
+    const uncached = await apiServer();
+    await fetch(uncached.url, bearer('tg_at_unknown'));
+    await fetch(uncached.url, bearer('tg_at_unknown'));
+    expect(uncached.introspections()).toBe(2);
+
+    const cached = await apiServer({ introspection: { clientId: api.client_id, clientSecret: api.client_secret, inactiveCacheTtlSeconds: 10 } });
+    await fetch(cached.url, bearer('tg_at_unknown'));
+    expect((await fetch(cached.url, bearer('tg_at_unknown'))).status).toBe(401);
+    expect(cached.introspections()).toBe(1);
+  });
+
+  it('sends concurrent requests with the same token to one introspection', async () => {
+    const server = await apiServer();
+    const token = await tollgate.token(reader);
+    const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await fetch(server.url, bearer(token))).status));
+    expect(statuses).toEqual(Array(10).fill(200));
+    expect(server.introspections()).toBe(1);
+  });
+
+  it('answers 403 insufficient_scope naming the scope, from requireScope() and from the scope option', async () => {
+    const server = await apiServer();
+    const readToken = await tollgate.token(reader);
+    const denied = await fetch(server.url, { method: 'POST', ...bearer(readToken) });
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('www-authenticate')).toBe(
+      'Bearer realm="things", error="insufficient_scope", error_description="The access token lacks the scope write.", scope="write"',
+    );
+    expect(await denied.json()).toEqual({ error: 'insufficient_scope', error_description: 'The access token lacks the scope write.' });
+
+    const writeToken = await tollgate.token(writer);
+    const allowed = await fetch(server.url, { method: 'POST', ...bearer(writeToken) });
+    expect(allowed.status).toBe(201);
+    expect(await allowed.json()).toEqual({ by: writer.client_id });
+
+    const strict = await apiServer({ scope: ['read', 'write'] });
+    const narrow = await fetch(strict.url, bearer(readToken));
+    expect(narrow.status).toBe(403);
+    expect(narrow.headers.get('www-authenticate')).toContain('scope="read write"');
+    expect((await fetch(strict.url, bearer(writeToken))).status).toBe(200);
+  });
+
+  it('answers 400 invalid_request for a malformed header or two Authorization headers', async () => {
+    const server = await apiServer();
+    const token = await tollgate.token(reader);
+    for (const header of ['Bearer', 'Bearer a b', 'Bearer a,b', 'Bearer =abc']) {
+      const response = await rawRequest(server.url, ['Authorization', header]);
+      expect(response.status).toBe(400);
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="things", error="invalid_request", error_description="[^"]+"$/);
+      expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_request' });
+    }
+    const twice = await rawRequest(server.url, ['Authorization', `Bearer ${token}`, 'Authorization', `Bearer ${token}`]);
+    expect(twice.status).toBe(400);
+    expect(JSON.parse(twice.body)).toEqual({ error: 'invalid_request', error_description: 'Send one Authorization header.' });
+    expect(twice.body).not.toContain(token);
+  });
+
+  it('accepts a form-body token only when allowFormBody is set, and never two ways at once (RFC 6750 §2.2)', async () => {
+    const token = await tollgate.token(writer);
+    const form = (body: Record<string, string>, headers: Record<string, string> = {}) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(body).toString(),
+    });
+
+    const closed = await apiServer();
+    const ignored = await fetch(closed.url, form({ access_token: token }));
+    expect(ignored.status).toBe(401);
+    expect(ignored.headers.get('www-authenticate')).toBe('Bearer realm="things"');
+
+    const open = await apiServer({ allowFormBody: true });
+    expect((await fetch(open.url, form({ access_token: token }))).status).toBe(201);
+    const both = await fetch(open.url, form({ access_token: token }, { authorization: `Bearer ${token}` }));
+    expect(both.status).toBe(400);
+    expect(await both.json()).toEqual({ error: 'invalid_request', error_description: 'Send the access token one way only.' });
+    const repeated = await fetch(open.url, { ...form({}), body: `access_token=${token}&access_token=${token}` });
+    expect(repeated.status).toBe(400);
+    // Not a form: the body is not a place for the token.
+    const json = await fetch(open.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: token }) });
+    expect(json.status).toBe(401);
+  });
+
+  it('accepts a query token only when allowQuery is set, marking the answer private (RFC 6750 §2.3)', async () => {
+    const token = await tollgate.token(reader);
+    const closed = await apiServer();
+    expect((await fetch(`${closed.url}?access_token=${token}`)).status).toBe(401);
+
+    const open = await apiServer({ allowQuery: true });
+    const ok = await fetch(`${open.url}?access_token=${token}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toBe('private');
+    const both = await fetch(`${open.url}?access_token=${token}`, bearer(token));
+    expect(both.status).toBe(400);
+    expect((await fetch(`${open.url}?access_token=${token}&access_token=x`)).status).toBe(400);
+  });
+
+  it('passes a 503 error to Express when its own credentials are refused, without showing the token', async () => {
+    const server = await apiServer({ introspection: { clientId: api.client_id, clientSecret: 'tg_cs_wrong' } });
+    const token = await tollgate.token(reader);
+    const response = await fetch(server.url, bearer(token));
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body).toEqual({ code: 'verification_unavailable', message: `introspection at ${tollgate.url}/oauth/introspect answered HTTP 401 (invalid_client) without a usable answer` });
+    expect(JSON.stringify(body)).not.toContain(token);
+  });
+
+  it('verifies JWTs locally and introspects opaque tokens when both are configured', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwks = await serve((_req, res) => {
+      void exportJWK(publicKey).then((jwk) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...jwk, kid: 'k1', alg: 'ES256' }] })));
+    });
+    servers.push(jwks);
+    const server = await apiServer({ jwt: { jwksUri: `${jwks.url}/jwks`, audience: 'https://things.example' } });
+    const jwt = await new SignJWT({ client_id: 'svc', scope: 'read write' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
+      .setIssuer(tollgate.url)
+      .setAudience('https://things.example')
+      .setSubject('user-1')
+      .setIssuedAt()
+      .setJti('j1')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+
+    const local = await fetch(server.url, bearer(jwt));
+    expect(local.status).toBe(200);
+    expect(await local.json()).toMatchObject({ subject: 'user-1', clientId: 'svc', scopes: ['read', 'write'], source: 'jwt' });
+    expect(server.introspections()).toBe(0);
+
+    const opaque = await fetch(server.url, bearer(await tollgate.token(reader)));
+    expect(opaque.status).toBe(200);
+    expect(await opaque.json()).toMatchObject({ clientId: reader.client_id, source: 'introspection' });
+    expect(server.introspections()).toBe(1);
+  });
+});
