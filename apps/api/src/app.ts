@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
+import { adminApi } from './admin/index.js';
 import type { Config } from './config.js';
 import { consoleRoutes } from './http/console.js';
 import { errorHandler } from './http/error-handler.js';
@@ -51,6 +52,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   });
   app.use(discoveryRoutes({ issuer: config.issuer, storage, grantTypes: oauth.grantTypes }));
   app.use(consoleRoutes(config.consoleDist));
+  app.use('/admin/api', adminApi({ storage, issuer: config.issuer, corsOrigins: config.adminCorsOrigins }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint at ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));

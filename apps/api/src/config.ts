@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCorsOrigins } from './admin/http/cors.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
 
 /** Which database the server talks to, parsed from `DATABASE_URL`. */
@@ -52,6 +53,8 @@ export interface Config {
   metricsToken: string | null;
   /** Peers whose X-Forwarded-For names the client's address. */
   trustedProxies: TrustedProxies;
+  /** Origins a browser may call the admin API from (exact match); empty: same origin only. */
+  adminCorsOrigins: string[];
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -141,6 +144,7 @@ const env = z.object({
   CONSOLE_DIST: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: z.string().optional(),
+  ADMIN_CORS_ORIGINS: z.string().optional(),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -220,6 +224,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
   const trustedProxies = parseTrustedProxies(values.TRUST_PROXY);
   if (typeof trustedProxies === 'string') problems.push(trustedProxies);
+  const adminCorsOrigins = parseCorsOrigins(values.ADMIN_CORS_ORIGINS);
+  if (typeof adminCorsOrigins === 'string') problems.push(adminCorsOrigins);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -237,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),
     metricsToken: values.METRICS_TOKEN ?? null,
     trustedProxies: trustedProxies as TrustedProxies,
+    adminCorsOrigins: adminCorsOrigins as string[],
   };
 }
 

@@ -14,3 +14,12 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** The request conflicts with the current state: already revoked, the last administrator, a protected client. */
+export class StateConflictError extends Error {
+  readonly code = 'state_conflict';
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateConflictError';
+  }
+}

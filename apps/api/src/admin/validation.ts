@@ -7,7 +7,13 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {
-    const field = issue.path.length > 0 ? issue.path.join('.') : '_';
+    const at = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      // Mass assignment (an id, a secret, a flag) is refused by name.
+      for (const key of issue.keys) fields[[...at, key].join('.')] ??= 'is not a field that can be set here';
+      continue;
+    }
+    const field = at.length > 0 ? at.join('.') : '_';
     fields[field] ??= issue.message;
   }
   throw new ValidationError(fields);

@@ -1,6 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
+import { ProtectedClientError } from '../admin/clients/service.js';
+import { NotFoundError, StateConflictError, ValidationError } from '../admin/errors.js';
 import { OAuthError } from '../oauth/errors.js';
+import { ConflictError } from '../storage/types.js';
 import { HttpError } from './errors.js';
 
 /** Body-parser and similar errors carry the status the client earned. */
@@ -27,6 +30,11 @@ export function errorHandler(logger: Logger) {
       res.status(error.status).json(error.body);
       return;
     }
+    const admin = adminErrorBody(error);
+    if (admin) {
+      res.status(admin.status).json(admin.body);
+      return;
+    }
     if (error instanceof HttpError) {
       res.status(error.status).json({ error: error.code, error_description: error.message });
       return;
@@ -40,6 +48,19 @@ export function errorHandler(logger: Logger) {
     (req.log ?? logger).error({ err: error, requestId: req.id }, 'unhandled error');
     res.status(500).json({ error: 'server_error', error_description: `The server could not complete the request (request id ${String(req.id)}).` });
   };
+}
+
+/** Errors of the admin services (shared with the CLI): bad input, unknown ids, conflicts. */
+function adminErrorBody(error: unknown): { status: number; body: Record<string, unknown> } | null {
+  if (error instanceof ValidationError) {
+    return { status: 400, body: { error: 'invalid_request', error_description: error.message, fields: error.fields } };
+  }
+  if (error instanceof NotFoundError) return { status: 404, body: { error: 'not_found', error_description: error.message } };
+  if (error instanceof ConflictError || error instanceof StateConflictError || error instanceof ProtectedClientError) {
+    const fields = error instanceof ConflictError && error.field ? { fields: { [error.field]: error.message } } : {};
+    return { status: 409, body: { error: 'conflict', error_description: error.message, ...fields } };
+  }
+  return null;
 }
 
 function describeClientError(error: StatusError, status: number): string {

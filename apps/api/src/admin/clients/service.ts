@@ -1,9 +1,9 @@
 import { PREFIX, randomId, randomSecret, sha256 } from '../../crypto/random.js';
-import type { Client, Storage } from '../../storage/types.js';
+import type { Client, ClientUpdate, Storage, Stores } from '../../storage/types.js';
 import { audit, type Actor } from '../actor.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
-import { createClientInput, type CreateClientInput } from './schema.js';
+import { clientFields, createClientInput, updateClientInput, type CreateClientInput, type UpdateClientInput } from './schema.js';
 
 export interface CreatedClient {
   client: Client;
@@ -55,4 +55,63 @@ export class ProtectedClientError extends Error {
     super(message);
     this.name = 'ProtectedClientError';
   }
+}
+
+/** The fields a registration holds, read back from a stored client. */
+function registration(client: Client): Record<keyof typeof clientFields.shape, unknown> {
+  return Object.fromEntries(Object.keys(clientFields.shape).map((key) => [key, client[key as keyof Client]])) as Record<keyof typeof clientFields.shape, unknown>;
+}
+
+async function changeableClient(tx: Stores, id: string): Promise<Client> {
+  const client = await tx.clients.get(id);
+  if (!client) throw new NotFoundError(`no client has id ${id}`);
+  if (client.status === 'revoked') throw new StateConflictError(`client ${id} is revoked: it can no longer be changed`);
+  if (client.system) throw new ProtectedClientError(`client ${id} (${client.name}) is one Tollgate itself relies on: setup maintains it`);
+  return client;
+}
+
+/**
+ * Changes some of a client's registration fields; the result must be a
+ * consistent registration as a whole. A public client stays public and a
+ * confidential one confidential (register a new client to change that).
+ * Audits the names of the fields that changed, not their values.
+ */
+export async function updateClient(storage: Storage, id: string, input: UpdateClientInput, actor: Actor, now = Date.now()): Promise<Client> {
+  const changes = parseOrThrow(updateClientInput, input);
+  return storage.transaction(async (tx) => {
+    const client = await changeableClient(tx, id);
+    const before = registration(client);
+    const after = parseOrThrow(createClientInput, { ...before, ...changes });
+    if ((client.tokenEndpointAuthMethod === 'none') !== (after.tokenEndpointAuthMethod === 'none')) {
+      throw new ValidationError({
+        tokenEndpointAuthMethod: client.tokenEndpointAuthMethod === 'none'
+          ? 'a public client stays public: register a confidential client instead'
+          : 'a confidential client stays confidential: register a public client instead',
+      });
+    }
+    const unknown = await tx.scopes.missing(after.scopes);
+    if (unknown.length > 0) {
+      throw new ValidationError({ scopes: `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: create it first` });
+    }
+    const changed = (Object.keys(after) as (keyof typeof after)[])
+      .filter((key) => JSON.stringify(after[key]) !== JSON.stringify(before[key]));
+    if (changed.length === 0) return client;
+    const update: ClientUpdate = Object.fromEntries(changed.map((key) => [key, after[key]]));
+    const updated = await tx.clients.update(id, update, now);
+    await audit(tx, actor, 'client.update', { type: 'client', id }, now, { fields: changed });
+    return updated!;
+  });
+}
+
+/** Gives a confidential client a new secret, shown this once; the old one stops working at once. */
+export async function rotateClientSecret(storage: Storage, id: string, actor: Actor, now = Date.now()): Promise<{ client: Client; secret: string }> {
+  const secret = randomSecret(PREFIX.clientSecret);
+  const client = await storage.transaction(async (tx) => {
+    const current = await changeableClient(tx, id);
+    if (current.tokenEndpointAuthMethod === 'none') throw new StateConflictError(`client ${id} is public: it has no secret to rotate`);
+    const updated = await tx.clients.update(id, { secretHash: sha256(secret) }, now);
+    await audit(tx, actor, 'client.rotate_secret', { type: 'client', id }, now);
+    return updated!;
+  });
+  return { client, secret };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { User } from '../../storage/types.js';
+import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
 export const username = z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'may hold letters, digits and . _ @ - and must start with a letter or digit');
@@ -17,3 +19,62 @@ export const createUserInput = z.object({
 }).strict();
 
 export type CreateUserInput = z.input<typeof createUserInput>;
+
+/** A user as the admin API shows it: never the password hash. */
+export const userView = responseSchema('User', z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string().nullable(),
+  email: z.string().nullable(),
+  admin: z.boolean(),
+  passwordMustChange: z.boolean(),
+  status: z.enum(['active', 'disabled']),
+  disabledAt: time.nullable(),
+  createdAt: time,
+  updatedAt: time,
+}));
+export type UserView = z.output<typeof userView>;
+
+export function toUserView(user: User): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    email: user.email,
+    admin: user.admin,
+    passwordMustChange: user.passwordMustChange,
+    status: user.disabledAt === null ? 'active' : 'disabled',
+    disabledAt: toTimeOrNull(user.disabledAt),
+    createdAt: toTime(user.createdAt),
+    updatedAt: toTime(user.updatedAt),
+  };
+}
+
+export const userPage = responseSchema('UserPage', pageOf(userView));
+
+export const listUsersQuery = z.object({
+  search: z.string().trim().min(1).max(200).optional().meta({ description: 'Part of the user name, display name or email (case-insensitive).' }),
+  ...pageQuery,
+}).strict();
+
+/** An administrator choosing someone's password: by default they must change it at their next sign-in. */
+export const createUserRequest = requestSchema('CreateUserRequest', createUserInput.extend({
+  passwordMustChange: z.boolean().default(true),
+}).strict());
+
+export const resetPasswordRequest = requestSchema('ResetPasswordRequest', z.object({
+  password: password.optional().meta({ description: 'The new password; left out, the server generates one and answers it this once.' }),
+}).strict());
+
+export const passwordReset = responseSchema('PasswordReset', z.object({
+  user: userView,
+  password: z.string().nullable().meta({ description: 'The generated password, shown this once; null when the request chose it.' }),
+  revokedTokens: z.number().int(),
+  endedSessions: z.number().int(),
+}));
+
+export const userStatusChange = responseSchema('UserStatusChange', z.object({
+  user: userView,
+  revokedTokens: z.number().int(),
+  endedSessions: z.number().int(),
+}));

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { hashPassword, type PasswordHashCost } from '../../crypto/password.js';
-import type { Storage, User } from '../../storage/types.js';
+import { generatePassword, hashPassword, type PasswordHashCost } from '../../crypto/password.js';
+import type { Storage, Stores, User } from '../../storage/types.js';
 import { audit, type Actor } from '../actor.js';
+import { NotFoundError, StateConflictError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
 import { createUserInput, type CreateUserInput } from './schema.js';
 
@@ -15,5 +16,91 @@ export async function createUser(storage: Storage, input: CreateUserInput, actor
     const user = await tx.users.create({ ...fields, id: randomUUID(), passwordHash }, now);
     await audit(tx, actor, 'user.create', { type: 'user', id: user.id }, now, { username: user.username, admin: user.admin });
     return user;
+  });
+}
+
+async function existingUser(tx: Stores, id: string): Promise<User> {
+  const user = await tx.users.get(id);
+  if (!user) throw new NotFoundError(`no user has id ${id}`);
+  return user;
+}
+
+/** Refuses a change that would leave no active administrator; call after `lockActiveAdmins`. */
+function keepAnAdministrator(admins: string[], user: User) {
+  if (admins.length <= 1 && admins.includes(user.id)) {
+    throw new StateConflictError(`${user.username} is the last active administrator: make someone else an administrator first`);
+  }
+}
+
+export interface UserStatusChange {
+  user: User;
+  revokedTokens: number;
+  endedSessions: number;
+}
+
+/**
+ * Disables a user: their tokens are revoked and their sessions ended in the
+ * same transaction. Never the last active administrator. Disabling a
+ * disabled user changes nothing.
+ */
+export async function disableUser(storage: Storage, id: string, actor: Actor, now = Date.now()): Promise<UserStatusChange> {
+  return storage.transaction(async (tx) => {
+    const admins = await tx.users.lockActiveAdmins();
+    const user = await existingUser(tx, id);
+    if (user.disabledAt !== null) return { user, revokedTokens: 0, endedSessions: 0 };
+    keepAnAdministrator(admins, user);
+    const updated = await tx.users.update(id, { disabledAt: now }, now);
+    const revokedTokens = await tx.tokens.revokeByUser(id, now);
+    const endedSessions = await tx.sessions.deleteByUser(id);
+    await audit(tx, actor, 'user.disable', { type: 'user', id }, now, { revoked_tokens: revokedTokens, ended_sessions: endedSessions });
+    return { user: updated!, revokedTokens, endedSessions };
+  });
+}
+
+/** Enables a disabled user again; their old tokens stay revoked. */
+export async function enableUser(storage: Storage, id: string, actor: Actor, now = Date.now()): Promise<User> {
+  return storage.transaction(async (tx) => {
+    const user = await existingUser(tx, id);
+    if (user.disabledAt === null) return user;
+    const updated = await tx.users.update(id, { disabledAt: null }, now);
+    await audit(tx, actor, 'user.enable', { type: 'user', id }, now);
+    return updated!;
+  });
+}
+
+/**
+ * Sets a new password (generated when none is given, and then returned this
+ * once) that must be changed at the next sign-in; the user's tokens are
+ * revoked and sessions ended, as after any suspected compromise.
+ */
+export async function resetPassword(
+  storage: Storage, id: string, chosen: string | undefined, actor: Actor,
+  options: { cost?: PasswordHashCost; now?: number } = {},
+): Promise<UserStatusChange & { password: string | null }> {
+  const newPassword = chosen ?? generatePassword();
+  const now = options.now ?? Date.now();
+  const passwordHash = await hashPassword(newPassword, options.cost);
+  return storage.transaction(async (tx) => {
+    await existingUser(tx, id);
+    const user = await tx.users.update(id, { passwordHash, passwordMustChange: true }, now);
+    const revokedTokens = await tx.tokens.revokeByUser(id, now);
+    const endedSessions = await tx.sessions.deleteByUser(id);
+    await audit(tx, actor, 'user.password_reset', { type: 'user', id }, now, {
+      generated: chosen === undefined, revoked_tokens: revokedTokens, ended_sessions: endedSessions,
+    });
+    return { user: user!, revokedTokens, endedSessions, password: chosen === undefined ? newPassword : null };
+  });
+}
+
+/** Grants or removes administrator rights; never from the last active administrator. Idempotent. */
+export async function setAdmin(storage: Storage, id: string, admin: boolean, actor: Actor, now = Date.now()): Promise<User> {
+  return storage.transaction(async (tx) => {
+    const admins = admin ? [] : await tx.users.lockActiveAdmins();
+    const user = await existingUser(tx, id);
+    if (user.admin === admin) return user;
+    if (!admin) keepAnAdministrator(admins, user);
+    const updated = await tx.users.update(id, { admin }, now);
+    await audit(tx, actor, admin ? 'user.admin_grant' : 'user.admin_remove', { type: 'user', id }, now);
+    return updated!;
   });
 }

@@ -1,0 +1,94 @@
+import { NotFoundError, StateConflictError } from '../errors.js';
+import { defineRoute, type AdminRoute } from '../http/route.js';
+import { idParams, revokedCount } from '../http/schemas.js';
+import { revokeClientTokens } from '../tokens/service.js';
+import { clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, toClientView, updateClientRequest } from './schema.js';
+import { createClient, revokeClient, rotateClientSecret, updateClient } from './service.js';
+
+export const clientRoutes: AdminRoute[] = [
+  defineRoute({
+    method: 'get', path: '/clients', operationId: 'listClients', tag: 'clients',
+    summary: 'List clients',
+    description: 'Search by name or client id, filter by status, sort by name or creation time; never shows a secret.',
+    query: listClientsQuery,
+    response: clientPage,
+    async handle({ query, storage }) {
+      const page = await storage.clients.list(query);
+      return { items: page.items.map(toClientView), nextCursor: page.nextCursor };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/clients', operationId: 'createClient', tag: 'clients',
+    summary: 'Register a client',
+    description: 'Answers the client secret this once (`Cache-Control: no-store`); only its hash is stored.',
+    body: createClientRequest,
+    status: 201,
+    response: clientWithSecret,
+    async handle({ body, actor, storage }) {
+      const { client, secret } = await createClient(storage, body, actor);
+      return { client: toClientView(client), clientSecret: secret };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/clients/:id', operationId: 'getClient', tag: 'clients',
+    summary: 'Get a client',
+    params: idParams,
+    response: clientView,
+    errors: [404],
+    async handle({ params, storage }) {
+      const client = await storage.clients.get(params.id);
+      if (!client) throw new NotFoundError(`no client has id ${params.id}`);
+      return toClientView(client);
+    },
+  }),
+  defineRoute({
+    method: 'patch', path: '/clients/:id', operationId: 'updateClient', tag: 'clients',
+    summary: 'Change a client',
+    description: 'Fields left out stay as they are. The result must be a consistent registration; a public client stays public. '
+      + 'Revoked clients and the console\'s own client answer 409.',
+    params: idParams,
+    body: updateClientRequest,
+    response: clientView,
+    errors: [404, 409],
+    async handle({ params, body, actor, storage }) {
+      return toClientView(await updateClient(storage, params.id, body, actor));
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/clients/:id/rotate-secret', operationId: 'rotateClientSecret', tag: 'clients',
+    summary: 'Give a client a new secret',
+    description: 'The old secret stops working at once; the new one is answered this once. Public clients answer 409.',
+    params: idParams,
+    response: clientWithSecret,
+    errors: [404, 409],
+    async handle({ params, actor, storage }) {
+      const { client, secret } = await rotateClientSecret(storage, params.id, actor);
+      return { client: toClientView(client), clientSecret: secret };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/clients/:id/revoke', operationId: 'revokeClient', tag: 'clients',
+    summary: 'Revoke a client',
+    description: 'In one transaction with its tokens, codes and consents. The client stays listed, as revoked. '
+      + 'An already revoked client and the console\'s own client answer 409.',
+    params: idParams,
+    response: clientView,
+    errors: [404, 409],
+    async handle({ params, actor, storage }) {
+      const revoked = await revokeClient(storage, params.id, actor);
+      if (!revoked) throw new StateConflictError(`client ${params.id} is already revoked`);
+      return toClientView((await storage.clients.get(params.id))!);
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/clients/:id/tokens/revoke', operationId: 'revokeClientTokens', tag: 'tokens',
+    summary: 'Revoke every token of a client',
+    description: 'The client itself stays active.',
+    params: idParams,
+    response: revokedCount,
+    errors: [404],
+    async handle({ params, actor, storage }) {
+      return { revoked: await revokeClientTokens(storage, params.id, actor) };
+    },
+  }),
+];

@@ -1,0 +1,30 @@
+import { defineRoute, type AdminRoute } from '../http/route.js';
+import { idParams } from '../http/schemas.js';
+import { consentPage, consentRevocation, listConsentsQuery, toConsentView } from './schema.js';
+import { revokeConsent } from './service.js';
+
+export const consentRoutes: AdminRoute[] = [
+  defineRoute({
+    method: 'get', path: '/consents', operationId: 'listConsents', tag: 'consents',
+    summary: 'List live consents',
+    description: 'By user, by client, or both; most recently granted first.',
+    query: listConsentsQuery,
+    response: consentPage,
+    async handle({ query, storage }) {
+      const page = await storage.consents.list(query);
+      return { items: page.items.map(toConsentView), nextCursor: page.nextCursor };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/consents/:id/revoke', operationId: 'revokeConsent', tag: 'consents',
+    summary: 'Revoke a consent',
+    description: 'With the user\'s tokens at that client, in one transaction. An already revoked consent answers 409.',
+    params: idParams,
+    response: consentRevocation,
+    errors: [404, 409],
+    async handle({ params, actor, storage }) {
+      const { consent, revokedTokens } = await revokeConsent(storage, params.id, actor);
+      return { consent: toConsentView(consent), revokedTokens };
+    },
+  }),
+];

@@ -1,0 +1,59 @@
+/**
+ * The admin API's request and response types, from the same zod schemas that
+ * validate requests and generate `/admin/api/openapi.json`. The console
+ * imports these type-only: `import type { Client } from '@tollgate/api/admin/contract'`.
+ */
+import type { z } from 'zod';
+import type { auditEntryView, auditPage, listAuditQuery } from './audit/schema.js';
+import type { clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, updateClientRequest } from './clients/schema.js';
+import type { consentPage, consentRevocation, consentView, listConsentsQuery } from './consents/schema.js';
+import type { errorBody, revokedCount } from './http/schemas.js';
+import type { createScopeRequest, scopeList, scopeView, updateScopeRequest } from './scopes/schema.js';
+import type { statisticsView } from './stats/schema.js';
+import type { listTokensQuery, tokenPage, tokenView } from './tokens/schema.js';
+import type { createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, userPage, userStatusChange, userView } from './users/schema.js';
+
+/** A page of a list: `nextCursor` goes back as `cursor` for the next one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Every error answer; `fields` holds one message per invalid field on a 400. */
+export type ApiError = z.output<typeof errorBody>;
+export type RevokedCount = z.output<typeof revokedCount>;
+
+export type Client = z.output<typeof clientView>;
+export type ClientPage = z.output<typeof clientPage>;
+export type ClientWithSecret = z.output<typeof clientWithSecret>;
+export type CreateClientRequest = z.input<typeof createClientRequest>;
+export type UpdateClientRequest = z.input<typeof updateClientRequest>;
+export type ListClientsQuery = z.input<typeof listClientsQuery>;
+
+export type Token = z.output<typeof tokenView>;
+export type TokenPage = z.output<typeof tokenPage>;
+export type ListTokensQuery = z.input<typeof listTokensQuery>;
+
+export type User = z.output<typeof userView>;
+export type UserPage = z.output<typeof userPage>;
+export type CreateUserRequest = z.input<typeof createUserRequest>;
+export type ResetPasswordRequest = z.input<typeof resetPasswordRequest>;
+export type PasswordReset = z.output<typeof passwordReset>;
+export type UserStatusChange = z.output<typeof userStatusChange>;
+export type ListUsersQuery = z.input<typeof listUsersQuery>;
+
+export type Scope = z.output<typeof scopeView>;
+export type ScopeList = z.output<typeof scopeList>;
+export type CreateScopeRequest = z.input<typeof createScopeRequest>;
+export type UpdateScopeRequest = z.input<typeof updateScopeRequest>;
+
+export type Consent = z.output<typeof consentView>;
+export type ConsentPage = z.output<typeof consentPage>;
+export type ConsentRevocation = z.output<typeof consentRevocation>;
+export type ListConsentsQuery = z.input<typeof listConsentsQuery>;
+
+export type AuditEntry = z.output<typeof auditEntryView>;
+export type AuditPage = z.output<typeof auditPage>;
+export type ListAuditQuery = z.input<typeof listAuditQuery>;
+
+export type Statistics = z.output<typeof statisticsView>;

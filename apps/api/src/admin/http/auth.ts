@@ -1,0 +1,32 @@
+import type { NextFunction, Request, Response } from 'express';
+import { OAuthError } from '../../oauth/errors.js';
+import { ADMIN_SCOPE } from '../../setup/bootstrap.js';
+
+export const ADMIN_REALM = 'tollgate-admin';
+
+/** 403 `insufficient_scope` for a token that carries the scope but not an administrator. */
+export class NotAnAdministrator extends OAuthError {
+  readonly error = 'insufficient_scope';
+  override readonly status = 403;
+
+  constructor(description: string) {
+    super(description);
+    this.headers['WWW-Authenticate'] = `Bearer realm="${ADMIN_REALM}", error="insufficient_scope", scope="${ADMIN_SCOPE}"`;
+  }
+
+  override get body() {
+    return { ...super.body, scope: ADMIN_SCOPE };
+  }
+}
+
+/**
+ * After `requireBearer`: the token must speak for a user who is an
+ * administrator now, not merely when it was issued. Client-credentials
+ * tokens have no user and are refused.
+ */
+export function requireAdministrator(req: Request, _res: Response, next: NextFunction) {
+  const user = req.auth?.user;
+  if (!user) throw new NotAnAdministrator('The admin API needs a token issued to an administrator; a token a client holds for itself is refused.');
+  if (!user.admin) throw new NotAnAdministrator('The token\'s user is not an administrator.');
+  next();
+}

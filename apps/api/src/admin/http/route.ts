@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { Storage, User } from '../../storage/types.js';
+import type { Actor } from '../actor.js';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** What a handler gets: validated input, the administrator calling, and the storage. */
+export interface HandlerInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The administrator, for the audit log. */
+  actor: Actor;
+  user: User;
+  storage: Storage;
+}
+
+/**
+ * One admin API operation: its schemas (which validate requests and describe
+ * the operation in the OpenAPI document) and its handler. The handler's
+ * result is parsed with `response` before it is sent, so nothing the schema
+ * does not name (a secret hash, say) can leave.
+ */
+export interface AdminRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  method: Method;
+  /** Express syntax under /admin/api: `/clients/:id`. */
+  path: string;
+  operationId: string;
+  tag: 'clients' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics';
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  /** A JSON body; a request without one is read as `{}`. */
+  body?: B;
+  /** 200 unless said. */
+  status?: 200 | 201;
+  response: R;
+  /** Statuses beyond 400, 401, 403 (and 415 for routes with a body) this route may answer. */
+  errors?: (404 | 409)[];
+  handle(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
+}
+
+/** Types a route's handler from its schemas; the table holds them untyped. */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(route: AdminRoute<P, Q, B, R>): AdminRoute {
+  return route as unknown as AdminRoute;
+}

@@ -1,0 +1,75 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { HttpError } from '../../http/errors.js';
+import type { Storage } from '../../storage/types.js';
+import type { Actor } from '../actor.js';
+import { ValidationError } from '../errors.js';
+import { parseOrThrow } from '../validation.js';
+import type { AdminRoute } from './route.js';
+import { noQuery } from './schemas.js';
+
+const BODY_LIMIT = '64kb';
+const parseJson = express.json({ limit: BODY_LIMIT, strict: true, type: () => true });
+
+function readJson(req: Request, res: Response): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    parseJson(req, res, (error?: unknown) => (error ? reject(error) : resolve(req.body)));
+  });
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** PostgreSQL refuses text holding NUL; such input is the caller's mistake, so it is a 400, not a 500. */
+function rejectNul(value: unknown, path: string[] = []): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new ValidationError({ [path.length > 0 ? path.join('.') : '_']: 'must not contain NUL characters' });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => rejectNul(item, [...path, String(i)]));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      rejectNul(key, path);
+      rejectNul(item, [...path, key]);
+    }
+  }
+}
+
+async function readBody(req: Request, res: Response): Promise<unknown> {
+  if (!hasBody(req)) return {};
+  if (!req.is('application/json')) throw new HttpError(415, 'invalid_request', 'Send the body as JSON, with Content-Type: application/json.');
+  return readJson(req, res);
+}
+
+function actorOf(req: Request): Actor {
+  return { type: 'user', id: req.auth!.user!.id, sourceAddress: req.clientAddress ?? null };
+}
+
+/** Validates input, runs the handler, and answers with the output its response schema allows. */
+export function routeHandler(route: AdminRoute, storage: Storage) {
+  return async (req: Request, res: Response, _next: NextFunction) => {
+    rejectNul(req.params, ['params']);
+    rejectNul(req.query);
+    const params = route.params ? parseOrThrow(route.params, { ...req.params }) : {};
+    const query = parseOrThrow(route.query ?? noQuery, { ...(req.query as object) });
+    let body: unknown = undefined;
+    if (route.body) {
+      const raw = await readBody(req, res);
+      rejectNul(raw);
+      body = parseOrThrow(route.body, raw);
+    }
+    let result: unknown;
+    try {
+      result = await route.handle({ params, query, body, actor: actorOf(req), user: req.auth!.user!, storage });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'invalid_cursor') throw new ValidationError({ cursor: 'is not one this server produced' });
+      throw error;
+    }
+    res.status(route.status ?? 200).json(route.response.parse(result));
+  };
+}
+
+/** Mounts each route of the table on `router`. */
+export function mountRoutes(router: express.Router, routes: AdminRoute[], storage: Storage) {
+  for (const route of routes) router[route.method](route.path, routeHandler(route, storage));
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** Named schemas: each becomes one entry of the OpenAPI document's `components.schemas`. */
+export const requestSchemas = z.registry<{ id: string; description?: string }>();
+export const responseSchemas = z.registry<{ id: string; description?: string }>();
+
+/** Registers a request schema (read as its input: defaults make fields optional). */
+export function requestSchema<S extends z.ZodType>(id: string, schema: S, description?: string): S {
+  requestSchemas.add(schema, { id, description });
+  return schema;
+}
+
+/** Registers a response schema (read as its output). */
+export function responseSchema<S extends z.ZodType>(id: string, schema: S, description?: string): S {
+  responseSchemas.add(schema, { id, description });
+  return schema;
+}
+
+/** Times are answered as ISO 8601 strings in UTC. */
+export const time = z.iso.datetime();
+export const toTime = (ms: number): string => new Date(ms).toISOString();
+export const toTimeOrNull = (ms: number | null): string | null => (ms === null ? null : toTime(ms));
+
+export const MAX_LIMIT = 200;
+
+/** `limit` and `cursor`, shared by every list. Out-of-range limits are refused, not clamped. */
+export const pageQuery = {
+  limit: z.coerce.number({ error: `must be a whole number from 1 to ${MAX_LIMIT}` })
+    .int(`must be a whole number from 1 to ${MAX_LIMIT}`)
+    .min(1, `must be a whole number from 1 to ${MAX_LIMIT}`)
+    .max(MAX_LIMIT, `must be a whole number from 1 to ${MAX_LIMIT}`)
+    .default(50)
+    .meta({ description: `Items per page, 1 to ${MAX_LIMIT} (default 50).` }),
+  cursor: z.string().min(1).max(512).optional()
+    .meta({ description: 'The `nextCursor` of the previous page.' }),
+};
+
+/** A page of items and the cursor of the next page (null on the last). */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** An id in a path. Unknown ids answer 404. */
+export const idParams = z.object({ id: z.string().min(1).max(200) }).strict();
+
+export const noQuery = z.object({}).strict();
+
+export const errorBody = responseSchema('Error', z.object({
+  error: z.string().meta({ description: 'A stable code: invalid_request, invalid_token, insufficient_scope, not_found, conflict, server_error…' }),
+  error_description: z.string(),
+  fields: z.record(z.string(), z.string()).optional().meta({ description: 'One message per invalid field, by its path (`redirectUris.0`).' }),
+  scope: z.string().optional(),
+}), 'An error: what went wrong, and for bad input one message per field.');
+
+/** `{ revoked: n }`: how many things a bulk revocation changed. */
+export const revokedCount = responseSchema('RevokedCount', z.object({ revoked: z.number().int().min(0) }));

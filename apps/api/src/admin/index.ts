@@ -1,0 +1,50 @@
+import express from 'express';
+import { requireBearer } from '../oauth/bearer.js';
+import { ADMIN_SCOPE } from '../setup/bootstrap.js';
+import type { Storage } from '../storage/types.js';
+import { VERSION } from '../version.js';
+import { auditRoutes } from './audit/routes.js';
+import { clientRoutes } from './clients/routes.js';
+import { consentRoutes } from './consents/routes.js';
+import { ADMIN_REALM, requireAdministrator } from './http/auth.js';
+import { adminCors } from './http/cors.js';
+import { openApiDocument } from './http/openapi.js';
+import type { AdminRoute } from './http/route.js';
+import { mountRoutes } from './http/router.js';
+import { scopeRoutes } from './scopes/routes.js';
+import { statisticsRoutes } from './stats/routes.js';
+import { tokenRoutes } from './tokens/routes.js';
+import { userRoutes } from './users/routes.js';
+
+/** Every admin API operation; the router and the OpenAPI document are both built from it. */
+export const adminRoutes: AdminRoute[] = [
+  ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes,
+];
+
+export interface AdminApiOptions {
+  storage: Storage;
+  issuer: string;
+  /** Origins allowed to call from a browser (exact match); none by default. */
+  corsOrigins: readonly string[];
+}
+
+/**
+ * The admin API, mounted at /admin/api: JSON in and out, `Cache-Control: no-store`
+ * on every answer, bearer tokens of active administrators carrying `oauth-admin`.
+ */
+export function adminApi({ storage, issuer, corsOrigins }: AdminApiOptions): express.Router {
+  const router = express.Router({ caseSensitive: true, strict: false });
+  const document = openApiDocument(adminRoutes, { serverUrl: `${issuer}/admin/api`, version: VERSION });
+  router.use(adminCors(corsOrigins));
+  router.use((_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    next();
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.use(requireBearer({ storage, realm: ADMIN_REALM, scope: ADMIN_SCOPE }));
+  router.use(requireAdministrator);
+  mountRoutes(router, adminRoutes, storage);
+  return router;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { Token } from '../../storage/types.js';
+import { scopeName } from '../clients/schema.js';
+import { pageOf, pageQuery, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
+
+/** A token as the admin API shows it: an id and the visible prefix, never the value or its hash. */
+export const tokenView = responseSchema('Token', z.object({
+  id: z.string(),
+  kind: z.enum(['access', 'refresh']),
+  prefix: z.string().meta({ description: 'The first characters of the token, enough to tell tokens apart and never enough to use one.' }),
+  clientId: z.string(),
+  userId: z.string().nullable(),
+  scopes: z.array(z.string()),
+  createdAt: time,
+  expiresAt: time,
+  lastUsedAt: time.nullable(),
+  familyId: z.string().nullable().meta({ description: 'Refresh rotation family: every token descending from one grant shares it.' }),
+}));
+export type TokenView = z.output<typeof tokenView>;
+
+export function toTokenView(token: Token): TokenView {
+  return {
+    id: token.id,
+    kind: token.kind,
+    prefix: token.prefix,
+    clientId: token.clientId,
+    userId: token.userId,
+    scopes: token.scopes,
+    createdAt: toTime(token.createdAt),
+    expiresAt: toTime(token.expiresAt),
+    lastUsedAt: toTimeOrNull(token.lastUsedAt),
+    familyId: token.familyId,
+  };
+}
+
+export const tokenPage = responseSchema('TokenPage', pageOf(tokenView));
+
+export const listTokensQuery = z.object({
+  clientId: z.string().min(1).max(200).optional(),
+  userId: z.string().min(1).max(200).optional(),
+  kind: z.enum(['access', 'refresh'], 'must be access or refresh').optional(),
+  scope: scopeName.optional().meta({ description: 'Only tokens carrying this scope.' }),
+  ...pageQuery,
+}).strict();

@@ -1,0 +1,113 @@
+import { NotFoundError } from '../errors.js';
+import { defineRoute, type AdminRoute } from '../http/route.js';
+import { idParams, revokedCount } from '../http/schemas.js';
+import { revokeUserTokens } from '../tokens/service.js';
+import { createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, toUserView, userPage, userStatusChange, userView } from './schema.js';
+import { createUser, disableUser, enableUser, resetPassword, setAdmin } from './service.js';
+
+export const userRoutes: AdminRoute[] = [
+  defineRoute({
+    method: 'get', path: '/users', operationId: 'listUsers', tag: 'users',
+    summary: 'List users',
+    description: 'In user-name order, optionally only those whose user name, display name or email contains `search`.',
+    query: listUsersQuery,
+    response: userPage,
+    async handle({ query, storage }) {
+      const page = await storage.users.list(query);
+      return { items: page.items.map(toUserView), nextCursor: page.nextCursor };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/users', operationId: 'createUser', tag: 'users',
+    summary: 'Create a user',
+    description: 'User names are unique regardless of case (409). The user must change the password at first sign-in unless `passwordMustChange` is false.',
+    body: createUserRequest,
+    status: 201,
+    response: userView,
+    errors: [409],
+    async handle({ body, actor, storage }) {
+      return toUserView(await createUser(storage, body, actor));
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/users/:id', operationId: 'getUser', tag: 'users',
+    summary: 'Get a user',
+    params: idParams,
+    response: userView,
+    errors: [404],
+    async handle({ params, storage }) {
+      const user = await storage.users.get(params.id);
+      if (!user) throw new NotFoundError(`no user has id ${params.id}`);
+      return toUserView(user);
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/users/:id/disable', operationId: 'disableUser', tag: 'users',
+    summary: 'Disable a user',
+    description: 'Revokes their tokens and ends their sessions in the same transaction. The last active administrator answers 409; '
+      + 'a disabled user is left as is.',
+    params: idParams,
+    response: userStatusChange,
+    errors: [404, 409],
+    async handle({ params, actor, storage }) {
+      const change = await disableUser(storage, params.id, actor);
+      return { ...change, user: toUserView(change.user) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/users/:id/enable', operationId: 'enableUser', tag: 'users',
+    summary: 'Enable a disabled user',
+    params: idParams,
+    response: userView,
+    errors: [404],
+    async handle({ params, actor, storage }) {
+      return toUserView(await enableUser(storage, params.id, actor));
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/users/:id/reset-password', operationId: 'resetPassword', tag: 'users',
+    summary: 'Reset a user\'s password',
+    description: 'Sets the given password, or a generated one answered this once; the user must change it at the next sign-in. '
+      + 'Their tokens are revoked and their sessions ended.',
+    params: idParams,
+    body: resetPasswordRequest,
+    response: passwordReset,
+    errors: [404],
+    async handle({ params, body, actor, storage }) {
+      const reset = await resetPassword(storage, params.id, body.password, actor);
+      return { ...reset, user: toUserView(reset.user) };
+    },
+  }),
+  defineRoute({
+    method: 'put', path: '/users/:id/admin', operationId: 'grantAdmin', tag: 'users',
+    summary: 'Make a user an administrator',
+    params: idParams,
+    response: userView,
+    errors: [404],
+    async handle({ params, actor, storage }) {
+      return toUserView(await setAdmin(storage, params.id, true, actor));
+    },
+  }),
+  defineRoute({
+    method: 'delete', path: '/users/:id/admin', operationId: 'removeAdmin', tag: 'users',
+    summary: 'Remove a user\'s administrator rights',
+    description: 'Never from the last active administrator (409). Their tokens stop working for this API at once.',
+    params: idParams,
+    response: userView,
+    errors: [404, 409],
+    async handle({ params, actor, storage }) {
+      return toUserView(await setAdmin(storage, params.id, false, actor));
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/users/:id/tokens/revoke', operationId: 'revokeUserTokens', tag: 'tokens',
+    summary: 'Revoke every token of a user',
+    description: 'The user stays enabled.',
+    params: idParams,
+    response: revokedCount,
+    errors: [404],
+    async handle({ params, actor, storage }) {
+      return { revoked: await revokeUserTokens(storage, params.id, actor) };
+    },
+  }),
+];

@@ -1,0 +1,224 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminRoutes } from '../../src/admin/index.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { backends, sqliteBackend } from '../support/databases.js';
+import { basic } from '../support/oauth-app.js';
+import { adminTestApp, type AdminTestApp } from '../support/admin.js';
+
+const NEEDS_ADMIN = {
+  error: 'insufficient_scope',
+  error_description: 'The admin API needs a token issued to an administrator; a token a client holds for itself is refused.',
+  scope: 'oauth-admin',
+};
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`admin API access on ${backend.name}`, () => {
+    let t: AdminTestApp;
+    beforeAll(async () => {
+      t = await adminTestApp(backend);
+    });
+    afterAll(() => t?.close());
+
+    it('answers an administrator\'s token, with no-store on every answer', async () => {
+      const res = await t.get('/scopes').expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.pragma).toBe('no-cache');
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+    });
+
+    it('challenges a request without a bearer token', async () => {
+      const res = await t.http.get('/admin/api/clients').expect(401);
+      expect(res.body).toEqual({ error_description: 'A bearer token is required.' });
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="tollgate-admin"');
+    });
+
+    it('reads the token from the Authorization header only, never the query or a cookie', async () => {
+      await t.http.get(`/admin/api/clients?access_token=${t.adminToken}`).expect(401);
+      await t.http.get('/admin/api/clients').set('Cookie', `access_token=${t.adminToken}`).expect(401);
+    });
+
+    it('refuses an unknown token with invalid_token', async () => {
+      const res = await t.http.get('/admin/api/clients').set('Authorization', 'Bearer tg_at_nope').expect(401);
+      expect(res.body).toEqual({ error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked.' });
+    });
+
+    it('refuses a user\'s token without oauth-admin with 403 insufficient_scope', async () => {
+      const token = await t.token(t.admin.id, ['openid', 'profile']);
+      const res = await t.http.get('/admin/api/clients').set('Authorization', `Bearer ${token}`).expect(403);
+      expect(res.body).toEqual({ error: 'insufficient_scope', error_description: 'This request needs the oauth-admin scope.', scope: 'oauth-admin' });
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="tollgate-admin", error="insufficient_scope", scope="oauth-admin"');
+    });
+
+    it('refuses a token without a user (client credentials), even one carrying oauth-admin', async () => {
+      const token = await t.token(null, ['oauth-admin']);
+      const res = await t.http.get('/admin/api/clients').set('Authorization', `Bearer ${token}`).expect(403);
+      expect(res.body).toEqual(NEEDS_ADMIN);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="tollgate-admin", error="insufficient_scope", scope="oauth-admin"');
+
+      const client = await t.client({ scopes: ['read', 'oauth-admin'] });
+      const issued = await t.http.post('/oauth/token').type('form').set('Authorization', basic(client.id, client.secret))
+        .send('grant_type=client_credentials').expect(200);
+      const viaEndpoint = await t.http.get('/admin/api/clients').set('Authorization', `Bearer ${issued.body.access_token}`).expect(403);
+      expect(viaEndpoint.body.error).toBe('insufficient_scope');
+    });
+
+    it('refuses a token whose user is not, or no longer, an administrator', async () => {
+      const user = await t.user();
+      const token = await t.token(user.id);
+      const expected = { error: 'insufficient_scope', error_description: 'The token\'s user is not an administrator.', scope: 'oauth-admin' };
+      expect((await t.http.get('/admin/api/users').set('Authorization', `Bearer ${token}`).expect(403)).body).toEqual(expected);
+
+      const admin = await t.user({ admin: true });
+      const adminToken = await t.token(admin.id);
+      await t.http.get('/admin/api/users').set('Authorization', `Bearer ${adminToken}`).expect(200);
+      await t.delete(`/users/${admin.id}/admin`).expect(200);
+      expect((await t.http.get('/admin/api/users').set('Authorization', `Bearer ${adminToken}`).expect(403)).body).toEqual(expected);
+    });
+
+    it('answers 404 for an unknown admin path, after authentication', async () => {
+      await t.http.get('/admin/api/nothing-here').expect(401);
+      const res = await t.get('/nothing-here').expect(404);
+      expect(res.body).toEqual({ error: 'not_found', error_description: 'No endpoint at GET /admin/api/nothing-here' });
+    });
+
+    it('never answers 500 for strange request content', async () => {
+      const bad = [
+        t.get('/clients/%00'),
+        t.get('/clients/%E0%A4%A'),
+        t.get('/clients?search=%00'),
+        t.get('/clients?limit=1&limit=2'),
+        t.get('/clients?status[]=active'),
+        t.get('/clients?__proto__[x]=1'),
+        t.get(`/clients?search=${'x'.repeat(5000)}`),
+        t.get('/tokens?cursor=%22%22'),
+        t.post('/clients', { name: 'a\u0000b' }),
+        t.post('/clients').set('Content-Type', 'application/json').send('{"name": '),
+        t.post('/clients').set('Content-Type', 'application/json').send('"just a string"'),
+        t.post('/clients').set('Content-Type', 'application/json').send('[1,2]'),
+        t.post('/clients').set('Content-Type', 'application/json').send('{"__proto__": {"admin": true}, "name": "x"}'),
+        t.post('/scopes', { name: 'x'.repeat(10_000), description: 'd' }),
+        t.patch('/scopes/%00', { description: 'd' }),
+      ];
+      for (const res of await Promise.all(bad)) {
+        expect(res.status, `${res.req.method} ${res.req.path}: ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${res.req.method} ${res.req.path}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
+      }
+    });
+
+    it('refuses a body that is not JSON with 415 and a body over 64 KiB with 413', async () => {
+      const form = await t.post('/clients').type('form').send('name=Billing').expect(415);
+      expect(form.body).toEqual({ error: 'invalid_request', error_description: 'Send the body as JSON, with Content-Type: application/json.' });
+      await t.post('/clients').set('Content-Type', 'text/plain').send('{"name":"Billing"}').expect(415);
+      const big = await t.post('/clients', { name: 'Big', redirectUris: Array.from({ length: 5000 }, (_, i) => `https://app.example/cb/${i}`) }).expect(413);
+      expect(big.body).toEqual({ error: 'request_too_large', error_description: 'The request body is too large.' });
+      const broken = await t.post('/clients').set('Content-Type', 'application/json').send('{"name": ').expect(400);
+      expect(broken.body).toEqual({ error: 'invalid_request', error_description: 'The request body is not valid.' });
+    });
+
+    it('names NUL characters as a field error', async () => {
+      const res = await t.post('/clients', { name: 'a\u0000b' }).expect(400);
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: 'name: must not contain NUL characters', fields: { name: 'must not contain NUL characters' } });
+    });
+
+    it('refuses unknown query parameters by name', async () => {
+      const res = await t.get('/clients?colour=blue').expect(400);
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: 'colour: is not a field that can be set here', fields: { colour: 'is not a field that can be set here' } });
+    });
+
+    it('keeps CORS closed by default: no CORS headers, preflights refused', async () => {
+      const preflight = await t.http.options('/admin/api/clients').set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization').expect(403);
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+      const res = await t.get('/clients').set('Origin', 'https://evil.example').expect(200);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+}
+
+describe('admin API CORS with ADMIN_CORS_ORIGINS', () => {
+  let t: AdminTestApp;
+  beforeAll(async () => {
+    t = await adminTestApp(sqliteBackend, { ADMIN_CORS_ORIGINS: 'https://console.example, http://localhost:5173' });
+  });
+  afterAll(() => t?.close());
+
+  it('answers a listed origin\'s preflight, allowing the Authorization header and no credentials', async () => {
+    const res = await t.http.options('/admin/api/clients').set('Origin', 'http://localhost:5173')
+      .set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization, content-type').expect(204);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+    expect(res.headers['access-control-allow-methods']).toBe('GET, POST, PUT, PATCH, DELETE');
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(res.headers.vary).toMatch(/Origin/);
+  });
+
+  it('marks a listed origin\'s answers readable, and nobody else\'s', async () => {
+    const listed = await t.get('/scopes').set('Origin', 'https://console.example').expect(200);
+    expect(listed.headers['access-control-allow-origin']).toBe('https://console.example');
+    expect(listed.headers['access-control-allow-credentials']).toBeUndefined();
+    const other = await t.get('/scopes').set('Origin', 'https://console.example.evil').expect(200);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(other.headers.vary).toMatch(/Origin/);
+    await t.http.options('/admin/api/clients').set('Origin', 'https://other.example').set('Access-Control-Request-Method', 'GET').expect(403);
+  });
+
+  it('lets the browser read a 401 challenge from a listed origin', async () => {
+    const res = await t.http.get('/admin/api/clients').set('Origin', 'https://console.example').expect(401);
+    expect(res.headers['access-control-allow-origin']).toBe('https://console.example');
+  });
+
+  it('accepts only exact origins in the configuration', () => {
+    expect(loadConfig({ ADMIN_CORS_ORIGINS: 'https://a.example,http://localhost:5173' }).adminCorsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(loadConfig({}).adminCorsOrigins).toEqual([]);
+    for (const bad of ['*', 'https://a.example/', 'https://a.example/path', 'ftp://a.example', 'a.example']) {
+      let error: unknown;
+      try {
+        loadConfig({ ADMIN_CORS_ORIGINS: bad });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        `ADMIN_CORS_ORIGINS must list origins such as https://admin.example.com (scheme, host and port; no path, no trailing slash, no *), got "${bad}"`,
+      ]);
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  let t: AdminTestApp;
+  beforeAll(async () => {
+    t = await adminTestApp(sqliteBackend);
+  });
+  afterAll(() => t?.close());
+
+  it('is served without a token and validates as OpenAPI 3.1', async () => {
+    const res = await t.http.get('/admin/api/openapi.json').expect(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(res.body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('describes every route, its parameters, body and answers from the same schemas', async () => {
+    const doc = (await t.http.get('/admin/api/openapi.json')).body;
+    for (const route of adminRoutes) {
+      const op = doc.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method];
+      expect(op, `${route.method} ${route.path}`).toBeDefined();
+      expect(op.operationId).toBe(route.operationId);
+      expect(Object.keys(op.responses)).toContain(String(route.status ?? 200));
+      for (const status of ['400', '401', '403']) expect(Object.keys(op.responses)).toContain(status);
+      if (route.body) expect(op.requestBody.content['application/json'].schema.$ref).toMatch(/^#\/components\/schemas\//);
+    }
+    const schemas = doc.components.schemas;
+    const refs = JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? [];
+    for (const target of new Set(refs)) expect(schemas[target.split('/').pop()!], target).toBeDefined();
+    expect(schemas.Client.properties.secretHash).toBeUndefined();
+    expect(schemas.CreateClientRequest.additionalProperties).toBe(false);
+    expect(doc.paths['/clients'].get.parameters).toContainEqual(expect.objectContaining({
+      name: 'limit', in: 'query', required: false, schema: expect.objectContaining({ minimum: 1, maximum: 200 }),
+    }));
+    expect(doc.paths['/clients/{id}'].get.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path', required: true }));
+  });
+});
