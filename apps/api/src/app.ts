@@ -10,6 +10,11 @@ import { metricsAccess, recordRequests, recordRoute, type Metrics } from './http
 import { requestLogging } from './http/request-logging.js';
 import type { Logger } from './logger.js';
 import { discoveryRoutes } from './oauth/endpoints/discovery.js';
+import { createBrowserContext } from './interaction/context.js';
+import { interactionRoutes } from './interaction/routes.js';
+import { authorizationEndpoint } from './oauth/endpoints/authorize.js';
+import { endSessionEndpoint } from './oauth/endpoints/end-session.js';
+import { userinfoEndpoint } from './oauth/endpoints/userinfo.js';
 import { createOAuthEndpoints } from './oauth/index.js';
 import { SigningKeys } from './oauth/tokens/signing-keys.js';
 import type { Storage } from './storage/types.js';
@@ -37,6 +42,7 @@ export interface App {
 export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   const keys = new SigningKeys(storage, config.lifetimes.idToken);
   const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys });
+  const browser = createBrowserContext({ config, storage, keys, logger });
   const log = requestLogging(logger, config.trustedProxies);
 
   const app = express();
@@ -50,7 +56,11 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
-  app.use(discoveryRoutes({ issuer: config.issuer, storage, grantTypes: oauth.grantTypes }));
+  app.use(discoveryRoutes({ issuer: config.issuer, storage, keys, grantTypes: oauth.grantTypes }));
+  app.use(authorizationEndpoint(browser));
+  app.use(interactionRoutes(browser));
+  app.use(endSessionEndpoint(browser));
+  app.use(userinfoEndpoint({ storage, issuer: config.issuer }));
   app.use(consoleRoutes(config.consoleDist));
   app.use('/admin/api', adminApi({ storage, issuer: config.issuer, corsOrigins: config.adminCorsOrigins }));
 
@@ -70,5 +80,10 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
     recordRoute(metrics, req, res, path);
     void endpoint(req, res);
   };
-  return { handle, close: () => oauth.close() };
+  return {
+    handle,
+    close: async () => {
+      await Promise.all([oauth.close(), browser.close()]);
+    },
+  };
 }

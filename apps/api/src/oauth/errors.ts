@@ -101,3 +101,37 @@ export class PayloadTooLarge extends OAuthError {
   readonly error = 'invalid_request';
   override readonly status = 413;
 }
+
+/* Authorization endpoint errors (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6): sent back in the redirect. */
+
+export class UnsupportedResponseType extends OAuthError {
+  readonly error = 'unsupported_response_type';
+}
+
+export class AccessDenied extends OAuthError {
+  readonly error = 'access_denied';
+}
+
+export class LoginRequired extends OAuthError {
+  readonly error = 'login_required';
+}
+
+export class ConsentRequired extends OAuthError {
+  readonly error = 'consent_required';
+}
+
+export class InteractionRequired extends OAuthError {
+  readonly error = 'interaction_required';
+}
+
+export class RequestNotSupported extends OAuthError {
+  readonly error = 'request_not_supported';
+}
+
+export class RequestUriNotSupported extends OAuthError {
+  readonly error = 'request_uri_not_supported';
+}
+
+export class RegistrationNotSupported extends OAuthError {
+  readonly error = 'registration_not_supported';
+}

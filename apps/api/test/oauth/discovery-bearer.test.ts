@@ -16,18 +16,48 @@ describe('discovery (RFC 8414)', () => {
 
   it('lists exactly the endpoints, grants, methods and scopes that work', async () => {
     const res = await t.http.get('/.well-known/oauth-authorization-server').expect(200);
+    const issuer = 'http://localhost:3000';
+    expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(res.body).toEqual({
-      issuer: 'http://localhost:3000',
-      token_endpoint: 'http://localhost:3000/oauth/token',
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      grant_types_supported: ['client_credentials'],
-      response_types_supported: [],
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      jwks_uri: `${issuer}/oauth/jwks`,
+      end_session_endpoint: `${issuer}/oauth/logout`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
       scopes_supported: ['email', 'oauth-admin', 'offline_access', 'openid', 'profile', 'read', 'write'],
-      introspection_endpoint: 'http://localhost:3000/oauth/introspect',
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      revocation_endpoint: 'http://localhost:3000/oauth/revoke',
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      code_challenge_methods_supported: ['S256'],
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      authorization_response_iss_parameter_supported: true,
     });
+    const openid = await t.http.get('/.well-known/openid-configuration').expect(200);
+    expect(openid.body).toEqual(res.body);
+  });
+
+  it('publishes an ES256 and an RS256 public key, and nothing private', async () => {
+    const res = await t.http.get('/oauth/jwks').expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/jwk-set\+json/);
+    const { keys } = JSON.parse(res.text) as { keys: Record<string, unknown>[] };
+    expect(keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
+    for (const key of keys) {
+      expect(key).toMatchObject({ use: 'sig', kid: expect.any(String) });
+      expect(key.d).toBeUndefined();
+      expect(key.p).toBeUndefined();
+    }
   });
 });
 

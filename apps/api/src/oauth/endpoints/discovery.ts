@@ -1,30 +1,59 @@
-import { Router } from 'express';
-import type { Storage } from '../../storage/types.js';
-import type { GrantType } from '../../storage/types.js';
+import { Router, type Response } from 'express';
+import type { GrantType, Storage } from '../../storage/types.js';
+import { SIGNING_ALGORITHMS, type SigningKeys } from '../tokens/signing-keys.js';
+
+/** Discovery and keys are public: any origin may read them. */
+function publicJson(res: Response, maxAgeSeconds: number) {
+  res.set({ 'Cache-Control': `public, max-age=${maxAgeSeconds}`, 'Access-Control-Allow-Origin': '*' });
+}
 
 /**
- * `GET /.well-known/oauth-authorization-server` (RFC 8414): only what this
- * server really does. Endpoints and grants join the list as they are built.
+ * `GET /.well-known/oauth-authorization-server` (RFC 8414) and
+ * `/.well-known/openid-configuration` (OIDC Discovery 1.0): the same
+ * document, listing only what this server really does. And the JWKS.
  */
-export function discoveryRoutes(options: { issuer: string; storage: Storage; grantTypes: readonly GrantType[] }): Router {
+export function discoveryRoutes(options: { issuer: string; storage: Storage; keys: SigningKeys; grantTypes: readonly GrantType[] }): Router {
   const router = Router();
   const { issuer } = options;
   const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
-  router.get('/.well-known/oauth-authorization-server', async (_req, res) => {
+  const metadata = async () => {
     const scopes = await options.storage.scopes.list();
-    res.set('Cache-Control', 'public, max-age=300');
-    res.json({
+    return {
       issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
       token_endpoint: `${issuer}/oauth/token`,
-      token_endpoint_auth_methods_supported: clientAuthMethods,
-      grant_types_supported: options.grantTypes,
-      response_types_supported: [],
-      scopes_supported: scopes.map((s) => s.name),
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      jwks_uri: `${issuer}/oauth/jwks`,
+      end_session_endpoint: `${issuer}/oauth/logout`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
-      introspection_endpoint_auth_methods_supported: clientAuthMethods,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      scopes_supported: scopes.map((s) => s.name),
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: options.grantTypes,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: SIGNING_ALGORITHMS,
+      token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      introspection_endpoint_auth_methods_supported: clientAuthMethods,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
-    });
+      code_challenge_methods_supported: ['S256'],
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      authorization_response_iss_parameter_supported: true,
+    };
+  };
+  router.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], async (_req, res) => {
+    publicJson(res, 300);
+    res.json(await metadata());
+  });
+  router.get('/oauth/jwks', async (_req, res) => {
+    // Short: after a rotation, verifiers should see the new key soon.
+    publicJson(res, 60);
+    res.set('Content-Type', 'application/jwk-set+json');
+    res.send(JSON.stringify(await options.keys.jwks()));
   });
   return router;
 }

@@ -34,3 +34,25 @@ function parseAbsolute(value: string): URL | string {
   if (url.username || url.password) return `${value} must not contain a user name or password`;
   return url;
 }
+
+/**
+ * Whether a redirect URI in a request names a registered one: the exact
+ * string (RFC 9700 §4.1.3), except that a loopback IP literal may use any
+ * port, since a native app gets whatever port is free (RFC 8252 §7.3).
+ */
+export function redirectUriMatches(registered: string, presented: string): boolean {
+  if (registered === presented) return true;
+  let a: URL;
+  let b: URL;
+  try {
+    a = new URL(registered);
+    b = new URL(presented);
+  } catch {
+    return false;
+  }
+  const loopbackIp = (host: string) => /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+  if (a.protocol !== 'http:' || b.protocol !== 'http:' || !loopbackIp(a.hostname) || a.hostname !== b.hostname) return false;
+  // Compare everything but the port, as written: no normalisation may make two different strings equal.
+  const withoutPort = (value: string, url: URL) => value.replace(`${url.hostname}${url.port ? `:${url.port}` : ''}`, url.hostname);
+  return withoutPort(registered, a) === withoutPort(presented, b) && !presented.includes('#');
+}

@@ -1,0 +1,84 @@
+import type { Response } from 'express';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { OAuthError } from '../oauth/errors.js';
+import { authorizationResponseUrl, errorResponseUrl } from '../oauth/authorization/request.js';
+import { issueAuthorizationCode } from '../oauth/authorization/code.js';
+import { RateLimiter } from '../oauth/rate-limit.js';
+import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
+import type { AuthorizationRequest, Storage, User } from '../storage/types.js';
+import { BrowserBinding } from './browser.js';
+import type { CookiePolicy } from './cookies.js';
+import { sendPage } from './page.js';
+import { Sessions } from './sessions.js';
+import { errorView } from './views/messages.js';
+
+/** What the browser-facing endpoints share: sessions, the browser binding, throttles and how to answer. */
+export interface BrowserContext {
+  config: Config;
+  storage: Storage;
+  keys: SigningKeys;
+  logger: Logger;
+  sessions: Sessions;
+  browser: BrowserBinding;
+  /** Failed sign-ins per account and per address. */
+  loginFailures: { perAccount: RateLimiter; perAddress: RateLimiter };
+  /** The issuer's path, for links and form actions. */
+  basePath: string;
+  /** The issuer's origin: the only one our forms may be posted from. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+export function createBrowserContext(deps: { config: Config; storage: Storage; keys: SigningKeys; logger: Logger }): BrowserContext {
+  const { config, storage, logger } = deps;
+  const issuer = new URL(config.issuer);
+  const policy: CookiePolicy = { secure: issuer.protocol === 'https:' };
+  const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
+  const perAccount = new RateLimiter('login-account', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError);
+  const perAddress = new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError);
+  return {
+    ...deps,
+    sessions: new Sessions(storage, config.sessionTtl, policy),
+    browser: new BrowserBinding(policy),
+    loginFailures: { perAccount, perAddress },
+    basePath: issuer.pathname.replace(/\/+$/, ''),
+    origin: issuer.origin,
+    close: async () => {
+      await Promise.all([perAccount.close(), perAddress.close()]);
+    },
+  };
+}
+
+/** An error page: for what must not be redirected (RFC 6749 §4.1.2.1) and for forms that fail their checks. */
+export function sendErrorPage(ctx: BrowserContext, res: Response, status: number, title: string, message: string) {
+  sendPage(res, status, errorView(title, message), { title, basePath: ctx.basePath });
+}
+
+/** The origin of a URL, for CSP sources; null for what has none. */
+export function originOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const { origin } = new URL(url);
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Sends the browser back to the client with an error (303: never re-post a form, RFC 9700 §4.12). */
+export function redirectWithError(ctx: BrowserContext, res: Response, request: { redirectUri: string; state: string | null }, error: OAuthError) {
+  res.set('Cache-Control', 'no-store');
+  res.redirect(303, errorResponseUrl(request, error, ctx.config.issuer));
+}
+
+/** Issues the code and sends the browser back to the client with it, the state and our issuer (RFC 9207). */
+export async function redirectWithCode(
+  ctx: BrowserContext, res: Response, request: AuthorizationRequest, grant: { user: User; scopes: string[]; authTime: number },
+) {
+  const code = await issueAuthorizationCode(ctx.storage, {
+    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, ttlSeconds: ctx.config.lifetimes.authorizationCode,
+  });
+  res.set('Cache-Control', 'no-store');
+  res.redirect(303, authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: ctx.config.issuer }));
+}

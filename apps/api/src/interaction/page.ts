@@ -1,0 +1,88 @@
+import type { Response } from 'express';
+import { html, type SafeHtml } from './html.js';
+
+export interface PageOptions {
+  title: string;
+  /** Path prefix of the issuer, so links work behind a proxy that mounts us under a path. */
+  basePath: string;
+  /** Origins beyond our own the page may load images from (the client's logo). */
+  imageOrigins?: string[];
+  /** Origins a form on the page may end up at (the client's redirect URI, reached by a 303). */
+  formTargets?: string[];
+}
+
+/**
+ * Sends a server-rendered page with the headers every browser page gets:
+ * a strict CSP without scripts, no framing, no referrer, never cached.
+ */
+export function sendPage(res: Response, status: number, body: SafeHtml, options: PageOptions) {
+  const csp = [
+    "default-src 'none'",
+    `style-src 'self'`,
+    `img-src ${["'self'", ...(options.imageOrigins ?? [])].join(' ')}`,
+    `form-action ${["'self'", ...(options.formTargets ?? [])].join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+  res.set({
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': csp,
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+  });
+  res.status(status).send(layout(body, options).value);
+}
+
+function layout(body: SafeHtml, options: PageOptions): SafeHtml {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${options.title} · Tollgate</title>
+<link rel="stylesheet" href="${options.basePath}/interaction/style.css">
+</head>
+<body>
+<main class="card">
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** The pages' one stylesheet: served by us, so the CSP needs no inline styles. */
+export const STYLESHEET = `
+:root { color-scheme: light dark; --bg: #f4f5f7; --card: #fff; --text: #1d2433; --muted: #5b6475; --border: #d3d8e0;
+  --accent: #2456d3; --accent-text: #fff; --danger: #b42318; --focus: #f5a524; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #11151c; --card: #1b212b; --text: #e8ebf1; --muted: #a3acbb; --border: #39424f; --accent: #6e9bff; --accent-text: #0b1020; --danger: #ff8a80; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: var(--bg); color: var(--text);
+  font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; padding: 1rem; }
+.card { width: 100%; max-width: 26rem; background: var(--card); border: 1px solid var(--border); border-radius: 12px; padding: 2rem; }
+h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
+p { margin: .5rem 0; }
+.muted { color: var(--muted); font-size: .95rem; }
+label { display: block; font-weight: 600; margin: 1rem 0 .3rem; }
+input[type=text], input[type=password] { width: 100%; padding: .6rem .7rem; font: inherit; color: inherit; background: transparent;
+  border: 1px solid var(--border); border-radius: 8px; }
+.check { display: flex; gap: .5rem; align-items: center; font-weight: 400; }
+.actions { display: flex; gap: .75rem; margin-top: 1.5rem; flex-wrap: wrap; }
+button { font: inherit; font-weight: 600; padding: .6rem 1.2rem; border-radius: 8px; border: 1px solid var(--border);
+  background: transparent; color: inherit; cursor: pointer; flex: 1; }
+button.primary { background: var(--accent); color: var(--accent-text); border-color: var(--accent); }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.error { color: var(--danger); border: 1px solid var(--danger); border-radius: 8px; padding: .5rem .75rem; margin-top: 1rem; }
+.client { display: flex; gap: .75rem; align-items: center; margin-bottom: 1rem; }
+.client img { width: 48px; height: 48px; border-radius: 8px; object-fit: contain; }
+ul.scopes { padding-left: 1.2rem; margin: .5rem 0; }
+ul.scopes li { margin: .35rem 0; }
+code { font-size: .9em; }
+a { color: var(--accent); }
+`;

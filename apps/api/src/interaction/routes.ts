@@ -1,0 +1,214 @@
+import express, { Router, type Request, type Response } from 'express';
+import { addressBucket } from '../http/client-address.js';
+import { hashPassword, verifyPassword } from '../crypto/password.js';
+import { password as passwordRule } from '../admin/users/schema.js';
+import { AccessDenied } from '../oauth/errors.js';
+import { nextStep } from '../oauth/authorization/flow.js';
+import type { Interaction, User } from '../storage/types.js';
+import { isCrossSite } from './browser.js';
+import { originOf, redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from './context.js';
+import { sendPage, STYLESHEET } from './page.js';
+import { consentView } from './views/consent.js';
+import { loginView } from './views/login.js';
+import { passwordView } from './views/password.js';
+
+/** Verified against when the user name is unknown, so both answers take as long. */
+let decoyHash: Promise<string> | undefined;
+
+/**
+ * The pages a person sees during an authorization request: sign in, choose a
+ * password, consent. Each form is bound to the interaction and the browser
+ * (CSRF token), posted only from our origin, and answered with a 303.
+ */
+export function interactionRoutes(ctx: BrowserContext): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const path = (interaction: Interaction, action = '') => `${ctx.basePath}/interaction/${interaction.id}${action && `/${action}`}`;
+  const field = (req: Request, name: string): string => {
+    const value = (req.body as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' ? value : '';
+  };
+
+  router.get('/interaction/style.css', (_req, res) => {
+    res.set({ 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' });
+    res.send(STYLESHEET);
+  });
+
+  /** The interaction if this browser started it and it is still open; otherwise the error page is sent. */
+  async function load(req: Request, res: Response): Promise<Interaction | null> {
+    const interaction = /^[A-Za-z0-9]{22}$/.test(req.params.id as string) ? await ctx.storage.interactions.get(req.params.id as string) : null;
+    if (!interaction) {
+      sendErrorPage(ctx, res, 404, 'Sign-in request not found', 'This sign-in request does not exist. Return to the application and start again.');
+      return null;
+    }
+    const browser = ctx.browser.read(req);
+    if (!browser || ctx.browser.hash(browser) !== interaction.browserHash) {
+      sendErrorPage(ctx, res, 400, 'Sign-in request from another browser', 'This sign-in request was started in another browser or window. Return to the application and start again.');
+      return null;
+    }
+    if (interaction.completedAt !== null || interaction.expiresAt <= Date.now()) {
+      sendErrorPage(ctx, res, 400, 'Sign-in request expired', 'This sign-in request has already been completed or has expired. Return to the application and start again.');
+      return null;
+    }
+    return interaction;
+  }
+
+  /** Loads the interaction for a form post, and checks where the post came from and its CSRF token. */
+  async function loadForPost(req: Request, res: Response, purpose: string): Promise<Interaction | null> {
+    if (isCrossSite(req, ctx.origin)) {
+      sendErrorPage(ctx, res, 403, 'Request refused', 'This form was sent from another site.');
+      return null;
+    }
+    const interaction = await load(req, res);
+    if (!interaction) return null;
+    if (!ctx.browser.verifyCsrf(req, `${purpose}:${interaction.id}`, field(req, 'csrf'))) {
+      sendErrorPage(ctx, res, 403, 'Request refused', 'This form has expired or was not sent from this page. Go back, reload the page and try again.');
+      return null;
+    }
+    return interaction;
+  }
+
+  async function clientOf(interaction: Interaction) {
+    const client = await ctx.storage.clients.get(interaction.request.clientId);
+    return client && client.status === 'active' ? client : null;
+  }
+
+  /** Renders whatever the interaction needs next, or finishes it. */
+  async function show(req: Request, res: Response, interaction: Interaction, login: { username?: string; error?: string; status?: number } = {}) {
+    const client = await clientOf(interaction);
+    if (!client) return sendErrorPage(ctx, res, 400, 'Application unavailable', 'The application that sent you here is no longer registered.');
+    const step = await nextStep(ctx.storage, ctx.sessions, req, interaction.request, interaction);
+    const secret = ctx.browser.read(req)!;
+    const pageOptions = { basePath: ctx.basePath, formTargets: [originOf(interaction.request.redirectUri)].filter((o): o is string => o !== null) };
+    switch (step.kind) {
+      case 'login':
+        return sendPage(res, login.status ?? 200, loginView({
+          action: path(interaction, 'login'), csrf: ctx.browser.csrfToken(secret, `login:${interaction.id}`), clientName: client.name,
+          username: login.username ?? interaction.request.loginHint ?? '', error: login.error ?? null,
+        }), { ...pageOptions, title: 'Sign in' });
+      case 'password':
+        return sendPage(res, 200, passwordView({
+          action: path(interaction, 'password'), csrf: ctx.browser.csrfToken(secret, `password:${interaction.id}`), username: step.user.username, errors: {},
+        }), { ...pageOptions, title: 'Choose a new password' });
+      case 'consent': {
+        const known = new Map((await ctx.storage.scopes.list()).map((s) => [s.name, s.description]));
+        const logo = client.logoUrl;
+        return sendPage(res, 200, consentView({
+          action: path(interaction, 'consent'), csrf: ctx.browser.csrfToken(secret, `consent:${interaction.id}`),
+          client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo }, username: step.user.username,
+          scopes: step.scopes.map((name) => ({ name, description: known.get(name) ?? name })),
+        }), { ...pageOptions, title: `Allow ${client.name}?`, imageOrigins: [originOf(logo)].filter((o): o is string => o !== null) });
+      }
+      case 'error':
+        if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);
+        return redirectWithError(ctx, res, interaction.request, step.error);
+      case 'done':
+        if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);
+        return redirectWithCode(ctx, res, interaction.request, step);
+    }
+  }
+
+  function alreadyDone(res: Response) {
+    sendErrorPage(ctx, res, 400, 'Sign-in request expired', 'This sign-in request has already been completed or has expired. Return to the application and start again.');
+  }
+
+  router.get('/interaction/:id', async (req, res) => {
+    const interaction = await load(req, res);
+    if (interaction) await show(req, res, interaction);
+  });
+
+  router.post('/interaction/:id/login', form, async (req, res) => {
+    const interaction = await loadForPost(req, res, 'login');
+    if (!interaction) return;
+    const username = field(req, 'username').trim().slice(0, 200);
+    const password = field(req, 'password').slice(0, 1024);
+    const address = req.clientAddress ?? '';
+    const accountKey = username.toLowerCase();
+    const addressKey = addressBucket(address);
+    const limited = [ctx.loginFailures.perAccount.check(accountKey), ctx.loginFailures.perAddress.check(addressKey)].find((d) => !d.allowed);
+    if (limited && !limited.allowed) {
+      res.set('Retry-After', String(Math.ceil(limited.retryAfterSeconds)));
+      const minutes = Math.max(1, Math.ceil(limited.retryAfterSeconds / 60));
+      return show(req, res, interaction, { username, status: 429, error: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` });
+    }
+    const user = username === '' ? null : await ctx.storage.users.getByUsername(username);
+    const valid = user !== null
+      ? await verifyPassword(password, user.passwordHash)
+      : await verifyPassword(password, await (decoyHash ??= hashPassword('not the password of anyone')));
+    if (!user || !valid || user.disabledAt !== null) {
+      ctx.loginFailures.perAccount.record(accountKey);
+      ctx.loginFailures.perAddress.record(addressKey);
+      await ctx.storage.audit.append({
+        at: Date.now(), actorType: 'anonymous', actorId: null, action: 'user.login_failed',
+        targetType: user ? 'user' : null, targetId: user?.id ?? null, sourceAddress: address,
+        details: { reason: !user ? 'unknown user' : !valid ? 'wrong password' : 'user disabled', client_id: interaction.request.clientId },
+      });
+      req.log?.info({ reason: !user ? 'unknown user' : !valid ? 'wrong password' : 'user disabled' }, 'sign-in failed');
+      return show(req, res, interaction, { username, status: 401, error: 'The user name or password is not right, or the account is disabled.' });
+    }
+    const now = Date.now();
+    await ctx.sessions.start(req, res, user, now);
+    await ctx.storage.interactions.authenticate(interaction.id, user.id, now);
+    await ctx.storage.audit.append({
+      at: now, actorType: 'user', actorId: user.id, action: 'user.login', targetType: 'user', targetId: user.id,
+      sourceAddress: address, details: { client_id: interaction.request.clientId },
+    });
+    res.redirect(303, path(interaction));
+  });
+
+  router.post('/interaction/:id/password', form, async (req, res) => {
+    const interaction = await loadForPost(req, res, 'password');
+    if (!interaction) return;
+    const user = await signedInUser(req, interaction);
+    if (!user) return res.redirect(303, path(interaction));
+    const password = field(req, 'password');
+    const problem = passwordRule.safeParse(password);
+    const errors: { password?: string; confirm?: string } = {};
+    if (!problem.success) errors.password = `The password ${problem.error.issues[0]!.message}.`;
+    else if (password === user.username) errors.password = 'The password must not be your user name.';
+    else if (password !== field(req, 'confirm')) errors.confirm = 'The two passwords are not the same.';
+    if (errors.password || errors.confirm) {
+      return sendPage(res, 400, passwordView({
+        action: path(interaction, 'password'), csrf: ctx.browser.csrfToken(ctx.browser.read(req)!, `password:${interaction.id}`), username: user.username, errors,
+      }), { title: 'Choose a new password', basePath: ctx.basePath });
+    }
+    const now = Date.now();
+    const passwordHash = await hashPassword(password);
+    await ctx.storage.transaction(async (tx) => {
+      await tx.users.update(user.id, { passwordHash, passwordMustChange: false }, now);
+      await tx.audit.append({
+        at: now, actorType: 'user', actorId: user.id, action: 'user.password_change', targetType: 'user', targetId: user.id,
+        sourceAddress: req.clientAddress ?? null, details: {},
+      });
+    });
+    res.redirect(303, path(interaction));
+  });
+
+  router.post('/interaction/:id/consent', form, async (req, res) => {
+    const interaction = await loadForPost(req, res, 'consent');
+    if (!interaction) return;
+    const step = await nextStep(ctx.storage, ctx.sessions, req, { ...interaction.request, prompt: ['consent'] }, interaction);
+    if (step.kind !== 'consent') return res.redirect(303, path(interaction));
+    const decision = field(req, 'decision');
+    if (decision !== 'allow' && decision !== 'deny') return show(req, res, interaction);
+    const now = Date.now();
+    if (!(await ctx.storage.interactions.complete(interaction.id, now))) return alreadyDone(res);
+    const actor = { at: now, actorType: 'user' as const, actorId: step.user.id, targetType: 'client', targetId: interaction.request.clientId, sourceAddress: req.clientAddress ?? null };
+    if (decision === 'deny') {
+      await ctx.storage.audit.append({ ...actor, action: 'consent.deny', details: { scope: step.scopes.join(' ') } });
+      return redirectWithError(ctx, res, interaction.request, new AccessDenied('The user denied the request.'));
+    }
+    if (field(req, 'remember') === 'yes') await ctx.storage.consents.grant(step.user.id, interaction.request.clientId, step.scopes, now);
+    await ctx.storage.audit.append({ ...actor, action: 'consent.grant', details: { scope: step.scopes.join(' '), remembered: field(req, 'remember') === 'yes' } });
+    const session = await ctx.sessions.current(req, now);
+    await redirectWithCode(ctx, res, interaction.request, { user: step.user, scopes: step.scopes, authTime: session!.session.authTime });
+  });
+
+  /** The signed-in user, if it is the one who signed in for this interaction. */
+  async function signedInUser(req: Request, interaction: Interaction): Promise<User | null> {
+    const signedIn = await ctx.sessions.current(req);
+    return signedIn && signedIn.user.id === interaction.userId ? signedIn.user : null;
+  }
+
+  return router;
+}

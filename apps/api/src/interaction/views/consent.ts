@@ -1,0 +1,34 @@
+import { html, type SafeHtml } from '../html.js';
+
+export interface ConsentView {
+  action: string;
+  csrf: string;
+  client: { name: string; siteUrl: string | null; logoUrl: string | null };
+  username: string;
+  scopes: { name: string; description: string }[];
+}
+
+/** What the client asks for, scope by scope, with Allow and Deny. */
+export function consentView(view: ConsentView): SafeHtml {
+  const { client } = view;
+  return html`
+<div class="client">
+  ${client.logoUrl && html`<img src="${client.logoUrl}" alt="${client.name} logo">`}
+  <div>
+    <h1>${client.name}</h1>
+    ${client.siteUrl && html`<a href="${client.siteUrl}" rel="noopener noreferrer" target="_blank">${client.siteUrl}</a>`}
+  </div>
+</div>
+<p><strong>${client.name}</strong> wants to use your account <strong>${view.username}</strong> to:</p>
+<ul class="scopes">
+  ${view.scopes.map((scope) => html`<li>${scope.description} <span class="muted">(<code>${scope.name}</code>)</span></li>`)}
+</ul>
+<form method="post" action="${view.action}">
+  <input type="hidden" name="csrf" value="${view.csrf}">
+  <label class="check"><input type="checkbox" name="remember" value="yes" checked> Remember this decision</label>
+  <div class="actions">
+    <button type="submit" name="decision" value="allow" class="primary" autofocus>Allow</button>
+    <button type="submit" name="decision" value="deny">Deny</button>
+  </div>
+</form>`;
+}

@@ -1,0 +1,26 @@
+import { html, type SafeHtml } from '../html.js';
+
+export interface LoginView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  username: string;
+  error: string | null;
+}
+
+/** User name and password. The error, when there is one, is announced and focus goes to the password. */
+export function loginView(view: LoginView): SafeHtml {
+  const focusPassword = view.username !== '';
+  return html`
+<h1>Sign in</h1>
+<p class="muted">to continue to <strong>${view.clientName}</strong></p>
+${view.error && html`<p class="error" role="alert" id="login-error">${view.error}</p>`}
+<form method="post" action="${view.action}" novalidate>
+  <input type="hidden" name="csrf" value="${view.csrf}">
+  <label for="username">User name</label>
+  <input type="text" id="username" name="username" value="${view.username}" autocomplete="username" autocapitalize="none" spellcheck="false" required ${focusPassword ? '' : html`autofocus`}${view.error ? html` aria-describedby="login-error"` : ''}>
+  <label for="password">Password</label>
+  <input type="password" id="password" name="password" autocomplete="current-password" required ${focusPassword ? html`autofocus` : ''}${view.error ? html` aria-describedby="login-error"` : ''}>
+  <div class="actions"><button type="submit" class="primary">Sign in</button></div>
+</form>`;
+}

@@ -1,0 +1,31 @@
+import { PREFIX, randomSecret, sha256, timeOrderedUuid } from '../../crypto/random.js';
+import type { AuthorizationRequest, Stores } from '../../storage/types.js';
+
+/**
+ * Mints an authorization code bound to everything the token request must
+ * match (RFC 6749 §4.1.3, RFC 7636 §4.4), stores its hash, returns the value.
+ */
+export async function issueAuthorizationCode(
+  stores: Pick<Stores, 'codes'>,
+  grant: { request: AuthorizationRequest; userId: string; scopes: string[]; authTime: number; ttlSeconds: number },
+  now = Date.now(),
+): Promise<string> {
+  const value = randomSecret(PREFIX.authorizationCode);
+  const { request } = grant;
+  await stores.codes.create({
+    id: timeOrderedUuid(now),
+    codeHash: sha256(value),
+    clientId: request.clientId,
+    userId: grant.userId,
+    redirectUri: request.redirectUri,
+    redirectUriSent: request.redirectUriSent,
+    scopes: grant.scopes,
+    codeChallenge: request.codeChallenge,
+    codeChallengeMethod: request.codeChallengeMethod,
+    nonce: request.nonce,
+    authTime: grant.authTime,
+    createdAt: now,
+    expiresAt: now + grant.ttlSeconds * 1000,
+  });
+  return value;
+}

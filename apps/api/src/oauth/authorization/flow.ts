@@ -1,0 +1,49 @@
+import type { IncomingMessage } from 'node:http';
+import type { AuthorizationRequest, Interaction, Storage, User } from '../../storage/types.js';
+import type { Sessions } from '../../interaction/sessions.js';
+import { ConsentRequired, InteractionRequired, LoginRequired, type OAuthError } from '../errors.js';
+import { scopesForUser } from '../helpers/scope.js';
+
+/** What an authorization request needs next from the user, if anything. */
+export type Step =
+  | { kind: 'login' }
+  | { kind: 'password'; user: User }
+  | { kind: 'consent'; user: User; scopes: string[] }
+  | { kind: 'done'; user: User; scopes: string[]; authTime: number }
+  | { kind: 'error'; error: OAuthError };
+
+/**
+ * Decides the next step of a request: sign in (none yet, `prompt=login`,
+ * `max_age` passed), change a password someone else set, consent (scopes not
+ * granted before, `prompt=consent`), or nothing left. With `prompt=none`
+ * anything needing the user is an error instead (OIDC Core §3.1.2.6).
+ */
+export async function nextStep(
+  storage: Storage,
+  sessions: Sessions,
+  req: IncomingMessage,
+  request: AuthorizationRequest,
+  interaction: Interaction | null,
+  now = Date.now(),
+): Promise<Step> {
+  const silent = request.prompt.includes('none');
+  const signedIn = await sessions.current(req, now);
+  // Inside an interaction, only a sign-in made for it counts when the request forced one.
+  const forced = request.prompt.includes('login') || request.prompt.includes('select_account');
+  const signedInHere = interaction?.userId != null && signedIn?.user.id === interaction.userId;
+  const tooOld = request.maxAge !== null && signedIn !== null && now - signedIn.session.authTime > request.maxAge * 1000;
+  if (!signedIn || (forced && !signedInHere) || (tooOld && !signedInHere) || (interaction?.userId != null && !signedInHere)) {
+    return silent ? { kind: 'error', error: new LoginRequired('The user is not signed in.') } : { kind: 'login' };
+  }
+  const { user, session } = signedIn;
+  if (user.passwordMustChange) {
+    return silent ? { kind: 'error', error: new InteractionRequired('The user must choose a new password.') } : { kind: 'password', user };
+  }
+  const scopes = scopesForUser(request.scopes, user);
+  const consent = await storage.consents.find(user.id, request.clientId);
+  const granted = consent !== null && scopes.every((scope) => consent.scopes.includes(scope));
+  if (!granted || request.prompt.includes('consent')) {
+    return silent ? { kind: 'error', error: new ConsentRequired('The user has not granted these scopes to this client.') } : { kind: 'consent', user, scopes };
+  }
+  return { kind: 'done', user, scopes, authTime: session.authTime };
+}

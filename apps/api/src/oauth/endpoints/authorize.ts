@@ -1,0 +1,51 @@
+import express, { Router, type Request, type Response } from 'express';
+import { randomId } from '../../crypto/random.js';
+import { redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
+import { OAuthError } from '../errors.js';
+import { nextStep } from '../authorization/flow.js';
+import { readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest } from '../authorization/request.js';
+
+/** How long a user has to sign in and decide. */
+const INTERACTION_TTL_MS = 30 * 60_000;
+
+/**
+ * `GET` and `POST /oauth/authorize` (RFC 6749 §4.1.1, OIDC Core §3.1.2.1).
+ * Validates the request, then either answers at once (signed in, consent
+ * remembered) or parks it as an interaction bound to this browser and sends
+ * the browser to the login or consent page.
+ */
+export function authorizationEndpoint(ctx: BrowserContext): Router {
+  const router = Router();
+  const form = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
+  const handle = async (req: Request, res: Response, encoded: string) => {
+    const params = readAuthorizationParams(encoded);
+    const target = await resolveRedirectTarget(params, (id) => ctx.storage.clients.get(id));
+    if ('problem' in target) {
+      sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', target.problem);
+      return;
+    }
+    const state = params.repeated.has('state') ? null : (params.values.get('state') ?? null);
+    let request;
+    try {
+      request = validateAuthorizationRequest(params, target, { pkceRequired: ctx.config.pkceRequired });
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      redirectWithError(ctx, res, { redirectUri: target.redirectUri, state }, error);
+      return;
+    }
+    const step = await nextStep(ctx.storage, ctx.sessions, req, request, null);
+    if (step.kind === 'error') return redirectWithError(ctx, res, request, step.error);
+    if (step.kind === 'done') return redirectWithCode(ctx, res, request, step);
+    const now = Date.now();
+    const interaction = { id: randomId(), browserHash: ctx.browser.hash(ctx.browser.ensure(req, res)), request, createdAt: now, expiresAt: now + INTERACTION_TTL_MS };
+    await ctx.storage.interactions.create(interaction);
+    res.set('Cache-Control', 'no-store');
+    res.redirect(303, `${ctx.basePath}/interaction/${interaction.id}`);
+  };
+  router.get('/oauth/authorize', (req, res) => {
+    const query = req.url.indexOf('?');
+    return handle(req, res, query === -1 ? '' : req.url.slice(query + 1));
+  });
+  router.post('/oauth/authorize', form, (req, res) => handle(req, res, typeof req.body === 'string' ? req.body : ''));
+  return router;
+}

@@ -1,0 +1,114 @@
+import express, { Router, type Request, type Response } from 'express';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { isCrossSite } from '../../interaction/browser.js';
+import { originOf, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
+import { sendPage } from '../../interaction/page.js';
+import { logoutView, signedOutView } from '../../interaction/views/messages.js';
+import { authorizationResponseUrl, readAuthorizationParams } from '../authorization/request.js';
+
+interface LogoutRequest {
+  /** Who the RP says is signing out, when it sent a valid `id_token_hint`. */
+  hintSubject: string | null;
+  /** Validated against the client's registration; null when none was asked for. */
+  redirect: string | null;
+  state: string | null;
+  clientId: string | null;
+}
+
+/**
+ * OIDC RP-Initiated Logout 1.0: `GET`/`POST /oauth/logout`. With an ID token
+ * we issued for the signed-in user, the session ends at once; otherwise the
+ * user confirms, so no page can sign anyone out unseen. Afterwards the browser
+ * goes to a registered `post_logout_redirect_uri`, or sees a signed-out page.
+ */
+export function endSessionEndpoint(ctx: BrowserContext): Router {
+  const router = Router();
+  const form = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
+
+  async function parse(encoded: string): Promise<LogoutRequest | { problem: string }> {
+    const { values, repeated } = readAuthorizationParams(encoded);
+    if (repeated.size > 0) return { problem: `The logout request repeats ${[...repeated].join(', ')}.` };
+    let hintSubject: string | null = null;
+    let hintClient: string | null = null;
+    const hint = values.get('id_token_hint');
+    if (hint !== undefined) {
+      const claims = await verifyHint(hint);
+      if (!claims) return { problem: 'The logout request carries an ID token this server did not issue.' };
+      hintSubject = claims.sub;
+      hintClient = claims.aud;
+    }
+    const clientId = values.get('client_id') ?? hintClient;
+    if (values.has('client_id') && hintClient !== null && values.get('client_id') !== hintClient) {
+      return { problem: 'client_id does not match the ID token in the logout request.' };
+    }
+    const target = values.get('post_logout_redirect_uri');
+    if (target === undefined) return { hintSubject, redirect: null, state: null, clientId };
+    const client = clientId ? await ctx.storage.clients.get(clientId) : null;
+    if (!client || client.status !== 'active') return { problem: 'The logout request does not say which application to return to (client_id or id_token_hint).' };
+    if (!client.postLogoutRedirectUris.includes(target)) {
+      return { problem: `The address ${client.name} asked to return to after signing out is not one it registered.` };
+    }
+    return { hintSubject, redirect: target, state: values.get('state') ?? null, clientId };
+  }
+
+  /** An ID token we signed, expired or not (OIDC RP-Initiated Logout §2). */
+  async function verifyHint(token: string): Promise<{ sub: string; aud: string } | null> {
+    try {
+      const { iat } = decodeJwt(token);
+      const keys = createLocalJWKSet(await ctx.keys.jwks());
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: ctx.config.issuer, currentDate: new Date((iat ?? 0) * 1000), algorithms: ['ES256', 'RS256'],
+      });
+      const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+      return typeof payload.sub === 'string' && typeof aud === 'string' ? { sub: payload.sub, aud } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function finish(res: Response, request: LogoutRequest) {
+    if (request.redirect) {
+      res.set('Cache-Control', 'no-store');
+      res.redirect(303, authorizationResponseUrl(request.redirect, { state: request.state }));
+      return;
+    }
+    sendPage(res, 200, signedOutView(), { title: 'Signed out', basePath: ctx.basePath });
+  }
+
+  async function handle(req: Request, res: Response, encoded: string, confirmed: boolean) {
+    const request = await parse(encoded);
+    if ('problem' in request) return sendErrorPage(ctx, res, 400, 'This sign-out request is not valid', request.problem);
+    const signedIn = await ctx.sessions.current(req);
+    if (!signedIn) return finish(res, request);
+    if (confirmed || request.hintSubject === signedIn.user.id) {
+      await ctx.sessions.end(req, res);
+      await ctx.storage.audit.append({
+        at: Date.now(), actorType: 'user', actorId: signedIn.user.id, action: 'user.logout', targetType: 'user', targetId: signedIn.user.id,
+        sourceAddress: req.clientAddress ?? null, details: { client_id: request.clientId },
+      });
+      return finish(res, request);
+    }
+    const secret = ctx.browser.ensure(req, res);
+    const hidden: Record<string, string> = {};
+    if (request.redirect) hidden.post_logout_redirect_uri = request.redirect;
+    if (request.state) hidden.state = request.state;
+    if (request.clientId) hidden.client_id = request.clientId;
+    sendPage(res, 200, logoutView({ action: `${ctx.basePath}/oauth/logout`, csrf: ctx.browser.csrfToken(secret, 'logout'), username: signedIn.user.username, hidden }), {
+      title: 'Sign out', basePath: ctx.basePath, formTargets: [originOf(request.redirect)].filter((o): o is string => o !== null),
+    });
+  }
+
+  router.get('/oauth/logout', (req, res) => {
+    const query = req.url.indexOf('?');
+    return handle(req, res, query === -1 ? '' : req.url.slice(query + 1), false);
+  });
+  router.post('/oauth/logout', form, (req, res) => {
+    const encoded = typeof req.body === 'string' ? req.body : '';
+    const csrf = new URLSearchParams(encoded).get('csrf');
+    const confirmed = !isCrossSite(req, ctx.origin) && ctx.browser.verifyCsrf(req, 'logout', csrf);
+    const params = new URLSearchParams(encoded);
+    params.delete('csrf');
+    return handle(req, res, params.toString(), confirmed);
+  });
+  return router;
+}

@@ -1,0 +1,32 @@
+import { Router, type Request, type Response } from 'express';
+import type { Storage } from '../../storage/types.js';
+import { requireBearer } from '../bearer.js';
+import { InvalidToken } from '../errors.js';
+import { userClaims } from '../tokens/claims.js';
+
+/**
+ * `GET`/`POST /oauth/userinfo` (OIDC Core §5.3): the claims an access token's
+ * scopes release about its user. Needs `openid`. Bearer tokens carry no
+ * cookies, so any origin may call it.
+ */
+export function userinfoEndpoint(options: { storage: Storage; issuer: string }): Router {
+  const router = Router();
+  const bearer = requireBearer({ storage: options.storage, realm: options.issuer, scope: 'openid' });
+  router.use('/oauth/userinfo', (req, res, next) => {
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Expose-Headers': 'WWW-Authenticate' });
+    if (req.method === 'OPTIONS') {
+      res.set('Access-Control-Allow-Methods', 'GET, POST').status(204).end();
+      return;
+    }
+    next();
+  });
+  const handler = (req: Request, res: Response) => {
+    const { user, scopes } = req.auth!;
+    if (!user) throw new InvalidToken('This access token was not issued for a user.', options.issuer);
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    res.json(userClaims(user, scopes));
+  };
+  router.get('/oauth/userinfo', bearer, handler);
+  router.post('/oauth/userinfo', bearer, handler);
+  return router;
+}

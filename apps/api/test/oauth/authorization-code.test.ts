@@ -1,0 +1,494 @@
+import { randomUUID } from 'node:crypto';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
+import { accessTokenHash } from '../../src/oauth/tokens/id-token.js';
+import type { User } from '../../src/storage/types.js';
+import { backends } from '../support/databases.js';
+import {
+  authorizeUrl, createTestUser, csrfOf, decide, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization,
+  type Browser,
+} from '../support/browser.js';
+import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const ISSUER = 'http://localhost:3000';
+const REDIRECT = 'https://app.example/cb';
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`authorization code flow on ${backend.name}`, () => {
+    let t: OAuthTestApp;
+    let app: { id: string; secret: string };
+    let spa: { id: string; secret: string };
+    let ada: User;
+
+    beforeAll(async () => {
+      t = await oauthTestApp(backend, { LOGIN_FAILURE_LIMIT: '3/15m' });
+      app = await t.client({
+        name: 'Example <App>', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT, 'https://app.example/other'],
+        scopes: ['openid', 'profile', 'email', 'read', 'write', 'oauth-admin'], siteUrl: 'https://app.example', logoUrl: 'https://cdn.example/logo.png',
+        postLogoutRedirectUris: ['https://app.example/bye'],
+      });
+      spa = await t.client({ name: 'SPA', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'], redirectUris: ['http://127.0.0.1/cb'], scopes: ['openid', 'read'] });
+      ada = await createTestUser(t.storage, { username: 'ada', displayName: 'Ada Lovelace', email: 'ada@example.com' });
+    });
+    afterAll(() => t?.close());
+
+    const token = (body: Record<string, string>, client = app) => t.http.post('/oauth/token').type(FORM)
+      .set('Authorization', basic(client.id, client.secret)).send(new URLSearchParams(body).toString());
+
+    /** Signs in and allows; returns the code and the browser (still signed in). */
+    async function authorize(params: { scope?: string; nonce?: string; username?: string; browser?: Browser } = {}) {
+      const browser = params.browser ?? newBrowser(t);
+      const { verifier, challenge } = pkcePair();
+      const interaction = await startAuthorization(browser, {
+        client_id: app.id, redirect_uri: REDIRECT, scope: params.scope ?? 'openid profile read', state: 'st-1',
+        nonce: params.nonce ?? 'n-1', code_challenge: challenge, code_challenge_method: 'S256',
+      });
+      const login = await signIn(browser, interaction, params.username ?? 'ada');
+      expect(login.status, login.text).toBe(303);
+      // Consent may already be remembered from an earlier test; then the request completes at once.
+      const next = await browser.get(interaction);
+      const allowed = next.status === 303 ? next : await decide(browser, interaction, 'allow');
+      expect(allowed.status, allowed.text).toBe(303);
+      const query = redirectParams(allowed.headers.location!);
+      expect(query.get('code')).toMatch(/^tg_ac_/);
+      return { code: query.get('code')!, verifier, browser, query };
+    }
+
+    it('signs in, consents, and exchanges the code for tokens a relying party can verify', async () => {
+      const browser = newBrowser(t);
+      const { verifier, challenge } = pkcePair();
+      const interaction = await startAuthorization(browser, {
+        client_id: app.id, redirect_uri: REDIRECT, scope: 'openid profile email read', state: 'xyz', nonce: 'abc',
+        code_challenge: challenge, code_challenge_method: 'S256',
+      });
+
+      const loginPage = await browser.get(interaction);
+      expect(loginPage.status).toBe(200);
+      expect(loginPage.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(loginPage.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(loginPage.headers['content-security-policy']).toContain('form-action \'self\' https://app.example');
+      expect(loginPage.headers['x-frame-options']).toBe('DENY');
+      expect(loginPage.headers['cache-control']).toBe('no-store');
+      expect(loginPage.headers['referrer-policy']).toBe('no-referrer');
+      expect(loginPage.text).toContain('<label for="username">User name</label>');
+      expect(loginPage.text).toContain('<label for="password">Password</label>');
+      expect(loginPage.text).toContain('Example &lt;App&gt;');
+      expect(loginPage.text).not.toContain('<script');
+
+      const login = await browser.post(`${interaction}/login`).type('form').send({ csrf: csrfOf(loginPage.text), username: 'ADA', password: 'correct horse battery' });
+      expect(login.status).toBe(303);
+      expect(locationPath(login.headers.location!)).toBe(interaction);
+      const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
+      const session = cookies.find((c) => c.startsWith('tg_session='))!;
+      expect(session).toMatch(/HttpOnly/);
+      expect(session).toMatch(/SameSite=Lax/);
+      expect(session).toMatch(/Path=\//);
+
+      const consentPage = await browser.get(interaction);
+      expect(consentPage.text).toContain('Example &lt;App&gt;');
+      expect(consentPage.text).toContain('See your email address');
+      expect(consentPage.text).toContain('Read your data');
+      expect(consentPage.text).toContain('src="https://cdn.example/logo.png"');
+      expect(consentPage.headers['content-security-policy']).toContain("img-src 'self' https://cdn.example");
+
+      const allowed = await browser.post(`${interaction}/consent`).type('form').send({ csrf: csrfOf(consentPage.text), decision: 'allow', remember: 'yes' });
+      expect(allowed.status).toBe(303);
+      const location = new URL(allowed.headers.location!);
+      expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+      expect(location.searchParams.get('state')).toBe('xyz');
+      expect(location.searchParams.get('iss')).toBe(ISSUER);
+      const code = location.searchParams.get('code')!;
+      expect(code).toMatch(/^tg_ac_[A-Za-z0-9_-]{43}$/);
+
+      const exchanged = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier });
+      expect(exchanged.status, exchanged.text).toBe(200);
+      expect(exchanged.headers['cache-control']).toBe('no-store');
+      const body = exchanged.body as Record<string, string | number>;
+      expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'openid profile email read' });
+      expect(body.refresh_token).toMatch(/^tg_rt_/);
+
+      const jwks = await t.http.get('/oauth/jwks').expect(200);
+      const { payload } = await jwtVerify(body.id_token as string, createLocalJWKSet(JSON.parse(jwks.text)), { issuer: ISSUER, audience: app.id });
+      expect(decodeProtectedHeader(body.id_token as string).alg).toBe('ES256');
+      expect(payload).toMatchObject({
+        sub: ada.id, nonce: 'abc', at_hash: accessTokenHash(body.access_token as string), name: 'Ada Lovelace',
+        preferred_username: 'ada', email: 'ada@example.com', email_verified: false,
+      });
+      expect(typeof payload.auth_time).toBe('number');
+      expect(payload.exp! - payload.iat!).toBe(3600);
+
+      const userinfo = await t.http.get('/oauth/userinfo').set('Authorization', `Bearer ${body.access_token}`).expect(200);
+      expect(userinfo.body).toEqual({
+        sub: ada.id, name: 'Ada Lovelace', preferred_username: 'ada', updated_at: expect.any(Number), email: 'ada@example.com', email_verified: false,
+      });
+      const posted = await t.http.post('/oauth/userinfo').set('Authorization', `Bearer ${body.access_token}`).expect(200);
+      expect(posted.body.sub).toBe(ada.id);
+
+      const introspected = await t.http.post('/oauth/introspect').type(FORM).set('Authorization', basic(app.id, app.secret))
+        .send(`token=${body.access_token}`).expect(200);
+      expect(introspected.body).toMatchObject({ active: true, sub: ada.id, username: 'ada', client_id: app.id });
+
+      const audit = (await t.storage.audit.list({ limit: 50, actorId: ada.id })).items.map((e) => e.action);
+      expect(audit).toEqual(expect.arrayContaining(['user.login', 'consent.grant']));
+    });
+
+    it('remembers consent, so the next request comes straight back with a code', async () => {
+      const { browser } = await authorize({ scope: 'openid read' });
+      const res = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read', state: 's2', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }));
+      expect(res.status).toBe(303);
+      expect(redirectParams(res.headers.location!).get('code')).toMatch(/^tg_ac_/);
+      expect(redirectParams(res.headers.location!).get('state')).toBe('s2');
+
+      const again = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read', prompt: 'consent', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }));
+      expect(locationPath(again.headers.location!)).toMatch(/^\/interaction\//);
+      const unasked = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'write', prompt: 'none', state: 's3' }));
+      expect(Object.fromEntries(redirectParams(unasked.headers.location!))).toMatchObject({ error: 'consent_required', state: 's3', iss: ISSUER });
+    });
+
+    it('sends access_denied with the state when the user denies', async () => {
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'write', state: 'deny-me' });
+      await signIn(browser, interaction, 'ada');
+      const denied = await decide(browser, interaction, 'deny');
+      expect(denied.status).toBe(303);
+      expect(Object.fromEntries(redirectParams(denied.headers.location!))).toEqual({
+        error: 'access_denied', error_description: 'The user denied the request.', state: 'deny-me', iss: ISSUER,
+      });
+      expect(await t.storage.consents.find(ada.id, app.id)).not.toMatchObject({ scopes: expect.arrayContaining(['write']) });
+      // The interaction is finished: posting it again gets nothing.
+      const replay = await browser.post(`${interaction}/consent`).type('form').send({ csrf: 'x', decision: 'allow' });
+      expect(replay.status).toBe(400);
+      expect(replay.headers.location).toBeUndefined();
+    });
+
+    describe('requests that must not redirect (RFC 6749 §4.1.2.1)', () => {
+      const cases: [string, () => Record<string, string>][] = [
+        ['unknown client', () => ({ client_id: 'nope', redirect_uri: 'https://evil.example/cb' })],
+        ['missing client_id', () => ({ redirect_uri: REDIRECT })],
+        ['unregistered redirect URI', () => ({ client_id: app.id, redirect_uri: 'https://evil.example/cb' })],
+        ['trailing slash', () => ({ client_id: app.id, redirect_uri: `${REDIRECT}/` })],
+        ['upper-case host', () => ({ client_id: app.id, redirect_uri: 'https://APP.example/cb' })],
+        ['explicit default port', () => ({ client_id: app.id, redirect_uri: 'https://app.example:443/cb' })],
+        ['added query', () => ({ client_id: app.id, redirect_uri: `${REDIRECT}?x=1` })],
+        ['fragment', () => ({ client_id: app.id, redirect_uri: `${REDIRECT}#frag` })],
+        ['no redirect_uri with several registered', () => ({ client_id: app.id })],
+      ];
+      for (const [name, params] of cases) {
+        it(`shows an error page for ${name}`, async () => {
+          const res = await t.http.get(authorizeUrl({ scope: 'read', state: 's', ...params() } as never));
+          expect(res.status).toBe(400);
+          expect(res.headers.location).toBeUndefined();
+          expect(res.headers['content-type']).toMatch(/^text\/html/);
+          expect(res.headers['x-frame-options']).toBe('DENY');
+          expect(res.text).toContain('role="alert"');
+        });
+      }
+
+      it('shows an error page when client_id or redirect_uri is repeated', async () => {
+        const twice = await t.http.get(`/oauth/authorize?response_type=code&client_id=${app.id}&client_id=${app.id}&redirect_uri=${encodeURIComponent(REDIRECT)}`);
+        expect(twice.status).toBe(400);
+        const uris = await t.http.get(`/oauth/authorize?response_type=code&client_id=${app.id}&redirect_uri=${encodeURIComponent(REDIRECT)}&redirect_uri=${encodeURIComponent(REDIRECT)}`);
+        expect(uris.status).toBe(400);
+        expect(uris.headers.location).toBeUndefined();
+      });
+
+      it('lets a loopback redirect URI use any port, and nothing else differ', async () => {
+        const { challenge } = pkcePair();
+        const ok = await t.http.get(authorizeUrl({ client_id: spa.id, redirect_uri: 'http://127.0.0.1:51234/cb', scope: 'read', code_challenge: challenge, code_challenge_method: 'S256' }));
+        expect(ok.status).toBe(303);
+        const other = await t.http.get(authorizeUrl({ client_id: spa.id, redirect_uri: 'http://127.0.0.1:51234/x', scope: 'read', code_challenge: challenge, code_challenge_method: 'S256' }));
+        expect(other.status).toBe(400);
+      });
+    });
+
+    describe('requests answered with an error redirect', () => {
+      const expectError = async (params: Record<string, string>, error: string, description?: RegExp) => {
+        const res = await t.http.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, state: 'keep', ...params } as never));
+        expect(res.status, res.text).toBe(303);
+        const query = Object.fromEntries(redirectParams(res.headers.location!));
+        expect(query).toMatchObject({ error, state: 'keep', iss: ISSUER });
+        if (description) expect(query.error_description).toMatch(description);
+      };
+      it('refuses response types other than code', () => expectError({ response_type: 'token' }, 'unsupported_response_type'));
+      it('refuses a missing response type', () => expectError({ response_type: '' }, 'invalid_request', /response_type/));
+      it('refuses plain PKCE', () => expectError({ code_challenge: pkcePair().challenge, code_challenge_method: 'plain' }, 'invalid_request', /S256/));
+      it('refuses a challenge without a method (it would mean plain)', () => expectError({ code_challenge: pkcePair().challenge }, 'invalid_request', /S256/));
+      it('refuses a malformed challenge', () => expectError({ code_challenge: 'a'.repeat(42), code_challenge_method: 'S256' }, 'invalid_request', /43 to 128/));
+      it('refuses a challenge with a +', () => expectError({ code_challenge: `${'a'.repeat(42)}+`, code_challenge_method: 'S256' }, 'invalid_request'));
+      it('refuses unknown scopes', () => expectError({ scope: 'read admin:everything' }, 'invalid_scope'));
+      it('refuses scopes outside the grammar', () => expectError({ scope: 'read\tx' }, 'invalid_scope'));
+      it('refuses repeated parameters', async () => {
+        const res = await t.http.get(`${authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read' })}&scope=write`);
+        expect(redirectParams(res.headers.location!).get('error')).toBe('invalid_request');
+      });
+      it('refuses request objects with their own error', () => expectError({ request: 'eyJ.x.y' }, 'request_not_supported'));
+      it('answers prompt=none without a session with login_required', () => expectError({ prompt: 'none', scope: 'read' }, 'login_required'));
+      it('refuses prompt=none with other values', () => expectError({ prompt: 'none login', scope: 'read' }, 'invalid_request'));
+      it('requires PKCE from public clients', async () => {
+        const res = await t.http.get(authorizeUrl({ client_id: spa.id, redirect_uri: 'http://127.0.0.1/cb', scope: 'read', state: 'p' }));
+        expect(Object.fromEntries(redirectParams(res.headers.location!))).toMatchObject({ error: 'invalid_request', state: 'p', iss: ISSUER });
+      });
+      it('refuses a client not registered for the code flow', async () => {
+        const machine = await t.client({ name: 'Machine' });
+        await t.storage.clients.update(machine.id, { redirectUris: [REDIRECT] }, Date.now());
+        const res = await t.http.get(authorizeUrl({ client_id: machine.id, redirect_uri: REDIRECT, scope: 'read' }));
+        expect(redirectParams(res.headers.location!).get('error')).toBe('unauthorized_client');
+      });
+    });
+
+    describe('the token endpoint', () => {
+      it('refuses a second redemption and revokes what the first one issued', async () => {
+        const { code, verifier } = await authorize();
+        const first = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).expect(200);
+        const bad = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkcePair().verifier });
+        expect(bad.body.error).toBe('invalid_grant');
+        // An invalid replay (wrong verifier) revokes nothing.
+        const still = await t.http.post('/oauth/introspect').type(FORM).set('Authorization', basic(app.id, app.secret)).send(`token=${first.body.access_token}`);
+        expect(still.body.active).toBe(true);
+
+        const second = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier });
+        expect(second.status).toBe(400);
+        expect(second.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code is invalid, expired or already used.' });
+        for (const value of [first.body.access_token, first.body.refresh_token]) {
+          const res = await t.http.post('/oauth/introspect').type(FORM).set('Authorization', basic(app.id, app.secret)).send(`token=${value}`);
+          expect(res.body).toEqual({ active: false });
+        }
+        const reuse = (await t.storage.audit.list({ limit: 10, action: 'code.reuse' })).items;
+        expect(reuse.length).toBeGreaterThan(0);
+      });
+
+      it('lets exactly one of many concurrent redemptions of one code win', async () => {
+        const { code, verifier } = await authorize();
+        const results = await Promise.all(Array.from({ length: 8 }, () => token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier })));
+        expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400, 400, 400, 400]);
+        for (const r of results.filter((r) => r.status === 400)) expect(r.body.error).toBe('invalid_grant');
+      });
+
+      it('checks the verifier, the redirect URI and the client', async () => {
+        const { code, verifier } = await authorize();
+        const expectGrantError = async (body: Record<string, string>, client = app, error = 'invalid_grant') => {
+          const res = await token({ grant_type: 'authorization_code', code, ...body }, client);
+          expect(res.status, res.text).toBe(400);
+          expect(res.body.error).toBe(error);
+        };
+        await expectGrantError({ redirect_uri: REDIRECT });
+        await expectGrantError({ redirect_uri: REDIRECT, code_verifier: 'short' });
+        await expectGrantError({ redirect_uri: REDIRECT, code_verifier: pkcePair().verifier });
+        await expectGrantError({ code_verifier: verifier });
+        await expectGrantError({ redirect_uri: 'https://app.example/other', code_verifier: verifier });
+        const other = await t.client({ grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read'] });
+        await expectGrantError({ redirect_uri: REDIRECT, code_verifier: verifier }, other);
+        await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).expect(200);
+      });
+
+      it('refuses a verifier when the request had no challenge (PKCE downgrade)', async () => {
+        const browser = newBrowser(t);
+        const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read', prompt: 'consent' });
+        await signIn(browser, interaction, 'ada');
+        const allowed = await decide(browser, interaction, 'allow');
+        const code = redirectParams(allowed.headers.location!).get('code')!;
+        const res = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkcePair().verifier });
+        expect(res.body.error).toBe('invalid_grant');
+        await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }).expect(200);
+      });
+
+      it('refuses an expired code', async () => {
+        const { verifier, challenge } = pkcePair();
+        const value = randomSecret(PREFIX.authorizationCode);
+        const then = Date.now() - 120_000;
+        await t.storage.codes.create({
+          id: randomUUID(), codeHash: sha256(value), clientId: app.id, userId: ada.id, redirectUri: REDIRECT, redirectUriSent: true,
+          scopes: ['read'], codeChallenge: challenge, codeChallengeMethod: 'S256', nonce: null, authTime: then, createdAt: then, expiresAt: then + 60_000,
+        });
+        const res = await token({ grant_type: 'authorization_code', code: value, redirect_uri: REDIRECT, code_verifier: verifier });
+        expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code is invalid, expired or already used.' });
+      });
+    });
+
+    describe('refresh tokens', () => {
+      async function tokens(scope = 'openid read write') {
+        const { code, verifier } = await authorize({ scope });
+        return (await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).expect(200)).body as Record<string, string>;
+      }
+
+      it('rotates on every use and detects reuse of a used one', async () => {
+        const first = await tokens();
+        const second = (await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token! }).expect(200)).body;
+        expect(second.refresh_token).not.toBe(first.refresh_token);
+        expect(second.scope).toBe('openid read write');
+        const third = (await token({ grant_type: 'refresh_token', refresh_token: second.refresh_token }).expect(200)).body;
+
+        const replay = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token! });
+        expect(replay.status).toBe(400);
+        expect(replay.body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is invalid, expired or revoked.' });
+        for (const value of [third.access_token, third.refresh_token, second.access_token, first.access_token]) {
+          const res = await t.http.post('/oauth/introspect').type(FORM).set('Authorization', basic(app.id, app.secret)).send(`token=${value}`);
+          expect(res.body.active).toBe(false);
+        }
+        await token({ grant_type: 'refresh_token', refresh_token: third.refresh_token }).expect(400);
+      });
+
+      it('narrows the scope but never widens it', async () => {
+        const first = await tokens('openid read');
+        const wider = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token!, scope: 'read write' });
+        expect(wider.status).toBe(400);
+        expect(wider.body.error).toBe('invalid_scope');
+        const narrower = (await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token!, scope: 'read' }).expect(200)).body;
+        expect(narrower.scope).toBe('read');
+        // The new refresh token keeps the original scope (RFC 6749 §6).
+        const back = (await token({ grant_type: 'refresh_token', refresh_token: narrower.refresh_token }).expect(200)).body;
+        expect(back.scope).toBe('openid read');
+      });
+
+      it("refuses another client's refresh token without revoking it", async () => {
+        const first = await tokens('read');
+        const other = await t.client({ grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], scopes: ['read'] });
+        const stolen = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token! }, other);
+        expect(stolen.body.error).toBe('invalid_grant');
+        await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token! }).expect(200);
+      });
+
+      it('lets exactly one of concurrent refreshes win, and the family dies', async () => {
+        const first = await tokens('read');
+        const results = await Promise.all(Array.from({ length: 5 }, () => token({ grant_type: 'refresh_token', refresh_token: first.refresh_token! })));
+        expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+        expect(results.filter((r) => r.status === 400 && r.body.error === 'invalid_grant')).toHaveLength(4);
+        const winner = results.find((r) => r.status === 200)!.body as Record<string, string>;
+        const res = await t.http.post('/oauth/introspect').type(FORM).set('Authorization', basic(app.id, app.secret)).send(`token=${winner.refresh_token}`);
+        expect(res.body.active).toBe(false);
+      });
+    });
+
+    describe('sign-in', () => {
+      it('refuses a forged or missing CSRF token and a cross-site post', async () => {
+        const browser = newBrowser(t);
+        const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+        const page = await browser.get(interaction);
+        const forged = await browser.post(`${interaction}/login`).type('form').send({ csrf: 'forged', username: 'ada', password: 'correct horse battery' });
+        expect(forged.status).toBe(403);
+        const missing = await browser.post(`${interaction}/login`).type('form').send({ username: 'ada', password: 'correct horse battery' });
+        expect(missing.status).toBe(403);
+        const crossSite = await browser.post(`${interaction}/login`).set('Origin', 'https://evil.example').type('form')
+          .send({ csrf: csrfOf(page.text), username: 'ada', password: 'correct horse battery' });
+        expect(crossSite.status).toBe(403);
+        expect(await t.storage.sessions.deleteByUser('none')).toBe(0);
+      });
+
+      it("refuses a form posted for another request, and another browser's request", async () => {
+        const browser = newBrowser(t);
+        const one = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+        const two = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'write' });
+        const pageOne = await browser.get(one);
+        const res = await browser.post(`${two}/login`).type('form').send({ csrf: csrfOf(pageOne.text), username: 'ada', password: 'correct horse battery' });
+        expect(res.status).toBe(403);
+        const stranger = newBrowser(t);
+        const hijack = await stranger.get(one);
+        expect(hijack.status).toBe(400);
+        expect(hijack.text).toContain('another browser');
+      });
+
+      it('says the same thing for a wrong password and an unknown user, and throttles', async () => {
+        await createTestUser(t.storage, { username: 'grace' });
+        const browser = newBrowser(t);
+        const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+        const wrong = await signIn(browser, interaction, 'grace', 'not the password');
+        expect(wrong.status).toBe(401);
+        expect(wrong.text).toContain('The user name or password is not right');
+        expect(wrong.text).toContain('value="grace"');
+        const unknown = await signIn(browser, interaction, 'nobody', 'whatever');
+        expect(unknown.status).toBe(401);
+        expect(unknown.text).toContain('The user name or password is not right');
+        await signIn(browser, interaction, 'grace', 'still wrong');
+        await signIn(browser, interaction, 'grace', 'wrong again');
+        const limited = await signIn(browser, interaction, 'grace');
+        expect(limited.status).toBe(429);
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+        expect(limited.text).toContain('Too many failed sign-ins');
+        const failures = (await t.storage.audit.list({ limit: 20, action: 'user.login_failed' })).items;
+        expect(failures.length).toBeGreaterThanOrEqual(3);
+        expect(JSON.stringify(failures)).not.toContain('not the password');
+      });
+
+      it('does not let a disabled user sign in', async () => {
+        const user = await createTestUser(t.storage, { username: 'disabled-dan' });
+        await t.storage.users.update(user.id, { disabledAt: Date.now() }, Date.now());
+        const browser = newBrowser(t);
+        const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+        const res = await signIn(browser, interaction, 'disabled-dan');
+        expect(res.status).toBe(401);
+      });
+
+      it('makes a user with a password set by someone else choose a new one first', async () => {
+        await createTestUser(t.storage, { username: 'newbie', passwordMustChange: true });
+        const browser = newBrowser(t);
+        const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+        await signIn(browser, interaction, 'newbie');
+        const page = await browser.get(interaction);
+        expect(page.text).toContain('Choose a new password');
+        const mismatch = await browser.post(`${interaction}/password`).type('form').send({ csrf: csrfOf(page.text), password: 'a brand new secret', confirm: 'different' });
+        expect(mismatch.status).toBe(400);
+        expect(mismatch.text).toContain('not the same');
+        const short = await browser.post(`${interaction}/password`).type('form').send({ csrf: csrfOf(page.text), password: 'short', confirm: 'short' });
+        expect(short.status).toBe(400);
+        const saved = await browser.post(`${interaction}/password`).type('form').send({ csrf: csrfOf(page.text), password: 'a brand new secret', confirm: 'a brand new secret' });
+        expect(saved.status).toBe(303);
+        const consent = await browser.get(interaction);
+        expect(consent.text).toContain('Allow');
+        const user = await t.storage.users.getByUsername('newbie');
+        expect(user?.passwordMustChange).toBe(false);
+      });
+
+      it('grants oauth-admin only to administrators', async () => {
+        await createTestUser(t.storage, { username: 'boss', admin: true });
+        const plain = await authorize({ scope: 'openid oauth-admin' });
+        const plainTokens = await token({ grant_type: 'authorization_code', code: plain.code, redirect_uri: REDIRECT, code_verifier: plain.verifier }).expect(200);
+        expect(plainTokens.body.scope).toBe('openid');
+        const admin = await authorize({ scope: 'openid oauth-admin', username: 'boss' });
+        const adminTokens = await token({ grant_type: 'authorization_code', code: admin.code, redirect_uri: REDIRECT, code_verifier: admin.verifier }).expect(200);
+        expect(adminTokens.body.scope).toBe('openid oauth-admin');
+      });
+
+      it('asks again with prompt=login, and max_age', async () => {
+        const { browser } = await authorize({ scope: 'read' });
+        const forced = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read', prompt: 'login' }));
+        const page = await browser.get(locationPath(forced.headers.location!));
+        expect(page.text).toContain('Sign in');
+        const fresh = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read', max_age: '3600' }));
+        expect(redirectParams(fresh.headers.location!).get('code')).toMatch(/^tg_ac_/);
+      });
+    });
+
+    describe('logout (RP-initiated)', () => {
+      it('ends the session at once with an ID token hint and returns to a registered address', async () => {
+        const { code, verifier, browser } = await authorize({ scope: 'openid read' });
+        const { id_token } = (await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).expect(200)).body;
+        const res = await browser.get(`/oauth/logout?id_token_hint=${id_token}&post_logout_redirect_uri=${encodeURIComponent('https://app.example/bye')}&state=later`);
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toBe('https://app.example/bye?state=later');
+        const silent = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read', prompt: 'none' }));
+        expect(redirectParams(silent.headers.location!).get('error')).toBe('login_required');
+      });
+
+      it('asks the user to confirm without a hint, and never redirects to an unregistered address', async () => {
+        const { browser } = await authorize({ scope: 'read' });
+        const evil = await browser.get(`/oauth/logout?client_id=${app.id}&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`);
+        expect(evil.status).toBe(400);
+        expect(evil.headers.location).toBeUndefined();
+        const page = await browser.get(`/oauth/logout?client_id=${app.id}&post_logout_redirect_uri=${encodeURIComponent('https://app.example/bye')}`);
+        expect(page.status).toBe(200);
+        expect(page.text).toContain('Sign out?');
+        const forged = await browser.post('/oauth/logout').type('form').send({ csrf: 'nope', client_id: app.id });
+        expect(forged.text).toContain('Sign out?');
+        const confirmed = await browser.post('/oauth/logout').type('form')
+          .send({ csrf: csrfOf(page.text), client_id: app.id, post_logout_redirect_uri: 'https://app.example/bye' });
+        expect(confirmed.status).toBe(303);
+        expect(confirmed.headers.location).toBe('https://app.example/bye');
+        const silent = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read', prompt: 'none' }));
+        expect(redirectParams(silent.headers.location!).get('error')).toBe('login_required');
+      });
+    });
+  });
+}
+
