@@ -90,19 +90,34 @@ describe('bearerAuth against a running Tollgate', () => {
   });
 
   it('reuses an introspection answer for cacheTtlSeconds, so a revoked token stops working within that time', async () => {
-    const server = await apiServer({ introspection: { clientId: api.client_id, clientSecret: api.client_secret, cacheTtlSeconds: 1 } });
+    let offset = 0;
+    const server = await apiServer({
+      introspection: { clientId: api.client_id, clientSecret: api.client_secret, cacheTtlSeconds: 30 },
+      clock: () => Date.now() + offset,
+    });
     const token = await tollgate.token(reader);
     for (let i = 0; i < 5; i++) expect((await fetch(server.url, bearer(token))).status).toBe(200);
     expect(server.introspections()).toBe(1);
 
     await tollgate.revoke(reader, token);
+    offset = 29_000;
     expect((await fetch(server.url, bearer(token))).status).toBe(200);
     expect(server.introspections()).toBe(1);
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    offset = 30_500;
     const revoked = await fetch(server.url, bearer(token));
     expect(revoked.status).toBe(401);
     expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(server.introspections()).toBe(2);
+  });
+
+  it('expires a cached answer in real time too', async () => {
+    const server = await apiServer({ introspection: { clientId: api.client_id, clientSecret: api.client_secret, cacheTtlSeconds: 1 } });
+    const token = await tollgate.token(reader);
+    expect((await fetch(server.url, bearer(token))).status).toBe(200);
+    await tollgate.revoke(reader, token);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await fetch(server.url, bearer(token))).status).toBe(401);
     expect(server.introspections()).toBe(2);
   });
 
