@@ -89,7 +89,7 @@ function withoutDefaults(shape: Shape): Optionals {
  * status are not fields: they change only through their own operations.
  */
 export const updateClientInput = z.object(withoutDefaults(clientFields.shape)).strict()
-  .refine((fields) => Object.keys(fields).length > 0, 'name at least one field to change');
+  .refine((fields) => Object.keys(fields).length > 0, { message: 'name at least one field to change', when: (payload) => payload.issues.length === 0 });
 export type UpdateClientInput = z.input<typeof updateClientInput>;
 
 /** A client as the admin API shows it: everything but the secret's hash. */

@@ -30,9 +30,10 @@ export async function nextStep(
   const signedIn = await sessions.current(req, now);
   // Inside an interaction, only a sign-in made for it counts when the request forced one.
   const forced = request.prompt.includes('login') || request.prompt.includes('select_account');
-  const signedInHere = interaction?.userId != null && signedIn?.user.id === interaction.userId;
+  const signedInFor = interaction?.userId ?? null;
+  const signedInHere = signedInFor !== null && signedIn?.user.id === signedInFor;
   const tooOld = request.maxAge !== null && signedIn !== null && now - signedIn.session.authTime > request.maxAge * 1000;
-  if (!signedIn || (forced && !signedInHere) || (tooOld && !signedInHere) || (interaction?.userId != null && !signedInHere)) {
+  if (!signedIn || (forced && !signedInHere) || (tooOld && !signedInHere) || (signedInFor !== null && !signedInHere)) {
     return silent ? { kind: 'error', error: new LoginRequired('The user is not signed in.') } : { kind: 'login' };
   }
   const { user, session } = signedIn;

@@ -1,6 +1,7 @@
 import type { AuthorizationRequest, Client } from '../../storage/types.js';
+import type { OAuthError} from '../errors.js';
 import {
-  InvalidRequest, InvalidScope, OAuthError, RegistrationNotSupported, RequestNotSupported, RequestUriNotSupported,
+  InvalidRequest, InvalidScope, RegistrationNotSupported, RequestNotSupported, RequestUriNotSupported,
   UnauthorizedClient, UnsupportedResponseType,
 } from '../errors.js';
 import { describeParameter } from '../http/oauth-request.js';
