@@ -98,7 +98,7 @@ export class SqlUserStore implements UserStore {
   async lockActiveAdmins(): Promise<string[]> {
     const q = this.db.selectFrom('users').select('id').where('admin', '=', 1).where('disabledAt', 'is', null).orderBy('id');
     const postgres = this.db.getExecutor().adapter instanceof PostgresAdapter;
-    const rows = await (postgres && false ? q.forUpdate() : q).execute();
+    const rows = await (postgres ? q.forUpdate() : q).execute();
     return rows.map((row) => row.id);
   }
 }
