@@ -3,6 +3,7 @@ import { ValidationError, NotFoundError } from '../admin/errors.js';
 import { ConflictError, StorageUnavailableError } from '../storage/types.js';
 import { clientsCreateCommand, clientsCreateOptions, clientsListCommand, clientsListOptions, clientsRevokeCommand, clientsRevokeOptions } from './clients.js';
 import { openContext, UsageError, type CliContext } from './context.js';
+import { keysListCommand, keysListOptions, keysRotateCommand, keysRotateOptions } from './keys.js';
 import { scopesCreateCommand, scopesCreateOptions, scopesListCommand, scopesListOptions } from './scopes.js';
 import { setupCommand, setupOptions } from './setup.js';
 import { usersCreateCommand, usersCreateOptions } from './users.js';
@@ -49,6 +50,16 @@ const commands: Record<string, Command> = {
     usage: 'scopes create NAME --description D [--json]',
     options: scopesCreateOptions, positionals: true,
     run: (ctx, values, positionals) => scopesCreateCommand(ctx, positionals, values as any),
+  },
+  'keys rotate': {
+    usage: 'keys rotate [--json]',
+    options: keysRotateOptions, positionals: false,
+    run: (ctx, values) => keysRotateCommand(ctx, values as any),
+  },
+  'keys list': {
+    usage: 'keys list [--json]',
+    options: keysListOptions, positionals: false,
+    run: (ctx, values) => keysListCommand(ctx, values as any),
   },
   'scopes list': {
     usage: 'scopes list [--json]',

@@ -29,12 +29,14 @@ export async function setupCommand(ctx: CliContext, values: { 'admin-username'?:
       migrations: result.migrations,
       created_scopes: result.createdScopes,
       console_client: result.consoleClient,
+      created_keys: result.createdKeys,
       first_admin: result.firstAdmin && { username: result.firstAdmin.username, password: result.firstAdmin.generated ? result.firstAdmin.password : undefined },
     }, null, 2));
     return;
   }
   ctx.out(`Migrations applied: ${result.migrations.length ? result.migrations.join(', ') : 'none (up to date)'}`);
   ctx.out(`Console client: ${result.consoleClient}`);
+  if (result.createdKeys.length > 0) ctx.out(`Signing keys created: ${result.createdKeys.join(', ')}`);
   if (result.firstAdmin) {
     ctx.out(`First administrator: ${result.firstAdmin.username}`);
     if (result.firstAdmin.generated) ctx.out(`Password (shown this once, to be changed at first sign-in): ${result.firstAdmin.password}`);

@@ -28,10 +28,27 @@ for (const backend of backends) {
     it('setup is idempotent and creates nothing the second time', async () => {
       const again = await run('setup', '--json');
       expect(again.code).toBe(0);
-      expect(JSON.parse(again.stdout)).toEqual({ migrations: [], created_scopes: [], console_client: 'unchanged', first_admin: null });
+      expect(JSON.parse(again.stdout)).toEqual({ migrations: [], created_scopes: [], console_client: 'unchanged', created_keys: [], first_admin: null });
       const admins = await storage.users.list({ limit: 10 });
       expect(admins.items.map((u) => u.username)).toEqual(['root']);
       expect(await storage.clients.get('tollgate-console')).toMatchObject({ tokenEndpointAuthMethod: 'none', system: true });
+    });
+
+    it('keys rotate makes new keys and keeps the retired ones published', async () => {
+      const before = await storage.keys.listActive();
+      expect(new Set(before.map((k) => k.algorithm))).toEqual(new Set(['ES256', 'RS256']));
+      const rotated = await run('keys', 'rotate', '--json');
+      expect(rotated.code, rotated.stderr).toBe(0);
+      const result = JSON.parse(rotated.stdout) as { created: { kid: string; alg: string }[]; retired: string[] };
+      expect(result.created.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
+      expect(result.retired.sort()).toEqual(before.map((k) => k.id).sort());
+      const active = await storage.keys.listActive();
+      expect(active.map((k) => k.id).sort()).toEqual(result.created.map((k) => k.kid).sort());
+      const listed = await run('keys', 'list', '--json');
+      const kids = (JSON.parse(listed.stdout) as { kid: string; status: string }[]);
+      expect(kids.map((k) => k.kid).sort()).toEqual([...before.map((k) => k.id), ...result.created.map((k) => k.kid)].sort());
+      expect(kids.filter((k) => k.status === 'active')).toHaveLength(2);
+      expect(await run('keys', 'rotate', 'extra')).toMatchObject({ code: 2 });
     });
 
     it('setup names the flag that is wrong', async () => {
