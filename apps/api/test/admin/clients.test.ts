@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_CLIENT_ID } from '../../src/setup/bootstrap.js';
+import { backends } from '../support/databases.js';
+import { basic } from '../support/oauth-app.js';
+import { adminTestApp, type AdminTestApp } from '../support/admin.js';
+
+const invalid = (fields: Record<string, string>) => ({
+  error: 'invalid_request',
+  error_description: Object.entries(fields).map(([field, message]) => `${field}: ${message}`).join('; '),
+  fields,
+});
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`admin API clients on ${backend.name}`, () => {
+    let t: AdminTestApp;
+    beforeAll(async () => {
+      t = await adminTestApp(backend);
+    });
+    afterAll(() => t?.close());
+
+    const tokenFor = (id: string, secret: string) => t.http.post('/oauth/token').type('form')
+      .set('Authorization', basic(id, secret)).send('grant_type=client_credentials');
+
+    it('registers a client and shows its secret this once, with no-store', async () => {
+      const res = await t.post('/clients', { name: 'Billing', scopes: ['read'], accessTokenTtl: 600 }).expect(201);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.pragma).toBe('no-cache');
+      const { client, clientSecret } = res.body;
+      expect(clientSecret).toMatch(/^tg_cs_[\w-]{43}$/);
+      expect(client).toEqual({
+        id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [],
+        postLogoutRedirectUris: [], grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic',
+        hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, system: false,
+        status: 'active', createdAt: expect.any(String), updatedAt: client.createdAt, revokedAt: null,
+      });
+      expect((await tokenFor(client.id, clientSecret).expect(200)).body.expires_in).toBe(600);
+
+      const got = await t.get(`/clients/${client.id}`).expect(200);
+      expect(got.body).toEqual(client);
+      const listed = await t.get(`/clients?search=${client.id}`).expect(200);
+      for (const text of [JSON.stringify(got.body), JSON.stringify(listed.body)]) {
+        expect(text).not.toContain(clientSecret);
+        expect(text).not.toMatch(/secretHash|tg_cs_/);
+      }
+      const entry = (await t.storage.audit.list({ targetId: client.id, limit: 5 })).items[0];
+      expect(entry).toMatchObject({ action: 'client.create', actorType: 'user', actorId: t.admin.id, sourceAddress: expect.stringMatching(/127\.0\.0\.1/), details: { name: 'Billing' } });
+      expect(JSON.stringify(entry)).not.toContain(clientSecret);
+    });
+
+    it('registers a public client without a secret', async () => {
+      const res = await t.post('/clients', {
+        name: 'SPA', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: ['https://spa.example/cb'], scopes: ['openid'],
+      }).expect(201);
+      expect(res.body.clientSecret).toBeNull();
+      expect(res.body.client).toMatchObject({ hasSecret: false, tokenEndpointAuthMethod: 'none', redirectUris: ['https://spa.example/cb'] });
+    });
+
+    it('refuses mass assignment of the id, the secret, the status and unknown fields, by name', async () => {
+      const res = await t.post('/clients', { name: 'Sneaky', id: 'mine', client_id: 'x', client_secret: 's', secretHash: 'h', status: 'active', system: true }).expect(400);
+      const message = 'is not a field that can be set here';
+      expect(res.body).toEqual(invalid({ id: message, client_id: message, client_secret: message, secretHash: message, status: message, system: message }));
+    });
+
+    it('answers 400 with a message per field and stores nothing', async () => {
+      const before = (await t.get('/clients?limit=200').expect(200)).body.items.length;
+      const audited = (await t.storage.audit.list({ action: 'client.create', limit: 200 })).items.length;
+      const res = await t.post('/clients', {
+        name: '', grantTypes: ['implicit'], redirectUris: ['javascript:alert(1)'], accessTokenTtl: -5, tokenEndpointAuthMethod: 'private_key_jwt',
+      }).expect(400);
+      expect(res.body.error).toBe('invalid_request');
+      expect(Object.keys(res.body.fields).sort()).toEqual(['accessTokenTtl', 'grantTypes.0', 'name', 'redirectUris.0', 'tokenEndpointAuthMethod']);
+      expect(res.body.fields).toMatchObject({
+        name: 'is required', accessTokenTtl: 'must be positive',
+        tokenEndpointAuthMethod: 'must be one of client_secret_basic, client_secret_post, none',
+        'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token',
+      });
+
+      const unknownScope = await t.post('/clients', { name: 'Reports', scopes: ['read', 'nope'] }).expect(400);
+      expect(unknownScope.body).toEqual(invalid({ scopes: 'unknown scope "nope": create it first' }));
+      const consistency = await t.post('/clients', { name: 'Mixed', tokenEndpointAuthMethod: 'none' }).expect(400);
+      expect(consistency.body).toEqual(invalid({ grantTypes: 'client_credentials needs a confidential client (RFC 6749 §4.4)' }));
+      const huge = await t.post('/clients', { name: 'Many', redirectUris: Array.from({ length: 21 }, (_, i) => `https://a.example/${i}`), grantTypes: ['authorization_code'] }).expect(400);
+      expect(huge.body).toEqual(invalid({ redirectUris: 'at most 20 redirect URIs' }));
+      const tooManyGrants = await t.post('/clients', { name: 'G', grantTypes: Array(50).fill('client_credentials') }).expect(400);
+      expect(tooManyGrants.body).toEqual(invalid({ grantTypes: 'at most 3 grant types' }));
+      const noBody = await t.post('/clients').expect(400);
+      expect(noBody.body.fields).toEqual({ name: expect.any(String) });
+
+      expect((await t.get('/clients?limit=200').expect(200)).body.items.length).toBe(before);
+      expect((await t.storage.audit.list({ action: 'client.create', limit: 200 })).items.length).toBe(audited);
+    });
+
+    it('lists with search, status filter, sorting and cursor pages', async () => {
+      const tag = `zz${Date.now().toString(36)}`;
+      const ids: string[] = [];
+      for (const name of ['Charlie', 'alpha', 'Bravo']) {
+        ids.push((await t.post('/clients', { name: `${tag} ${name}` }).expect(201)).body.client.id);
+      }
+      await t.post(`/clients/${ids[0]}/revoke`).expect(200);
+
+      const byName = await t.get(`/clients?search=${tag.toUpperCase()}&sort=name&limit=2`).expect(200);
+      expect(byName.body.items.map((c: { name: string }) => c.name)).toEqual([`${tag} Bravo`, `${tag} Charlie`]);
+      const next = await t.get(`/clients?search=${tag}&sort=name&limit=2&cursor=${byName.body.nextCursor}`).expect(200);
+      expect(next.body).toEqual({ items: [expect.objectContaining({ name: `${tag} alpha` })], nextCursor: null });
+
+      const newest = await t.get(`/clients?search=${tag}`).expect(200);
+      expect(newest.body.items.map((c: { id: string }) => c.id)).toEqual([...ids].reverse());
+      const oldest = await t.get(`/clients?search=${tag}&order=asc&limit=1`).expect(200);
+      expect(oldest.body.items.map((c: { id: string }) => c.id)).toEqual([ids[0]]);
+
+      const active = await t.get(`/clients?search=${tag}&status=active`).expect(200);
+      expect(active.body.items.map((c: { id: string }) => c.id).sort()).toEqual([ids[1], ids[2]].sort());
+      const revoked = await t.get(`/clients?search=${tag}&status=revoked`).expect(200);
+      expect(revoked.body.items).toEqual([expect.objectContaining({ id: ids[0], status: 'revoked', revokedAt: expect.any(String) })]);
+
+      const byId = await t.get(`/clients?search=${ids[1]!.slice(0, 10)}`).expect(200);
+      expect(byId.body.items.map((c: { id: string }) => c.id)).toContain(ids[1]);
+    });
+
+    it('refuses bad list parameters with 400', async () => {
+      const limit = 'must be a whole number from 1 to 200';
+      for (const value of ['0', '-1', '1e9', '201', 'abc', '2.5', '']) {
+        const res = await t.get(`/clients?limit=${value}`).expect(400);
+        expect(res.body).toEqual(invalid({ limit }));
+      }
+      expect((await t.get('/clients?status=gone').expect(400)).body).toEqual(invalid({ status: 'must be active or revoked' }));
+      expect((await t.get('/clients?sort=secret').expect(400)).body).toEqual(invalid({ sort: 'must be name or createdAt' }));
+      expect((await t.get('/clients?cursor=garbage').expect(400)).body).toEqual(invalid({ cursor: 'is not one this server produced' }));
+      const nameCursor = (await t.get('/clients?sort=name&limit=1').expect(200)).body.nextCursor;
+      expect((await t.get(`/clients?sort=createdAt&cursor=${nameCursor}`).expect(400)).body).toEqual(invalid({ cursor: 'is not one this server produced' }));
+    });
+
+    it('answers 404 for an unknown client', async () => {
+      expect((await t.get('/clients/nope').expect(404)).body).toEqual({ error: 'not_found', error_description: 'no client has id nope' });
+      expect((await t.patch('/clients/nope', { name: 'x' }).expect(404)).body).toEqual({ error: 'not_found', error_description: 'no client has id nope' });
+      await t.post('/clients/nope/rotate-secret').expect(404);
+      await t.post('/clients/nope/revoke').expect(404);
+      await t.post('/clients/nope/tokens/revoke').expect(404);
+    });
+
+    it('changes the fields given, keeps the rest, and audits which changed', async () => {
+      const { client } = (await t.post('/clients', {
+        name: 'Shop', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['https://shop.example/cb'], scopes: ['openid'],
+      }).expect(201)).body;
+      const res = await t.patch(`/clients/${client.id}`, {
+        name: 'Shop 2', redirectUris: ['https://shop.example/cb', 'https://shop.example/cb2'], postLogoutRedirectUris: ['https://shop.example/'],
+        logoUrl: 'https://shop.example/logo.png', refreshTokenTtl: 86400, scopes: ['openid', 'read'],
+      }).expect(200);
+      expect(res.body).toEqual({
+        ...client, name: 'Shop 2', redirectUris: ['https://shop.example/cb', 'https://shop.example/cb2'], postLogoutRedirectUris: ['https://shop.example/'],
+        logoUrl: 'https://shop.example/logo.png', refreshTokenTtl: 86400, scopes: ['openid', 'read'], updatedAt: expect.any(String),
+      });
+      expect((await t.get(`/clients/${client.id}`).expect(200)).body).toEqual(res.body);
+      const entry = (await t.storage.audit.list({ targetId: client.id, action: 'client.update', limit: 1 })).items[0];
+      expect(entry).toMatchObject({ actorId: t.admin.id, details: { fields: ['name', 'logoUrl', 'redirectUris', 'postLogoutRedirectUris', 'scopes', 'refreshTokenTtl'] } });
+
+      const same = await t.patch(`/clients/${client.id}`, { name: 'Shop 2' }).expect(200);
+      expect(same.body).toEqual(res.body);
+      expect((await t.storage.audit.list({ targetId: client.id, action: 'client.update', limit: 5 })).items).toHaveLength(1);
+    });
+
+    it('refuses an inconsistent or disallowed change and changes nothing', async () => {
+      const { client } = (await t.post('/clients', {
+        name: 'Portal', grantTypes: ['authorization_code'], redirectUris: ['https://portal.example/cb'],
+      }).expect(201)).body;
+      const inconsistent = await t.patch(`/clients/${client.id}`, { grantTypes: ['client_credentials'] }).expect(400);
+      expect(inconsistent.body).toEqual(invalid({ redirectUris: 'redirect URIs are used only by the authorization_code grant' }));
+      const toPublic = await t.patch(`/clients/${client.id}`, { tokenEndpointAuthMethod: 'none' }).expect(400);
+      expect(toPublic.body).toEqual(invalid({ tokenEndpointAuthMethod: 'a confidential client stays confidential: register a public client instead' }));
+      const secret = await t.patch(`/clients/${client.id}`, { clientSecret: 'mine', client_id: 'other' }).expect(400);
+      expect(secret.body).toEqual(invalid({ clientSecret: 'is not a field that can be set here', client_id: 'is not a field that can be set here' }));
+      const empty = await t.patch(`/clients/${client.id}`, {}).expect(400);
+      expect(empty.body).toEqual(invalid({ _: 'name at least one field to change' }));
+      const badScope = await t.patch(`/clients/${client.id}`, { scopes: ['ghost'] }).expect(400);
+      expect(badScope.body).toEqual(invalid({ scopes: 'unknown scope "ghost": create it first' }));
+      expect((await t.get(`/clients/${client.id}`).expect(200)).body).toEqual(client);
+    });
+
+    it('rotates a secret: the new one works, the old one stops, shown once with no-store', async () => {
+      const { client, clientSecret: old } = (await t.post('/clients', { name: 'Rotating', scopes: ['read'] }).expect(201)).body;
+      const res = await t.post(`/clients/${client.id}/rotate-secret`).expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({ client: { ...client, updatedAt: expect.any(String) }, clientSecret: expect.stringMatching(/^tg_cs_/) });
+      expect(res.body.clientSecret).not.toBe(old);
+      await tokenFor(client.id, res.body.clientSecret).expect(200);
+      await tokenFor(client.id, old).expect(401);
+      const entry = (await t.storage.audit.list({ targetId: client.id, action: 'client.rotate_secret', limit: 1 })).items[0];
+      expect(entry).toMatchObject({ actorId: t.admin.id, details: {} });
+    });
+
+    it('refuses to rotate a public client\'s secret, or change a revoked client, with 409', async () => {
+      const { client: spa } = (await t.post('/clients', {
+        name: 'Public', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'], redirectUris: ['https://p.example/cb'],
+      }).expect(201)).body;
+      expect((await t.post(`/clients/${spa.id}/rotate-secret`).expect(409)).body)
+        .toEqual({ error: 'conflict', error_description: `client ${spa.id} is public: it has no secret to rotate` });
+      await t.post(`/clients/${spa.id}/revoke`).expect(200);
+      expect((await t.patch(`/clients/${spa.id}`, { name: 'Again' }).expect(409)).body)
+        .toEqual({ error: 'conflict', error_description: `client ${spa.id} is revoked: it can no longer be changed` });
+    });
+
+    it('revokes a client with its tokens and consents in one go; it stays visible as revoked', async () => {
+      const { client, clientSecret } = (await t.post('/clients', { name: 'Doomed', scopes: ['read'] }).expect(201)).body;
+      await tokenFor(client.id, clientSecret).expect(200);
+      await tokenFor(client.id, clientSecret).expect(200);
+      const consent = await t.storage.consents.grant(t.admin.id, client.id, ['read'], Date.now());
+      const res = await t.post(`/clients/${client.id}/revoke`).expect(200);
+      expect(res.body).toEqual({ ...client, status: 'revoked', revokedAt: expect.any(String), updatedAt: expect.any(String) });
+      expect((await t.get(`/tokens?clientId=${client.id}`).expect(200)).body.items).toEqual([]);
+      expect((await t.storage.consents.get(consent.id))?.revokedAt).not.toBeNull();
+      await tokenFor(client.id, clientSecret).expect(401);
+      expect((await t.get(`/clients/${client.id}`).expect(200)).body.status).toBe('revoked');
+      expect((await t.storage.audit.list({ targetId: client.id, action: 'client.revoke', limit: 1 })).items[0]).toMatchObject({ actorId: t.admin.id });
+
+      expect((await t.post(`/clients/${client.id}/revoke`).expect(409)).body)
+        .toEqual({ error: 'conflict', error_description: `client ${client.id} is already revoked` });
+    });
+
+    it('protects the console\'s own client with a clear 409', async () => {
+      const revoke = await t.post(`/clients/${CONSOLE_CLIENT_ID}/revoke`).expect(409);
+      expect(revoke.body).toEqual({
+        error: 'conflict',
+        error_description: 'client tollgate-console (Tollgate console) is one Tollgate itself relies on; revoking it would lock administrators out',
+      });
+      const change = await t.patch(`/clients/${CONSOLE_CLIENT_ID}`, { name: 'Mine now' }).expect(409);
+      expect(change.body).toEqual({
+        error: 'conflict', error_description: 'client tollgate-console (Tollgate console) is one Tollgate itself relies on: setup maintains it',
+      });
+      expect((await t.get(`/clients/${CONSOLE_CLIENT_ID}`).expect(200)).body).toMatchObject({ status: 'active', name: 'Tollgate console', system: true });
+    });
+
+    it('revokes all of a client\'s tokens and leaves the client active', async () => {
+      const { client, clientSecret } = (await t.post('/clients', { name: 'Chatty', scopes: ['read'] }).expect(201)).body;
+      for (let i = 0; i < 3; i++) await tokenFor(client.id, clientSecret).expect(200);
+      expect((await t.post(`/clients/${client.id}/tokens/revoke`).expect(200)).body).toEqual({ revoked: 3 });
+      expect((await t.post(`/clients/${client.id}/tokens/revoke`).expect(200)).body).toEqual({ revoked: 0 });
+      expect((await t.get(`/clients/${client.id}`).expect(200)).body.status).toBe('active');
+      await tokenFor(client.id, clientSecret).expect(200);
+      expect((await t.storage.audit.list({ targetId: client.id, action: 'client.tokens_revoke', limit: 1 })).items[0])
+        .toMatchObject({ actorId: t.admin.id, details: { revoked: 0 } });
+    });
+  });
+}
