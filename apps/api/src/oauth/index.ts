@@ -35,14 +35,16 @@ export function createOAuthEndpoints(deps: { config: Config; storage: Storage; l
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
   const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics), idTokens });
 
-  const serve = (endpoint: Parameters<typeof serveOAuth>[0]) => serveOAuth(endpoint, {
+  const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {
     trustedProxies: config.trustedProxies,
+    cors,
     onUnexpected: (error, req) => logger.error({ err: error, requestId: (req as { id?: unknown }).id }, 'protocol endpoint failed'),
   });
   const routes = new Map<string, RawHandler>([
-    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, perClient }))],
+    // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.
+    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, perClient }), true)],
     ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients, guard, issuer: config.issuer }))],
-    ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard }))],
+    ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard }), true)],
   ]);
   return {
     routes,

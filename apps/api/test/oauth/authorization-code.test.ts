@@ -294,6 +294,21 @@ for (const backend of backends) {
         await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }).expect(200);
       });
 
+      it('lets a browser app on another origin redeem and refresh (CORS without cookies), but not introspect', async () => {
+        const preflight = await t.http.options('/oauth/token').set('Origin', 'https://spa.example').set('Access-Control-Request-Method', 'POST')
+          .set('Access-Control-Request-Headers', 'content-type');
+        expect(preflight.status).toBe(204);
+        expect(preflight.headers).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST' });
+        expect(preflight.headers['access-control-allow-headers']).toContain('Content-Type');
+        expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+        const { code, verifier } = await authorize();
+        const res = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).set('Origin', 'https://spa.example');
+        expect(res.status).toBe(200);
+        expect(res.headers['access-control-allow-origin']).toBe('*');
+        const introspect = await t.http.options('/oauth/introspect').set('Origin', 'https://spa.example');
+        expect(introspect.headers['access-control-allow-origin']).toBeUndefined();
+      });
+
       it('refuses an expired code', async () => {
         const { verifier, challenge } = pkcePair();
         const value = randomSecret(PREFIX.authorizationCode);

@@ -149,6 +149,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export interface ServeOptions {
   trustedProxies: TrustedProxies;
+  /**
+   * Lets browser apps on any origin call the endpoint. Safe because it reads
+   * no cookies: a page can only send credentials it already holds.
+   */
+  cors?: boolean;
   /** Called with anything that is not an OAuthError, which becomes `server_error`. */
   onUnexpected(error: unknown, req: IncomingMessage): void;
 }
@@ -160,6 +165,18 @@ export interface ServeOptions {
  */
 export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
   return async (req: IncomingMessage & { id?: unknown }, res: ServerResponse): Promise<void> => {
+    if (options.cors && req.headers.origin !== undefined) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'Access-Control-Allow-Methods': 'POST',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+          'Access-Control-Max-Age': '600',
+        });
+        res.end();
+        return;
+      }
+    }
     try {
       if (req.method !== 'POST') throw new MethodNotAllowed('POST');
       const query = req.url?.indexOf('?') ?? -1;
