@@ -44,7 +44,7 @@ export function adminApi({ storage, issuer, corsOrigins }: AdminApiOptions): exp
     res.json(document);
   });
   router.use(requireBearer({ storage, realm: ADMIN_REALM, scope: ADMIN_SCOPE }));
-  router.use(requireAdministrator);
+  router.use(requireAdministrator(storage));
   mountRoutes(router, adminRoutes, storage);
   return router;
 }

@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes } from '../../src/admin/index.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import { backends, sqliteBackend } from '../support/databases.js';
 import { basic } from '../support/oauth-app.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
@@ -74,6 +75,17 @@ for (const backend of backends) {
       await t.http.get('/admin/api/users').set('Authorization', `Bearer ${adminToken}`).expect(200);
       await t.delete(`/users/${admin.id}/admin`).expect(200);
       expect((await t.http.get('/admin/api/users').set('Authorization', `Bearer ${adminToken}`).expect(403)).body).toEqual(expected);
+    });
+
+    it('refuses an administrator\'s token that another client obtained, even with oauth-admin', async () => {
+      const other = await t.client({ grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'], scopes: ['openid'] });
+      const client = (await t.storage.clients.get(other.id))!;
+      const issuer = new TokenIssuer(t.storage, t.config.lifetimes, t.metrics);
+      const { access_token: token } = await issuer.issueAccessToken({
+        client, userId: t.admin.id, scopes: ['openid', 'oauth-admin'], grantType: 'authorization_code', sourceAddress: '127.0.0.1',
+      });
+      const res = await t.http.get('/admin/api/clients').set('Authorization', `Bearer ${token}`).expect(403);
+      expect(res.body).toEqual({ error: 'insufficient_scope', error_description: 'The admin API accepts only tokens issued to the Tollgate console.', scope: 'oauth-admin' });
     });
 
     it('answers 404 for an unknown admin path, after authentication', async () => {

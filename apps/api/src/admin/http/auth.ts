@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { OAuthError } from '../../oauth/errors.js';
 import { ADMIN_SCOPE } from '../../setup/bootstrap.js';
+import type { Storage } from '../../storage/types.js';
 
 export const ADMIN_REALM = 'tollgate-admin';
 
@@ -21,12 +22,18 @@ export class NotAnAdministrator extends OAuthError {
 
 /**
  * After `requireBearer`: the token must speak for a user who is an
- * administrator now, not merely when it was issued. Client-credentials
- * tokens have no user and are refused.
+ * administrator now, not merely when it was issued, and must have been
+ * issued to one of Tollgate's own clients (the console): `oauth-admin` in a
+ * token any other client obtained is not enough. Client-credentials tokens
+ * have no user and are refused.
  */
-export function requireAdministrator(req: Request, _res: Response, next: NextFunction) {
-  const user = req.auth?.user;
-  if (!user) throw new NotAnAdministrator('The admin API needs a token issued to an administrator; a token a client holds for itself is refused.');
-  if (!user.admin) throw new NotAnAdministrator('The token\'s user is not an administrator.');
-  next();
+export function requireAdministrator(storage: Storage) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const user = req.auth?.user;
+    if (!user) throw new NotAnAdministrator('The admin API needs a token issued to an administrator; a token a client holds for itself is refused.');
+    if (!user.admin) throw new NotAnAdministrator('The token\'s user is not an administrator.');
+    const client = await storage.clients.get(req.auth!.clientId);
+    if (!client?.system) throw new NotAnAdministrator('The admin API accepts only tokens issued to the Tollgate console.');
+    next();
+  };
 }

@@ -42,7 +42,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 const ERRORS: Record<number, string> = {
   400: 'Invalid input: one message per field in `fields`.',
   401: 'No bearer token, or one that is invalid, expired or revoked (with a `WWW-Authenticate: Bearer` challenge).',
-  403: '`insufficient_scope`: the token lacks `oauth-admin`, has no user, or its user is not an administrator.',
+  403: '`insufficient_scope`: the token lacks `oauth-admin`, has no user, its user is not an administrator, or it was not issued to the console.',
   404: 'No such resource.',
   409: 'The request conflicts with the current state (already revoked, the last administrator, a protected client, a name taken).',
   415: 'The body is not JSON.',
