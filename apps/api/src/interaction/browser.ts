@@ -49,12 +49,14 @@ export class BrowserBinding {
 }
 
 /**
- * Refuses form posts a browser says came from elsewhere: an `Origin` other
- * than ours, or `Sec-Fetch-Site: cross-site`. Browsers that send neither are
- * left to the CSRF token.
+ * Refuses form posts a browser says came from elsewhere: `Sec-Fetch-Site`
+ * other than same-origin (or none, for what the user typed), or an `Origin`
+ * other than ours. Our pages send no referrer, so their own posts carry
+ * `Origin: null`; that, and browsers sending neither header, are left to the CSRF token.
  */
 export function isCrossSite(req: IncomingMessage, origin: string): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   const header = req.headers.origin;
-  if (header !== undefined && header !== origin) return true;
-  return req.headers['sec-fetch-site'] === 'cross-site';
+  return header !== undefined && header !== 'null' && header !== origin;
 }

@@ -388,6 +388,9 @@ for (const backend of backends) {
         const crossSite = await browser.post(`${interaction}/login`).set('Origin', 'https://evil.example').type('form')
           .send({ csrf: csrfOf(page.text), username: 'ada', password: 'correct horse battery' });
         expect(crossSite.status).toBe(403);
+        const fetchedCrossSite = await browser.post(`${interaction}/login`).set('Sec-Fetch-Site', 'cross-site').type('form')
+          .send({ csrf: csrfOf(page.text), username: 'ada', password: 'correct horse battery' });
+        expect(fetchedCrossSite.status).toBe(403);
         expect(await t.storage.sessions.deleteByUser('none')).toBe(0);
       });
 
