@@ -1,0 +1,144 @@
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../support/cli.js';
+import { backends, type TestDatabase } from '../support/databases.js';
+import { freePort, startServerProcess, type ServerProcess } from '../support/process.js';
+
+/**
+ * A standard relying-party library, unchanged, against a running server:
+ * discovery, login and consent (driven like a browser: cookies, forms,
+ * redirects), code exchange with PKCE, ID token checks, userinfo, refresh.
+ */
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`openid-client against a running server on ${backend.name}`, () => {
+    let database: TestDatabase;
+    let server: ServerProcess;
+    let issuer: string;
+    let client: { client_id: string; client_secret: string };
+    const redirectUri = 'https://rp.example/callback';
+
+    beforeAll(async () => {
+      database = await backend.create();
+      const port = await freePort();
+      issuer = `http://127.0.0.1:${port}`;
+      await cli(database.url, 'setup', '--admin-username', 'root', '--admin-password', 'correct horse battery');
+      await cli(database.url, 'users', 'create', '--username', 'rita', '--password', 'rita the relying party', '--email', 'rita@example.com', '--name', 'Rita');
+      const created = await cli(database.url, 'clients', 'create', '--name', 'Relying Party', '--grant-types', 'authorization_code,refresh_token',
+        '--redirect-uris', redirectUri, '--scopes', 'openid profile email', '--json');
+      client = JSON.parse(created.stdout) as typeof client;
+      server = await startServerProcess({ DATABASE_URL: database.url, PORT: String(port), ISSUER: issuer });
+    }, 60_000);
+
+    afterAll(async () => {
+      server?.child.kill('SIGTERM');
+      await server?.exited;
+      await database?.drop();
+    });
+
+    it('completes the whole flow with no special casing', async () => {
+      // allowInsecureRequests: the test server speaks plain http on loopback. The client was
+      // registered for client_secret_basic, the RFC's default, so the library is told that.
+      const config = await oidc.discovery(new URL(issuer), client.client_id, undefined, oidc.ClientSecretBasic(client.client_secret), { execute: [oidc.allowInsecureRequests] });
+      expect(config.serverMetadata().issuer).toBe(issuer);
+
+      const verifier = oidc.randomPKCECodeVerifier();
+      const nonce = oidc.randomNonce();
+      const state = oidc.randomState();
+      const authorizationUrl = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri, scope: 'openid profile email', nonce, state,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      });
+
+      const browser = new CookieBrowser();
+      let page = await browser.go(authorizationUrl.href);
+      expect(page.text).toContain('Sign in');
+      page = await browser.submit(page, { username: 'rita', password: 'rita the relying party' });
+      expect(page.text).toContain('Relying Party');
+      const back = await browser.submit(page, { decision: 'allow', remember: 'yes' }, { stopAt: redirectUri });
+
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state });
+      const claims = tokens.claims()!;
+      expect(claims).toMatchObject({ iss: issuer, aud: client.client_id, nonce, preferred_username: 'rita' });
+      const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+      expect(userinfo).toMatchObject({ sub: claims.sub, name: 'Rita', email: 'rita@example.com' });
+
+      const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      expect(refreshed.access_token).not.toBe(tokens.access_token);
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+      const introspected = await oidc.tokenIntrospection(config, refreshed.access_token);
+      expect(introspected).toMatchObject({ active: true, sub: claims.sub, client_id: client.client_id });
+      await oidc.tokenRevocation(config, refreshed.refresh_token!);
+      expect(await oidc.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
+
+      // Replaying the used refresh token is refused, as the library reports it.
+      await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+
+      const logout = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://rp.example/' });
+      expect(logout.href.startsWith(`${issuer}/oauth/logout?`)).toBe(true);
+    });
+
+    it('reports a denied request as access_denied with the state', async () => {
+      const config = await oidc.discovery(new URL(issuer), client.client_id, client.client_secret, undefined, { execute: [oidc.allowInsecureRequests] });
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri, scope: 'openid', state, prompt: 'consent',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      });
+      const browser = new CookieBrowser();
+      let page = await browser.go(url.href);
+      page = await browser.submit(page, { username: 'rita', password: 'rita the relying party' });
+      const back = await browser.submit(page, { decision: 'deny' }, { stopAt: redirectUri });
+      await expect(oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedState: state }))
+        .rejects.toMatchObject({ error: 'access_denied' });
+    });
+  });
+}
+
+interface Page {
+  url: string;
+  text: string;
+}
+
+/** Just enough of a browser: a cookie jar, redirects followed by hand, and form submission. */
+class CookieBrowser {
+  private readonly cookies = new Map<string, string>();
+
+  async go(url: string, init: RequestInit = {}, stopAt?: string): Promise<Page> {
+    let current = url;
+    let request = init;
+    for (let hops = 0; hops < 10; hops++) {
+      if (stopAt && current.startsWith(stopAt)) return { url: current, text: '' };
+      const res = await fetch(current, { ...request, redirect: 'manual', headers: { ...request.headers as Record<string, string>, cookie: this.cookieHeader() } });
+      for (const cookie of res.headers.getSetCookie()) {
+        const [pair] = cookie.split(';');
+        const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
+        if (value === '') this.cookies.delete(name);
+        else this.cookies.set(name, value);
+      }
+      const location = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && location) {
+        current = new URL(location, current).href;
+        request = {};
+        continue;
+      }
+      return { url: current, text: await res.text() };
+    }
+    throw new Error('too many redirects');
+  }
+
+  /** Posts the page's one form with its hidden fields plus `fields`. */
+  submit(page: Page, fields: Record<string, string>, options: { stopAt?: string } = {}): Promise<Page> {
+    const action = /<form method="post" action="([^"]+)"/.exec(page.text)?.[1];
+    if (!action) throw new Error(`no form on ${page.url}:\n${page.text}`);
+    const hidden = Object.fromEntries([...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+    const body = new URLSearchParams({ ...hidden, ...fields });
+    return this.go(new URL(action.replace(/&amp;/g, '&'), page.url).href, {
+      method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    }, options.stopAt);
+  }
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
