@@ -57,11 +57,11 @@ for (const backend of backends) {
       expect(res.body).toEqual(NEEDS_ADMIN);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="tollgate-admin", error="insufficient_scope", scope="oauth-admin"');
 
-      const client = await t.client({ scopes: ['read', 'oauth-admin'] });
-      const issued = await t.http.post('/oauth/token').type('form').set('Authorization', basic(client.id, client.secret))
-        .send('grant_type=client_credentials').expect(200);
-      const viaEndpoint = await t.http.get('/admin/api/clients').set('Authorization', `Bearer ${issued.body.access_token}`).expect(403);
-      expect(viaEndpoint.body.error).toBe('insufficient_scope');
+      // No client but the console may even register oauth-admin, so client credentials cannot ask for it.
+      const client = await t.client({ scopes: ['read'] });
+      const refused = await t.http.post('/oauth/token').type('form').set('Authorization', basic(client.id, client.secret))
+        .send('grant_type=client_credentials&scope=oauth-admin').expect(400);
+      expect(refused.body.error).toBe('invalid_scope');
     });
 
     it('refuses a token whose user is not, or no longer, an administrator', async () => {

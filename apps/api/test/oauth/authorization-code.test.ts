@@ -26,7 +26,7 @@ for (const backend of backends) {
       t = await oauthTestApp(backend, { LOGIN_FAILURE_LIMIT: '3/15m' });
       app = await t.client({
         name: 'Example <App>', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT, 'https://app.example/other'],
-        scopes: ['openid', 'profile', 'email', 'read', 'write', 'oauth-admin'], siteUrl: 'https://app.example', logoUrl: 'https://cdn.example/logo.png',
+        scopes: ['openid', 'profile', 'email', 'read', 'write'], siteUrl: 'https://app.example', logoUrl: 'https://cdn.example/logo.png',
         postLogoutRedirectUris: ['https://app.example/bye'],
       });
       spa = await t.client({ name: 'SPA', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'], redirectUris: ['http://127.0.0.1/cb'], scopes: ['openid', 'read'] });
@@ -458,14 +458,40 @@ for (const backend of backends) {
         expect(user?.passwordMustChange).toBe(false);
       });
 
-      it('grants oauth-admin only to administrators', async () => {
+      it('grants oauth-admin only to administrators, through the console', async () => {
         await createTestUser(t.storage, { username: 'boss', admin: true });
-        const plain = await authorize({ scope: 'openid oauth-admin' });
-        const plainTokens = await token({ grant_type: 'authorization_code', code: plain.code, redirect_uri: REDIRECT, code_verifier: plain.verifier }).expect(200);
-        expect(plainTokens.body.scope).toBe('openid');
-        const admin = await authorize({ scope: 'openid oauth-admin', username: 'boss' });
-        const adminTokens = await token({ grant_type: 'authorization_code', code: admin.code, redirect_uri: REDIRECT, code_verifier: admin.verifier }).expect(200);
-        expect(adminTokens.body.scope).toBe('openid oauth-admin');
+        const consoleRedirect = 'http://localhost:3000/console/callback';
+        const signInToConsole = async (username: string) => {
+          const browser = newBrowser(t);
+          const { verifier, challenge } = pkcePair();
+          const interaction = await startAuthorization(browser, {
+            client_id: 'tollgate-console', redirect_uri: consoleRedirect, scope: 'openid oauth-admin', code_challenge: challenge, code_challenge_method: 'S256',
+          });
+          await signIn(browser, interaction, username);
+          const page = await browser.get(interaction);
+          if (username !== 'boss') expect(page.text).not.toContain('oauth-admin');
+          else expect(page.text).toContain('Administer this Tollgate server');
+          const allowed = await decide(browser, interaction, 'allow');
+          const code = redirectParams(allowed.headers.location!).get('code')!;
+          const res = await t.http.post('/oauth/token').type(FORM)
+            .send(new URLSearchParams({ grant_type: 'authorization_code', client_id: 'tollgate-console', code, redirect_uri: consoleRedirect, code_verifier: verifier }).toString());
+          expect(res.status, res.text).toBe(200);
+          return res.body as Record<string, string>;
+        };
+        expect((await signInToConsole('ada')).scope).toBe('openid');
+        const admin = await signInToConsole('boss');
+        expect(admin.scope).toBe('openid oauth-admin');
+        // Losing administrator rights takes oauth-admin out of the next refresh.
+        const boss = (await t.storage.users.getByUsername('boss'))!;
+        await t.storage.users.update(boss.id, { admin: false }, Date.now());
+        const refreshed = await t.http.post('/oauth/token').type(FORM)
+          .send(new URLSearchParams({ grant_type: 'refresh_token', client_id: 'tollgate-console', refresh_token: admin.refresh_token! }).toString());
+        expect(refreshed.body.scope).toBe('openid');
+      });
+
+      it('refuses to register oauth-admin for any other client', async () => {
+        await expect(t.client({ grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['openid', 'oauth-admin'] }))
+          .rejects.toMatchObject({ fields: { scopes: 'oauth-admin is reserved for the Tollgate console' } });
       });
 
       it('asks again with prompt=login, and max_age', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { redirectUriProblem, webUrlProblem } from '../../oauth/helpers/redirect-uri.js';
-import { isScopeToken } from '../../oauth/helpers/scope.js';
+import { ADMIN_SCOPE, isScopeToken } from '../../oauth/helpers/scope.js';
 import type { Client } from '../../storage/types.js';
 import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
@@ -33,7 +33,8 @@ export const clientFields = z.object({
   redirectUris: z.array(redirectUri).max(20, 'at most 20 redirect URIs').default([]),
   postLogoutRedirectUris: z.array(redirectUri).max(20, 'at most 20 post-logout redirect URIs').default([]),
   grantTypes: z.array(z.enum(GRANT_TYPES, `must each be one of ${GRANT_TYPES.join(', ')}`)).max(GRANT_TYPES.length, `at most ${GRANT_TYPES.length} grant types`).default(['client_credentials']),
-  scopes: z.array(scopeName).max(100).default([]),
+  // The admin API accepts only the console's tokens, so no other client has any use for oauth-admin.
+  scopes: z.array(scopeName).max(100).refine((scopes) => !scopes.includes(ADMIN_SCOPE), `${ADMIN_SCOPE} is reserved for the Tollgate console`).default([]),
   tokenEndpointAuthMethod: z.enum(AUTH_METHODS, `must be one of ${AUTH_METHODS.join(', ')}`).default('client_secret_basic'),
   accessTokenTtl: ttl.nullable().default(null),
   refreshTokenTtl: ttl.nullable().default(null),
