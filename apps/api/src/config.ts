@@ -55,6 +55,8 @@ export interface Config {
   trustedProxies: TrustedProxies;
   /** Origins a browser may call the admin API from (exact match); empty: same origin only. */
   adminCorsOrigins: string[];
+  /** Seconds between runs of the job that deletes expired rows; null when off. */
+  purgeIntervalSeconds: number | null;
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -145,6 +147,7 @@ const env = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: z.string().optional(),
   ADMIN_CORS_ORIGINS: z.string().optional(),
+  PURGE_INTERVAL: z.string().default('5m'),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -221,6 +224,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerAddress: rateLimit('LOGIN_ADDRESS_FAILURE_LIMIT'),
   };
   const sessionTtl = lifetime('SESSION_TTL');
+  const purgeIntervalSeconds = values.PURGE_INTERVAL.trim().toLowerCase() === 'off' ? null : parseDuration(values.PURGE_INTERVAL) ?? null;
+  if (purgeIntervalSeconds === null && values.PURGE_INTERVAL.trim().toLowerCase() !== 'off') {
+    problems.push(`PURGE_INTERVAL must be a positive duration such as 5m, or off (got "${values.PURGE_INTERVAL}")`);
+  }
 
   const trustedProxies = parseTrustedProxies(values.TRUST_PROXY);
   if (typeof trustedProxies === 'string') problems.push(trustedProxies);
@@ -244,6 +251,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: values.METRICS_TOKEN ?? null,
     trustedProxies: trustedProxies as TrustedProxies,
     adminCorsOrigins: adminCorsOrigins as string[],
+    purgeIntervalSeconds,
   };
 }
 

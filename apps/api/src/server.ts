@@ -3,6 +3,7 @@ import http, { type Server } from 'node:http';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createMetrics } from './http/metrics.js';
+import { startPurgeJob } from './jobs/purge.js';
 import type { Logger } from './logger.js';
 import { bootstrap, type BootstrapResult } from './setup/bootstrap.js';
 import { openStorage } from './storage/sql/index.js';
@@ -45,6 +46,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  const purge = startPurgeJob(storage, {
+    intervalMs: config.purgeIntervalSeconds === null ? null : config.purgeIntervalSeconds * 1000,
+    onPurged: (result) => logger.info({ purged: result }, 'purged expired rows'),
+    onError: (error) => logger.error({ err: error }, 'purging expired rows failed'),
+  });
 
   let closing: Promise<void> | undefined;
   const close = () => closing ??= (async () => {
@@ -54,6 +60,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await drained;
     clearTimeout(timer);
+    await purge.stop();
     await app.close();
     await storage.close();
   })();

@@ -1,0 +1,116 @@
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import type { Stores } from '../storage/types.js';
+
+/** What one run deleted, per table. */
+export interface PurgeResult {
+  codes: number;
+  tokens: number;
+  sessions: number;
+  interactions: number;
+  rateLimits: number;
+  /** DELETE statements run, each at most `batchSize` rows. */
+  batches: number;
+  /** Wall time of the run. */
+  ms: number;
+}
+
+export interface PurgeOptions {
+  /** Milliseconds between the end of one run and the start of the next; null: no timer, only `runOnce`. */
+  intervalMs: number | null;
+  /** Rows per DELETE: small enough that no request waits long for the database (default 1,000). */
+  batchSize?: number;
+  /** Pause between two batches, so requests queued meanwhile go first (default 0: the next turn of the event loop). */
+  pauseMs?: number;
+  now?: () => number;
+  /** Called after each timer run that deleted something. */
+  onPurged?: (result: PurgeResult) => void;
+  /** Called when a timer run fails; the timer keeps going. */
+  onError?: (error: unknown) => void;
+}
+
+export interface PurgeJob {
+  /** Deletes every expired row, batch by batch, until none is left (or the job stops). */
+  runOnce(): Promise<PurgeResult>;
+  /** Stops the timer and waits for a run in progress to end after its current batch. */
+  stop(): Promise<void>;
+}
+
+/** Spent codes stay this long after expiring, so a late replay still revokes what they issued (RFC 6749 §4.1.2). */
+export const CODE_RETENTION_MS = 60 * 60 * 1000;
+
+const DEFAULT_BATCH = 1000;
+
+type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits'>;
+
+/**
+ * Deletes expired authorization codes, tokens, sessions, interactions and
+ * rate-limit counters in bounded batches, yielding to the event loop between
+ * batches. Tokens go as soon as they expire, refresh tokens included: an
+ * expired refresh token cannot be used, so what its row still gave was only
+ * reuse detection of a rotated token presented after its own expiry (see
+ * README, "Purging expired rows"). Codes are kept for CODE_RETENTION_MS.
+ * Several processes on one database may run it at once: each DELETE is
+ * independent and idempotent.
+ */
+export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJob {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const now = options.now ?? Date.now;
+  let stopped = false;
+  let running: Promise<PurgeResult> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const drain = async (purge: (before: number, limit: number) => Promise<number>, before: number, result: PurgeResult): Promise<number> => {
+    let total = 0;
+    while (!stopped) {
+      const deleted = await purge(before, batchSize);
+      result.batches += 1;
+      total += deleted;
+      if (deleted < batchSize) break;
+      await (options.pauseMs ? sleep(options.pauseMs) : nextTurn());
+    }
+    return total;
+  };
+
+  const run = async (): Promise<PurgeResult> => {
+    const started = performance.now();
+    const at = now();
+    const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, batches: 0, ms: 0 };
+    result.tokens = await drain((b, l) => stores.tokens.purgeExpired(b, l), at, result);
+    result.codes = await drain((b, l) => stores.codes.purgeExpired(b, l), at - CODE_RETENTION_MS, result);
+    result.sessions = await drain((b, l) => stores.sessions.purgeExpired(b, l), at, result);
+    result.interactions = await drain((b, l) => stores.interactions.purgeExpired(b, l), at, result);
+    result.rateLimits = await drain((b, l) => stores.rateLimits.purgeExpired(b, l), at, result);
+    result.ms = performance.now() - started;
+    return result;
+  };
+
+  const runOnce = (): Promise<PurgeResult> => {
+    running ??= run().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const schedule = () => {
+    if (stopped || options.intervalMs === null) return;
+    timer = setTimeout(() => {
+      runOnce().then(
+        (result) => {
+          if (result.codes + result.tokens + result.sessions + result.interactions + result.rateLimits > 0) options.onPurged?.(result);
+        },
+        (error: unknown) => options.onError?.(error),
+      ).finally(schedule);
+    }, options.intervalMs);
+    timer.unref();
+  };
+  schedule();
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => {});
+    },
+  };
+}

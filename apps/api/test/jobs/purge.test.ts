@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, ConfigError } from '../../src/config.js';
+import { PREFIX, randomId, randomSecret, sha256 } from '../../src/crypto/random.js';
+import { CODE_RETENTION_MS, startPurgeJob } from '../../src/jobs/purge.js';
+import type { NewToken, User } from '../../src/storage/types.js';
+import { createTestUser } from '../support/browser.js';
+import { backends } from '../support/databases.js';
+import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+
+const HOUR = 3_600_000;
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`the purge job on ${backend.name}`, () => {
+    let t: OAuthTestApp;
+    let client: { id: string; secret: string };
+    let user: User;
+
+    beforeAll(async () => {
+      t = await oauthTestApp(backend);
+      client = await t.client();
+      user = await createTestUser(t.storage, { username: 'purged' });
+    });
+    afterAll(() => t?.close());
+
+    function tokenRow(expiresAt: number, extra: Partial<NewToken> = {}): NewToken {
+      const value = randomSecret(PREFIX.accessToken);
+      return {
+        id: randomUUID(), tokenHash: sha256(value), kind: 'access', prefix: value.slice(0, 12), clientId: client.id, userId: null,
+        scopes: ['read'], createdAt: expiresAt - HOUR, expiresAt, familyId: null, parentId: null, codeId: null, ...extra,
+      };
+    }
+
+    async function seedTokens(count: number, expiresAt: number): Promise<NewToken[]> {
+      const rows = Array.from({ length: count }, () => tokenRow(expiresAt));
+      for (let i = 0; i < rows.length; i += 200) await t.storage.tokens.create(rows.slice(i, i + 200));
+      return rows;
+    }
+
+    async function seedCode(expiresAt: number) {
+      const value = randomSecret(PREFIX.authorizationCode);
+      await t.storage.codes.create({
+        id: randomUUID(), codeHash: sha256(value), clientId: client.id, userId: user.id, redirectUri: 'https://app.example/cb', redirectUriSent: true,
+        scopes: ['read'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: expiresAt - 60_000, createdAt: expiresAt - 60_000, expiresAt,
+      });
+      return sha256(value);
+    }
+
+    async function seedSession(expiresAt: number) {
+      const idHash = sha256(randomId());
+      await t.storage.sessions.create({ idHash, userId: user.id, authTime: expiresAt - HOUR, createdAt: expiresAt - HOUR, expiresAt });
+      return idHash;
+    }
+
+    async function seedInteraction(expiresAt: number) {
+      const id = randomId();
+      await t.storage.interactions.create({
+        id, browserHash: sha256(randomId()), createdAt: expiresAt - 600_000, expiresAt,
+        request: {
+          clientId: client.id, redirectUri: 'https://app.example/cb', redirectUriSent: true, scopes: ['read'], state: null, nonce: null,
+          codeChallenge: null, codeChallengeMethod: null, prompt: [], maxAge: null, loginHint: null,
+        },
+      });
+      return id;
+    }
+
+    it('deletes every expired row of every kind in bounded batches and keeps the rest', async () => {
+      const now = Date.now();
+      const expired = await seedTokens(45, now - 1000);
+      const live = await seedTokens(5, now + HOUR);
+      // A rotated refresh token past its own expiry goes too: it can no longer be used (see purge.ts).
+      const family = randomUUID();
+      const oldRefresh = tokenRow(now - 1000, { kind: 'refresh', userId: user.id, familyId: family });
+      const liveRefresh = tokenRow(now + HOUR, { kind: 'refresh', userId: user.id, familyId: family, parentId: oldRefresh.id });
+      await t.storage.tokens.create([oldRefresh, liveRefresh]);
+      await t.storage.tokens.rotate(oldRefresh.tokenHash, now - 2000).catch(() => undefined);
+      const oldCode = await seedCode(now - CODE_RETENTION_MS - 1000);
+      const recentCode = await seedCode(now - 1000);
+      const liveCode = await seedCode(now + 60_000);
+      const oldSession = await seedSession(now - 1000);
+      const liveSession = await seedSession(now + HOUR);
+      const oldInteraction = await seedInteraction(now - 1000);
+      const liveInteraction = await seedInteraction(now + 600_000);
+      await t.storage.rateLimits.add('purge-test:old', now - 120_000, 3, now - 60_000);
+      await t.storage.rateLimits.add('purge-test:live', now, 3, now + 60_000);
+
+      const job = startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now });
+      const result = await job.runOnce();
+      await job.stop();
+
+      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1 });
+      // 46 tokens in batches of 10: five full ones and a short one; one short batch for each other table.
+      expect(result.batches).toBe(5 + 4);
+      for (const row of [...expired, oldRefresh]) expect(await t.storage.tokens.findByHash(row.tokenHash)).toBeNull();
+      for (const row of [...live, liveRefresh]) expect(await t.storage.tokens.findByHash(row.tokenHash)).not.toBeNull();
+      expect(await t.storage.codes.findByHash(oldCode)).toBeNull();
+      expect(await t.storage.codes.findByHash(recentCode)).not.toBeNull();
+      expect(await t.storage.codes.findByHash(liveCode)).not.toBeNull();
+      expect(await t.storage.sessions.get(oldSession, now - HOUR)).toBeNull();
+      expect(await t.storage.sessions.get(liveSession, now)).not.toBeNull();
+      expect(await t.storage.interactions.get(oldInteraction)).toBeNull();
+      expect(await t.storage.interactions.get(liveInteraction)).not.toBeNull();
+      expect(await t.storage.rateLimits.listAtLeast('purge-test:', now - 120_000, 1)).toEqual([]);
+      expect(await t.storage.rateLimits.listAtLeast('purge-test:', now, 1)).toEqual([{ key: 'purge-test:live', count: 3 }]);
+
+      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(5);
+    });
+
+    it('yields between batches: timers fire and requests are answered while a large backlog is deleted', async () => {
+      await seedTokens(3000, Date.now() - 1000);
+      const job = startPurgeJob(t.storage, { intervalMs: null, batchSize: 100 });
+      let purging = true;
+      const run = job.runOnce().finally(() => (purging = false));
+      const timerFired = await new Promise<boolean>((resolve) => setImmediate(() => resolve(purging)));
+      const answered = await t.http.post('/oauth/token').set('Authorization', basic(client.id, client.secret))
+        .type('form').send('grant_type=client_credentials').then((res) => ({ status: res.status, purging }));
+      const result = await run;
+      await job.stop();
+      expect(result.tokens).toBe(3000);
+      expect(result.batches).toBeGreaterThanOrEqual(30);
+      expect(timerFired).toBe(true);
+      expect(answered).toEqual({ status: 200, purging: true });
+    });
+
+    it('runs on its timer until stopped, and stop waits for the batch in progress', async () => {
+      const rows = await seedTokens(30, Date.now() - 1000);
+      const runs: number[] = [];
+      const job = startPurgeJob(t.storage, { intervalMs: 20, batchSize: 10, onPurged: (r) => runs.push(r.tokens) });
+      for (let i = 0; i < 100 && runs.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await job.stop();
+      expect(runs[0]).toBeGreaterThanOrEqual(30);
+      for (const row of rows) expect(await t.storage.tokens.findByHash(row.tokenHash)).toBeNull();
+      const later = await seedTokens(5, Date.now() - 1000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await t.storage.tokens.findByHash(later[0]!.tokenHash)).not.toBeNull();
+      expect(runs).toHaveLength(1);
+    });
+  });
+}
+
+describe('PURGE_INTERVAL', () => {
+  it('defaults to five minutes, takes durations and off, and refuses anything else', () => {
+    expect(loadConfig({}).purgeIntervalSeconds).toBe(300);
+    expect(loadConfig({ PURGE_INTERVAL: '30s' }).purgeIntervalSeconds).toBe(30);
+    expect(loadConfig({ PURGE_INTERVAL: 'off' }).purgeIntervalSeconds).toBeNull();
+    expect(() => loadConfig({ PURGE_INTERVAL: 'often' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PURGE_INTERVAL: '0' })).toThrow('PURGE_INTERVAL must be a positive duration such as 5m, or off (got "0")');
+  });
+});
