@@ -43,10 +43,11 @@ export async function halfWritten(database: TestDatabase): Promise<{ tokensWitho
   return { tokensWithoutAudit: Number(row!.a), auditWithoutToken: Number(row!.b) };
 }
 
-/** `setup`, then clients made with the CLI (`--json` output parsed). */
+/** `setup`, scopes `read` and `write`, then clients made with the CLI (`--json` output parsed). */
 export async function seed(database: TestDatabase, clients: Record<string, string[]>): Promise<Record<string, Credentials>> {
   const setup = await cli(database.url, 'setup', '--admin-username', 'root', '--admin-password', 'long enough');
   if (setup.code !== 0) throw new Error(setup.stderr);
+  for (const name of ['read', 'write']) await cli(database.url, 'scopes', 'create', name, '--description', `${name} your data`);
   const made: Record<string, Credentials> = {};
   for (const [name, args] of Object.entries(clients)) {
     const res = await cli(database.url, 'clients', 'create', '--name', name, '--json', ...args);
@@ -70,4 +71,72 @@ export async function introspect(base: string, client: Credentials, token: strin
   const res = await post(`${base}/oauth/introspect`, client, `token=${encodeURIComponent(token)}`);
   if (res.status !== 200) throw new Error(`introspect: ${res.status} ${await res.text()}`);
   return (await res.json()) as { active: boolean };
+}
+
+/** A browser over fetch: keeps cookies, follows nothing by itself. */
+export class FetchBrowser {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(private readonly base: string) {}
+
+  async request(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    if (init.form) headers['Content-Type'] = FORM;
+    const res = await fetch(new URL(path, this.base), {
+      method: init.method ?? (init.form ? 'POST' : 'GET'), headers, redirect: 'manual', body: init.form && new URLSearchParams(init.form).toString(),
+    });
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const eq = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    return res;
+  }
+
+  /** The CSRF token of the page at `path`. */
+  async csrf(path: string): Promise<string> {
+    const html = await (await this.request(path)).text();
+    const match = /name="csrf" value="([^"]+)"/.exec(html);
+    if (!match) throw new Error(`no CSRF token at ${path}:\n${html.slice(0, 500)}`);
+    return match[1]!;
+  }
+}
+
+export interface CodeFlow {
+  browser: FetchBrowser;
+  redirectUri: string;
+  client: Credentials;
+}
+
+/**
+ * A code for `client`, through the real pages: sign-in and consent (remembered)
+ * the first time, straight back with a code once the browser has a session.
+ */
+export async function authorizationCode(flow: CodeFlow, scope: string, user: { username: string; password: string }): Promise<string> {
+  const { browser } = flow;
+  const query = new URLSearchParams({ response_type: 'code', client_id: flow.client.client_id, redirect_uri: flow.redirectUri, scope, state: 's' });
+  let res = await browser.request(`/oauth/authorize?${query}`);
+  for (let step = 0; step < 6; step++) {
+    if (res.status !== 303 && res.status !== 302) throw new Error(`authorize: ${res.status} ${await res.text()}`);
+    const location = new URL(res.headers.get('location')!, 'http://x');
+    if (location.origin + location.pathname === flow.redirectUri) {
+      const code = location.searchParams.get('code');
+      if (!code) throw new Error(`no code: ${location}`);
+      return code;
+    }
+    const path = location.pathname;
+    const shown = await browser.request(path);
+    if (shown.status !== 200) {
+      res = shown;
+      continue;
+    }
+    const page = await shown.text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
+    if (csrf === undefined) throw new Error(`no form at ${path}:\n${page.slice(0, 500)}`);
+    const action = page.includes('name="decision"') ? 'consent' : 'login';
+    res = await browser.request(`${path}/${action}`, {
+      form: action === 'consent' ? { csrf, decision: 'allow', remember: 'yes' } : { csrf, username: user.username, password: user.password },
+    });
+  }
+  throw new Error('authorize: too many steps');
 }
