@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Storage, Token, User } from '../storage/types.js';
-import { InsufficientScope, InvalidToken } from './errors.js';
+import { InsufficientScope, InvalidRequest, InvalidToken } from './errors.js';
+import { repeatsAuthorization } from './http/oauth-request.js';
 import { findToken, isActive } from './tokens/lookup.js';
 
 /** What a valid bearer token says about the caller. */
@@ -33,6 +34,7 @@ export interface BearerOptions {
 export function requireBearer(options: BearerOptions) {
   const { storage, realm, scope } = options;
   return async (req: Request, res: Response, next: NextFunction) => {
+    if (repeatsAuthorization(req.rawHeaders)) throw new InvalidRequest('Send one Authorization header.');
     const header = req.headers.authorization ?? '';
     const scheme = /^(\S+)/.exec(header)?.[1]?.toLowerCase();
     if (scheme !== 'bearer') {

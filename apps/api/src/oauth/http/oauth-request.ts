@@ -147,6 +147,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
+/** Node keeps only the first of repeated Authorization headers; two are two credentials, so refuse them. */
+export function repeatsAuthorization(rawHeaders: string[]): boolean {
+  let seen = false;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.length === 13 && rawHeaders[i]!.toLowerCase() === 'authorization') {
+      if (seen) return true;
+      seen = true;
+    }
+  }
+  return false;
+}
+
 export interface ServeOptions {
   trustedProxies: TrustedProxies;
   /**
@@ -184,6 +196,7 @@ export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
         const inQuery = new URLSearchParams(req.url!.slice(query + 1));
         if (CREDENTIALS.some((name) => inQuery.has(name))) throw new InvalidRequest('Credentials must not be sent in the query string.');
       }
+      if (repeatsAuthorization(req.rawHeaders)) throw new InvalidRequest('Send one Authorization header.');
       const body = await readBody(req);
       const params = parseParams(req.headers['content-type'], body);
       const result = await endpoint({
