@@ -1,7 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { matchesHash, PREFIX, randomId, randomSecret, sha256, timeOrderedUuid, visiblePrefix } from '../../src/crypto/random.js';
+import { matchesHash, PREFIX, randomBytes, randomId, randomSecret, sha256, timeOrderedUuid, visiblePrefix } from '../../src/crypto/random.js';
 
 describe('random secrets', () => {
+  it('hands out pooled bytes once each, across refills, with every byte value about equally likely', () => {
+    const counts = new Array<number>(256).fill(0);
+    const seen = new Set<string>();
+    // 40 000 × 16 bytes crosses the 8 KiB pool boundary many times, at odd offsets too.
+    for (let i = 0; i < 40_000; i++) {
+      const bytes = randomBytes(i % 7 === 0 ? 13 : 16);
+      seen.add(bytes.toString('hex'));
+      for (const byte of bytes) counts[byte]!++;
+    }
+    expect(seen.size).toBe(40_000);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const expected = total / 256;
+    const chiSquare = counts.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0);
+    // 255 degrees of freedom: above 400 happens by chance far less than once in a million runs.
+    expect(chiSquare).toBeLessThan(400);
+    expect(randomBytes(10_000)).toHaveLength(10_000);
+  });
+
+
   it('carry 256 bits of base64url after a recognisable prefix, never twice the same', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 5000; i++) {

@@ -47,11 +47,19 @@ export class SqliteHotPath {
     const audit: Insertable<AuditLogTable> = {
       id: '', at: 0, actorType: '', actorId: null, action: '', targetType: null, targetId: null, sourceAddress: null, details: '',
     };
+    const insertToken = preparedInsert(this.db, this.raw, 'tokens', token);
+    const insertAudit = preparedInsert(this.db, this.raw, 'auditLog', audit);
     return {
-      insertToken: preparedInsert(this.db, this.raw, 'tokens', token),
-      insertAudit: preparedInsert(this.db, this.raw, 'auditLog', audit),
+      // Wrapped once: transaction() builds a new function each time it is called.
+      batch: this.raw.transaction((tokens: Insertable<TokensTable>[], audit: Insertable<AuditLogTable>[]) => {
+        for (const row of tokens) insertToken(row);
+        for (const row of audit) insertAudit(row);
+      }),
       clientById: this.raw.prepare(this.db.selectFrom('clients').selectAll().where('id', '=', '').compile().sql),
       tokenByHash: this.raw.prepare(this.db.selectFrom('tokens').selectAll().where('tokenHash', '=', '').compile().sql),
+      // pragma() would prepare these again on every batch.
+      syncNormal: this.raw.prepare('pragma synchronous = NORMAL'),
+      syncFull: this.raw.prepare('pragma synchronous = FULL'),
     };
   }
 
@@ -79,14 +87,11 @@ export class SqliteHotPath {
    */
   writeBatch(tokens: Insertable<TokensTable>[], audit: Insertable<AuditLogTable>[]): Promise<void> {
     return this.exclusive((s) => {
-      this.raw.pragma('synchronous = NORMAL');
+      s.syncNormal.run();
       try {
-        this.raw.transaction(() => {
-          for (const row of tokens) s.insertToken(row);
-          for (const row of audit) s.insertAudit(row);
-        })();
+        s.batch(tokens, audit);
       } finally {
-        this.raw.pragma('synchronous = FULL');
+        s.syncFull.run();
       }
     });
   }
