@@ -57,6 +57,8 @@ export interface Config {
   adminCorsOrigins: string[];
   /** Seconds between runs of the job that deletes expired rows; null when off. */
   purgeIntervalSeconds: number | null;
+  /** Where `npm run dev` serves the console (Vite), whose callback URIs bootstrap also registers; null when unset. */
+  consoleDevOrigin: string | null;
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -148,6 +150,7 @@ const env = z.object({
   TRUST_PROXY: z.string().optional(),
   ADMIN_CORS_ORIGINS: z.string().optional(),
   PURGE_INTERVAL: z.string().default('5m'),
+  CONSOLE_DEV_ORIGIN: z.string().optional(),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -162,6 +165,21 @@ function checkIssuer(value: string): string | undefined {
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return 'ISSUER must use https unless its host is localhost or a loopback address';
   }
+  return undefined;
+}
+
+/** `CONSOLE_DEV_ORIGIN`: an origin, https or loopback http (it becomes part of redirect URIs); a message when it is not. */
+function checkConsoleDevOrigin(value: string): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value) {
+    return `CONSOLE_DEV_ORIGIN must be an origin such as http://localhost:5173 (scheme, host and port; no path, no trailing slash), got "${value}"`;
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return 'CONSOLE_DEV_ORIGIN must use https unless its host is localhost or a loopback address';
   return undefined;
 }
 
@@ -233,6 +251,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (typeof trustedProxies === 'string') problems.push(trustedProxies);
   const adminCorsOrigins = parseCorsOrigins(values.ADMIN_CORS_ORIGINS);
   if (typeof adminCorsOrigins === 'string') problems.push(adminCorsOrigins);
+  const consoleDevOriginProblem = values.CONSOLE_DEV_ORIGIN === undefined ? undefined : checkConsoleDevOrigin(values.CONSOLE_DEV_ORIGIN);
+  if (consoleDevOriginProblem) problems.push(consoleDevOriginProblem);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -252,6 +272,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: trustedProxies as TrustedProxies,
     adminCorsOrigins: adminCorsOrigins as string[],
     purgeIntervalSeconds,
+    consoleDevOrigin: values.CONSOLE_DEV_ORIGIN ?? null,
   };
 }
 

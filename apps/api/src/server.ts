@@ -26,7 +26,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const storage = await openStorage(config.database);
   let setup: BootstrapResult;
   try {
-    setup = await bootstrap(storage, { issuer: config.issuer, actor: { type: 'system', id: 'startup', sourceAddress: null } });
+    setup = await bootstrap(storage, { issuer: config.issuer, consoleDevOrigin: config.consoleDevOrigin, actor: { type: 'system', id: 'startup', sourceAddress: null } });
   } catch (error) {
     await storage.close();
     throw error;

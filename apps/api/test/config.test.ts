@@ -59,6 +59,17 @@ describe('loadConfig', () => {
     expect(problemsOf({ ISSUER: 'auth.example.com' })).toEqual(['ISSUER must be an absolute URL such as https://auth.example.com']);
   });
 
+  it('reads CONSOLE_DEV_ORIGIN, an https or loopback origin for the console under Vite', () => {
+    expect(loadConfig({}).consoleDevOrigin).toBeNull();
+    expect(loadConfig({ CONSOLE_DEV_ORIGIN: 'http://localhost:5173' }).consoleDevOrigin).toBe('http://localhost:5173');
+    expect(problemsOf({ CONSOLE_DEV_ORIGIN: 'http://localhost:5173/' })).toEqual([
+      'CONSOLE_DEV_ORIGIN must be an origin such as http://localhost:5173 (scheme, host and port; no path, no trailing slash), got "http://localhost:5173/"',
+    ]);
+    expect(problemsOf({ CONSOLE_DEV_ORIGIN: 'http://dev.example.com:5173' })).toEqual([
+      'CONSOLE_DEV_ORIGIN must use https unless its host is localhost or a loopback address',
+    ]);
+  });
+
   it('never repeats a database password in a message', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'mysql://admin:hunter2@db/x' });
     expect(problem).not.toContain('hunter2');

@@ -35,6 +35,8 @@ const chosenAdmin = z.object({ username: usernameSchema, password: passwordSchem
 
 export interface BootstrapOptions {
   issuer: string;
+  /** Where `npm run dev` serves the console (CONSOLE_DEV_ORIGIN): registered on the console client too. */
+  consoleDevOrigin?: string | null;
   /** A chosen first administrator; without it one named `admin` gets a generated password. */
   admin?: { username: string; password: string };
   cost?: PasswordHashCost;
@@ -88,7 +90,9 @@ async function bootstrapOnce(storage: Storage, options: BootstrapOptions): Promi
       createdScopes.push(name);
     }
 
-    const redirectUris = consoleRedirectUris(options.issuer);
+    const consoleOrigins = [options.issuer, ...(options.consoleDevOrigin ? [options.consoleDevOrigin] : [])];
+    const redirectUris = consoleOrigins.flatMap(consoleRedirectUris);
+    const homes = consoleOrigins.map(consoleHome);
     const existing = await tx.clients.get(CONSOLE_CLIENT_ID);
     let consoleClient: BootstrapResult['consoleClient'] = 'unchanged';
     if (!existing) {
@@ -104,17 +108,17 @@ async function bootstrapOnce(storage: Storage, options: BootstrapOptions): Promi
         secretHash: null,
         accessTokenTtl: null,
         refreshTokenTtl: null,
-        postLogoutRedirectUris: [consoleHome(options.issuer)],
+        postLogoutRedirectUris: homes,
         idTokenSigningAlg: null,
         system: true,
         resourceServer: false,
       }, now);
       await audit(tx, options.actor, 'client.create', { type: 'client', id: CONSOLE_CLIENT_ID }, now, { name: 'Tollgate console' });
       consoleClient = 'created';
-    } else if (!redirectUris.every((uri) => existing.redirectUris.includes(uri)) || !existing.postLogoutRedirectUris.includes(consoleHome(options.issuer))) {
-      // The issuer moved: the console must be able to come back to where it is served now.
+    } else if (!redirectUris.every((uri) => existing.redirectUris.includes(uri)) || !homes.every((uri) => existing.postLogoutRedirectUris.includes(uri))) {
+      // The issuer moved (or a dev origin was added): the console must be able to come back to where it is served now.
       const merged = [...new Set([...existing.redirectUris, ...redirectUris])];
-      const postLogout = [...new Set([...existing.postLogoutRedirectUris, consoleHome(options.issuer)])];
+      const postLogout = [...new Set([...existing.postLogoutRedirectUris, ...homes])];
       await tx.clients.update(CONSOLE_CLIENT_ID, { redirectUris: merged, postLogoutRedirectUris: postLogout }, now);
       await audit(tx, options.actor, 'client.update', { type: 'client', id: CONSOLE_CLIENT_ID }, now, { redirectUris: merged, postLogoutRedirectUris: postLogout });
       consoleClient = 'updated';

@@ -57,6 +57,15 @@ for (const backend of backends) {
       ]);
     });
 
+    it('registers the console dev origin (CONSOLE_DEV_ORIGIN) beside the issuer, once', async () => {
+      const withDev = { issuer: 'http://localhost:3000', consoleDevOrigin: 'http://localhost:5173', actor, cost };
+      expect((await bootstrap(storage(), withDev)).consoleClient).toBe('updated');
+      const client = await storage().clients.get(CONSOLE_CLIENT_ID);
+      expect(client?.redirectUris).toEqual(expect.arrayContaining(['http://localhost:5173/console/callback', 'http://localhost:5173/console/silent-renew', 'http://localhost:3000/console/callback']));
+      expect(client?.postLogoutRedirectUris).toEqual(expect.arrayContaining(['http://localhost:3000/console/', 'http://localhost:5173/console/']));
+      expect((await bootstrap(storage(), withDev)).consoleClient).toBe('unchanged');
+    });
+
     it('says so when no active administrator is left', async () => {
       const admin = await storage().users.getByUsername('admin');
       await storage().users.update(admin!.id, { disabledAt: Date.now() }, Date.now());
