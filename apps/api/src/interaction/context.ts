@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import type { Config } from '../config.js';
+import { hashPassword } from '../crypto/password.js';
+import { randomSecret } from '../crypto/random.js';
 import type { Logger } from '../logger.js';
 import type { OAuthError } from '../oauth/errors.js';
 import { authorizationResponseUrl, errorResponseUrl } from '../oauth/authorization/request.js';
@@ -27,6 +29,11 @@ export interface BrowserContext {
   basePath: string;
   /** The issuer's origin: the only one our forms may be posted from. */
   origin: string;
+  /**
+   * Checked when the user name is unknown, so that answer takes as long as a
+   * wrong password. Made at start, at the cost real passwords are hashed with.
+   */
+  decoyPasswordHash: Promise<string>;
   close(): Promise<void>;
 }
 
@@ -44,6 +51,7 @@ export function createBrowserContext(deps: { config: Config; storage: Storage; k
     loginFailures: { perAccount, perAddress },
     basePath: issuer.pathname.replace(/\/+$/, ''),
     origin: issuer.origin,
+    decoyPasswordHash: hashPassword(randomSecret('decoy-')),
     close: async () => {
       await Promise.all([perAccount.close(), perAddress.close()]);
     },

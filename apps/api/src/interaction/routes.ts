@@ -12,9 +12,6 @@ import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
 import { passwordView } from './views/password.js';
 
-/** Verified against when the user name is unknown, so both answers take as long. */
-let decoyHash: Promise<string> | undefined;
-
 /**
  * The pages a person sees during an authorization request: sign in, choose a
  * password, consent. Each form is bound to the interaction and the browser
@@ -125,8 +122,14 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const address = req.clientAddress ?? '';
     const accountKey = username.toLowerCase();
     const addressKey = addressBucket(address);
-    const limited = [ctx.loginFailures.perAccount.check(accountKey), ctx.loginFailures.perAddress.check(addressKey)].find((d) => !d.allowed);
-    if (limited && !limited.allowed) {
+    // Counted before the (slow) password check, so attempts sent together cannot all slip under the limit.
+    const { perAccount, perAddress } = ctx.loginFailures;
+    const byAccount = perAccount.consume(accountKey);
+    const byAddress = perAddress.consume(addressKey);
+    if (!byAccount.allowed || !byAddress.allowed) {
+      if (byAccount.allowed) perAccount.refund(accountKey);
+      if (byAddress.allowed) perAddress.refund(addressKey);
+      const limited = (!byAccount.allowed ? byAccount : byAddress) as { retryAfterSeconds: number };
       res.set('Retry-After', String(Math.ceil(limited.retryAfterSeconds)));
       const minutes = Math.max(1, Math.ceil(limited.retryAfterSeconds / 60));
       return show(req, res, interaction, { username, status: 429, error: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` });
@@ -134,10 +137,8 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const user = username === '' ? null : await ctx.storage.users.getByUsername(username);
     const valid = user !== null
       ? await verifyPassword(password, user.passwordHash)
-      : await verifyPassword(password, await (decoyHash ??= hashPassword('not the password of anyone')));
+      : await verifyPassword(password, await ctx.decoyPasswordHash);
     if (!user || !valid || user.disabledAt !== null) {
-      ctx.loginFailures.perAccount.record(accountKey);
-      ctx.loginFailures.perAddress.record(addressKey);
       await ctx.storage.audit.append({
         at: Date.now(), actorType: 'anonymous', actorId: null, action: 'user.login_failed',
         targetType: user ? 'user' : null, targetId: user?.id ?? null, sourceAddress: address,
@@ -146,6 +147,8 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       req.log?.info({ reason: !user ? 'unknown user' : !valid ? 'wrong password' : 'user disabled' }, 'sign-in failed');
       return show(req, res, interaction, { username, status: 401, error: 'The user name or password is not right, or the account is disabled.' });
     }
+    perAccount.refund(accountKey);
+    perAddress.refund(addressKey);
     const now = Date.now();
     await ctx.sessions.start(req, res, user, now);
     await ctx.storage.interactions.authenticate(interaction.id, user.id, now);

@@ -77,6 +77,14 @@ export class RateLimiter {
     this.window(key, now, true)!.pending += 1;
   }
 
+  /** Takes back one event counted by `consume` that turned out not to count (a sign-in that succeeded). */
+  refund(key: string, now = Date.now()): void {
+    if (!this.rule) return;
+    const window = this.window(key, now, false);
+    // May go below zero once the event was shared: the next sync then subtracts it.
+    if (window) window.pending -= 1;
+  }
+
   /** Adds this process's counts to the shared ones and learns which keys are at the limit. */
   sync(now?: number): Promise<void> {
     // A sync still running when the timer fires again is left to finish: no backlog.

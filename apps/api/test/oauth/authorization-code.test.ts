@@ -429,6 +429,27 @@ for (const backend of backends) {
         expect(JSON.stringify(failures)).not.toContain('not the password');
       });
 
+      it('counts failed sign-ins sent at the same moment before checking any of them', async () => {
+        await createTestUser(t.storage, { username: 'burst' });
+        const browser = newBrowser(t);
+        const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+        const page = await browser.get(interaction);
+        const attempts = await Promise.all(Array.from({ length: 8 }, () => browser.post(`${interaction}/login`).type('form')
+          .send({ csrf: csrfOf(page.text), username: 'burst', password: 'guess' })));
+        const statuses = attempts.map((r) => r.status);
+        expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+        expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+      });
+
+      it('does not count a successful sign-in against the limit', async () => {
+        await createTestUser(t.storage, { username: 'regular' });
+        for (let i = 0; i < 4; i++) {
+          const browser = newBrowser(t);
+          const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+          expect((await signIn(browser, interaction, 'regular')).status).toBe(303);
+        }
+      });
+
       it('does not let a disabled user sign in', async () => {
         const user = await createTestUser(t.storage, { username: 'disabled-dan' });
         await t.storage.users.update(user.id, { disabledAt: Date.now() }, Date.now());
