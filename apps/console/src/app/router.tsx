@@ -1,15 +1,33 @@
 import { createBrowserRouter, type RouteObject } from 'react-router';
+import { auditRoutes } from '../features/audit/routes';
+import { authRoutes } from '../features/auth/routes';
+import { clientRoutes } from '../features/clients/routes';
+import { consentRoutes } from '../features/consents/routes';
+import { dashboardRoutes } from '../features/dashboard/routes';
+import { scopeRoutes } from '../features/scopes/routes';
 import { statusRoutes } from '../features/status/routes';
+import { tokenRoutes } from '../features/tokens/routes';
+import { userRoutes } from '../features/users/routes';
+import { RequireAuth } from './routes/require-auth';
 import { RootErrorBoundary, RootFallback, RootLayout } from './routes/root';
 
-/** The console's route tree. Pages load lazily so the first screen fetches only its own code. */
+/**
+ * The console's route tree. The sign-in callback, the server status and the not-found page are
+ * public; everything else needs an administrator. Pages load lazily, so the first screen fetches
+ * only its own code.
+ */
 export const routes: RouteObject[] = [
   {
     Component: RootLayout,
     HydrateFallback: RootFallback,
     ErrorBoundary: RootErrorBoundary,
     children: [
+      ...authRoutes,
       ...statusRoutes,
+      {
+        Component: RequireAuth,
+        children: [...dashboardRoutes, ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes],
+      },
       {
         path: '*',
         lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundPage }),

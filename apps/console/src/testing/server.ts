@@ -1,5 +1,14 @@
 import { setupServer } from 'msw/node';
+import { auditHandlers } from './handlers/audit';
+import { clientHandlers } from './handlers/clients';
+import { consentHandlers } from './handlers/consents';
 import { healthHandlers } from './handlers/health';
+import { scopeHandlers } from './handlers/scopes';
+import { statisticsHandlers } from './handlers/statistics';
+import { tokenHandlers } from './handlers/tokens';
+import { userHandlers } from './handlers/users';
 
-/** The mock API every test runs against; tests override handlers with `server.use`. */
-export const server = setupServer(...healthHandlers);
+/** The mock API every test runs against (unhandled requests fail the test); tests override handlers with `server.use`. */
+export const server = setupServer(
+  ...healthHandlers, ...statisticsHandlers, ...clientHandlers, ...tokenHandlers, ...userHandlers, ...scopeHandlers, ...consentHandlers, ...auditHandlers,
+);

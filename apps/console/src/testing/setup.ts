@@ -1,12 +1,25 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { resetDb } from './db';
 import { server } from './server';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+// jsdom has no matchMedia, which uPlot reads when it loads (for the device pixel ratio).
+window.matchMedia ??= ((query: string) => ({
+  matches: false, media: query, onchange: null,
+  addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, dispatchEvent: () => false,
+})) as typeof window.matchMedia;
+beforeEach(() => {
+  // jsdom has no canvas: charts fall back to their data tables, as they would without one.
+  HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
+  window.sessionStorage.clear();
+  window.localStorage.clear();
+});
 afterEach(() => {
   // Without vitest globals Testing Library cannot register its own cleanup.
   cleanup();
   server.resetHandlers();
+  resetDb();
 });
 afterAll(() => server.close());

@@ -1,29 +1,106 @@
-import type { ReactNode } from 'react';
-import { isRouteErrorResponse, NavLink, Outlet, useRouteError } from 'react-router';
-import { toStatus } from '../../features/status/routes';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { isRouteErrorResponse, NavLink, Outlet, useLocation, useRouteError } from 'react-router';
+import { useAuth } from '../../lib/auth/auth';
+import { toAudit, toClients, toConsents, toDashboard, toScopes, toStatus, toTokens, toUsers } from '../../lib/links';
+import { useTheme, type Theme } from '../../lib/theme';
+
+const adminLinks = [
+  { to: toDashboard(), label: 'Dashboard', end: true },
+  { to: toClients(), label: 'Clients' },
+  { to: toTokens(), label: 'Tokens' },
+  { to: toUsers(), label: 'Users' },
+  { to: toScopes(), label: 'Scopes' },
+  { to: toConsents(), label: 'Consents' },
+  { to: toAudit(), label: 'Audit log' },
+];
+
+function ThemePicker() {
+  const [theme, setTheme] = useTheme();
+  const id = useId();
+  return (
+    <div className="theme-picker">
+      <label htmlFor={id}>Theme</label>
+      <select id={id} value={theme} onChange={(event) => setTheme(event.target.value as Theme)}>
+        <option value="system">System</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </select>
+    </div>
+  );
+}
+
+function Account() {
+  const auth = useAuth();
+  const [busy, setBusy] = useState(false);
+  if (auth.status !== 'signed-in' || !auth.user) return null;
+  const profile = auth.user.profile;
+  const name = profile.name ?? profile.preferred_username ?? profile.sub;
+  return (
+    <div className="account">
+      <span className="account-name" title={profile.preferred_username ?? profile.sub}>
+        {name}
+      </span>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          void auth.signOut().catch(() => setBusy(false));
+        }}
+      >
+        {busy ? 'Signing out…' : 'Sign out'}
+      </button>
+    </div>
+  );
+}
 
 function AppShell({ children }: { children: ReactNode }) {
+  const auth = useAuth();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const navId = useId();
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  const links = auth.isAdmin ? adminLinks : [];
+
   return (
-    <>
+    <div className="app">
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
       <header className="app-header">
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls={navId}
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          Menu
+        </button>
         <p className="app-name">Tollgate</p>
-        <nav aria-label="Main">
-          <ul>
-            <li>
-              <NavLink to={toStatus()} end>
-                Server status
+        <div className="header-tools">
+          <ThemePicker />
+          <Account />
+        </div>
+      </header>
+      <nav id={navId} className="app-nav" data-open={menuOpen} aria-label="Main">
+        <ul>
+          {links.map((link) => (
+            <li key={link.to}>
+              <NavLink to={link.to} end={link.end}>
+                {link.label}
               </NavLink>
             </li>
-          </ul>
-        </nav>
-      </header>
+          ))}
+          <li>
+            <NavLink to={toStatus()}>Server status</NavLink>
+          </li>
+        </ul>
+      </nav>
       <main id="main" tabIndex={-1}>
         {children}
       </main>
-    </>
+    </div>
   );
 }
 

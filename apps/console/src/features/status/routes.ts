@@ -1,14 +1,10 @@
 import type { RouteObject } from 'react-router';
+import { routePaths } from '../../lib/links';
 
-/** The status feature's routes: the server status page is the console's index. */
+/** The status feature's routes: the server's health, public so it answers before anyone signs in. */
 export const statusRoutes: RouteObject[] = [
   {
-    index: true,
+    path: routePaths.status,
     lazy: async () => ({ Component: (await import('./components/status-page')).StatusPage }),
   },
 ];
-
-/** Link to the server status page. */
-export function toStatus(): string {
-  return '/';
-}

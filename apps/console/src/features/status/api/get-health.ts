@@ -1,5 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { ApiError, apiFetch } from '../../../lib/api-client';
+import { queryKeys } from '../../../lib/query-keys';
 
 /** The body of the API's `GET /healthz`, sent with 200 when healthy and 503 when not. */
 export type Health = {
@@ -27,7 +28,7 @@ export async function getHealth(signal?: AbortSignal): Promise<Health> {
 /** Query options for the server's health, keyed `['health']`. */
 export function getHealthQueryOptions() {
   return queryOptions({
-    queryKey: ['health'],
+    queryKey: queryKeys.health,
     queryFn: ({ signal }) => getHealth(signal),
   });
 }

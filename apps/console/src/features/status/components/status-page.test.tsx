@@ -11,7 +11,7 @@ function detail(term: string) {
 
 describe('server status page', () => {
   it('shows a healthy server', async () => {
-    renderApp('/');
+    renderApp('/status');
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Server status' })).toBeInTheDocument();
     expect(await screen.findByText('All systems operational')).toHaveAttribute('role', 'status');
@@ -23,7 +23,7 @@ describe('server status page', () => {
 
   it('shows an unavailable server when /healthz answers 503', async () => {
     server.use(healthUnavailable);
-    renderApp('/');
+    renderApp('/status');
 
     expect(await screen.findByText('Server unavailable')).toBeInTheDocument();
     expect(screen.getByText('The server is running but cannot reach its database.')).toBeInTheDocument();
@@ -32,7 +32,7 @@ describe('server status page', () => {
 
   it('shows an error when the server cannot be reached', async () => {
     server.use(http.get('/healthz', () => HttpResponse.error()));
-    renderApp('/');
+    renderApp('/status');
 
     expect(await screen.findByText('Could not check server health')).toBeInTheDocument();
     expect(screen.getByText('The server could not be reached.')).toBeInTheDocument();
@@ -40,7 +40,7 @@ describe('server status page', () => {
 
   it('checks again on request', async () => {
     server.use(healthUnavailable);
-    const { user } = renderApp('/');
+    const { user } = renderApp('/status');
     await screen.findByText('Server unavailable');
 
     server.use(...healthHandlers);

@@ -12,7 +12,7 @@ export function StatusPage() {
   return (
     <>
       <title>Server status · Tollgate</title>
-      <h1>Server status</h1>
+      <div className="page-header"><h1>Server status</h1></div>
       <div className="health" data-state={state}>
         {/* One live region, so each change of state is announced. */}
         <p className="health-headline" role="status">

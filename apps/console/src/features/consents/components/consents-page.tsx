@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { ConfirmDialog } from '../../../components/dialog';
+import { FilterForm } from '../../../components/filter-form';
+import { Pager } from '../../../components/pager';
+import { EmptyState, ErrorMessage, Loading, PageHeader } from '../../../components/states';
+import { errorMessage } from '../../../lib/api/errors';
+import type { Consent } from '../../../lib/contract';
+import { formatDateTime } from '../../../lib/format';
+import { toClient, toUser } from '../../../lib/links';
+import { useToast } from '../../../lib/toast';
+import { useCursorPages } from '../../../lib/use-cursor-pages';
+import { useUpdateSearchParams } from '../../../lib/use-filters';
+import { useConsents } from '../api/list-consents';
+import { useRevokeConsent } from '../api/revoke-consent';
+
+const PAGE_SIZE = 25;
+
+/** Live consents: which user allowed which client which scopes; revoke one. */
+export function ConsentsPage() {
+  const [params, setParams] = useSearchParams();
+  const update = useUpdateSearchParams(setParams);
+  const userId = params.get('userId') ?? '';
+  const clientId = params.get('clientId') ?? '';
+  const filters = { userId: userId || undefined, clientId: clientId || undefined };
+  const pages = useCursorPages(JSON.stringify(filters));
+  const consents = useConsents({ ...filters, limit: PAGE_SIZE, cursor: pages.cursor });
+  const revoke = useRevokeConsent();
+  const toast = useToast();
+  const [target, setTarget] = useState<Consent | null>(null);
+
+  return (
+    <>
+      <PageHeader title="Consents" description="What users have allowed applications to do for them." />
+      <FilterForm
+        key={`${userId}|${clientId}`}
+        label="Filter consents"
+        fields={[{ name: 'userId', label: 'User ID' }, { name: 'clientId', label: 'Client ID' }]}
+        values={{ userId, clientId }}
+        onApply={update}
+      />
+      {consents.isPending ? (
+        <Loading label="Loading consents…" />
+      ) : consents.isError ? (
+        <ErrorMessage error={consents.error} title="Could not load the consents" onRetry={() => void consents.refetch()} />
+      ) : consents.data.items.length === 0 ? (
+        <EmptyState title="No consents">
+          <p>{userId || clientId ? 'No live consent matches these filters.' : 'Consents appear here when users allow applications on the consent page.'}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="visually-hidden">Consents</caption>
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Client</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Given</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {consents.data.items.map((consent) => (
+                  <tr key={consent.id}>
+                    <td>
+                      <Link to={toUser({ id: consent.userId })}>{consent.userId}</Link>
+                    </td>
+                    <td>
+                      <Link to={toClient({ id: consent.clientId })}>{consent.clientId}</Link>
+                    </td>
+                    <td>{consent.scopes.join(' ')}</td>
+                    <td>{formatDateTime(consent.updatedAt)}</td>
+                    <td>
+                      <button type="button" className="small danger" onClick={() => setTarget(consent)} aria-label={`Revoke consent of ${consent.userId} to ${consent.clientId}`}>
+                        Revoke
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            page={pages.page}
+            hasPrevious={pages.hasPrevious}
+            hasNext={consents.data.nextCursor !== null}
+            busy={consents.isFetching}
+            onPrevious={pages.previous}
+            onNext={() => consents.data.nextCursor && pages.next(consents.data.nextCursor)}
+          />
+        </>
+      )}
+      <ConfirmDialog
+        open={target !== null}
+        title="Revoke this consent?"
+        confirmLabel="Revoke consent"
+        destructive
+        pending={revoke.isPending}
+        onCancel={() => setTarget(null)}
+        onConfirm={() =>
+          target &&
+          revoke.mutate(target.id, {
+            onSuccess: ({ revokedTokens }) => {
+              setTarget(null);
+              toast.success(`Consent revoked, with ${revokedTokens} ${revokedTokens === 1 ? 'token' : 'tokens'}.`);
+            },
+            onError: (error) => {
+              setTarget(null);
+              toast.error(`Could not revoke the consent: ${errorMessage(error)}`);
+            },
+          })
+        }
+      >
+        <p>
+          The user&rsquo;s tokens at this client are revoked too; the application must ask them again, and they see the consent page next time.
+        </p>
+      </ConfirmDialog>
+    </>
+  );
+}

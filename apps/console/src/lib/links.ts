@@ -1,0 +1,43 @@
+/**
+ * Typed link builders for every console route, relative to the router's `/console` basename.
+ * Routes and links are written once here; features build their links from these, never from strings.
+ */
+type Search = Record<string, string | undefined>;
+
+function withSearch(path: string, search: Search = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(search)) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Route patterns, as the router declares them. */
+export const routePaths = {
+  callback: 'callback',
+  silentRenew: 'silent-renew',
+  status: 'status',
+  clients: 'clients',
+  newClient: 'clients/new',
+  client: 'clients/:id',
+  tokens: 'tokens',
+  users: 'users',
+  newUser: 'users/new',
+  user: 'users/:id',
+  scopes: 'scopes',
+  consents: 'consents',
+  audit: 'audit',
+} as const;
+
+export const toDashboard = () => '/';
+export const toStatus = () => '/status';
+export const toClients = (search?: { search?: string; status?: 'active' | 'revoked'; sort?: string; order?: string }) =>
+  withSearch('/clients', search);
+export const toNewClient = () => '/clients/new';
+export const toClient = ({ id }: { id: string }) => `/clients/${encodeURIComponent(id)}`;
+export const toTokens = (search?: { clientId?: string; userId?: string; kind?: 'access' | 'refresh' }) => withSearch('/tokens', search);
+export const toUsers = (search?: { search?: string }) => withSearch('/users', search);
+export const toNewUser = () => '/users/new';
+export const toUser = ({ id }: { id: string }) => `/users/${encodeURIComponent(id)}`;
+export const toScopes = () => '/scopes';
+export const toConsents = (search?: { userId?: string; clientId?: string }) => withSearch('/consents', search);
+export const toAudit = (search?: { actor?: string; action?: string; target?: string }) => withSearch('/audit', search);

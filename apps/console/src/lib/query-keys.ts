@@ -1,0 +1,37 @@
+import type { QueryParams } from './api/admin-fetch';
+
+/**
+ * Every query key of the console, hierarchical (`['clients', 'detail', id]`), so a change can
+ * invalidate a whole resource (`['clients']`) or one entry. Shared here because a change to one
+ * resource touches others: revoking a client revokes its tokens and consents.
+ */
+export const queryKeys = {
+  health: ['health'] as const,
+  statistics: ['statistics'] as const,
+  clients: {
+    all: ['clients'] as const,
+    list: (query: QueryParams) => ['clients', 'list', query] as const,
+    detail: (id: string) => ['clients', 'detail', id] as const,
+  },
+  tokens: {
+    all: ['tokens'] as const,
+    list: (query: QueryParams) => ['tokens', 'list', query] as const,
+  },
+  users: {
+    all: ['users'] as const,
+    list: (query: QueryParams) => ['users', 'list', query] as const,
+    detail: (id: string) => ['users', 'detail', id] as const,
+  },
+  scopes: {
+    all: ['scopes'] as const,
+    list: () => ['scopes', 'list'] as const,
+  },
+  consents: {
+    all: ['consents'] as const,
+    list: (query: QueryParams) => ['consents', 'list', query] as const,
+  },
+  audit: {
+    all: ['audit'] as const,
+    list: (query: QueryParams) => ['audit', 'list', query] as const,
+  },
+};

@@ -1,0 +1,54 @@
+import type { AuditEntry, Client, Consent, Scope, Statistics, Token, User } from '../lib/contract';
+import { makeAuditEntry, makeClient, makeConsent, makeScope, makeStatistics, makeToken, makeUser } from './fixtures';
+
+/** The mock API's data; handlers read and change it, and every test starts from {@link resetDb}'s. */
+export interface MockDb {
+  clients: Client[];
+  users: User[];
+  tokens: Token[];
+  scopes: Scope[];
+  consents: Consent[];
+  audit: AuditEntry[];
+  statistics: Statistics;
+}
+
+function seed(): MockDb {
+  return {
+    clients: [
+      makeClient(),
+      makeClient({
+        id: 'tollgate-console', name: 'Tollgate console', system: true, tokenEndpointAuthMethod: 'none', hasSecret: false,
+        grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['http://localhost/console/callback'], scopes: ['openid', 'profile', 'oauth-admin'],
+        createdAt: '2025-05-01T09:00:00.000Z',
+      }),
+      makeClient({ id: 'old-id', name: 'Old App', status: 'revoked', revokedAt: '2025-05-20T09:00:00.000Z', createdAt: '2025-05-10T09:00:00.000Z' }),
+    ],
+    users: [
+      makeUser({ id: 'user-admin', username: 'admin', displayName: 'Administrator', email: null, admin: true }),
+      makeUser(),
+    ],
+    tokens: [
+      makeToken(),
+      makeToken({ id: 'tok-2', kind: 'refresh', prefix: 'tg_rt_Zz98Yy', clientId: 'tollgate-console', userId: 'user-admin', scopes: ['openid', 'oauth-admin'] }),
+    ],
+    scopes: [
+      makeScope({ name: 'openid', description: 'Sign you in with your account', builtIn: true }),
+      makeScope({ name: 'oauth-admin', description: 'Administer this Tollgate server', builtIn: true }),
+      makeScope(),
+    ],
+    consents: [makeConsent()],
+    audit: [
+      makeAuditEntry(),
+      makeAuditEntry({ id: 'audit-2', at: '2025-06-01T08:00:00.000Z', actorType: 'anonymous', actorId: null, action: 'user.login_failed', targetType: 'user', targetId: 'erin', details: {} }),
+    ],
+    statistics: makeStatistics(),
+  };
+}
+
+/** The mock API's data. */
+export const db: MockDb = seed();
+
+/** Puts the seed data back; runs after every test. */
+export function resetDb() {
+  Object.assign(db, seed());
+}

@@ -1,0 +1,66 @@
+import type { AuditEntry, Client, Consent, Scope, Statistics, Token, User } from '../lib/contract';
+
+const T0 = '2025-06-01T09:00:00.000Z';
+
+/** A confidential client-credentials client; override what a test cares about. */
+export function makeClient(overrides: Partial<Client> = {}): Client {
+  return {
+    id: 'billing-id', name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [], postLogoutRedirectUris: [],
+    grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic', hasSecret: true,
+    accessTokenTtl: null, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, system: false,
+    status: 'active', createdAt: T0, updatedAt: T0, revokedAt: null, ...overrides,
+  };
+}
+
+/** An active, non-administrator user. */
+export function makeUser(overrides: Partial<User> = {}): User {
+  return {
+    id: 'user-erin', username: 'erin', displayName: 'Erin End-User', email: 'erin@example.com', admin: false,
+    passwordMustChange: false, status: 'active', disabledAt: null, createdAt: T0, updatedAt: T0, ...overrides,
+  };
+}
+
+/** An active access token of the Billing client. */
+export function makeToken(overrides: Partial<Token> = {}): Token {
+  return {
+    id: 'tok-1', kind: 'access', prefix: 'tg_at_Ab12Cd', clientId: 'billing-id', userId: null, scopes: ['read'],
+    createdAt: T0, expiresAt: '2025-06-01T10:00:00.000Z', lastUsedAt: null, familyId: null, ...overrides,
+  };
+}
+
+/** A custom scope. */
+export function makeScope(overrides: Partial<Scope> = {}): Scope {
+  return { name: 'read', description: 'Read your data', builtIn: false, createdAt: T0, updatedAt: T0, ...overrides };
+}
+
+/** Erin's consent to the Photo Printer. */
+export function makeConsent(overrides: Partial<Consent> = {}): Consent {
+  return { id: 'consent-1', userId: 'user-erin', clientId: 'photos-id', scopes: ['openid', 'photos'], createdAt: T0, updatedAt: T0, revokedAt: null, ...overrides };
+}
+
+/** An administrator's client creation. */
+export function makeAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    id: 'audit-1', at: T0, actorType: 'user', actorId: 'user-admin', action: 'client.create', targetType: 'client',
+    targetId: 'billing-id', sourceAddress: '127.0.0.1', details: { name: 'Billing' }, ...overrides,
+  };
+}
+
+/** Statistics with a little traffic: 24 hourly buckets, 30 daily ones, two clients with active tokens. */
+export function makeStatistics(): Statistics {
+  const now = Date.parse('2025-06-01T09:30:00.000Z');
+  const hour = 3_600_000;
+  const day = 24 * hour;
+  const hourStart = Math.floor(now / hour) * hour;
+  const dayStart = Math.floor(now / day) * day;
+  return {
+    generatedAt: new Date(now).toISOString(),
+    tokensIssuedPerHour: Array.from({ length: 24 }, (_, i) => ({ start: new Date(hourStart - (23 - i) * hour).toISOString(), count: i === 23 ? 5 : i % 3 })),
+    tokensIssuedPerDay: Array.from({ length: 30 }, (_, i) => ({ start: new Date(dayStart - (29 - i) * day).toISOString(), count: i === 29 ? 28 : 10 + (i % 5) })),
+    failedAuthenticationsPerHour: Array.from({ length: 24 }, (_, i) => ({ start: new Date(hourStart - (23 - i) * hour).toISOString(), count: i === 22 ? 3 : 0, clients: i === 22 ? 2 : 0, users: i === 22 ? 1 : 0 })),
+    activeTokensByClient: [
+      { clientId: 'billing-id', clientName: 'Billing', count: 7 },
+      { clientId: 'tollgate-console', clientName: 'Tollgate console', count: 2 },
+    ],
+  };
+}

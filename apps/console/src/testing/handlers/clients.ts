@@ -1,0 +1,99 @@
+import { http, HttpResponse } from 'msw';
+import type { Client, ClientPage, ClientWithSecret, CreateClientRequest, RevokedCount, UpdateClientRequest } from '../../lib/contract';
+import { db } from '../db';
+import { makeClient } from '../fixtures';
+import { apiError, notFound, page, unauthorized, type Reply } from './common';
+
+const now = '2025-06-02T09:00:00.000Z';
+
+/** The admin API's client operations over the mock data, with its validation messages for the fields tests use. */
+export const clientHandlers = [
+  http.get<never, never, Reply<ClientPage>>('/admin/api/clients', ({ request }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    const url = new URL(request.url);
+    const search = url.searchParams.get('search')?.toLowerCase();
+    const status = url.searchParams.get('status');
+    const sort = url.searchParams.get('sort') ?? 'createdAt';
+    const order = url.searchParams.get('order') ?? (sort === 'name' ? 'asc' : 'desc');
+    const items = db.clients
+      .filter((c) => !search || c.name.toLowerCase().includes(search) || c.id.toLowerCase().includes(search))
+      .filter((c) => !status || c.status === status)
+      .sort((a, b) => (sort === 'name' ? a.name.localeCompare(b.name) : a.createdAt.localeCompare(b.createdAt)) * (order === 'asc' ? 1 : -1));
+    return HttpResponse.json(page(items, url));
+  }),
+
+  http.post<never, CreateClientRequest, Reply<ClientWithSecret>>('/admin/api/clients', async ({ request }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    const body = await request.json();
+    if (!body.name?.trim()) return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { name: 'is required' });
+    if (body.grantTypes?.includes('authorization_code') && (body.redirectUris ?? []).length === 0) {
+      return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { redirectUris: 'the authorization_code grant needs at least one redirect URI' });
+    }
+    const client = makeClient({
+      ...body,
+      id: `${body.name.toLowerCase().replace(/\W+/g, '-')}-id`,
+      hasSecret: body.tokenEndpointAuthMethod !== 'none',
+      createdAt: now,
+      updatedAt: now,
+    } as Partial<Client>);
+    db.clients.push(client);
+    return HttpResponse.json({ client, clientSecret: client.hasSecret ? 'tg_cs_new-secret-value' : null }, { status: 201 });
+  }),
+
+  http.get<{ id: string }, never, Reply<Client>>('/admin/api/clients/:id', ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    const client = db.clients.find((c) => c.id === params.id);
+    return client ? HttpResponse.json(client) : notFound('client');
+  }),
+
+  http.patch<{ id: string }, UpdateClientRequest, Reply<Client>>('/admin/api/clients/:id', async ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    const index = db.clients.findIndex((c) => c.id === params.id);
+    if (index === -1) return notFound('client');
+    const changes = await request.json();
+    for (const [i, uri] of (changes.redirectUris ?? []).entries()) {
+      if (!/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(uri)) {
+        return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`redirectUris.${i}`]: 'must use https (http only for localhost and loopback addresses)' });
+      }
+    }
+    const updated = { ...db.clients[index]!, ...changes, updatedAt: now } as Client;
+    db.clients[index] = updated;
+    return HttpResponse.json(updated);
+  }),
+
+  http.post<{ id: string }, never, Reply<ClientWithSecret>>('/admin/api/clients/:id/rotate-secret', ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    const client = db.clients.find((c) => c.id === params.id);
+    if (!client) return notFound('client');
+    return HttpResponse.json({ client, clientSecret: 'tg_cs_rotated-secret' });
+  }),
+
+  http.post<{ id: string }, never, Reply<Client>>('/admin/api/clients/:id/revoke', ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    const index = db.clients.findIndex((c) => c.id === params.id);
+    if (index === -1) return notFound('client');
+    const client = db.clients[index]!;
+    if (client.system) return apiError(409, 'conflict', 'The console client cannot be revoked.');
+    if (client.status === 'revoked') return apiError(409, 'conflict', 'The client is already revoked.');
+    const revoked: Client = { ...client, status: 'revoked', revokedAt: now, updatedAt: now };
+    db.clients[index] = revoked;
+    db.tokens = db.tokens.filter((t) => t.clientId !== client.id);
+    db.consents = db.consents.filter((c) => c.clientId !== client.id);
+    return HttpResponse.json(revoked);
+  }),
+
+  http.post<{ id: string }, never, Reply<RevokedCount>>('/admin/api/clients/:id/tokens/revoke', ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    if (!db.clients.some((c) => c.id === params.id)) return notFound('client');
+    const before = db.tokens.length;
+    db.tokens = db.tokens.filter((t) => t.clientId !== params.id);
+    return HttpResponse.json({ revoked: before - db.tokens.length });
+  }),
+];
