@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../crypto/password.js';
 import { password as passwordRule } from '../admin/users/schema.js';
 import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';
+import { redirectUriMatches } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isCrossSite } from './browser.js';
 import { originOf, redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from './context.js';
@@ -65,15 +66,21 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     return interaction;
   }
 
+  /** The client, while it is active and still has the redirect URI registered. */
   async function clientOf(interaction: Interaction) {
     const client = await ctx.storage.clients.get(interaction.request.clientId);
-    return client && client.status === 'active' ? client : null;
+    if (!client || client.status !== 'active') return null;
+    return client.redirectUris.some((uri) => redirectUriMatches(uri, interaction.request.redirectUri)) ? client : null;
+  }
+
+  function clientGone(res: Response) {
+    sendErrorPage(ctx, res, 400, 'Application unavailable', 'The application that sent you here is no longer registered, or no longer accepts this address.');
   }
 
   /** Renders whatever the interaction needs next, or finishes it. */
   async function show(req: Request, res: Response, interaction: Interaction, login: { username?: string; error?: string; status?: number } = {}) {
     const client = await clientOf(interaction);
-    if (!client) return sendErrorPage(ctx, res, 400, 'Application unavailable', 'The application that sent you here is no longer registered.');
+    if (!client) return clientGone(res);
     const step = await nextStep(ctx.storage, ctx.sessions, req, interaction.request, interaction);
     const secret = ctx.browser.read(req)!;
     const pageOptions = { basePath: ctx.basePath, formTargets: [originOf(interaction.request.redirectUri)].filter((o): o is string => o !== null) };
@@ -163,7 +170,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const interaction = await loadForPost(req, res, 'password');
     if (!interaction) return;
     const user = await signedInUser(req, interaction);
-    if (!user) return res.redirect(303, path(interaction));
+    if (!user || !user.passwordMustChange) return res.redirect(303, path(interaction));
     const password = field(req, 'password');
     const problem = passwordRule.safeParse(password);
     const errors: { password?: string; confirm?: string } = {};
@@ -177,13 +184,18 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     }
     const now = Date.now();
     const passwordHash = await hashPassword(password);
+    // Whoever knew the old password may hold sessions or tokens: they end with it.
     await ctx.storage.transaction(async (tx) => {
       await tx.users.update(user.id, { passwordHash, passwordMustChange: false }, now);
+      await tx.sessions.deleteByUser(user.id);
+      const revoked = await tx.tokens.revokeByUser(user.id, now);
       await tx.audit.append({
         at: now, actorType: 'user', actorId: user.id, action: 'user.password_change', targetType: 'user', targetId: user.id,
-        sourceAddress: req.clientAddress ?? null, details: {},
+        sourceAddress: req.clientAddress ?? null, details: { revoked_tokens: revoked },
       });
     });
+    await ctx.sessions.start(req, res, { ...user, passwordMustChange: false }, now);
+    await ctx.storage.interactions.authenticate(interaction.id, user.id, now);
     res.redirect(303, path(interaction));
   });
 
@@ -194,6 +206,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (step.kind !== 'consent') return res.redirect(303, path(interaction));
     const decision = field(req, 'decision');
     if (decision !== 'allow' && decision !== 'deny') return show(req, res, interaction);
+    if (!(await clientOf(interaction))) return clientGone(res);
     const now = Date.now();
     if (!(await ctx.storage.interactions.complete(interaction.id, now))) return alreadyDone(res);
     const actor = { at: now, actorType: 'user' as const, actorId: step.user.id, targetType: 'client', targetId: interaction.request.clientId, sourceAddress: req.clientAddress ?? null };
@@ -203,15 +216,22 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     }
     if (field(req, 'remember') === 'yes') await ctx.storage.consents.grant(step.user.id, interaction.request.clientId, step.scopes, now);
     await ctx.storage.audit.append({ ...actor, action: 'consent.grant', details: { scope: step.scopes.join(' '), remembered: field(req, 'remember') === 'yes' } });
-    const session = await ctx.sessions.current(req, now);
-    await redirectWithCode(ctx, res, interaction.request, { user: step.user, scopes: step.scopes, authTime: session!.session.authTime });
+    await redirectWithCode(ctx, res, interaction.request, step);
   });
 
-  /** The signed-in user, if it is the one who signed in for this interaction. */
+  /** The signed-in user, unless someone else signed in for this interaction. */
   async function signedInUser(req: Request, interaction: Interaction): Promise<User | null> {
     const signedIn = await ctx.sessions.current(req);
-    return signedIn && signedIn.user.id === interaction.userId ? signedIn.user : null;
+    if (!signedIn) return null;
+    return interaction.userId === null || signedIn.user.id === interaction.userId ? signedIn.user : null;
   }
+
+  // Form bodies that fail to parse (too large, too many fields) get a page, not JSON.
+  router.use('/interaction', (error: unknown, _req: Request, res: Response, next: (error: unknown) => void) => {
+    const status = (error as { status?: number }).status;
+    if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
+    sendErrorPage(ctx, res, status, 'Request refused', status === 413 ? 'The form was too large.' : 'The form could not be read. Go back, reload the page and try again.');
+  });
 
   return router;
 }

@@ -382,6 +382,8 @@ export interface AuthorizationRequest {
   /** OIDC `max_age` in seconds. */
   maxAge: number | null;
   loginHint: string | null;
+  /** Who the client says should be signed in (a verified `id_token_hint`). */
+  idTokenHintSubject: string | null;
 }
 
 /** One authorization request waiting for the user, bound to the browser that started it. */

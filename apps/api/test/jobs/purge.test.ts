@@ -58,7 +58,7 @@ for (const backend of backends) {
         id, browserHash: sha256(randomId()), createdAt: expiresAt - 600_000, expiresAt,
         request: {
           clientId: client.id, redirectUri: 'https://app.example/cb', redirectUriSent: true, scopes: ['read'], state: null, nonce: null,
-          codeChallenge: null, codeChallengeMethod: null, prompt: [], maxAge: null, loginHint: null,
+          codeChallenge: null, codeChallengeMethod: null, prompt: [], maxAge: null, loginHint: null, idTokenHintSubject: null,
         },
       });
       return id;

@@ -224,6 +224,12 @@ for (const backend of backends) {
         expect(redirectParams(res.headers.location!).get('error')).toBe('invalid_request');
       });
       it('refuses request objects with their own error', () => expectError({ request: 'eyJ.x.y' }, 'request_not_supported'));
+      it('refuses bracketed parameter names rather than reading them as absent', async () => {
+        await expectError({ 'scope[a]': 'b' }, 'invalid_request', /brackets/);
+        await expectError({ scope: 'read', 'code_challenge[]': 'x' }, 'invalid_request', /brackets/);
+        await expectError({ scope: 'read', '__proto__[x]': '1' }, 'invalid_request', /brackets/);
+      });
+      it('refuses an id_token_hint it did not issue', () => expectError({ scope: 'read', id_token_hint: 'eyJhbGciOiJub25lIn0.e30.' }, 'invalid_request', /id_token_hint/));
       it('answers prompt=none without a session with login_required', () => expectError({ prompt: 'none', scope: 'read' }, 'login_required'));
       it('refuses prompt=none with other values', () => expectError({ prompt: 'none login', scope: 'read' }, 'invalid_request'));
       it('requires PKCE from public clients', async () => {
@@ -236,6 +242,56 @@ for (const backend of backends) {
         const res = await t.http.get(authorizeUrl({ client_id: machine.id, redirect_uri: REDIRECT, scope: 'read' }));
         expect(redirectParams(res.headers.location!).get('error')).toBe('unauthorized_client');
       });
+    });
+
+    it('keeps the registered query of a redirect URI exactly as registered', async () => {
+      const odd = await t.client({ name: 'Odd', grantTypes: ['authorization_code'], redirectUris: ['https://q.example/cb?x&y=a%20b'], scopes: ['read'] });
+      const res = await t.http.get(authorizeUrl({ client_id: odd.id, scope: 'nope', state: 's' }));
+      expect(res.headers.location!.startsWith('https://q.example/cb?x&y=a%20b&error=invalid_scope')).toBe(true);
+    });
+
+    it('answers POST /oauth/authorize by sending the same request on as a GET, which carries the session cookies', async () => {
+      const { browser } = await authorize({ scope: 'read' });
+      const body = new URLSearchParams({ response_type: 'code', client_id: app.id, redirect_uri: REDIRECT, scope: 'read', state: 'posted', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' });
+      const posted = await browser.post('/oauth/authorize').type('form').send(body.toString());
+      expect(posted.status).toBe(303);
+      expect(posted.headers.location).toBe(`/oauth/authorize?${body}`);
+      const followed = await browser.get(posted.headers.location!);
+      expect(redirectParams(followed.headers.location!).get('state')).toBe('posted');
+      expect(redirectParams(followed.headers.location!).get('code')).toMatch(/^tg_ac_/);
+    });
+
+    it('honours id_token_hint: the named user must be the one signed in', async () => {
+      const { code, verifier, browser } = await authorize({ scope: 'openid read' });
+      const { id_token } = (await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).expect(200)).body;
+      const same = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', prompt: 'none', id_token_hint: id_token }));
+      expect(redirectParams(same.headers.location!).get('code')).toMatch(/^tg_ac_/);
+      await createTestUser(t.storage, { username: 'other-person' });
+      const other = newBrowser(t);
+      const interaction = await startAuthorization(other, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+      await signIn(other, interaction, 'other-person');
+      const mismatch = await other.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', prompt: 'none', id_token_hint: id_token }));
+      expect(redirectParams(mismatch.headers.location!).get('error')).toBe('login_required');
+      const asked = await other.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', id_token_hint: id_token }));
+      const page = await other.get(locationPath(asked.headers.location!));
+      expect(page.text).toContain('Sign in');
+    });
+
+    it('stops issuing codes for a redirect URI the client no longer has, and answers bad forms with a page', async () => {
+      const moving = await t.client({ name: 'Moving', grantTypes: ['authorization_code'], redirectUris: ['https://moving.example/cb'], scopes: ['read'] });
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: moving.id, redirect_uri: 'https://moving.example/cb', scope: 'read' });
+      await signIn(browser, interaction, 'ada');
+      const page = await browser.get(interaction);
+      await t.storage.clients.update(moving.id, { redirectUris: ['https://moving.example/new'] }, Date.now());
+      const res = await browser.post(`${interaction}/consent`).type('form').send({ csrf: csrfOf(page.text), decision: 'allow' });
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+      const tooMany = await browser.post(`${interaction}/consent`).type('form')
+        .send(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, 'x'])));
+      expect(tooMany.status).toBe(413);
+      expect(tooMany.headers['content-type']).toMatch(/^text\/html/);
+      expect(tooMany.headers['x-frame-options']).toBe('DENY');
     });
 
     describe('the token endpoint', () => {
@@ -477,6 +533,10 @@ for (const backend of backends) {
         expect(consent.text).toContain('Allow');
         const user = await t.storage.users.getByUsername('newbie');
         expect(user?.passwordMustChange).toBe(false);
+        // Once chosen, the page is not a back door for changing it again.
+        const again = await browser.post(`${interaction}/password`).type('form').send({ csrf: csrfOf(page.text), password: 'yet another secret', confirm: 'yet another secret' });
+        expect(again.status).toBe(303);
+        expect((await t.storage.users.getByUsername('newbie'))?.passwordHash).toBe(user?.passwordHash);
       });
 
       it('grants oauth-admin only to administrators, through the console', async () => {
@@ -546,6 +606,9 @@ for (const backend of backends) {
         expect(page.text).toContain('Sign out?');
         const forged = await browser.post('/oauth/logout').type('form').send({ csrf: 'nope', client_id: app.id });
         expect(forged.text).toContain('Sign out?');
+        const unverifiable = await browser.get(`/oauth/logout?id_token_hint=eyJhbGciOiJFUzI1NiJ9.e30.sig`);
+        expect(unverifiable.status).toBe(200);
+        expect(unverifiable.text).toContain('Sign out?');
         const confirmed = await browser.post('/oauth/logout').type('form')
           .send({ csrf: csrfOf(page.text), client_id: app.id, post_logout_redirect_uri: 'https://app.example/bye' });
         expect(confirmed.status).toBe(303);

@@ -8,7 +8,7 @@ import { scopesForUser } from '../helpers/scope.js';
 export type Step =
   | { kind: 'login' }
   | { kind: 'password'; user: User }
-  | { kind: 'consent'; user: User; scopes: string[] }
+  | { kind: 'consent'; user: User; scopes: string[]; authTime: number }
   | { kind: 'done'; user: User; scopes: string[]; authTime: number }
   | { kind: 'error'; error: OAuthError };
 
@@ -37,6 +37,12 @@ export async function nextStep(
     return silent ? { kind: 'error', error: new LoginRequired('The user is not signed in.') } : { kind: 'login' };
   }
   const { user, session } = signedIn;
+  const hinted = request.idTokenHintSubject;
+  if (hinted !== null && user.id !== hinted) {
+    // OIDC Core §3.1.2.1: the user the client named is not the one signed in.
+    if (silent || signedInHere) return { kind: 'error', error: new LoginRequired('The signed-in user is not the one id_token_hint names.') };
+    return { kind: 'login' };
+  }
   if (user.passwordMustChange) {
     return silent ? { kind: 'error', error: new InteractionRequired('The user must choose a new password.') } : { kind: 'password', user };
   }
@@ -44,7 +50,7 @@ export async function nextStep(
   const consent = await storage.consents.find(user.id, request.clientId);
   const granted = consent !== null && scopes.every((scope) => consent.scopes.includes(scope));
   if (!granted || request.prompt.includes('consent')) {
-    return silent ? { kind: 'error', error: new ConsentRequired('The user has not granted these scopes to this client.') } : { kind: 'consent', user, scopes };
+    return silent ? { kind: 'error', error: new ConsentRequired('The user has not granted these scopes to this client.') } : { kind: 'consent', user, scopes, authTime: session.authTime };
   }
   return { kind: 'done', user, scopes, authTime: session.authTime };
 }

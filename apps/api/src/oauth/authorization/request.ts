@@ -13,6 +13,8 @@ import { decideScope } from '../helpers/scope.js';
 export interface AuthorizationParams {
   values: Map<string, string>;
   repeated: Set<string>;
+  /** Every name sent, empty or not. */
+  names: Set<string>;
 }
 
 export function readAuthorizationParams(encoded: string): AuthorizationParams {
@@ -24,7 +26,7 @@ export function readAuthorizationParams(encoded: string): AuthorizationParams {
     seen.add(name);
     if (value !== '') values.set(name, value);
   }
-  return { values, repeated };
+  return { values, repeated, names: seen };
 }
 
 /** Where the answer may go, once client and redirect URI are known to be genuine. */
@@ -82,6 +84,9 @@ export function validateAuthorizationRequest(
   if (values.has('registration')) throw new RegistrationNotSupported('The registration parameter is not supported.');
   const [duplicate] = repeated;
   if (duplicate !== undefined) throw new InvalidRequest(`The ${describeParameter(duplicate)} parameter is repeated.`);
+  // scope[x]=… or code_challenge[]=… would otherwise read as absent and quietly widen or weaken the request.
+  const bracketed = [...params.names].find((name) => name.includes('['));
+  if (bracketed !== undefined) throw new InvalidRequest(`Parameter names with brackets are not accepted (${describeParameter(bracketed)}).`);
 
   const responseType = values.get('response_type');
   if (responseType === undefined) throw new InvalidRequest('The response_type parameter is missing.');
@@ -131,16 +136,23 @@ export function validateAuthorizationRequest(
     prompt: prompt as AuthorizationRequest['prompt'],
     maxAge: maxAgeText === undefined ? null : Number(maxAgeText),
     loginHint: loginHint !== null && loginHint.length <= 200 ? loginHint : null,
+    idTokenHintSubject: null,
   };
 }
 
-/** The client's redirect URI with the response parameters added to its query (RFC 6749 §4.1.2, RFC 9207). */
+/**
+ * The client's redirect URI with the response parameters added to its query
+ * (RFC 6749 §4.1.2, RFC 9207). Appended as text: the registered query must
+ * reach the client exactly as registered (§3.1.2).
+ */
 export function authorizationResponseUrl(redirectUri: string, params: Record<string, string | null>): string {
-  const url = new URL(redirectUri);
+  const added = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
-    if (value !== null) url.searchParams.append(name, value);
+    if (value !== null) added.append(name, value);
   }
-  return url.toString();
+  const query = added.toString();
+  if (query === '') return redirectUri;
+  return `${redirectUri}${redirectUri.includes('?') ? (redirectUri.endsWith('?') || redirectUri.endsWith('&') ? '' : '&') : '?'}${query}`;
 }
 
 /** Where an authorization error goes: back to the client, with the state and our issuer. */

@@ -1,7 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import { randomId } from '../../crypto/random.js';
 import { redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
-import { OAuthError } from '../errors.js';
+import { InvalidRequest, OAuthError } from '../errors.js';
+import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
 import { nextStep } from '../authorization/flow.js';
 import { readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest } from '../authorization/request.js';
 
@@ -33,6 +34,12 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
       redirectWithError(ctx, res, { redirectUri: target.redirectUri, state }, error);
       return;
     }
+    const hint = params.values.get('id_token_hint');
+    if (hint !== undefined) {
+      const claims = await verifyIdTokenHint(ctx.keys, ctx.config.issuer, hint);
+      if (!claims) return redirectWithError(ctx, res, request, new InvalidRequest('id_token_hint is not an ID token this server issued.'));
+      request.idTokenHintSubject = claims.sub;
+    }
     const step = await nextStep(ctx.storage, ctx.sessions, req, request, null);
     if (step.kind === 'error') return redirectWithError(ctx, res, request, step.error);
     if (step.kind === 'done') return redirectWithCode(ctx, res, request, step);
@@ -46,6 +53,12 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     const query = req.url.indexOf('?');
     return handle(req, res, query === -1 ? '' : req.url.slice(query + 1));
   });
-  router.post('/oauth/authorize', form, (req, res) => handle(req, res, typeof req.body === 'string' ? req.body : ''));
+  // A cross-site form POST carries no SameSite=Lax cookies, so the session would be invisible:
+  // the same request is sent on as a GET, a top-level navigation that carries them (OIDC Core §3.1.2.1 allows both).
+  router.post('/oauth/authorize', form, (req, res) => {
+    const encoded = typeof req.body === 'string' ? req.body : '';
+    res.set('Cache-Control', 'no-store');
+    res.redirect(303, `${ctx.basePath}/oauth/authorize${encoded === '' ? '' : `?${new URLSearchParams(encoded)}`}`);
+  });
   return router;
 }

@@ -1,10 +1,10 @@
 import express, { Router, type Request, type Response } from 'express';
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { isCrossSite } from '../../interaction/browser.js';
 import { originOf, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
 import { sendPage } from '../../interaction/page.js';
 import { logoutView, signedOutView } from '../../interaction/views/messages.js';
 import { authorizationResponseUrl, readAuthorizationParams } from '../authorization/request.js';
+import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
 
 interface LogoutRequest {
   /** Who the RP says is signing out, when it sent a valid `id_token_hint`. */
@@ -31,9 +31,9 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
     let hintSubject: string | null = null;
     let hintClient: string | null = null;
     const hint = values.get('id_token_hint');
-    if (hint !== undefined) {
-      const claims = await verifyHint(hint);
-      if (!claims) return { problem: 'The logout request carries an ID token this server did not issue.' };
+    // A hint we cannot verify (its key long retired, say) is treated as absent: the user is asked to confirm.
+    const claims = hint === undefined ? null : await verifyIdTokenHint(ctx.keys, ctx.config.issuer, hint);
+    if (claims) {
       hintSubject = claims.sub;
       hintClient = claims.aud;
     }
@@ -49,21 +49,6 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
       return { problem: `The address ${client.name} asked to return to after signing out is not one it registered.` };
     }
     return { hintSubject, redirect: target, state: values.get('state') ?? null, clientId };
-  }
-
-  /** An ID token we signed, expired or not (OIDC RP-Initiated Logout §2). */
-  async function verifyHint(token: string): Promise<{ sub: string; aud: string } | null> {
-    try {
-      const { iat } = decodeJwt(token);
-      const keys = createLocalJWKSet(await ctx.keys.jwks());
-      const { payload } = await jwtVerify(token, keys, {
-        issuer: ctx.config.issuer, currentDate: new Date((iat ?? 0) * 1000), algorithms: ['ES256', 'RS256'],
-      });
-      const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
-      return typeof payload.sub === 'string' && typeof aud === 'string' ? { sub: payload.sub, aud } : null;
-    } catch {
-      return null;
-    }
   }
 
   function finish(res: Response, request: LogoutRequest) {

@@ -12,6 +12,13 @@ export function describeConsentStore(storage: () => Storage) {
       return { clientId: client.id, userId: user.id };
     }
 
+    it('merges concurrent grants without losing either', async () => {
+      const { userId, clientId } = await setup();
+      const scopes = ['a', 'b', 'c', 'd', 'e', 'f'];
+      await Promise.all(scopes.map((scope, i) => storage().consents.grant(userId, clientId, [scope], 1000 + i)));
+      expect((await storage().consents.find(userId, clientId))?.scopes).toEqual(scopes);
+    });
+
     it('merges granted scopes and forgets them once revoked', async () => {
       const { clientId, userId } = await setup();
       const first = await storage().consents.grant(userId, clientId, ['profile', 'openid'], 1000);

@@ -10,7 +10,7 @@ export function describeInteractionStore(storage: () => Storage) {
       const request: AuthorizationRequest = {
         clientId: client.id, redirectUri: 'https://app.example/cb', redirectUriSent: true, scopes: ['openid'],
         state: 'xyz', nonce: null, codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', codeChallengeMethod: 'S256',
-        prompt: ['login'], maxAge: 300, loginHint: 'ada',
+        prompt: ['login'], maxAge: 300, loginHint: 'ada', idTokenHintSubject: null,
       };
       const interaction = { id: unique('interaction'), browserHash: 'browser-hash', request, createdAt: 1000, expiresAt };
       await storage().interactions.create(interaction);

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Consent, ConsentStore, Page } from '../types.js';
 import type { ConsentsTable, Database } from './schema.js';
@@ -18,8 +18,10 @@ export class SqlConsentStore implements ConsentStore {
         .values({ id: randomUUID(), userId, clientId, scopes: toJson([]), createdAt: now, updatedAt: now, revokedAt: null })
         .onConflict((oc) => oc.columns(['userId', 'clientId']).doNothing())
         .execute();
-      const existing = await trx.selectFrom('consents').selectAll()
-        .where('userId', '=', userId).where('clientId', '=', clientId).executeTakeFirstOrThrow();
+      const select = trx.selectFrom('consents').selectAll().where('userId', '=', userId).where('clientId', '=', clientId);
+      // Row lock on PostgreSQL so two grants merge their scopes instead of one overwriting the other.
+      const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+      const existing = await (postgres ? select.forUpdate() : select).executeTakeFirstOrThrow();
       const earlier = existing.revokedAt === null ? fromJson<string[]>(existing.scopes) : [];
       const merged = [...new Set([...earlier, ...scopes])].sort();
       const row = await trx.updateTable('consents')
