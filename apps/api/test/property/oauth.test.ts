@@ -1,0 +1,179 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorizeUrl, createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
+import { backends } from '../support/databases.js';
+import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+import {
+  contentTypes, digester, encodeBody, expectNoServerError, expectOAuthError, headerSafe, junk, mutated, NUM_RUNS, queryString, refusedByNode, send,
+  Unchanged, type Digester,
+} from './support.js';
+
+const REDIRECT = 'https://app.example/cb';
+const TOKEN_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'];
+const BEARER_ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope'];
+const PARAMS = ['grant_type', 'client_id', 'client_secret', 'scope', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'token', 'token_type_hint', 'access_token'];
+
+type Pairs = [string, string][];
+interface Caller { id: string; secret: string; method: 'basic' | 'body' | 'id-only' }
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`generated requests to the protocol endpoints on ${backend.name}`, () => {
+    let t: OAuthTestApp;
+    let db: Digester;
+    let unchanged: Unchanged;
+    let good: fc.Arbitrary<string>;
+    let callers: fc.Arbitrary<Caller>;
+    let junkAuthorization: fc.Arbitrary<string | undefined>;
+    let templates: Record<string, fc.Arbitrary<Pairs>>;
+    let bearers: fc.Arbitrary<string | undefined>;
+    let grantsFor: (caller: Caller) => fc.Arbitrary<Pairs>;
+
+    beforeAll(async () => {
+      t = await oauthTestApp(backend);
+      const machine = await t.client({ name: 'machine' });
+      const post = await t.client({ name: 'post', tokenEndpointAuthMethod: 'client_secret_post' });
+      const app = await t.client({ name: 'app', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], scopes: ['openid', 'profile', 'read'] });
+      const spa = await t.client({ name: 'spa', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], scopes: ['openid', 'read'] });
+      const api = await t.client({ name: 'api', resourceServer: true, grantTypes: [] });
+      await createTestUser(t.storage, { username: 'ada' });
+      const access = (await t.http.post('/oauth/token').set('Authorization', basic(machine.id, machine.secret)).type('form').send('grant_type=client_credentials')).body.access_token as string;
+      // Codes and tokens of the code flow, so generated requests reach the grants' deeper checks.
+      const browser = newBrowser(t);
+      const { verifier, challenge } = pkcePair();
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', state: 's', code_challenge: challenge, code_challenge_method: 'S256' });
+      await signIn(browser, interaction, 'ada');
+      const code = redirectParams((await decide(browser, interaction, 'allow')).headers.location!).get('code')!;
+      const codeTokens = (await t.http.post('/oauth/token').set('Authorization', basic(app.id, app.secret)).type('form')
+        .send(new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).toString())).body as Record<string, string>;
+      const codes: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const again = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', code_challenge: challenge, code_challenge_method: 'S256' }));
+        codes.push(redirectParams(again.headers.location!).get('code')!);
+      }
+      const tokens = [access, codeTokens.access_token!, codeTokens.refresh_token!];
+
+      good = fc.constantFrom(
+        machine.id, machine.secret, post.id, app.id, spa.id, 'client_credentials', 'authorization_code', 'refresh_token', 'password',
+        'read', 'read write', 'openid', 'openid read', ' read', 'read  write', REDIRECT, `${REDIRECT}/`, verifier, challenge, code, ...codes, ...tokens,
+        'access_token', 'refresh_token', 'tg_at_x', 'tg_rt_', 'tg_ac_x',
+      );
+      callers = fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom<Caller>({ ...machine, method: 'basic' }, { ...app, method: 'basic' }, { ...api, method: 'basic' }, { ...post, method: 'body' }) },
+        { weight: 2, arbitrary: fc.constantFrom<Caller>(
+          { id: spa.id, secret: '', method: 'id-only' }, { id: machine.id, secret: 'wrong', method: 'basic' }, { id: 'nobody', secret: 'x', method: 'basic' },
+          { id: 'a:b%c', secret: 'x y', method: 'body' },
+        ) },
+      );
+      const encoded = (s: string) => Buffer.from(s).toString('base64');
+      junkAuthorization = fc.oneof(
+        fc.constant(undefined),
+        fc.tuple(junk, junk).map(([a, b]) => `Basic ${encoded(`${a}:${b}`)}`),
+        junk.map((s) => `Basic ${encoded(s)}`),
+        headerSafe(junk).map((s) => `Basic ${s}`),
+        headerSafe(junk).map((s) => `Bearer ${s}`),
+        headerSafe(junk),
+        fc.constantFrom('Basic', 'Basic ', 'Basic ===', 'Basic Og==', `Basic ${encoded(':')}`, `basic ${encoded(`${machine.id}:${machine.secret}`)}`),
+      );
+      const withHint = (token: string) => fc.constantFrom<Pairs>([['token', token]], [['token', token], ['token_type_hint', 'access_token']], [['token', token], ['token_type_hint', 'refresh_token']]);
+      const tokenTemplates = fc.oneof(...tokens.map(withHint));
+      const machineGrants = fc.constantFrom<Pairs>(
+        [['grant_type', 'client_credentials']], [['grant_type', 'client_credentials'], ['scope', 'read']], [['grant_type', 'client_credentials'], ['scope', 'read write']],
+      );
+      const userGrants = fc.oneof(
+        fc.constantFrom<Pairs>(
+          [['grant_type', 'refresh_token'], ['refresh_token', codeTokens.refresh_token!]], [['grant_type', 'refresh_token'], ['refresh_token', codeTokens.refresh_token!], ['scope', 'read']],
+        ),
+        fc.constantFrom(code, ...codes).map((c): Pairs => [['grant_type', 'authorization_code'], ['code', c], ['redirect_uri', REDIRECT], ['code_verifier', verifier]]),
+      );
+      grantsFor = (caller) => caller.id === app.id || caller.id === spa.id ? fc.oneof({ weight: 4, arbitrary: userGrants }, { weight: 1, arbitrary: machineGrants })
+        : fc.oneof({ weight: 4, arbitrary: machineGrants }, { weight: 1, arbitrary: userGrants });
+      templates = {
+        '/oauth/token': fc.oneof(machineGrants, userGrants),
+        '/oauth/introspect': tokenTemplates,
+        '/oauth/revoke': tokenTemplates,
+      };
+      bearers = fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(`Bearer ${codeTokens.access_token}`, `Bearer ${access}`, `bearer ${codeTokens.access_token}`, `Bearer  ${codeTokens.access_token} `) },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+        { weight: 2, arbitrary: headerSafe(junk).map((s) => `Bearer ${s}`) },
+        { weight: 1, arbitrary: headerSafe(junk) },
+        { weight: 1, arbitrary: fc.constantFrom('Bearer', 'Bearer tg_at_', `Basic ${encoded(`${machine.id}:${machine.secret}`)}`, `Bearer ${access}, Bearer x`) },
+      );
+      db = await digester(t.config.database);
+      unchanged = new Unchanged(db);
+    });
+    afterAll(async () => {
+      await db?.close();
+      await t?.close();
+    });
+
+    const methods = fc.oneof({ weight: 12, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('GET', 'PUT', 'DELETE', 'HEAD', 'OPTIONS') });
+    const rarely = fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+    /** Usually the type that matches the body, sometimes any. */
+    const contentType = fc.oneof({ weight: 6, arbitrary: fc.constant('matching') }, { weight: 1, arbitrary: contentTypes });
+    const authStyle = fc.oneof({ weight: 6, arbitrary: fc.constant('native') }, { weight: 1, arbitrary: fc.constantFrom('basic', 'body', 'both', 'id-only', 'junk') });
+    const style = fc.constantFrom('form', 'form', 'form', 'raw', 'json', 'json-any', 'none');
+
+    for (const endpoint of ['/oauth/token', '/oauth/introspect', '/oauth/revoke']) {
+      it(`${endpoint}: never a 5xx, always an RFC 6749 error body, and a refusal changes nothing`, async () => {
+        await unchanged.baseline();
+        await fc.assert(fc.asyncProperty(
+          methods, contentType, callers.chain((c) => fc.tuple(fc.constant(c), mutated(endpoint === '/oauth/token' ? grantsFor(c) : templates[endpoint]!, PARAMS, good))),
+          style, fc.jsonValue({ maxDepth: 3 }), authStyle, junkAuthorization,
+          rarely, fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: mutated(templates[endpoint]!, PARAMS, good) }),
+          async (method, type, [caller, pairs], bodyStyle, anyJson, auth, junkAuth, twoHeaders, query) => {
+            let authorization: string | undefined;
+            if (auth === 'native') auth = caller.method;
+            if (auth === 'basic' || auth === 'both') authorization = basic(caller.id, caller.secret);
+            if (auth === 'junk') authorization = junkAuth;
+            if (auth === 'body' || auth === 'both') pairs = [['client_id', caller.id], ['client_secret', caller.secret], ...pairs];
+            if (auth === 'id-only') pairs = [['client_id', caller.id], ...pairs];
+            const body = bodyStyle === 'none' ? undefined : bodyStyle === 'json-any' ? JSON.stringify(anyJson) : encodeBody(pairs, bodyStyle as 'form');
+            if (type === 'matching') type = bodyStyle.startsWith('json') ? 'application/json' : 'application/x-www-form-urlencoded';
+            const path = endpoint + queryString(query);
+            const test = t.http[method.toLowerCase() as 'post'](path);
+            if (authorization !== undefined) test.set('Authorization', twoHeaders && auth !== 'junk' ? [authorization, authorization] as unknown as string : authorization);
+            const res = await send(test, type, body);
+            const what = `${method} ${path} [${type}] ${authorization ?? ''} ${body?.slice(0, 300) ?? ''}`;
+            expectNoServerError(res, what);
+            if (res.status >= 400 && !refusedByNode(res) && method !== 'HEAD') {
+              expectOAuthError(res, what, res.status === 401 ? ['invalid_client'] : TOKEN_ERRORS);
+              if (res.status === 401 && authorization?.startsWith('Basic ')) expect(res.headers['www-authenticate'], what).toMatch(/^Basic/);
+            }
+            await unchanged.check(res.status >= 400, what);
+          },
+        ), { numRuns: NUM_RUNS ?? 150 });
+      });
+    }
+
+    it('/oauth/userinfo: never a 5xx, always an RFC 6750 error, and a refusal changes nothing', async () => {
+      await unchanged.baseline();
+      await fc.assert(fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'GET', 'PUT', 'DELETE'), contentTypes, mutated(fc.constant<Pairs>([]), PARAMS, good), bearers,
+        fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: mutated(fc.constant<Pairs>([]), PARAMS, good) }),
+        async (method, type, pairs, authorization, query) => {
+          const path = `/oauth/userinfo${queryString(query)}`;
+          const test = t.http[method.toLowerCase() as 'post'](path);
+          if (authorization !== undefined) test.set('Authorization', authorization);
+          const body = method === 'GET' ? undefined : encodeBody(pairs, 'form');
+          const res = await send(test, type, body);
+          const what = `${method} ${path} ${authorization ?? ''} ${body?.slice(0, 200) ?? ''}`;
+          expectNoServerError(res, what);
+          if (res.status >= 400 && !refusedByNode(res)) {
+            const json = res.body as Record<string, unknown>;
+            const challenge = res.headers['www-authenticate'];
+            if (res.status === 401 || res.status === 403) expect(challenge, what).toMatch(/^Bearer realm="/);
+            if (res.status === 401 && challenge && !challenge.includes('error=')) {
+              // No credentials at all: a bare challenge and no error code (RFC 6750 §3.1).
+              expect(json, what).toEqual({ error_description: expect.any(String) });
+            } else {
+              // insufficient_scope names the scope needed, in the body as in the challenge (RFC 6750 §3).
+              expectOAuthError(res, what, res.status === 404 ? ['not_found'] : BEARER_ERRORS, json.error === 'insufficient_scope' ? ['scope'] : []);
+            }
+          }
+          await unchanged.check(res.status >= 400, what);
+        },
+      ), { numRuns: NUM_RUNS ?? 100 });
+    });
+  });
+}
