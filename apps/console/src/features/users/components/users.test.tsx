@@ -1,0 +1,85 @@
+import { screen, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { db } from '../../../testing/db';
+import { renderApp } from '../../../testing/render';
+import { server } from '../../../testing/server';
+
+describe('users', () => {
+  it('lists and searches users', async () => {
+    const { user } = renderApp('/users');
+    expect(await screen.findByRole('link', { name: 'erin' })).toHaveAttribute('href', '/users/user-erin');
+    expect(screen.getByText('administrator')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Search'), 'erin@');
+    await screen.findByText('erin@example.com');
+    await expect.poll(() => screen.queryByRole('link', { name: 'admin' })).toBeNull();
+  });
+
+  it('shows the API error when the list fails', async () => {
+    server.use(http.get('/admin/api/users', () => HttpResponse.error()));
+    renderApp('/users');
+    expect(await screen.findByText('Could not load the users')).toBeInTheDocument();
+    expect(screen.getByText('The server could not be reached. Check your connection and try again.')).toBeInTheDocument();
+  });
+
+  it('creates a user, showing the API field errors first', async () => {
+    const { user } = renderApp('/users/new');
+    await user.type(await screen.findByLabelText('User name'), 'sam');
+    await user.type(screen.getByLabelText(/^Password/), 'short');
+    await user.click(screen.getByRole('button', { name: 'Create user' }));
+    expect(await screen.findByText('must be at least 8 characters')).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText(/^Password/), '-but-longer');
+    await user.click(screen.getByRole('checkbox', { name: 'Administrator' }));
+    await user.click(screen.getByRole('button', { name: 'Create user' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'sam' })).toBeInTheDocument();
+    expect(screen.getByText('User sam created.')).toBeInTheDocument();
+    expect(db.users.at(-1)).toMatchObject({ username: 'sam', admin: true, passwordMustChange: true });
+  });
+
+  it('disables a user after a confirmation that says their tokens and sessions end', async () => {
+    const { user } = renderApp('/users/user-erin');
+    await user.click(await screen.findByRole('button', { name: 'Disable user' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Disable erin?' });
+    expect(dialog).toHaveTextContent('all their tokens are revoked and their sessions end');
+    await user.click(within(dialog).getByRole('button', { name: 'Disable user' }));
+
+    expect(await screen.findByText('erin disabled: 0 tokens revoked, 1 session ended.')).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Enable user' })).toBeInTheDocument();
+  });
+
+  it('resets a password to a generated one, shown once', async () => {
+    const { user } = renderApp('/users/user-erin');
+    await user.click(await screen.findByRole('button', { name: 'Reset password' }));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Reset password' }));
+    expect(await screen.findByRole('textbox', { name: 'New password' })).toHaveValue('generated-Pa55word');
+    expect(screen.getByText('Password reset: 2 tokens revoked, 1 session ended.')).toBeInTheDocument();
+  });
+
+  it('keeps a chosen password that the API refuses in the dialog, with its message', async () => {
+    const { user } = renderApp('/users/user-erin');
+    await user.click(await screen.findByRole('button', { name: 'Reset password' }));
+    const dialog = screen.getByRole('alertdialog');
+    await user.click(within(dialog).getByRole('radio', { name: 'Choose one' }));
+    await user.type(within(dialog).getByLabelText('Password'), 'short');
+    await user.click(within(dialog).getByRole('button', { name: 'Reset password' }));
+    expect(await within(dialog).findByText('must be at least 8 characters')).toBeInTheDocument();
+  });
+
+  it('grants administrator rights after a confirmation', async () => {
+    const { user } = renderApp('/users/user-erin');
+    await user.click(await screen.findByRole('button', { name: 'Make administrator' }));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Make administrator' }));
+    expect(await screen.findByText('erin is now an administrator.')).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Remove administrator rights' })).toBeInTheDocument();
+  });
+
+  it('shows the conflict when removing the last administrator, who is warned it is their own account', async () => {
+    const { user } = renderApp('/users/user-admin');
+    await user.click(await screen.findByRole('button', { name: 'Remove administrator rights' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog).toHaveTextContent('This is your own account');
+    await user.click(within(dialog).getByRole('button', { name: 'Remove rights' }));
+    expect(await screen.findByText('Could not remove administrator rights: This is the last active administrator.')).toBeInTheDocument();
+  });
+});
