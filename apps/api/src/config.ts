@@ -40,6 +40,8 @@ export interface Config {
     loginFailuresPerAccount: RateLimitRule | null;
     /** Failed sign-ins per source address; null when off. */
     loginFailuresPerAddress: RateLimitRule | null;
+    /** Pending sign-in requests (interactions) a source address may start; null when off. */
+    interactions: RateLimitRule | null;
   };
   /** How ID tokens are signed unless a client asks otherwise. */
   idTokenSigningAlg: 'ES256' | 'RS256';
@@ -143,6 +145,7 @@ const env = z.object({
   PKCE_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
   LOGIN_FAILURE_LIMIT: z.string().default('10/15m'),
   LOGIN_ADDRESS_FAILURE_LIMIT: z.string().default('100/15m'),
+  AUTHORIZE_RATE_LIMIT: z.string().default('60/1m'),
   TOKEN_RATE_LIMIT: z.string().default('600/1m'),
   CLIENT_AUTH_FAILURE_LIMIT: z.string().default('20/1m'),
   CONSOLE_DIST: z.string().optional(),
@@ -227,7 +230,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('AUTHORIZATION_CODE_TTL must be at most 10m (RFC 6749 §4.1.2)');
   }
 
-  const rateLimit = (name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT'): RateLimitRule | null => {
+  const rateLimit = (name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT' | 'AUTHORIZE_RATE_LIMIT'): RateLimitRule | null => {
     const rule = parseRateLimit(values[name]);
     if (rule === undefined) {
       problems.push(`${name} must be a count per duration such as 600/1m, or off (got "${values[name]}")`);
@@ -240,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     clientAuthFailures: rateLimit('CLIENT_AUTH_FAILURE_LIMIT'),
     loginFailuresPerAccount: rateLimit('LOGIN_FAILURE_LIMIT'),
     loginFailuresPerAddress: rateLimit('LOGIN_ADDRESS_FAILURE_LIMIT'),
+    interactions: rateLimit('AUTHORIZE_RATE_LIMIT'),
   };
   const sessionTtl = lifetime('SESSION_TTL');
   const purgeIntervalSeconds = values.PURGE_INTERVAL.trim().toLowerCase() === 'off' ? null : parseDuration(values.PURGE_INTERVAL) ?? null;

@@ -25,6 +25,8 @@ export interface BrowserContext {
   browser: BrowserBinding;
   /** Failed sign-ins per account and per address. */
   loginFailures: { perAccount: RateLimiter; perAddress: RateLimiter };
+  /** Interactions started per address: each is a row anyone can make without signing in. */
+  interactionStarts: RateLimiter;
   /** The issuer's path, for links and form actions. */
   basePath: string;
   /** The issuer's origin: the only one our forms may be posted from. */
@@ -44,16 +46,18 @@ export function createBrowserContext(deps: { config: Config; storage: Storage; k
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perAccount = new RateLimiter('login-account', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError);
   const perAddress = new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError);
+  const interactionStarts = new RateLimiter('interaction-start', config.rateLimits.interactions, storage.rateLimits, 250, onSyncError);
   return {
     ...deps,
     sessions: new Sessions(storage, config.sessionTtl, policy),
     browser: new BrowserBinding(policy),
     loginFailures: { perAccount, perAddress },
+    interactionStarts,
     basePath: issuer.pathname.replace(/\/+$/, ''),
     origin: issuer.origin,
     decoyPasswordHash: hashPassword(randomSecret('decoy-')),
     close: async () => {
-      await Promise.all([perAccount.close(), perAddress.close()]);
+      await Promise.all([perAccount.close(), perAddress.close(), interactionStarts.close()]);
     },
   };
 }

@@ -7,8 +7,10 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 interface Window {
   start: number;
-  /** Events here not yet added to the shared count. */
+  /** Events here not yet added to the shared count (below zero after refunds). */
   pending: number;
+  /** Events being added to the shared count by a sync still under way. */
+  inFlight: number;
   /** The count across every process at the last sync. */
   shared: number;
 }
@@ -47,7 +49,7 @@ export class RateLimiter {
     let window = this.windows.get(key);
     if (window && window.start === start) return window;
     if (!create) return undefined;
-    window = { start, pending: 0, shared: 0 };
+    window = { start, pending: 0, inFlight: 0, shared: 0 };
     this.windows.set(key, window);
     return window;
   }
@@ -56,7 +58,7 @@ export class RateLimiter {
   check(key: string, now = Date.now()): RateDecision {
     if (!this.rule) return { allowed: true };
     const window = this.window(key, now, false);
-    if (window && window.shared + window.pending >= this.rule.limit) {
+    if (window && window.shared + window.inFlight + window.pending >= this.rule.limit) {
       return { allowed: false, retryAfterSeconds: (window.start + this.rule.windowSeconds * 1000 - now) / 1000 };
     }
     return { allowed: true };
@@ -101,17 +103,28 @@ export class RateLimiter {
     const windowMs = this.rule.windowSeconds * 1000;
     const flushed: { key: string; window: Window; delta: number }[] = [];
     for (const [key, window] of this.windows) {
-      if (window.start !== current && window.pending === 0) this.windows.delete(key);
-      else if (window.pending > 0) flushed.push({ key, window, delta: window.pending });
+      if (window.start !== current && window.pending === 0 && window.inFlight === 0) this.windows.delete(key);
+      else if (window.pending !== 0) flushed.push({ key, window, delta: window.pending });
     }
-    for (const { window, delta } of flushed) window.pending -= delta;
+    // Counted as in flight until the shared total includes them, so no check meanwhile sees too few.
+    for (const { window, delta } of flushed) {
+      window.pending -= delta;
+      window.inFlight += delta;
+    }
     try {
       const totals = await this.store.addMany(flushed.map(({ key, window, delta }) => ({
         key: `${this.name}:${key}`, windowStart: window.start, delta, expiresAt: window.start + windowMs,
       })));
-      totals.forEach((total, i) => (flushed[i]!.window.shared = total));
+      totals.forEach((total, i) => {
+        const { window, delta } = flushed[i]!;
+        window.shared = total;
+        window.inFlight -= delta;
+      });
     } catch (error) {
-      for (const { window, delta } of flushed) window.pending += delta;
+      for (const { window, delta } of flushed) {
+        window.inFlight -= delta;
+        window.pending += delta;
+      }
       throw error;
     }
     const prefix = `${this.name}:`;

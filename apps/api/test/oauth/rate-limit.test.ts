@@ -18,6 +18,40 @@ for (const backend of backends) {
       await limiter.close();
     });
 
+    it('never sees too few while a sync is adding its counts to the shared ones', async () => {
+      const store = storage().rateLimits;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slow = { ...store, addMany: async (entries: Parameters<typeof store.addMany>[0]) => { await held; return store.addMany(entries); } };
+      const limiter = new RateLimiter('inflight-test', { limit: 2, windowSeconds: 3600 }, slow as typeof store, 60_000);
+      const now = Date.now();
+      limiter.consume('k', now);
+      limiter.consume('k', now);
+      const syncing = limiter.sync(now);
+      expect(limiter.consume('k', now).allowed).toBe(false);
+      release();
+      await syncing;
+      expect(limiter.consume('k', now).allowed).toBe(false);
+      await limiter.close();
+    });
+
+    it('takes back a refunded event, here and in the shared count', async () => {
+      const limiter = new RateLimiter('refund-test', { limit: 2, windowSeconds: 3600 }, storage().rateLimits, 60_000);
+      const now = Date.now();
+      limiter.consume('k', now);
+      limiter.consume('k', now);
+      await limiter.sync(now);
+      expect(limiter.check('k', now).allowed).toBe(false);
+      limiter.refund('k', now);
+      expect(limiter.check('k', now).allowed).toBe(true);
+      await limiter.sync(now);
+      const fresh = new RateLimiter('refund-test', { limit: 2, windowSeconds: 3600 }, storage().rateLimits, 60_000);
+      expect(fresh.consume('k', now).allowed).toBe(true);
+      await fresh.sync(now);
+      expect(fresh.check('k', now).allowed).toBe(false);
+      await Promise.all([limiter.close(), fresh.close()]);
+    });
+
     it('shares one limit between two processes on one database', async () => {
       // Two limiters on one store stand for two server processes.
       const a = new RateLimiter('shared-test', { limit: 5, windowSeconds: 3600 }, storage().rateLimits, 60_000);

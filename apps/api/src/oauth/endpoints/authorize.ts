@@ -1,5 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { randomId } from '../../crypto/random.js';
+import { addressBucket } from '../../http/client-address.js';
 import { redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
 import { InvalidRequest, OAuthError } from '../errors.js';
 import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
@@ -43,6 +44,11 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     const step = await nextStep(ctx.storage, ctx.sessions, req, request, null);
     if (step.kind === 'error') return redirectWithError(ctx, res, request, step.error);
     if (step.kind === 'done') return redirectWithCode(ctx, res, request, step);
+    const limit = ctx.interactionStarts.consume(addressBucket(req.clientAddress ?? ''));
+    if (!limit.allowed) {
+      res.set('Retry-After', String(Math.ceil(limit.retryAfterSeconds)));
+      return sendErrorPage(ctx, res, 429, 'Too many sign-in requests', 'Too many sign-in requests came from your network. Wait a minute, then return to the application and try again.');
+    }
     const now = Date.now();
     const interaction = { id: randomId(), browserHash: ctx.browser.hash(ctx.browser.ensure(req, res)), request, createdAt: now, expiresAt: now + INTERACTION_TTL_MS };
     await ctx.storage.interactions.create(interaction);
