@@ -42,7 +42,7 @@ function options(props: ChartProps, width: number): Options {
     width,
     height: props.height ?? 220,
     legend: { show: props.series.length > 1 },
-    scales: { x: { time: !categories }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+    scales: { x: categories ? { time: false, range: (): uPlot.Range.MinMax => [-0.5, categories.length - 0.5] } : { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
     axes: [
       {
         ...AXIS,
