@@ -99,6 +99,9 @@ export const sometimesHuge = (arb: fc.Arbitrary<string>) => fc.oneof({ weight: 3
 
 export const expand = (value: string) => value.split(HUGE).join('A'.repeat(100_000));
 
+/** Lone surrogates replaced, so encodeURIComponent accepts the string. */
+export const wellFormed = (value: string) => value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
 /** Only what an HTTP header may carry (the client library refuses the rest before sending). */
 export const headerSafe = (arb: fc.Arbitrary<string>) => arb.map((s) => s.replace(/[^\x20-\x7e]/g, '').trim());
 

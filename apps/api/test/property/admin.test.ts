@@ -1,0 +1,157 @@
+import fc from 'fast-check';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminRoutes } from '../../src/admin/index.js';
+import type { AdminRoute } from '../../src/admin/http/route.js';
+import { adminTestApp, type AdminTestApp } from '../support/admin.js';
+import { backends } from '../support/databases.js';
+import { basic } from '../support/oauth-app.js';
+import { contentTypes, digester, expectNoServerError, HUGE, expand, headerSafe, junk, NUM_RUNS, refusedByNode, send, sometimesHuge, Unchanged, wellFormed, type Digester } from './support.js';
+
+const ADMIN_ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope', 'not_found', 'conflict', 'request_too_large'];
+
+/** Well-formed bodies, which the generated fields then add to or spoil, so runs reach the services and not only validation. */
+const VALID_BODIES: Record<string, Record<string, unknown>> = {
+  createClient: { name: 'Billing', scopes: ['read'] },
+  updateClient: { name: 'Renamed', accessTokenTtl: 600 },
+  createUser: { username: 'generated', password: 'correct horse battery' },
+  resetPassword: {},
+  createScope: { name: 'generated', description: 'Generated' },
+  updateScope: { description: 'Changed' },
+};
+
+/** The field names an object schema knows (through optional, default and pipe wrappers), so generated bodies use them. */
+function fieldNames(schema: z.ZodType | undefined): string[] {
+  let current: unknown = schema;
+  for (let i = 0; i < 5 && current; i++) {
+    if (current instanceof z.ZodObject) return Object.keys(current.shape);
+    const def = (current as { def?: { innerType?: unknown; in?: unknown; schema?: unknown } }).def;
+    current = def?.innerType ?? def?.in ?? def?.schema;
+  }
+  return [];
+}
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`generated requests to the admin API on ${backend.name}`, () => {
+    let t: AdminTestApp;
+    let db: Digester;
+    let unchanged: Unchanged;
+    let ids: Record<string, string[]>;
+    let tokens: { clientCredentials: string; notAdmin: string };
+    let machine: { id: string; secret: string };
+
+    beforeAll(async () => {
+      t = await adminTestApp(backend);
+      machine = await t.client({ name: 'machine' });
+      const victim = await t.client({ name: 'victim', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['https://v.example/cb'], scopes: ['openid', 'read'] });
+      const someone = await t.user({ username: 'someone' });
+      const other = await t.user({ username: 'other-admin', admin: true });
+      const issued = (await t.http.post('/oauth/token').set('Authorization', basic(machine.id, machine.secret)).type('form').send('grant_type=client_credentials')).body.access_token as string;
+      // Not the administrator's own token: revoking it would only turn every later run into a 401.
+      const tokenIds = (await t.storage.tokens.list({ clientId: machine.id, activeAt: Date.now(), limit: 10 })).items.map((token) => token.id);
+      const consent = await t.storage.consents.grant(someone.id, victim.id, ['openid'], Date.now());
+      ids = {
+        clients: [machine.id, victim.id],
+        users: [someone.id, other.id],
+        tokens: tokenIds,
+        consents: [consent.id],
+        scopes: ['read', 'write', 'openid'],
+      };
+      tokens = { clientCredentials: issued, notAdmin: await t.token(someone.id) };
+      db = await digester(t.config.database);
+      unchanged = new Unchanged(db);
+    });
+    afterAll(async () => {
+      await db?.close();
+      await t?.close();
+    });
+
+    const value = (huge: boolean): fc.Arbitrary<unknown> => fc.oneof(
+      { weight: 3, arbitrary: huge ? sometimesHuge(junk) : junk },
+      { weight: 2, arbitrary: fc.constantFrom('read', 'openid', 'Billing', 'https://app.example/cb', 'http://localhost/cb', 'javascript:alert(1)', 'client_credentials',
+        'authorization_code', 'none', 'client_secret_post', 'ES256', 'correct horse battery', 'a@b.example', 'active', 'revoked', 'name', 'createdAt', 'desc',
+        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh') },
+      { weight: 1, arbitrary: fc.integer({ min: -2, max: 100_000 }) },
+      { weight: 1, arbitrary: fc.constantFrom(true, false, null, 1e9, -1, 0.5, Number.MAX_SAFE_INTEGER) },
+      { weight: 1, arbitrary: fc.array(fc.oneof(junk, fc.constantFrom('read', 'write', 'openid', 'https://app.example/cb', 'client_credentials')), { maxLength: 5 }) },
+      { weight: 1, arbitrary: fc.constant(Array.from({ length: huge ? 2000 : 20 }, (_, i) => `https://x${i}.example/cb`)) },
+      { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+    );
+    const fieldsOf = (names: string[], huge: boolean) => {
+      const name = fc.oneof(
+        { weight: 6, arbitrary: names.length > 0 ? fc.constantFrom(...names) : junk },
+        { weight: 1, arbitrary: fc.constantFrom('id', 'client_id', 'clientSecret', 'client_secret', 'secretHash', 'admin', 'system', 'status', '__proto__', 'constructor') },
+        { weight: 1, arbitrary: junk },
+      );
+      return fc.array(fc.tuple(name, value(huge)), { maxLength: 6 });
+    };
+    const strays = [{ method: 'get' as const, path: '/nothing' }, { method: 'delete' as const, path: '/clients' }, { method: 'post' as const, path: '/clients/:id/explode' }];
+    /** By name, so a counterexample reads `createClient`, not the route's schemas. */
+    const routes: fc.Arbitrary<string> = fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom(...adminRoutes.map((r) => r.operationId)) },
+      { weight: 1, arbitrary: fc.constantFrom(...strays.map((r) => `${r.method} ${r.path}`)) },
+    );
+    const routeNamed = (name: string): AdminRoute | (typeof strays)[number] => adminRoutes.find((r) => r.operationId === name) ?? strays.find((r) => `${r.method} ${r.path}` === name)!;
+    const authorization = () => fc.oneof(
+      { weight: 10, arbitrary: fc.constant(`Bearer ${t.adminToken}`) },
+      { weight: 1, arbitrary: fc.constantFrom(undefined, `Bearer ${tokens.clientCredentials}`, `Bearer ${tokens.notAdmin}`, 'Bearer tg_at_nope', basic(machine.id, machine.secret)) },
+      { weight: 1, arbitrary: headerSafe(junk).map((s) => `Bearer ${s}`) },
+    );
+    const bodyKinds = fc.oneof({ weight: 8, arbitrary: fc.constant('json') }, { weight: 1, arbitrary: fc.constantFrom('none', 'json-any', 'broken', 'form') });
+
+    it('every route: never a 5xx, always {error, error_description, fields?}, and a refusal changes nothing', async () => {
+      await unchanged.baseline();
+      await fc.assert(fc.asyncProperty(
+        routes.map(routeNamed).chain((route) => fc.tuple(
+          fc.constant(route),
+          fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fieldsOf(fieldNames((route as AdminRoute).query), false) }),
+          fieldsOf(fieldNames((route as AdminRoute).body), true),
+        )),
+        authorization(), bodyKinds, fc.oneof({ weight: 8, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: contentTypes }),
+        fc.array(fc.oneof({ weight: 5, arbitrary: fc.constant('known') }, { weight: 1, arbitrary: fc.constant('unknown') }, { weight: 1, arbitrary: junk }), { minLength: 2, maxLength: 2 }),
+        fc.jsonValue({ maxDepth: 3 }), fc.nat(), fc.boolean(),
+        async ([route, queryPairs, bodyPairs], auth, bodyKind, type, pathValues, anyJson, pick, fromValid) => {
+          const kind = route.path.split('/')[1]!;
+          const known = ids[kind] ?? [];
+          let n = 0;
+          let path = route.path.replace(/:(\w+)/g, () => {
+            const choice = pathValues[n++ % pathValues.length]!;
+            if (choice === 'known' && known.length > 0) return encodeURIComponent(known[pick % known.length]!);
+            if (choice === 'unknown') return 'A'.repeat(22);
+            return encodeURIComponent(wellFormed(expand(choice))) || '%zz';
+          });
+          const search = new URLSearchParams(queryPairs.map(([k, v]): [string, string] => [k, typeof v === 'string' ? expand(v) : JSON.stringify(v)]));
+          if (search.size > 0) path += `?${search}`;
+          const base = fromValid ? VALID_BODIES[(route as AdminRoute).operationId ?? ''] ?? {} : {};
+          const bodyObject = { ...base, ...Object.fromEntries(bodyPairs.slice(0, fromValid ? pick % 2 : undefined).map(([k, v]) => [k, typeof v === 'string' ? expand(v) : v])) };
+          const body = {
+            json: JSON.stringify(bodyObject), none: undefined, 'json-any': JSON.stringify(anyJson), broken: '{"name": "x", ', form: 'name=x&scopes=read',
+          }[bodyKind];
+          const test = t.http[route.method](`/admin/api${path}`);
+          if (auth !== undefined) test.set('Authorization', auth);
+          const res = await send(test, body === undefined ? '' : type, body);
+          const what = `${route.method.toUpperCase()} ${path.slice(0, 300)} [${type}] ${auth?.slice(0, 20)} ${body?.replace(HUGE, '…').slice(0, 300) ?? ''}`;
+          expectNoServerError(res, what);
+          if (res.status >= 400 && !refusedByNode(res)) {
+            expect(res.headers['content-type'], what).toMatch(/^application\/json/);
+            const json = res.body as Record<string, unknown>;
+            if (res.status === 401 && !String(res.headers['www-authenticate']).includes('error=')) {
+              // No bearer token at all: a bare challenge, no error code (RFC 6750 §3.1).
+              expect(json, what).toEqual({ error_description: expect.any(String) });
+            } else {
+              expect(ADMIN_ERRORS, `${what}: ${res.text}`).toContain(json.error);
+              expect(typeof json.error_description, what).toBe('string');
+              expect(Object.keys(json).filter((k) => !['error', 'error_description', 'fields', 'scope'].includes(k)), `${what}: ${res.text}`).toEqual([]);
+              if (json.fields !== undefined) {
+                // Validation errors name their fields; a conflict may name the one that clashed (a user name taken).
+                expect([400, 409], what).toContain(res.status);
+                for (const message of Object.values(json.fields as object)) expect(typeof message, `${what}: ${res.text}`).toBe('string');
+              }
+            }
+          }
+          await unchanged.check(res.status >= 400, what);
+        },
+      ), { numRuns: NUM_RUNS ?? 200 });
+    });
+  });
+}
