@@ -62,5 +62,7 @@ test('an administrator creates a client, sees its token, revokes it, and finds i
   await page.getByRole('link', { name: 'Audit log' }).click();
   await page.getByLabel('Target ID').fill(clientId);
   await page.getByRole('button', { name: 'Filter' }).click();
-  await expect(page.getByRole('cell', { name: 'client.create' })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/console/audit\\?target=${clientId}$`));
+  await expect(page.getByRole('cell', { name: 'client.create' })).toHaveCount(1);
+  await expect(page.getByRole('row').filter({ hasText: 'client.create' })).toContainText(clientId);
 });
