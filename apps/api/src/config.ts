@@ -49,6 +49,8 @@ export interface Config {
   pkceRequired: boolean;
   /** Seconds a browser stays signed in. */
   sessionTtl: number;
+  /** Where the secret that encrypts signing keys comes from: the variable, else the file. */
+  keyEncryption: { secret: string | null; file: string };
   /** Where the built console lives; served at /console when it exists. */
   consoleDist: string;
   /** Bearer token that unlocks /metrics for scrapers; without it only loopback peers may read it. */
@@ -141,6 +143,8 @@ const env = z.object({
   AUTHORIZATION_CODE_TTL: z.string().default('60s'),
   ID_TOKEN_TTL: z.string().default('1h'),
   SESSION_TTL: z.string().default('12h'),
+  KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  KEY_FILE: z.string().optional(),
   ID_TOKEN_SIGNING_ALG: z.enum(['ES256', 'RS256'], 'must be ES256 or RS256').default('ES256'),
   PKCE_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
   LOGIN_FAILURE_LIMIT: z.string().default('10/15m'),
@@ -271,6 +275,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     idTokenSigningAlg: values.ID_TOKEN_SIGNING_ALG,
     pkceRequired: values.PKCE_REQUIRED === 'true',
     sessionTtl,
+    keyEncryption: { secret: values.KEY_ENCRYPTION_KEY ?? null, file: path.resolve(values.KEY_FILE ?? defaultKeyFile(database as DatabaseConfig)) },
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),
     metricsToken: values.METRICS_TOKEN ?? null,
     trustedProxies: trustedProxies as TrustedProxies,
@@ -278,6 +283,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     purgeIntervalSeconds,
     consoleDevOrigin: values.CONSOLE_DEV_ORIGIN ?? null,
   };
+}
+
+/** Beside the SQLite file, or in ./data for PostgreSQL: never inside the database it protects. */
+function defaultKeyFile(database: DatabaseConfig): string {
+  return database.kind === 'sqlite' ? path.join(path.dirname(database.path), 'tollgate.key') : './data/tollgate.key';
 }
 
 function defaultConsoleDist(): string {

@@ -6,6 +6,7 @@ import { createMetrics } from './http/metrics.js';
 import { startPurgeJob } from './jobs/purge.js';
 import type { Logger } from './logger.js';
 import { bootstrap, type BootstrapResult } from './setup/bootstrap.js';
+import { openKeySealer } from './crypto/key-sealer.js';
 import { openStorage } from './storage/sql/index.js';
 import type { Storage } from './storage/types.js';
 
@@ -26,7 +27,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const storage = await openStorage(config.database);
   let setup: BootstrapResult;
   try {
-    setup = await bootstrap(storage, { issuer: config.issuer, consoleDevOrigin: config.consoleDevOrigin, actor: { type: 'system', id: 'startup', sourceAddress: null } });
+    setup = await bootstrap(storage, { issuer: config.issuer, consoleDevOrigin: config.consoleDevOrigin, actor: { type: 'system', id: 'startup', sourceAddress: null }, keySealer: openKeySealer(config.keyEncryption) });
   } catch (error) {
     await storage.close();
     throw error;

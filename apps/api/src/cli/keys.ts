@@ -1,4 +1,5 @@
 import { audit } from '../admin/actor.js';
+import { openKeySealer } from '../crypto/key-sealer.js';
 import { SigningKeys } from '../oauth/tokens/signing-keys.js';
 import { table, type CliContext } from './context.js';
 
@@ -10,7 +11,7 @@ export const keysRotateOptions = { json: { type: 'boolean' } } as const;
  */
 export async function keysRotateCommand(ctx: CliContext, values: { json?: boolean }) {
   const now = Date.now();
-  const keys = new SigningKeys(ctx.storage, ctx.config.lifetimes.idToken);
+  const keys = new SigningKeys(ctx.storage, ctx.config.lifetimes.idToken, openKeySealer(ctx.config.keyEncryption));
   const { created, retired } = await keys.rotate(now);
   await audit(ctx.storage, ctx.actor, 'key.rotate', null, now, { created: created.map((k) => k.id), retired });
   const until = new Date(now + ctx.config.lifetimes.idToken * 1000).toISOString();

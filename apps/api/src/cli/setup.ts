@@ -1,5 +1,6 @@
 import { ValidationError } from '../admin/errors.js';
 import { bootstrap } from '../setup/bootstrap.js';
+import { openKeySealer } from '../crypto/key-sealer.js';
 import { UsageError, type CliContext } from './context.js';
 
 export const setupOptions = {
@@ -19,6 +20,7 @@ export async function setupCommand(ctx: CliContext, values: { 'admin-username'?:
     issuer: ctx.config.issuer,
     admin: username !== undefined && password !== undefined ? { username, password } : undefined,
     actor: ctx.actor,
+    keySealer: openKeySealer(ctx.config.keyEncryption),
   }).catch((error: unknown) => {
     // Name the flags the person typed.
     if (error instanceof ValidationError) throw new UsageError(Object.entries(error.fields).map(([f, m]) => `--admin-${f} ${m}`).join('; '));

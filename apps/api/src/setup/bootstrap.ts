@@ -5,6 +5,7 @@ import { audit, type Actor } from '../admin/actor.js';
 import { parseOrThrow } from '../admin/validation.js';
 import { password as passwordSchema, username as usernameSchema } from '../admin/users/schema.js';
 import { ADMIN_SCOPE } from '../oauth/helpers/scope.js';
+import type { KeySealer } from '../crypto/key-sealer.js';
 import { SigningKeys } from '../oauth/tokens/signing-keys.js';
 import { ConflictError, type SigningAlgorithm, type Storage } from '../storage/types.js';
 
@@ -41,6 +42,8 @@ export interface BootstrapOptions {
   admin?: { username: string; password: string };
   cost?: PasswordHashCost;
   actor: Actor;
+  /** Encrypts the signing keys bootstrap creates. */
+  keySealer: KeySealer;
   now?: number;
 }
 
@@ -142,7 +145,7 @@ async function bootstrapOnce(storage: Storage, options: BootstrapOptions): Promi
     return { migrations, createdScopes, consoleClient, firstAdmin: created, noActiveAdmin };
   });
   // Retention does not matter for creating keys, only for publishing them.
-  const createdKeys = await new SigningKeys(storage, 0).ensure(now);
+  const createdKeys = await new SigningKeys(storage, 0, options.keySealer).ensure(now);
   for (const alg of createdKeys) await audit(storage, options.actor, 'key.create', null, now, { algorithm: alg });
   return { ...result, createdKeys };
 }

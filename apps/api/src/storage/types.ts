@@ -273,6 +273,7 @@ export interface SigningKey {
   id: string;
   algorithm: SigningAlgorithm;
   publicJwk: Record<string, unknown>;
+  /** Encrypted (see crypto/key-sealer.ts) while active; empty once retired. */
   privateJwk: Record<string, unknown>;
   createdAt: number;
   /** Retired keys stay published for verification but never sign. */
@@ -285,6 +286,7 @@ export interface KeyStore {
   listActive(): Promise<SigningKey[]>;
   /** Every key retired after `since` or not retired, newest first: what JWKS publishes. */
   listPublished(since: number): Promise<SigningKey[]>;
+  /** Stops the key signing and erases its private half; false when unknown or already retired. */
   retire(id: string, now: number): Promise<boolean>;
 }
 

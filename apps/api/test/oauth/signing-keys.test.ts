@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { KeySealer, KeyUnsealError } from '../../src/crypto/key-sealer.js';
 import { IdTokens } from '../../src/oauth/tokens/id-token.js';
 import { SigningKeys } from '../../src/oauth/tokens/signing-keys.js';
 import { aClient, aUser } from '../../src/storage/contract/fixtures.js';
@@ -10,11 +11,12 @@ import { freshStorage } from '../support/storage.js';
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`signing keys on ${backend.name}`, () => {
     const storage = freshStorage(backend);
+    const sealer = new KeySealer('signing keys test secret, 32+ characters');
     const client = { ...aClient(), status: 'active', createdAt: 0, updatedAt: 0, revokedAt: null } as Client;
     const user = { ...aUser(), createdAt: 0, updatedAt: 0, disabledAt: null } as User;
 
     it('creates a key per algorithm once, signs with the newest, and keeps retired keys published for their retention', async () => {
-      const keys = new SigningKeys(storage(), 3600);
+      const keys = new SigningKeys(storage(), 3600, sealer);
       expect((await keys.ensure(1000)).sort()).toEqual(['ES256', 'RS256']);
       expect(await keys.ensure(1000)).toEqual([]);
       const idTokens = new IdTokens('https://issuer.example', keys, 'ES256', 600);
@@ -42,9 +44,57 @@ for (const backend of backends) {
       expect(later.keys.map((k) => k.kid)).toContain(newKid);
     });
 
+    it('stores private keys only encrypted, refuses another secret, and erases retired ones', async () => {
+      const keys = new SigningKeys(storage(), 3600, sealer);
+      await keys.ensure();
+      const stored = await storage().keys.listActive();
+      for (const key of stored) {
+        expect(JSON.stringify(key.privateJwk)).not.toContain('"d"');
+        expect(key.privateJwk).toMatchObject({ sealed: 'A256GCM' });
+      }
+      const stranger = new SigningKeys(storage(), 3600, new KeySealer('some other secret, also 32+ characters'));
+      await expect(stranger.ensure()).rejects.toBeInstanceOf(KeyUnsealError);
+      await expect(stranger.signer('ES256')).rejects.toBeInstanceOf(KeyUnsealError);
+
+      const { retired } = await keys.rotate();
+      const published = await storage().keys.listPublished(0);
+      for (const id of retired) expect(published.find((k) => k.id === id)?.privateJwk).toEqual({});
+    });
+
+    it('retires keys an older version stored unencrypted, and replaces them', async () => {
+      const keys = new SigningKeys(storage(), 3600, sealer);
+      const legacy = { id: 'legacy-kid', algorithm: 'ES256' as const, publicJwk: { kty: 'EC' }, privateJwk: { kty: 'EC', d: 'secret' }, createdAt: 1 };
+      await storage().keys.create(legacy);
+      await keys.ensure();
+      const all = await storage().keys.listPublished(0);
+      expect(all.find((k) => k.id === 'legacy-kid')).toMatchObject({ privateJwk: {}, retiredAt: expect.any(Number) });
+      expect((await storage().keys.listActive()).every((k) => k.privateJwk.sealed === 'A256GCM')).toBe(true);
+    });
+
+    it('a key that cannot be loaded fails only the requests that need it, never the process', async () => {
+      const broken = new SigningKeys(storage(), 3600, sealer);
+      await broken.ensure();
+      const rsa = (await storage().keys.listActive()).find((k) => k.algorithm === 'RS256')!;
+      // An RS256 key whose sealed content is not an RSA key: importing it fails.
+      await storage().keys.create({ ...rsa, id: 'broken-rsa', createdAt: Date.now() + 1000, privateJwk: { ...sealer.seal('broken-rsa', { kty: 'nonsense' }) } });
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const fresh = new SigningKeys(storage(), 3600, sealer);
+        expect((await fresh.signer('ES256')).alg).toBe('ES256');
+        await expect(fresh.signer('RS256')).rejects.toThrow();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+        await storage().keys.retire('broken-rsa', Date.now());
+      }
+    });
+
     it('picks up a rotation made by another process', async () => {
-      const mine = new SigningKeys(storage(), 3600);
-      const theirs = new SigningKeys(storage(), 3600);
+      const mine = new SigningKeys(storage(), 3600, sealer);
+      const theirs = new SigningKeys(storage(), 3600, sealer);
       const t0 = Date.now();
       const first = await mine.signer('ES256', t0);
       await theirs.rotate(t0);

@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/run.js';
+import { TEST_KEY_ENCRYPTION_KEY } from './keys.js';
 
 export interface CliResult {
   code: number;
@@ -13,7 +14,7 @@ export async function cli(databaseUrl: string, ...args: string[]): Promise<CliRe
   const code = await runCli(args, {
     out: (text) => stdout.push(text),
     err: (text) => stderr.push(text),
-    env: { DATABASE_URL: databaseUrl },
+    env: { DATABASE_URL: databaseUrl, KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY },
   });
   return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }

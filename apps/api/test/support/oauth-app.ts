@@ -5,6 +5,8 @@ import type { CreateClientInput } from '../../src/admin/clients/schema.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createMetrics, type Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
+import { openKeySealer } from '../../src/crypto/key-sealer.js';
+import { TEST_KEY_ENCRYPTION_KEY } from './keys.js';
 import { bootstrap } from '../../src/setup/bootstrap.js';
 import { openStorage } from '../../src/storage/sql/index.js';
 import type { Storage } from '../../src/storage/types.js';
@@ -23,15 +25,18 @@ export interface OAuthTestApp {
 
 const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
 
+
 /** A fresh database of one kind, bootstrapped, with the app built on it. `env` is extra configuration. */
 export async function oauthTestApp(backend: Backend, env: Record<string, string> = {}): Promise<OAuthTestApp> {
   const database: TestDatabase = await backend.create();
   const storage = await openStorage(database.config);
-  await bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost: { log2N: 10, r: 8, p: 1 } });
+  const config = loadConfig({
+    DATABASE_URL: database.url, TOKEN_RATE_LIMIT: 'off', CLIENT_AUTH_FAILURE_LIMIT: 'off', KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY, ...env,
+  });
+  await bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost: { log2N: 10, r: 8, p: 1 }, keySealer: openKeySealer(config.keyEncryption) });
   for (const [name, description] of [['read', 'Read your data'], ['write', 'Change your data']]) {
     await storage.scopes.upsert(name!, description!, Date.now());
   }
-  const config = loadConfig({ DATABASE_URL: database.url, TOKEN_RATE_LIMIT: 'off', CLIENT_AUTH_FAILURE_LIMIT: 'off', ...env });
   const metrics = createMetrics();
   const app = createApp({ config, storage, logger: createLogger('silent'), metrics });
   return {

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TEST_KEY_ENCRYPTION_KEY } from './keys.js';
 
 const apiRoot = path.resolve(import.meta.dirname, '../..');
 // By absolute URL, so the server can run from any working directory.
@@ -36,7 +37,7 @@ export async function startServerProcess(env: Record<string, string>, options: {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, ['--import', tsxLoader, path.join(apiRoot, 'src/main.ts')], {
     cwd: options.cwd ?? apiRoot,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, PORT: port },
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY, ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -64,7 +65,7 @@ export async function startServerProcess(env: Record<string, string>, options: {
 export function runBin(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(apiRoot, 'bin/tollgate.js'), ...args], {
-      env: { PATH: process.env.PATH, ...env },
+      env: { PATH: process.env.PATH, KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

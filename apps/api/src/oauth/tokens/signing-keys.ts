@@ -1,4 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { isSealed, type KeySealer } from '../../crypto/key-sealer.js';
 import type { SigningAlgorithm, SigningKey, Storage } from '../../storage/types.js';
 
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256'];
@@ -21,14 +22,24 @@ const ACTIVE_KEYS_TTL_MS = 60_000;
 export class SigningKeys {
   private cached: { at: number; signers: Map<SigningAlgorithm, Promise<Signer>> } | null = null;
 
-  /** `retentionSeconds`: how long a retired key stays in the JWKS (the longest life of what it signed). */
-  constructor(private readonly storage: Storage, private readonly retentionSeconds: number) {}
+  /**
+   * `retentionSeconds`: how long a retired key stays in the JWKS (the longest
+   * life of what it signed). `sealer` encrypts private keys for the database.
+   */
+  constructor(private readonly storage: Storage, private readonly retentionSeconds: number, private readonly sealer: KeySealer) {}
 
-  /** Creates a key for every algorithm that has none. Returns the algorithms it created keys for. */
+  /**
+   * Creates a key for every algorithm that has none, and retires keys stored
+   * unencrypted by an older version. Throws `KeyUnsealError` when the active
+   * keys were sealed with another secret. Returns the algorithms it created keys for.
+   */
   async ensure(now = Date.now()): Promise<SigningAlgorithm[]> {
     const active = await this.storage.keys.listActive();
-    const missing = SIGNING_ALGORITHMS.filter((alg) => !active.some((key) => key.algorithm === alg));
-    for (const alg of missing) await this.storage.keys.create(await generateSigningKey(alg, now));
+    const sealed = active.filter((key) => isSealed(key.privateJwk));
+    for (const key of sealed) this.sealer.open(key.id, key.privateJwk);
+    const missing = SIGNING_ALGORITHMS.filter((alg) => !sealed.some((key) => key.algorithm === alg));
+    for (const alg of missing) await this.storage.keys.create(await this.generate(alg, now));
+    for (const key of active.filter((k) => !isSealed(k.privateJwk))) await this.storage.keys.retire(key.id, now);
     if (missing.length > 0) this.cached = null;
     return missing;
   }
@@ -38,7 +49,7 @@ export class SigningKeys {
    * published for verification until what they signed has expired.
    */
   async rotate(now = Date.now()): Promise<{ created: SigningKey[]; retired: string[] }> {
-    const created = await Promise.all(SIGNING_ALGORITHMS.map((alg) => generateSigningKey(alg, now)));
+    const created = await Promise.all(SIGNING_ALGORITHMS.map((alg) => this.generate(alg, now)));
     return this.storage.transaction(async (tx) => {
       const old = await tx.keys.listActive();
       for (const key of created) await tx.keys.create(key);
@@ -55,9 +66,13 @@ export class SigningKeys {
       const signers = new Map<SigningAlgorithm, Promise<Signer>>();
       for (const key of active) {
         if (signers.has(key.algorithm)) continue;
-        signers.set(key.algorithm, importJWK(key.privateJwk as JWK, key.algorithm).then((imported) => ({
-          kid: key.id, alg: key.algorithm, key: imported as CryptoKey,
-        })));
+        if (!isSealed(key.privateJwk)) continue;
+        const signer = Promise.resolve()
+          .then(() => importJWK(this.sealer.open(key.id, key.privateJwk) as JWK, key.algorithm))
+          .then((imported) => ({ kid: key.id, alg: key.algorithm, key: imported as CryptoKey }));
+        // Only the algorithm asked for is awaited now: a failure of another must not go unhandled (and end the process).
+        signer.catch(() => {});
+        signers.set(key.algorithm, signer);
       }
       this.cached = { at: now, signers };
     }
@@ -74,12 +89,12 @@ export class SigningKeys {
     const keys = await this.storage.keys.listPublished(now - this.retentionSeconds * 1000);
     return { keys: keys.map((key) => ({ ...(key.publicJwk as JWK), kid: key.id, alg: key.algorithm, use: 'sig' })) };
   }
-}
 
-async function generateSigningKey(alg: SigningAlgorithm, now: number): Promise<Omit<SigningKey, 'retiredAt'>> {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' && { modulusLength: 2048 }) });
-  const publicJwk = await exportJWK(publicKey);
-  const privateJwk = await exportJWK(privateKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
-  return { id: kid, algorithm: alg, publicJwk: { ...publicJwk }, privateJwk: { ...privateJwk }, createdAt: now };
+  private async generate(alg: SigningAlgorithm, now: number): Promise<Omit<SigningKey, 'retiredAt'>> {
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' && { modulusLength: 2048 }) });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const privateJwk = this.sealer.seal(kid, { ...(await exportJWK(privateKey)) });
+    return { id: kid, algorithm: alg, publicJwk: { ...publicJwk }, privateJwk: { ...privateJwk }, createdAt: now };
+  }
 }

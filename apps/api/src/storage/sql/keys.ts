@@ -35,7 +35,8 @@ export class SqlKeyStore implements KeyStore {
   }
 
   async retire(id: string, now: number): Promise<boolean> {
-    const result = await this.db.updateTable('signingKeys').set({ retiredAt: now })
+    // A retired key never signs again, so its private half is destroyed with it.
+    const result = await this.db.updateTable('signingKeys').set({ retiredAt: now, privateJwk: toJson({}) })
       .where('id', '=', id).where('retiredAt', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
