@@ -149,7 +149,7 @@ const env = z.object({
   PKCE_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
   LOGIN_FAILURE_LIMIT: z.string().default('10/15m'),
   LOGIN_ADDRESS_FAILURE_LIMIT: z.string().default('100/15m'),
-  AUTHORIZE_RATE_LIMIT: z.string().default('60/1m'),
+  AUTHORIZE_RATE_LIMIT: z.string().default('300/1m'),
   TOKEN_RATE_LIMIT: z.string().default('600/1m'),
   CLIENT_AUTH_FAILURE_LIMIT: z.string().default('20/1m'),
   CONSOLE_DIST: z.string().optional(),
