@@ -88,6 +88,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       case 'login':
         return sendPage(res, login.status ?? 200, loginView({
           action: path(interaction, 'login'), csrf: ctx.browser.csrfToken(secret, `login:${interaction.id}`), clientName: client.name,
+          cancel: { action: path(interaction, 'cancel'), csrf: ctx.browser.csrfToken(secret, `cancel:${interaction.id}`) },
           username: login.username ?? interaction.request.loginHint ?? '', error: login.error ?? null,
         }), { ...pageOptions, title: 'Sign in' });
       case 'password':
@@ -164,6 +165,15 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       sourceAddress: address, details: { client_id: interaction.request.clientId },
     });
     res.redirect(303, path(interaction));
+  });
+
+  // The user gives up before signing in: the application hears access_denied rather than nothing.
+  router.post('/interaction/:id/cancel', form, async (req, res) => {
+    const interaction = await loadForPost(req, res, 'cancel');
+    if (!interaction) return;
+    if (!(await clientOf(interaction))) return clientGone(res);
+    if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);
+    redirectWithError(ctx, res, interaction.request, new AccessDenied('The user cancelled the sign-in.'));
   });
 
   router.post('/interaction/:id/password', form, async (req, res) => {

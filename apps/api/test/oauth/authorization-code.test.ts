@@ -163,6 +163,22 @@ for (const backend of backends) {
       expect(replay.headers.location).toBeUndefined();
     });
 
+    it('lets the user cancel at the sign-in page, and tells the application', async () => {
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read', state: 'gave-up' });
+      const page = await browser.get(interaction);
+      const cancelCsrf = [...page.text.matchAll(/name="csrf" value="([^"]+)"/g)][1]![1]!;
+      expect(page.text).toContain('Cancel and return to Example &lt;App&gt;');
+      const forged = await browser.post(`${interaction}/cancel`).type('form').send({ csrf: csrfOf(page.text) });
+      expect(forged.status).toBe(403);
+      const cancelled = await browser.post(`${interaction}/cancel`).type('form').send({ csrf: cancelCsrf });
+      expect(cancelled.status).toBe(303);
+      expect(Object.fromEntries(redirectParams(cancelled.headers.location!))).toEqual({
+        error: 'access_denied', error_description: 'The user cancelled the sign-in.', state: 'gave-up', iss: ISSUER,
+      });
+      expect((await browser.get(interaction)).status).toBe(400);
+    });
+
     describe('requests that must not redirect (RFC 6749 §4.1.2.1)', () => {
       const cases: [string, () => Record<string, string>][] = [
         ['unknown client', () => ({ client_id: 'nope', redirect_uri: 'https://evil.example/cb' })],

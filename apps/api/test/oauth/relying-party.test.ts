@@ -127,11 +127,12 @@ class CookieBrowser {
     throw new Error('too many redirects');
   }
 
-  /** Posts the page's one form with its hidden fields plus `fields`. */
+  /** Posts the page's first form with its hidden fields plus `fields`, as pressing its first button would. */
   submit(page: Page, fields: Record<string, string>, options: { stopAt?: string } = {}): Promise<Page> {
-    const action = /<form method="post" action="([^"]+)"/.exec(page.text)?.[1];
-    if (!action) throw new Error(`no form on ${page.url}:\n${page.text}`);
-    const hidden = Object.fromEntries([...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+    const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(page.text);
+    if (!form) throw new Error(`no form on ${page.url}:\n${page.text}`);
+    const action = form[1]!;
+    const hidden = Object.fromEntries([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
     const body = new URLSearchParams({ ...hidden, ...fields });
     return this.go(new URL(action.replace(/&amp;/g, '&'), page.url).href, {
       method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -3,6 +3,8 @@ import { html, type SafeHtml } from '../html.js';
 export interface LoginView {
   action: string;
   csrf: string;
+  /** Where Cancel goes: back to the application with access_denied. */
+  cancel: { action: string; csrf: string };
   clientName: string;
   username: string;
   error: string | null;
@@ -22,5 +24,9 @@ ${view.error && html`<p class="error" role="alert" id="login-error">${view.error
   <label for="password">Password</label>
   <input type="password" id="password" name="password" autocomplete="current-password" required ${focusPassword ? html`autofocus` : ''}${view.error ? html` aria-describedby="login-error"` : ''}>
   <div class="actions"><button type="submit" class="primary">Sign in</button></div>
+</form>
+<form method="post" action="${view.cancel.action}">
+  <input type="hidden" name="csrf" value="${view.cancel.csrf}">
+  <div class="actions"><button type="submit">Cancel and return to ${view.clientName}</button></div>
 </form>`;
 }
