@@ -4,6 +4,7 @@ import { ConflictError, StorageUnavailableError } from '../storage/types.js';
 import { clientsCreateCommand, clientsCreateOptions, clientsListCommand, clientsListOptions, clientsRevokeCommand, clientsRevokeOptions } from './clients.js';
 import { openContext, UsageError, type CliContext } from './context.js';
 import { keysListCommand, keysListOptions, keysRotateCommand, keysRotateOptions } from './keys.js';
+import { tokensAdminCommand, tokensAdminOptions } from './tokens.js';
 import { scopesCreateCommand, scopesCreateOptions, scopesListCommand, scopesListOptions } from './scopes.js';
 import { setupCommand, setupOptions } from './setup.js';
 import { usersCreateCommand, usersCreateOptions } from './users.js';
@@ -50,6 +51,11 @@ const commands: Record<string, Command> = {
     usage: 'scopes create NAME --description D [--json]',
     options: scopesCreateOptions, positionals: true,
     run: (ctx, values, positionals) => scopesCreateCommand(ctx, positionals, values as any),
+  },
+  'tokens admin': {
+    usage: 'tokens admin --username ADMIN [--ttl 1h] [--json]',
+    options: tokensAdminOptions, positionals: false,
+    run: (ctx, values) => tokensAdminCommand(ctx, values as any),
   },
   'keys rotate': {
     usage: 'keys rotate [--json]',

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/crypto/random.js';
 import { openStorage } from '../../src/storage/sql/index.js';
 import type { Storage } from '../../src/storage/types.js';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { createLogger } from '../../src/logger.js';
 import { cli } from '../support/cli.js';
+import { TEST_KEY_ENCRYPTION_KEY } from '../support/keys.js';
 import { backends, type TestDatabase } from '../support/databases.js';
 
 for (const backend of backends) {
@@ -49,6 +55,27 @@ for (const backend of backends) {
       expect(kids.map((k) => k.kid).sort()).toEqual([...before.map((k) => k.id), ...result.created.map((k) => k.kid)].sort());
       expect(kids.filter((k) => k.status === 'active')).toHaveLength(2);
       expect(await run('keys', 'rotate', 'extra')).toMatchObject({ code: 2 });
+    });
+
+    it('tokens admin mints an admin API token for an active administrator only', async () => {
+      const made = await run('tokens', 'admin', '--username', 'ROOT', '--ttl', '10m', '--json');
+      expect(made.code, made.stderr).toBe(0);
+      const { access_token, expires_in, scope } = JSON.parse(made.stdout) as { access_token: string; expires_in: number; scope: string };
+      expect({ expires_in, scope }).toEqual({ expires_in: 600, scope: 'openid oauth-admin' });
+      const row = await storage.tokens.findByHash(sha256(access_token));
+      const root = await storage.users.getByUsername('root');
+      expect(row).toMatchObject({ kind: 'access', clientId: 'tollgate-console', userId: root!.id, scopes: ['openid', 'oauth-admin'] });
+
+      const app = createApp({ config: loadConfig({ DATABASE_URL: database.url, KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY }), storage, logger: createLogger('silent'), metrics: createMetrics() });
+      const res = await request(app.handle).get('/admin/api/clients').set('Authorization', `Bearer ${access_token}`);
+      await app.close();
+      expect(res.status).toBe(200);
+      expect((await storage.audit.list({ limit: 5, action: 'token.issue_admin' })).items[0]).toMatchObject({ actorType: 'cli', targetId: root!.id });
+
+      await run('users', 'create', '--username', 'plain-user', '--password', 'correct horse battery');
+      expect(await run('tokens', 'admin', '--username', 'plain-user')).toMatchObject({ code: 2, stderr: 'tollgate tokens admin: plain-user is not an active administrator' });
+      expect(await run('tokens', 'admin', '--username', 'nobody')).toMatchObject({ code: 2 });
+      expect(await run('tokens', 'admin', '--username', 'root', '--ttl', '13h')).toMatchObject({ code: 2, stderr: 'tollgate tokens admin: --ttl must be at most 12h' });
     });
 
     it('setup names the flag that is wrong', async () => {

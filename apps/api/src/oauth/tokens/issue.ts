@@ -7,7 +7,8 @@ export interface AccessTokenRequest {
   client: Client;
   userId: string | null;
   scopes: string[];
-  grantType: GrantType;
+  /** `cli`: minted by `tollgate tokens admin`, not through a grant. */
+  grantType: GrantType | 'cli';
   sourceAddress: string;
 }
 
@@ -96,7 +97,7 @@ export class TokenIssuer {
   }
 
   /** Counts what a committed grant issued. */
-  issued(grantType: GrantType): void {
+  issued(grantType: GrantType | 'cli'): void {
     this.metrics.tokensIssued.inc({ grant_type: grantType });
   }
 
@@ -118,7 +119,7 @@ export class TokenIssuer {
     };
   }
 
-  private issueEntry(token: NewToken, grantType: GrantType, sourceAddress: string): NewAuditEntry {
+  private issueEntry(token: NewToken, grantType: GrantType | 'cli', sourceAddress: string): NewAuditEntry {
     return {
       at: token.createdAt, actorType: 'client', actorId: token.clientId, action: 'token.issue',
       targetType: 'token', targetId: token.id, sourceAddress,
