@@ -8,6 +8,8 @@ export interface Seed {
   app: { clientId: string; clientSecret: string; name: string; redirectUri: string };
   /** An end user who is not an administrator. */
   user: { username: string; password: string };
+  /** A resource server: a confidential client that may introspect any client's access tokens. */
+  resourceServer: { clientId: string; clientSecret: string };
 }
 
 export const SEED_APP = { name: 'Photo Printer', redirectUri: 'http://127.0.0.1:4399/callback' };

@@ -37,7 +37,12 @@ await cli('scopes', 'create', 'photos', '--description', 'See and print your pho
 await cli('users', 'create', '--username', SEED_USER.username, '--password', SEED_USER.password, '--name', 'Erin End-User');
 const app = JSON.parse(await cli('clients', 'create', '--name', SEED_APP.name, '--grant-types', 'authorization_code,refresh_token',
   '--redirect-uris', SEED_APP.redirectUri, '--scopes', 'openid profile photos', '--site-url', 'https://photos.example', '--json')) as { client_id: string; client_secret: string };
-const seed: Seed = { app: { clientId: app.client_id, clientSecret: app.client_secret, ...SEED_APP }, user: SEED_USER };
+const api = JSON.parse(await cli('clients', 'create', '--name', 'Invoices API', '--grant-types', '', '--resource-server', '--json')) as { client_id: string; client_secret: string };
+const seed: Seed = {
+  app: { clientId: app.client_id, clientSecret: app.client_secret, ...SEED_APP },
+  user: SEED_USER,
+  resourceServer: { clientId: api.client_id, clientSecret: api.client_secret },
+};
 fs.writeFileSync(seedFile(port), JSON.stringify(seed));
 
 const root = path.resolve(import.meta.dirname, '../..');
