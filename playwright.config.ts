@@ -28,17 +28,25 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   timeout: 30_000,
+  // Each failed test keeps a screenshot and a trace here (gitignored); passing tests keep nothing.
+  outputDir: 'test-results',
   use: {
     trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: chromiumPath,
       // Without these, Chromium keeps trying to reach Google's hosts from a machine with no such network.
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  projects: servers.map(({ name, port }) => ({
-    name,
-    use: { browserName: 'chromium', baseURL: `http://localhost:${port}` },
-  })),
+  // Per database: a setup project signs the administrator in once (admin.setup.ts) and saves the
+  // state that specs opt into; the specs' project runs after it.
+  projects: servers.flatMap(({ name, port }) => {
+    const use = { browserName: 'chromium', baseURL: `http://localhost:${port}` } as const;
+    return [
+      { name: `${name}-setup`, testMatch: /\.setup\.ts$/, use },
+      { name, dependencies: [`${name}-setup`], use },
+    ];
+  }),
   webServer,
 });

@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openConsoleSignedIn } from './console-sign-in.helpers.js';
-import { E2E_ADMIN } from './support/credentials.js';
+import { adminStateFile, openConsoleAsAdmin } from './support/console-session.js';
 
 test('the server serves the console, whose public status page reports the server healthy', async ({ page }) => {
   await page.goto('/console/status');
@@ -23,46 +22,50 @@ test('a deep link into the console is answered by the console, not a server 404'
   await expect(page.getByRole('heading', { name: 'Server status' })).toBeVisible();
 });
 
-test('an administrator creates a client, sees its token, revokes it, and finds it all in the dashboard and audit log', async ({ page, baseURL, context }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await openConsoleSignedIn(page, '/console/clients/new', E2E_ADMIN);
-  const name = `Billing ${Date.now()}`;
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByRole('button', { name: 'Create client' }).click();
+test.describe('signed in as the administrator', () => {
+  test.use({ storageState: async ({ baseURL }, use) => use(adminStateFile(baseURL)) });
 
-  await expect(page.getByRole('heading', { name: `${name} is registered` })).toBeVisible();
-  await expect(page.getByText('It is shown only this once.')).toBeVisible();
-  const secret = await page.getByRole('textbox', { name: 'Client secret' }).inputValue();
-  expect(secret).toMatch(/^tg_cs_/);
-  await page.getByRole('button', { name: 'Copy' }).click();
-  await expect(page.getByText('Copied to the clipboard.')).toBeVisible();
-  const clientId = (await page.locator('dd code').first().textContent())!;
+  test('an administrator creates a client, sees its token, revokes it, and finds it all in the dashboard and audit log', async ({ page, baseURL, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await openConsoleAsAdmin(page, '/console/clients/new');
+    const name = `Billing ${Date.now()}`;
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByRole('button', { name: 'Create client' }).click();
 
-  const token = await fetch(`${baseURL}/oauth/token`, {
-    method: 'POST',
-    headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
+    await expect(page.getByRole('heading', { name: `${name} is registered` })).toBeVisible();
+    await expect(page.getByText('It is shown only this once.')).toBeVisible();
+    const secret = await page.getByRole('textbox', { name: 'Client secret' }).inputValue();
+    expect(secret).toMatch(/^tg_cs_/);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await expect(page.getByText('Copied to the clipboard.')).toBeVisible();
+    const clientId = (await page.locator('dd code').first().textContent())!;
+
+    const token = await fetch(`${baseURL}/oauth/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    expect(token.status).toBe(200);
+
+    await page.getByRole('link', { name: 'Go to the client' }).click();
+    await page.getByRole('link', { name: 'Active tokens' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Tokens' })).toBeVisible();
+    const revoke = page.getByRole('button', { name: /^Revoke token tg_at_/ });
+    await expect(revoke).toHaveCount(1);
+    await revoke.click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke token' }).click();
+    await expect(page.getByText('Token revoked.')).toBeVisible();
+    await expect(page.getByText('No active tokens')).toBeVisible();
+
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await expect(page.getByText('Tokens issued, last 24 hours')).toBeVisible();
+    await expect(page.locator('.stat').first().locator('.stat-value')).not.toHaveText('0');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Target ID').fill(clientId);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect(page).toHaveURL(new RegExp(`/console/audit\\?target=${clientId}$`));
+    await expect(page.getByRole('cell', { name: 'client.create' })).toHaveCount(1);
+    await expect(page.getByRole('row').filter({ hasText: 'client.create' })).toContainText(clientId);
   });
-  expect(token.status).toBe(200);
-
-  await page.getByRole('link', { name: 'Go to the client' }).click();
-  await page.getByRole('link', { name: 'Active tokens' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Tokens' })).toBeVisible();
-  const revoke = page.getByRole('button', { name: /^Revoke token tg_at_/ });
-  await expect(revoke).toHaveCount(1);
-  await revoke.click();
-  await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke token' }).click();
-  await expect(page.getByText('Token revoked.')).toBeVisible();
-  await expect(page.getByText('No active tokens')).toBeVisible();
-
-  await page.getByRole('link', { name: 'Dashboard' }).click();
-  await expect(page.getByText('Tokens issued, last 24 hours')).toBeVisible();
-  await expect(page.locator('.stat').first().locator('.stat-value')).not.toHaveText('0');
-
-  await page.getByRole('link', { name: 'Audit log' }).click();
-  await page.getByLabel('Target ID').fill(clientId);
-  await page.getByRole('button', { name: 'Filter' }).click();
-  await expect(page).toHaveURL(new RegExp(`/console/audit\\?target=${clientId}$`));
-  await expect(page.getByRole('cell', { name: 'client.create' })).toHaveCount(1);
-  await expect(page.getByRole('row').filter({ hasText: 'client.create' })).toContainText(clientId);
 });
