@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { openConsoleSignedIn } from './console-sign-in.helpers.js';
+import { adminApi, consoleUser } from './support/console-session.js';
 import { E2E_ADMIN } from './support/credentials.js';
 import { SEED_USER } from './support/seed.js';
 
@@ -29,13 +30,25 @@ test('a deep link survives the sign-in round trip', async ({ page, baseURL }) =>
   await expect(page.getByLabel('Status')).toHaveValue('active');
 });
 
-test('a user who is not an administrator sees the no-access page', async ({ page, baseURL }) => {
+test('a user who is not an administrator sees the no-access page and cannot call the admin API', async ({ page, baseURL }) => {
   await openConsoleSignedIn(page, '/console/users', SEED_USER);
 
   await expect(page).toHaveURL(`${baseURL}/console/users`);
   await expect(page.getByRole('heading', { level: 1, name: 'No access to the admin console' })).toBeVisible();
   await expect(page.getByText(`You are signed in as ${SEED_USER.username}`)).toBeVisible();
   await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
+
+  // Behind the page: the server did not grant this user oauth-admin, so the token the console
+  // holds for them is refused by the admin API itself.
+  const { accessToken, scope } = await consoleUser(page);
+  expect(accessToken).toMatch(/^tg_at_/);
+  expect(scope.split(' ')).not.toContain('oauth-admin');
+  const clients = await adminApi(baseURL!, accessToken, 'GET', '/clients');
+  expect({ status: clients.status, body: clients.body }).toEqual({
+    status: 403,
+    body: { error: 'insufficient_scope', error_description: 'This request needs the oauth-admin scope.', scope: 'oauth-admin' },
+  });
+  expect(clients.headers.get('www-authenticate')).toBe('Bearer realm="tollgate-admin", error="insufficient_scope", scope="oauth-admin"');
 });
 
 test('signing out ends the session at the server and offers to sign in again', async ({ page, baseURL }) => {
