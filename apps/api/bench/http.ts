@@ -42,11 +42,11 @@ export function checkTools(): string | null {
   return null;
 }
 
-function pinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+export function pinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   for (let i = 0; i < 200; i++) {
@@ -61,7 +61,7 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`server on ${port} did not start: ${stderr}`);
 }
 
-function stop(child: ChildProcess): Promise<void> {
+export function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
@@ -70,15 +70,15 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** The server process's own CPU time (user + system), in microseconds, from /proc. */
-function cpuMicros(pid: number): number {
+export function cpuMicros(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks / 100) * 1e6;
 }
 
 /** The node process under taskset: taskset execs node, so it is the same pid. */
-function runWrk(url: string, script: string, seconds: number): { rps: number; p50: number; p99: number; non2xx: number } {
-  const out = spawnSync('taskset', ['-c', LOAD_CORE, 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+export function runWrk(url: string, script: string, seconds: number, connections = CONNECTIONS): { rps: number; p50: number; p99: number; non2xx: number } {
+  const out = spawnSync('taskset', ['-c', LOAD_CORE, 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`);
   const text = out.stdout;
   const ms = (label: string) => {
@@ -91,7 +91,7 @@ function runWrk(url: string, script: string, seconds: number): { rps: number; p5
 }
 
 /** One token over a fresh connection (a pooled one may be closing after the load run). */
-function issueOne(url: string, authorization: string): Promise<string> {
+export function issueOne(url: string, authorization: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST', agent: false,
@@ -112,7 +112,7 @@ function issueOne(url: string, authorization: string): Promise<string> {
   });
 }
 
-function luaScript(dir: string, name: string, authorization: string, body: string): string {
+export function luaScript(dir: string, name: string, authorization: string, body: string): string {
   const file = path.join(dir, `${name}.lua`);
   fs.writeFileSync(file, [
     'wrk.method = "POST"',
@@ -144,7 +144,7 @@ async function prepare(target: Target, port: number, dir: string): Promise<Runni
   return { target, server, runs };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function tollgate(backend: Backend): Target {
   return {
