@@ -17,9 +17,13 @@ export interface PurgeResult {
 export interface PurgeOptions {
   /** Milliseconds between the end of one run and the start of the next; null: no timer, only `runOnce`. */
   intervalMs: number | null;
-  /** Rows per DELETE: small enough that no request waits long for the database (default 1,000). */
+  /** Rows per DELETE: small enough that no request waits long for the database (default 500). */
   batchSize?: number;
-  /** Pause between two batches, so requests queued meanwhile go first (default 0: the next turn of the event loop). */
+  /**
+   * Pause between two batches. By default as long as the batch took (at least
+   * one turn of the event loop), so requests always get at least half the
+   * time: on SQLite a DELETE holds the event loop while it runs.
+   */
   pauseMs?: number;
   now?: () => number;
   /** Called after each timer run that deleted something. */
@@ -38,7 +42,7 @@ export interface PurgeJob {
 /** Spent codes stay this long after expiring, so a late replay still revokes what they issued (RFC 6749 §4.1.2). */
 export const CODE_RETENTION_MS = 60 * 60 * 1000;
 
-const DEFAULT_BATCH = 1000;
+const DEFAULT_BATCH = 500;
 
 type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits'>;
 
@@ -62,11 +66,13 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
   const drain = async (purge: (before: number, limit: number) => Promise<number>, before: number, result: PurgeResult): Promise<number> => {
     let total = 0;
     while (!stopped) {
+      const started = performance.now();
       const deleted = await purge(before, batchSize);
       result.batches += 1;
       total += deleted;
       if (deleted < batchSize) break;
-      await (options.pauseMs ? sleep(options.pauseMs) : nextTurn());
+      const pause = options.pauseMs ?? Math.round(performance.now() - started);
+      await (pause >= 1 ? sleep(pause) : nextTurn());
     }
     return total;
   };
