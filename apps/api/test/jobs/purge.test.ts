@@ -4,9 +4,11 @@ import { loadConfig, ConfigError } from '../../src/config.js';
 import { PREFIX, randomId, randomSecret, sha256 } from '../../src/crypto/random.js';
 import { CODE_RETENTION_MS, startPurgeJob } from '../../src/jobs/purge.js';
 import type { NewToken, User } from '../../src/storage/types.js';
+import { halfWritten, issue, query, seed } from '../load/support.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+import { startServerProcess } from '../support/process.js';
 
 const HOUR = 3_600_000;
 
@@ -134,6 +136,34 @@ for (const backend of backends) {
       await new Promise((r) => setTimeout(r, 100));
       expect(await t.storage.tokens.findByHash(later[0]!.tokenHash)).not.toBeNull();
       expect(runs).toHaveLength(1);
+    });
+  });
+}
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`a server process on ${backend.name}`, () => {
+    it('runs the purge on its PURGE_INTERVAL: expired tokens go, live ones and the audit log stay', async () => {
+      const database = await backend.create();
+      try {
+        const { machine } = await seed(database, { machine: [] });
+        const server = await startServerProcess({ DATABASE_URL: database.url, PURGE_INTERVAL: '1s', ACCESS_TOKEN_TTL: '1s' });
+        try {
+          const expiring = await Promise.all(Array.from({ length: 5 }, () => issue(server.url, machine!)));
+          expect(expiring).toHaveLength(5);
+          const count = async () => Number((await query<{ n: number }>(database, 'select count(*) as n from tokens'))[0]!.n);
+          expect(await count()).toBe(5);
+          for (let i = 0; i < 50 && (await count()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+          expect(await count()).toBe(0);
+          expect(server.stdout()).toContain('"msg":"purged expired rows"');
+          // The audit entries of purged tokens stay: only token rows go.
+          expect(await halfWritten(database)).toEqual({ tokensWithoutAudit: 0, auditWithoutToken: 5 });
+        } finally {
+          server.child.kill('SIGTERM');
+          await server.exited;
+        }
+      } finally {
+        await database.drop();
+      }
     });
   });
 }

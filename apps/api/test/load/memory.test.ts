@@ -9,9 +9,9 @@ import { basic } from '../support/oauth-app.js';
 import { FORM, post, seed, type Credentials } from './support.js';
 
 const CONCURRENCY = 16;
-const WARM_UP_MS = 6000;
+const WARM_UP_MS = 4000;
 const PHASES = 3;
-const PHASE_MS = 3000;
+const PHASE_MS = 2000;
 const SAMPLE_MS = 100;
 
 /** Resident memory of a process, in kB, from /proc. */
