@@ -60,7 +60,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (signalled) return;
     signalled = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
-    const exit = (code: number) => logger.flush(() => process.exit(code));
+    // Flush the log, but never wait on it for long: a reader that stopped reading stdout must not keep us alive.
+    const exit = (code: number) => {
+      setTimeout(() => process.exit(code), 2000).unref();
+      logger.flush(() => process.exit(code));
+    };
     running.close().then(
       () => {
         logger.info('shutdown complete');

@@ -277,6 +277,15 @@ for (const backend of backends) {
       expect(redirectParams(followed.headers.location!).get('code')).toMatch(/^tg_ac_/);
     });
 
+    it('answers an oversized authorization or logout form with a page, not JSON', async () => {
+      for (const path of ['/oauth/authorize', '/oauth/logout']) {
+        const res = await t.http.post(path).type('form').send(`state=${'x'.repeat(20_000)}`);
+        expect(res.status).toBe(413);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.headers.location).toBeUndefined();
+      }
+    });
+
     it('honours id_token_hint: the named user must be the one signed in', async () => {
       const { code, verifier, browser } = await authorize({ scope: 'openid read' });
       const { id_token } = (await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).expect(200)).body;
