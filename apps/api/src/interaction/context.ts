@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Config } from '../config.js';
 import { hashPassword } from '../crypto/password.js';
 import { randomSecret } from '../crypto/random.js';
@@ -65,6 +65,18 @@ export function createBrowserContext(deps: { config: Config; storage: Storage; k
 /** An error page: for what must not be redirected (RFC 6749 §4.1.2.1) and for forms that fail their checks. */
 export function sendErrorPage(ctx: BrowserContext, res: Response, status: number, title: string, message: string) {
   sendPage(res, status, errorView(title, message), { title, basePath: ctx.basePath });
+}
+
+/**
+ * Error middleware for browser routes: a form body that cannot be read (too
+ * large, too many fields) gets an error page like every other browser error, not JSON.
+ */
+export function unreadableFormPage(ctx: BrowserContext) {
+  return (error: unknown, _req: Request, res: Response, next: (error: unknown) => void) => {
+    const status = (error as { status?: number }).status;
+    if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
+    sendErrorPage(ctx, res, status, 'Request refused', status === 413 ? 'The request was too large.' : 'The request could not be read. Go back, reload the page and try again.');
+  };
 }
 
 /** The origin of a URL, for CSP sources; null for what has none. */

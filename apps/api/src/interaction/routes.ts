@@ -7,7 +7,7 @@ import { nextStep } from '../oauth/authorization/flow.js';
 import { redirectUriMatches } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isCrossSite } from './browser.js';
-import { originOf, redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from './context.js';
+import { originOf, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
@@ -236,12 +236,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     return interaction.userId === null || signedIn.user.id === interaction.userId ? signedIn.user : null;
   }
 
-  // Form bodies that fail to parse (too large, too many fields) get a page, not JSON.
-  router.use('/interaction', (error: unknown, _req: Request, res: Response, next: (error: unknown) => void) => {
-    const status = (error as { status?: number }).status;
-    if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
-    sendErrorPage(ctx, res, status, 'Request refused', status === 413 ? 'The form was too large.' : 'The form could not be read. Go back, reload the page and try again.');
-  });
+  router.use('/interaction', unreadableFormPage(ctx));
 
   return router;
 }

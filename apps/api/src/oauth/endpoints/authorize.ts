@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { randomId } from '../../crypto/random.js';
 import { addressBucket } from '../../http/client-address.js';
-import { redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
+import { redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
 import { InvalidRequest, OAuthError } from '../errors.js';
 import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
 import { nextStep } from '../authorization/flow.js';
@@ -66,11 +66,6 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     res.set('Cache-Control', 'no-store');
     res.redirect(303, `${ctx.basePath}/oauth/authorize${encoded === '' ? '' : `?${new URLSearchParams(encoded)}`}`);
   });
-  // A form body that cannot be read (over 16 KiB, say) gets a page like every other browser error.
-  router.use('/oauth/authorize', (error: unknown, _req: Request, res: Response, next: (error: unknown) => void) => {
-    const status = (error as { status?: number }).status;
-    if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
-    sendErrorPage(ctx, res, status, 'Request refused', status === 413 ? 'The request was too large.' : 'The request could not be read.');
-  });
+  router.use('/oauth/authorize', unreadableFormPage(ctx));
   return router;
 }

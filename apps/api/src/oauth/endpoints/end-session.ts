@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { isCrossSite } from '../../interaction/browser.js';
-import { originOf, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
+import { originOf, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
 import { sendPage } from '../../interaction/page.js';
 import { logoutView, signedOutView } from '../../interaction/views/messages.js';
 import { authorizationResponseUrl, readAuthorizationParams } from '../authorization/request.js';
@@ -95,11 +95,6 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
     params.delete('csrf');
     return handle(req, res, params.toString(), confirmed);
   });
-  // A form body that cannot be read (over 16 KiB, say) gets a page like every other browser error.
-  router.use('/oauth/logout', (error: unknown, _req: Request, res: Response, next: (error: unknown) => void) => {
-    const status = (error as { status?: number }).status;
-    if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
-    sendErrorPage(ctx, res, status, 'Request refused', status === 413 ? 'The request was too large.' : 'The request could not be read.');
-  });
+  router.use('/oauth/logout', unreadableFormPage(ctx));
   return router;
 }
