@@ -32,7 +32,7 @@ function fieldNames(schema: z.ZodType | undefined): string[] {
 }
 
 for (const backend of backends) {
-  describe.skipIf(backend.unavailable !== null)(`generated requests to the admin API on ${backend.name}`, () => {
+  describe.skipIf(backend.unavailable !== null)(`generated requests to the admin API on ${backend.name}`, { timeout: 120_000 }, () => {
     let t: AdminTestApp;
     let db: Digester;
     let unchanged: Unchanged;

@@ -43,7 +43,7 @@ function expectBrowserRefusal(res: Response, what: string) {
 const mostly = <T>(usual: T, others: T[]): fc.Arbitrary<T> => fc.oneof({ weight: 10, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: fc.constantFrom(...others) });
 
 for (const backend of backends) {
-  describe.skipIf(backend.unavailable !== null)(`generated requests to the browser routes on ${backend.name}`, () => {
+  describe.skipIf(backend.unavailable !== null)(`generated requests to the browser routes on ${backend.name}`, { timeout: 120_000 }, () => {
     let t: OAuthTestApp;
     let db: Digester;
     let unchanged: Unchanged;

@@ -17,7 +17,7 @@ type Pairs = [string, string][];
 interface Caller { id: string; secret: string; method: 'basic' | 'body' | 'id-only' }
 
 for (const backend of backends) {
-  describe.skipIf(backend.unavailable !== null)(`generated requests to the protocol endpoints on ${backend.name}`, () => {
+  describe.skipIf(backend.unavailable !== null)(`generated requests to the protocol endpoints on ${backend.name}`, { timeout: 120_000 }, () => {
     let t: OAuthTestApp;
     let db: Digester;
     let unchanged: Unchanged;
