@@ -79,15 +79,23 @@ export function unreadableFormPage(ctx: BrowserContext) {
   };
 }
 
-/** The origin of a URL, for CSP sources; null for what has none. */
-export function originOf(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const { origin } = new URL(url);
-    return origin === 'null' ? null : origin;
-  } catch {
-    return null;
-  }
+/** The origins of URLs, for CSP sources; those without one (absent, opaque) are left out. */
+export function originsOf(...urls: (string | null)[]): string[] {
+  return urls.flatMap((url) => {
+    if (!url) return [];
+    try {
+      const { origin } = new URL(url);
+      return origin === 'null' ? [] : [origin];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The query string of a request as sent, without the `?`: read with URLSearchParams, never Express's parser. */
+export function rawQuery(req: Request): string {
+  const query = req.url.indexOf('?');
+  return query === -1 ? '' : req.url.slice(query + 1);
 }
 
 /** Sends the browser back to the client with an error (303: never re-post a form, RFC 9700 §4.12). */

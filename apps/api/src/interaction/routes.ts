@@ -7,7 +7,7 @@ import { nextStep } from '../oauth/authorization/flow.js';
 import { redirectUriMatches } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isCrossSite } from './browser.js';
-import { originOf, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from './context.js';
+import { originsOf, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
@@ -45,7 +45,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       return null;
     }
     if (interaction.completedAt !== null || interaction.expiresAt <= Date.now()) {
-      sendErrorPage(ctx, res, 400, 'Sign-in request expired', 'This sign-in request has already been completed or has expired. Return to the application and start again.');
+      alreadyDone(res);
       return null;
     }
     return interaction;
@@ -83,7 +83,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (!client) return clientGone(res);
     const step = await nextStep(ctx.storage, ctx.sessions, req, interaction.request, interaction);
     const secret = ctx.browser.read(req)!;
-    const pageOptions = { basePath: ctx.basePath, formTargets: [originOf(interaction.request.redirectUri)].filter((o): o is string => o !== null) };
+    const pageOptions = { basePath: ctx.basePath, formTargets: originsOf(interaction.request.redirectUri) };
     switch (step.kind) {
       case 'login':
         return sendPage(res, login.status ?? 200, loginView({
@@ -92,9 +92,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
           username: login.username ?? interaction.request.loginHint ?? '', error: login.error ?? null,
         }), { ...pageOptions, title: 'Sign in' });
       case 'password':
-        return sendPage(res, 200, passwordView({
-          action: path(interaction, 'password'), csrf: ctx.browser.csrfToken(secret, `password:${interaction.id}`), username: step.user.username, errors: {},
-        }), { ...pageOptions, title: 'Choose a new password' });
+        return passwordPage(req, res, interaction, step.user, {}, 200);
       case 'consent': {
         const known = new Map((await ctx.storage.scopes.list()).map((s) => [s.name, s.description]));
         const logo = client.logoUrl;
@@ -102,7 +100,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
           action: path(interaction, 'consent'), csrf: ctx.browser.csrfToken(secret, `consent:${interaction.id}`),
           client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo }, username: step.user.username,
           scopes: step.scopes.map((name) => ({ name, description: known.get(name) ?? name })),
-        }), { ...pageOptions, title: `Allow ${client.name}?`, imageOrigins: [originOf(logo)].filter((o): o is string => o !== null) });
+        }), { ...pageOptions, title: `Allow ${client.name}?`, imageOrigins: originsOf(logo) });
       }
       case 'error':
         if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);
@@ -111,6 +109,12 @@ export function interactionRoutes(ctx: BrowserContext): Router {
         if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);
         return redirectWithCode(ctx, res, interaction.request, step);
     }
+  }
+
+  function passwordPage(req: Request, res: Response, interaction: Interaction, user: User, errors: { password?: string; confirm?: string }, status: number) {
+    sendPage(res, status, passwordView({
+      action: path(interaction, 'password'), csrf: ctx.browser.csrfToken(ctx.browser.read(req)!, `password:${interaction.id}`), username: user.username, errors,
+    }), { title: 'Choose a new password', basePath: ctx.basePath, formTargets: originsOf(interaction.request.redirectUri) });
   }
 
   function alreadyDone(res: Response) {
@@ -146,13 +150,14 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const valid = user !== null
       ? await verifyPassword(password, user.passwordHash)
       : await verifyPassword(password, await ctx.decoyPasswordHash);
-    if (!user || !valid || user.disabledAt !== null) {
+    const failure = !user ? 'unknown user' : !valid ? 'wrong password' : user.disabledAt !== null ? 'user disabled' : null;
+    if (failure !== null || !user) {
       await ctx.storage.audit.append({
         at: Date.now(), actorType: 'anonymous', actorId: null, action: 'user.login_failed',
         targetType: user ? 'user' : null, targetId: user?.id ?? null, sourceAddress: address,
-        details: { reason: !user ? 'unknown user' : !valid ? 'wrong password' : 'user disabled', client_id: interaction.request.clientId },
+        details: { reason: failure, client_id: interaction.request.clientId },
       });
-      req.log?.info({ reason: !user ? 'unknown user' : !valid ? 'wrong password' : 'user disabled' }, 'sign-in failed');
+      req.log?.info({ reason: failure }, 'sign-in failed');
       return show(req, res, interaction, { username, status: 401, error: 'The user name or password is not right, or the account is disabled.' });
     }
     perAccount.refund(accountKey);
@@ -187,11 +192,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (!problem.success) errors.password = `The password ${problem.error.issues[0]!.message}.`;
     else if (password === user.username) errors.password = 'The password must not be your user name.';
     else if (password !== field(req, 'confirm')) errors.confirm = 'The two passwords are not the same.';
-    if (errors.password || errors.confirm) {
-      return sendPage(res, 400, passwordView({
-        action: path(interaction, 'password'), csrf: ctx.browser.csrfToken(ctx.browser.read(req)!, `password:${interaction.id}`), username: user.username, errors,
-      }), { title: 'Choose a new password', basePath: ctx.basePath });
-    }
+    if (errors.password || errors.confirm) return passwordPage(req, res, interaction, user, errors, 400);
     const now = Date.now();
     const passwordHash = await hashPassword(password);
     // Whoever knew the old password may hold sessions or tokens: they end with it.
@@ -224,8 +225,9 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       await ctx.storage.audit.append({ ...actor, action: 'consent.deny', details: { scope: step.scopes.join(' ') } });
       return redirectWithError(ctx, res, interaction.request, new AccessDenied('The user denied the request.'));
     }
-    if (field(req, 'remember') === 'yes') await ctx.storage.consents.grant(step.user.id, interaction.request.clientId, step.scopes, now);
-    await ctx.storage.audit.append({ ...actor, action: 'consent.grant', details: { scope: step.scopes.join(' '), remembered: field(req, 'remember') === 'yes' } });
+    const remembered = field(req, 'remember') === 'yes';
+    if (remembered) await ctx.storage.consents.grant(step.user.id, interaction.request.clientId, step.scopes, now);
+    await ctx.storage.audit.append({ ...actor, action: 'consent.grant', details: { scope: step.scopes.join(' '), remembered } });
     await redirectWithCode(ctx, res, interaction.request, step);
   });
 

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { randomId } from '../../crypto/random.js';
 import { addressBucket } from '../../http/client-address.js';
-import { redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
+import { rawQuery, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
 import { InvalidRequest, OAuthError } from '../errors.js';
 import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
 import { nextStep } from '../authorization/flow.js';
@@ -55,10 +55,7 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     res.set('Cache-Control', 'no-store');
     res.redirect(303, `${ctx.basePath}/interaction/${interaction.id}`);
   };
-  router.get('/oauth/authorize', (req, res) => {
-    const query = req.url.indexOf('?');
-    return handle(req, res, query === -1 ? '' : req.url.slice(query + 1));
-  });
+  router.get('/oauth/authorize', (req, res) => handle(req, res, rawQuery(req)));
   // A cross-site form POST carries no SameSite=Lax cookies, so the session would be invisible:
   // the same request is sent on as a GET, a top-level navigation that carries them (OIDC Core §3.1.2.1 allows both).
   router.post('/oauth/authorize', form, (req, res) => {

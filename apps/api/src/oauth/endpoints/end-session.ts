@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { isCrossSite } from '../../interaction/browser.js';
-import { originOf, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
+import { originsOf, rawQuery, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
 import { sendPage } from '../../interaction/page.js';
 import { logoutView, signedOutView } from '../../interaction/views/messages.js';
 import { authorizationResponseUrl, readAuthorizationParams } from '../authorization/request.js';
@@ -79,19 +79,14 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
     if (request.state) hidden.state = request.state;
     if (request.clientId) hidden.client_id = request.clientId;
     sendPage(res, 200, logoutView({ action: `${ctx.basePath}/oauth/logout`, csrf: ctx.browser.csrfToken(secret, 'logout'), username: signedIn.user.username, hidden }), {
-      title: 'Sign out', basePath: ctx.basePath, formTargets: [originOf(request.redirect)].filter((o): o is string => o !== null),
+      title: 'Sign out', basePath: ctx.basePath, formTargets: originsOf(request.redirect),
     });
   }
 
-  router.get('/oauth/logout', (req, res) => {
-    const query = req.url.indexOf('?');
-    return handle(req, res, query === -1 ? '' : req.url.slice(query + 1), false);
-  });
+  router.get('/oauth/logout', (req, res) => handle(req, res, rawQuery(req), false));
   router.post('/oauth/logout', form, (req, res) => {
-    const encoded = typeof req.body === 'string' ? req.body : '';
-    const csrf = new URLSearchParams(encoded).get('csrf');
-    const confirmed = !isCrossSite(req, ctx.origin) && ctx.browser.verifyCsrf(req, 'logout', csrf);
-    const params = new URLSearchParams(encoded);
+    const params = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
+    const confirmed = !isCrossSite(req, ctx.origin) && ctx.browser.verifyCsrf(req, 'logout', params.get('csrf'));
     params.delete('csrf');
     return handle(req, res, params.toString(), confirmed);
   });
