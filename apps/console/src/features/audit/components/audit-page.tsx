@@ -104,14 +104,7 @@ export function AuditPage() {
               </tbody>
             </table>
           </div>
-          <Pager
-            page={pages.page}
-            hasPrevious={pages.hasPrevious}
-            hasNext={entries.data.nextCursor !== null}
-            busy={entries.isFetching}
-            onPrevious={pages.previous}
-            onNext={() => entries.data.nextCursor && pages.next(entries.data.nextCursor)}
-          />
+          <Pager pages={pages} nextCursor={entries.data.nextCursor} busy={entries.isFetching} />
         </>
       )}
     </>

@@ -125,14 +125,7 @@ export function ClientsPage() {
               </tbody>
             </table>
           </div>
-          <Pager
-            page={pages.page}
-            hasPrevious={pages.hasPrevious}
-            hasNext={clients.data.nextCursor !== null}
-            busy={clients.isFetching}
-            onPrevious={pages.previous}
-            onNext={() => clients.data.nextCursor && pages.next(clients.data.nextCursor)}
-          />
+          <Pager pages={pages} nextCursor={clients.data.nextCursor} busy={clients.isFetching} />
         </>
       )}
     </>

@@ -84,14 +84,7 @@ export function ConsentsPage() {
               </tbody>
             </table>
           </div>
-          <Pager
-            page={pages.page}
-            hasPrevious={pages.hasPrevious}
-            hasNext={consents.data.nextCursor !== null}
-            busy={consents.isFetching}
-            onPrevious={pages.previous}
-            onNext={() => consents.data.nextCursor && pages.next(consents.data.nextCursor)}
-          />
+          <Pager pages={pages} nextCursor={consents.data.nextCursor} busy={consents.isFetching} />
         </>
       )}
       <ConfirmDialog

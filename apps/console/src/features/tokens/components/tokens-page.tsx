@@ -132,14 +132,7 @@ export function TokensPage() {
               </tbody>
             </table>
           </div>
-          <Pager
-            page={pages.page}
-            hasPrevious={pages.hasPrevious}
-            hasNext={tokens.data.nextCursor !== null}
-            busy={tokens.isFetching}
-            onPrevious={pages.previous}
-            onNext={() => tokens.data.nextCursor && pages.next(tokens.data.nextCursor)}
-          />
+          <Pager pages={pages} nextCursor={tokens.data.nextCursor} busy={tokens.isFetching} />
         </>
       )}
       <ConfirmDialog

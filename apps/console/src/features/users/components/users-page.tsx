@@ -80,14 +80,7 @@ export function UsersPage() {
               </tbody>
             </table>
           </div>
-          <Pager
-            page={pages.page}
-            hasPrevious={pages.hasPrevious}
-            hasNext={users.data.nextCursor !== null}
-            busy={users.isFetching}
-            onPrevious={pages.previous}
-            onNext={() => users.data.nextCursor && pages.next(users.data.nextCursor)}
-          />
+          <Pager pages={pages} nextCursor={users.data.nextCursor} busy={users.isFetching} />
         </>
       )}
     </>
