@@ -70,16 +70,22 @@ describe.skipIf(postgresBackend.unavailable !== null)('two server processes on o
 
   it('shares the failed-authentication limit: failures split between the two add up to one limit', async () => {
     const wrong = { client_id: clients.machine!.client_id, client_secret: 'not the secret' };
-    const half = FAILURE_LIMIT / 2 + 1;
+    // Half the limit through each: neither process alone ever reaches it, so every failure is answered 401
+    // however the syncs (every 250 ms) fall between the requests.
+    const half = FAILURE_LIMIT / 2;
     const sync = () => new Promise((r) => setTimeout(r, 800));
     for (let i = 0; i < half; i++) expect((await post(`${a.url}/oauth/token`, wrong, 'grant_type=client_credentials')).status).toBe(401);
     await sync();
     expect((await post(`${b.url}/oauth/token`, clients.machine!, 'grant_type=client_credentials')).status).toBe(200);
     for (let i = 0; i < half; i++) expect((await post(`${b.url}/oauth/token`, wrong, 'grant_type=client_credentials')).status).toBe(401);
-    // Each process saw fewer failures than the limit on its own; after a sync (every 250 ms) both know the total.
-    await sync();
+    // Together they reach it: once both have synced, both refuse even the right secret.
     for (const server of [a, b]) {
-      const res = await post(`${server.url}/oauth/token`, clients.machine!, 'grant_type=client_credentials');
+      const deadline = Date.now() + 5000;
+      let res = await post(`${server.url}/oauth/token`, clients.machine!, 'grant_type=client_credentials');
+      while (res.status === 200 && Date.now() < deadline) {
+        await sync();
+        res = await post(`${server.url}/oauth/token`, clients.machine!, 'grant_type=client_credentials');
+      }
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await res.json()).toMatchObject({ error: 'invalid_request' });
