@@ -121,8 +121,8 @@ async function seed(database: TestDatabase, clientId: string, live: number, expi
           db.exec('delete from seed_ids');
           db.prepare(`insert into seed_ids with recursive c(x) as (select 1 union all select x + 1 from c limit ${n})
             select lower(hex(randomblob(16))), ${createdAt} + x from c`).run();
-          db.prepare(`insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at, revoked_at, family_id, parent_id, code_id, rotated_at, last_used_at)
-            select id, lower(hex(randomblob(32))), 'access', 'tg_at_' || substr(id, 1, 6), ?, null, '["read"]', at, ${expiresAt}, null, null, null, null, null, null from seed_ids`).run(clientId);
+          db.prepare(`insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at, revoked_at, family_id, parent_id, code_id, rotated_at, last_used_at, legacy_value)
+            select id, lower(hex(randomblob(32))), 'access', 'tg_at_' || substr(id, 1, 6), ?, null, '["read"]', at, ${expiresAt}, null, null, null, null, null, null, null from seed_ids`).run(clientId);
           db.prepare(`insert into audit_log (id, at, actor_type, actor_id, action, target_type, target_id, source_address, details)
             select lower(hex(randomblob(16))), at, 'client', ?, 'token.issue', 'token', id, '127.0.0.1', '{"grant_type":"client_credentials","kind":"access","scope":"read"}' from seed_ids`).run(clientId);
         })();
@@ -142,8 +142,8 @@ async function seed(database: TestDatabase, clientId: string, live: number, expi
       for (let done = 0; done < count; done += 250_000) {
         const n = Math.min(250_000, count - done);
         await client.query(`with ids as (select md5(random()::text || g) as id, ${createdAt} + g as at from generate_series(1, ${n}) g),
-          t as (insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at)
-            select id, encode(sha256(convert_to(id || random()::text, 'UTF8')), 'hex'), 'access', 'tg_at_' || substr(id, 1, 6), $1, null, '["read"]', at, ${expiresAt} from ids)
+          t as (insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at, legacy_value)
+            select id, encode(sha256(convert_to(id || random()::text, 'UTF8')), 'hex'), 'access', 'tg_at_' || substr(id, 1, 6), $1, null, '["read"]', at, ${expiresAt}, null from ids)
           insert into audit_log (id, at, actor_type, actor_id, action, target_type, target_id, source_address, details)
             select md5(random()::text || id), at, 'client', $1, 'token.issue', 'token', id, '127.0.0.1', '{"grant_type":"client_credentials","kind":"access","scope":"read"}' from ids`, [clientId]);
       }

@@ -81,7 +81,7 @@ describe('TokenAgent against a running Tollgate', () => {
     const counter = countingFetch();
     const agent = agentFor(billing, { fetch: counter.fetch });
     const first = await agent.authenticate();
-    expect(first).toMatch(/^tg_at_[\w-]{43}$/);
+    expect(first).toMatch(/^tg_at_[\w-]{64}$/);
     for (let i = 0; i < 19; i++) expect(await agent.authenticate()).toBe(first);
     expect(await agent.authorizationHeader()).toEqual({ Authorization: `Bearer ${first}` });
     expect(counter.calls).toEqual(['/oauth/token']);

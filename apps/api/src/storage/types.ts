@@ -207,6 +207,13 @@ export interface Token {
 
 export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt'>;
 
+/**
+ * How a presented value finds its row: by the id the value carries, the
+ * value's hash checked too; or, for values minted before they carried an id
+ * (migration 0007), by hash alone.
+ */
+export type TokenLocator = { id: string; tokenHash: string } | { id: null; tokenHash: string };
+
 export interface TokenListQuery {
   clientId?: string;
   userId?: string;
@@ -223,7 +230,7 @@ export interface TokenStore {
   /** Inserts all tokens or none. */
   create(tokens: NewToken[]): Promise<void>;
   /** Null when unknown. Expired and revoked tokens are returned as they are. */
-  findByHash(tokenHash: string): Promise<Token | null>;
+  find(locator: TokenLocator): Promise<Token | null>;
   get(id: string): Promise<Token | null>;
   /** Newest first. */
   list(query: TokenListQuery): Promise<Page<Token>>;
@@ -231,7 +238,7 @@ export interface TokenStore {
    * Marks a refresh token rotated in one conditional write: exactly one of
    * many concurrent calls gets `consumed`, the others `reused`.
    */
-  rotate(tokenHash: string, now: number): Promise<ConsumeResult<Token>>;
+  rotate(id: string, now: number): Promise<ConsumeResult<Token>>;
   /** Revokes one token and every token issued from it (transitively). Returns how many changed. */
   revoke(id: string, now: number): Promise<number>;
   revokeFamily(familyId: string, now: number): Promise<number>;

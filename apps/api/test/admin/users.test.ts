@@ -4,6 +4,7 @@ import { StateConflictError } from '../../src/admin/errors.js';
 import { setAdmin } from '../../src/admin/users/service.js';
 import { verifyPassword } from '../../src/crypto/password.js';
 import { sha256 } from '../../src/crypto/random.js';
+import { findToken } from '../../src/oauth/tokens/lookup.js';
 import { backends } from '../support/databases.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
 
@@ -77,7 +78,7 @@ for (const backend of backends) {
       await session(user.id);
       const res = await t.post(`/users/${user.id}/disable`).expect(200);
       expect(res.body).toEqual({ user: expect.objectContaining({ id: user.id, status: 'disabled', disabledAt: expect.any(String) }), revokedTokens: 2, endedSessions: 1 });
-      expect((await t.storage.tokens.findByHash(sha256(token)))?.revokedAt).not.toBeNull();
+      expect((await findToken(t.storage, token))?.revokedAt).not.toBeNull();
       expect((await t.storage.audit.list({ targetId: user.id, action: 'user.disable', limit: 1 })).items[0])
         .toMatchObject({ actorId: t.admin.id, details: { revoked_tokens: 2, ended_sessions: 1 } });
 
@@ -86,7 +87,7 @@ for (const backend of backends) {
 
       const enabled = await t.post(`/users/${user.id}/enable`).expect(200);
       expect(enabled.body).toMatchObject({ id: user.id, status: 'active', disabledAt: null });
-      expect((await t.storage.tokens.findByHash(sha256(token)))?.revokedAt).not.toBeNull();
+      expect((await findToken(t.storage, token))?.revokedAt).not.toBeNull();
       expect((await t.post(`/users/${user.id}/enable`).expect(200)).body).toEqual(enabled.body);
     });
 

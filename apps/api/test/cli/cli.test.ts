@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/crypto/random.js';
+import { findToken } from '../../src/oauth/tokens/lookup.js';
 import { openStorage } from '../../src/storage/sql/index.js';
 import type { Storage } from '../../src/storage/types.js';
 import request from 'supertest';
@@ -62,7 +63,7 @@ for (const backend of backends) {
       expect(made.code, made.stderr).toBe(0);
       const { access_token, expires_in, scope } = JSON.parse(made.stdout) as { access_token: string; expires_in: number; scope: string };
       expect({ expires_in, scope }).toEqual({ expires_in: 600, scope: 'openid oauth-admin' });
-      const row = await storage.tokens.findByHash(sha256(access_token));
+      const row = await findToken(storage, access_token);
       const root = await storage.users.getByUsername('root');
       expect(row).toMatchObject({ kind: 'access', clientId: 'tollgate-console', userId: root!.id, scopes: ['openid', 'oauth-admin'] });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
 import { aToken } from '../../src/storage/contract/fixtures.js';
+import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
@@ -49,10 +50,11 @@ for (const backend of backends) {
     });
 
     it('answers active: false for unknown, expired and foreign-looking tokens', async () => {
+      expect((await introspect(mintTokenValue('access', Date.now()).value).expect(200)).body).toEqual({ active: false });
       expect((await introspect(randomSecret(PREFIX.accessToken)).expect(200)).body).toEqual({ active: false });
       expect((await introspect('not-even-ours').expect(200)).body).toEqual({ active: false });
-      const value = randomSecret(PREFIX.accessToken);
-      await t.storage.tokens.create([aToken(owner.id, Date.now() - 7200_000, { tokenHash: sha256(value), expiresAt: Date.now() - 1000 })]);
+      const { id, value } = mintTokenValue('access', Date.now() - 7200_000);
+      await t.storage.tokens.create([aToken(owner.id, Date.now() - 7200_000, { id, tokenHash: sha256(value), expiresAt: Date.now() - 1000 })]);
       expect((await introspect(value).expect(200)).body).toEqual({ active: false });
     });
 
@@ -95,24 +97,24 @@ for (const backend of backends) {
     });
 
     it('shows a refresh token only to its client, and never once it was exchanged', async () => {
-      const refresh = randomSecret(PREFIX.refreshToken);
-      const rt = aToken(owner.id, Date.now(), { kind: 'refresh', tokenHash: sha256(refresh), familyId: randomUUID() });
+      const { id, value: refresh } = mintTokenValue('refresh', Date.now());
+      const rt = aToken(owner.id, Date.now(), { id, kind: 'refresh', tokenHash: sha256(refresh), familyId: randomUUID() });
       await t.storage.tokens.create([rt]);
       const own = (await introspect(refresh).expect(200)).body;
       expect(own).toMatchObject({ active: true, client_id: owner.id });
       expect(own.token_type).toBeUndefined();
       expect((await introspect(refresh, resourceServer).expect(200)).body).toEqual({ active: false });
-      await t.storage.tokens.rotate(rt.tokenHash, Date.now());
+      await t.storage.tokens.rotate(rt.id, Date.now());
       expect((await introspect(refresh).expect(200)).body).toEqual({ active: false });
     });
 
     it('revoking a refresh token revokes every token of its grant', async () => {
       const familyId = randomUUID();
-      const refresh = randomSecret(PREFIX.refreshToken);
-      const access = randomSecret(PREFIX.accessToken);
       const now = Date.now();
-      const rt = aToken(owner.id, now, { kind: 'refresh', tokenHash: sha256(refresh), familyId });
-      const at = aToken(owner.id, now, { tokenHash: sha256(access), familyId, parentId: rt.id });
+      const { id: refreshId, value: refresh } = mintTokenValue('refresh', now);
+      const { id: accessId, value: access } = mintTokenValue('access', now);
+      const rt = aToken(owner.id, now, { id: refreshId, kind: 'refresh', tokenHash: sha256(refresh), familyId });
+      const at = aToken(owner.id, now, { id: accessId, tokenHash: sha256(access), familyId, parentId: rt.id });
       await t.storage.tokens.create([rt, at]);
       expect((await introspect(access).expect(200)).body.active).toBe(true);
       await revoke(`token=${refresh}&token_type_hint=refresh_token`).expect(200);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/crypto/random.js';
+import { findToken } from '../../src/oauth/tokens/lookup.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
@@ -27,7 +28,7 @@ for (const backend of backends) {
     it('issues a token to Basic credentials, stored only as a hash', async () => {
       const res = await token('grant_type=client_credentials', basic(client.id, client.secret)).expect(200);
       expect(res.body).toEqual({
-        access_token: expect.stringMatching(/^tg_at_[\w-]{43}$/),
+        access_token: expect.stringMatching(/^tg_at_[\w-]{64}$/),
         token_type: 'Bearer',
         expires_in: 3600,
         scope: 'read write',
@@ -35,7 +36,7 @@ for (const backend of backends) {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers.pragma).toBe('no-cache');
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-      const stored = await t.storage.tokens.findByHash(sha256(res.body.access_token));
+      const stored = await findToken(t.storage, res.body.access_token);
       expect(stored).toMatchObject({ kind: 'access', clientId: client.id, userId: null, scopes: ['read', 'write'], prefix: res.body.access_token.slice(0, 12) });
       expect(JSON.stringify(stored)).not.toContain(res.body.access_token);
     });

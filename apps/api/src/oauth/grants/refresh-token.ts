@@ -43,7 +43,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       }, now);
       try {
         await storage.transaction(async (tx) => {
-          const result = await tx.tokens.rotate(token.tokenHash, now);
+          const result = await tx.tokens.rotate(token.id, now);
           if (result.status !== 'consumed') throw new NotRotated(result.status);
           await issuer.store(tx, minted);
         });

@@ -1,7 +1,8 @@
 import type { TokenLifetimes } from '../../config.js';
-import { PREFIX, randomSecret, sha256, timeOrderedUuid, uuidTime, visiblePrefix } from '../../crypto/random.js';
+import { sha256, timeOrderedUuid, uuidTime, visiblePrefix } from '../../crypto/random.js';
 import type { Metrics } from '../../http/metrics.js';
-import type { Client, GrantType, NewAuditEntry, NewToken, Storage, Stores, User } from '../../storage/types.js';
+import type { Client, GrantType, NewAuditEntry, NewToken, Storage, Stores, TokenKind, User } from '../../storage/types.js';
+import { mintTokenValue, TOKEN_PREFIX } from './token-value.js';
 
 export interface AccessTokenRequest {
   client: Client;
@@ -51,9 +52,8 @@ export class TokenIssuer {
   ) {}
 
   async issueAccessToken(request: AccessTokenRequest, now = Date.now()): Promise<TokenResponseBody> {
-    const value = randomSecret(PREFIX.accessToken);
     const expiresIn = request.client.accessTokenTtl ?? this.lifetimes.accessToken;
-    const token = this.row(value, 'access', request.client.id, request.userId, request.scopes, now, now + expiresIn * 1000);
+    const { value, token } = this.mint('access', request.client.id, request.userId, request.scopes, now, now + expiresIn * 1000);
     await this.storage.recordIssued([token], [this.issueEntry(token, request.grantType, request.sourceAddress)]);
     this.metrics.tokensIssued.inc({ grant_type: request.grantType });
     return { access_token: value, token_type: 'Bearer', expires_in: expiresIn, scope: request.scopes.join(' ') };
@@ -71,17 +71,15 @@ export class TokenIssuer {
    */
   mintUserTokens(request: UserTokensRequest, now = Date.now()): MintedTokens {
     const { client, user } = request;
-    const accessValue = randomSecret(PREFIX.accessToken);
     const expiresIn = client.accessTokenTtl ?? this.lifetimes.accessToken;
-    const access = this.row(accessValue, 'access', client.id, user.id, request.scopes, now, now + expiresIn * 1000);
+    const { value: accessValue, token: access } = this.mint('access', client.id, user.id, request.scopes, now, now + expiresIn * 1000);
     access.codeId = request.codeId;
     const body: TokenResponseBody = { access_token: accessValue, token_type: 'Bearer', expires_in: expiresIn, scope: request.scopes.join(' ') };
     const tokens = [access];
     if (request.refresh) {
-      const refreshValue = randomSecret(PREFIX.refreshToken);
       const absolute = uuidTime(request.refresh.familyId) + (client.refreshTokenTtl ?? this.lifetimes.refreshToken) * 1000;
       const idle = now + this.lifetimes.refreshTokenIdle * 1000;
-      const refresh = this.row(refreshValue, 'refresh', client.id, user.id, request.refresh.scopes, now, Math.min(absolute, idle));
+      const { value: refreshValue, token: refresh } = this.mint('refresh', client.id, user.id, request.refresh.scopes, now, Math.min(absolute, idle));
       Object.assign(refresh, { familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId });
       Object.assign(access, { familyId: request.refresh.familyId, parentId: request.refresh.parentId });
       tokens.push(refresh);
@@ -101,13 +99,13 @@ export class TokenIssuer {
     this.metrics.tokensIssued.inc({ grant_type: grantType });
   }
 
-  private row(value: string, kind: 'access' | 'refresh', clientId: string, userId: string | null, scopes: string[], now: number, expiresAt: number): NewToken {
-    const prefix = kind === 'access' ? PREFIX.accessToken : PREFIX.refreshToken;
-    return {
-      id: timeOrderedUuid(now),
+  private mint(kind: TokenKind, clientId: string, userId: string | null, scopes: string[], now: number, expiresAt: number): { value: string; token: NewToken } {
+    const { id, value } = mintTokenValue(kind, now);
+    const token: NewToken = {
+      id,
       tokenHash: sha256(value),
       kind,
-      prefix: visiblePrefix(value, prefix),
+      prefix: visiblePrefix(value, TOKEN_PREFIX[kind]),
       clientId,
       userId,
       scopes,
@@ -117,6 +115,7 @@ export class TokenIssuer {
       parentId: null,
       codeId: null,
     };
+    return { value, token };
   }
 
   private issueEntry(token: NewToken, grantType: GrantType | 'cli', sourceAddress: string): NewAuditEntry {

@@ -1,11 +1,11 @@
-import { sha256 } from '../../crypto/random.js';
 import type { Storage, Token } from '../../storage/types.js';
+import { locateToken } from './token-value.js';
 
 /** A token value's stored row, whatever its state; null when the value is not one of ours. */
 export async function findToken(storage: Storage, value: string): Promise<Token | null> {
-  // Anything without our prefix cannot be ours: no need to hash it or ask the database.
-  if (!value.startsWith('tg_at_') && !value.startsWith('tg_rt_')) return null;
-  return storage.tokens.findByHash(sha256(value));
+  // A value not shaped like ours cannot be ours: no need to ask the database.
+  const locator = locateToken(value);
+  return locator ? storage.tokens.find(locator) : null;
 }
 
 /**

@@ -11,20 +11,29 @@ export function describeTokenStore(storage: () => Storage) {
       return client.id;
     }
 
-    it('stores tokens and finds them by hash and id', async () => {
+    it('stores tokens and finds them by id with their hash, and by id', async () => {
       const clientId = await aClientId();
       const token = aToken(clientId, 1000, { scopes: ['read', 'write'] });
       await storage().tokens.create([token]);
       const expected = { ...token, revokedAt: null, rotatedAt: null, lastUsedAt: null };
-      expect(await storage().tokens.findByHash(token.tokenHash)).toEqual(expected);
+      expect(await storage().tokens.find({ id: token.id, tokenHash: token.tokenHash })).toEqual(expected);
       expect(await storage().tokens.get(token.id)).toEqual(expected);
-      expect(await storage().tokens.findByHash('unknown')).toBeNull();
+    });
+
+    it('finds nothing for a wrong hash, an unknown id, or a new token asked for by hash alone', async () => {
+      const clientId = await aClientId();
+      const token = aToken(clientId, 1000);
+      await storage().tokens.create([token]);
+      expect(await storage().tokens.find({ id: token.id, tokenHash: 'not-its-hash' })).toBeNull();
+      expect(await storage().tokens.find({ id: randomUUID(), tokenHash: token.tokenHash })).toBeNull();
+      // Only tokens minted before values carried their id are found by hash (see migration 0007).
+      expect(await storage().tokens.find({ id: null, tokenHash: token.tokenHash })).toBeNull();
     });
 
     it('inserts a batch all or nothing', async () => {
       const clientId = await aClientId();
       const good = aToken(clientId, 1000);
-      const clash = aToken(clientId, 1000, { tokenHash: good.tokenHash });
+      const clash = aToken(clientId, 1000, { id: good.id });
       await expect(storage().tokens.create([good, clash])).rejects.toThrow();
       expect(await storage().tokens.get(good.id)).toBeNull();
     });
@@ -33,7 +42,7 @@ export function describeTokenStore(storage: () => Storage) {
       const clientId = await aClientId();
       const refresh = aToken(clientId, 1000, { kind: 'refresh', familyId: randomUUID() });
       await storage().tokens.create([refresh]);
-      const results = await Promise.all(Array.from({ length: 10 }, () => storage().tokens.rotate(refresh.tokenHash, 2000)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => storage().tokens.rotate(refresh.id, 2000)));
       expect(results.filter((r) => r.status === 'consumed')).toHaveLength(1);
       expect(results.filter((r) => r.status === 'reused')).toHaveLength(9);
     });
@@ -45,10 +54,10 @@ export function describeTokenStore(storage: () => Storage) {
       const revoked = aToken(clientId, 1000, { kind: 'refresh' });
       await storage().tokens.create([access, expired, revoked]);
       await storage().tokens.revoke(revoked.id, 1200);
-      expect(await storage().tokens.rotate(access.tokenHash, 2000)).toEqual({ status: 'not_found' });
-      expect(await storage().tokens.rotate(expired.tokenHash, 2000)).toEqual({ status: 'expired' });
-      expect(await storage().tokens.rotate(revoked.tokenHash, 2000)).toEqual({ status: 'revoked' });
-      expect(await storage().tokens.rotate('unknown', 2000)).toEqual({ status: 'not_found' });
+      expect(await storage().tokens.rotate(access.id, 2000)).toEqual({ status: 'not_found' });
+      expect(await storage().tokens.rotate(expired.id, 2000)).toEqual({ status: 'expired' });
+      expect(await storage().tokens.rotate(revoked.id, 2000)).toEqual({ status: 'revoked' });
+      expect(await storage().tokens.rotate(randomUUID(), 2000)).toEqual({ status: 'not_found' });
     });
 
     it('revokes a token with everything issued from it, and by family, code, client and user', async () => {

@@ -66,7 +66,7 @@ export function likePattern(search: string): string {
 }
 
 /** The rows after `cursor` in newest-first order on (`column`, id): keyset pagination. */
-export function olderThan(column: 'createdAt' | 'updatedAt' | 'at', cursor: string): RawBuilder<boolean> {
+export function olderThan(column: 'createdAt' | 'updatedAt', cursor: string): RawBuilder<boolean> {
   const { value, id } = decodeCursor(cursor);
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new InvalidCursorError();
   const ref = sql.ref(column);

@@ -5,6 +5,8 @@ import * as partialIndexes from './migrations/0003-partial-token-indexes.js';
 import * as rateLimitWindow from './migrations/0004-rate-limit-window-index.js';
 import * as sessions from './migrations/0005-sessions-and-interactions.js';
 import * as auditActionIndex from './migrations/0006-audit-action-index.js';
+import * as tokenIdsInValues from './migrations/0007-token-ids-in-values.js';
+import * as auditOrderedById from './migrations/0008-audit-ordered-by-id.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +16,8 @@ const migrations: Record<string, Migration> = {
   '0004-rate-limit-window-index': rateLimitWindow,
   '0005-sessions-and-interactions': sessions,
   '0006-audit-action-index': auditActionIndex,
+  '0007-token-ids-in-values': tokenIdsInValues,
+  '0008-audit-ordered-by-id': auditOrderedById,
 };
 
 /** Names of every migration, oldest first. */
@@ -21,10 +25,18 @@ export const MIGRATION_NAMES = Object.keys(migrations);
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+const migrator = (db: Kysely<unknown>) => new Migrator({ db, provider, migrationTableName: 'tollgate_migration', migrationLockTableName: 'tollgate_migration_lock' });
+
 /** Applies pending migrations and returns their names. Safe to run from two processes at once. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'tollgate_migration', migrationLockTableName: 'tollgate_migration_lock' });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrates up or down to the named migration (tests of a migration start from the one before it). */
+export async function migrateTo(db: Kysely<unknown>, name: string): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateTo(name);
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -82,6 +82,8 @@ export interface TokensTable {
   codeId: string | null;
   rotatedAt: number | null;
   lastUsedAt: number | null;
+  /** 1 on tokens minted before values carried their id: only those are found by hash. */
+  legacyValue: number | null;
 }
 
 export interface ConsentsTable {

@@ -1,6 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Token } from '../types.js';
 import type { AuditLogTable, ClientsTable, Database, TokensTable } from './schema.js';
+import { TOKEN_COLUMNS, tokenFromValues } from './tokens.js';
 
 const camelNames = new Map<string, string>();
 function camel(name: string): string {
@@ -42,7 +44,7 @@ export class SqliteHotPath {
   private prepare() {
     const token: Insertable<TokensTable> = {
       id: '', tokenHash: '', kind: '', prefix: '', clientId: '', userId: null, scopes: '', createdAt: 0, expiresAt: 0,
-      revokedAt: null, familyId: null, parentId: null, codeId: null, rotatedAt: null, lastUsedAt: null,
+      revokedAt: null, familyId: null, parentId: null, codeId: null, rotatedAt: null, lastUsedAt: null, legacyValue: null,
     };
     const audit: Insertable<AuditLogTable> = {
       id: '', at: 0, actorType: '', actorId: null, action: '', targetType: null, targetId: null, sourceAddress: null, details: '',
@@ -56,7 +58,7 @@ export class SqliteHotPath {
         for (const row of audit) insertAudit(row);
       }),
       clientById: this.raw.prepare(this.db.selectFrom('clients').selectAll().where('id', '=', '').compile().sql),
-      tokenByHash: this.raw.prepare(this.db.selectFrom('tokens').selectAll().where('tokenHash', '=', '').compile().sql),
+      tokenById: this.raw.prepare(this.db.selectFrom('tokens').select([...TOKEN_COLUMNS]).where('id', '=', '').where('tokenHash', '=', '').compile().sql).raw(),
       // pragma() would prepare these again on every batch.
       syncNormal: this.raw.prepare('pragma synchronous = NORMAL'),
       syncFull: this.raw.prepare('pragma synchronous = FULL'),
@@ -100,7 +102,10 @@ export class SqliteHotPath {
     return this.exclusive((s) => camelRow<Selectable<ClientsTable>>(s.clientById.get(id) as Record<string, unknown> | undefined));
   }
 
-  tokenByHashRow(tokenHash: string): Promise<Selectable<TokensTable> | undefined> {
-    return this.exclusive((s) => camelRow<Selectable<TokensTable>>(s.tokenByHash.get(tokenHash) as Record<string, unknown> | undefined));
+  token(id: string, tokenHash: string): Promise<Token | null> {
+    return this.exclusive((s) => {
+      const values = s.tokenById.get(id, tokenHash) as unknown[] | undefined;
+      return values ? tokenFromValues(values) : null;
+    });
   }
 }
