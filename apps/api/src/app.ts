@@ -45,6 +45,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys });
   const browser = createBrowserContext({ config, storage, keys, logger });
   const log = requestLogging(logger, config.trustedProxies);
+  const logProtocol = requestLogging(logger, config.trustedProxies, { echoId: false });
 
   const app = express();
   app.disable('x-powered-by');
@@ -77,7 +78,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
       app(req, res);
       return;
     }
-    log(req, res);
+    logProtocol(req, res);
     recordRoute(metrics, req, res, path);
     void endpoint(req, res);
   };

@@ -53,6 +53,8 @@ if (setup.noActiveAdmin) {
 }
 console.log(`${lines.join('\n')}\n`);
 logger.info({ address: running.address, issuer: config.issuer, database: config.database.kind, migrations: setup.migrations }, 'listening');
+// At once, not with the next 16 KiB of lines: whoever waits for this line waits to send requests.
+logger.flush();
 
 let signalled = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,4 +1,4 @@
-import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { hash, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * CSPRNG bytes drawn from a pool refilled 8 KiB at a time, as Node does for
@@ -53,7 +53,8 @@ export function randomId(): string {
 
 /** What we store in place of a token, code or client secret. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  // The one-shot hash: less than half the cost of createHash().update().digest() on short input.
+  return hash('sha256', value, 'base64url');
 }
 
 /** Compares a presented secret with a stored hash in constant time. */
@@ -69,16 +70,26 @@ export function visiblePrefix(value: string, prefix: string): string {
 }
 
 /**
- * A UUIDv7 (RFC 9562): the time in milliseconds, then randomness. Rows keyed
- * by it land at the end of their indexes instead of anywhere, which keeps
- * inserts cheap as a table grows to millions of tokens.
+ * A UUIDv7 (RFC 9562) as its 16 bytes: the time in milliseconds, then
+ * randomness. Rows keyed by it land at the end of their indexes instead of
+ * anywhere, which keeps inserts cheap as a table grows to millions of tokens.
  */
-export function timeOrderedUuid(now = Date.now()): string {
+export function timeOrderedUuidBytes(now = Date.now()): Buffer {
   const bytes = randomBytes(16);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = (bytes[6]! & 0x0f) | 0x70;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
+  return bytes;
+}
+
+/** A UUIDv7 in its usual text form. */
+export function timeOrderedUuid(now = Date.now()): string {
+  return formatUuid(timeOrderedUuidBytes(now));
+}
+
+/** 16 bytes as 8-4-4-4-12 lowercase hex. */
+export function formatUuid(bytes: Uint8Array): string {
+  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

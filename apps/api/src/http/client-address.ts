@@ -43,6 +43,8 @@ export function clientAddress(req: IncomingMessage, trusted: TrustedProxies): st
  * since one host usually holds a whole /64 and could otherwise walk through it.
  */
 export function addressBucket(address: string): string {
+  // IPv4 needs no work; this runs for every protocol request, and isIPv6 is a long regular expression.
+  if (!address.includes(':')) return address;
   if (!isIPv6(address) || address.startsWith('::ffff:')) return address.replace(/^::ffff:/, '');
   const [head, tail] = address.split('::');
   const left = head ? head.split(':') : [];

@@ -10,16 +10,38 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
   tokensIssued: Counter<'grant_type'>;
   authFailures: Counter<'kind'>;
+  /** Requests recordRoute has counted that httpRequests has yet to take in; it does so whenever it is read. */
+  routeTallies: RouteTallies;
+}
+
+/** By route, then method: plain maps, cheaper per request than prom-client hashing a label object on every call. */
+type RouteTallies = Map<string, Map<string, RouteTally>>;
+
+interface RouteTally {
+  /** Shared by every observation, so none allocates its labels. */
+  labels: { method: string; route: string };
+  /** Requests finished since httpRequests was last read, by status code. */
+  uncounted: Map<number, number>;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tollgate_' });
+  const routeTallies: RouteTallies = new Map();
   return {
     registry,
+    routeTallies,
     httpRequests: new Counter({
       name: 'tollgate_http_requests_total', help: 'HTTP requests by route and status',
       labelNames: ['method', 'route', 'status'], registers: [registry],
+      collect() {
+        for (const byMethod of routeTallies.values()) {
+          for (const tally of byMethod.values()) {
+            for (const [status, count] of tally.uncounted) this.inc({ ...tally.labels, status: String(status) }, count);
+            tally.uncounted.clear();
+          }
+        }
+      },
     }),
     httpDuration: new Histogram({
       name: 'tollgate_http_request_duration_seconds', help: 'HTTP request latency by route',
@@ -56,12 +78,26 @@ export function recordRequests(metrics: Metrics) {
 
 /** Records one request's latency and status under a route label, known now or when it ends. */
 export function recordRoute(metrics: Metrics, req: IncomingMessage, res: ServerResponse, route: string | (() => string)) {
-  const stop = metrics.httpDuration.startTimer();
+  const start = performance.now();
   res.on('finish', () => {
-    const label = typeof route === 'string' ? route : route();
-    stop({ method: req.method ?? 'GET', route: label });
-    metrics.httpRequests.inc({ method: req.method ?? 'GET', route: label, status: String(res.statusCode) });
+    const tally = routeTally(metrics.routeTallies, req.method ?? 'GET', typeof route === 'string' ? route : route());
+    metrics.httpDuration.observe(tally.labels, (performance.now() - start) / 1000);
+    tally.uncounted.set(res.statusCode, (tally.uncounted.get(res.statusCode) ?? 0) + 1);
   });
+}
+
+function routeTally(tallies: RouteTallies, method: string, route: string): RouteTally {
+  let byMethod = tallies.get(route);
+  if (!byMethod) {
+    byMethod = new Map();
+    tallies.set(route, byMethod);
+  }
+  let tally = byMethod.get(method);
+  if (!tally) {
+    tally = { labels: { method, route }, uncounted: new Map() };
+    byMethod.set(method, tally);
+  }
+  return tally;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);

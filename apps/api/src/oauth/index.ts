@@ -38,7 +38,7 @@ export function createOAuthEndpoints(deps: { config: Config; storage: Storage; l
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {
     trustedProxies: config.trustedProxies,
     cors,
-    onUnexpected: (error, req) => logger.error({ err: error, requestId: (req as { id?: unknown }).id }, 'protocol endpoint failed'),
+    onUnexpected: (error, req) => logger.error({ err: error, requestId: req.id }, 'protocol endpoint failed'),
   });
   const routes = new Map<string, RawHandler>([
     // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.

@@ -53,6 +53,18 @@ describe('the HTTP app', () => {
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('echoes the request id from the protocol endpoints too, on answers and errors alike', async () => {
+    const own = await request(app).post('/oauth/token').set('X-Request-Id', 'trace-456').type('form').send('grant_type=client_credentials');
+    expect(own.status).toBe(401);
+    expect(own.headers['x-request-id']).toBe('trace-456');
+    expect(own.headers['www-authenticate']).toBeUndefined();
+    expect(own.headers['cache-control']).toBe('no-store');
+    const generated = await request(app).post('/oauth/introspect').type('form').send('token=x');
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const preflight = await request(app).options('/oauth/token').set('Origin', 'https://spa.example').set('X-Request-Id', 'trace-789').expect(204);
+    expect(preflight.headers['x-request-id']).toBe('trace-789');
+  });
+
   it('answers unknown paths with a JSON 404 and no stack', async () => {
     const res = await request(app).get('/no/such/thing').expect(404);
     expect(res.body).toEqual({ error: 'not_found', error_description: 'No endpoint at GET /no/such/thing' });

@@ -80,3 +80,30 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('the client cache on SQLite', () => {
+  it('sees another connection\'s write from the next turn of the event loop (data_version is read once a turn)', async () => {
+    const database = await sqliteBackend.create();
+    const a = await openStorage(database.config);
+    await a.migrate();
+    const b = await openStorage(database.config);
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    try {
+      const client = aClient();
+      await a.clients.create(client, 1000);
+      await a.clients.get(client.id);
+      await nextTurn();
+      expect((await a.clients.get(client.id))?.name).toBe(client.name);
+      await b.clients.update(client.id, { name: 'Renamed' }, 2000);
+      await nextTurn();
+      expect((await a.clients.get(client.id))?.name).toBe('Renamed');
+      await b.clients.revoke(client.id, 3000);
+      await nextTurn();
+      expect((await a.clients.get(client.id))?.status).toBe('revoked');
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
+  });
+});

@@ -25,6 +25,8 @@ export function readBasicCredentials(header: string | undefined): { clientId: st
 
 /** application/x-www-form-urlencoded decoding of one value; null when malformed. */
 function formDecode(value: string): string | null {
+  // Most ids and secrets have nothing encoded: skip the regex and the decoder (this runs on every token request).
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

@@ -11,8 +11,9 @@ const MAX_ENTRIES = 10_000;
  * on PostgreSQL every client write sends `NOTIFY` on CLIENT_CHANNEL in its own
  * transaction and the cache LISTENs on a connection of its own (nothing is
  * cached while that connection is down, so a missed notice cannot leave a
- * stale client behind); on SQLite each read first checks `PRAGMA
- * data_version`, which moves whenever another connection commits.
+ * stale client behind); on SQLite the first read in each turn of the event
+ * loop checks `PRAGMA data_version`, which moves whenever another connection
+ * commits.
  */
 export class ClientCache {
   private readonly entries = new Map<string, Client>();
@@ -22,6 +23,10 @@ export class ClientCache {
   private retry: NodeJS.Timeout | undefined;
   private dataVersion: number | undefined;
   private dataVersionStatement: SQLite.Statement | undefined;
+  private dataVersionCheckedThisTurn = false;
+  private readonly clearDataVersionCheck = () => {
+    this.dataVersionCheckedThisTurn = false;
+  };
 
   private constructor(
     private readonly source: { postgres: string } | { sqlite: SQLite.Database },
@@ -61,6 +66,11 @@ export class ClientCache {
   private usable(): boolean {
     if ('postgres' in this.source) return this.listener !== null;
     if (this.stopped) return false;
+    // Once a turn is enough: a commit landing during this turn races only with
+    // the requests this turn serves, and the next turn's first read sees it.
+    if (this.dataVersionCheckedThisTurn) return true;
+    this.dataVersionCheckedThisTurn = true;
+    setImmediate(this.clearDataVersionCheck);
     // Prepared once: pragma() would prepare a statement on every read of the hot path.
     this.dataVersionStatement ??= this.source.sqlite.prepare('pragma data_version').pluck();
     const version = this.dataVersionStatement.get() as number;
