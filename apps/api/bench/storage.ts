@@ -19,16 +19,16 @@ interface Driver {
   close(): Promise<void>;
 }
 
-const INSERT = 'insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at, family_id, parent_id, code_id)';
+const INSERT = 'insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at, family_id, parent_id, code_id, grant_type, source_address)';
 
 function rawSqlite(file: string): Driver {
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  const insert = db.prepare(`${INSERT} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`${INSERT} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const select = db.prepare('select * from tokens where id = ? and token_hash = ?');
   return {
-    insert: async (t) => { insert.run(t.id, t.tokenHash, t.kind, t.prefix, t.clientId, t.userId, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.familyId, t.parentId, t.codeId); },
+    insert: async (t) => { insert.run(t.id, t.tokenHash, t.kind, t.prefix, t.clientId, t.userId, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.familyId, t.parentId, t.codeId, t.grantType, t.sourceAddress); },
     find: async (id, h) => select.get(id, h),
     close: async () => { db.close(); },
   };
@@ -38,8 +38,8 @@ function rawPostgres(url: string): Driver {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   return {
     insert: async (t) => {
-      await pool.query(`${INSERT} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [t.id, t.tokenHash, t.kind, t.prefix, t.clientId, t.userId, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.familyId, t.parentId, t.codeId]);
+      await pool.query(`${INSERT} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [t.id, t.tokenHash, t.kind, t.prefix, t.clientId, t.userId, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.familyId, t.parentId, t.codeId, t.grantType, t.sourceAddress]);
     },
     find: async (id, h) => (await pool.query('select * from tokens where id = $1 and token_hash = $2', [id, h])).rows[0],
     close: () => pool.end(),

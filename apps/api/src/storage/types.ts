@@ -205,7 +205,11 @@ export interface Token {
   lastUsedAt: number | null;
 }
 
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt'>;
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt'> & {
+  /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
+  grantType: GrantType | 'cli';
+  sourceAddress: string;
+};
 
 /**
  * How a presented value finds its row: by the id the value carries, the
@@ -248,6 +252,11 @@ export interface TokenStore {
   /** Revokes the user's tokens issued to one client (a revoked consent); returns how many. */
   revokeByUserAndClient(userId: string, clientId: string, now: number): Promise<number>;
   touch(id: string, now: number): Promise<void>;
+  /**
+   * Deletes tokens that expired before `before`, at most `limit`; returns how
+   * many. Each one's `token.issue` entry is written to the audit log first, in
+   * the same transaction, so the log keeps it.
+   */
   purgeExpired(before: number, limit: number): Promise<number>;
   /** Active tokens grouped by client. */
   countActiveByClient(now: number): Promise<{ clientId: string; count: number }[]>;
@@ -324,6 +333,11 @@ export interface AuditQuery {
   cursor?: string;
 }
 
+/**
+ * The audit log. Every token issued has a `token.issue` entry, read from the
+ * token's own row while the token exists (so issuing writes one row, not two)
+ * and kept in the log, under the same id, once the purge deletes the token.
+ */
 export interface AuditStore {
   append(entry: NewAuditEntry): Promise<AuditEntry>;
   /** Newest first. */
@@ -448,11 +462,11 @@ export interface Storage extends Stores {
    */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
   /**
-   * Durably records newly issued tokens with their audit entries, all or
+   * Durably records newly issued tokens (their audit entry with them), all or
    * nothing. Calls arriving together share one transaction (group commit);
    * each resolves once its own rows are committed.
    */
-  recordIssued(tokens: NewToken[], audit: NewAuditEntry[]): Promise<void>;
+  recordIssued(tokens: NewToken[]): Promise<void>;
   /** Applies pending migrations; returns the names of those applied. */
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer. */

@@ -54,7 +54,7 @@ for (const backend of backends) {
         const now = Date.now();
         const token = (id: string, clientId: string) => ({
           id, tokenHash: `hash-${id}`, kind: 'access' as const, prefix: 'tg_at_xxxxxx', clientId, userId: user.id, scopes: ['read'],
-          createdAt: now, expiresAt: now + 60_000, familyId: null, parentId: null, codeId: null,
+          createdAt: now, expiresAt: now + 60_000, familyId: null, parentId: null, codeId: null, grantType: 'authorization_code' as const, sourceAddress: '127.0.0.1',
         });
         const [atApp, atOther] = [crypto.randomUUID(), crypto.randomUUID()];
         await t.storage.tokens.create([token(atApp, app.id), token(atOther, other.id)]);

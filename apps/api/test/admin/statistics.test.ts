@@ -75,6 +75,7 @@ for (const backend of backends) {
       const token = (clientId: string, overrides: { expiresAt?: number; revokedAt?: boolean } = {}) => ({
         id: randomUUID(), tokenHash: randomUUID(), kind: 'access' as const, prefix: 'tg_at_xxxxxx', clientId, userId: null, scopes: ['read'],
         createdAt: now, expiresAt: overrides.expiresAt ?? now + HOUR, familyId: null, parentId: null, codeId: null,
+        grantType: 'client_credentials' as const, sourceAddress: '127.0.0.1',
       });
       const revoked = token(busy.id);
       await t.storage.tokens.create([token(busy.id), token(busy.id), token(busy.id), revoked, token(busy.id, { expiresAt: now - 1 }), token(quiet.id)]);

@@ -52,6 +52,7 @@ for (const backend of backends) {
       await t.storage.tokens.create([{
         id: randomUUID(), tokenHash: sha256(`refresh-${now}`), kind: 'refresh', prefix: 'tg_rt_abcdef', clientId: CONSOLE_CLIENT_ID,
         userId: t.admin.id, scopes: ['openid', 'offline_access'], createdAt: now, expiresAt: now + 60_000, familyId: 'fam', parentId: null, codeId: null,
+        grantType: 'authorization_code', sourceAddress: '127.0.0.1',
       }]);
       const refresh = await t.get('/tokens?kind=refresh').expect(200);
       expect(refresh.body.items).toEqual([expect.objectContaining({ kind: 'refresh', prefix: 'tg_rt_abcdef', familyId: 'fam', userId: t.admin.id })]);

@@ -5,7 +5,7 @@ import { PREFIX, randomId, randomSecret, sha256 } from '../../src/crypto/random.
 import { CODE_RETENTION_MS, startPurgeJob } from '../../src/jobs/purge.js';
 import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
 import type { NewToken, User } from '../../src/storage/types.js';
-import { halfWritten, issue, query, seed } from '../load/support.js';
+import { issueRecords, issue, query, seed } from '../load/support.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
@@ -30,7 +30,8 @@ for (const backend of backends) {
       const { id, value } = mintTokenValue('access', expiresAt - HOUR);
       return {
         id, tokenHash: sha256(value), kind: 'access', prefix: value.slice(0, 12), clientId: client.id, userId: null,
-        scopes: ['read'], createdAt: expiresAt - HOUR, expiresAt, familyId: null, parentId: null, codeId: null, ...extra,
+        scopes: ['read'], createdAt: expiresAt - HOUR, expiresAt, familyId: null, parentId: null, codeId: null,
+        grantType: 'client_credentials', sourceAddress: '127.0.0.1', ...extra,
       };
     }
 
@@ -158,8 +159,8 @@ for (const backend of backends) {
           // Log lines are written at least once a second (logger.ts), so the line may follow the purge by that much.
           for (let i = 0; i < 30 && !server.stdout().includes('"msg":"purged expired rows"'); i++) await new Promise((r) => setTimeout(r, 100));
           expect(server.stdout()).toContain('"msg":"purged expired rows"');
-          // The audit entries of purged tokens stay: only token rows go.
-          expect(await halfWritten(database)).toEqual({ tokensWithoutAudit: 0, auditWithoutToken: 5 });
+          // The purged tokens' issue entries stay, moved into the audit log.
+          expect(await issueRecords(database)).toEqual({ unrecorded: 0, twice: 0, archived: 5 });
         } finally {
           server.child.kill('SIGTERM');
           await server.exited;

@@ -32,15 +32,19 @@ export async function query<T = Record<string, unknown>>(database: TestDatabase,
 }
 
 /**
- * Tokens without their `token.issue` audit entry and entries without their
- * token: what a write that was not all-or-nothing would leave (recordIssued).
+ * Issues recorded nowhere (a token row with no grant type and no log entry),
+ * issues recorded twice (a row with its grant type and a log entry too), and
+ * entries the log keeps for tokens gone: a write or purge that was not
+ * all-or-nothing would leave the first two above zero (see AuditStore).
  */
-export async function halfWritten(database: TestDatabase): Promise<{ tokensWithoutAudit: number; auditWithoutToken: number }> {
-  const [row] = await query<{ a: number | string; b: number | string }>(database, `
+export async function issueRecords(database: TestDatabase): Promise<{ unrecorded: number; twice: number; archived: number }> {
+  const logged = (t: string) => `exists (select 1 from audit_log a where a.action = 'token.issue' and a.target_id = ${t}.id)`;
+  const [row] = await query<Record<'u' | 't' | 'a', number | string>>(database, `
     select
-      (select count(*) from tokens t where not exists (select 1 from audit_log a where a.action = 'token.issue' and a.target_id = t.id)) as a,
-      (select count(*) from audit_log a where a.action = 'token.issue' and not exists (select 1 from tokens t where t.id = a.target_id)) as b`);
-  return { tokensWithoutAudit: Number(row!.a), auditWithoutToken: Number(row!.b) };
+      (select count(*) from tokens t where t.grant_type is null and not ${logged('t')}) as u,
+      (select count(*) from tokens t where t.grant_type is not null and ${logged('t')}) as t,
+      (select count(*) from audit_log a where a.action = 'token.issue' and not exists (select 1 from tokens t where t.id = a.target_id)) as a`);
+  return { unrecorded: Number(row!.u), twice: Number(row!.t), archived: Number(row!.a) };
 }
 
 /** `setup`, scopes `read` and `write`, then clients made with the CLI (`--json` output parsed). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, type TestDatabase } from '../support/databases.js';
 import { startServerProcess } from '../support/process.js';
-import { halfWritten, introspect, post, seed, type Credentials } from '../load/support.js';
+import { issueRecords, introspect, post, seed, type Credentials } from '../load/support.js';
 
 const LOOPS = 24;
 const KILL_AFTER = 400;
@@ -59,7 +59,7 @@ for (const backend of backends) {
           states.forEach((state, j) => state.active || inactive.push(batch[j]!.slice(0, 12)));
         }
         expect(inactive).toEqual([]);
-        expect(await halfWritten(database)).toEqual({ tokensWithoutAudit: 0, auditWithoutToken: 0 });
+        expect(await issueRecords(database)).toEqual({ unrecorded: 0, twice: 0, archived: 0 });
       } finally {
         second.child.kill('SIGTERM');
         await second.exited;

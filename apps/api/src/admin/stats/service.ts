@@ -29,9 +29,9 @@ export interface DashboardStatistics {
 
 /**
  * What the dashboard draws. Issued tokens are counted from the audit log's
- * `token.issue` entries, not the tokens table: expired tokens are purged from
- * that table, so counting rows there would make past hours shrink, while the
- * audit log keeps one entry per token issued.
+ * `token.issue` entries, not from live token rows: expired tokens are purged,
+ * so counting those would make past hours shrink, while the audit log keeps
+ * one entry per token issued (see AuditStore).
  */
 export async function dashboardStatistics(storage: Storage, now = Date.now()): Promise<DashboardStatistics> {
   const to = now + 1;

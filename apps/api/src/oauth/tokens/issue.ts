@@ -1,7 +1,7 @@
 import type { TokenLifetimes } from '../../config.js';
 import { sha256, timeOrderedUuid, uuidTime, visiblePrefix } from '../../crypto/random.js';
 import type { Metrics } from '../../http/metrics.js';
-import type { Client, GrantType, NewAuditEntry, NewToken, Storage, Stores, TokenKind, User } from '../../storage/types.js';
+import type { Client, GrantType, NewToken, Storage, Stores, TokenKind, User } from '../../storage/types.js';
 import { mintTokenValue, TOKEN_PREFIX } from './token-value.js';
 
 export interface AccessTokenRequest {
@@ -36,14 +36,16 @@ export interface UserTokensRequest {
   refresh: { familyId: string; parentId: string | null; scopes: string[] } | null;
 }
 
-/** Minted but not yet stored: the caller writes `tokens` and `audit` in its own transaction. */
+/** Minted but not yet stored: the caller writes `tokens` in its own transaction. */
 export interface MintedTokens {
   tokens: NewToken[];
-  audit: NewAuditEntry[];
   body: TokenResponseBody;
 }
 
-/** Mints tokens, stores only their hashes, and records the issue in the audit log. */
+/**
+ * Mints tokens and stores only their hashes. Each row carries its grant type
+ * and source address: that is the issue's audit entry (see AuditStore).
+ */
 export class TokenIssuer {
   constructor(
     private readonly storage: Storage,
@@ -53,8 +55,8 @@ export class TokenIssuer {
 
   async issueAccessToken(request: AccessTokenRequest, now = Date.now()): Promise<TokenResponseBody> {
     const expiresIn = request.client.accessTokenTtl ?? this.lifetimes.accessToken;
-    const { value, token } = this.mint('access', request.client.id, request.userId, request.scopes, now, now + expiresIn * 1000);
-    await this.storage.recordIssued([token], [this.issueEntry(token, request.grantType, request.sourceAddress)]);
+    const { value, token } = this.mint('access', request, request.userId, request.scopes, now, now + expiresIn * 1000);
+    await this.storage.recordIssued([token]);
     this.metrics.tokensIssued.inc({ grant_type: request.grantType });
     return { access_token: value, token_type: 'Bearer', expires_in: expiresIn, scope: request.scopes.join(' ') };
   }
@@ -72,26 +74,25 @@ export class TokenIssuer {
   mintUserTokens(request: UserTokensRequest, now = Date.now()): MintedTokens {
     const { client, user } = request;
     const expiresIn = client.accessTokenTtl ?? this.lifetimes.accessToken;
-    const { value: accessValue, token: access } = this.mint('access', client.id, user.id, request.scopes, now, now + expiresIn * 1000);
+    const { value: accessValue, token: access } = this.mint('access', request, user.id, request.scopes, now, now + expiresIn * 1000);
     access.codeId = request.codeId;
     const body: TokenResponseBody = { access_token: accessValue, token_type: 'Bearer', expires_in: expiresIn, scope: request.scopes.join(' ') };
     const tokens = [access];
     if (request.refresh) {
       const absolute = uuidTime(request.refresh.familyId) + (client.refreshTokenTtl ?? this.lifetimes.refreshToken) * 1000;
       const idle = now + this.lifetimes.refreshTokenIdle * 1000;
-      const { value: refreshValue, token: refresh } = this.mint('refresh', client.id, user.id, request.refresh.scopes, now, Math.min(absolute, idle));
+      const { value: refreshValue, token: refresh } = this.mint('refresh', request, user.id, request.refresh.scopes, now, Math.min(absolute, idle));
       Object.assign(refresh, { familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId });
       Object.assign(access, { familyId: request.refresh.familyId, parentId: request.refresh.parentId });
       tokens.push(refresh);
       body.refresh_token = refreshValue;
     }
-    return { tokens, audit: tokens.map((token) => this.issueEntry(token, request.grantType, request.sourceAddress)), body };
+    return { tokens, body };
   }
 
   /** Writes minted tokens inside the caller's transaction. */
   async store(stores: Stores, minted: MintedTokens): Promise<void> {
     await stores.tokens.create(minted.tokens);
-    for (const entry of minted.audit) await stores.audit.append(entry);
   }
 
   /** Counts what a committed grant issued. */
@@ -99,14 +100,21 @@ export class TokenIssuer {
     this.metrics.tokensIssued.inc({ grant_type: grantType });
   }
 
-  private mint(kind: TokenKind, clientId: string, userId: string | null, scopes: string[], now: number, expiresAt: number): { value: string; token: NewToken } {
+  private mint(
+    kind: TokenKind,
+    issue: { client: Client; grantType: GrantType | 'cli'; sourceAddress: string },
+    userId: string | null,
+    scopes: string[],
+    now: number,
+    expiresAt: number,
+  ): { value: string; token: NewToken } {
     const { id, value } = mintTokenValue(kind, now);
     const token: NewToken = {
       id,
       tokenHash: sha256(value),
       kind,
       prefix: visiblePrefix(value, TOKEN_PREFIX[kind]),
-      clientId,
+      clientId: issue.client.id,
       userId,
       scopes,
       createdAt: now,
@@ -114,15 +122,9 @@ export class TokenIssuer {
       familyId: null,
       parentId: null,
       codeId: null,
+      grantType: issue.grantType,
+      sourceAddress: issue.sourceAddress,
     };
     return { value, token };
-  }
-
-  private issueEntry(token: NewToken, grantType: GrantType | 'cli', sourceAddress: string): NewAuditEntry {
-    return {
-      at: token.createdAt, actorType: 'client', actorId: token.clientId, action: 'token.issue',
-      targetType: 'token', targetId: token.id, sourceAddress,
-      details: { grant_type: grantType, kind: token.kind, scope: token.scopes.join(' '), ...(token.userId && { user_id: token.userId }) },
-    };
   }
 }

@@ -1,13 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { NewAuditEntry, NewToken } from '../types.js';
-import { auditRow } from './audit.js';
+import type { NewToken } from '../types.js';
 import type { Database } from './schema.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { tokenRow } from './tokens.js';
 
 interface Pending {
   tokens: NewToken[];
-  audit: NewAuditEntry[];
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -28,9 +26,9 @@ export class GroupCommitter {
 
   constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
 
-  submit(tokens: NewToken[], audit: NewAuditEntry[]): Promise<void> {
+  submit(tokens: NewToken[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ tokens, audit, resolve, reject });
+      this.queue.push({ tokens, resolve, reject });
       // While a flush runs it drains the queue itself; one at a time keeps batches large.
       if (!this.scheduled && !this.flushing) {
         this.scheduled = true;
@@ -64,16 +62,8 @@ export class GroupCommitter {
   /** Always a promise, even when building the rows throws: every caller must be settled. */
   private async write(batch: Pending[]): Promise<void> {
     const tokens = batch.flatMap((item) => item.tokens.map(tokenRow));
-    const audit = batch.flatMap((item) => item.audit.map(auditRow));
-    if (this.hot) return this.hot.writeBatch(tokens, audit);
-    if (tokens.length > 0 && audit.length > 0) {
-      // One statement, so one round trip, and atomic on its own (PostgreSQL's data-modifying CTE).
-      return this.db.with('issued', (db) => db.insertInto('tokens').values(tokens))
-        .insertInto('auditLog').values(audit).execute().then(() => undefined);
-    }
-    return this.db.transaction().execute(async (trx) => {
-      if (tokens.length > 0) await trx.insertInto('tokens').values(tokens).execute();
-      if (audit.length > 0) await trx.insertInto('auditLog').values(audit).execute();
-    });
+    if (this.hot) return this.hot.writeBatch(tokens);
+    // One multi-row statement: one round trip, and atomic on its own.
+    if (tokens.length > 0) await this.db.insertInto('tokens').values(tokens).execute();
   }
 }

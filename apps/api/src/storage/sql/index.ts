@@ -49,7 +49,7 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
     dialect,
     ...storesOn(db, hot, feed),
     transaction: (fn) => db.transaction().execute((trx) => fn(storesOn(trx, undefined, feed))),
-    recordIssued: (tokens, audit) => committer.submit(tokens, audit),
+    recordIssued: (tokens) => committer.submit(tokens),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>),
     ping: async () => {
       await sql`select 1`.execute(db);

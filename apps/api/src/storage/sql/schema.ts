@@ -84,6 +84,9 @@ export interface TokensTable {
   lastUsedAt: number | null;
   /** 1 on tokens minted before values carried their id: only those are found by hash. */
   legacyValue: number | null;
+  /** Null on tokens issued before migration 0009, whose issue the audit log holds. */
+  grantType: string | null;
+  sourceAddress: string | null;
 }
 
 export interface ConsentsTable {

@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Token } from '../types.js';
-import type { AuditLogTable, ClientsTable, Database, TokensTable } from './schema.js';
+import type { ClientsTable, Database, TokensTable } from './schema.js';
 import { TOKEN_COLUMNS, tokenFromValues } from './tokens.js';
 
 const camelNames = new Map<string, string>();
@@ -45,17 +45,13 @@ export class SqliteHotPath {
     const token: Insertable<TokensTable> = {
       id: '', tokenHash: '', kind: '', prefix: '', clientId: '', userId: null, scopes: '', createdAt: 0, expiresAt: 0,
       revokedAt: null, familyId: null, parentId: null, codeId: null, rotatedAt: null, lastUsedAt: null, legacyValue: null,
-    };
-    const audit: Insertable<AuditLogTable> = {
-      id: '', at: 0, actorType: '', actorId: null, action: '', targetType: null, targetId: null, sourceAddress: null, details: '',
+      grantType: null, sourceAddress: null,
     };
     const insertToken = preparedInsert(this.db, this.raw, 'tokens', token);
-    const insertAudit = preparedInsert(this.db, this.raw, 'auditLog', audit);
     return {
       // Wrapped once: transaction() builds a new function each time it is called.
-      batch: this.raw.transaction((tokens: Insertable<TokensTable>[], audit: Insertable<AuditLogTable>[]) => {
+      batch: this.raw.transaction((tokens: Insertable<TokensTable>[]) => {
         for (const row of tokens) insertToken(row);
-        for (const row of audit) insertAudit(row);
       }),
       clientById: this.raw.prepare(this.db.selectFrom('clients').selectAll().where('id', '=', '').compile().sql),
       tokenById: this.raw.prepare(this.db.selectFrom('tokens').select([...TOKEN_COLUMNS]).where('id', '=', '').where('tokenHash', '=', '').compile().sql).raw(),
@@ -87,11 +83,11 @@ export class SqliteHotPath {
    * the next FULL commit or checkpoint on. Everything else (revocations above
    * all) keeps synchronous=FULL.
    */
-  writeBatch(tokens: Insertable<TokensTable>[], audit: Insertable<AuditLogTable>[]): Promise<void> {
+  writeBatch(tokens: Insertable<TokensTable>[]): Promise<void> {
     return this.exclusive((s) => {
       s.syncNormal.run();
       try {
-        s.batch(tokens, audit);
+        s.batch(tokens);
       } finally {
         s.syncFull.run();
       }

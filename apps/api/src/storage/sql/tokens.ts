@@ -1,11 +1,12 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ConsumeResult, NewToken, Page, Token, TokenKind, TokenListQuery, TokenLocator, TokenStore } from '../types.js';
 import type { Database, TokensTable } from './schema.js';
+import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
 import { olderThan, fromJson, toJson, toPage } from './helpers.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
 
-function toToken({ legacyValue: _, ...row }: Selectable<TokensTable>): Token {
+function toToken({ legacyValue: _, grantType: _g, sourceAddress: _s, ...row }: Selectable<TokensTable>): Token {
   return { ...row, kind: row.kind as TokenKind, scopes: fromJson<string[]>(row.scopes) };
 }
 
@@ -35,6 +36,7 @@ export function tokenRow(token: NewToken): Insertable<TokensTable> {
     id: token.id, tokenHash: token.tokenHash, kind: token.kind, prefix: token.prefix, clientId: token.clientId, userId: token.userId,
     scopes: toJson(token.scopes), createdAt: token.createdAt, expiresAt: token.expiresAt, revokedAt: null,
     familyId: token.familyId, parentId: token.parentId, codeId: token.codeId, rotatedAt: null, lastUsedAt: null, legacyValue: null,
+    grantType: token.grantType, sourceAddress: token.sourceAddress,
   };
 }
 
@@ -141,11 +143,16 @@ export class SqlTokenStore implements TokenStore {
     await this.db.updateTable('tokens').set({ lastUsedAt: now }).where('id', '=', id).execute();
   }
 
-  async purgeExpired(before: number, limit: number): Promise<number> {
-    const result = await this.db.deleteFrom('tokens')
-      .where('id', 'in', (eb) => eb.selectFrom('tokens').select('id').where('expiresAt', '<', before).limit(limit))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  purgeExpired(before: number, limit: number): Promise<number> {
+    return inTransaction(this.db, async (trx) => {
+      const rows = await trx.selectFrom('tokens').select([...ISSUED_TOKEN_COLUMNS]).where('expiresAt', '<', before).limit(limit).execute();
+      if (rows.length === 0) return 0;
+      // Two purges at once (two processes) write the same ids: the second one's entries are skipped, and so are its deletes.
+      const archived = rows.filter((row) => row.grantType !== null).map(issueEntryRow);
+      if (archived.length > 0) await trx.insertInto('auditLog').values(archived).onConflict((oc) => oc.column('id').doNothing()).execute();
+      const result = await trx.deleteFrom('tokens').where('id', 'in', rows.map((row) => row.id)).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
   }
 
   async countActiveByClient(now: number): Promise<{ clientId: string; count: number }[]> {
