@@ -121,7 +121,8 @@ async function seed(database: TestDatabase, clientId: string, live: number, expi
           db.exec('create temp table if not exists seed_ids (id text, at integer)');
           db.exec('delete from seed_ids');
           db.prepare(`insert into seed_ids with recursive c(x) as (select 1 union all select x + 1 from c limit ${n})
-            select lower(hex(randomblob(16))), ${createdAt} + x from c`).run();
+            select substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-' || substr(h, 17, 4) || '-' || substr(h, 21),
+              ${createdAt + done} + x from (select lower(hex(randomblob(16))) as h, x from c)`).run();
           db.prepare(`insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at, revoked_at, family_id, parent_id, code_id, rotated_at, last_used_at, legacy_value, grant_type, source_address)
             select id, lower(hex(randomblob(32))), 'access', 'tg_at_' || substr(id, 1, 6), ?, null, '["read"]', at, ${expiresAt}, null, null, null, null, null, null, null, 'client_credentials', '127.0.0.1' from seed_ids`).run(clientId);
         })();
@@ -140,7 +141,7 @@ async function seed(database: TestDatabase, clientId: string, live: number, expi
     const insert = async (count: number, createdAt: number, expiresAt: number) => {
       for (let done = 0; done < count; done += 250_000) {
         const n = Math.min(250_000, count - done);
-        await client.query(`with ids as (select md5(random()::text || g) as id, ${createdAt} + g as at from generate_series(1, ${n}) g)
+        await client.query(`with ids as (select gen_random_uuid()::text as id, ${createdAt + done} + g as at from generate_series(1, ${n}) g)
           insert into tokens (id, token_hash, kind, prefix, client_id, user_id, scopes, created_at, expires_at, legacy_value, grant_type, source_address)
             select id, encode(sha256(convert_to(id || random()::text, 'UTF8')), 'hex'), 'access', 'tg_at_' || substr(id, 1, 6), $1, null, '["read"]', at, ${expiresAt}, null, 'client_credentials', '127.0.0.1' from ids`, [clientId]);
       }

@@ -8,7 +8,7 @@ export interface PurgeResult {
   sessions: number;
   interactions: number;
   rateLimits: number;
-  /** DELETE statements run, each at most `batchSize` rows. */
+  /** Batches run (one DELETE each, with the kept audit entries for tokens), each at most `batchSize` rows. */
   batches: number;
   /** Wall time of the run. */
   ms: number;
@@ -52,9 +52,10 @@ type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' |
  * batches. Tokens go as soon as they expire, refresh tokens included: an
  * expired refresh token cannot be used, so what its row still gave was only
  * reuse detection of a rotated token presented after its own expiry (see
- * README, "Purging expired rows"). Codes are kept for CODE_RETENTION_MS.
- * Several processes on one database may run it at once: each DELETE is
- * independent and idempotent.
+ * README, "Purging expired rows"), each one's issue entry kept in the audit
+ * log as it goes (TokenStore.purgeExpired). Codes are kept for
+ * CODE_RETENTION_MS. Several processes on one database may run it at once:
+ * each batch is independent and idempotent.
  */
 export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJob {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;

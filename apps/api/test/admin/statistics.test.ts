@@ -33,7 +33,7 @@ for (const backend of backends) {
       expect(res.body.activeTokensByClient).toContainEqual({ clientId: 'tollgate-console', clientName: 'Tollgate console', count: expect.any(Number) });
     });
 
-    it('counts issued tokens from the audit log alone (no token rows exist for these), failures per kind', async () => {
+    it('counts issued tokens from entries in the audit log (as the purge leaves them, no token rows here), failures per kind', async () => {
       const now = Date.parse('2031-03-10T15:30:00Z');
       const hour = Date.parse('2031-03-10T15:00:00Z');
       await entry(hour + 1, 'token.issue');

@@ -108,6 +108,22 @@ export function describeAuditStore(storage: () => Storage) {
         expect(await storage().audit.countByBucket({ actions: ['token.issue'], from: 9_000_000_000, to: 9_000_200_000, bucketMs: 100_000 })).toEqual(counts);
       });
 
+      it('keeps each entry once when purges run at once', async () => {
+        const { client, tokens } = await aClientWithTokens(Array.from({ length: 20 }, (_, i) => 9_200_000_000 + i), { expiresAt: 9_200_000_100 });
+        let deleted = 0;
+        for (let more = true; more;) {
+          const counts = await Promise.all(Array.from({ length: 4 }, () => storage().tokens.purgeExpired(9_200_000_101, 3)));
+          deleted += counts.reduce((a, b) => a + b, 0);
+          more = counts.some((n) => n > 0);
+        }
+        expect(deleted).toBeGreaterThanOrEqual(tokens.length);
+        for (const token of tokens) expect(await storage().tokens.get(token.id)).toBeNull();
+        const entries = await all({ actorId: client.id }, 7);
+        expect(entries.map((e) => e.targetId).sort()).toEqual(tokens.map((t) => t.id).sort());
+        expect(await storage().audit.countByBucket({ actions: ['token.issue'], from: 9_200_000_000, to: 9_200_000_100, bucketMs: 100 }))
+          .toEqual([{ start: 9_200_000_000, count: tokens.length }]);
+      });
+
       it('leaves tokens without a grant type (issued before their rows held it) to their entries already in the log', async () => {
         const { client } = await aClientWithTokens([9_500_000_000], { grantType: null as never, expiresAt: 9_500_000_001 });
         expect((await storage().audit.list({ actorId: client.id, limit: 10 })).items).toEqual([]);

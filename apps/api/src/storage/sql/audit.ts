@@ -88,7 +88,7 @@ export class SqlAuditStore implements AuditStore {
       if (query.to !== undefined) logged = logged.where('id', '<', idAt(query.to));
       if (cursor) logged = logged.where('id', '<', cursor.id);
       const fromLog = (await logged.orderBy('id', 'desc').limit(fetch).execute()).map(toEntry);
-      if (query.action !== undefined && query.action !== TOKEN_ISSUE) return fromLog;
+      if (query.action && query.action !== TOKEN_ISSUE) return fromLog;
 
       let issued = db.selectFrom('tokens').select([...ISSUED_TOKEN_COLUMNS]).where('grantType', 'is not', null);
       if (query.actorId) issued = issued.where('clientId', '=', query.actorId);

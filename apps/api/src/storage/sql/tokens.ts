@@ -145,13 +145,15 @@ export class SqlTokenStore implements TokenStore {
 
   purgeExpired(before: number, limit: number): Promise<number> {
     return inTransaction(this.db, async (trx) => {
-      const rows = await trx.selectFrom('tokens').select([...ISSUED_TOKEN_COLUMNS]).where('expiresAt', '<', before).limit(limit).execute();
-      if (rows.length === 0) return 0;
-      // Two purges at once (two processes) write the same ids: the second one's entries are skipped, and so are its deletes.
-      const archived = rows.filter((row) => row.grantType !== null).map(issueEntryRow);
-      if (archived.length > 0) await trx.insertInto('auditLog').values(archived).onConflict((oc) => oc.column('id').doNothing()).execute();
-      const result = await trx.deleteFrom('tokens').where('id', 'in', rows.map((row) => row.id)).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      // Delete first and keep the entries of exactly the rows this statement deleted: a purge running
+      // at once elsewhere deletes, and so keeps, the others. (On SQLite the write lock comes first too.)
+      const deleted = await trx.deleteFrom('tokens')
+        .where('id', 'in', (eb) => eb.selectFrom('tokens').select('id').where('expiresAt', '<', before).limit(limit))
+        .returning([...ISSUED_TOKEN_COLUMNS])
+        .execute();
+      const kept = deleted.filter((row) => row.grantType !== null).map(issueEntryRow);
+      if (kept.length > 0) await trx.insertInto('auditLog').values(kept).onConflict((oc) => oc.column('id').doNothing()).execute();
+      return deleted.length;
     });
   }
 
