@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeStorageContract } from '../../src/storage/contract/index.js';
 import { openStorage } from '../../src/storage/sql/index.js';
-import { aClient } from '../../src/storage/contract/fixtures.js';
+import { aClient, aToken } from '../../src/storage/contract/fixtures.js';
 import { backends, sqliteBackend } from '../support/databases.js';
 import { freshStorage } from '../support/storage.js';
 
@@ -100,6 +100,39 @@ describe('the client cache on SQLite', () => {
       await b.clients.revoke(client.id, 3000);
       await nextTurn();
       expect((await a.clients.get(client.id))?.status).toBe('revoked');
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
+  });
+});
+
+describe('the token cache on SQLite', () => {
+  it('sees its own revocations at once, in or out of a transaction, and another connection\'s from the next turn', async () => {
+    const database = await sqliteBackend.create();
+    const a = await openStorage(database.config);
+    await a.migrate();
+    const b = await openStorage(database.config);
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    try {
+      const client = aClient();
+      await a.clients.create(client, 1000);
+      const [first, second, third] = [aToken(client.id, 2000), aToken(client.id, 2000), aToken(client.id, 2000)];
+      await a.recordIssued([first!, second!, third!]);
+      const find = (token: typeof first) => a.tokens.find({ id: token!.id, tokenHash: token!.tokenHash });
+      for (const token of [first, second, third]) expect((await find(token))?.revokedAt).toBeNull();
+      // Read twice: the second answer comes from memory, and must be the revoked one all the same.
+      await a.tokens.revoke(first!.id, 3000);
+      expect((await find(first))?.revokedAt).toBe(3000);
+      await a.transaction((tx) => tx.tokens.revokeFamily('none', 3000).then(() => tx.tokens.revoke(second!.id, 3001)));
+      expect((await find(second))?.revokedAt).toBe(3001);
+      await nextTurn();
+      expect((await find(third))?.revokedAt).toBeNull();
+      await b.tokens.revoke(third!.id, 3002);
+      await nextTurn();
+      expect((await find(third))?.revokedAt).toBe(3002);
+      expect(await a.tokens.find({ id: third!.id, tokenHash: first!.tokenHash })).toBeNull();
     } finally {
       await a.close();
       await b.close();

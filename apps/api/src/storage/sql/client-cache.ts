@@ -1,6 +1,6 @@
-import type SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Client } from '../types.js';
+import type { SqliteChanges } from './sqlite-changes.js';
 
 export const CLIENT_CHANNEL = 'tollgate_clients';
 const MAX_ENTRIES = 10_000;
@@ -12,8 +12,7 @@ const MAX_ENTRIES = 10_000;
  * transaction and the cache LISTENs on a connection of its own (nothing is
  * cached while that connection is down, so a missed notice cannot leave a
  * stale client behind); on SQLite the first read in each turn of the event
- * loop checks `PRAGMA data_version`, which moves whenever another connection
- * commits.
+ * loop checks whether another connection has committed (SqliteChanges).
  */
 export class ClientCache {
   private readonly entries = new Map<string, Client>();
@@ -21,15 +20,10 @@ export class ClientCache {
   private listener: pg.Client | null = null;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
-  private dataVersion: number | undefined;
-  private dataVersionStatement: SQLite.Statement | undefined;
-  private dataVersionCheckedThisTurn = false;
-  private readonly clearDataVersionCheck = () => {
-    this.dataVersionCheckedThisTurn = false;
-  };
+  private othersVersion: number | undefined;
 
   private constructor(
-    private readonly source: { postgres: string } | { sqlite: SQLite.Database },
+    private readonly source: { postgres: string } | { sqlite: SqliteChanges },
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -39,7 +33,7 @@ export class ClientCache {
     return cache;
   }
 
-  static polling(sqlite: SQLite.Database): ClientCache {
+  static polling(sqlite: SqliteChanges): ClientCache {
     return new ClientCache({ sqlite }, () => {});
   }
 
@@ -66,16 +60,9 @@ export class ClientCache {
   private usable(): boolean {
     if ('postgres' in this.source) return this.listener !== null;
     if (this.stopped) return false;
-    // Once a turn is enough: a commit landing during this turn races only with
-    // the requests this turn serves, and the next turn's first read sees it.
-    if (this.dataVersionCheckedThisTurn) return true;
-    this.dataVersionCheckedThisTurn = true;
-    setImmediate(this.clearDataVersionCheck);
-    // Prepared once: pragma() would prepare a statement on every read of the hot path.
-    this.dataVersionStatement ??= this.source.sqlite.prepare('pragma data_version').pluck();
-    const version = this.dataVersionStatement.get() as number;
-    if (version !== this.dataVersion) {
-      this.dataVersion = version;
+    const version = this.source.sqlite.othersVersion();
+    if (version !== this.othersVersion) {
+      this.othersVersion = version;
       this.invalidate(undefined);
     }
     return true;

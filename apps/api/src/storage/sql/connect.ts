@@ -6,6 +6,7 @@ import pg from 'pg';
 import { redactUrl, type DatabaseConfig } from '../../config.js';
 import { StorageUnavailableError } from '../types.js';
 import type { Database } from './schema.js';
+import { SqliteChanges } from './sqlite-changes.js';
 
 const PG_INT8 = 20;
 
@@ -24,6 +25,8 @@ export interface OpenedDatabase {
   sqlite?: SQLite.Database;
   /** SQLite's file, for the checkpoint thread; absent in memory. */
   sqliteFile?: string;
+  /** What SQLite's in-memory caches watch to forget rows that may have changed. */
+  sqliteChanges?: SqliteChanges;
 }
 
 /** Opens the database and checks it answers; throws `StorageUnavailableError` with a one-line reason. */
@@ -47,9 +50,10 @@ async function connectSqlite(file: string): Promise<OpenedDatabase> {
   } catch (error) {
     throw new StorageUnavailableError(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error });
   }
+  const sqliteChanges = new SqliteChanges(database);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database }),
-    plugins: [new CamelCasePlugin()],
+    plugins: [new CamelCasePlugin(), sqliteChanges],
   });
   // A first query initialises Kysely's driver now, so close() always closes the file,
   // and a file that is not a database is reported here rather than on first use.
@@ -59,7 +63,7 @@ async function connectSqlite(file: string): Promise<OpenedDatabase> {
     await db.destroy().catch(() => {});
     throw new StorageUnavailableError(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return { db, dialect: 'sqlite', sqlite: database, sqliteFile: file === ':memory:' ? undefined : file };
+  return { db, dialect: 'sqlite', sqlite: database, sqliteFile: file === ':memory:' ? undefined : file, sqliteChanges };
 }
 
 async function connectPostgres(url: string): Promise<OpenedDatabase> {

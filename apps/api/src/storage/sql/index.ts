@@ -1,4 +1,3 @@
-import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseConfig } from '../../config.js';
 import type { Storage, Stores } from '../types.js';
@@ -14,6 +13,7 @@ import { SqlKeyStore } from './keys.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { SqlRateLimitStore } from './rate-limits.js';
+import type { SqliteChanges } from './sqlite-changes.js';
 import { SqliteHotPath } from './sqlite-hot-path.js';
 import { SqlScopeStore } from './scopes.js';
 import { SqlSessionStore } from './sessions.js';
@@ -40,10 +40,10 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath, feed?: ClientChange
 
 /** Opens SQLite or PostgreSQL behind the one `Storage` interface. Call `migrate()` before use. */
 export async function openStorage(config: DatabaseConfig): Promise<Storage> {
-  const { db, dialect, sqlite, sqliteFile } = await connect(config);
-  const hot = sqlite ? new SqliteHotPath(db, sqlite) : undefined;
+  const { db, dialect, sqlite, sqliteFile, sqliteChanges } = await connect(config);
+  const hot = sqlite && sqliteChanges ? new SqliteHotPath(db, sqlite, sqliteChanges) : undefined;
   const checkpointer = sqliteFile ? new Checkpointer(sqliteFile, (message) => console.error(`tollgate: SQLite checkpoint failed: ${message}`)) : undefined;
-  const feed = sqlite ? sqliteChangeFeed(sqlite) : await postgresChangeFeed((config as { url: string }).url);
+  const feed = sqliteChanges ? sqliteChangeFeed(sqliteChanges) : await postgresChangeFeed((config as { url: string }).url);
   const committer = new GroupCommitter(db, hot);
   return {
     dialect,
@@ -74,6 +74,6 @@ async function postgresChangeFeed(url: string): Promise<ClientChangeFeed> {
 }
 
 /** SQLite needs no notice: other connections' commits move its data_version. */
-function sqliteChangeFeed(sqlite: SQLite.Database): ClientChangeFeed {
-  return { cache: ClientCache.polling(sqlite), notify: async () => {} };
+function sqliteChangeFeed(changes: SqliteChanges): ClientChangeFeed {
+  return { cache: ClientCache.polling(changes), notify: async () => {} };
 }

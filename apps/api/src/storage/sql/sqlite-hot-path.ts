@@ -2,7 +2,11 @@ import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Token } from '../types.js';
 import type { ClientsTable, Database, TokensTable } from './schema.js';
+import type { SqliteChanges } from './sqlite-changes.js';
 import { TOKEN_COLUMNS, tokenFromValues } from './tokens.js';
+
+/** Tokens kept in memory at most; past this the cache starts again. */
+const MAX_CACHED_TOKENS = 10_000;
 
 const camelNames = new Map<string, string>();
 function camel(name: string): string {
@@ -37,8 +41,19 @@ function preparedInsert<T extends keyof Database>(db: Kysely<Database>, raw: SQL
  */
 export class SqliteHotPath {
   private statements?: ReturnType<SqliteHotPath['prepare']>;
+  /**
+   * Tokens found by id, so that a token introspected again and again (each call
+   * a resource server gets with it) is read once: every read here is a WAL read
+   * transaction, two lock system calls. Forgotten whenever this process writes
+   * anything but an insert through Kysely (a revocation, a rotation) and when
+   * another connection has committed, checked once a turn of the event loop.
+   */
+  private readonly tokens = new Map<string, Token>();
+  private tokensVersion: number | undefined;
 
-  constructor(private readonly db: Kysely<Database>, private readonly raw: SQLite.Database) {}
+  constructor(private readonly db: Kysely<Database>, private readonly raw: SQLite.Database, private readonly changes: SqliteChanges) {
+    changes.onOwnWrite(() => this.tokens.clear());
+  }
 
   // Prepared on first use, once migrations have made the tables.
   private prepare() {
@@ -99,9 +114,22 @@ export class SqliteHotPath {
   }
 
   token(id: string, tokenHash: string): Promise<Token | null> {
+    const version = this.changes.othersVersion();
+    if (version !== this.tokensVersion) {
+      this.tokensVersion = version;
+      this.tokens.clear();
+    }
+    const cached = this.tokens.get(id);
+    if (cached && cached.tokenHash === tokenHash) return Promise.resolve(cached);
     return this.exclusive((s) => {
       const values = s.tokenById.get(id, tokenHash) as unknown[] | undefined;
-      return values ? tokenFromValues(values) : null;
+      if (!values) return null;
+      // Frozen: every caller gets this one object.
+      const token = Object.freeze(tokenFromValues(values));
+      if (this.tokens.size >= MAX_CACHED_TOKENS) this.tokens.clear();
+      // Only if nothing was written meanwhile (a read waiting for a transaction reads after it).
+      if (this.tokensVersion === this.changes.othersVersion()) this.tokens.set(id, token);
+      return token;
     });
   }
 }
