@@ -3,6 +3,7 @@ import type { ActorType, AuditCountQuery, AuditEntry, AuditQuery, AuditStore, Ne
 import type { AuditLogTable, Database, TokensTable } from './schema.js';
 import { decodeCursor, fromJson, InvalidCursorError, toJson, toPage } from './helpers.js';
 import { formatUuid, randomBytes } from '../../crypto/random.js';
+import { inTransaction } from './transaction.js';
 
 /**
  * Issuing a token is audited on the token's own row (its grant type and source
@@ -78,8 +79,8 @@ export class SqlAuditStore implements AuditStore {
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
     const cursor = query.cursor ? cursorEntry(query.cursor) : undefined;
     const fetch = query.limit + 1;
-    // One snapshot for both reads, so a purge moving issues into the log between them cannot hide or repeat one.
-    const entries = await this.snapshot(async (db) => {
+    // One snapshot for both reads (repeatable read), so a purge moving issues into the log between them cannot hide or repeat one.
+    const entries = await inTransaction(this.db, async (db) => {
       let logged = db.selectFrom('auditLog').selectAll();
       if (query.actorId) logged = logged.where('actorId', '=', query.actorId);
       if (query.action) logged = logged.where('action', '=', query.action);
@@ -105,7 +106,7 @@ export class SqlAuditStore implements AuditStore {
       }
       const fromTokens = (await issued.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(fetch).execute()).map(issueEntry);
       return [...fromLog, ...fromTokens].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, fetch);
-    });
+    }, 'repeatable read');
     return toPage(entries, query.limit, (entry) => entry, (entry) => ({ value: entry.at, id: entry.id }));
   }
 
@@ -115,7 +116,7 @@ export class SqlAuditStore implements AuditStore {
     const add = (rows: { bucket: number | string; count: number | string }[]) => {
       for (const row of rows) counts.set(Number(row.bucket), (counts.get(Number(row.bucket)) ?? 0) + Number(row.count));
     };
-    await this.snapshot(async (db) => {
+    await inTransaction(this.db, async (db) => {
       // SQLite may bind the numbers as reals; the cast keeps the division whole on both databases.
       const bucket = (column: 'at' | 'createdAt') => sql<number>`cast((${sql.ref(column)} - ${query.from}) / ${query.bucketMs} as integer)`;
       add(await db.selectFrom('auditLog')
@@ -133,12 +134,7 @@ export class SqlAuditStore implements AuditStore {
         .where('createdAt', '<', query.to)
         .groupBy('bucket')
         .execute());
-    });
+    }, 'repeatable read');
     return [...counts].sort(([a], [b]) => a - b).map(([bucket, count]) => ({ start: query.from + bucket * query.bucketMs, count }));
-  }
-
-  private snapshot<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    // SQLite ignores the level: its transaction holds the one connection, which is snapshot enough.
-    return this.db.isTransaction ? fn(this.db) : this.db.transaction().setIsolationLevel('repeatable read').execute(fn);
   }
 }
