@@ -3,8 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { describeStorageContract } from '../../src/storage/contract/index.js';
 import { openStorage } from '../../src/storage/sql/index.js';
 import { aClient, aToken } from '../../src/storage/contract/fixtures.js';
-import { backends, sqliteBackend } from '../support/databases.js';
+import type { Storage } from '../../src/storage/types.js';
+import { backends, sqliteBackend, type Backend } from '../support/databases.js';
 import { freshStorage } from '../support/storage.js';
+
+/** Two storages on one fresh database, as two processes would have: `a` migrated it. */
+async function onTwoConnections(backend: Backend, fn: (a: Storage, b: Storage) => Promise<void>): Promise<void> {
+  const database = await backend.create();
+  const a = await openStorage(database.config);
+  await a.migrate();
+  const b = await openStorage(database.config);
+  try {
+    await fn(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+    await database.drop();
+  }
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`storage contract on ${backend.name}`, () => {
@@ -33,11 +51,7 @@ describe('opening SQLite', () => {
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`the client cache on ${backend.name}`, () => {
     it('drops a client another process changed, at once', async () => {
-      const database = await backend.create();
-      const a = await openStorage(database.config);
-      await a.migrate();
-      const b = await openStorage(database.config);
-      try {
+      await onTwoConnections(backend, async (a, b) => {
         const client = aClient();
         await a.clients.create(client, 1000);
         expect((await a.clients.get(client.id))?.status).toBe('active');
@@ -52,11 +66,7 @@ for (const backend of backends) {
         await b.clients.update(client.id, { name: 'Renamed' }, 3000);
         await new Promise((r) => setTimeout(r, 200));
         expect((await a.clients.get(client.id))?.name).toBe('Renamed');
-      } finally {
-        await a.close();
-        await b.close();
-        await database.drop();
-      }
+      });
     });
 
     it('caches nothing a rolled-back transaction wrote', async () => {
@@ -83,12 +93,7 @@ for (const backend of backends) {
 
 describe('the client cache on SQLite', () => {
   it('sees another connection\'s write from the next turn of the event loop (data_version is read once a turn)', async () => {
-    const database = await sqliteBackend.create();
-    const a = await openStorage(database.config);
-    await a.migrate();
-    const b = await openStorage(database.config);
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-    try {
+    await onTwoConnections(sqliteBackend, async (a, b) => {
       const client = aClient();
       await a.clients.create(client, 1000);
       await a.clients.get(client.id);
@@ -100,22 +105,13 @@ describe('the client cache on SQLite', () => {
       await b.clients.revoke(client.id, 3000);
       await nextTurn();
       expect((await a.clients.get(client.id))?.status).toBe('revoked');
-    } finally {
-      await a.close();
-      await b.close();
-      await database.drop();
-    }
+    });
   });
 });
 
 describe('the token cache on SQLite', () => {
   it('sees its own revocations at once, in or out of a transaction, and another connection\'s from the next turn', async () => {
-    const database = await sqliteBackend.create();
-    const a = await openStorage(database.config);
-    await a.migrate();
-    const b = await openStorage(database.config);
-    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-    try {
+    await onTwoConnections(sqliteBackend, async (a, b) => {
       const client = aClient();
       await a.clients.create(client, 1000);
       const [first, second, third] = [aToken(client.id, 2000), aToken(client.id, 2000), aToken(client.id, 2000)];
@@ -133,10 +129,6 @@ describe('the token cache on SQLite', () => {
       await nextTurn();
       expect((await find(third))?.revokedAt).toBe(3002);
       expect(await a.tokens.find({ id: third!.id, tokenHash: first!.tokenHash })).toBeNull();
-    } finally {
-      await a.close();
-      await b.close();
-      await database.drop();
-    }
+    });
   });
 });
