@@ -39,6 +39,33 @@ describe('opening SQLite', () => {
     await database.drop();
   });
 
+  it('creates the database, its write-ahead log and shared memory readable by the owner alone', async () => {
+    const database = await sqliteBackend.create();
+    const file = (database.config as { path: string }).path;
+    const previous = process.umask(0o022);
+    try {
+      const storage = await openStorage(database.config);
+      await storage.migrate();
+      const modes = ['', '-wal', '-shm'].map((suffix) => (fs.statSync(file + suffix).mode & 0o777).toString(8));
+      await storage.close();
+      expect(modes).toEqual(['600', '600', '600']);
+    } finally {
+      process.umask(previous);
+      await database.drop();
+    }
+  });
+
+  it('leaves the mode of an existing database file as its owner set it', async () => {
+    const database = await sqliteBackend.create();
+    const file = (database.config as { path: string }).path;
+    fs.writeFileSync(file, '');
+    fs.chmodSync(file, 0o640);
+    const storage = await openStorage(database.config);
+    await storage.close();
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('640');
+    await database.drop();
+  });
+
   it('closes the file even when nothing was queried', async () => {
     const database = await sqliteBackend.create();
     const storage = await openStorage(database.config);

@@ -37,7 +37,7 @@ export async function connect(config: DatabaseConfig): Promise<OpenedDatabase> {
 async function connectSqlite(file: string): Promise<OpenedDatabase> {
   let database: SQLite.Database;
   try {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') createPrivately(file);
     database = new SQLite(file);
     database.pragma('journal_mode = WAL');
     // FULL: a token answered with 200 must survive a power cut, not just a crash.
@@ -64,6 +64,21 @@ async function connectSqlite(file: string): Promise<OpenedDatabase> {
     throw new StorageUnavailableError(`cannot open SQLite database ${file}: ${(error as Error).message}`, { cause: error });
   }
   return { db, dialect: 'sqlite', sqlite: database, sqliteFile: file === ':memory:' ? undefined : file, sqliteChanges };
+}
+
+/**
+ * Makes the database file (and a missing folder) readable by its owner alone
+ * before SQLite opens it: it holds password hashes, sealed keys and token
+ * hashes. SQLite gives the `-wal` and `-shm` files the database file's mode.
+ * An existing file keeps the mode its owner chose.
+ */
+function createPrivately(file: string) {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  try {
+    fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 async function connectPostgres(url: string): Promise<OpenedDatabase> {
