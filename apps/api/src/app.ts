@@ -17,7 +17,7 @@ import { endSessionEndpoint } from './oauth/endpoints/end-session.js';
 import { userinfoEndpoint } from './oauth/endpoints/userinfo.js';
 import { createOAuthEndpoints } from './oauth/index.js';
 import { SigningKeys } from './oauth/tokens/signing-keys.js';
-import { openKeySealer } from './crypto/key-sealer.js';
+import { installationSecret, KeySealer } from './crypto/key-sealer.js';
 import type { Storage } from './storage/types.js';
 import { VERSION } from './version.js';
 
@@ -41,9 +41,10 @@ export interface App {
  * rest goes through Express. No listening, no process state: tests build as many as they like.
  */
 export function createApp({ config, storage, logger, metrics }: AppDeps): App {
-  const keys = new SigningKeys(storage, config.lifetimes.idToken, openKeySealer(config.keyEncryption));
+  const secret = installationSecret(config.keyEncryption);
+  const keys = new SigningKeys(storage, config.lifetimes.idToken, new KeySealer(secret));
   const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys });
-  const browser = createBrowserContext({ config, storage, keys, logger });
+  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret });
   const log = requestLogging(logger, config.trustedProxies);
   const logProtocol = requestLogging(logger, config.trustedProxies, { echoId: false });
 

@@ -59,13 +59,18 @@ export class KeySealer {
 }
 
 /**
- * The sealer for this installation: from `secret` when given, else from the
- * key file, which is created (mode 0600, atomically, so two processes starting
+ * The secret of this installation, from which the sealer's key and other keys
+ * every process must share are derived: `secret` when given, else the key
+ * file's, which is created (mode 0600, atomically, so two processes starting
  * together agree) when it does not exist yet.
  */
+export function installationSecret(options: { secret: string | null; file: string }): string {
+  return options.secret ?? readOrCreateKeyFile(options.file);
+}
+
+/** The sealer for this installation (see `installationSecret`). */
 export function openKeySealer(options: { secret: string | null; file: string }): KeySealer {
-  if (options.secret !== null) return new KeySealer(options.secret);
-  return new KeySealer(readOrCreateKeyFile(options.file));
+  return new KeySealer(installationSecret(options));
 }
 
 function readOrCreateKeyFile(file: string): string {

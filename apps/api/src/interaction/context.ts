@@ -13,6 +13,7 @@ import { BrowserBinding } from './browser.js';
 import type { CookiePolicy } from './cookies.js';
 import { sendPage } from './page.js';
 import { Sessions } from './sessions.js';
+import { TrustedDevices } from './trusted-devices.js';
 import { errorView } from './views/messages.js';
 
 /** What the browser-facing endpoints share: sessions, the browser binding, throttles and how to answer. */
@@ -23,8 +24,13 @@ export interface BrowserContext {
   logger: Logger;
   sessions: Sessions;
   browser: BrowserBinding;
-  /** Failed sign-ins per account and per address. */
-  loginFailures: { perAccount: RateLimiter; perAddress: RateLimiter };
+  /**
+   * Failed sign-ins per account from browsers it has not signed in with, per
+   * trusted browser (device cookie), and per address.
+   */
+  loginFailures: { perAccount: RateLimiter; perDevice: RateLimiter; perAddress: RateLimiter };
+  /** Browsers where a user signed in before: the account's lockout does not apply to them. */
+  trustedDevices: TrustedDevices;
   /** Interactions started per address: each is a row anyone can make without signing in. */
   interactionStarts: RateLimiter;
   /** The issuer's path, for links and form actions. */
@@ -39,25 +45,30 @@ export interface BrowserContext {
   close(): Promise<void>;
 }
 
-export function createBrowserContext(deps: { config: Config; storage: Storage; keys: SigningKeys; logger: Logger }): BrowserContext {
-  const { config, storage, logger } = deps;
+export function createBrowserContext(deps: { config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string }): BrowserContext {
+  const { config, storage, logger, installationSecret, ...rest } = deps;
   const issuer = new URL(config.issuer);
   const policy: CookiePolicy = { secure: issuer.protocol === 'https:' };
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perAccount = new RateLimiter('login-account', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError);
+  const perDevice = new RateLimiter('login-device', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError);
   const perAddress = new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError);
   const interactionStarts = new RateLimiter('interaction-start', config.rateLimits.interactions, storage.rateLimits, 250, onSyncError);
   return {
-    ...deps,
+    ...rest,
+    config,
+    storage,
+    logger,
     sessions: new Sessions(storage, config.sessionTtl, policy),
     browser: new BrowserBinding(policy),
-    loginFailures: { perAccount, perAddress },
+    loginFailures: { perAccount, perDevice, perAddress },
+    trustedDevices: new TrustedDevices(installationSecret, policy),
     interactionStarts,
     basePath: issuer.pathname.replace(/\/+$/, ''),
     origin: issuer.origin,
     decoyPasswordHash: hashPassword(randomSecret('decoy-')),
     close: async () => {
-      await Promise.all([perAccount.close(), perAddress.close(), interactionStarts.close()]);
+      await Promise.all([perAccount.close(), perDevice.close(), perAddress.close(), interactionStarts.close()]);
     },
   };
 }

@@ -132,21 +132,23 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const username = field(req, 'username').trim().slice(0, 200);
     const password = field(req, 'password').slice(0, 1024);
     const address = req.clientAddress ?? '';
-    const accountKey = username.toLowerCase();
+    const user = username === '' ? null : await ctx.storage.users.getByUsername(username);
+    // A browser the user signed in with before is throttled on its own, so a stranger's failures cannot lock it out.
+    const device = user ? ctx.trustedDevices.read(req, user.id) : null;
+    const { perAccount, perDevice, perAddress } = ctx.loginFailures;
+    const [userLimiter, userKey] = device !== null ? [perDevice, device] : [perAccount, username.toLowerCase()];
     const addressKey = addressBucket(address);
     // Counted before the (slow) password check, so attempts sent together cannot all slip under the limit.
-    const { perAccount, perAddress } = ctx.loginFailures;
-    const byAccount = perAccount.consume(accountKey);
+    const byUser = userLimiter.consume(userKey);
     const byAddress = perAddress.consume(addressKey);
-    if (!byAccount.allowed || !byAddress.allowed) {
-      if (byAccount.allowed) perAccount.refund(accountKey);
+    if (!byUser.allowed || !byAddress.allowed) {
+      if (byUser.allowed) userLimiter.refund(userKey);
       if (byAddress.allowed) perAddress.refund(addressKey);
-      const limited = (!byAccount.allowed ? byAccount : byAddress) as { retryAfterSeconds: number };
+      const limited = (!byUser.allowed ? byUser : byAddress) as { retryAfterSeconds: number };
       res.set('Retry-After', String(Math.ceil(limited.retryAfterSeconds)));
       const minutes = Math.max(1, Math.ceil(limited.retryAfterSeconds / 60));
       return show(req, res, interaction, { username, status: 429, error: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` });
     }
-    const user = username === '' ? null : await ctx.storage.users.getByUsername(username);
     const valid = user !== null
       ? await verifyPassword(password, user.passwordHash)
       : await verifyPassword(password, await ctx.decoyPasswordHash);
@@ -160,10 +162,11 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       req.log?.info({ reason: failure }, 'sign-in failed');
       return show(req, res, interaction, { username, status: 401, error: 'The user name or password is not right, or the account is disabled.' });
     }
-    perAccount.refund(accountKey);
+    userLimiter.refund(userKey);
     perAddress.refund(addressKey);
     const now = Date.now();
     await ctx.sessions.start(req, res, user, now);
+    ctx.trustedDevices.issue(res, user.id, now);
     await ctx.storage.interactions.authenticate(interaction.id, user.id, now);
     await ctx.storage.audit.append({
       at: now, actorType: 'user', actorId: user.id, action: 'user.login', targetType: 'user', targetId: user.id,

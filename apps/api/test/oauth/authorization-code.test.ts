@@ -522,6 +522,32 @@ for (const backend of backends) {
         expect(statuses.filter((s) => s === 429)).toHaveLength(5);
       });
 
+      it('keeps an account locked by a stranger open to a browser its owner signed in with before', async () => {
+        await createTestUser(t.storage, { username: 'owner' });
+        const own = newBrowser(t);
+        const first = await signIn(own, await startAuthorization(own, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' }), 'owner');
+        expect(first.status).toBe(303);
+        expect(([] as string[]).concat(first.headers['set-cookie'] ?? []).some((c) => c.startsWith('tg_device=tg_d_'))).toBe(true);
+        const stranger = newBrowser(t);
+        const attack = await startAuthorization(stranger, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+        for (let i = 0; i < 3; i++) expect((await signIn(stranger, attack, 'owner', `guess ${i}`)).status).toBe(401);
+        expect((await signIn(stranger, attack, 'owner')).status).toBe(429);
+        const again = await startAuthorization(own, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read', prompt: 'login' });
+        expect((await signIn(own, again, 'owner')).status).toBe(303);
+      });
+
+      it('throttles a trusted browser on its own failures', async () => {
+        await createTestUser(t.storage, { username: 'forgetful' });
+        const own = newBrowser(t);
+        expect((await signIn(own, await startAuthorization(own, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' }), 'forgetful')).status).toBe(303);
+        const interaction = await startAuthorization(own, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read', prompt: 'login' });
+        for (let i = 0; i < 3; i++) expect((await signIn(own, interaction, 'forgetful', `typo ${i}`)).status).toBe(401);
+        expect((await signIn(own, interaction, 'forgetful')).status).toBe(429);
+        // Its failures were its own: a browser that never failed is not locked out.
+        const other = newBrowser(t);
+        expect((await signIn(other, await startAuthorization(other, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' }), 'forgetful')).status).toBe(303);
+      });
+
       it('does not count a successful sign-in against the limit', async () => {
         await createTestUser(t.storage, { username: 'regular' });
         for (let i = 0; i < 4; i++) {
