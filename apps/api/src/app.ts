@@ -54,7 +54,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   app.use(recordRequests(metrics));
 
   app.use(healthRoutes(storage, VERSION));
-  app.get('/metrics', metricsAccess(config.metricsToken), async (_req, res) => {
+  app.get('/metrics', metricsAccess(config.metricsToken, config.trustedProxies), async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
