@@ -113,7 +113,7 @@ export function metricsAccess(token: string | null, trustedProxies: TrustedProxi
   const expected = token === null ? null : Buffer.from(`Bearer ${token}`);
   return (req: Request, res: Response, next: NextFunction) => {
     const allowed = expected === null
-      ? LOOPBACK.has(req.clientAddress ?? clientAddress(req, trustedProxies))
+      ? LOOPBACK.has(clientAddress(req, trustedProxies))
       : (() => {
         const presented = Buffer.from(req.headers.authorization ?? '');
         return presented.length === expected.length && timingSafeEqual(presented, expected);
