@@ -25,6 +25,29 @@ test('a deep link into the console is answered by the console, not a server 404'
 test.describe('signed in as the administrator', () => {
   test.use({ storageState: async ({ baseURL }, use) => use(adminStateFile(baseURL)) });
 
+  test('the console works under its Content-Security-Policy, and refuses to be framed even by its own origin', async ({ page }) => {
+    const messages: string[] = [];
+    page.on('console', (message) => messages.push(message.text()));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+    });
+    await openConsoleAsAdmin(page, '/console/');
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    await expect(page.locator('canvas').first()).toBeVisible();
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
+    expect(messages.filter((text) => /CSP violation|Content Security Policy/.test(text))).toEqual([]);
+
+    await page.evaluate(() => new Promise<void>((resolve) => {
+      const frame = document.createElement('iframe');
+      frame.src = '/console/clients';
+      frame.onload = () => resolve();
+      document.body.append(frame);
+    }));
+    expect(page.frames().find((frame) => frame !== page.mainFrame())?.url()).toBe('chrome-error://chromewebdata/');
+    await expect.poll(() => messages.join('\n')).toContain(`violates the following Content Security Policy directive: "frame-ancestors 'none'"`);
+  });
+
   test('an administrator creates a client, sees its token, revokes it, and finds it all in the dashboard and audit log', async ({ page, baseURL, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await openConsoleAsAdmin(page, '/console/clients/new');

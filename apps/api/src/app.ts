@@ -8,6 +8,7 @@ import { HttpError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { metricsAccess, recordRequests, recordRoute, type Metrics } from './http/metrics.js';
 import { requestLogging } from './http/request-logging.js';
+import { securityHeaders, strictTransportSecurity } from './http/security-headers.js';
 import type { Logger } from './logger.js';
 import { discoveryRoutes } from './oauth/endpoints/discovery.js';
 import { createBrowserContext } from './interaction/context.js';
@@ -41,9 +42,10 @@ export interface App {
  * rest goes through Express. No listening, no process state: tests build as many as they like.
  */
 export function createApp({ config, storage, logger, metrics }: AppDeps): App {
+  const hsts = strictTransportSecurity(config.issuer, config.hstsMaxAgeSeconds);
   const secret = installationSecret(config.keyEncryption);
   const keys = new SigningKeys(storage, config.lifetimes.idToken, new KeySealer(secret));
-  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys });
+  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts });
   const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret });
   const log = requestLogging(logger, config.trustedProxies);
   const logProtocol = requestLogging(logger, config.trustedProxies, { echoId: false });
@@ -51,11 +53,12 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(securityHeaders(hsts));
   app.use(log);
   app.use(recordRequests(metrics));
 
   app.use(healthRoutes(storage, VERSION));
-  app.get('/metrics', metricsAccess(config.metricsToken), async (_req, res) => {
+  app.get('/metrics', metricsAccess(config.metricsToken, config.trustedProxies), async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
@@ -64,7 +67,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   app.use(interactionRoutes(browser));
   app.use(endSessionEndpoint(browser));
   app.use(userinfoEndpoint({ storage, issuer: config.issuer }));
-  app.use(consoleRoutes(config.consoleDist));
+  app.use(consoleRoutes({ dist: config.consoleDist, apiOrigin: new URL(config.issuer).origin }));
   app.use('/admin/api', adminApi({ storage, issuer: config.issuer, corsOrigins: config.adminCorsOrigins }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint at ${req.method} ${req.path}`)));

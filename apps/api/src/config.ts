@@ -63,6 +63,8 @@ export interface Config {
   purgeIntervalSeconds: number | null;
   /** Where `npm run dev` serves the console (Vite), whose callback URIs bootstrap also registers; null when unset. */
   consoleDevOrigin: string | null;
+  /** `max-age` of Strict-Transport-Security, sent only when the issuer is https; null when off. */
+  hstsMaxAgeSeconds: number | null;
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -128,6 +130,17 @@ export function parseRateLimit(value: string): RateLimitRule | null | undefined 
   return { limit, windowSeconds };
 }
 
+/**
+ * Parses `HSTS_MAX_AGE`: a duration, `0` (sent as is, so browsers drop a policy sent
+ * before: RFC 6797 §6.1.1), or `off` (nothing sent; a proxy in front may send it); undefined when malformed.
+ */
+export function parseHstsMaxAge(value: string): number | null | undefined {
+  const text = value.trim().toLowerCase();
+  if (text === 'off') return null;
+  if (text === '0') return 0;
+  return parseDuration(text);
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const env = z.object({
@@ -158,6 +171,7 @@ const env = z.object({
   ADMIN_CORS_ORIGINS: z.string().optional(),
   PURGE_INTERVAL: z.string().default('5m'),
   CONSOLE_DEV_ORIGIN: z.string().optional(),
+  HSTS_MAX_AGE: z.string().default('365d'),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -255,6 +269,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`PURGE_INTERVAL must be a positive duration such as 5m, or off (got "${values.PURGE_INTERVAL}")`);
   }
 
+  const hstsMaxAgeSeconds = parseHstsMaxAge(values.HSTS_MAX_AGE);
+  if (hstsMaxAgeSeconds === undefined) {
+    problems.push(`HSTS_MAX_AGE must be a duration such as 365d, 0 (browsers forget an earlier policy) or off (got "${values.HSTS_MAX_AGE}")`);
+  }
+
   const trustedProxies = parseTrustedProxies(values.TRUST_PROXY);
   if (typeof trustedProxies === 'string') problems.push(trustedProxies);
   const adminCorsOrigins = parseCorsOrigins(values.ADMIN_CORS_ORIGINS);
@@ -282,6 +301,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     adminCorsOrigins: adminCorsOrigins as string[],
     purgeIntervalSeconds,
     consoleDevOrigin: values.CONSOLE_DEV_ORIGIN ?? null,
+    hstsMaxAgeSeconds: hstsMaxAgeSeconds ?? null,
   };
 }
 

@@ -70,6 +70,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads HSTS_MAX_AGE: a year by default, any duration, 0, or off', () => {
+    expect(loadConfig({}).hstsMaxAgeSeconds).toBe(31536000);
+    expect(loadConfig({ HSTS_MAX_AGE: '1h' }).hstsMaxAgeSeconds).toBe(3600);
+    expect(loadConfig({ HSTS_MAX_AGE: '0' }).hstsMaxAgeSeconds).toBe(0);
+    expect(loadConfig({ HSTS_MAX_AGE: 'off' }).hstsMaxAgeSeconds).toBeNull();
+    for (const bad of ['-1', '1y', 'none']) {
+      expect(problemsOf({ HSTS_MAX_AGE: bad })).toEqual([
+        `HSTS_MAX_AGE must be a duration such as 365d, 0 (browsers forget an earlier policy) or off (got "${bad}")`,
+      ]);
+    }
+  });
+
   it('never repeats a database password in a message', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'mysql://admin:hunter2@db/x' });
     expect(problem).not.toContain('hunter2');

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clientAddress, type TrustedProxies } from './client-address.js';
 
 /** The server's Prometheus metrics, on a registry of its own so two apps in one process never clash. */
 export interface Metrics {
@@ -105,13 +106,14 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 /**
  * Who may read /metrics: with METRICS_TOKEN set, whoever presents it as a
  * bearer token; without it, only this machine. Issue counts and failed
- * authentications are not for the whole network to watch.
+ * authentications are not for the whole network to watch. "This machine" is the
+ * client behind any trusted proxy: a proxy on loopback is not its clients.
  */
-export function metricsAccess(token: string | null) {
+export function metricsAccess(token: string | null, trustedProxies: TrustedProxies) {
   const expected = token === null ? null : Buffer.from(`Bearer ${token}`);
   return (req: Request, res: Response, next: NextFunction) => {
     const allowed = expected === null
-      ? LOOPBACK.has(req.socket.remoteAddress ?? '')
+      ? LOOPBACK.has(clientAddress(req, trustedProxies))
       : (() => {
         const presented = Buffer.from(req.headers.authorization ?? '');
         return presented.length === expected.length && timingSafeEqual(presented, expected);

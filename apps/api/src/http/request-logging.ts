@@ -32,7 +32,7 @@ export function requestLogging(logger: Logger, trustedProxies: TrustedProxies, o
     req.log = logger;
     const address = clientAddress(req, trustedProxies);
     req.clientAddress = address;
-    // The protocol endpoints echo it in their own writeHead (see sendJson): cheaper than a header set ahead.
+    // The protocol endpoints echo it in their own writeHead (see jsonSender): cheaper than a header set ahead.
     if (options.echoId) res.setHeader('X-Request-Id', id);
     res.once('finish', () => {
       const url = req.url ?? '/';

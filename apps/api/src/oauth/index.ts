@@ -24,9 +24,14 @@ export interface OAuthEndpoints {
   close(): Promise<void>;
 }
 
-/** Builds the token, introspection and revocation endpoints and what they share. */
-export function createOAuthEndpoints(deps: { config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys }): OAuthEndpoints {
-  const { config, storage, logger, metrics, keys } = deps;
+/**
+ * Builds the token, introspection and revocation endpoints and what they share.
+ * `strictTransportSecurity` is the header value their answers carry, or null for none.
+ */
+export function createOAuthEndpoints(deps: {
+  config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null;
+}): OAuthEndpoints {
+  const { config, storage, logger, metrics, keys, strictTransportSecurity } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
@@ -37,6 +42,7 @@ export function createOAuthEndpoints(deps: { config: Config; storage: Storage; l
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {
     trustedProxies: config.trustedProxies,
+    strictTransportSecurity,
     cors,
     onUnexpected: (error, req) => logger.error({ err: error, requestId: req.id }, 'protocol endpoint failed'),
   });

@@ -132,6 +132,28 @@ describe('who may read /metrics', () => {
       await database.drop();
     }
   });
+
+  it('is the client behind a trusted proxy, not the proxy on this machine', async () => {
+    const database = await sqliteBackend.create();
+    const storage = await openStorage(database.config);
+    await storage.migrate();
+    try {
+      const proxied = createApp({ config: loadConfig({ DATABASE_URL: database.url, TRUST_PROXY: 'loopback' }), storage, logger: createLogger('silent'), metrics: createMetrics() });
+      const refused = await request(proxied.handle).get('/metrics').set('X-Forwarded-For', '203.0.113.5').expect(403);
+      expect(refused.body).toEqual({ error: 'forbidden', error_description: 'Metrics are readable from this machine, or with METRICS_TOKEN.' });
+      await request(proxied.handle).get('/metrics').set('X-Forwarded-For', '127.0.0.1, 203.0.113.5').expect(403);
+      await request(proxied.handle).get('/metrics').set('X-Forwarded-For', '127.0.0.1').expect(200);
+      const direct = createApp({ config: loadConfig({ DATABASE_URL: database.url }), storage, logger: createLogger('silent'), metrics: createMetrics() });
+      await request(direct.handle).get('/metrics').expect(200);
+      // Without a trusted proxy the header is the client's own word, and the peer is this machine.
+      await request(direct.handle).get('/metrics').set('X-Forwarded-For', '203.0.113.5').expect(200);
+      await proxied.close();
+      await direct.close();
+    } finally {
+      await storage.close();
+      await database.drop();
+    }
+  });
 });
 
 describe('a body sent in chunks past the limit', () => {

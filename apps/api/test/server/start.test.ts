@@ -56,11 +56,12 @@ describe('npm start with bad configuration', () => {
       'tollgate: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
       '',
     ].join('\n'));
-    const second = await startServerProcess({ DATABASE_URL: 'mysql://db/x', ACCESS_TOKEN_TTL: 'forever' });
+    const second = await startServerProcess({ DATABASE_URL: 'mysql://db/x', ACCESS_TOKEN_TTL: 'forever', HSTS_MAX_AGE: 'always' });
     expect(await second.exited).toBe(2);
     expect(second.stderr()).toBe([
       'tollgate: DATABASE_URL must start with sqlite: or postgres:// (got "mysql://db/x")',
       'tollgate: ACCESS_TOKEN_TTL must be a positive duration such as 3600, 15m, 1h or 30d (got "forever")',
+      'tollgate: HSTS_MAX_AGE must be a duration such as 365d, 0 (browsers forget an earlier policy) or off (got "always")',
       '',
     ].join('\n'));
   });

@@ -134,23 +134,31 @@ export function describeParameter(name: string): string {
 /** Values that must never travel in a URL (RFC 9700 §4.3.3). */
 const CREDENTIALS = ['client_secret', 'code', 'code_verifier', 'refresh_token', 'token', 'password'];
 
+/** Writes a JSON answer: status, body, request id, and any headers of the endpoint's own. */
+export type JsonSender = (res: ServerResponse, status: number, body: unknown, requestId: string, headers?: Record<string, string>) => void;
+
 /**
- * Writes a JSON answer that no cache may keep (RFC 6749 §5.1), with the
- * request id. All headers go to one writeHead as one object literal: headers
- * set earlier, or an object built by spreading, cost node:http several times more.
+ * Makes the writer of JSON answers that no cache may keep (RFC 6749 §5.1), never
+ * sniffed as anything else, with the request id and, when given, Strict-Transport-Security.
+ * All headers go to one writeHead as one object literal: headers set earlier, or an
+ * object built by spreading, cost node:http several times more.
  */
-export function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string, headers?: Record<string, string>) {
-  const payload = JSON.stringify(body);
-  const head: Record<string, string | number> = {
-    'Cache-Control': 'no-store',
-    Pragma: 'no-cache',
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(payload),
-    'X-Request-Id': requestId,
+export function jsonSender(strictTransportSecurity: string | null): JsonSender {
+  return (res, status, body, requestId, headers) => {
+    const payload = JSON.stringify(body);
+    const head: Record<string, string | number> = {
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(payload),
+      'X-Content-Type-Options': 'nosniff',
+      'X-Request-Id': requestId,
+    };
+    if (strictTransportSecurity !== null) head['Strict-Transport-Security'] = strictTransportSecurity;
+    if (headers) for (const name in headers) head[name] = headers[name]!;
+    res.writeHead(status, head);
+    res.end(payload);
   };
-  if (headers) for (const name in headers) head[name] = headers[name]!;
-  res.writeHead(status, head);
-  res.end(payload);
 }
 
 /** Node keeps only the first of repeated Authorization headers; two are two credentials, so refuse them. */
@@ -167,6 +175,8 @@ export function repeatsAuthorization(rawHeaders: string[]): boolean {
 
 export interface ServeOptions {
   trustedProxies: TrustedProxies;
+  /** The Strict-Transport-Security value every answer carries, or null for none. */
+  strictTransportSecurity: string | null;
   /**
    * Lets browser apps on any origin call the endpoint. Safe because it reads
    * no cookies: a page can only send credentials it already holds.
@@ -182,17 +192,21 @@ export interface ServeOptions {
  * string never read (RFC 9700 §4.3.3 keeps credentials out of URLs).
  */
 export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
+  const sendJson = jsonSender(options.strictTransportSecurity);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = req.id ?? '';
     if (options.cors && req.headers.origin !== undefined) {
       res.setHeader('Access-Control-Allow-Origin', '*');
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, {
+        const head: Record<string, string> = {
           'Access-Control-Allow-Methods': 'POST',
           'Access-Control-Allow-Headers': 'Authorization, Content-Type',
           'Access-Control-Max-Age': '600',
+          'X-Content-Type-Options': 'nosniff',
           'X-Request-Id': requestId,
-        });
+        };
+        if (options.strictTransportSecurity !== null) head['Strict-Transport-Security'] = options.strictTransportSecurity;
+        res.writeHead(204, head);
         res.end();
         return;
       }
