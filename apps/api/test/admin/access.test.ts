@@ -81,8 +81,10 @@ for (const backend of backends) {
       const other = await t.client({ grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'], scopes: ['openid'] });
       const client = (await t.storage.clients.get(other.id))!;
       const issuer = new TokenIssuer(t.storage, t.config.lifetimes, t.metrics);
+      // As if its registration held oauth-admin (none but the console's may): the issuer issues only what it holds.
       const { access_token: token } = await issuer.issueAccessToken({
-        client, userId: t.admin.id, scopes: ['openid', 'oauth-admin'], grantType: 'authorization_code', sourceAddress: '127.0.0.1',
+        client: { ...client, scopes: [...client.scopes, 'oauth-admin'] }, userId: t.admin.id, scopes: ['openid', 'oauth-admin'],
+        grantType: 'authorization_code', sourceAddress: '127.0.0.1',
       });
       const res = await t.http.get('/admin/api/clients').set('Authorization', `Bearer ${token}`).expect(403);
       expect(res.body).toEqual({ error: 'insufficient_scope', error_description: 'The admin API accepts only tokens issued to the Tollgate console.', scope: 'oauth-admin' });
