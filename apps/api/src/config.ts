@@ -36,6 +36,8 @@ export interface Config {
     token: RateLimitRule | null;
     /** Failed client authentications per source address; null when off. */
     clientAuthFailures: RateLimitRule | null;
+    /** Failed token requests for public clients per source address; null when off. */
+    publicClientFailures: RateLimitRule | null;
     /** Failed sign-ins per account; null when off. */
     loginFailuresPerAccount: RateLimitRule | null;
     /** Failed sign-ins per source address; null when off. */
@@ -165,6 +167,7 @@ const env = z.object({
   AUTHORIZE_RATE_LIMIT: z.string().default('300/1m'),
   TOKEN_RATE_LIMIT: z.string().default('600/1m'),
   CLIENT_AUTH_FAILURE_LIMIT: z.string().default('20/1m'),
+  PUBLIC_CLIENT_FAILURE_LIMIT: z.string().default('60/1m'),
   CONSOLE_DIST: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: z.string().optional(),
@@ -248,7 +251,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     problems.push('AUTHORIZATION_CODE_TTL must be at most 10m (RFC 6749 §4.1.2)');
   }
 
-  const rateLimit = (name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT' | 'AUTHORIZE_RATE_LIMIT'): RateLimitRule | null => {
+  const rateLimit = (
+    name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'PUBLIC_CLIENT_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT' | 'AUTHORIZE_RATE_LIMIT',
+  ): RateLimitRule | null => {
     const rule = parseRateLimit(values[name]);
     if (rule === undefined) {
       problems.push(`${name} must be a count per duration such as 600/1m, or off (got "${values[name]}")`);
@@ -259,6 +264,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const rateLimits = {
     token: rateLimit('TOKEN_RATE_LIMIT'),
     clientAuthFailures: rateLimit('CLIENT_AUTH_FAILURE_LIMIT'),
+    publicClientFailures: rateLimit('PUBLIC_CLIENT_FAILURE_LIMIT'),
     loginFailuresPerAccount: rateLimit('LOGIN_FAILURE_LIMIT'),
     loginFailuresPerAddress: rateLimit('LOGIN_ADDRESS_FAILURE_LIMIT'),
     interactions: rateLimit('AUTHORIZE_RATE_LIMIT'),

@@ -43,6 +43,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('limits token requests per client, and failures per address, by default', () => {
+    expect(loadConfig({}).rateLimits).toMatchObject({
+      token: { limit: 600, windowSeconds: 60 }, clientAuthFailures: { limit: 20, windowSeconds: 60 }, publicClientFailures: { limit: 60, windowSeconds: 60 },
+    });
+    expect(loadConfig({ PUBLIC_CLIENT_FAILURE_LIMIT: 'off' }).rateLimits.publicClientFailures).toBeNull();
+    expect(problemsOf({ PUBLIC_CLIENT_FAILURE_LIMIT: 'lots' })).toEqual(['PUBLIC_CLIENT_FAILURE_LIMIT must be a count per duration such as 600/1m, or off (got "lots")']);
+  });
+
   it('names every bad value at once', () => {
     expect(problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toEqual([
       'PORT must be a port number',

@@ -8,6 +8,7 @@ import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
+import { TokenBudget } from './endpoints/token-budget.js';
 import { grantRegistry } from './grants/index.js';
 import { serveOAuth } from './http/oauth-request.js';
 import { RateLimiter } from './rate-limit.js';
@@ -35,6 +36,7 @@ export function createOAuthEndpoints(deps: {
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
+  const publicFailures = new RateLimiter('public-client-failure', config.rateLimits.publicClientFailures, storage.rateLimits, 250, onSyncError);
   const guard = new ClientAuthGuard(failures, storage, metrics, logger);
   const clients: ClientLookup = (id) => storage.clients.get(id);
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
@@ -48,7 +50,7 @@ export function createOAuthEndpoints(deps: {
   });
   const routes = new Map<string, RawHandler>([
     // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.
-    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, perClient }), true)],
+    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, budget: new TokenBudget(perClient, publicFailures) }), true)],
     ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients, guard, issuer: config.issuer }))],
     ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard }), true)],
   ]);
@@ -56,7 +58,7 @@ export function createOAuthEndpoints(deps: {
     routes,
     grantTypes: [...grants.keys()],
     close: async () => {
-      await Promise.all([perClient.close(), failures.close()]);
+      await Promise.all([perClient.close(), failures.close(), publicFailures.close()]);
     },
   };
 }

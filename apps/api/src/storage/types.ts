@@ -218,10 +218,14 @@ export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt'> & {
  */
 export type TokenLocator = { id: string; tokenHash: string } | { id: null; tokenHash: string };
 
-export interface TokenListQuery {
+/** Tokens of one client, one user or one kind; every filter given must match. */
+export interface TokenFilter {
   clientId?: string;
   userId?: string;
   kind?: TokenKind;
+}
+
+export interface TokenListQuery extends TokenFilter {
   /** Tokens whose scopes include this one. */
   scope?: string;
   /** Only tokens neither revoked nor expired at this time. */
@@ -251,6 +255,12 @@ export interface TokenStore {
   revokeByUser(userId: string, now: number): Promise<number>;
   /** Revokes the user's tokens issued to one client (a revoked consent); returns how many. */
   revokeByUserAndClient(userId: string, clientId: string, now: number): Promise<number>;
+  /**
+   * Revokes the live tokens matching `filter` that carry any of `scopes` (a
+   * scope taken from a client, administrator rights taken from a user);
+   * returns how many. Tokens issued from them are left to their own scopes.
+   */
+  revokeCarrying(filter: TokenFilter, scopes: string[], now: number): Promise<number>;
   touch(id: string, now: number): Promise<void>;
   /**
    * Deletes tokens that expired before `before`, at most `limit`; returns how

@@ -73,16 +73,23 @@ for (const backend of backends) {
       const admin = await t.user({ admin: true });
       const adminToken = await t.token(admin.id);
       await t.http.get('/admin/api/users').set('Authorization', `Bearer ${adminToken}`).expect(200);
-      await t.delete(`/users/${admin.id}/admin`).expect(200);
+      // Rights taken away in the database alone, without the revocation the admin API does with it: refused all the same.
+      await t.storage.users.update(admin.id, { admin: false }, Date.now());
       expect((await t.http.get('/admin/api/users').set('Authorization', `Bearer ${adminToken}`).expect(403)).body).toEqual(expected);
+      await t.storage.users.update(admin.id, { admin: true }, Date.now());
+      await t.delete(`/users/${admin.id}/admin`).expect(200);
+      expect((await t.http.get('/admin/api/users').set('Authorization', `Bearer ${adminToken}`).expect(401)).body)
+        .toEqual({ error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked.' });
     });
 
     it('refuses an administrator\'s token that another client obtained, even with oauth-admin', async () => {
       const other = await t.client({ grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'], scopes: ['openid'] });
       const client = (await t.storage.clients.get(other.id))!;
       const issuer = new TokenIssuer(t.storage, t.config.lifetimes, t.metrics);
+      // As if its registration held oauth-admin (none but the console's may): the issuer issues only what it holds.
       const { access_token: token } = await issuer.issueAccessToken({
-        client, userId: t.admin.id, scopes: ['openid', 'oauth-admin'], grantType: 'authorization_code', sourceAddress: '127.0.0.1',
+        client: { ...client, scopes: [...client.scopes, 'oauth-admin'] }, userId: t.admin.id, scopes: ['openid', 'oauth-admin'],
+        grantType: 'authorization_code', sourceAddress: '127.0.0.1',
       });
       const res = await t.http.get('/admin/api/clients').set('Authorization', `Bearer ${token}`).expect(403);
       expect(res.body).toEqual({ error: 'insufficient_scope', error_description: 'The admin API accepts only tokens issued to the Tollgate console.', scope: 'oauth-admin' });

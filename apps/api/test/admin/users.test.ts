@@ -5,8 +5,11 @@ import { setAdmin } from '../../src/admin/users/service.js';
 import { verifyPassword } from '../../src/crypto/password.js';
 import { sha256 } from '../../src/crypto/random.js';
 import { findToken } from '../../src/oauth/tokens/lookup.js';
+import { TokenIssuer } from '../../src/oauth/tokens/issue.js';
+import { ADMIN_SCOPE, CONSOLE_CLIENT_ID } from '../../src/setup/bootstrap.js';
 import { backends } from '../support/databases.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
+import { basic } from '../support/oauth-app.js';
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`admin API users on ${backend.name}`, () => {
@@ -133,6 +136,50 @@ for (const backend of backends) {
       const body = await t.put(`/users/${user.id}/admin`).send({ admin: false }).expect(200);
       expect(body.body.admin).toBe(true);
       await t.delete(`/users/${user.id}/admin`).expect(200);
+    });
+
+    it('revokes a demoted administrator\'s console tokens, so a later promotion brings none back', async () => {
+      const boss = await t.user({ admin: true });
+      const api = await t.client({ name: 'API', resourceServer: true, grantTypes: [], scopes: [] });
+      const app = await t.client({ grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['https://app.example/cb'], scopes: ['openid', 'read'] });
+      // What the console holds after sign-in, and a token of another application that has nothing to do with administration.
+      const issuer = new TokenIssuer(t.storage, t.config.lifetimes, t.metrics);
+      const scopes = ['openid', ADMIN_SCOPE];
+      const consoleTokens = issuer.mintUserTokens({
+        client: (await t.storage.clients.get(CONSOLE_CLIENT_ID))!, user: boss, scopes, grantType: 'authorization_code', sourceAddress: '127.0.0.1',
+        codeId: null, refresh: { familyId: issuer.newFamily(), parentId: null, scopes },
+      });
+      await issuer.store(t.storage, consoleTokens);
+      const { access_token: consoleAccess, refresh_token: consoleRefresh } = consoleTokens.body;
+      const appAccess = (await issuer.issueAccessToken({
+        client: (await t.storage.clients.get(app.id))!, userId: boss.id, scopes: ['openid', 'read'], grantType: 'authorization_code', sourceAddress: '127.0.0.1',
+      })).access_token;
+      const asBoss = () => t.http.get('/admin/api/users').set('Authorization', `Bearer ${consoleAccess}`);
+      const introspect = async (value: string) => (await t.http.post('/oauth/introspect').type('form')
+        .set('Authorization', basic(api.id, api.secret)).send(new URLSearchParams({ token: value }).toString()).expect(200)).body;
+      await asBoss().expect(200);
+
+      await t.delete(`/users/${boss.id}/admin`).expect(200);
+      expect((await t.storage.audit.list({ targetId: boss.id, action: 'user.admin_remove', limit: 1 })).items[0])
+        .toMatchObject({ actorId: t.admin.id, details: { revoked_tokens: 2 } });
+      await t.put(`/users/${boss.id}/admin`).expect(200);
+      expect((await t.storage.audit.list({ targetId: boss.id, action: 'user.admin_grant', limit: 1 })).items[0])
+        .toMatchObject({ actorId: t.admin.id, details: { revoked_tokens: 0 } });
+
+      expect((await asBoss().expect(401)).body).toEqual({ error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked.' });
+      expect(await introspect(consoleAccess)).toEqual({ active: false });
+      const refreshed = await t.http.post('/oauth/token').type('form')
+        .send(new URLSearchParams({ grant_type: 'refresh_token', client_id: CONSOLE_CLIENT_ID, refresh_token: consoleRefresh! }).toString()).expect(400);
+      expect(refreshed.body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is invalid, expired or revoked.' });
+      expect(await introspect(appAccess)).toMatchObject({ active: true, scope: 'openid read' });
+    });
+
+    it('revokes on promotion any oauth-admin token a non-administrator holds (one stored as a demotion committed)', async () => {
+      const user = await t.user();
+      const stray = await t.token(user.id);
+      await t.put(`/users/${user.id}/admin`).expect(200);
+      expect((await findToken(t.storage, stray))?.revokedAt).not.toBeNull();
+      expect((await t.storage.audit.list({ targetId: user.id, action: 'user.admin_grant', limit: 1 })).items[0]?.details).toEqual({ revoked_tokens: 1 });
     });
 
     it('never leaves the server without an active administrator', async () => {

@@ -75,6 +75,13 @@ async function changeableClient(tx: Stores, id: string): Promise<Client> {
  * consistent registration as a whole. A public client stays public and a
  * confidential one confidential (register a new client to change that).
  * Audits the names of the fields that changed, not their values.
+ *
+ * A scope taken away is taken from what the client holds too, in the same
+ * transaction: its live access tokens carrying that scope are revoked, since
+ * an access token is only ever checked, never renewed, and would otherwise
+ * carry the scope for the rest of its life. Refresh tokens are left alone:
+ * every grant cuts its tokens to the registration as it is then (SECURITY 41),
+ * so the next refresh gets everything but the removed scopes.
  */
 export async function updateClient(storage: Storage, id: string, input: UpdateClientInput, actor: Actor, now = Date.now()): Promise<Client> {
   const changes = parseOrThrow(updateClientInput, input);
@@ -98,7 +105,11 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
     if (changed.length === 0) return client;
     const update: ClientUpdate = Object.fromEntries(changed.map((key) => [key, after[key]]));
     const updated = await tx.clients.update(id, update, now);
-    await audit(tx, actor, 'client.update', { type: 'client', id }, now, { fields: changed });
+    const removedScopes = client.scopes.filter((scope) => !after.scopes.includes(scope));
+    const revokedTokens = await tx.tokens.revokeCarrying({ clientId: id, kind: 'access' }, removedScopes, now);
+    await audit(tx, actor, 'client.update', { type: 'client', id }, now, {
+      fields: changed, ...(removedScopes.length > 0 && { removed_scopes: removedScopes, revoked_tokens: revokedTokens }),
+    });
     return updated!;
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generatePassword, hashPassword, type PasswordHashCost } from '../../crypto/password.js';
+import { ADMIN_SCOPE } from '../../oauth/helpers/scope.js';
 import type { Storage, Stores, User } from '../../storage/types.js';
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
@@ -92,7 +93,14 @@ export async function resetPassword(
   });
 }
 
-/** Grants or removes administrator rights; never from the last active administrator. Idempotent. */
+/**
+ * Grants or removes administrator rights; never from the last active
+ * administrator. Idempotent. Either way the user's tokens carrying
+ * `oauth-admin` (access and refresh) are revoked in the same transaction:
+ * the admin API would refuse them while the user is not an administrator,
+ * but they must not come back to life with a later promotion. On promotion
+ * that sweeps up any a grant stored as the demotion committed.
+ */
 export async function setAdmin(storage: Storage, id: string, admin: boolean, actor: Actor, now = Date.now()): Promise<User> {
   return storage.transaction(async (tx) => {
     const admins = admin ? [] : await tx.users.lockActiveAdmins();
@@ -100,7 +108,8 @@ export async function setAdmin(storage: Storage, id: string, admin: boolean, act
     if (user.admin === admin) return user;
     if (!admin) keepAnAdministrator(admins, user);
     const updated = await tx.users.update(id, { admin }, now);
-    await audit(tx, actor, admin ? 'user.admin_grant' : 'user.admin_remove', { type: 'user', id }, now);
+    const revokedTokens = await tx.tokens.revokeCarrying({ userId: id }, [ADMIN_SCOPE], now);
+    await audit(tx, actor, admin ? 'user.admin_grant' : 'user.admin_remove', { type: 'user', id }, now, { revoked_tokens: revokedTokens });
     return updated!;
   });
 }

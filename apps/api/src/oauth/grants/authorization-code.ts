@@ -2,7 +2,6 @@ import { PREFIX, sha256 } from '../../crypto/random.js';
 import type { AuthorizationCode, Storage } from '../../storage/types.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
 import { verifyPkce } from '../helpers/pkce.js';
-import { scopesForUser } from '../helpers/scope.js';
 import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import type { Grant } from './grant.js';
@@ -42,11 +41,11 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
       const user = await storage.users.get(code.userId);
       if (!user || user.disabledAt !== null) throw new InvalidGrant('The user who authorized this code can no longer sign in.');
 
-      const scopes = scopesForUser(code.scopes, user);
       const minted = issuer.mintUserTokens({
-        client, user, scopes, grantType: 'authorization_code', sourceAddress: req.sourceAddress, codeId: code.id,
-        refresh: client.grantTypes.includes('refresh_token') ? { familyId: issuer.newFamily(now), parentId: null, scopes } : null,
+        client, user, scopes: code.scopes, grantType: 'authorization_code', sourceAddress: req.sourceAddress, codeId: code.id,
+        refresh: client.grantTypes.includes('refresh_token') ? { familyId: issuer.newFamily(now), parentId: null, scopes: code.scopes } : null,
       }, now);
+      const { scopes } = minted;
       if (scopes.includes('openid')) {
         minted.body.id_token = await idTokens.sign({ client, user, scopes, nonce: code.nonce, authTime: code.authTime, accessToken: minted.body.access_token, now });
       }

@@ -1,6 +1,6 @@
 import type { Storage, Token } from '../../storage/types.js';
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../errors.js';
-import { decideScope, scopesForUser } from '../helpers/scope.js';
+import { decideScope, scopesForClient } from '../helpers/scope.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import { findToken } from '../tokens/lookup.js';
 import type { Grant } from './grant.js';
@@ -17,7 +17,8 @@ class NotRotated extends Error {}
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new
  * refresh token, and presenting one already used revokes its whole family.
- * The access token may narrow the scope; the new refresh token keeps it.
+ * The access token may narrow the scope; the new refresh token keeps it, less
+ * what the issuer finds the client or the user may no longer hold.
  */
 export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
   const { storage, issuer } = deps;
@@ -30,7 +31,8 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       const token = await findToken(storage, value);
       if (!token || token.kind !== 'refresh' || token.userId === null) throw new InvalidGrant(INVALID_REFRESH, 'unknown');
       if (token.clientId !== client.id) throw new InvalidGrant(INVALID_REFRESH, `token of client ${token.clientId}`);
-      const decision = decideScope(req.params.get('scope'), token.scopes);
+      // What the client is no longer registered for cannot be asked for either (SECURITY 41).
+      const decision = decideScope(req.params.get('scope'), scopesForClient(token.scopes, client));
       if (!decision.ok) throw new InvalidScope(decision.reason.replace('for this client', 'by this refresh token'));
       if (token.rotatedAt !== null) await reused(token, req.sourceAddress, now);
       if (token.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID_REFRESH, 'revoked or expired');
@@ -38,7 +40,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       if (!user || user.disabledAt !== null) throw new InvalidGrant('The user of this refresh token can no longer sign in.');
 
       const minted = issuer.mintUserTokens({
-        client, user, scopes: scopesForUser(decision.scopes, user), grantType: 'refresh_token', sourceAddress: req.sourceAddress,
+        client, user, scopes: decision.scopes, grantType: 'refresh_token', sourceAddress: req.sourceAddress,
         codeId: token.codeId, refresh: { familyId: token.familyId ?? token.id, parentId: token.id, scopes: token.scopes },
       }, now);
       try {

@@ -34,6 +34,14 @@ export function decideScope(requested: string | undefined, allowed: readonly str
 /** Administers this server through the admin API; only ever granted to administrators. */
 export const ADMIN_SCOPE = 'oauth-admin';
 
+/**
+ * The scopes the client's registration, as it is now, still allows (SECURITY 41):
+ * a scope taken from a client leaves every grant it was given before.
+ */
+export function scopesForClient(scopes: readonly string[], client: { scopes: readonly string[] }): string[] {
+  return scopes.filter((scope) => client.scopes.includes(scope));
+}
+
 /** The scopes a user may receive: `oauth-admin` only when the user is an administrator. */
 export function scopesForUser(scopes: readonly string[], user: { admin: boolean }): string[] {
   return user.admin ? [...scopes] : scopes.filter((scope) => scope !== ADMIN_SCOPE);

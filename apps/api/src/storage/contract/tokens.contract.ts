@@ -90,6 +90,36 @@ export function describeTokenStore(storage: () => Storage) {
       expect((await s.tokens.get(unrelated.id))?.revokedAt).toBe(8000);
     });
 
+    it('revokes the live tokens carrying a scope, exactly, of one client, user or kind', async () => {
+      const s = storage();
+      const clientId = await aClientId();
+      const otherClientId = await aClientId();
+      const user = aUser();
+      await s.users.create(user, 1000);
+      const writer = aToken(clientId, 1000, { scopes: ['read', 'write'], userId: user.id });
+      const admin = aToken(clientId, 1000, { scopes: ['openid', 'oauth-admin'], userId: user.id });
+      const writerRefresh = aToken(clientId, 1000, { kind: 'refresh', scopes: ['write'], userId: user.id });
+      const reader = aToken(clientId, 1000, { scopes: ['read'] });
+      // Near misses: another case, a wildcard's match, a longer name; and another client's, an expired and a revoked one.
+      const nearMisses = [['Write'], ['w_ite'], ['w%'], ['write:all']].map((scopes) => aToken(clientId, 1000, { scopes }));
+      const elsewhere = aToken(otherClientId, 1000, { scopes: ['write'] });
+      const expired = aToken(clientId, 1000, { scopes: ['write'], expiresAt: 1500 });
+      const revoked = aToken(clientId, 1000, { scopes: ['write'] });
+      await s.tokens.create([writer, admin, writerRefresh, reader, ...nearMisses, elsewhere, expired, revoked]);
+      await s.tokens.revoke(revoked.id, 1200);
+
+      expect(await s.tokens.revokeCarrying({ clientId, kind: 'access' }, ['write', 'w_ite2'], 2000)).toBe(1);
+      expect((await s.tokens.get(writer.id))?.revokedAt).toBe(2000);
+      for (const token of [writerRefresh, reader, ...nearMisses, elsewhere, expired]) expect((await s.tokens.get(token.id))?.revokedAt, token.scopes.join()).toBeNull();
+      expect((await s.tokens.get(revoked.id))?.revokedAt).toBe(1200);
+
+      expect(await s.tokens.revokeCarrying({ userId: user.id }, ['oauth-admin', 'write'], 3000)).toBe(2);
+      expect((await s.tokens.get(admin.id))?.revokedAt).toBe(3000);
+      expect((await s.tokens.get(writerRefresh.id))?.revokedAt).toBe(3000);
+      expect(await s.tokens.revokeCarrying({ clientId }, [], 4000)).toBe(0);
+      expect((await s.tokens.list({ clientId, scope: 'w_ite', activeAt: 4000, limit: 10 })).items.map((t) => t.scopes)).toEqual([['w_ite']]);
+    });
+
     it('lists active tokens newest first with filters and pages', async () => {
       const s = storage();
       const clientId = await aClientId();

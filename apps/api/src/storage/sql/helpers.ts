@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { ConflictError } from '../types.js';
 
 export const toJson = (value: unknown): string => JSON.stringify(value);
@@ -63,6 +63,16 @@ export function rethrowConflict(error: unknown, message: string, field?: string)
 /** Escapes LIKE wildcards so a search for `50%` finds the literal text. */
 export function likePattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Rows whose JSON list of scopes holds `scope`. The quoted value matches
+ * exactly, since no scope holds a quote or a backslash (RFC 6749 §3.3); and
+ * `replace`, unlike LIKE, has no wildcards and is case-sensitive on both
+ * databases, as scopes are.
+ */
+export function carriesScope(scope: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`replace(scopes, ${JSON.stringify(scope)}, '') <> scopes`;
 }
 
 /** The rows after `cursor` in newest-first order on (`column`, id): keyset pagination. */

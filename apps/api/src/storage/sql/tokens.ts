@@ -1,8 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { ConsumeResult, NewToken, Page, Token, TokenKind, TokenListQuery, TokenLocator, TokenStore } from '../types.js';
+import type { ConsumeResult, NewToken, Page, Token, TokenFilter, TokenKind, TokenListQuery, TokenLocator, TokenStore } from '../types.js';
 import type { Database, TokensTable } from './schema.js';
 import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
-import { olderThan, fromJson, toJson, toPage } from './helpers.js';
+import { carriesScope, olderThan, fromJson, toJson, toPage } from './helpers.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
 
@@ -69,8 +69,7 @@ export class SqlTokenStore implements TokenStore {
     if (query.clientId) q = q.where('clientId', '=', query.clientId);
     if (query.userId) q = q.where('userId', '=', query.userId);
     if (query.kind) q = q.where('kind', '=', query.kind);
-    // Scopes are a JSON array of strings without quotes inside (RFC 6749 §3.3), so a quoted match is exact.
-    if (query.scope) q = q.where('scopes', 'like', `%${JSON.stringify(query.scope)}%`);
+    if (query.scope) q = q.where(carriesScope(query.scope));
     if (query.cursor) q = q.where(olderThan('createdAt', query.cursor));
     const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
     return toPage(rows, query.limit, toToken, (row) => ({ value: row.createdAt, id: row.id }));
@@ -130,6 +129,18 @@ export class SqlTokenStore implements TokenStore {
   async revokeByUserAndClient(userId: string, clientId: string, now: number): Promise<number> {
     const result = await this.db.updateTable('tokens').set({ revokedAt: now })
       .where('userId', '=', userId).where('clientId', '=', clientId).where('revokedAt', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async revokeCarrying(filter: TokenFilter, scopes: string[], now: number): Promise<number> {
+    if (scopes.length === 0) return 0;
+    let q = this.db.updateTable('tokens').set({ revokedAt: now })
+      .where('revokedAt', 'is', null).where('expiresAt', '>', now)
+      .where((eb) => eb.or(scopes.map(carriesScope)));
+    if (filter.clientId) q = q.where('clientId', '=', filter.clientId);
+    if (filter.userId) q = q.where('userId', '=', filter.userId);
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
+    const result = await q.executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../support/databases.js';
+import { createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
+import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const REDIRECT = 'http://127.0.0.1/cb';
+const ATTACKER = '203.0.113.9';
+const USER_ADDRESS = '198.51.100.1';
+const INVALID_REFRESH = { error: 'invalid_grant', error_description: 'The refresh token is invalid, expired or revoked.' };
+const CLIENT_OVER = { error: 'invalid_request', error_description: 'Too many token requests for this client; retry later.' };
+const ADDRESS_OVER = { error: 'invalid_request', error_description: 'Too many failed token requests from this address; retry later.' };
+
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`who pays for a token request, on ${backend.name}`, () => {
+    let t: OAuthTestApp;
+    beforeAll(async () => {
+      // Day-long windows, so no window starts anew mid-test; a trusted proxy, so each request can come from its own address.
+      t = await oauthTestApp(backend, { TOKEN_RATE_LIMIT: '3/1d', PUBLIC_CLIENT_FAILURE_LIMIT: '5/1d', TRUST_PROXY: 'loopback' });
+      await createTestUser(t.storage, { username: 'ada' });
+    });
+    afterAll(() => t?.close());
+
+    const tokenFrom = (address: string, body: Record<string, string>, auth?: string) => {
+      const req = t.http.post('/oauth/token').type(FORM).set('X-Forwarded-For', address);
+      return (auth ? req.set('Authorization', auth) : req).send(new URLSearchParams(body).toString());
+    };
+    const publicClient = () => t.client({
+      tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], scopes: ['openid', 'read'],
+    });
+
+    async function authorize(clientId: string) {
+      const browser = newBrowser(t);
+      const { verifier, challenge } = pkcePair();
+      const interaction = await startAuthorization(browser, {
+        client_id: clientId, redirect_uri: REDIRECT, scope: 'openid read', code_challenge: challenge, code_challenge_method: 'S256',
+      });
+      await signIn(browser, interaction, 'ada');
+      const allowed = await decide(browser, interaction, 'allow');
+      return { code: redirectParams(allowed.headers.location!).get('code')!, verifier };
+    }
+
+    it('spends a public client\'s budget only on grants that succeed, and counts junk against its address (SECURITY 40)', async () => {
+      const spa = await publicClient();
+      const junk = () => tokenFrom(ATTACKER, { grant_type: 'refresh_token', refresh_token: 'junk', client_id: spa.id });
+      for (let i = 0; i < 5; i++) expect((await junk().expect(400)).body).toEqual(INVALID_REFRESH);
+      const limited = await junk().expect(429);
+      expect(limited.body).toEqual(ADDRESS_OVER);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // Only public clients are limited there: a confidential client proves itself with its secret.
+      const machine = await t.client();
+      await tokenFrom(ATTACKER, { grant_type: 'client_credentials' }, basic(machine.id, machine.secret)).expect(200);
+
+      // The client's budget is whole: its user redeems a code from another address.
+      const { code, verifier } = await authorize(spa.id);
+      const redeemed = await tokenFrom(USER_ADDRESS, { grant_type: 'authorization_code', client_id: spa.id, code, redirect_uri: REDIRECT, code_verifier: verifier });
+      expect(redeemed.status, redeemed.text).toBe(200);
+
+      // Real requests still spend it: two refreshes fill it, and the next is refused before its grant is tried.
+      let refreshToken = redeemed.body.refresh_token as string;
+      for (let i = 0; i < 2; i++) {
+        refreshToken = (await tokenFrom(USER_ADDRESS, { grant_type: 'refresh_token', client_id: spa.id, refresh_token: refreshToken }).expect(200)).body.refresh_token;
+      }
+      const over = await tokenFrom(USER_ADDRESS, { grant_type: 'refresh_token', client_id: spa.id, refresh_token: refreshToken }).expect(429);
+      expect(over.body).toEqual(CLIENT_OVER);
+    });
+
+    it('lets a confidential client pay for its own failed grants, not its address', async () => {
+      const address = '192.0.2.7';
+      const confidentialApp = () => t.client({ grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'], redirectUris: ['https://app.example/cb'] });
+      for (const app of [await confidentialApp(), await confidentialApp()]) {
+        const auth = basic(app.id, app.secret);
+        for (let i = 0; i < 3; i++) expect((await tokenFrom(address, { grant_type: 'refresh_token', refresh_token: 'junk' }, auth).expect(400)).body).toEqual(INVALID_REFRESH);
+        expect((await tokenFrom(address, { grant_type: 'client_credentials' }, auth).expect(429)).body).toEqual(CLIENT_OVER);
+      }
+      // Six failures from that address, none of them counted against its public clients' allowance of five.
+      const spa = await publicClient();
+      expect((await tokenFrom(address, { grant_type: 'refresh_token', refresh_token: 'junk', client_id: spa.id }).expect(400)).body).toEqual(INVALID_REFRESH);
+    });
+  });
+}
