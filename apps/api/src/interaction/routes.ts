@@ -4,7 +4,7 @@ import { hashPassword, verifyPassword } from '../crypto/password.js';
 import { password as passwordRule } from '../admin/users/schema.js';
 import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';
-import { redirectUriMatches } from '../oauth/helpers/redirect-uri.js';
+import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isCrossSite } from './browser.js';
 import { originsOf, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from './context.js';
@@ -70,7 +70,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
   async function clientOf(interaction: Interaction) {
     const client = await ctx.storage.clients.get(interaction.request.clientId);
     if (!client || client.status !== 'active') return null;
-    return client.redirectUris.some((uri) => redirectUriMatches(uri, interaction.request.redirectUri)) ? client : null;
+    return isRegisteredRedirectUri(client, interaction.request.redirectUri) ? client : null;
   }
 
   function clientGone(res: Response) {

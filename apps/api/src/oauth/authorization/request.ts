@@ -6,7 +6,7 @@ import {
 } from '../errors.js';
 import { describeParameter } from '../http/oauth-request.js';
 import { isPkceValue } from '../helpers/pkce.js';
-import { redirectUriMatches } from '../helpers/redirect-uri.js';
+import { isRegisteredRedirectUri } from '../helpers/redirect-uri.js';
 import { decideScope } from '../helpers/scope.js';
 
 /** Parameters of an authorization request; empty ones are absent, repeated ones remembered. */
@@ -59,7 +59,7 @@ export async function resolveRedirectTarget(
     }
     return { client, redirectUri: client.redirectUris[0]!, redirectUriSent: false };
   }
-  if (!client.redirectUris.some((registered) => redirectUriMatches(registered, presented))) {
+  if (!isRegisteredRedirectUri(client, presented)) {
     return { problem: `The address ${client.name} asked to send you back to is not one it registered, so you will not be sent there.` };
   }
   return { client, redirectUri: presented, redirectUriSent: true };
