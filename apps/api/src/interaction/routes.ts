@@ -6,6 +6,7 @@ import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';
 import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
+import { isolate } from '../validation/display-text.js';
 import { isCrossSite } from './browser.js';
 import { originsOf, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
@@ -100,7 +101,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
           action: path(interaction, 'consent'), csrf: ctx.browser.csrfToken(secret, `consent:${interaction.id}`),
           client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo }, username: step.user.username,
           scopes: step.scopes.map((name) => ({ name, description: known.get(name) ?? name })),
-        }), { ...pageOptions, title: `Allow ${client.name}?`, imageOrigins: originsOf(logo) });
+        }), { ...pageOptions, title: `Allow ${isolate(client.name)}?`, imageOrigins: originsOf(logo) });
       }
       case 'error':
         if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);

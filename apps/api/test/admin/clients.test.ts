@@ -91,6 +91,17 @@ for (const backend of backends) {
       expect((await t.storage.audit.list({ action: 'client.create', limit: 200 })).items.length).toBe(audited);
     });
 
+    it('refuses a name with control, invisible or direction characters, on create and on change', async () => {
+      const message = (codePoint: string) => `must not contain U+${codePoint} (a control, invisible or text direction character)`;
+      for (const [name, codePoint] of [['Pay\u202Egnp.exe', '202E'], ['Bank\u2066 of\u2069', '2066'], ['Ne\u200Bws', '200B'], ['Line\nbreak', '000A'], ['C1\u0085', '0085'], ['\u061CAB', '061C']]) {
+        expect((await t.post('/clients', { name }).expect(400)).body).toEqual(invalid({ name: message(codePoint!) }));
+      }
+      const { client } = (await t.post('/clients', { name: 'ناشر 👩‍💻 می‌خواهد' }).expect(201)).body;
+      expect(client.name).toBe('ناشر 👩‍💻 می‌خواهد');
+      expect((await t.patch(`/clients/${client.id}`, { name: 'Evil\u200Fname' }).expect(400)).body).toEqual(invalid({ name: message('200F') }));
+      expect((await t.storage.clients.get(client.id))?.name).toBe('ناشر 👩‍💻 می‌خواهد');
+    });
+
     it('lists with search, status filter, sorting and cursor pages', async () => {
       const tag = `zz${Date.now().toString(36)}`;
       const ids: string[] = [];

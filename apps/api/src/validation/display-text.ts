@@ -1,0 +1,32 @@
+/**
+ * What may be refused in text an administrator sets and end users read
+ * (client names, scope descriptions, display names): controls (C0, DEL, C1),
+ * line and paragraph separators, and format characters (Unicode Cf). Those
+ * include the bidirectional embeddings, overrides, isolates and marks, which
+ * reorder the text around them (U+202E shows "exe.jpg" as "gpj.exe"), and the
+ * invisible ones: zero-width space, word joiner, byte order mark, tags. The
+ * zero-width joiner and non-joiner stay: Persian, Indic scripts and emoji
+ * sequences need them.
+ */
+const HIDDEN = /[\p{Cc}\p{Zl}\p{Zp}]|(?![\u200C\u200D])\p{Cf}/u;
+
+/** The characters that set or mark text direction (UAX #9), which an isolated run must not carry. */
+const DIRECTION = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Why `value` may not be shown to end users, naming the first refused character; null when it may. */
+export function displayTextProblem(value: string): string | null {
+  const found = HIDDEN.exec(value)?.[0];
+  if (found === undefined) return null;
+  const codePoint = found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return `must not contain U+${codePoint} (a control, invisible or text direction character)`;
+}
+
+/**
+ * `text` as a directionally isolated run (FSI … PDI), without direction
+ * characters of its own, for plain text where an HTML `<bdi>` cannot go (a
+ * page title, an attribute, a message): text stored before the rule was
+ * enforced still cannot reorder what surrounds it.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text.replace(DIRECTION, '')}\u2069`;
+}
