@@ -96,7 +96,8 @@ export function interactionRoutes(ctx: BrowserContext): Router {
         return passwordPage(req, res, interaction, step.user, {}, 200);
       case 'consent': {
         const known = new Map((await ctx.storage.scopes.list()).map((s) => [s.name, s.description]));
-        const logo = client.logoUrl;
+        // A logo whose origin cannot be a CSP source would not load anyway: no broken image, no source.
+        const logo = originsOf(client.logoUrl).length > 0 ? client.logoUrl : null;
         return sendPage(res, 200, consentView({
           action: path(interaction, 'consent'), csrf: ctx.browser.csrfToken(secret, `consent:${interaction.id}`),
           client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo }, username: step.user.username,

@@ -13,12 +13,16 @@ const HIDDEN = /[\p{Cc}\p{Zl}\p{Zp}]|(?![\u200C\u200D])\p{Cf}/u;
 /** The characters that set or mark text direction (UAX #9), which an isolated run must not carry. */
 const DIRECTION = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
+/** The first character of `value` the rule refuses, as `U+202E`; null when there is none. */
+export function hiddenCharacter(value: string): string | null {
+  const found = HIDDEN.exec(value)?.[0];
+  return found === undefined ? null : `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** Why `value` may not be shown to end users, naming the first refused character; null when it may. */
 export function displayTextProblem(value: string): string | null {
-  const found = HIDDEN.exec(value)?.[0];
-  if (found === undefined) return null;
-  const codePoint = found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-  return `must not contain U+${codePoint} (a control, invisible or text direction character)`;
+  const found = hiddenCharacter(value);
+  return found === null ? null : `must not contain ${found} (a control, invisible or text direction character)`;
 }
 
 /**

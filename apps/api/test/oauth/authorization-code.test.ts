@@ -204,6 +204,19 @@ for (const backend of backends) {
       expect(consent.text.replace(/<bdi>[^<]*<\/bdi>/g, '')).not.toContain('\u202E');
     });
 
+    it('keeps a stored logo or redirect URI with an unsafe host out of the page\'s CSP, and shows no such logo', async () => {
+      // Registered before hosts were checked: straight into storage.
+      const legacy = await t.client({ name: 'Old', grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read'] });
+      await t.storage.clients.update(legacy.id, { redirectUris: ['https://*/cb'], logoUrl: 'https://logo.example;script-src/x.png' }, Date.now());
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: legacy.id, redirect_uri: 'https://*/cb', scope: 'read', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' });
+      expect((await signIn(browser, interaction, 'ada')).status).toBe(303);
+      const consent = await browser.get(interaction);
+      expect(consent.status).toBe(200);
+      expect(consent.headers['content-security-policy']).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      expect(consent.text).not.toContain('<img');
+    });
+
     describe('requests that must not redirect (RFC 6749 §4.1.2.1)', () => {
       const cases: [string, () => Record<string, string>][] = [
         ['unknown client', () => ({ client_id: 'nope', redirect_uri: 'https://evil.example/cb' })],

@@ -5,6 +5,8 @@ import { authorizeUrl, pkcePair } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
+const HOST = 'must name its host by a DNS name (letters, digits and hyphens) or an IP address';
+
 describe('redirect URI registration (SECURITY 5)', () => {
   it.each([
     'https://app.example/cb',
@@ -12,6 +14,11 @@ describe('redirect URI registration (SECURITY 5)', () => {
     'http://localhost:8080/cb',
     'http://127.0.0.1/cb',
     'http://[::1]:5000/cb',
+    'https://xn--bcher-kva.example/cb',
+    'https://bücher.example/cb',
+    'https://203.0.113.7:8443/cb',
+    'https://[2001:db8::1]/cb',
+    'https://a-b.c0.example/cb',
   ])('accepts %s', (uri) => {
     expect(redirectUriProblem(uri)).toBeNull();
   });
@@ -25,8 +32,29 @@ describe('redirect URI registration (SECURITY 5)', () => {
     ['javascript:alert(1)', 'must use https'],
     ['data:text/html,hi', 'must use https'],
     ['com.example.app:/cb', 'must use https'],
+    ['https://*/cb', HOST],
+    ['https://*.example/cb', HOST],
+    ['https://app.example;script-src/cb', HOST],
+    ['https://app.example,evil.example/cb', HOST],
+    ['https://app_1.example/cb', HOST],
+    ['https://-app.example/cb', HOST],
+    ['https://app..example/cb', HOST],
+    ['https://app.example./cb', HOST],
+    ['https://app.example!/cb', HOST],
+    [`https://${'a'.repeat(64)}.example/cb`, HOST],
   ])('refuses %s', (uri, message) => {
     expect(redirectUriProblem(uri)).toBe(`${uri} ${message}`);
+  });
+
+  it.each([
+    ['https://app.example/c b', 'spaces'],
+    [' https://app.example/cb', 'spaces'],
+    ['https://app.ex\tample/cb', 'U+0009'],
+    ['https://app.example/cb\n', 'U+000A'],
+    ['https://app.example/\u202Ebc', 'U+202E'],
+    ['https://app.example/\u200Bcb', 'U+200B'],
+  ])('refuses %j, which the URL parser would read otherwise, without repeating it', (uri, character) => {
+    expect(redirectUriProblem(uri)).toBe(`must not contain ${character}`);
   });
 });
 
@@ -34,6 +62,11 @@ describe('site and logo URLs', () => {
   it('accept http(s) and refuse script URLs', () => {
     expect(webUrlProblem('https://app.example/logo.png')).toBeNull();
     expect(webUrlProblem('javascript:alert(1)')).toBe('javascript:alert(1) must be an http or https URL');
+  });
+
+  it('refuse a host a CSP would read as syntax', () => {
+    expect(webUrlProblem('https://logo.example;script-src/x.png')).toBe(`https://logo.example;script-src/x.png ${HOST}`);
+    expect(webUrlProblem('https://*/x.png')).toBe(`https://*/x.png ${HOST}`);
   });
 });
 

@@ -1,12 +1,12 @@
-import { isLoopbackHost } from '../../config.js';
 import type { Client } from '../../storage/types.js';
+import { isLoopbackHost, parseRegisteredUrl } from '../../validation/url.js';
 
 /**
  * Why a redirect URI may not be registered, or null when it may
  * (RFC 6749 §3.1.2, RFC 9700 §2.6, RFC 8252 §7.3).
  */
 export function redirectUriProblem(value: string): string | null {
-  const url = parseAbsolute(value);
+  const url = parseRegisteredUrl(value);
   if (typeof url === 'string') return url;
   if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
   if (url.protocol === 'http:') {
@@ -18,22 +18,10 @@ export function redirectUriProblem(value: string): string | null {
 
 /** Site and logo URLs shown to end users: absolute http(s) only, so nothing like javascript: reaches a page. */
 export function webUrlProblem(value: string): string | null {
-  const url = parseAbsolute(value);
+  const url = parseRegisteredUrl(value);
   if (typeof url === 'string') return url;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${value} must be an http or https URL`;
   return null;
-}
-
-/** The URL, or why it is not an absolute one without credentials in it. */
-function parseAbsolute(value: string): URL | string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${value} is not an absolute URL`;
-  }
-  if (url.username || url.password) return `${value} must not contain a user name or password`;
-  return url;
 }
 
 /**
