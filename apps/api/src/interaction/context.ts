@@ -9,11 +9,11 @@ import { issueAuthorizationCode } from '../oauth/authorization/code.js';
 import { RateLimiter } from '../oauth/rate-limit.js';
 import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
 import type { AuthorizationRequest, Storage, User } from '../storage/types.js';
+import { isDnsNameOrIp } from '../validation/url.js';
 import { BrowserBinding } from './browser.js';
 import type { CookiePolicy } from './cookies.js';
 import { sendPage } from './page.js';
 import { Sessions } from './sessions.js';
-import { isDnsNameOrIp } from '../validation/url.js';
 import { errorView } from './views/messages.js';
 
 /** What the browser-facing endpoints share: sessions, the browser binding, throttles and how to answer. */

@@ -1,9 +1,9 @@
 /**
- * What may be refused in text an administrator sets and end users read
- * (client names, scope descriptions, display names): controls (C0, DEL, C1),
- * line and paragraph separators, and format characters (Unicode Cf). Those
- * include the bidirectional embeddings, overrides, isolates and marks, which
- * reorder the text around them (U+202E shows "exe.jpg" as "gpj.exe"), and the
+ * What is refused in text an administrator sets and end users read (client
+ * names, scope descriptions, display names): controls (C0, DEL, C1), line and
+ * paragraph separators, and format characters (Unicode Cf). Those include the
+ * bidirectional embeddings, overrides, isolates and marks, which reorder the
+ * text around them ("photo\u202Egpj.exe" reads "photoexe.jpg"), and the
  * invisible ones: zero-width space, word joiner, byte order mark, tags. The
  * zero-width joiner and non-joiner stay: Persian, Indic scripts and emoji
  * sequences need them.

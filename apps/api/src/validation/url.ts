@@ -34,6 +34,7 @@ export function parseRegisteredUrl(value: string): URL | string {
   return url;
 }
 
+/** Whether a host names this machine: `localhost`, 127.0.0.0/8 or ::1. */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
 }
