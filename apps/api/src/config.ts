@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseCorsOrigins } from './admin/http/cors.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
+import { isLoopbackHost, parseRegisteredUrl } from './validation/url.js';
 
 /** Which database the server talks to, parsed from `DATABASE_URL`. */
 export type DatabaseConfig =
@@ -189,7 +190,9 @@ function checkIssuer(value: string): string | undefined {
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return 'ISSUER must use https unless its host is localhost or a loopback address';
   }
-  return undefined;
+  // Bootstrap registers the console's redirect URIs under it.
+  const problem = parseRegisteredUrl(value);
+  return typeof problem === 'string' ? `ISSUER ${problem}` : undefined;
 }
 
 /** `CONSOLE_DEV_ORIGIN`: an origin, https or loopback http (it becomes part of redirect URIs); a message when it is not. */
@@ -204,11 +207,8 @@ function checkConsoleDevOrigin(value: string): string | undefined {
     return `CONSOLE_DEV_ORIGIN must be an origin such as http://localhost:5173 (scheme, host and port; no path, no trailing slash), got "${value}"`;
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return 'CONSOLE_DEV_ORIGIN must use https unless its host is localhost or a loopback address';
-  return undefined;
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]' || hostname === '::1';
+  const problem = parseRegisteredUrl(value);
+  return typeof problem === 'string' ? `CONSOLE_DEV_ORIGIN ${problem}` : undefined;
 }
 
 /**

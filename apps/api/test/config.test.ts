@@ -90,6 +90,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses an ISSUER or CONSOLE_DEV_ORIGIN whose host is not a DNS name or IP literal: they become the console client\'s redirect URIs', () => {
+    const host = 'must name its host by a DNS name (letters, digits and hyphens) or an IP address';
+    expect(problemsOf({ ISSUER: 'https://*.example.com', CONSOLE_DEV_ORIGIN: 'https://*' })).toEqual([
+      `ISSUER https://*.example.com ${host}`,
+      `CONSOLE_DEV_ORIGIN https://* ${host}`,
+    ]);
+    expect(problemsOf({ ISSUER: 'https://auth.example;script-src', CONSOLE_DEV_ORIGIN: 'https://dev,evil.example' })).toEqual([
+      `ISSUER https://auth.example;script-src ${host}`,
+      `CONSOLE_DEV_ORIGIN https://dev,evil.example ${host}`,
+    ]);
+    expect(problemsOf({ ISSUER: 'https://admin:pw@auth.example.com' })).toEqual(['ISSUER https://admin:pw@auth.example.com must not contain a user name or password']);
+    expect(problemsOf({ ISSUER: 'https://auth.example.com/\u202Ex' })).toEqual(['ISSUER must not contain U+202E']);
+  });
+
   it('never repeats a database password in a message', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'mysql://admin:hunter2@db/x' });
     expect(problem).not.toContain('hunter2');

@@ -9,6 +9,7 @@ import { issueAuthorizationCode } from '../oauth/authorization/code.js';
 import { RateLimiter } from '../oauth/rate-limit.js';
 import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
 import type { AuthorizationRequest, Storage, User } from '../storage/types.js';
+import { isDnsNameOrIp } from '../validation/url.js';
 import { BrowserBinding } from './browser.js';
 import type { CookiePolicy } from './cookies.js';
 import { sendPage } from './page.js';
@@ -90,16 +91,17 @@ export function unreadableFormPage(ctx: BrowserContext) {
   };
 }
 
-/** The origins of URLs, for CSP sources; those without one (absent, opaque) are left out. */
+/**
+ * The origins of URLs, for CSP sources: built from the parsed URL, and only
+ * for http(s) with a host that is a DNS name or IP literal, so no stored value
+ * (one registered before hosts were checked) can add a `*`, end the directive
+ * with `;` or start another. The others (absent, opaque, unsafe) are left out.
+ */
 export function originsOf(...urls: (string | null)[]): string[] {
   return urls.flatMap((url) => {
-    if (!url) return [];
-    try {
-      const { origin } = new URL(url);
-      return origin === 'null' ? [] : [origin];
-    } catch {
-      return [];
-    }
+    const parsed = url ? URL.parse(url) : null;
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || !isDnsNameOrIp(parsed.hostname)) return [];
+    return [parsed.origin];
   });
 }
 

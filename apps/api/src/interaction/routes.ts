@@ -4,8 +4,9 @@ import { hashPassword, verifyPassword } from '../crypto/password.js';
 import { password as passwordRule } from '../admin/users/schema.js';
 import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';
-import { redirectUriMatches } from '../oauth/helpers/redirect-uri.js';
+import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
+import { isolate } from '../validation/display-text.js';
 import { isCrossSite } from './browser.js';
 import { originsOf, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
@@ -70,7 +71,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
   async function clientOf(interaction: Interaction) {
     const client = await ctx.storage.clients.get(interaction.request.clientId);
     if (!client || client.status !== 'active') return null;
-    return client.redirectUris.some((uri) => redirectUriMatches(uri, interaction.request.redirectUri)) ? client : null;
+    return isRegisteredRedirectUri(client, interaction.request.redirectUri) ? client : null;
   }
 
   function clientGone(res: Response) {
@@ -95,12 +96,13 @@ export function interactionRoutes(ctx: BrowserContext): Router {
         return passwordPage(req, res, interaction, step.user, {}, 200);
       case 'consent': {
         const known = new Map((await ctx.storage.scopes.list()).map((s) => [s.name, s.description]));
-        const logo = client.logoUrl;
+        // A logo whose origin cannot be a CSP source would not load anyway: no broken image, no source.
+        const logo = originsOf(client.logoUrl).length > 0 ? client.logoUrl : null;
         return sendPage(res, 200, consentView({
           action: path(interaction, 'consent'), csrf: ctx.browser.csrfToken(secret, `consent:${interaction.id}`),
           client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo }, username: step.user.username,
           scopes: step.scopes.map((name) => ({ name, description: known.get(name) ?? name })),
-        }), { ...pageOptions, title: `Allow ${client.name}?`, imageOrigins: originsOf(logo) });
+        }), { ...pageOptions, title: `Allow ${isolate(client.name)}?`, imageOrigins: originsOf(logo) });
       }
       case 'error':
         if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);

@@ -91,6 +91,35 @@ for (const backend of backends) {
       expect((await t.storage.audit.list({ action: 'client.create', limit: 200 })).items.length).toBe(audited);
     });
 
+    it('refuses, in every URI field, a host that is not a DNS name or IP literal, on create and on change', async () => {
+      const host = (uri: string) => `${uri} must name its host by a DNS name (letters, digits and hyphens) or an IP address`;
+      const res = await t.post('/clients', {
+        name: 'Injector', grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb', 'https://*/cb'],
+        postLogoutRedirectUris: ['https://app.example,evil.example/bye'], logoUrl: 'https://logo.example;script-src/x.png', siteUrl: 'https://site_1.example',
+      }).expect(400);
+      expect(res.body).toEqual(invalid({
+        siteUrl: host('https://site_1.example'),
+        logoUrl: host('https://logo.example;script-src/x.png'),
+        'redirectUris.1': host('https://*/cb'),
+        'postLogoutRedirectUris.0': host('https://app.example,evil.example/bye'),
+      }));
+      const { client } = (await t.post('/clients', { name: 'Plain', grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'] }).expect(201)).body;
+      expect((await t.patch(`/clients/${client.id}`, { logoUrl: 'https://*.example/x.png' }).expect(400)).body).toEqual(invalid({ logoUrl: host('https://*.example/x.png') }));
+      expect((await t.patch(`/clients/${client.id}`, { redirectUris: ['https://app.example/\u202Ebc'] }).expect(400)).body).toEqual(invalid({ 'redirectUris.0': 'must not contain U+202E' }));
+      expect((await t.storage.clients.get(client.id))).toMatchObject({ logoUrl: null, redirectUris: ['https://app.example/cb'] });
+    });
+
+    it('refuses a name with control, invisible or direction characters, on create and on change', async () => {
+      const message = (codePoint: string) => `must not contain U+${codePoint} (a control, invisible or text direction character)`;
+      for (const [name, codePoint] of [['Pay\u202Egnp.exe', '202E'], ['Bank\u2066 of\u2069', '2066'], ['Ne\u200Bws', '200B'], ['Line\nbreak', '000A'], ['C1\u0085', '0085'], ['\u061CAB', '061C']]) {
+        expect((await t.post('/clients', { name }).expect(400)).body).toEqual(invalid({ name: message(codePoint!) }));
+      }
+      const { client } = (await t.post('/clients', { name: 'ناشر 👩‍💻 می‌خواهد' }).expect(201)).body;
+      expect(client.name).toBe('ناشر 👩‍💻 می‌خواهد');
+      expect((await t.patch(`/clients/${client.id}`, { name: 'Evil\u200Fname' }).expect(400)).body).toEqual(invalid({ name: message('200F') }));
+      expect((await t.storage.clients.get(client.id))?.name).toBe('ناشر 👩‍💻 می‌خواهد');
+    });
+
     it('lists with search, status filter, sorting and cursor pages', async () => {
       const tag = `zz${Date.now().toString(36)}`;
       const ids: string[] = [];

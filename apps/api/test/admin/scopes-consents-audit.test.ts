@@ -35,6 +35,17 @@ for (const backend of backends) {
         });
       });
 
+      it('refuses a description with control, invisible or direction characters', async () => {
+        const message = 'must not contain U+202E (a control, invisible or text direction character)';
+        expect((await t.post('/scopes', { name: 'shady', description: 'Read \u202Eeteled lla' }).expect(400)).body).toEqual({
+          error: 'invalid_request', error_description: `description: ${message}`, fields: { description: message },
+        });
+        expect(await t.storage.scopes.get('shady')).toBeNull();
+        expect((await t.patch('/scopes/read', { description: 'Read \u2067x' }).expect(400)).body.fields).toEqual({
+          description: 'must not contain U+2067 (a control, invisible or text direction character)',
+        });
+      });
+
       it('changes a description, and 404 for an unknown scope', async () => {
         const res = await t.patch('/scopes/read', { description: 'Read all your data' }).expect(200);
         expect(res.body).toMatchObject({ name: 'read', description: 'Read all your data' });

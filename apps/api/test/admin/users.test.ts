@@ -56,6 +56,14 @@ for (const backend of backends) {
       });
     });
 
+    it('refuses a display name with control, invisible or direction characters', async () => {
+      const message = 'must not contain U+202D (a control, invisible or text direction character)';
+      expect((await t.post('/users', { username: 'mallory', password: 'a long passphrase', displayName: 'Admin\u202D' }).expect(400)).body).toEqual({
+        error: 'invalid_request', error_description: `displayName: ${message}`, fields: { displayName: message },
+      });
+      expect(await t.storage.users.getByUsername('mallory')).toBeNull();
+    });
+
     it('lists and searches users in user-name order, with pages', async () => {
       for (const name of ['team-b', 'team-a', 'team-c']) await t.user({ username: name });
       const first = await t.get('/users?search=TEAM-&limit=2').expect(200);

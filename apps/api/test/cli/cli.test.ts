@@ -130,7 +130,12 @@ for (const backend of backends) {
       [['--name', 'X', '--grant-types', 'password'], 'tollgate clients create: --grant-types must each be one of authorization_code, client_credentials, refresh_token'],
       [['--name', 'X', '--public', '--grant-types', 'client_credentials'], 'tollgate clients create: --grant-types client_credentials needs a confidential client (RFC 6749 §4.4)'],
       [['--name', 'X', '--access-token-ttl', 'soon'], 'tollgate clients create: --access-token-ttl must be a positive duration such as 3600, 15m or 1h (got "soon")'],
+      [['--name', 'X', '--grant-types', 'authorization_code', '--redirect-uris', 'https://*/cb'],
+        'tollgate clients create: --redirect-uris https://*/cb must name its host by a DNS name (letters, digits and hyphens) or an IP address'],
+      [['--name', 'X', '--logo-url', 'https://logo.example;script-src/x.png'],
+        'tollgate clients create: --logo-url https://logo.example;script-src/x.png must name its host by a DNS name (letters, digits and hyphens) or an IP address'],
       [['--scopes', 'read'], 'tollgate clients create: --name is required'],
+      [['--name', 'Pay\u202Egnp.exe'], 'tollgate clients create: --name must not contain U+202E (a control, invisible or text direction character)'],
       [['--name', 'X', '--bogus'], 'tollgate clients create: Unknown option \'--bogus\' (see tollgate clients create --help)'],
     ])('refuses bad input %j with one line and exit code 2, writing nothing', async (args, message) => {
       const before = await storage.clients.list({ limit: 1000 });
@@ -150,6 +155,9 @@ for (const backend of backends) {
       const short = await run('users', 'create', '--username', 'ada', '--password', 'short');
       expect(short).toEqual({ code: 2, stdout: '', stderr: 'tollgate users create: --password must be at least 8 characters' });
       expect(await storage.users.getByUsername('ada')).toBeNull();
+      const hidden = await run('users', 'create', '--username', 'eve', '--password', 'long enough', '--name', 'Eve\u2068');
+      expect(hidden).toEqual({ code: 2, stdout: '', stderr: 'tollgate users create: --name must not contain U+2068 (a control, invisible or text direction character)' });
+      expect(await storage.users.getByUsername('eve')).toBeNull();
     });
 
     it('clients list shows every client, as a table or JSON', async () => {
@@ -179,6 +187,10 @@ for (const backend of backends) {
       expect(await storage.scopes.get('read')).toMatchObject({ description: 'Read all of your data' });
       expect(await run('scopes', 'create', 'bad scope', '--description', 'x')).toMatchObject({ code: 2 });
       expect(await run('scopes', 'create', 'empty')).toEqual({ code: 2, stdout: '', stderr: 'tollgate scopes create: --description is required: the consent page shows it' });
+      expect(await run('scopes', 'create', 'shady', '--description', 'Read\u200B')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate scopes create: --description must not contain U+200B (a control, invisible or text direction character)',
+      });
+      expect(await storage.scopes.get('shady')).toBeNull();
     });
 
     it('records who did what in the audit log', async () => {

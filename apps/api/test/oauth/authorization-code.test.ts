@@ -168,7 +168,7 @@ for (const backend of backends) {
       const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read', state: 'gave-up' });
       const page = await browser.get(interaction);
       const cancelCsrf = [...page.text.matchAll(/name="csrf" value="([^"]+)"/g)][1]![1]!;
-      expect(page.text).toContain('Cancel and return to Example &lt;App&gt;');
+      expect(page.text).toContain('Cancel and return to <bdi>Example &lt;App&gt;</bdi>');
       const forged = await browser.post(`${interaction}/cancel`).type('form').send({ csrf: csrfOf(page.text) });
       expect(forged.status).toBe(403);
       const cancelled = await browser.post(`${interaction}/cancel`).type('form').send({ csrf: cancelCsrf });
@@ -177,6 +177,44 @@ for (const backend of backends) {
         error: 'access_denied', error_description: 'The user cancelled the sign-in.', state: 'gave-up', iss: ISSUER,
       });
       expect((await browser.get(interaction)).status).toBe(400);
+    });
+
+    it('isolates a stored name or description with direction characters on every page, so it cannot reorder the text around it', async () => {
+      // Rows written before names were checked: straight into storage.
+      const now = Date.now();
+      await t.storage.scopes.upsert('legacy', 'Read \u202Eeteled lla', now);
+      const legacy = await t.client({ name: 'Legacy', grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['legacy'] });
+      const name = 'Evil\u202Egnp.exe';
+      await t.storage.clients.update(legacy.id, { name }, now);
+
+      const unregistered = await t.http.get(authorizeUrl({ client_id: legacy.id, redirect_uri: 'https://evil.example/cb' }));
+      expect(unregistered.text).toContain('<p role="alert">The address \u2068Evilgnp.exe\u2069 asked to send you back to');
+
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: legacy.id, redirect_uri: REDIRECT, scope: 'legacy', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' });
+      const login = await browser.get(interaction);
+      expect(login.text).toContain(`to continue to <strong><bdi>${name}</bdi></strong>`);
+      expect(login.text).toContain(`Cancel and return to <bdi>${name}</bdi>`);
+      expect((await signIn(browser, interaction, 'ada')).status).toBe(303);
+      const consent = await browser.get(interaction);
+      expect(consent.text).toContain('<title>Allow \u2068Evilgnp.exe\u2069? · Tollgate</title>');
+      expect(consent.text).toContain(`<h1><bdi>${name}</bdi></h1>`);
+      expect(consent.text).toContain(`<p><strong><bdi>${name}</bdi></strong> wants`);
+      expect(consent.text).toContain('<li><bdi>Read \u202Eeteled lla</bdi>');
+      expect(consent.text.replace(/<bdi>[^<]*<\/bdi>/g, '')).not.toContain('\u202E');
+    });
+
+    it('keeps a stored logo or redirect URI with an unsafe host out of the page\'s CSP, and shows no such logo', async () => {
+      // Registered before hosts were checked: straight into storage.
+      const legacy = await t.client({ name: 'Old', grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read'] });
+      await t.storage.clients.update(legacy.id, { redirectUris: ['https://*/cb'], logoUrl: 'https://logo.example;script-src/x.png' }, Date.now());
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: legacy.id, redirect_uri: 'https://*/cb', scope: 'read', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' });
+      expect((await signIn(browser, interaction, 'ada')).status).toBe(303);
+      const consent = await browser.get(interaction);
+      expect(consent.status).toBe(200);
+      expect(consent.headers['content-security-policy']).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      expect(consent.text).not.toContain('<img');
     });
 
     describe('requests that must not redirect (RFC 6749 §4.1.2.1)', () => {

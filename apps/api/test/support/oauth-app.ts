@@ -34,7 +34,7 @@ export async function oauthTestApp(backend: Backend, env: Record<string, string>
     DATABASE_URL: database.url, TOKEN_RATE_LIMIT: 'off', CLIENT_AUTH_FAILURE_LIMIT: 'off', PUBLIC_CLIENT_FAILURE_LIMIT: 'off',
     KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY, ...env,
   });
-  await bootstrap(storage, { issuer: 'http://localhost:3000', actor, cost: { log2N: 10, r: 8, p: 1 }, keySealer: openKeySealer(config.keyEncryption) });
+  await bootstrap(storage, { issuer: config.issuer, actor, cost: { log2N: 10, r: 8, p: 1 }, keySealer: openKeySealer(config.keyEncryption) });
   for (const [name, description] of [['read', 'Read your data'], ['write', 'Change your data']]) {
     await storage.scopes.upsert(name!, description!, Date.now());
   }

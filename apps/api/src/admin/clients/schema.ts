@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { redirectUriProblem, webUrlProblem } from '../../oauth/helpers/redirect-uri.js';
 import { ADMIN_SCOPE, isScopeToken } from '../../oauth/helpers/scope.js';
 import type { Client } from '../../storage/types.js';
-import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
+import { displayText, pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
 export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token'] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
@@ -27,7 +27,7 @@ const ttl = z.number().int('must be a whole number of seconds').positive('must b
 
 /** What a client registration may say; shared by the CLI and the admin API. */
 export const clientFields = z.object({
-  name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  name: displayText(z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters')),
   siteUrl: webUrl.nullable().default(null),
   logoUrl: webUrl.nullable().default(null),
   redirectUris: z.array(redirectUri).max(20, 'at most 20 redirect URIs').default([]),

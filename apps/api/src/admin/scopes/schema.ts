@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { BUILTIN_SCOPES } from '../../setup/bootstrap.js';
 import type { Scope } from '../../storage/types.js';
 import { scopeName } from '../clients/schema.js';
-import { requestSchema, responseSchema, time, toTime } from '../http/schemas.js';
+import { displayText, requestSchema, responseSchema, time, toTime } from '../http/schemas.js';
 
 export const upsertScopeInput = z.object({
   name: scopeName,
-  description: z.string().trim().min(1, 'is required: the consent page shows it').max(500, 'must be at most 500 characters'),
+  description: displayText(z.string().trim().min(1, 'is required: the consent page shows it').max(500, 'must be at most 500 characters')),
 }).strict();
 
 export type UpsertScopeInput = z.input<typeof upsertScopeInput>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { User } from '../../storage/types.js';
-import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
+import { displayText, pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
 export const username = z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'may hold letters, digits and . _ @ - and must start with a letter or digit');
@@ -11,7 +11,7 @@ export const password = z.string().min(8, 'must be at least 8 characters').max(1
 export const createUserInput = z.object({
   username,
   password,
-  displayName: z.string().trim().min(1).max(200).nullable().default(null),
+  displayName: displayText(z.string().trim().min(1).max(200)).nullable().default(null),
   email: z.email('must be an email address').max(320).nullable().default(null),
   admin: z.boolean().default(false),
   /** Set when someone other than the user chose the password. */

@@ -1,3 +1,4 @@
+import { isolate } from '../../validation/display-text.js';
 import { html, type SafeHtml } from '../html.js';
 
 export interface ConsentView {
@@ -13,15 +14,15 @@ export function consentView(view: ConsentView): SafeHtml {
   const { client } = view;
   return html`
 <div class="client">
-  ${client.logoUrl && html`<img src="${client.logoUrl}" alt="${client.name} logo">`}
+  ${client.logoUrl && html`<img src="${client.logoUrl}" alt="${isolate(client.name)} logo">`}
   <div>
-    <h1>${client.name}</h1>
-    ${client.siteUrl && html`<a href="${client.siteUrl}" rel="noopener noreferrer" target="_blank">${client.siteUrl}</a>`}
+    <h1><bdi>${client.name}</bdi></h1>
+    ${client.siteUrl && html`<a href="${client.siteUrl}" rel="noopener noreferrer" target="_blank"><bdi>${client.siteUrl}</bdi></a>`}
   </div>
 </div>
-<p><strong>${client.name}</strong> wants to use your account <strong>${view.username}</strong> to:</p>
+<p><strong><bdi>${client.name}</bdi></strong> wants to use your account <strong>${view.username}</strong> to:</p>
 <ul class="scopes">
-  ${view.scopes.map((scope) => html`<li>${scope.description} <span class="muted">(<code>${scope.name}</code>)</span></li>`)}
+  ${view.scopes.map((scope) => html`<li><bdi>${scope.description}</bdi> <span class="muted">(<code>${scope.name}</code>)</span></li>`)}
 </ul>
 <form method="post" action="${view.action}">
   <input type="hidden" name="csrf" value="${view.csrf}">

@@ -15,7 +15,7 @@ export function loginView(view: LoginView): SafeHtml {
   const focusPassword = view.username !== '';
   return html`
 <h1>Sign in</h1>
-<p class="muted">to continue to <strong>${view.clientName}</strong></p>
+<p class="muted">to continue to <strong><bdi>${view.clientName}</bdi></strong></p>
 ${view.error && html`<p class="error" role="alert" id="login-error">${view.error}</p>`}
 <form method="post" action="${view.action}" novalidate>
   <input type="hidden" name="csrf" value="${view.csrf}">
@@ -27,6 +27,6 @@ ${view.error && html`<p class="error" role="alert" id="login-error">${view.error
 </form>
 <form method="post" action="${view.cancel.action}">
   <input type="hidden" name="csrf" value="${view.cancel.csrf}">
-  <div class="actions"><button type="submit">Cancel and return to ${view.clientName}</button></div>
+  <div class="actions"><button type="submit">Cancel and return to <bdi>${view.clientName}</bdi></button></div>
 </form>`;
 }

@@ -6,8 +6,9 @@ import {
 } from '../errors.js';
 import { describeParameter } from '../http/oauth-request.js';
 import { isPkceValue } from '../helpers/pkce.js';
-import { redirectUriMatches } from '../helpers/redirect-uri.js';
+import { isRegisteredRedirectUri } from '../helpers/redirect-uri.js';
 import { decideScope } from '../helpers/scope.js';
+import { isolate } from '../../validation/display-text.js';
 
 /** Parameters of an authorization request; empty ones are absent, repeated ones remembered. */
 export interface AuthorizationParams {
@@ -55,12 +56,12 @@ export async function resolveRedirectTarget(
   const presented = values.get('redirect_uri');
   if (presented === undefined) {
     if (client.redirectUris.length !== 1) {
-      return { problem: `${client.name} must say where to send you back (redirect_uri), because it has registered several addresses.` };
+      return { problem: `${isolate(client.name)} must say where to send you back (redirect_uri), because it has registered several addresses.` };
     }
     return { client, redirectUri: client.redirectUris[0]!, redirectUriSent: false };
   }
-  if (!client.redirectUris.some((registered) => redirectUriMatches(registered, presented))) {
-    return { problem: `The address ${client.name} asked to send you back to is not one it registered, so you will not be sent there.` };
+  if (!isRegisteredRedirectUri(client, presented)) {
+    return { problem: `The address ${isolate(client.name)} asked to send you back to is not one it registered, so you will not be sent there.` };
   }
   return { client, redirectUri: presented, redirectUriSent: true };
 }

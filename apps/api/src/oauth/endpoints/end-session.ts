@@ -5,6 +5,7 @@ import { sendPage } from '../../interaction/page.js';
 import { logoutView, signedOutView } from '../../interaction/views/messages.js';
 import { authorizationResponseUrl, readAuthorizationParams } from '../authorization/request.js';
 import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
+import { isolate } from '../../validation/display-text.js';
 
 interface LogoutRequest {
   /** Who the RP says is signing out, when it sent a valid `id_token_hint`. */
@@ -46,7 +47,7 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
     const client = clientId ? await ctx.storage.clients.get(clientId) : null;
     if (!client || client.status !== 'active') return { problem: 'The logout request does not say which application to return to (client_id or id_token_hint).' };
     if (!client.postLogoutRedirectUris.includes(target)) {
-      return { problem: `The address ${client.name} asked to return to after signing out is not one it registered.` };
+      return { problem: `The address ${isolate(client.name)} asked to return to after signing out is not one it registered.` };
     }
     return { hintSubject, redirect: target, state: values.get('state') ?? null, clientId };
   }

@@ -1,11 +1,12 @@
-import { isLoopbackHost } from '../../config.js';
+import type { Client } from '../../storage/types.js';
+import { isLoopbackHost, parseRegisteredUrl } from '../../validation/url.js';
 
 /**
  * Why a redirect URI may not be registered, or null when it may
  * (RFC 6749 §3.1.2, RFC 9700 §2.6, RFC 8252 §7.3).
  */
 export function redirectUriProblem(value: string): string | null {
-  const url = parseAbsolute(value);
+  const url = parseRegisteredUrl(value);
   if (typeof url === 'string') return url;
   if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
   if (url.protocol === 'http:') {
@@ -17,42 +18,30 @@ export function redirectUriProblem(value: string): string | null {
 
 /** Site and logo URLs shown to end users: absolute http(s) only, so nothing like javascript: reaches a page. */
 export function webUrlProblem(value: string): string | null {
-  const url = parseAbsolute(value);
+  const url = parseRegisteredUrl(value);
   if (typeof url === 'string') return url;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${value} must be an http or https URL`;
   return null;
 }
 
-/** The URL, or why it is not an absolute one without credentials in it. */
-function parseAbsolute(value: string): URL | string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${value} is not an absolute URL`;
-  }
-  if (url.username || url.password) return `${value} must not contain a user name or password`;
-  return url;
+/**
+ * Whether a redirect URI in a request is one the client registered: the exact
+ * string (RFC 9700 §4.1.3), with one exception for native apps, which listen on
+ * whatever port is free (RFC 8252 §7.3). A loopback IP literal registered
+ * without a port, as that convention has it, matches the same URI with any
+ * port. One registered with a port is a fixed origin and matches only itself,
+ * and so does every URI of a system client: the console is served at the
+ * issuer, never by a native app.
+ */
+export function isRegisteredRedirectUri(client: Pick<Client, 'redirectUris' | 'system'>, presented: string): boolean {
+  return client.redirectUris.some((registered) => registered === presented || (!client.system && withPortAdded(registered, presented)));
 }
 
-/**
- * Whether a redirect URI in a request names a registered one: the exact
- * string (RFC 9700 §4.1.3), except that a loopback IP literal may use any
- * port, since a native app gets whatever port is free (RFC 8252 §7.3).
- */
-export function redirectUriMatches(registered: string, presented: string): boolean {
-  if (registered === presented) return true;
-  let a: URL;
-  let b: URL;
-  try {
-    a = new URL(registered);
-    b = new URL(presented);
-  } catch {
-    return false;
-  }
-  const loopbackIp = (host: string) => /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
-  if (a.protocol !== 'http:' || b.protocol !== 'http:' || !loopbackIp(a.hostname) || a.hostname !== b.hostname) return false;
-  // Compare everything but the port, as written: no normalisation may make two different strings equal.
-  const withoutPort = (value: string, url: URL) => value.replace(`${url.hostname}${url.port ? `:${url.port}` : ''}`, url.hostname);
-  return withoutPort(registered, a) === withoutPort(presented, b) && !presented.includes('#');
+/** Whether `presented` is `registered`, a portless loopback URI, with a port added and nothing else changed, as written. */
+function withPortAdded(registered: string, presented: string): boolean {
+  const loopback = /^http:\/\/(?:127(?:\.\d{1,3}){3}|\[::1\])(?=[/?]|$)/.exec(registered)?.[0];
+  if (loopback === undefined || !presented.startsWith(`${loopback}:`)) return false;
+  const rest = registered.slice(loopback.length);
+  const port = presented.slice(loopback.length + 1, presented.length - rest.length);
+  return presented.endsWith(rest) && /^[1-9]\d{0,4}$/.test(port) && Number(port) <= 65535;
 }
