@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ValidationError, NotFoundError } from '../admin/errors.js';
+import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../storage/text.js';
 import { ConflictError, StorageUnavailableError } from '../storage/types.js';
 import { clientsCreateCommand, clientsCreateOptions, clientsListCommand, clientsListOptions, clientsRevokeCommand, clientsRevokeOptions } from './clients.js';
 import { openContext, UsageError, type CliContext } from './context.js';
@@ -110,6 +111,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(`usage: tollgate ${command.usage}`);
     return 0;
   }
+  const unstorable = unstorableArgument(parsed);
+  if (unstorable !== null) {
+    io.err(`tollgate ${key}: ${unstorable} ${UNSTORABLE_MESSAGE}`);
+    return 2;
+  }
 
   let ctx: CliContext | undefined;
   try {
@@ -131,6 +137,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await ctx?.storage.close();
   }
+}
+
+/** The flag (or `arguments`) holding text no store keeps as given; null when there is none. */
+function unstorableArgument(parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] }): string | null {
+  const flag = Object.entries(parsed.values).find(([, value]) => typeof value === 'string' && hasUnstorableCharacters(value));
+  if (flag) return `--${flag[0]}`;
+  return parsed.positionals.some(hasUnstorableCharacters) ? 'arguments' : null;
 }
 
 /** Flag names as typed: `redirectUris.0` becomes `--redirect-uris`. */

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
 import { hashPassword } from '../crypto/password.js';
 import { randomSecret } from '../crypto/random.js';
@@ -8,6 +8,7 @@ import { authorizationResponseUrl, errorResponseUrl } from '../oauth/authorizati
 import { issueAuthorizationCode } from '../oauth/authorization/code.js';
 import { RateLimiter } from '../oauth/rate-limit.js';
 import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
+import { hasUnstorableCharacters } from '../storage/text.js';
 import type { AuthorizationRequest, Storage, User } from '../storage/types.js';
 import { isDnsNameOrIp } from '../validation/url.js';
 import { BrowserBinding } from './browser.js';
@@ -89,6 +90,21 @@ export function unreadableFormPage(ctx: BrowserContext) {
     if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
     sendErrorPage(ctx, res, status, 'Request refused', status === 413 ? 'The request was too large.' : 'The request could not be read. Go back, reload the page and try again.');
   };
+}
+
+/**
+ * Wraps a form parser: a field holding NUL (`%00`) or an unpaired surrogate
+ * gets an error page, since no store could keep it and no person types it.
+ */
+export function storableForm(ctx: BrowserContext, parse: RequestHandler): RequestHandler {
+  return (req, res, next) => parse(req, res, (error?: unknown) => {
+    if (error) return next(error);
+    const fields = Object.entries((req.body ?? {}) as Record<string, unknown>);
+    if (fields.some(([name, value]) => [name, value].flat().some((text) => typeof text === 'string' && hasUnstorableCharacters(text)))) {
+      return sendErrorPage(ctx, res, 400, 'Request refused', 'The form holds a NUL character or an unpaired surrogate, which is not allowed. Go back and try again.');
+    }
+    next();
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isolate } from '../validation/display-text.js';
 import { isCrossSite } from './browser.js';
-import { originsOf, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from './context.js';
+import { originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, unreadableFormPage, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
@@ -21,7 +21,7 @@ import { passwordView } from './views/password.js';
  */
 export function interactionRoutes(ctx: BrowserContext): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
+  const form = storableForm(ctx, express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   const path = (interaction: Interaction, action = '') => `${ctx.basePath}/interaction/${interaction.id}${action && `/${action}`}`;
   const field = (req: Request, name: string): string => {
     const value = (req.body as Record<string, unknown> | undefined)?.[name];

@@ -135,9 +135,32 @@ for (const backend of backends) {
       expect(broken.body).toEqual({ error: 'invalid_request', error_description: 'The request body is not valid.' });
     });
 
-    it('names NUL characters as a field error', async () => {
-      const res = await t.post('/clients', { name: 'a\u0000b' }).expect(400);
-      expect(res.body).toEqual({ error: 'invalid_request', error_description: 'name: must not contain NUL characters', fields: { name: 'must not contain NUL characters' } });
+    it('names NUL characters and unpaired surrogates as field errors, in bodies, queries and paths', async () => {
+      const message = 'must not contain NUL characters or unpaired surrogates';
+      const refusal = (field: string) => ({ error: 'invalid_request', error_description: `${field}: ${message}`, fields: { [field]: message } });
+      for (const bad of ['\u0000', '\ud800']) {
+        expect((await t.post('/clients', { name: `a${bad}b` }).expect(400)).body).toEqual(refusal('name'));
+        expect((await t.post('/clients', { name: 'x', redirectUris: ['https://a.example/cb', `https://a.example/${bad}`] }).expect(400)).body).toEqual(refusal('redirectUris.1'));
+        expect((await t.post('/users', { username: 'someone', password: 'correct horse battery', [`x${bad}`]: 'y' }).expect(400)).body).toEqual(refusal('_'));
+        expect((await t.patch('/scopes/openid', { description: `d${bad}` }).expect(400)).body).toEqual(refusal('description'));
+      }
+      expect((await t.get('/clients?search=%00').expect(400)).body).toEqual(refusal('search'));
+      expect((await t.get('/clients/%00').expect(400)).body).toEqual(refusal('params.id'));
+      expect((await t.storage.clients.list({ search: 'a', limit: 200 })).items.map((c) => c.name)).not.toContain('a\ufffdb');
+    });
+
+    it('refuses a cursor that decodes to NUL or an unpaired surrogate', async () => {
+      const invalid = { error: 'invalid_request', error_description: 'cursor: is not one this server produced', fields: { cursor: 'is not one this server produced' } };
+      for (const bad of ['\u0000', '\ud800']) {
+        for (const cursor of [[1, `x${bad}`], [`x${bad}`, 'x'], ['x', `x${bad}`]]) {
+          const encoded = Buffer.from(JSON.stringify(cursor)).toString('base64url');
+          for (const list of ['/tokens?', '/users?', '/clients?', '/clients?sort=name&', '/consents?', '/audit?']) {
+            const res = await t.get(`${list}cursor=${encoded}`);
+            expect(res.status, `${list} ${JSON.stringify(cursor)}: ${res.text}`).toBe(400);
+            expect(res.body).toEqual(invalid);
+          }
+        }
+      }
     });
 
     it('refuses unknown query parameters by name', async () => {

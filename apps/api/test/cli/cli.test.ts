@@ -193,6 +193,22 @@ for (const backend of backends) {
       expect(await storage.scopes.get('shady')).toBeNull();
     });
 
+    it('refuses NUL characters and unpaired surrogates in flags and arguments with exit code 2, before writing anything', async () => {
+      const clients = await storage.clients.list({ limit: 1000 });
+      for (const bad of ['\u0000', '\ud800']) {
+        expect(await run('clients', 'create', '--name', `a${bad}b`)).toEqual({
+          code: 2, stdout: '', stderr: 'tollgate clients create: --name must not contain NUL characters or unpaired surrogates',
+        });
+        expect(await run('clients', 'list', '--search', bad)).toEqual({
+          code: 2, stdout: '', stderr: 'tollgate clients list: --search must not contain NUL characters or unpaired surrogates',
+        });
+        expect(await run('clients', 'revoke', `x${bad}`)).toEqual({
+          code: 2, stdout: '', stderr: 'tollgate clients revoke: arguments must not contain NUL characters or unpaired surrogates',
+        });
+      }
+      expect(await storage.clients.list({ limit: 1000 })).toEqual(clients);
+    });
+
     it('records who did what in the audit log', async () => {
       const entries = (await storage.audit.list({ limit: 100 })).items;
       expect(entries.filter((e) => e.action === 'client.create' && e.actorType === 'cli').length).toBeGreaterThanOrEqual(3);

@@ -6,7 +6,10 @@ import type { AdminRoute } from '../../src/admin/http/route.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
 import { backends } from '../support/databases.js';
 import { basic } from '../support/oauth-app.js';
-import { contentTypes, digester, expectNoServerError, HUGE, expand, headerSafe, junk, NUM_RUNS, refusedByNode, send, sometimesHuge, Unchanged, wellFormed, type Digester } from './support.js';
+import {
+  bodyStrings, contentTypes, digester, expectNoServerError, expectRefusedIfUnstorable, HUGE, expand, headerSafe, junk, NUM_RUNS, refusedByNode, send, sometimesHuge,
+  Unchanged, unstorable, wellFormed, type Digester,
+} from './support.js';
 
 const ADMIN_ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope', 'not_found', 'conflict', 'request_too_large'];
 
@@ -76,6 +79,8 @@ for (const backend of backends) {
       { weight: 1, arbitrary: fc.array(fc.oneof(junk, fc.constantFrom('read', 'write', 'openid', 'https://app.example/cb', 'client_credentials')), { maxLength: 5 }) },
       { weight: 1, arbitrary: fc.constant(Array.from({ length: huge ? 2000 : 20 }, (_, i) => `https://x${i}.example/cb`)) },
       { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+      // Cursors as the server writes them, base64url of [value, id], around junk (NUL and lone surrogates included).
+      { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.nat(), junk), junk).map((cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url')) },
     );
     const fieldsOf = (names: string[], huge: boolean) => {
       const name = fc.oneof(
@@ -132,6 +137,14 @@ for (const backend of backends) {
           const res = await send(test, body === undefined ? '' : type, body);
           const what = `${route.method.toUpperCase()} ${path.slice(0, 300)} [${type}] ${auth?.slice(0, 20)} ${body?.replace(HUGE, '…').slice(0, 300) ?? ''}`;
           expectNoServerError(res, what);
+          const segments = path.split('?')[0]!.split('/').map((segment) => {
+            try {
+              return decodeURIComponent(segment);
+            } catch {
+              return segment;
+            }
+          });
+          expectRefusedIfUnstorable(res, what, [...segments, ...[...search].flat(), ...('body' in route && route.body ? bodyStrings(type, body) : [])]);
           if (res.status >= 400 && !refusedByNode(res)) {
             expect(res.headers['content-type'], what).toMatch(/^application\/json/);
             const json = res.body as Record<string, unknown>;
@@ -152,6 +165,56 @@ for (const backend of backends) {
           await unchanged.check(res.status >= 400, what);
         },
       ), { numRuns: NUM_RUNS ?? 200 });
+    });
+
+    it('NUL or a lone surrogate in a body, a query, a path or a cursor: a 400 naming where, and nothing changes', async () => {
+      const message = 'must not contain NUL characters or unpaired surrogates';
+      const withBody = adminRoutes.filter((route) => route.body).map((route) => route.operationId);
+      const lists = adminRoutes.filter((route) => fieldNames(route.query).includes('cursor')).map((route) => route.operationId);
+      const withParams = adminRoutes.filter((route) => route.path.includes(':')).map((route) => route.operationId);
+      // A URL carries NUL as %00; a lone surrogate has no UTF-8 and so no percent-encoding: only JSON can send one.
+      const nul = fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })).map(([before, after]) => `${before}\u0000${after}`);
+      const cases = fc.oneof(
+        fc.record({ where: fc.constant('body' as const), route: fc.constantFrom(...withBody), bad: unstorable, shape: fc.constantFrom('value', 'item', 'key'), pick: fc.nat() }),
+        fc.record({ where: fc.constant('query' as const), route: fc.constantFrom(...lists), bad: nul, shape: fc.constantFrom('value', 'key'), pick: fc.nat() }),
+        fc.record({ where: fc.constant('path' as const), route: fc.constantFrom(...withParams), bad: nul, shape: fc.constant('value'), pick: fc.nat() }),
+        fc.record({ where: fc.constant('cursor' as const), route: fc.constantFrom(...lists), bad: unstorable, shape: fc.constantFrom('value', 'key'), pick: fc.nat() }),
+      );
+      await unchanged.baseline();
+      await fc.assert(fc.asyncProperty(cases, async ({ where, route: name, bad, shape, pick }) => {
+        const route = adminRoutes.find((r) => r.operationId === name)!;
+        const known = ids[route.path.split('/')[1]!] ?? [];
+        let field = '_';
+        let path = route.path.replace(/:(\w+)/g, (_, param: string) => {
+          if (where !== 'path') return encodeURIComponent(known[pick % known.length]!);
+          field = `params.${param}`;
+          return encodeURIComponent(bad);
+        });
+        let body: Record<string, unknown> | undefined;
+        if (where === 'body') {
+          const names = [...fieldNames(route.body), 'bogus'];
+          const target = names[pick % names.length]!;
+          body = { ...VALID_BODIES[route.operationId] };
+          if (shape === 'key') body[`x${bad}`] = 'y';
+          else body[target] = shape === 'item' ? ['read', bad] : bad;
+          field = shape === 'key' ? '_' : shape === 'item' ? `${target}.1` : target;
+        }
+        if (where === 'query') {
+          const names = fieldNames(route.query);
+          const target = names[pick % names.length]!;
+          path += shape === 'key' ? `?${encodeURIComponent(bad)}=1` : `?${encodeURIComponent(target)}=${encodeURIComponent(bad)}`;
+          field = shape === 'key' ? '_' : target;
+        }
+        if (where === 'cursor') path += `?cursor=${Buffer.from(JSON.stringify(shape === 'key' ? [pick, bad] : [bad, 'x'])).toString('base64url')}`;
+        const test = t.http[route.method](`/admin/api${path}`).set('Authorization', `Bearer ${t.adminToken}`);
+        const res = body === undefined ? await test : await test.send(body);
+        const what = `${route.method.toUpperCase()} ${path} ${JSON.stringify(body) ?? ''}`;
+        expect(res.status, `${what} → ${res.text}`).toBe(400);
+        expect(res.body, what).toEqual(where === 'cursor'
+          ? { error: 'invalid_request', error_description: 'cursor: is not one this server produced', fields: { cursor: 'is not one this server produced' } }
+          : { error: 'invalid_request', error_description: `${field}: ${message}`, fields: { [field]: message } });
+        await unchanged.check(true, what);
+      }), { numRuns: NUM_RUNS ?? 100 });
     });
   });
 }

@@ -5,8 +5,8 @@ import { createTestUser, csrfOf, decide, locationPath, newBrowser, pkcePair, red
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import {
-  contentTypes, digester, encodeBody, expectErrorPage, expectNoServerError, junk, mutated, NUM_RUNS, queryString, refusedByNode, send,
-  Unchanged, wellFormed, type Digester,
+  bodyStrings, contentTypes, digester, encodeBody, expectErrorPage, expectNoServerError, expectRefusedIfUnstorable, junk, mutated, NUM_RUNS, queryString,
+  refusedByNode, send, Unchanged, wellFormed, type Digester,
 } from './support.js';
 
 const ISSUER = 'http://localhost:3000';
@@ -113,13 +113,15 @@ for (const backend of backends) {
         fc.constantFrom('form', 'raw') as fc.Arbitrary<'form' | 'raw'>, fc.oneof({ weight: 5, arbitrary: fc.constant('application/x-www-form-urlencoded') }, { weight: 1, arbitrary: contentTypes }),
         async (method, pairs, who, style, type) => {
           const browser = browsers[who];
-          let res = method === 'GET'
-            ? await browser.get(`/oauth/authorize${queryString(pairs)}`)
-            : await send(browser[method.toLowerCase() as 'post']('/oauth/authorize'), type, encodeBody(pairs, style));
           // A POSTed request comes back as the same request in a GET, which is what gets judged.
-          if (res.status === 303 && /^\/oauth\/authorize(\?|$)/.test(res.headers.location ?? '')) res = await browser.get(res.headers.location!);
+          let judged = method === 'GET' ? `/oauth/authorize${queryString(pairs)}` : null;
+          let res = judged !== null
+            ? await browser.get(judged)
+            : await send(browser[method.toLowerCase() as 'post']('/oauth/authorize'), type, encodeBody(pairs, style));
+          if (res.status === 303 && /^\/oauth\/authorize(\?|$)/.test(res.headers.location ?? '')) res = await browser.get(judged = res.headers.location!);
           const what = `${method} /oauth/authorize ${JSON.stringify(pairs).slice(0, 400)} (${who})`;
           expectNoServerError(res, what);
+          if (judged !== null) expectRefusedIfUnstorable(res, what, [...new URLSearchParams(judged.split('?')[1])].flat());
           let rejected = res.status >= 400;
           // Methods the endpoint does not serve fall through to the JSON 404 of every unknown route.
           if (res.status >= 400 && !refusedByNode(res) && !(res.status === 404 && ['PUT', 'DELETE', 'PATCH'].includes(method))) expectBrowserRefusal(res, what);
@@ -173,9 +175,11 @@ for (const backend of backends) {
           const sender = cookie === 'browser' ? browser : cookie === 'other' ? newBrowser(t) : request(t.app.handle);
           const test = sender.post(path).set(headers);
           if (cookie === 'junk') test.set('Cookie', `tg_browser=${junkValue.replace(/[^\x21-\x7e]|;/g, '')}; tg_session=tg_s_${encodeURIComponent(wellFormed(junkValue))}`);
-          const res = await send(test, type, encodeBody(fields, 'form'));
+          const body = encodeBody(fields, 'form');
+          const res = await send(test, type, body);
           const what = `POST ${path} (${stage}, cookie ${cookie}, csrf ${csrf}) ${JSON.stringify(headers)} ${JSON.stringify(fields).slice(0, 300)}`;
           expectNoServerError(res, what);
+          expectRefusedIfUnstorable(res, what, bodyStrings(type, body));
           // Paths that are no form (style.css, nothing) fall through to the JSON 404 of every unknown route.
           const form = ['login', 'consent', 'password'].includes(path.split('/')[3] ?? '');
           if (res.status >= 400 && !refusedByNode(res) && (form || res.status !== 404)) expectErrorPage(res, what);
@@ -205,11 +209,13 @@ for (const backend of backends) {
             fields = [['csrf', token], ...pairs];
           }
           await unchanged.baseline();
+          const form = encodeBody(fields, 'form');
           const res = method === 'GET'
-            ? await browser.get(`/oauth/logout${queryString(fields)}`).set(headers)
-            : await send(browser[method.toLowerCase() as 'post']('/oauth/logout').set(headers), 'application/x-www-form-urlencoded', encodeBody(fields, 'form'));
+            ? await browser.get(`/oauth/logout?${form}`).set(headers)
+            : await send(browser[method.toLowerCase() as 'post']('/oauth/logout').set(headers), 'application/x-www-form-urlencoded', form);
           const what = `${method} /oauth/logout (session ${withSession}) ${JSON.stringify(headers)} ${JSON.stringify(fields).slice(0, 300)}`;
           expectNoServerError(res, what);
+          if (method === 'GET' || method === 'POST') expectRefusedIfUnstorable(res, what, bodyStrings('application/x-www-form-urlencoded', form));
           if (res.status >= 400 && !refusedByNode(res)) {
             if (res.status === 404 || res.status === 405) expect(res.headers.location, what).toBeUndefined();
             else expectBrowserRefusal(res, what);

@@ -4,8 +4,8 @@ import { authorizeUrl, createTestUser, decide, newBrowser, pkcePair, redirectPar
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import {
-  contentTypes, digester, encodeBody, expectNoServerError, expectOAuthError, headerSafe, junk, mutated, NUM_RUNS, queryString, refusedByNode, send,
-  Unchanged, type Digester,
+  basicStrings, bodyStrings, contentTypes, digester, encodeBody, expectNoServerError, expectOAuthError, expectRefusedIfUnstorable, headerSafe, junk, mutated,
+  NUM_RUNS, queryString, refusedByNode, send, Unchanged, wellFormed, type Digester,
 } from './support.js';
 
 const REDIRECT = 'https://app.example/cb';
@@ -62,6 +62,12 @@ for (const backend of backends) {
         { weight: 2, arbitrary: fc.constantFrom<Caller>(
           { id: spa.id, secret: '', method: 'id-only' }, { id: machine.id, secret: 'wrong', method: 'basic' }, { id: 'nobody', secret: 'x', method: 'basic' },
           { id: 'a:b%c', secret: 'x y', method: 'body' },
+        ) },
+        // NUL travels in Basic too (base64 carries any byte); a lone surrogate only in JSON.
+        { weight: 2, arbitrary: fc.constantFrom<Caller>(
+          { id: '\u0000', secret: 'x', method: 'basic' }, { id: `${machine.id}\u0000`, secret: machine.secret, method: 'basic' },
+          { id: machine.id, secret: `${machine.secret}\u0000`, method: 'basic' }, { id: `${post.id}\u0000`, secret: post.secret, method: 'body' },
+          { id: '\uD800', secret: '', method: 'id-only' }, { id: post.id, secret: `\uDC00${post.secret}`, method: 'body' },
         ) },
       );
       const encoded = (s: string) => Buffer.from(s).toString('base64');
@@ -124,7 +130,7 @@ for (const backend of backends) {
           async (method, type, [caller, pairs], bodyStyle, anyJson, auth, junkAuth, twoHeaders, query) => {
             let authorization: string | undefined;
             if (auth === 'native') auth = caller.method;
-            if (auth === 'basic' || auth === 'both') authorization = basic(caller.id, caller.secret);
+            if (auth === 'basic' || auth === 'both') authorization = basic(wellFormed(caller.id), wellFormed(caller.secret));
             if (auth === 'junk') authorization = junkAuth;
             if (auth === 'body' || auth === 'both') pairs = [['client_id', caller.id], ['client_secret', caller.secret], ...pairs];
             if (auth === 'id-only') pairs = [['client_id', caller.id], ...pairs];
@@ -136,6 +142,7 @@ for (const backend of backends) {
             const res = await send(test, type, body);
             const what = `${method} ${path} [${type}] ${authorization ?? ''} ${body?.slice(0, 300) ?? ''}`;
             expectNoServerError(res, what);
+            expectRefusedIfUnstorable(res, what, [...bodyStrings(type, body), ...basicStrings(authorization)]);
             if (res.status >= 400 && !refusedByNode(res) && method !== 'HEAD') {
               expectOAuthError(res, what, res.status === 401 ? ['invalid_client'] : TOKEN_ERRORS);
               if (res.status === 401 && authorization?.startsWith('Basic ')) expect(res.headers['www-authenticate'], what).toMatch(/^Basic/);

@@ -77,9 +77,18 @@ export class Unchanged {
   }
 }
 
+/**
+ * A string with NUL or a surrogate without its other half somewhere: PostgreSQL
+ * refuses the one in text, UTF-8 has no form for the other (SQLite takes both).
+ */
+export const unstorable: fc.Arbitrary<string> = fc.tuple(
+  fc.string({ maxLength: 12 }), fc.constantFrom('\u0000', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uDC00\uD800', '\u0000\uD800'), fc.string({ maxLength: 12 }),
+).map(([before, bad, after]) => before + bad + after);
+
 /** Strings a client should never be able to hurt us with. */
 export const junk: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 40 }) },
+  { weight: 3, arbitrary: unstorable },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
   {
@@ -101,6 +110,49 @@ export const expand = (value: string) => value.split(HUGE).join('A'.repeat(100_0
 
 /** Lone surrogates replaced, so encodeURIComponent accepts the string. */
 export const wellFormed = (value: string) => value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
+/** What every boundary must refuse (said here apart from the server's own test): NUL, or a lone surrogate. */
+export const isUnstorable = (text: string) => text.includes('\u0000') || wellFormed(text) !== text;
+
+/**
+ * The strings a server reads out of a body of this type: names and values of a
+ * form, every key and string of JSON; none for anything else.
+ */
+export function bodyStrings(contentType: string, body: string | undefined): string[] {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  if (body === undefined) return [];
+  if (type === 'application/x-www-form-urlencoded') return [...new URLSearchParams(body)].flat();
+  if (type !== 'application/json') return [];
+  const strings = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value)) return value.flatMap(strings);
+    return value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([key, item]) => [key, ...strings(item)]) : [];
+  };
+  try {
+    return strings(JSON.parse(body));
+  } catch {
+    return [];
+  }
+}
+
+/** The id and secret of `Authorization: Basic`, base64- and then form-decoded as RFC 6749 §2.3.1 says. */
+export function basicStrings(header: string | undefined): string[] {
+  const encoded = /^basic\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  if (encoded === undefined) return [];
+  return Buffer.from(encoded, 'base64').toString('utf8').split(':').map((part) => {
+    try {
+      return decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      return part;
+    }
+  });
+}
+
+/** A request that carried unstorable text must be refused, whatever else was wrong with it. */
+export function expectRefusedIfUnstorable(res: Response, what: string, carried: string[]) {
+  const bad = carried.find(isUnstorable);
+  if (bad !== undefined) expect(res.status, `${what} carried ${JSON.stringify(bad)} → ${res.status} ${res.text?.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+}
 
 /** Only what an HTTP header may carry (the client library refuses the rest before sending). */
 export const headerSafe = (arb: fc.Arbitrary<string>) => arb.map((s) => s.replace(/[^\x20-\x7e]/g, '').trim());

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpError } from '../../http/errors.js';
+import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../storage/text.js';
 import type { Storage } from '../../storage/types.js';
 import type { Actor } from '../actor.js';
 import { ValidationError } from '../errors.js';
@@ -21,16 +22,19 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** PostgreSQL refuses text holding NUL; such input is the caller's mistake, so it is a 400, not a 500. */
-function rejectNul(value: unknown, path: string[] = []): void {
+/**
+ * Refuses strings no store keeps as given (NUL, unpaired surrogates) anywhere
+ * in the input, keys included: the caller's mistake, so a 400, never a 500.
+ */
+function rejectUnstorable(value: unknown, path: string[] = []): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw new ValidationError({ [path.length > 0 ? path.join('.') : '_']: 'must not contain NUL characters' });
+    if (hasUnstorableCharacters(value)) throw new ValidationError({ [path.length > 0 ? path.join('.') : '_']: UNSTORABLE_MESSAGE });
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => rejectNul(item, [...path, String(i)]));
+    value.forEach((item, i) => rejectUnstorable(item, [...path, String(i)]));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      rejectNul(key, path);
-      rejectNul(item, [...path, key]);
+      rejectUnstorable(key, path);
+      rejectUnstorable(item, [...path, key]);
     }
   }
 }
@@ -48,14 +52,14 @@ function actorOf(req: Request): Actor {
 /** Validates input, runs the handler, and answers with the output its response schema allows. */
 export function routeHandler(route: AdminRoute, storage: Storage) {
   return async (req: Request, res: Response, _next: NextFunction) => {
-    rejectNul(req.params, ['params']);
-    rejectNul(req.query);
+    rejectUnstorable(req.params, ['params']);
+    rejectUnstorable(req.query);
     const params = route.params ? parseOrThrow(route.params, { ...req.params }) : {};
     const query = parseOrThrow(route.query ?? noQuery, { ...(req.query as object) });
     let body: unknown = undefined;
     if (route.body) {
       const raw = await readBody(req, res);
-      rejectNul(raw);
+      rejectUnstorable(raw);
       body = parseOrThrow(route.body, raw);
     }
     let result: unknown;

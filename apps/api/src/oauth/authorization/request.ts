@@ -9,6 +9,7 @@ import { isPkceValue } from '../helpers/pkce.js';
 import { isRegisteredRedirectUri } from '../helpers/redirect-uri.js';
 import { decideScope } from '../helpers/scope.js';
 import { isolate } from '../../validation/display-text.js';
+import { hasUnstorableCharacters } from '../../storage/text.js';
 
 /** Parameters of an authorization request; empty ones are absent, repeated ones remembered. */
 export interface AuthorizationParams {
@@ -18,11 +19,16 @@ export interface AuthorizationParams {
   names: Set<string>;
 }
 
-export function readAuthorizationParams(encoded: string): AuthorizationParams {
+/**
+ * Reads a query string or form body. A NUL (`%00`) anywhere is a problem for
+ * an error page: no client sends one, and no store could keep it.
+ */
+export function readAuthorizationParams(encoded: string): AuthorizationParams | { problem: string } {
   const values = new Map<string, string>();
   const seen = new Set<string>();
   const repeated = new Set<string>();
   for (const [name, value] of new URLSearchParams(encoded)) {
+    if (hasUnstorableCharacters(name) || hasUnstorableCharacters(value)) return { problem: 'The request holds a NUL character or an unpaired surrogate, which is not allowed.' };
     if (seen.has(name)) repeated.add(name);
     seen.add(name);
     if (value !== '') values.set(name, value);

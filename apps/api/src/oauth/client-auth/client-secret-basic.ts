@@ -1,3 +1,4 @@
+import { hasUnstorableCharacters } from '../../storage/text.js';
 import { InvalidClient } from '../errors.js';
 
 /**
@@ -20,6 +21,8 @@ export function readBasicCredentials(header: string | undefined): { clientId: st
   const secret = formDecode(decoded.slice(colon + 1));
   if (clientId === null || secret === null) throw fail('Basic credentials are not form-URL-encoded');
   if (clientId === '') throw fail('Basic credentials have no client id');
+  // Base64 carries any byte, and `%00` decodes to NUL, which PostgreSQL refuses in text.
+  if (hasUnstorableCharacters(clientId) || hasUnstorableCharacters(secret)) throw fail('Basic credentials hold NUL or an unpaired surrogate');
   return { clientId, secret };
 }
 

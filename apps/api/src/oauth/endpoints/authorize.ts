@@ -21,6 +21,7 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
   const form = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
   const handle = async (req: Request, res: Response, encoded: string) => {
     const params = readAuthorizationParams(encoded);
+    if ('problem' in params) return sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', params.problem);
     const target = await resolveRedirectTarget(params, (id) => ctx.storage.clients.get(id));
     if ('problem' in target) {
       sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', target.problem);

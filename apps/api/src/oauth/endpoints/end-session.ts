@@ -27,7 +27,9 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
   const form = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
 
   async function parse(encoded: string): Promise<LogoutRequest | { problem: string }> {
-    const { values, repeated } = readAuthorizationParams(encoded);
+    const params = readAuthorizationParams(encoded);
+    if ('problem' in params) return params;
+    const { values, repeated } = params;
     if (repeated.size > 0) return { problem: `The logout request repeats ${[...repeated].join(', ')}.` };
     let hintSubject: string | null = null;
     let hintClient: string | null = null;
@@ -86,10 +88,10 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
 
   router.get('/oauth/logout', (req, res) => handle(req, res, rawQuery(req), false));
   router.post('/oauth/logout', form, (req, res) => {
-    const params = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
-    const confirmed = !isCrossSite(req, ctx.origin) && ctx.browser.verifyCsrf(req, 'logout', params.get('csrf'));
-    params.delete('csrf');
-    return handle(req, res, params.toString(), confirmed);
+    // The whole form is read as the request, csrf included, so every field meets the same checks.
+    const encoded = typeof req.body === 'string' ? req.body : '';
+    const confirmed = !isCrossSite(req, ctx.origin) && ctx.browser.verifyCsrf(req, 'logout', new URLSearchParams(encoded).get('csrf'));
+    return handle(req, res, encoded, confirmed);
   });
   router.use('/oauth/logout', unreadableFormPage(ctx));
   return router;

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress, type TrustedProxies } from '../../http/client-address.js';
+import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../storage/text.js';
 import { InvalidRequest, MethodNotAllowed, OAuthError, PayloadTooLarge } from '../errors.js';
 
 /** What a protocol endpoint sees: the body's parameters, already checked, and little else. */
@@ -62,7 +63,8 @@ export function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * Parses a form-encoded (RFC 6749 §3.2) or JSON body into parameters. Repeated
- * parameters are refused (§3.1); empty ones are dropped; JSON values must be strings.
+ * parameters are refused (§3.1); empty ones are dropped; JSON values must be
+ * strings; names and values with characters no store can keep are refused.
  */
 export function parseParams(contentType: string | undefined, body: string): Map<string, string> {
   const [mediaType, ...attributes] = (contentType ?? '').split(';');
@@ -73,12 +75,18 @@ export function parseParams(contentType: string | undefined, body: string): Map<
   }
   const params = new Map<string, string>();
   const repeated = (name: string) => new InvalidRequest(`The ${describeParameter(name)} parameter is repeated.`);
+  const unstorable = (name: string, value: string) => {
+    if (hasUnstorableCharacters(name)) return new InvalidRequest(`A parameter name ${UNSTORABLE_MESSAGE}.`);
+    return hasUnstorableCharacters(value) ? new InvalidRequest(`The ${describeParameter(name)} parameter ${UNSTORABLE_MESSAGE}.`) : null;
+  };
   if (type === 'application/x-www-form-urlencoded' || (type === '' && body === '')) {
     const seen = new Set<string>();
     for (const [name, value] of new URLSearchParams(body)) {
       // An empty value still counts for repetition: `a=&a=x` is two `a`s.
       if (seen.has(name)) throw repeated(name);
       seen.add(name);
+      const refused = unstorable(name, value);
+      if (refused) throw refused;
       if (value !== '') params.set(name, value);
     }
     return params;
@@ -98,6 +106,8 @@ export function parseParams(contentType: string | undefined, body: string): Map<
     if (countMembers(body) !== entries.length) throw new InvalidRequest('A parameter is repeated.');
     for (const [name, value] of entries) {
       if (typeof value !== 'string') throw new InvalidRequest(`The ${describeParameter(name)} parameter must be a string.`);
+      const refused = unstorable(name, value);
+      if (refused) throw refused;
       if (value !== '') params.set(name, value);
     }
     return params;

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { hasUnstorableCharacters } from '../text.js';
 import { ConflictError } from '../types.js';
 
 export const toJson = (value: unknown): string => JSON.stringify(value);
@@ -23,7 +24,9 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(text: string): Cursor {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') && typeof parsed[1] === 'string') {
+    if (Array.isArray(parsed) && parsed.length === 2 && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') && typeof parsed[1] === 'string'
+      // JSON escapes can spell NUL and lone surrogates, which no page of ours ends on and PostgreSQL would refuse.
+      && !hasUnstorableCharacters(`${parsed[0]}`) && !hasUnstorableCharacters(parsed[1])) {
       return { value: parsed[0], id: parsed[1] };
     }
   } catch {
