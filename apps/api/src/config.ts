@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseCorsOrigins } from './admin/http/cors.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
+import { parseAllowedHosts, type AllowedHost } from './outbound/allowed-hosts.js';
 
 /** Which database the server talks to, parsed from `DATABASE_URL`. */
 export type DatabaseConfig =
@@ -63,6 +64,8 @@ export interface Config {
   purgeIntervalSeconds: number | null;
   /** Where `npm run dev` serves the console (Vite), whose callback URIs bootstrap also registers; null when unset. */
   consoleDevOrigin: string | null;
+  /** Hosts outbound requests may reach over http and at loopback or private addresses (tests, development). */
+  outboundAllowHosts: AllowedHost[];
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -158,6 +161,7 @@ const env = z.object({
   ADMIN_CORS_ORIGINS: z.string().optional(),
   PURGE_INTERVAL: z.string().default('5m'),
   CONSOLE_DEV_ORIGIN: z.string().optional(),
+  OUTBOUND_ALLOW_HOSTS: z.string().optional(),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -261,6 +265,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (typeof adminCorsOrigins === 'string') problems.push(adminCorsOrigins);
   const consoleDevOriginProblem = values.CONSOLE_DEV_ORIGIN === undefined ? undefined : checkConsoleDevOrigin(values.CONSOLE_DEV_ORIGIN);
   if (consoleDevOriginProblem) problems.push(consoleDevOriginProblem);
+  const outboundAllowHosts = parseAllowedHosts(values.OUTBOUND_ALLOW_HOSTS);
+  if (typeof outboundAllowHosts === 'string') problems.push(outboundAllowHosts);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -282,6 +288,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     adminCorsOrigins: adminCorsOrigins as string[],
     purgeIntervalSeconds,
     consoleDevOrigin: values.CONSOLE_DEV_ORIGIN ?? null,
+    outboundAllowHosts: outboundAllowHosts as AllowedHost[],
   };
 }
 

@@ -70,6 +70,21 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads OUTBOUND_ALLOW_HOSTS, host or host:port entries exempt from the outbound rules, none by default', () => {
+    expect(loadConfig({}).outboundAllowHosts).toEqual([]);
+    expect(loadConfig({ OUTBOUND_ALLOW_HOSTS: ' localhost:8443, 127.0.0.1 ,[0:0::1]:9000,Metadata.Test,' }).outboundAllowHosts).toEqual([
+      { host: 'localhost', port: 8443 },
+      { host: '127.0.0.1', port: null },
+      { host: '[::1]', port: 9000 },
+      { host: 'metadata.test', port: null },
+    ]);
+    for (const entry of ['https://localhost:8443', 'localhost/x', '*', '*.example.com', 'localhost:0', 'localhost:65536', 'user@localhost', '::1', '[::1', 'local host']) {
+      expect(problemsOf({ OUTBOUND_ALLOW_HOSTS: `localhost,${entry}` }), entry).toEqual([
+        `OUTBOUND_ALLOW_HOSTS must list hosts such as localhost:8443, 127.0.0.1 or [::1]:9000 (no scheme, no path, no *), got "${entry}"`,
+      ]);
+    }
+  });
+
   it('never repeats a database password in a message', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'mysql://admin:hunter2@db/x' });
     expect(problem).not.toContain('hunter2');
