@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseCorsOrigins } from './admin/http/cors.js';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.js';
 import { isLoopbackHost, parseRegisteredUrl } from './validation/url.js';
+import { parseAllowedHosts, type AllowedHost } from './outbound/allowed-hosts.js';
 
 /** Which database the server talks to, parsed from `DATABASE_URL`. */
 export type DatabaseConfig =
@@ -68,6 +69,8 @@ export interface Config {
   consoleDevOrigin: string | null;
   /** `max-age` of Strict-Transport-Security, sent only when the issuer is https; null when off. */
   hstsMaxAgeSeconds: number | null;
+  /** Hosts outbound requests may reach over http and at loopback or private addresses (tests, development). */
+  outboundAllowHosts: AllowedHost[];
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -176,6 +179,7 @@ const env = z.object({
   PURGE_INTERVAL: z.string().default('5m'),
   CONSOLE_DEV_ORIGIN: z.string().optional(),
   HSTS_MAX_AGE: z.string().default('365d'),
+  OUTBOUND_ALLOW_HOSTS: z.string().optional(),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -286,6 +290,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (typeof adminCorsOrigins === 'string') problems.push(adminCorsOrigins);
   const consoleDevOriginProblem = values.CONSOLE_DEV_ORIGIN === undefined ? undefined : checkConsoleDevOrigin(values.CONSOLE_DEV_ORIGIN);
   if (consoleDevOriginProblem) problems.push(consoleDevOriginProblem);
+  const outboundAllowHosts = parseAllowedHosts(values.OUTBOUND_ALLOW_HOSTS);
+  if (typeof outboundAllowHosts === 'string') problems.push(outboundAllowHosts);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -308,6 +314,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     purgeIntervalSeconds,
     consoleDevOrigin: values.CONSOLE_DEV_ORIGIN ?? null,
     hstsMaxAgeSeconds: hstsMaxAgeSeconds ?? null,
+    outboundAllowHosts: outboundAllowHosts as AllowedHost[],
   };
 }
 

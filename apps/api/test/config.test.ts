@@ -90,6 +90,21 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads OUTBOUND_ALLOW_HOSTS, host or host:port entries exempt from the outbound rules, none by default', () => {
+    expect(loadConfig({}).outboundAllowHosts).toEqual([]);
+    expect(loadConfig({ OUTBOUND_ALLOW_HOSTS: ' localhost:8443, 127.0.0.1 ,[0:0::1]:9000,Metadata.Test,' }).outboundAllowHosts).toEqual([
+      { host: 'localhost', port: 8443 },
+      { host: '127.0.0.1', port: null },
+      { host: '[::1]', port: 9000 },
+      { host: 'metadata.test', port: null },
+    ]);
+    for (const entry of ['https://localhost:8443', 'localhost/x', '*', '*.example.com', 'localhost:0', 'localhost:65536', 'user@localhost', '::1', '[::1', 'local host']) {
+      expect(problemsOf({ OUTBOUND_ALLOW_HOSTS: `localhost,${entry}` }), entry).toEqual([
+        `OUTBOUND_ALLOW_HOSTS must list hosts such as localhost:8443, 127.0.0.1 or [::1]:9000 (no scheme, no path, no *), got "${entry}"`,
+      ]);
+    }
+  });
+
   it('refuses an ISSUER or CONSOLE_DEV_ORIGIN whose host is not a DNS name or IP literal: they become the console client\'s redirect URIs', () => {
     const host = 'must name its host by a DNS name (letters, digits and hyphens) or an IP address';
     expect(problemsOf({ ISSUER: 'https://*.example.com', CONSOLE_DEV_ORIGIN: 'https://*' })).toEqual([
