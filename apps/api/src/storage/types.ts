@@ -9,6 +9,21 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
 export type SigningAlgorithm = 'ES256' | 'RS256';
+/** OIDC Dynamic Registration §2: native apps may use private-use URI schemes. */
+export type ApplicationType = 'web' | 'native';
+/** Who made a client: an administrator, the client itself (RFC 7591), or its metadata document. */
+export type RegistrationKind = 'admin' | 'dynamic' | 'metadata_document';
+
+/** How a client came to exist, and what lets it manage itself (RFC 7592). */
+export interface ClientRegistration {
+  kind: RegistrationKind;
+  /** The initial access token a dynamic registration presented; null for open registration. */
+  initialAccessTokenId: string | null;
+  /** The address a dynamic registration came from. */
+  sourceAddress: string | null;
+  /** Hash of the registration access token; null when the client cannot manage itself. */
+  accessTokenHash: string | null;
+}
 
 export interface Client {
   id: string;
@@ -29,6 +44,17 @@ export interface Client {
   postLogoutRedirectUris: string[];
   /** How this client's ID tokens are signed; null means the server's default. */
   idTokenSigningAlg: SigningAlgorithm | null;
+  applicationType: ApplicationType;
+  policyUrl: string | null;
+  termsUrl: string | null;
+  /** Ways to reach the people responsible for the client (RFC 7591 §2). */
+  contacts: string[];
+  softwareId: string | null;
+  softwareVersion: string | null;
+  /** The client's public keys, given inline or by URL (RFC 7591 §2); never both. */
+  jwks: { keys: Record<string, unknown>[] } | null;
+  jwksUri: string | null;
+  registration: ClientRegistration;
   /** Clients Tollgate itself depends on (the console); protected from accidental revocation. */
   system: boolean;
   /** A protected resource: may introspect any token, not only its own (RFC 7662 §2.1). */
@@ -39,17 +65,21 @@ export interface Client {
   revokedAt: number | null;
 }
 
-export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt'>;
+/** Registration metadata an administrator's client may leave out: a web app with none of it, registered by an administrator. */
+type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'registration';
+
+export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails> & Partial<Pick<Client, RegistrationDetails>>;
 
 export type ClientUpdate = Partial<Pick<Client,
   'name' | 'siteUrl' | 'logoUrl' | 'redirectUris' | 'grantTypes' | 'scopes' |
   'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' |
-  'postLogoutRedirectUris' | 'idTokenSigningAlg'>>;
+  'postLogoutRedirectUris' | 'idTokenSigningAlg' | RegistrationDetails>>;
 
 export interface ClientListQuery {
   /** Case-insensitive substring of the name, or a prefix of the client id. */
   search?: string;
   status?: ClientStatus;
+  registrationKind?: RegistrationKind;
   sort?: 'name' | 'createdAt';
   order?: 'asc' | 'desc';
   limit: number;

@@ -19,6 +19,18 @@ export interface ClientsTable {
   refreshTokenTtl: number | null;
   postLogoutRedirectUris: string;
   idTokenSigningAlg: string | null;
+  applicationType: string;
+  policyUrl: string | null;
+  termsUrl: string | null;
+  contacts: string;
+  softwareId: string | null;
+  softwareVersion: string | null;
+  jwks: string | null;
+  jwksUri: string | null;
+  registrationKind: string;
+  registeredWith: string | null;
+  registeredFrom: string | null;
+  registrationAccessTokenHash: string | null;
   system: number;
   resourceServer: number;
   status: string;
