@@ -467,6 +467,62 @@ export interface InteractionStore {
   purgeExpired(before: number, limit: number): Promise<number>;
 }
 
+/**
+ * An initial access token (RFC 7591 §1.2, §3): what an administrator hands
+ * out so that a client may register itself. The CLI and the admin API call
+ * them registration tokens. The value is shown once; only its hash is stored.
+ */
+export interface InitialAccessToken {
+  id: string;
+  tokenHash: string;
+  /** The first characters of the value, safe to show so a person can tell tokens apart. */
+  prefix: string;
+  description: string | null;
+  createdAt: number;
+  /** Who created it, as the audit log names actors. */
+  createdByType: ActorType;
+  createdById: string | null;
+  /** Null: it does not expire. */
+  expiresAt: number | null;
+  /** Null: it may be used any number of times. */
+  maxUses: number | null;
+  /** Registrations it has been spent on. */
+  uses: number;
+  lastUsedAt: number | null;
+  /** Grant types a client registered with it may have; null: every grant type the server offers. */
+  grantTypes: GrantType[] | null;
+  /** Scopes a client registered with it may have; null: every scope but `oauth-admin`. */
+  scopes: string[] | null;
+  revokedAt: number | null;
+}
+
+export type NewInitialAccessToken = Omit<InitialAccessToken, 'uses' | 'lastUsedAt' | 'revokedAt'>;
+
+export interface InitialAccessTokenStore {
+  create(token: NewInitialAccessToken): Promise<InitialAccessToken>;
+  /** Null when unknown. Revoked, expired and used-up tokens are returned as they are. */
+  get(id: string): Promise<InitialAccessToken | null>;
+  /** Read without spending a use; null when unknown. Revoked, expired and used-up tokens are returned as they are. */
+  findByHash(tokenHash: string): Promise<InitialAccessToken | null>;
+  /** Newest first, revoked, expired and used-up ones too. */
+  list(query: { limit: number; cursor?: string }): Promise<Page<InitialAccessToken>>;
+  /**
+   * Spends one use in one conditional write: only a token that is not
+   * revoked, not expired at `now` and has uses left. Returns the token as it
+   * is after this use, or null (unknown, revoked, expired or used up; nothing
+   * changes then). Of N concurrent calls on a token with k uses left, exactly
+   * k succeed.
+   */
+  consume(tokenHash: string, now: number): Promise<InitialAccessToken | null>;
+  /** False when unknown or already revoked (nothing changes then). */
+  revoke(id: string, now: number): Promise<boolean>;
+  /**
+   * Deletes tokens that expired, were revoked or spent their last use before
+   * `before`, at most `limit`; returns how many.
+   */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 /** Everything a request handler may touch, all on one connection or transaction. */
 export interface Stores {
   clients: ClientStore;
@@ -480,6 +536,7 @@ export interface Stores {
   rateLimits: RateLimitStore;
   sessions: SessionStore;
   interactions: InteractionStore;
+  initialAccessTokens: InitialAccessTokenStore;
 }
 
 export interface Storage extends Stores {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { NewAuthorizationCode, NewClient, NewToken, NewUser } from '../types.js';
+import type { NewAuthorizationCode, NewClient, NewInitialAccessToken, NewToken, NewUser } from '../types.js';
 
 export const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
 export const unique = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
@@ -82,6 +82,23 @@ export function aToken(clientId: string, now: number, overrides: Partial<NewToke
     codeId: null,
     grantType: 'client_credentials',
     sourceAddress: '127.0.0.1',
+    ...overrides,
+  };
+}
+
+export function anInitialAccessToken(now: number, overrides: Partial<NewInitialAccessToken> = {}): NewInitialAccessToken {
+  return {
+    id: unique('iat'),
+    tokenHash: hash(unique('initial-access-token')),
+    prefix: 'tg_iat_abcdef',
+    description: 'CI pipeline',
+    createdAt: now,
+    createdByType: 'user',
+    createdById: 'admin-1',
+    expiresAt: null,
+    maxUses: null,
+    grantTypes: null,
+    scopes: null,
     ...overrides,
   };
 }

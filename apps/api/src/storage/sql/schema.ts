@@ -159,6 +159,24 @@ export interface InteractionsTable {
   completedAt: number | null;
 }
 
+export interface InitialAccessTokensTable {
+  id: string;
+  tokenHash: string;
+  prefix: string;
+  description: string | null;
+  createdAt: number;
+  createdByType: string;
+  createdById: string | null;
+  expiresAt: number | null;
+  maxUses: number | null;
+  uses: number;
+  lastUsedAt: number | null;
+  /** JSON lists; null means no limit. */
+  grantTypes: string | null;
+  scopes: string | null;
+  revokedAt: number | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -171,4 +189,5 @@ export interface Database {
   rateLimits: RateLimitsTable;
   sessions: SessionsTable;
   interactions: InteractionsTable;
+  initialAccessTokens: InitialAccessTokensTable;
 }
