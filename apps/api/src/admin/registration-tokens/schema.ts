@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ADMIN_SCOPE } from '../../oauth/helpers/scope.js';
 import type { InitialAccessToken } from '../../storage/types.js';
-import { GRANT_TYPES, scopeName } from '../clients/schema.js';
+import { GRANT_TYPES, scopeName } from '../../oauth/clients/fields.js';
 import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
 /** Longest a registration token may be given to live; leaving the expiry out makes one that never expires. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Client } from '../../storage/types.js';
 import { clientConsistencyProblems } from '../helpers/client-consistency.js';
 import { jwksProblem, keySetUrlProblem, MAX_CLIENT_KEYS } from '../helpers/client-metadata.js';
 import { redirectUriProblem, webUrlProblem } from '../helpers/redirect-uri.js';
