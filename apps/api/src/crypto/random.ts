@@ -27,6 +27,7 @@ export const PREFIX = {
   refreshToken: 'tg_rt_',
   authorizationCode: 'tg_ac_',
   clientSecret: 'tg_cs_',
+  registrationAccessToken: 'tg_rat_',
   initialAccessToken: 'tg_iat_',
 } as const;
 
