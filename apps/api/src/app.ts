@@ -16,6 +16,9 @@ import { interactionRoutes } from './interaction/routes.js';
 import { authorizationEndpoint } from './oauth/endpoints/authorize.js';
 import { endSessionEndpoint } from './oauth/endpoints/end-session.js';
 import { userinfoEndpoint } from './oauth/endpoints/userinfo.js';
+import { clientConfigurationEndpoint } from './oauth/endpoints/client-configuration.js';
+import { registrationEndpoint } from './oauth/endpoints/register.js';
+import { RateLimiter } from './oauth/rate-limit.js';
 import { createOAuthEndpoints } from './oauth/index.js';
 import { SigningKeys } from './oauth/tokens/signing-keys.js';
 import { installationSecret, KeySealer } from './crypto/key-sealer.js';
@@ -47,6 +50,8 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   const keys = new SigningKeys(storage, config.lifetimes.idToken, new KeySealer(secret));
   const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts });
   const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret });
+  const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250,
+    (error) => logger.error({ err: error }, 'rate limit sync failed'));
   const log = requestLogging(logger, config.trustedProxies);
   const logProtocol = requestLogging(logger, config.trustedProxies, { echoId: false });
 
@@ -62,11 +67,14 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
-  app.use(discoveryRoutes({ issuer: config.issuer, storage, keys, grantTypes: oauth.grantTypes }));
+  app.use(discoveryRoutes({ issuer: config.issuer, storage, keys, grantTypes: oauth.grantTypes, registration: config.registration.mode !== 'off' }));
   app.use(authorizationEndpoint(browser));
   app.use(interactionRoutes(browser));
   app.use(endSessionEndpoint(browser));
   app.use(userinfoEndpoint({ storage, issuer: config.issuer }));
+  const registration = { storage, issuer: config.issuer, policy: config.registration, perAddress: registrations };
+  if (config.registration.mode !== 'off') app.use(registrationEndpoint(registration));
+  app.use(clientConfigurationEndpoint(registration));
   app.use(consoleRoutes({ dist: config.consoleDist, apiOrigin: new URL(config.issuer).origin }));
   app.use('/admin/api', adminApi({ storage, issuer: config.issuer, corsOrigins: config.adminCorsOrigins }));
 
@@ -89,7 +97,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   return {
     handle,
     close: async () => {
-      await Promise.all([oauth.close(), browser.close()]);
+      await Promise.all([oauth.close(), browser.close(), registrations.close()]);
     },
   };
 }

@@ -46,7 +46,11 @@ export interface Config {
     loginFailuresPerAddress: RateLimitRule | null;
     /** Pending sign-in requests (interactions) a source address may start; null when off. */
     interactions: RateLimitRule | null;
+    /** Registrations without an initial access token, and failed ones, per source address; null when off. */
+    registrations: RateLimitRule | null;
   };
+  /** Dynamic client registration (RFC 7591). */
+  registration: RegistrationPolicy;
   /** How ID tokens are signed unless a client asks otherwise. */
   idTokenSigningAlg: 'ES256' | 'RS256';
   /** PKCE for every client, not only public ones (RFC 9700 §2.1.1). */
@@ -71,6 +75,17 @@ export interface Config {
   hstsMaxAgeSeconds: number | null;
   /** Hosts outbound requests may reach over http and at loopback or private addresses (tests, development). */
   outboundAllowHosts: AllowedHost[];
+}
+
+/**
+ * Who may register a client at `/oauth/register`: nobody (`off`), holders of an
+ * initial access token (`token`), or anyone (`open`). Without a token a client
+ * may have only the grant types and scopes listed here.
+ */
+export interface RegistrationPolicy {
+  mode: 'off' | 'token' | 'open';
+  openGrantTypes: ('authorization_code' | 'refresh_token')[];
+  openScopes: string[];
 }
 
 /** A configuration problem, one message per bad value, meant to be printed as is. */
@@ -180,6 +195,10 @@ const env = z.object({
   CONSOLE_DEV_ORIGIN: z.string().optional(),
   HSTS_MAX_AGE: z.string().default('365d'),
   OUTBOUND_ALLOW_HOSTS: z.string().optional(),
+  REGISTRATION: z.enum(['off', 'token', 'open'], 'must be off, token or open').default('token'),
+  REGISTRATION_RATE_LIMIT: z.string().default('20/1h'),
+  OPEN_REGISTRATION_GRANT_TYPES: z.string().default('authorization_code,refresh_token'),
+  OPEN_REGISTRATION_SCOPES: z.string().default('openid'),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -256,7 +275,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const rateLimit = (
-    name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'PUBLIC_CLIENT_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT' | 'AUTHORIZE_RATE_LIMIT',
+    name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'PUBLIC_CLIENT_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT' | 'AUTHORIZE_RATE_LIMIT' | 'REGISTRATION_RATE_LIMIT',
   ): RateLimitRule | null => {
     const rule = parseRateLimit(values[name]);
     if (rule === undefined) {
@@ -272,7 +291,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerAccount: rateLimit('LOGIN_FAILURE_LIMIT'),
     loginFailuresPerAddress: rateLimit('LOGIN_ADDRESS_FAILURE_LIMIT'),
     interactions: rateLimit('AUTHORIZE_RATE_LIMIT'),
+    registrations: rateLimit('REGISTRATION_RATE_LIMIT'),
   };
+  const openGrantTypes = values.OPEN_REGISTRATION_GRANT_TYPES.split(',').map((g) => g.trim()).filter((g) => g !== '');
+  const closedGrant = openGrantTypes.find((g) => g !== 'authorization_code' && g !== 'refresh_token');
+  if (closedGrant !== undefined) {
+    problems.push(`OPEN_REGISTRATION_GRANT_TYPES may list only authorization_code and refresh_token: a client that registered itself without a token never gets ${closedGrant === 'client_credentials' ? 'client_credentials' : `"${closedGrant}"`}`);
+  }
+  const openScopes = [...new Set(values.OPEN_REGISTRATION_SCOPES.split(/\s+/).filter((s) => s !== ''))];
+  // RFC 6749 §3.3's scope-token.
+  if (openScopes.some((scope) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope))) problems.push('OPEN_REGISTRATION_SCOPES must be scope names separated by spaces');
+  if (openScopes.includes('oauth-admin')) problems.push('OPEN_REGISTRATION_SCOPES must not include oauth-admin: it is only ever granted to administrators through the console');
   const sessionTtl = lifetime('SESSION_TTL');
   const purgeIntervalSeconds = values.PURGE_INTERVAL.trim().toLowerCase() === 'off' ? null : parseDuration(values.PURGE_INTERVAL) ?? null;
   if (purgeIntervalSeconds === null && values.PURGE_INTERVAL.trim().toLowerCase() !== 'off') {
@@ -315,6 +344,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     consoleDevOrigin: values.CONSOLE_DEV_ORIGIN ?? null,
     hstsMaxAgeSeconds: hstsMaxAgeSeconds ?? null,
     outboundAllowHosts: outboundAllowHosts as AllowedHost[],
+    registration: { mode: values.REGISTRATION, openGrantTypes: openGrantTypes as RegistrationPolicy['openGrantTypes'], openScopes },
   };
 }
 

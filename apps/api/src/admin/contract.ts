@@ -8,6 +8,9 @@ import type { auditEntryView, auditPage, listAuditQuery } from './audit/schema.j
 import type { clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, updateClientRequest } from './clients/schema.js';
 import type { consentPage, consentRevocation, consentView, listConsentsQuery } from './consents/schema.js';
 import type { errorBody, revokedCount } from './http/schemas.js';
+import type {
+  createRegistrationTokenRequest, listRegistrationTokensQuery, registrationTokenPage, registrationTokenView, registrationTokenWithValue,
+} from './registration-tokens/schema.js';
 import type { createScopeRequest, scopeList, scopeView, updateScopeRequest } from './scopes/schema.js';
 import type { statisticsView } from './stats/schema.js';
 import type { listTokensQuery, tokenPage, tokenView } from './tokens/schema.js';
@@ -57,3 +60,9 @@ export type AuditPage = z.output<typeof auditPage>;
 export type ListAuditQuery = z.input<typeof listAuditQuery>;
 
 export type Statistics = z.output<typeof statisticsView>;
+
+export type RegistrationToken = z.output<typeof registrationTokenView>;
+export type RegistrationTokenPage = z.output<typeof registrationTokenPage>;
+export type RegistrationTokenWithValue = z.output<typeof registrationTokenWithValue>;
+export type CreateRegistrationTokenRequest = z.input<typeof createRegistrationTokenRequest>;
+export type ListRegistrationTokensQuery = z.input<typeof listRegistrationTokensQuery>;

@@ -11,6 +11,7 @@ import { adminCors } from './http/cors.js';
 import { openApiDocument } from './http/openapi.js';
 import type { AdminRoute } from './http/route.js';
 import { mountRoutes } from './http/router.js';
+import { registrationTokenRoutes } from './registration-tokens/routes.js';
 import { scopeRoutes } from './scopes/routes.js';
 import { statisticsRoutes } from './stats/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
@@ -18,7 +19,7 @@ import { userRoutes } from './users/routes.js';
 
 /** Every admin API operation; the router and the OpenAPI document are both built from it. */
 export const adminRoutes: AdminRoute[] = [
-  ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes,
+  ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes, ...registrationTokenRoutes,
 ];
 
 export interface AdminApiOptions {

@@ -1,6 +1,6 @@
 import { parseDuration } from '../config.js';
 import { createClient, ProtectedClientError, revokeClient } from '../admin/clients/service.js';
-import type { CreateClientInput } from '../admin/clients/schema.js';
+import type { CreateClientInput } from '../oauth/clients/fields.js';
 import type { Client, GrantType, TokenEndpointAuthMethod } from '../storage/types.js';
 import { parseSeconds, splitList, table, UsageError, type CliContext } from './context.js';
 

@@ -5,6 +5,10 @@ import { ConflictError, StorageUnavailableError } from '../storage/types.js';
 import { clientsCreateCommand, clientsCreateOptions, clientsListCommand, clientsListOptions, clientsRevokeCommand, clientsRevokeOptions } from './clients.js';
 import { openContext, UsageError, type CliContext } from './context.js';
 import { keysListCommand, keysListOptions, keysRotateCommand, keysRotateOptions } from './keys.js';
+import {
+  registrationTokensCreateCommand, registrationTokensCreateOptions, registrationTokensListCommand, registrationTokensListOptions,
+  registrationTokensRevokeCommand, registrationTokensRevokeOptions,
+} from './registration-tokens.js';
 import { tokensAdminCommand, tokensAdminOptions } from './tokens.js';
 import { scopesCreateCommand, scopesCreateOptions, scopesListCommand, scopesListOptions } from './scopes.js';
 import { setupCommand, setupOptions } from './setup.js';
@@ -72,6 +76,22 @@ const commands: Record<string, Command> = {
     usage: 'scopes list [--json]',
     options: scopesListOptions, positionals: false,
     run: (ctx, values) => scopesListCommand(ctx, values as any),
+  },
+  'registration-tokens create': {
+    usage: 'registration-tokens create [--expires-in 1d] [--max-uses N] [--grant-types authorization_code,refresh_token] [--scopes "openid read"] '
+      + '[--description TEXT] [--json]',
+    options: registrationTokensCreateOptions, positionals: false,
+    run: (ctx, values) => registrationTokensCreateCommand(ctx, values as any),
+  },
+  'registration-tokens list': {
+    usage: 'registration-tokens list [--json]',
+    options: registrationTokensListOptions, positionals: false,
+    run: (ctx, values) => registrationTokensListCommand(ctx, values as any),
+  },
+  'registration-tokens revoke': {
+    usage: 'registration-tokens revoke ID [--json]',
+    options: registrationTokensRevokeOptions, positionals: true,
+    run: (ctx, values, positionals) => registrationTokensRevokeCommand(ctx, positionals, values as any),
   },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -27,6 +27,8 @@ export const PREFIX = {
   refreshToken: 'tg_rt_',
   authorizationCode: 'tg_ac_',
   clientSecret: 'tg_cs_',
+  registrationAccessToken: 'tg_rat_',
+  initialAccessToken: 'tg_iat_',
 } as const;
 
 /** 256 bits from the CSPRNG, base64url, behind a prefix. */

@@ -8,6 +8,7 @@ export interface PurgeResult {
   sessions: number;
   interactions: number;
   rateLimits: number;
+  initialAccessTokens: number;
   /** Batches run (one DELETE each, with the kept audit entries for tokens), each at most `batchSize` rows. */
   batches: number;
   /** Wall time of the run. */
@@ -42,19 +43,22 @@ export interface PurgeJob {
 /** Spent codes stay this long after expiring, so a late replay still revokes what they issued (RFC 6749 §4.1.2). */
 export const CODE_RETENTION_MS = 60 * 60 * 1000;
 
+/** Initial access tokens stay listed this long after they expire, are revoked or are used up, so administrators can see what became of them. */
+export const INITIAL_ACCESS_TOKEN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
 const DEFAULT_BATCH = 500;
 
-type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits'>;
+type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits' | 'initialAccessTokens'>;
 
 /**
- * Deletes expired authorization codes, tokens, sessions, interactions and
- * rate-limit counters in bounded batches, yielding to the event loop between
+ * Deletes expired authorization codes, tokens, sessions, interactions,
+ * rate-limit counters and initial access tokens in bounded batches, yielding to the event loop between
  * batches. Tokens go as soon as they expire, refresh tokens included: an
  * expired refresh token cannot be used, so what its row still gave was only
  * reuse detection of a rotated token presented after its own expiry (see
  * README, "Purging expired rows"), each one's issue entry kept in the audit
  * log as it goes (TokenStore.purgeExpired). Codes are kept for
- * CODE_RETENTION_MS. Several processes on one database may run it at once:
+ * CODE_RETENTION_MS, initial access tokens for INITIAL_ACCESS_TOKEN_RETENTION_MS. Several processes on one database may run it at once:
  * each batch is independent and idempotent.
  */
 export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJob {
@@ -81,12 +85,13 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
   const run = async (): Promise<PurgeResult> => {
     const started = performance.now();
     const at = now();
-    const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, batches: 0, ms: 0 };
+    const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, initialAccessTokens: 0, batches: 0, ms: 0 };
     result.tokens = await drain((b, l) => stores.tokens.purgeExpired(b, l), at, result);
     result.codes = await drain((b, l) => stores.codes.purgeExpired(b, l), at - CODE_RETENTION_MS, result);
     result.sessions = await drain((b, l) => stores.sessions.purgeExpired(b, l), at, result);
     result.interactions = await drain((b, l) => stores.interactions.purgeExpired(b, l), at, result);
     result.rateLimits = await drain((b, l) => stores.rateLimits.purgeExpired(b, l), at, result);
+    result.initialAccessTokens = await drain((b, l) => stores.initialAccessTokens.purgeExpired(b, l), at - INITIAL_ACCESS_TOKEN_RETENTION_MS, result);
     result.ms = performance.now() - started;
     return result;
   };
@@ -103,7 +108,7 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
     timer = setTimeout(() => {
       runOnce().then(
         (result) => {
-          if (result.codes + result.tokens + result.sessions + result.interactions + result.rateLimits > 0) options.onPurged?.(result);
+          if (result.codes + result.tokens + result.sessions + result.interactions + result.rateLimits + result.initialAccessTokens > 0) options.onPurged?.(result);
         },
         (error: unknown) => options.onError?.(error),
       ).finally(schedule);

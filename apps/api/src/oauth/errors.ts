@@ -135,3 +135,13 @@ export class RequestUriNotSupported extends OAuthError {
 export class RegistrationNotSupported extends OAuthError {
   readonly error = 'registration_not_supported';
 }
+
+/* Dynamic registration errors (RFC 7591 §3.2.2). */
+
+export class InvalidClientMetadata extends OAuthError {
+  readonly error = 'invalid_client_metadata';
+}
+
+export class InvalidRedirectUri extends OAuthError {
+  readonly error = 'invalid_redirect_uri';
+}

@@ -9,6 +9,21 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
 export type SigningAlgorithm = 'ES256' | 'RS256';
+/** OIDC Dynamic Registration §2: native apps may use private-use URI schemes. */
+export type ApplicationType = 'web' | 'native';
+/** Who made a client: an administrator, the client itself (RFC 7591), or its metadata document. */
+export type RegistrationKind = 'admin' | 'dynamic' | 'metadata_document';
+
+/** How a client came to exist, and what lets it manage itself (RFC 7592). */
+export interface ClientRegistration {
+  kind: RegistrationKind;
+  /** The initial access token a dynamic registration presented; null for open registration. */
+  initialAccessTokenId: string | null;
+  /** The address a dynamic registration came from. */
+  sourceAddress: string | null;
+  /** Hash of the registration access token; null when the client cannot manage itself. */
+  accessTokenHash: string | null;
+}
 
 export interface Client {
   id: string;
@@ -29,6 +44,17 @@ export interface Client {
   postLogoutRedirectUris: string[];
   /** How this client's ID tokens are signed; null means the server's default. */
   idTokenSigningAlg: SigningAlgorithm | null;
+  applicationType: ApplicationType;
+  policyUrl: string | null;
+  termsUrl: string | null;
+  /** Ways to reach the people responsible for the client (RFC 7591 §2). */
+  contacts: string[];
+  softwareId: string | null;
+  softwareVersion: string | null;
+  /** The client's public keys, given inline or by URL (RFC 7591 §2); never both. */
+  jwks: { keys: Record<string, unknown>[] } | null;
+  jwksUri: string | null;
+  registration: ClientRegistration;
   /** Clients Tollgate itself depends on (the console); protected from accidental revocation. */
   system: boolean;
   /** A protected resource: may introspect any token, not only its own (RFC 7662 §2.1). */
@@ -39,17 +65,21 @@ export interface Client {
   revokedAt: number | null;
 }
 
-export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt'>;
+/** Registration metadata an administrator's client may leave out: a web app with none of it, registered by an administrator. */
+type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'registration';
+
+export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails> & Partial<Pick<Client, RegistrationDetails>>;
 
 export type ClientUpdate = Partial<Pick<Client,
   'name' | 'siteUrl' | 'logoUrl' | 'redirectUris' | 'grantTypes' | 'scopes' |
   'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' |
-  'postLogoutRedirectUris' | 'idTokenSigningAlg'>>;
+  'postLogoutRedirectUris' | 'idTokenSigningAlg' | RegistrationDetails>>;
 
 export interface ClientListQuery {
   /** Case-insensitive substring of the name, or a prefix of the client id. */
   search?: string;
   status?: ClientStatus;
+  registrationKind?: RegistrationKind;
   sort?: 'name' | 'createdAt';
   order?: 'asc' | 'desc';
   limit: number;
@@ -447,6 +477,62 @@ export interface InteractionStore {
   purgeExpired(before: number, limit: number): Promise<number>;
 }
 
+/**
+ * An initial access token (RFC 7591 §1.2, §3): what an administrator hands
+ * out so that a client may register itself. The CLI and the admin API call
+ * them registration tokens. The value is shown once; only its hash is stored.
+ */
+export interface InitialAccessToken {
+  id: string;
+  tokenHash: string;
+  /** The first characters of the value, safe to show so a person can tell tokens apart. */
+  prefix: string;
+  description: string | null;
+  createdAt: number;
+  /** Who created it, as the audit log names actors. */
+  createdByType: ActorType;
+  createdById: string | null;
+  /** Null: it does not expire. */
+  expiresAt: number | null;
+  /** Null: it may be used any number of times. */
+  maxUses: number | null;
+  /** Registrations it has been spent on. */
+  uses: number;
+  lastUsedAt: number | null;
+  /** Grant types a client registered with it may have; null: every grant type the server offers. */
+  grantTypes: GrantType[] | null;
+  /** Scopes a client registered with it may have; null: every scope but `oauth-admin`. */
+  scopes: string[] | null;
+  revokedAt: number | null;
+}
+
+export type NewInitialAccessToken = Omit<InitialAccessToken, 'uses' | 'lastUsedAt' | 'revokedAt'>;
+
+export interface InitialAccessTokenStore {
+  create(token: NewInitialAccessToken): Promise<InitialAccessToken>;
+  /** Null when unknown. Revoked, expired and used-up tokens are returned as they are. */
+  get(id: string): Promise<InitialAccessToken | null>;
+  /** Read without spending a use; null when unknown. Revoked, expired and used-up tokens are returned as they are. */
+  findByHash(tokenHash: string): Promise<InitialAccessToken | null>;
+  /** Newest first, revoked, expired and used-up ones too. */
+  list(query: { limit: number; cursor?: string }): Promise<Page<InitialAccessToken>>;
+  /**
+   * Spends one use in one conditional write: only a token that is not
+   * revoked, not expired at `now` and has uses left. Returns the token as it
+   * is after this use, or null (unknown, revoked, expired or used up; nothing
+   * changes then). Of N concurrent calls on a token with k uses left, exactly
+   * k succeed.
+   */
+  consume(tokenHash: string, now: number): Promise<InitialAccessToken | null>;
+  /** False when unknown or already revoked (nothing changes then). */
+  revoke(id: string, now: number): Promise<boolean>;
+  /**
+   * Deletes tokens that expired, were revoked or spent their last use before
+   * `before`, at most `limit`; returns how many.
+   */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 /** Everything a request handler may touch, all on one connection or transaction. */
 export interface Stores {
   clients: ClientStore;
@@ -460,6 +546,7 @@ export interface Stores {
   rateLimits: RateLimitStore;
   sessions: SessionStore;
   interactions: InteractionStore;
+  initialAccessTokens: InitialAccessTokenStore;
 }
 
 export interface Storage extends Stores {

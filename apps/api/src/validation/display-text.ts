@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 /**
  * What is refused in text an administrator sets and end users read (client
  * names, scope descriptions, display names): controls (C0, DEL, C1), line and
@@ -33,4 +34,12 @@ export function displayTextProblem(value: string): string | null {
  */
 export function isolate(text: string): string {
   return `\u2068${text.replace(DIRECTION, '')}\u2069`;
+}
+
+/** Text end users read on our pages or in their ID tokens: no control, invisible or direction characters. */
+export function displayText(text: z.ZodString): z.ZodString {
+  return text.superRefine((value, ctx) => {
+    const problem = displayTextProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 }

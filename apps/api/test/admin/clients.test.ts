@@ -31,6 +31,8 @@ for (const backend of backends) {
         id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [],
         postLogoutRedirectUris: [], grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic',
         hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, system: false,
+        applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
+        registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
         status: 'active', createdAt: expect.any(String), updatedAt: client.createdAt, revokedAt: null,
       });
       expect((await tokenFor(client.id, clientSecret).expect(200)).body.expires_in).toBe(600);
@@ -45,6 +47,27 @@ for (const backend of backends) {
       const entry = (await t.storage.audit.list({ targetId: client.id, limit: 5 })).items[0];
       expect(entry).toMatchObject({ action: 'client.create', actorType: 'user', actorId: t.admin.id, sourceAddress: expect.stringMatching(/127\.0\.0\.1/), details: { name: 'Billing' } });
       expect(JSON.stringify(entry)).not.toContain(clientSecret);
+    });
+
+    it('keeps registration metadata an administrator gives, and refuses private keys and a key set given both ways', async () => {
+      const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+      const res = await t.post('/clients', {
+        name: 'Keyed', applicationType: 'native', policyUrl: 'https://keyed.example/policy', termsUrl: 'https://keyed.example/terms',
+        contacts: ['ops@keyed.example'], softwareId: 'keyed-cli', softwareVersion: '1.0.0', jwks: { keys: [jwk] },
+      }).expect(201);
+      expect(res.body.client).toMatchObject({
+        applicationType: 'native', policyUrl: 'https://keyed.example/policy', termsUrl: 'https://keyed.example/terms',
+        contacts: ['ops@keyed.example'], softwareId: 'keyed-cli', softwareVersion: '1.0.0', jwks: { keys: [jwk] }, jwksUri: null,
+      });
+      const listed = await t.get('/clients?registrationKind=admin&search=Keyed').expect(200);
+      expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(res.body.client.id);
+      expect((await t.get('/clients?registrationKind=dynamic&search=Keyed').expect(200)).body.items).toEqual([]);
+      const both = await t.post('/clients', { name: 'Both', jwks: { keys: [jwk] }, jwksUri: 'https://keyed.example/jwks' }).expect(400);
+      expect(both.body.fields).toEqual({ jwksUri: 'give the keys inline (jwks) or by URL (jwks_uri), not both (RFC 7591 §2)' });
+      const secret = await t.post('/clients', { name: 'Secret', jwks: { keys: [{ ...jwk, d: 'private' }] } }).expect(400);
+      expect(secret.body.fields).toEqual({ jwks: 'must hold public keys only: a key has the private member "d"' });
+      const http = await t.post('/clients', { name: 'Plain', jwksUri: 'http://keyed.example/jwks' }).expect(400);
+      expect(http.body.fields).toEqual({ jwksUri: 'http://keyed.example/jwks must use https' });
     });
 
     it('registers a public client without a secret', async () => {

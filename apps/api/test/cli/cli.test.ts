@@ -209,6 +209,69 @@ for (const backend of backends) {
       expect(await storage.clients.list({ limit: 1000 })).toEqual(clients);
     });
 
+    it('registration-tokens create --json prints the token this once; only its hash is stored', async () => {
+      const result = await run('registration-tokens', 'create', '--expires-in', '1d', '--max-uses', '2', '--grant-types', 'authorization_code,refresh_token',
+        '--scopes', 'openid read', '--description', 'MCP agents', '--json');
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const printed = JSON.parse(result.stdout);
+      expect(printed).toEqual({
+        token: expect.stringMatching(/^tg_iat_[\w-]{43}$/), id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), prefix: printed.token.slice(0, 13),
+        description: 'MCP agents', status: 'active', grant_types: ['authorization_code', 'refresh_token'], scope: 'openid read', max_uses: 2, uses: 0,
+        expires_at: expect.any(String), created_at: expect.any(String), last_used_at: null, revoked_at: null,
+      });
+      expect(Date.parse(printed.expires_at) - Date.parse(printed.created_at)).toBe(86_400_000);
+      const stored = await storage.initialAccessTokens.findByHash(sha256(printed.token));
+      expect(stored).toMatchObject({ id: printed.id, createdByType: 'cli', maxUses: 2, scopes: ['openid', 'read'] });
+      expect(JSON.stringify(stored)).not.toContain(printed.token);
+      expect((await storage.audit.list({ targetId: printed.id, limit: 5 })).items).toEqual([
+        expect.objectContaining({ action: 'registration_token.create', actorType: 'cli', targetType: 'registration_token' }),
+      ]);
+
+      const open = await run('registration-tokens', 'create');
+      expect(open.code).toBe(0);
+      expect(open.stdout).toMatch(/^Created registration token [A-Za-z0-9]{22}\n {2}token: {7}tg_iat_[\w-]{43}\n/);
+      expect(open.stdout).toContain('  scopes:      any but oauth-admin');
+    });
+
+    it('registration-tokens list shows every token without its value, and revoke is idempotent', async () => {
+      const { id, token } = JSON.parse((await run('registration-tokens', 'create', '--description', 'Doomed', '--json')).stdout);
+      const listed = JSON.parse((await run('registration-tokens', 'list', '--json')).stdout) as { id: string; status: string }[];
+      expect(listed[0]).toMatchObject({ id, status: 'active', description: 'Doomed' });
+      expect(listed.length).toBeGreaterThanOrEqual(3);
+      expect(JSON.stringify(listed)).not.toMatch(/tg_iat_[\w-]{20}|token_hash/);
+      const text = (await run('registration-tokens', 'list')).stdout;
+      expect(text.split('\n')[0]).toMatch(/^ID\s+PREFIX\s+STATUS\s+USES\s+EXPIRES\s+DESCRIPTION$/);
+      expect(text).not.toContain(token);
+
+      expect(await run('registration-tokens', 'revoke', id)).toMatchObject({ code: 0, stdout: `Revoked registration token ${id}` });
+      expect(await run('registration-tokens', 'revoke', id, '--json')).toMatchObject({ code: 0, stdout: JSON.stringify({ id, revoked: true, already_revoked: true }) });
+      expect(await storage.initialAccessTokens.consume(sha256(token), Date.now())).toBeNull();
+      expect((await storage.audit.list({ targetId: id, action: 'registration_token.revoke', limit: 5 })).items).toHaveLength(1);
+      expect(await run('registration-tokens', 'revoke', 'no-such-token')).toEqual({ code: 2, stdout: '', stderr: 'tollgate registration-tokens revoke: no registration token has id no-such-token' });
+      expect(await run('registration-tokens', 'revoke')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate registration-tokens revoke: registration-tokens revoke takes one token id (see registration-tokens list)',
+      });
+    });
+
+    it.each([
+      [['--scopes', 'openid oauth-admin'], 'tollgate registration-tokens create: --scopes oauth-admin is never given to a registered client'],
+      [['--scopes', 'nope'], 'tollgate registration-tokens create: --scopes unknown scope "nope": create it first'],
+      [['--grant-types', 'password'], 'tollgate registration-tokens create: --grant-types must each be one of authorization_code, client_credentials, refresh_token'],
+      [['--grant-types', ''], 'tollgate registration-tokens create: --grant-types must name at least one grant type (leave it out to allow every one)'],
+      [['--max-uses', '0'], 'tollgate registration-tokens create: --max-uses must be at least 1'],
+      [['--max-uses', 'lots'], 'tollgate registration-tokens create: --max-uses must be a whole number of 1 or more (got "lots")'],
+      [['--expires-in', 'soon'], 'tollgate registration-tokens create: --expires-in must be a positive duration such as 3600, 15m or 1h (got "soon")'],
+      [['--expires-in', '400d'], 'tollgate registration-tokens create: --expires-in must be at most a year'],
+      [['--description', ' '], 'tollgate registration-tokens create: --description must not be empty (leave it out for none)'],
+      [['--expires-at', '2030-01-01T00:00:00Z'], 'tollgate registration-tokens create: Unknown option \'--expires-at\' (see tollgate registration-tokens create --help)'],
+    ])('registration-tokens create refuses %j with one line and exit code 2, writing nothing', async (args, message) => {
+      const before = await storage.initialAccessTokens.list({ limit: 1000 });
+      const auditBefore = await storage.audit.list({ limit: 1000 });
+      expect(await run('registration-tokens', 'create', ...args)).toEqual({ code: 2, stdout: '', stderr: message });
+      expect(await storage.initialAccessTokens.list({ limit: 1000 })).toEqual(before);
+      expect(await storage.audit.list({ limit: 1000 })).toEqual(auditBefore);
+    });
+
     it('records who did what in the audit log', async () => {
       const entries = (await storage.audit.list({ limit: 100 })).items;
       expect(entries.filter((e) => e.action === 'client.create' && e.actorType === 'cli').length).toBeGreaterThanOrEqual(3);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import { PREFIX, randomId, randomSecret, sha256 } from '../../src/crypto/random.js';
-import { CODE_RETENTION_MS, startPurgeJob } from '../../src/jobs/purge.js';
+import { CODE_RETENTION_MS, INITIAL_ACCESS_TOKEN_RETENTION_MS, startPurgeJob } from '../../src/jobs/purge.js';
 import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
 import type { NewToken, User } from '../../src/storage/types.js';
 import { issueRecords, issue, query, seed } from '../load/support.js';
@@ -68,6 +68,15 @@ for (const backend of backends) {
       return id;
     }
 
+    async function seedInitialAccessToken(expiresAt: number) {
+      const id = randomId();
+      await t.storage.initialAccessTokens.create({
+        id, tokenHash: sha256(randomSecret(PREFIX.initialAccessToken)), prefix: 'tg_iat_abcdef', description: null, createdAt: expiresAt - HOUR,
+        createdByType: 'cli', createdById: null, expiresAt, maxUses: null, grantTypes: null, scopes: null,
+      });
+      return id;
+    }
+
     it('deletes every expired row of every kind in bounded batches and keeps the rest', async () => {
       const now = Date.now();
       const expired = await seedTokens(45, now - 1000);
@@ -87,14 +96,16 @@ for (const backend of backends) {
       const liveInteraction = await seedInteraction(now + 600_000);
       await t.storage.rateLimits.add('purge-test:old', now - 120_000, 3, now - 60_000);
       await t.storage.rateLimits.add('purge-test:live', now, 3, now + 60_000);
+      const oldRegistration = await seedInitialAccessToken(now - INITIAL_ACCESS_TOKEN_RETENTION_MS - 1000);
+      const recentRegistration = await seedInitialAccessToken(now - 1000);
 
       const job = startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now });
       const result = await job.runOnce();
       await job.stop();
 
-      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1 });
+      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1 });
       // 46 tokens in batches of 10: five full ones and a short one; one short batch for each other table.
-      expect(result.batches).toBe(5 + 4);
+      expect(result.batches).toBe(5 + 5);
       for (const row of [...expired, oldRefresh]) expect(await t.storage.tokens.get(row.id)).toBeNull();
       for (const row of [...live, liveRefresh]) expect(await t.storage.tokens.get(row.id)).not.toBeNull();
       expect(await t.storage.codes.findByHash(oldCode)).toBeNull();
@@ -106,8 +117,11 @@ for (const backend of backends) {
       expect(await t.storage.interactions.get(liveInteraction)).not.toBeNull();
       expect(await t.storage.rateLimits.listAtLeast('purge-test:', now - 120_000, 1)).toEqual([]);
       expect(await t.storage.rateLimits.listAtLeast('purge-test:', now, 1)).toEqual([{ key: 'purge-test:live', count: 3 }]);
+      // Kept listed a while after they stop working, so administrators can see what became of them.
+      expect(await t.storage.initialAccessTokens.get(oldRegistration)).toBeNull();
+      expect(await t.storage.initialAccessTokens.get(recentRegistration)).not.toBeNull();
 
-      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(5);
+      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(6);
     });
 
     it('yields between batches: timers fire and requests are answered while a large backlog is deleted', async () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes } from '../../src/admin/index.js';
+import { createRegistrationToken } from '../../src/admin/registration-tokens/service.js';
 import type { AdminRoute } from '../../src/admin/http/route.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
 import { backends } from '../support/databases.js';
@@ -21,6 +22,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   resetPassword: {},
   createScope: { name: 'generated', description: 'Generated' },
   updateScope: { description: 'Changed' },
+  createRegistrationToken: { description: 'Agents', maxUses: 2, grantTypes: ['authorization_code'], scopes: ['read'] },
 };
 
 /** The field names an object schema knows (through optional, default and pipe wrappers), so generated bodies use them. */
@@ -53,15 +55,17 @@ for (const backend of backends) {
       // Not the administrator's own token: revoking it would only turn every later run into a 401.
       const tokenIds = (await t.storage.tokens.list({ clientId: machine.id, activeAt: Date.now(), limit: 10 })).items.map((token) => token.id);
       const consent = await t.storage.consents.grant(someone.id, victim.id, ['openid'], Date.now());
+      const registration = await createRegistrationToken(t.storage, { maxUses: 5 }, { type: 'system', id: 'test', sourceAddress: null });
       ids = {
         clients: [machine.id, victim.id],
         users: [someone.id, other.id],
         tokens: tokenIds,
         consents: [consent.id],
         scopes: ['read', 'write', 'openid'],
+        'registration-tokens': [registration.token.id],
       };
       tokens = { clientCredentials: issued, notAdmin: await t.token(someone.id) };
-      db = await digester(t.config.database);
+      db = withRegistrationTokens(await digester(t.config.database));
       unchanged = new Unchanged(db);
     });
     afterAll(async () => {
@@ -69,11 +73,17 @@ for (const backend of backends) {
       await t?.close();
     });
 
+    /** The shared digest does not cover initial_access_tokens yet: read them through the store. */
+    const withRegistrationTokens = (inner: Digester): Digester => ({
+      digest: async () => ({ ...(await inner.digest()), initial_access_tokens: JSON.stringify((await t.storage.initialAccessTokens.list({ limit: 1000 })).items) }),
+      close: () => inner.close(),
+    });
+
     const value = (huge: boolean): fc.Arbitrary<unknown> => fc.oneof(
       { weight: 3, arbitrary: huge ? sometimesHuge(junk) : junk },
       { weight: 2, arbitrary: fc.constantFrom('read', 'openid', 'Billing', 'https://app.example/cb', 'http://localhost/cb', 'javascript:alert(1)', 'client_credentials',
         'authorization_code', 'none', 'client_secret_post', 'ES256', 'correct horse battery', 'a@b.example', 'active', 'revoked', 'name', 'createdAt', 'desc',
-        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh') },
+        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh', 'oauth-admin', '2099-01-01T00:00:00Z') },
       { weight: 1, arbitrary: fc.integer({ min: -2, max: 100_000 }) },
       { weight: 1, arbitrary: fc.constantFrom(true, false, null, 1e9, -1, 0.5, Number.MAX_SAFE_INTEGER) },
       { weight: 1, arbitrary: fc.array(fc.oneof(junk, fc.constantFrom('read', 'write', 'openid', 'https://app.example/cb', 'client_credentials')), { maxLength: 5 }) },

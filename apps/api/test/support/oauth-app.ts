@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createApp, type App } from '../../src/app.js';
 import { createClient } from '../../src/admin/clients/service.js';
-import type { CreateClientInput } from '../../src/admin/clients/schema.js';
+import type { CreateClientInput } from '../../src/oauth/clients/fields.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createMetrics, type Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';

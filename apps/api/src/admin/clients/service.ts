@@ -3,7 +3,8 @@ import type { Client, ClientUpdate, Storage, Stores } from '../../storage/types.
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
-import { clientFields, createClientInput, updateClientInput, type CreateClientInput, type UpdateClientInput } from './schema.js';
+import { clientFields, createClientInput, type CreateClientInput } from '../../oauth/clients/fields.js';
+import { updateClientInput, type UpdateClientInput } from './schema.js';
 
 export interface CreatedClient {
   client: Client;

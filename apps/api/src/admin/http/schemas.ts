@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { displayTextProblem } from '../../validation/display-text.js';
 
 /** Named schemas: each becomes one entry of the OpenAPI document's `components.schemas`. */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();
@@ -53,13 +52,7 @@ export const errorBody = responseSchema('Error', z.object({
   scope: z.string().optional(),
 }), 'An error: what went wrong, and for bad input one message per field.');
 
-/** Text end users read on our pages or in their ID tokens: no control, invisible or direction characters. */
-export function displayText(text: z.ZodString): z.ZodString {
-  return text.superRefine((value, ctx) => {
-    const problem = displayTextProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-}
+export { displayText } from '../../validation/display-text.js';
 
 /** `{ revoked: n }`: how many things a bulk revocation changed. */
 export const revokedCount = responseSchema('RevokedCount', z.object({ revoked: z.number().int().min(0) }));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BUILTIN_SCOPES } from '../../setup/bootstrap.js';
 import type { Scope } from '../../storage/types.js';
-import { scopeName } from '../clients/schema.js';
+import { scopeName } from '../../oauth/clients/fields.js';
 import { displayText, requestSchema, responseSchema, time, toTime } from '../http/schemas.js';
 
 export const upsertScopeInput = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Token } from '../../storage/types.js';
-import { scopeName } from '../clients/schema.js';
+import { scopeName } from '../../oauth/clients/fields.js';
 import { pageOf, pageQuery, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
 /** A token as the admin API shows it: an id and the visible prefix, never the value or its hash. */

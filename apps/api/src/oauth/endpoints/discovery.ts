@@ -12,7 +12,7 @@ function publicJson(res: Response, maxAgeSeconds: number) {
  * `/.well-known/openid-configuration` (OIDC Discovery 1.0): the same
  * document, listing only what this server really does. And the JWKS.
  */
-export function discoveryRoutes(options: { issuer: string; storage: Storage; keys: SigningKeys; grantTypes: readonly GrantType[] }): Router {
+export function discoveryRoutes(options: { issuer: string; storage: Storage; keys: SigningKeys; grantTypes: readonly GrantType[]; registration: boolean }): Router {
   const router = Router();
   const { issuer } = options;
   const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
@@ -27,6 +27,7 @@ export function discoveryRoutes(options: { issuer: string; storage: Storage; key
       end_session_endpoint: `${issuer}/oauth/logout`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      ...(options.registration && { registration_endpoint: `${issuer}/oauth/register` }),
       scopes_supported: scopes.map((s) => s.name),
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

@@ -116,7 +116,7 @@ export function parseParams(contentType: string | undefined, body: string): Map<
 }
 
 /** Members of the top-level JSON object: colons outside strings at depth one. */
-function countMembers(json: string): number {
+export function countMembers(json: string): number {
   let depth = 0;
   let inString = false;
   let members = 0;

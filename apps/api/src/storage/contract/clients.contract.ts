@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, type Storage } from '../types.js';
-import { aClient, aCode, aToken, aUser, unique } from './fixtures.js';
+import { aClient, aCode, aToken, aUser, hash, unique } from './fixtures.js';
 
 export function describeClientStore(storage: () => Storage) {
   describe('ClientStore', () => {
@@ -9,6 +9,38 @@ export function describeClientStore(storage: () => Storage) {
       const created = await storage().clients.create(input, 1000);
       expect(created).toEqual({ ...input, status: 'active', createdAt: 1000, updatedAt: 1000, revokedAt: null });
       expect(await storage().clients.get(input.id)).toEqual(created);
+    });
+
+    it('keeps the metadata and registration of a dynamically registered client', async () => {
+      const input = aClient({
+        applicationType: 'native', policyUrl: 'https://app.example/policy', termsUrl: 'https://app.example/terms',
+        contacts: ['ops@app.example', 'https://app.example/support'], softwareId: 'b7c9e1f0', softwareVersion: '2.1.0',
+        jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] },
+        registration: { kind: 'dynamic', initialAccessTokenId: 'iat-1', sourceAddress: '192.0.2.7', accessTokenHash: hash('registration token') },
+      });
+      const created = await storage().clients.create(input, 1000);
+      expect(created).toEqual({ ...input, status: 'active', createdAt: 1000, updatedAt: 1000, revokedAt: null });
+      expect(await storage().clients.get(input.id)).toEqual(created);
+    });
+
+    it('registers a client given without registration details as an administrator\'s web application', async () => {
+      const { applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...bare } = aClient();
+      const created = await storage().clients.create(bare, 1000);
+      expect(created).toEqual({ ...bare, applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, status: 'active', createdAt: 1000, updatedAt: 1000, revokedAt: null });
+      expect(await storage().clients.get(bare.id)).toEqual(created);
+    });
+
+    it('replaces registration details and the registration access token on update, and filters lists by registration kind', async () => {
+      const tag = unique('kind');
+      const dynamic = aClient({ name: `${tag} dynamic`, registration: { kind: 'dynamic', initialAccessTokenId: null, sourceAddress: '192.0.2.8', accessTokenHash: hash('first') } });
+      await storage().clients.create(dynamic, 1000);
+      await storage().clients.create(aClient({ name: `${tag} admin` }), 1000);
+      const rotated = { ...dynamic.registration!, accessTokenHash: hash('second') };
+      const updated = await storage().clients.update(dynamic.id, { registration: rotated, contacts: ['new@app.example'], jwksUri: 'https://app.example/jwks', softwareVersion: null }, 2000);
+      expect(updated).toMatchObject({ registration: rotated, contacts: ['new@app.example'], jwksUri: 'https://app.example/jwks', softwareVersion: null, name: dynamic.name });
+      expect(await storage().clients.get(dynamic.id)).toEqual(updated);
+      const listed = await storage().clients.list({ search: tag, registrationKind: 'dynamic', limit: 10 });
+      expect(listed.items.map((c) => c.id)).toEqual([dynamic.id]);
     });
 
     it('answers null for an unknown id', async () => {

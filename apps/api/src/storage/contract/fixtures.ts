@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { NewAuthorizationCode, NewClient, NewToken, NewUser } from '../types.js';
+import type { NewAuthorizationCode, NewClient, NewInitialAccessToken, NewToken, NewUser } from '../types.js';
 
 export const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
 export const unique = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
@@ -19,6 +19,15 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     refreshTokenTtl: null,
     postLogoutRedirectUris: [],
     idTokenSigningAlg: null,
+    applicationType: 'web',
+    policyUrl: null,
+    termsUrl: null,
+    contacts: [],
+    softwareId: null,
+    softwareVersion: null,
+    jwks: null,
+    jwksUri: null,
+    registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null, accessTokenHash: null },
     system: false,
     resourceServer: false,
     ...overrides,
@@ -73,6 +82,23 @@ export function aToken(clientId: string, now: number, overrides: Partial<NewToke
     codeId: null,
     grantType: 'client_credentials',
     sourceAddress: '127.0.0.1',
+    ...overrides,
+  };
+}
+
+export function anInitialAccessToken(now: number, overrides: Partial<NewInitialAccessToken> = {}): NewInitialAccessToken {
+  return {
+    id: unique('iat'),
+    tokenHash: hash(unique('initial-access-token')),
+    prefix: 'tg_iat_abcdef',
+    description: 'CI pipeline',
+    createdAt: now,
+    createdByType: 'user',
+    createdById: 'admin-1',
+    expiresAt: null,
+    maxUses: null,
+    grantTypes: null,
+    scopes: null,
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ import { describeTransactions } from './transaction.contract.js';
 import { describeUserStore } from './users.contract.js';
 import { describeSessionStore } from './sessions.contract.js';
 import { describeInteractionStore } from './interactions.contract.js';
+import { describeInitialAccessTokenStore } from './initial-access-tokens.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -28,6 +29,7 @@ export function describeStorageContract(storage: () => Storage) {
   describeRecordIssued(storage);
   describeSessionStore(storage);
   describeInteractionStore(storage);
+  describeInitialAccessTokenStore(storage);
   describeAdminQueries(storage);
   describeTransactions(storage);
 }

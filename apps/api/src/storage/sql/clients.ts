@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Client, ClientListQuery, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
+import type { ApplicationType, Client, ClientListQuery, RegistrationKind, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
 import type { ClientsTable, Database } from './schema.js';
 import { decodeCursor, fromJson, InvalidCursorError, likePattern, rethrowConflict, toFlag, toJson, toPage } from './helpers.js';
 import type { ClientCache } from './client-cache.js';
@@ -21,12 +21,59 @@ function toClient(row: Selectable<ClientsTable>): Client {
     refreshTokenTtl: row.refreshTokenTtl,
     postLogoutRedirectUris: fromJson<string[]>(row.postLogoutRedirectUris),
     idTokenSigningAlg: row.idTokenSigningAlg as Client['idTokenSigningAlg'],
+    applicationType: row.applicationType as ApplicationType,
+    policyUrl: row.policyUrl,
+    termsUrl: row.termsUrl,
+    contacts: fromJson<string[]>(row.contacts),
+    softwareId: row.softwareId,
+    softwareVersion: row.softwareVersion,
+    jwks: row.jwks === null ? null : fromJson<Client['jwks']>(row.jwks),
+    jwksUri: row.jwksUri,
+    registration: {
+      kind: row.registrationKind as RegistrationKind,
+      initialAccessTokenId: row.registeredWith,
+      sourceAddress: row.registeredFrom,
+      accessTokenHash: row.registrationAccessTokenHash,
+    },
     system: row.system === 1,
     resourceServer: row.resourceServer === 1,
     status: row.status as Client['status'],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     revokedAt: row.revokedAt,
+  };
+}
+
+type RegistrationDetails = Pick<Client, 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'registration'>;
+
+const ADMIN_DEFAULTS: RegistrationDetails = {
+  applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
+  registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null, accessTokenHash: null },
+};
+
+/** The given fields without those set to undefined, so spreading them over defaults keeps the defaults. */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function registrationDetails(client: NewClient): RegistrationDetails {
+  const { applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration } = client;
+  return { ...ADMIN_DEFAULTS, ...definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration }) };
+}
+
+/** The columns of whichever registration details are given. */
+function registrationColumns(details: Partial<RegistrationDetails>) {
+  const { contacts, jwks, registration, ...plain } = details;
+  return {
+    ...plain,
+    ...(contacts && { contacts: toJson(contacts) }),
+    ...(jwks !== undefined && { jwks: jwks === null ? null : toJson(jwks) }),
+    ...(registration && {
+      registrationKind: registration.kind,
+      registeredWith: registration.initialAccessTokenId,
+      registeredFrom: registration.sourceAddress,
+      registrationAccessTokenHash: registration.accessTokenHash,
+    }),
   };
 }
 
@@ -71,6 +118,8 @@ export class SqlClientStore implements ClientStore {
       refreshTokenTtl: client.refreshTokenTtl,
       postLogoutRedirectUris: toJson(client.postLogoutRedirectUris),
       idTokenSigningAlg: client.idTokenSigningAlg,
+      // Every detail is given here (defaults fill the gaps), so every column is.
+      ...(registrationColumns(registrationDetails(client)) as Required<ReturnType<typeof registrationColumns>>),
       system: toFlag(client.system),
       resourceServer: toFlag(client.resourceServer),
       status: 'active',
@@ -104,6 +153,7 @@ export class SqlClientStore implements ClientStore {
     const order = query.order ?? (sortColumn === 'name' ? 'asc' : 'desc');
     let q = this.db.selectFrom('clients').selectAll();
     if (query.status) q = q.where('status', '=', query.status);
+    if (query.registrationKind) q = q.where('registrationKind', '=', query.registrationKind);
     if (query.search) {
       const pattern = likePattern(query.search);
       q = q.where((eb) => eb.or([
@@ -127,7 +177,11 @@ export class SqlClientStore implements ClientStore {
   }
 
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
-    const { redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, ...plain } = changes;
+    const {
+      redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris,
+      applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...plain
+    } = changes;
+    const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration });
     const row = await this.write(id, (db) => db.updateTable('clients')
       .set({
         ...plain,
@@ -136,6 +190,7 @@ export class SqlClientStore implements ClientStore {
         ...(scopes && { scopes: toJson(scopes) }),
         ...(postLogoutRedirectUris && { postLogoutRedirectUris: toJson(postLogoutRedirectUris) }),
         ...(resourceServer !== undefined && { resourceServer: toFlag(resourceServer) }),
+        ...registrationColumns(details),
         updatedAt: now,
       })
       .where('id', '=', id)

@@ -18,6 +18,7 @@ import { SqliteHotPath } from './sqlite-hot-path.js';
 import { SqlScopeStore } from './scopes.js';
 import { SqlSessionStore } from './sessions.js';
 import { SqlInteractionStore } from './interactions.js';
+import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -35,6 +36,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath, feed?: ClientChange
     rateLimits: new SqlRateLimitStore(db),
     sessions: new SqlSessionStore(db),
     interactions: new SqlInteractionStore(db),
+    initialAccessTokens: new SqlInitialAccessTokenStore(db),
   };
 }
 

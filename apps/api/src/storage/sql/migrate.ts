@@ -8,6 +8,8 @@ import * as auditActionIndex from './migrations/0006-audit-action-index.js';
 import * as tokenIdsInValues from './migrations/0007-token-ids-in-values.js';
 import * as auditOrderedById from './migrations/0008-audit-ordered-by-id.js';
 import * as tokenIssueOnRow from './migrations/0009-token-issue-on-row.js';
+import * as initialAccessTokens from './migrations/0010-initial-access-tokens.js';
+import * as clientRegistrationMetadata from './migrations/0011-client-registration-metadata.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +22,8 @@ const migrations: Record<string, Migration> = {
   '0007-token-ids-in-values': tokenIdsInValues,
   '0008-audit-ordered-by-id': auditOrderedById,
   '0009-token-issue-on-row': tokenIssueOnRow,
+  '0010-initial-access-tokens': initialAccessTokens,
+  '0011-client-registration-metadata': clientRegistrationMetadata,
 };
 
 /** Names of every migration, oldest first. */

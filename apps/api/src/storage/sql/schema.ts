@@ -19,6 +19,18 @@ export interface ClientsTable {
   refreshTokenTtl: number | null;
   postLogoutRedirectUris: string;
   idTokenSigningAlg: string | null;
+  applicationType: string;
+  policyUrl: string | null;
+  termsUrl: string | null;
+  contacts: string;
+  softwareId: string | null;
+  softwareVersion: string | null;
+  jwks: string | null;
+  jwksUri: string | null;
+  registrationKind: string;
+  registeredWith: string | null;
+  registeredFrom: string | null;
+  registrationAccessTokenHash: string | null;
   system: number;
   resourceServer: number;
   status: string;
@@ -147,6 +159,24 @@ export interface InteractionsTable {
   completedAt: number | null;
 }
 
+export interface InitialAccessTokensTable {
+  id: string;
+  tokenHash: string;
+  prefix: string;
+  description: string | null;
+  createdAt: number;
+  createdByType: string;
+  createdById: string | null;
+  expiresAt: number | null;
+  maxUses: number | null;
+  uses: number;
+  lastUsedAt: number | null;
+  /** JSON lists; null means no limit. */
+  grantTypes: string | null;
+  scopes: string | null;
+  revokedAt: number | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -159,4 +189,5 @@ export interface Database {
   rateLimits: RateLimitsTable;
   sessions: SessionsTable;
   interactions: InteractionsTable;
+  initialAccessTokens: InitialAccessTokensTable;
 }

@@ -36,6 +36,11 @@ export const emptyClientForm: ClientFormValues = {
   redirectUris: '', postLogoutRedirectUris: '', scopes: [], accessTokenTtl: '', refreshTokenTtl: '', resourceServer: false, idTokenSigningAlg: '',
 };
 
+/** The registration fields this form edits; the rest (keys, contacts, registration metadata) stay as they are. */
+export type ClientFormBody = Required<Pick<CreateClientRequest,
+  'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' |
+  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg'>>;
+
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
   return {
@@ -58,7 +63,7 @@ const lines = (text: string) => text.split('\n').map((line) => line.trim()).filt
 const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
 
 /** The request body for the form's values, or the fields the console can already tell are wrong. */
-export function formToRequest(values: ClientFormValues): { body: Required<CreateClientRequest> } | { errors: Record<string, string> } {
+export function formToRequest(values: ClientFormValues): { body: ClientFormBody } | { errors: Record<string, string> } {
   const accessTokenTtl = parseDuration(values.accessTokenTtl);
   const refreshTokenTtl = parseDuration(values.refreshTokenTtl);
   const errors: Record<string, string> = {};
@@ -93,7 +98,7 @@ export interface ClientFormProps {
   error: unknown;
   /** Whether the authentication method may change (a public client stays public). */
   lockAuthMethod?: boolean;
-  onSubmit(body: Required<CreateClientRequest>): void;
+  onSubmit(body: ClientFormBody): void;
   children?: ReactNode;
 }
 

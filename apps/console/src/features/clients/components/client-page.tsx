@@ -4,7 +4,7 @@ import { ConfirmDialog } from '../../../components/dialog';
 import { SecretBox } from '../../../components/secret-box';
 import { Badge, ErrorMessage, Loading, PageHeader } from '../../../components/states';
 import { errorMessage } from '../../../lib/api/errors';
-import type { Client, CreateClientRequest, UpdateClientRequest } from '../../../lib/contract';
+import type { Client, UpdateClientRequest } from '../../../lib/contract';
 import { formatDateTime, formatDuration } from '../../../lib/format';
 import { toAudit, toClients, toConsents, toTokens } from '../../../lib/links';
 import { useToast } from '../../../lib/toast';
@@ -12,10 +12,10 @@ import { useClient } from '../api/get-client';
 import { useRevokeClient } from '../api/revoke-client';
 import { useRotateClientSecret } from '../api/rotate-client-secret';
 import { useUpdateClient } from '../api/update-client';
-import { ClientForm, clientToForm } from './client-form';
+import { ClientForm, clientToForm, type ClientFormBody } from './client-form';
 
 /** The fields of `next` that differ from the client's registration. */
-function changesOf(client: Client, next: Required<CreateClientRequest>): UpdateClientRequest {
+function changesOf(client: Client, next: ClientFormBody): UpdateClientRequest {
   const changes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(next)) {
     if (JSON.stringify(value) !== JSON.stringify(client[key as keyof Client])) changes[key] = value;

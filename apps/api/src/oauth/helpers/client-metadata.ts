@@ -1,0 +1,32 @@
+/** Members of a JWK that only a private or symmetric key has (RFC 7517, RFC 7518 §6). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+export const MAX_CLIENT_KEYS = 10;
+const MAX_JWKS_BYTES = 16 * 1024;
+
+/** Why a client's inline key set cannot be registered, or null when it can: public keys only, few and small. */
+export function jwksProblem(jwks: { keys: Record<string, unknown>[] }): string | null {
+  if (jwks.keys.length === 0) return 'must hold at least one key';
+  if (jwks.keys.length > MAX_CLIENT_KEYS) return `must hold at most ${MAX_CLIENT_KEYS} keys`;
+  for (const key of jwks.keys) {
+    if (typeof key.kty !== 'string') return 'must hold JSON Web Keys, each with a kty';
+    const secret = PRIVATE_MEMBERS.find((member) => member in key);
+    if (secret !== undefined) return `must hold public keys only: a key has the private member "${secret}"`;
+  }
+  if (Buffer.byteLength(JSON.stringify(jwks)) > MAX_JWKS_BYTES) return `must be at most ${MAX_JWKS_BYTES / 1024} KB`;
+  return null;
+}
+
+/** Why a URL we would fetch keys from cannot be registered, or null when it can: https only, no credentials or fragment. */
+export function keySetUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${value} is not an absolute URL`;
+  }
+  if (url.protocol !== 'https:') return `${value} must use https`;
+  if (url.username || url.password) return `${value} must not contain a user name or password`;
+  if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
+  return null;
+}

@@ -1,0 +1,41 @@
+import type { RegistrationPolicy } from '../../config.js';
+import type { GrantType, InitialAccessToken } from '../../storage/types.js';
+import { GRANT_TYPES } from '../clients/fields.js';
+import { InvalidClientMetadata } from '../errors.js';
+import { ADMIN_SCOPE } from '../helpers/scope.js';
+
+/** What a self-registering client may have: from its initial access token, or the open policy without one. */
+export interface RegistrationAllowance {
+  grantTypes: readonly GrantType[];
+  /** Null: every scope the server has but `oauth-admin`. */
+  scopes: readonly string[] | null;
+}
+
+/** An administrator made the token: without limits it allows every grant and every scope but `oauth-admin`. */
+export function tokenAllowance(token: InitialAccessToken): RegistrationAllowance {
+  return { grantTypes: token.grantTypes ?? GRANT_TYPES, scopes: token.scopes };
+}
+
+/** Anyone may register under the open policy: only what the administrator opened to it (never client_credentials). */
+export function openAllowance(policy: RegistrationPolicy): RegistrationAllowance {
+  return { grantTypes: policy.openGrantTypes, scopes: policy.openScopes };
+}
+
+/**
+ * The scopes a client gets: those it asked for that the allowance permits and
+ * the server has (RFC 7591 §3.2.1 lets the server narrow them), or all it may
+ * have when it asked for none. Never `oauth-admin` (SECURITY.md rule 43).
+ */
+export function grantedScopes(requested: string[] | undefined, allowance: RegistrationAllowance, existing: readonly string[]): string[] {
+  const allowed = (allowance.scopes ?? existing).filter((scope) => scope !== ADMIN_SCOPE && existing.includes(scope));
+  if (requested === undefined) return allowed;
+  const granted = [...new Set(requested)].filter((scope) => allowed.includes(scope));
+  if (requested.length > 0 && granted.length === 0) throw new InvalidClientMetadata('scope: none of these scopes may be registered here.');
+  return granted;
+}
+
+/** Grant types are refused rather than narrowed: a client without the grant it asked for could not work. */
+export function checkGrantTypes(grantTypes: readonly GrantType[], allowance: RegistrationAllowance) {
+  const refused = grantTypes.filter((grant) => !allowance.grantTypes.includes(grant));
+  if (refused.length > 0) throw new InvalidClientMetadata(`grant_types: ${refused.join(', ')} may not be registered here.`);
+}

@@ -1,0 +1,160 @@
+import type { z } from 'zod';
+import type { Client, GrantType } from '../../storage/types.js';
+import { createClientInput, type CreateClientInput } from '../clients/fields.js';
+import { InvalidClientMetadata, InvalidRedirectUri } from '../errors.js';
+
+/** RFC 7591 §2 and OIDC Dynamic Registration §2 names, and the client fields they set. */
+const FIELDS = {
+  client_name: 'name',
+  client_uri: 'siteUrl',
+  logo_uri: 'logoUrl',
+  policy_uri: 'policyUrl',
+  tos_uri: 'termsUrl',
+  redirect_uris: 'redirectUris',
+  post_logout_redirect_uris: 'postLogoutRedirectUris',
+  grant_types: 'grantTypes',
+  token_endpoint_auth_method: 'tokenEndpointAuthMethod',
+  contacts: 'contacts',
+  software_id: 'softwareId',
+  software_version: 'softwareVersion',
+  jwks: 'jwks',
+  jwks_uri: 'jwksUri',
+  id_token_signed_response_alg: 'idTokenSigningAlg',
+  application_type: 'applicationType',
+} as const satisfies Record<string, keyof CreateClientInput>;
+
+type MetadataName = keyof typeof FIELDS;
+const NAME_OF = Object.fromEntries(Object.entries(FIELDS).map(([name, field]) => [field, name])) as Record<string, MetadataName | 'scope'>;
+NAME_OF.scopes = 'scope';
+
+/** What a registration request asks for, in client fields, before any policy. */
+export interface RequestedMetadata {
+  fields: Partial<CreateClientInput>;
+  /** The `scope` member split; undefined when the client named none. */
+  scopes: string[] | undefined;
+  /** The `response_types` member; undefined when absent. */
+  responseTypes: unknown[] | undefined;
+}
+
+/**
+ * Reads RFC 7591 client metadata from a request body. Members we do not know
+ * are ignored (§2); a null member counts as absent; the rest are checked when
+ * the registration is (`validateRegistration`).
+ */
+export function readMetadata(body: unknown): RequestedMetadata {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidClientMetadata('Send the client metadata as a JSON object.');
+  }
+  const members = body as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(FIELDS)) {
+    if (members[name] !== undefined && members[name] !== null) fields[field] = members[name];
+  }
+  const scope = members.scope ?? undefined;
+  if (scope !== undefined && scope !== null && typeof scope !== 'string') throw new InvalidClientMetadata('scope must be a string of scope names separated by spaces.');
+  const responseTypes = members.response_types ?? undefined;
+  if (responseTypes !== undefined && responseTypes !== null && !Array.isArray(responseTypes)) throw new InvalidClientMetadata('response_types must be an array.');
+  return {
+    fields: fields as Partial<CreateClientInput>,
+    scopes: typeof scope === 'string' ? scope.split(' ').filter((s) => s !== '') : undefined,
+    responseTypes: Array.isArray(responseTypes) ? responseTypes : undefined,
+  };
+}
+
+/** A registered client's fields after the same rules as the admin API's, and the defaults of RFC 7591 §2. */
+export type RegisteredFields = z.output<typeof createClientInput>;
+
+/**
+ * Checks a registration as a whole with the rules every client is held to,
+ * with RFC 7591's defaults (the authorization_code grant, Basic
+ * authentication) and its error codes: `invalid_redirect_uri` for redirect
+ * URIs, `invalid_client_metadata` for everything else, each naming the member.
+ */
+export function validateRegistration(requested: RequestedMetadata, scopes: string[]): RegisteredFields {
+  const grantTypes = (requested.fields.grantTypes ?? ['authorization_code']) as unknown[];
+  checkResponseTypes(requested.responseTypes, grantTypes);
+  const result = createClientInput.safeParse({
+    grantTypes,
+    ...requested.fields,
+    name: requested.fields.name ?? defaultName(requested.fields.redirectUris),
+    scopes,
+    resourceServer: false,
+    accessTokenTtl: null,
+    refreshTokenTtl: null,
+  });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = String(issue.path[0] ?? '');
+  const name = NAME_OF[field] ?? field;
+  const description = `${name}${issue.path.length > 1 ? `[${issue.path.slice(1).join('.')}]` : ''}: ${issue.message}.`;
+  if (field === 'redirectUris' || field === 'postLogoutRedirectUris') throw new InvalidRedirectUri(description);
+  throw new InvalidClientMetadata(description);
+}
+
+/** RFC 7591 §2.1: the code response type goes with the authorization_code grant, and it is the only one we have. */
+function checkResponseTypes(responseTypes: unknown[] | undefined, grantTypes: unknown[]) {
+  if (responseTypes === undefined) return;
+  const unknown = responseTypes.find((type) => type !== 'code');
+  if (unknown !== undefined) throw new InvalidClientMetadata(`response_types: only code is supported${typeof unknown === 'string' && unknown.length <= 40 ? `, not ${unknown}` : ''}.`);
+  const code = responseTypes.length > 0;
+  if (code !== grantTypes.includes('authorization_code')) {
+    throw new InvalidClientMetadata('response_types: code goes with the authorization_code grant, and only with it (RFC 7591 §2.1).');
+  }
+}
+
+/** A name for the consent page when the client gave none: the host it sends people back to. */
+function defaultName(redirectUris: unknown): string {
+  const first = Array.isArray(redirectUris) ? redirectUris[0] : undefined;
+  if (typeof first === 'string') {
+    try {
+      const { host } = new URL(first);
+      if (host) return host.slice(0, 100);
+    } catch {
+      // Not a URL: validation names the problem.
+    }
+  }
+  return 'Unnamed application';
+}
+
+/** Seconds since the epoch, as RFC 7591 gives times. */
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * The client information response (RFC 7591 §3.2.1, RFC 7592 §3): every
+ * registered metadata value, the client id, and the credentials given now.
+ */
+export function clientInformation(client: Client, options: {
+  configurationUri: string;
+  registrationAccessToken: string;
+  /** A new secret, shown this once; absent when none was issued now. */
+  secret?: string;
+}) {
+  const optional = (name: string, value: string | null) => (value === null ? {} : { [name]: value });
+  return {
+    client_id: client.id,
+    client_id_issued_at: seconds(client.createdAt),
+    ...(options.secret !== undefined && { client_secret: options.secret }),
+    // A secret never expires by itself: it changes only when an administrator rotates it.
+    ...(client.secretHash !== null && { client_secret_expires_at: 0 }),
+    registration_access_token: options.registrationAccessToken,
+    registration_client_uri: options.configurationUri,
+    client_name: client.name,
+    application_type: client.applicationType,
+    redirect_uris: client.redirectUris,
+    ...(client.postLogoutRedirectUris.length > 0 && { post_logout_redirect_uris: client.postLogoutRedirectUris }),
+    grant_types: client.grantTypes,
+    response_types: client.grantTypes.includes('authorization_code' satisfies GrantType) ? ['code'] : [],
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    scope: client.scopes.join(' '),
+    ...optional('client_uri', client.siteUrl),
+    ...optional('logo_uri', client.logoUrl),
+    ...optional('policy_uri', client.policyUrl),
+    ...optional('tos_uri', client.termsUrl),
+    ...(client.contacts.length > 0 && { contacts: client.contacts }),
+    ...optional('software_id', client.softwareId),
+    ...optional('software_version', client.softwareVersion),
+    ...(client.jwks !== null && { jwks: client.jwks }),
+    ...optional('jwks_uri', client.jwksUri),
+    ...optional('id_token_signed_response_alg', client.idTokenSigningAlg),
+  };
+}
