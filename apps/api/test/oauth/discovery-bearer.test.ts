@@ -27,6 +27,7 @@ describe('discovery (RFC 8414)', () => {
       end_session_endpoint: `${issuer}/oauth/logout`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      registration_endpoint: `${issuer}/oauth/register`,
       scopes_supported: ['email', 'oauth-admin', 'offline_access', 'openid', 'profile', 'read', 'write'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
