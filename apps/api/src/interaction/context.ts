@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { OAuthError } from '../oauth/errors.js';
 import { authorizationResponseUrl, errorResponseUrl } from '../oauth/authorization/request.js';
 import { issueAuthorizationCode } from '../oauth/authorization/code.js';
+import { isPrivateUseScheme } from '../oauth/helpers/redirect-uri.js';
 import { RateLimiter } from '../oauth/rate-limit.js';
 import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
 import { hasUnstorableCharacters } from '../storage/text.js';
@@ -119,6 +120,12 @@ export function originsOf(...urls: (string | null)[]): string[] {
     if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || !isDnsNameOrIp(parsed.hostname)) return [];
     return [parsed.origin];
   });
+}
+
+/** Where a page's form may send the browser on: the redirect URI's origin, or a native app's private-use scheme. */
+export function formTargetsOf(redirectUri: string | null): string[] {
+  const protocol = redirectUri === null ? undefined : URL.parse(redirectUri)?.protocol;
+  return protocol !== undefined && isPrivateUseScheme(protocol) ? [protocol] : originsOf(redirectUri);
 }
 
 /** The query string of a request as sent, without the `?`: read with URLSearchParams, never Express's parser. */

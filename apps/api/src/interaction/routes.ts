@@ -8,7 +8,7 @@ import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isolate } from '../validation/display-text.js';
 import { isCrossSite } from './browser.js';
-import { originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, unreadableFormPage, type BrowserContext } from './context.js';
+import { formTargetsOf, originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, unreadableFormPage, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
@@ -84,7 +84,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (!client) return clientGone(res);
     const step = await nextStep(ctx.storage, ctx.sessions, req, interaction.request, interaction);
     const secret = ctx.browser.read(req)!;
-    const pageOptions = { basePath: ctx.basePath, formTargets: originsOf(interaction.request.redirectUri) };
+    const pageOptions = { basePath: ctx.basePath, formTargets: formTargetsOf(interaction.request.redirectUri) };
     switch (step.kind) {
       case 'login':
         return sendPage(res, login.status ?? 200, loginView({
@@ -116,7 +116,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
   function passwordPage(req: Request, res: Response, interaction: Interaction, user: User, errors: { password?: string; confirm?: string }, status: number) {
     sendPage(res, status, passwordView({
       action: path(interaction, 'password'), csrf: ctx.browser.csrfToken(ctx.browser.read(req)!, `password:${interaction.id}`), username: user.username, errors,
-    }), { title: 'Choose a new password', basePath: ctx.basePath, formTargets: originsOf(interaction.request.redirectUri) });
+    }), { title: 'Choose a new password', basePath: ctx.basePath, formTargets: formTargetsOf(interaction.request.redirectUri) });
   }
 
   function alreadyDone(res: Response) {

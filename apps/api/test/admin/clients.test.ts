@@ -49,6 +49,19 @@ for (const backend of backends) {
       expect(JSON.stringify(entry)).not.toContain(clientSecret);
     });
 
+    it('lets a native application register a private-use scheme, and no web application, also by a change', async () => {
+      const native = await t.post('/clients', {
+        name: 'Desktop', applicationType: 'native', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'],
+        redirectUris: ['com.example.desktop:/cb', 'http://127.0.0.1/cb'], scopes: ['openid'],
+      }).expect(201);
+      expect(native.body.client.redirectUris).toEqual(['com.example.desktop:/cb', 'http://127.0.0.1/cb']);
+      const web = await t.post('/clients', { name: 'Web', grantTypes: ['authorization_code'], redirectUris: ['https://web.example/cb'] }).expect(201);
+      const changed = await t.patch(`/clients/${web.body.client.id}`, { redirectUris: ['https://web.example/cb', 'com.example.web:/cb'] }).expect(400);
+      expect(changed.body.fields).toEqual({ 'redirectUris.1': 'com.example.web:/cb uses a private-use scheme, which only a native application (application type native) may register' });
+      const toWeb = await t.patch(`/clients/${native.body.client.id}`, { applicationType: 'web' }).expect(400);
+      expect(toWeb.body.fields).toEqual({ 'redirectUris.0': 'com.example.desktop:/cb uses a private-use scheme, which only a native application (application type native) may register' });
+    });
+
     it('keeps registration metadata an administrator gives, and refuses private keys and a key set given both ways', async () => {
       const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
       const res = await t.post('/clients', {

@@ -7,6 +7,20 @@ import { oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
 const HOST = 'must name its host by a DNS name (letters, digits and hyphens) or an IP address';
 
+describe('redirect URIs of native applications (RFC 8252 §7)', () => {
+  it.each(['com.example.app:/oauth2redirect', 'com.example.app://callback', 'org.example-2.tool:/cb?x=1', 'https://app.example/cb', 'http://127.0.0.1/cb'])('accepts %s', (uri) => {
+    expect(redirectUriProblem(uri, 'native')).toBeNull();
+  });
+
+  it.each(['myapp:/cb', 'javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'com.example.app:/cb#frag', 'http://app.example/cb', 'com.ex_ample.app:/cb'])('refuses %s', (uri) => {
+    expect(redirectUriProblem(uri, 'native')).not.toBeNull();
+  });
+
+  it('names what a native app may use', () => {
+    expect(redirectUriProblem('myapp:/cb', 'native')).toBe('myapp:/cb must use https, http on a loopback address, or a private-use scheme named after a domain, such as com.example.app:/callback (RFC 8252 §7.1)');
+  });
+});
+
 describe('redirect URI registration (SECURITY 5)', () => {
   it.each([
     'https://app.example/cb',
@@ -31,7 +45,7 @@ describe('redirect URI registration (SECURITY 5)', () => {
     ['http://app.example/cb', 'must use https (http is allowed only for localhost and loopback addresses)'],
     ['javascript:alert(1)', 'must use https'],
     ['data:text/html,hi', 'must use https'],
-    ['com.example.app:/cb', 'must use https'],
+    ['com.example.app:/cb', 'uses a private-use scheme, which only a native application (application type native) may register'],
     ['https://*/cb', HOST],
     ['https://*.example/cb', HOST],
     ['https://app.example;script-src/cb', HOST],

@@ -92,6 +92,41 @@ for (const backend of backends) {
       expect(tokens.body.scope).toBe('openid read');
     });
 
+    it('lets a native app register a private-use scheme and come back to it, but not a web app', async () => {
+      const native = { ...app, application_type: 'native', redirect_uris: ['com.example.agent:/oauth/cb'] };
+      const res = await register(native, await token());
+      expect(res.status, res.text).toBe(201);
+      expect(res.body).toMatchObject({ application_type: 'native', redirect_uris: ['com.example.agent:/oauth/cb'] });
+      const web = await register({ ...native, application_type: undefined }, await token());
+      expect(web.body).toEqual({
+        error: 'invalid_redirect_uri',
+        error_description: 'redirect_uris[0]: com.example.agent:/oauth/cb uses a private-use scheme, which only a native application (application type native) may register.',
+      });
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, {
+        client_id: res.body.client_id, redirect_uri: 'com.example.agent:/oauth/cb', scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256',
+      });
+      expect((await signIn(browser, interaction, 'neo')).status).toBe(303);
+      const consent = await browser.get(interaction);
+      // The answer to the consent form redirects to the app's scheme: the form's CSP must let it.
+      expect(consent.headers['content-security-policy']).toContain("form-action 'self' com.example.agent:");
+      const back = await decide(browser, interaction, 'allow');
+      expect(back.headers.location).toMatch(/^com\.example\.agent:\/oauth\/cb\?code=tg_ac_/);
+    });
+
+    it('takes a scope an update removes out of the client\'s live access tokens', async () => {
+      const created = (await register({ client_name: 'Job', grant_types: ['client_credentials'], scope: 'read write' }, await token())).body as Record<string, string>;
+      const issued = await t.http.post('/oauth/token').type('form').set('Authorization', basic(created.client_id!, created.client_secret!)).send('grant_type=client_credentials');
+      expect(issued.body.scope).toBe('read write');
+      const introspect = () => t.http.post('/oauth/introspect').type('form').set('Authorization', basic(created.client_id!, created.client_secret!))
+        .send({ token: issued.body.access_token });
+      expect((await introspect()).body.active).toBe(true);
+      const updated = await configuration('put', created.client_id!, created.registration_access_token!).type(JSON_TYPE)
+        .send({ client_id: created.client_id, client_name: 'Job', grant_types: ['client_credentials'], scope: 'read' });
+      expect(updated.body.scope).toBe('read');
+      expect((await introspect()).body).toEqual({ active: false });
+    });
+
     it('asks for an initial access token with a bare Bearer challenge, and refuses a bad one with invalid_token', async () => {
       const none = await register(app);
       expect(none.status).toBe(401);

@@ -23,8 +23,9 @@ const webUrl = z.string().trim().max(2000).superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+// Checked as a native application's here; a web application's private-use schemes are refused with the whole registration.
 const redirectUri = z.string().max(2000).superRefine((value, ctx) => {
-  const problem = redirectUriProblem(value);
+  const problem = redirectUriProblem(value, 'native');
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
@@ -75,6 +76,13 @@ type ClientFields = z.output<typeof clientFields>;
 /** Rules that tie fields together, shared with dynamic registration. */
 export function checkClientConsistency(client: ClientFields, ctx: z.RefinementCtx) {
   for (const { field, message } of clientConsistencyProblems(client)) ctx.addIssue({ code: 'custom', path: [field], message });
+  if (client.applicationType === 'native') return;
+  for (const field of ['redirectUris', 'postLogoutRedirectUris'] as const) {
+    client[field].forEach((uri, index) => {
+      const problem = redirectUriProblem(uri, 'web');
+      if (problem) ctx.addIssue({ code: 'custom', path: [field, index], message: problem });
+    });
+  }
 }
 
 export const createClientInput = clientFields.superRefine(checkClientConsistency);

@@ -76,10 +76,13 @@ export function clientConfigurationEndpoint(deps: ClientConfigurationDeps): Rout
         ...fields,
         registration: { ...client.registration, accessTokenHash: sha256(registrationAccessToken) },
       }, now);
+      // As when an administrator removes a scope: live access tokens lose it now, refresh tokens at their next use.
       const removed = client.scopes.filter((scope) => !fields.scopes.includes(scope));
+      const revoked = await tx.tokens.revokeCarrying({ clientId: client.id, kind: 'access' }, removed, now);
       await tx.audit.append({
         at: now, actorType: 'client', actorId: client.id, action: 'client.update', targetType: 'client', targetId: client.id,
-        sourceAddress: req.clientAddress ?? null, details: { fields: changedFields(client, changed!), ...(removed.length > 0 && { removed_scopes: removed }) },
+        sourceAddress: req.clientAddress ?? null,
+        details: { fields: changedFields(client, changed!), ...(removed.length > 0 && { removed_scopes: removed, revoked_tokens: revoked }) },
       });
       return changed!;
     });

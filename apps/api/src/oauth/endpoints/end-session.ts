@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { isCrossSite } from '../../interaction/browser.js';
-import { originsOf, rawQuery, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
+import { formTargetsOf, rawQuery, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
 import { sendPage } from '../../interaction/page.js';
 import { logoutView, signedOutView } from '../../interaction/views/messages.js';
 import { authorizationResponseUrl, readAuthorizationParams } from '../authorization/request.js';
@@ -82,7 +82,7 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
     if (request.state) hidden.state = request.state;
     if (request.clientId) hidden.client_id = request.clientId;
     sendPage(res, 200, logoutView({ action: `${ctx.basePath}/oauth/logout`, csrf: ctx.browser.csrfToken(secret, 'logout'), username: signedIn.user.username, hidden }), {
-      title: 'Sign out', basePath: ctx.basePath, formTargets: originsOf(request.redirect),
+      title: 'Sign out', basePath: ctx.basePath, formTargets: formTargetsOf(request.redirect),
     });
   }
 

@@ -1,19 +1,33 @@
-import type { Client } from '../../storage/types.js';
+import type { ApplicationType, Client } from '../../storage/types.js';
 import { isLoopbackHost, parseRegisteredUrl } from '../../validation/url.js';
+
+/** RFC 8252 §7.1: a native app's private-use scheme is a domain name it controls, reversed (`com.example.app:`). */
+const PRIVATE_USE_SCHEME = /^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+:$/;
+
+/** Whether a URL's protocol (`com.example.app:`) is a private-use scheme; it holds nothing a CSP reads as syntax. */
+export function isPrivateUseScheme(protocol: string): boolean {
+  return PRIVATE_USE_SCHEME.test(protocol);
+}
 
 /**
  * Why a redirect URI may not be registered, or null when it may
- * (RFC 6749 §3.1.2, RFC 9700 §2.6, RFC 8252 §7.3).
+ * (RFC 6749 §3.1.2, RFC 9700 §2.6, RFC 8252 §7): https; http on loopback; and
+ * for a native application also a private-use scheme.
  */
-export function redirectUriProblem(value: string): string | null {
+export function redirectUriProblem(value: string, applicationType: ApplicationType = 'web'): string | null {
   const url = parseRegisteredUrl(value);
   if (typeof url === 'string') return url;
   if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
   if (url.protocol === 'http:') {
     return isLoopbackHost(url.hostname) ? null : `${value} must use https (http is allowed only for localhost and loopback addresses)`;
   }
-  if (url.protocol !== 'https:') return `${value} must use https`;
-  return null;
+  if (url.protocol === 'https:') return null;
+  if (isPrivateUseScheme(url.protocol)) {
+    return applicationType === 'native' ? null : `${value} uses a private-use scheme, which only a native application (application type native) may register`;
+  }
+  return applicationType === 'native'
+    ? `${value} must use https, http on a loopback address, or a private-use scheme named after a domain, such as com.example.app:/callback (RFC 8252 §7.1)`
+    : `${value} must use https`;
 }
 
 /** Site and logo URLs shown to end users: absolute http(s) only, so nothing like javascript: reaches a page. */
