@@ -19,7 +19,9 @@ function describeClient(client: Client) {
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
     id_token_signed_response_alg: client.idTokenSigningAlg,
+    application_type: client.applicationType,
     resource_server: client.resourceServer,
+    registration: client.registration.kind,
     status: client.status,
     created_at: new Date(client.createdAt).toISOString(),
   };
@@ -36,6 +38,7 @@ export const clientsCreateOptions = {
   'auth-method': { type: 'string' },
   'site-url': { type: 'string' },
   'logo-url': { type: 'string' },
+  'application-type': { type: 'string' },
   'access-token-ttl': { type: 'string' },
   'refresh-token-ttl': { type: 'string' },
   'resource-server': { type: 'boolean' },
@@ -62,6 +65,7 @@ export async function clientsCreateCommand(ctx: CliContext, values: CreateValues
     accessTokenTtl: parseSeconds('access-token-ttl', values['access-token-ttl'], parseDuration),
     refreshTokenTtl: parseSeconds('refresh-token-ttl', values['refresh-token-ttl'], parseDuration),
     resourceServer: values['resource-server'] ?? false,
+    applicationType: values['application-type'] as CreateClientInput['applicationType'],
   };
   const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
   if (values.json) {

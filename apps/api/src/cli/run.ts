@@ -38,7 +38,7 @@ const commands: Record<string, Command> = {
   'clients create': {
     usage: 'clients create --name N [--grant-types client_credentials,authorization_code,refresh_token] [--scopes "read write"] '
       + '[--redirect-uris URL,...] [--post-logout-redirect-uris URL,...] [--id-token-alg ES256|RS256] [--public] [--auth-method client_secret_basic|client_secret_post|none] '
-      + '[--site-url URL] [--logo-url URL] [--access-token-ttl 1h] [--refresh-token-ttl 30d] [--resource-server] [--json]',
+      + '[--site-url URL] [--logo-url URL] [--application-type web|native] [--access-token-ttl 1h] [--refresh-token-ttl 30d] [--resource-server] [--json]',
     options: clientsCreateOptions, positionals: false,
     run: (ctx, values) => clientsCreateCommand(ctx, values as any),
   },

@@ -119,6 +119,12 @@ for (const backend of backends) {
       });
     });
 
+    it('creates a native app that comes back to a private-use scheme', async () => {
+      const result = await run('clients', 'create', '--name', 'Desktop', '--public', '--application-type', 'native', '--redirect-uris', 'com.example.desktop:/cb', '--json');
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ application_type: 'native', redirect_uris: ['com.example.desktop:/cb'], registration: 'admin' });
+    });
+
     it.each([
       [['--name', 'X', '--grant-types', 'authorization_code', '--redirect-uris', 'http://evil.example/cb'],
         'tollgate clients create: --redirect-uris http://evil.example/cb must use https (http is allowed only for localhost and loopback addresses)'],
@@ -129,6 +135,9 @@ for (const backend of backends) {
       [['--name', 'X', '--scopes', 'nope'], 'tollgate clients create: --scopes unknown scope "nope": create it first'],
       [['--name', 'X', '--grant-types', 'password'], 'tollgate clients create: --grant-types must each be one of authorization_code, client_credentials, refresh_token'],
       [['--name', 'X', '--public', '--grant-types', 'client_credentials'], 'tollgate clients create: --grant-types client_credentials needs a confidential client (RFC 6749 §4.4)'],
+      [['--name', 'X', '--public', '--redirect-uris', 'com.example.x:/cb'],
+        'tollgate clients create: --redirect-uris com.example.x:/cb uses a private-use scheme, which only a native application (application type native) may register'],
+      [['--name', 'X', '--application-type', 'desktop'], 'tollgate clients create: --application-type must be one of web, native'],
       [['--name', 'X', '--access-token-ttl', 'soon'], 'tollgate clients create: --access-token-ttl must be a positive duration such as 3600, 15m or 1h (got "soon")'],
       [['--name', 'X', '--grant-types', 'authorization_code', '--redirect-uris', 'https://*/cb'],
         'tollgate clients create: --redirect-uris https://*/cb must name its host by a DNS name (letters, digits and hyphens) or an IP address'],
