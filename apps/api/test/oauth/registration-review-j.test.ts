@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistrationToken } from '../../src/admin/registration-tokens/service.js';
 import type { CreateRegistrationTokenInput } from '../../src/admin/registration-tokens/schema.js';
 import { updateClient } from '../../src/admin/clients/service.js';
