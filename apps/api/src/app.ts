@@ -19,6 +19,7 @@ import { userinfoEndpoint } from './oauth/endpoints/userinfo.js';
 import { clientConfigurationEndpoint } from './oauth/endpoints/client-configuration.js';
 import { registrationEndpoint } from './oauth/endpoints/register.js';
 import { RateLimiter } from './oauth/rate-limit.js';
+import { RegistrationAttempts } from './oauth/registration/attempts.js';
 import { createOAuthEndpoints } from './oauth/index.js';
 import { SigningKeys } from './oauth/tokens/signing-keys.js';
 import { installationSecret, KeySealer } from './crypto/key-sealer.js';
@@ -72,7 +73,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   app.use(interactionRoutes(browser));
   app.use(endSessionEndpoint(browser));
   app.use(userinfoEndpoint({ storage, issuer: config.issuer }));
-  const registration = { storage, issuer: config.issuer, policy: config.registration, perAddress: registrations };
+  const registration = { storage, issuer: config.issuer, policy: config.registration, attempts: new RegistrationAttempts(registrations, storage, config.issuer) };
   if (config.registration.mode !== 'off') app.use(registrationEndpoint(registration));
   app.use(clientConfigurationEndpoint(registration));
   app.use(consoleRoutes({ dist: config.consoleDist, apiOrigin: new URL(config.issuer).origin }));

@@ -69,6 +69,7 @@ body { margin: 0; min-height: 100vh; display: grid; place-items: center; backgro
 h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
 p { margin: .5rem 0; }
 .muted { color: var(--muted); font-size: .95rem; }
+.notice { border-left: 4px solid var(--accent); padding: .5rem .75rem; background: var(--bg); }
 label { display: block; font-weight: 600; margin: 1rem 0 .3rem; }
 input[type=text], input[type=password] { width: 100%; padding: .6rem .7rem; font: inherit; color: inherit; background: transparent;
   border: 1px solid var(--border); border-radius: 8px; }

@@ -102,6 +102,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
           action: path(interaction, 'consent'), csrf: ctx.browser.csrfToken(secret, `consent:${interaction.id}`),
           client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo }, username: step.user.username,
           scopes: step.scopes.map((name) => ({ name, description: known.get(name) ?? name })),
+          unverified: client.registration.kind === 'admin' ? null : { destination: destinationOf(interaction.request.redirectUri) },
         }), { ...pageOptions, title: `Allow ${isolate(client.name)}?`, imageOrigins: originsOf(logo) });
       }
       case 'error':
@@ -117,6 +118,12 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     sendPage(res, status, passwordView({
       action: path(interaction, 'password'), csrf: ctx.browser.csrfToken(ctx.browser.read(req)!, `password:${interaction.id}`), username: user.username, errors,
     }), { title: 'Choose a new password', basePath: ctx.basePath, formTargets: formTargetsOf(interaction.request.redirectUri) });
+  }
+
+  /** What a person can check of a redirect URI: its host, or a native app's scheme. */
+  function destinationOf(redirectUri: string): string {
+    const url = URL.parse(redirectUri);
+    return url === null ? redirectUri : url.host || url.protocol;
   }
 
   function alreadyDone(res: Response) {

@@ -102,6 +102,12 @@ export interface ClientStore {
   /** Null when no client has that id. */
   update(id: string, changes: ClientUpdate, now: number): Promise<Client | null>;
   /**
+   * Replaces an active client's registration access token hash, but only
+   * while it is `expectedHash`: of concurrent rotations with one token,
+   * exactly one succeeds. False when the client is gone, revoked, or holds another.
+   */
+  rotateRegistrationAccessToken(id: string, expectedHash: string, newHash: string | null, now: number): Promise<boolean>;
+  /**
    * Marks the client revoked and, in the same transaction, revokes its tokens,
    * consumes its codes and revokes its consents. Returns false when the client
    * does not exist or was already revoked (nothing changes then).
@@ -320,6 +326,8 @@ export interface ConsentStore {
   list(query: { userId?: string; clientId?: string; limit: number; cursor?: string }): Promise<Page<Consent>>;
   /** Returns false when there was no live consent with that id. */
   revoke(id: string, now: number): Promise<boolean>;
+  /** Revokes every live consent given to the client; returns how many. */
+  revokeByClient(clientId: string, now: number): Promise<number>;
   /** Null when unknown; revoked consents are returned as they are. */
   get(id: string): Promise<Consent | null>;
 }

@@ -88,6 +88,8 @@ for (const backend of backends) {
 
       const consentPage = await browser.get(interaction);
       expect(consentPage.text).toContain('Example &lt;App&gt;');
+      // An administrator registered it: no warning that it registered itself.
+      expect(consentPage.text).not.toContain('registered itself');
       expect(consentPage.text).toContain('See your email address');
       expect(consentPage.text).toContain('Read your data');
       expect(consentPage.text).toContain('src="https://cdn.example/logo.png"');

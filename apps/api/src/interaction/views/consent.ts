@@ -7,6 +7,11 @@ export interface ConsentView {
   client: { name: string; siteUrl: string | null; logoUrl: string | null };
   username: string;
   scopes: { name: string; description: string }[];
+  /**
+   * For a client no administrator registered, whose name and site anyone
+   * could have chosen: where the browser goes after the answer, which it cannot fake.
+   */
+  unverified: { destination: string } | null;
 }
 
 /** What the client asks for, scope by scope, with Allow and Deny. */
@@ -20,6 +25,7 @@ export function consentView(view: ConsentView): SafeHtml {
     ${client.siteUrl && html`<a href="${client.siteUrl}" rel="noopener noreferrer" target="_blank"><bdi>${client.siteUrl}</bdi></a>`}
   </div>
 </div>
+${view.unverified && html`<p class="notice">This application registered itself: nobody has checked who runs it. After you answer, you go to <strong><bdi>${view.unverified.destination}</bdi></strong>.</p>`}
 <p><strong><bdi>${client.name}</bdi></strong> wants to use your account <strong>${view.username}</strong> to:</p>
 <ul class="scopes">
   ${view.scopes.map((scope) => html`<li><bdi>${scope.description}</bdi> <span class="muted">(<code>${scope.name}</code>)</span></li>`)}

@@ -42,7 +42,7 @@ const jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).max(MAX
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const shortText = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const shortText = displayText(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'));
 
 const ttl = z.number().int('must be a whole number of seconds').positive('must be positive').max(MAX_TTL, 'must be at most a year');
 

@@ -1,3 +1,5 @@
+import { parseRegisteredUrl } from '../../validation/url.js';
+
 /** Members of a JWK that only a private or symmetric key has (RFC 7517, RFC 7518 §6). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -19,14 +21,9 @@ export function jwksProblem(jwks: { keys: Record<string, unknown>[] }): string |
 
 /** Why a URL we would fetch keys from cannot be registered, or null when it can: https only, no credentials or fragment. */
 export function keySetUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${value} is not an absolute URL`;
-  }
+  const url = parseRegisteredUrl(value);
+  if (typeof url === 'string') return url;
   if (url.protocol !== 'https:') return `${value} must use https`;
-  if (url.username || url.password) return `${value} must not contain a user name or password`;
   if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
   return null;
 }

@@ -64,13 +64,22 @@ export function readMetadata(body: unknown): RequestedMetadata {
 /** A registered client's fields after the same rules as the admin API's, and the defaults of RFC 7591 §2. */
 export type RegisteredFields = z.output<typeof createClientInput>;
 
+/** What an administrator decides about a client, which no registration request may set. */
+export type AdministeredFields = Pick<Client, 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer'>;
+
+const NOT_ADMINISTERED: AdministeredFields = { accessTokenTtl: null, refreshTokenTtl: null, resourceServer: false };
+
 /**
  * Checks a registration as a whole with the rules every client is held to,
  * with RFC 7591's defaults (the authorization_code grant, Basic
  * authentication) and its error codes: `invalid_redirect_uri` for redirect
  * URIs, `invalid_client_metadata` for everything else, each naming the member.
+ * A client that registers itself may not pass for this server: no name
+ * claiming to be Tollgate, no URL on the issuer's origin.
  */
-export function validateRegistration(requested: RequestedMetadata, scopes: string[]): RegisteredFields {
+export function validateRegistration(
+  requested: RequestedMetadata, scopes: string[], context: { issuer: string; administered?: AdministeredFields },
+): RegisteredFields {
   const grantTypes = (requested.fields.grantTypes ?? ['authorization_code']) as unknown[];
   checkResponseTypes(requested.responseTypes, grantTypes);
   const result = createClientInput.safeParse({
@@ -78,17 +87,43 @@ export function validateRegistration(requested: RequestedMetadata, scopes: strin
     ...requested.fields,
     name: requested.fields.name ?? defaultName(requested.fields.redirectUris),
     scopes,
-    resourceServer: false,
-    accessTokenTtl: null,
-    refreshTokenTtl: null,
+    ...(context.administered ?? NOT_ADMINISTERED),
   });
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = String(issue.path[0] ?? '');
-  const name = NAME_OF[field] ?? field;
-  const description = `${name}${issue.path.length > 1 ? `[${issue.path.slice(1).join('.')}]` : ''}: ${issue.message}.`;
-  if (field === 'redirectUris' || field === 'postLogoutRedirectUris') throw new InvalidRedirectUri(description);
-  throw new InvalidClientMetadata(description);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path = issue.path.map(String);
+    const description = `${describePath(path)}: ${issue.message}.`;
+    if (path[0] === 'redirectUris' || path[0] === 'postLogoutRedirectUris') throw new InvalidRedirectUri(description);
+    throw new InvalidClientMetadata(description);
+  }
+  checkImpersonation(result.data, context.issuer);
+  return result.data;
+}
+
+/** `redirect_uris[0]`: a field's path as the client named it. */
+function describePath(path: string[]): string {
+  const [field = '', ...rest] = path;
+  return `${NAME_OF[field] ?? field}${rest.length > 0 ? `[${rest.join('.')}]` : ''}`;
+}
+
+/** Folds what looks alike in a name (case, compatibility forms, 1/I/l, 0/o) and drops the rest. */
+const skeleton = (text: string) => text.normalize('NFKC').toLowerCase().replace(/[1|i!]/g, 'l').replace(/0/g, 'o').replace(/[^\p{L}\p{N}]/gu, '');
+
+function checkImpersonation(fields: RegisteredFields, issuer: string) {
+  if (skeleton(fields.name).includes('tollgate')) {
+    throw new InvalidClientMetadata('client_name: a client that registers itself may not name itself after this server.');
+  }
+  const origin = new URL(issuer).origin;
+  const urls: [string, string | null | string[]][] = [
+    ['client_uri', fields.siteUrl], ['logo_uri', fields.logoUrl], ['policy_uri', fields.policyUrl], ['tos_uri', fields.termsUrl],
+    ['redirect_uris', fields.redirectUris], ['post_logout_redirect_uris', fields.postLogoutRedirectUris],
+  ];
+  for (const [name, value] of urls) {
+    const own = [value ?? []].flat().find((url) => URL.parse(url)?.origin === origin);
+    if (own === undefined) continue;
+    const description = `${name}: ${own} is on this server's own origin, where no client that registers itself may point.`;
+    throw name.endsWith('redirect_uris') ? new InvalidRedirectUri(description) : new InvalidClientMetadata(description);
+  }
 }
 
 /** RFC 7591 §2.1: the code response type goes with the authorization_code grant, and it is the only one we have. */

@@ -17,7 +17,7 @@ export interface RegistrationRequest {
   /** The hash of the initial access token presented, spent here; null for open registration. */
   initialAccessTokenHash: string | null;
   sourceAddress: string;
-  realm: string;
+  issuer: string;
 }
 
 /**
@@ -27,7 +27,7 @@ export interface RegistrationRequest {
  */
 export async function registerClient(storage: Storage, request: RegistrationRequest, now = Date.now()): Promise<Registered> {
   const existing = (await storage.scopes.list()).map((scope) => scope.name);
-  const fields = validateRegistration(request.requested, grantedScopes(request.requested.scopes, request.allowance, existing));
+  const fields = validateRegistration(request.requested, grantedScopes(request.requested.scopes, request.allowance, existing), { issuer: request.issuer });
   checkGrantTypes(fields.grantTypes, request.allowance);
   const secret = fields.tokenEndpointAuthMethod === 'none' ? null : randomSecret(PREFIX.clientSecret);
   const registrationAccessToken = randomSecret(PREFIX.registrationAccessToken);
@@ -36,7 +36,7 @@ export async function registerClient(storage: Storage, request: RegistrationRequ
     if (request.initialAccessTokenHash !== null) {
       // Another registration may have spent its last use since it was checked.
       const spent = await tx.initialAccessTokens.consume(request.initialAccessTokenHash, now);
-      if (!spent) throw new InvalidToken('The initial access token is invalid, expired, revoked or used up.', request.realm);
+      if (!spent) throw new InvalidToken('The initial access token is invalid, expired, revoked or used up.', request.issuer);
       initialAccessTokenId = spent.id;
     }
     const created = await tx.clients.create({

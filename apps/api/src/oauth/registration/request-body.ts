@@ -28,7 +28,8 @@ export async function readMetadataBody(req: IncomingMessage): Promise<unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidClientMetadata('Send the client metadata as a JSON object.');
   // JSON.parse keeps the last of two equal names: which one the client meant is unknowable.
   if (countMembers(text) !== Object.keys(body).length) throw new InvalidClientMetadata('A metadata member is repeated.');
-  if (holdsUnstorable(body)) throw new InvalidClientMetadata('The client metadata must not contain NUL characters or unpaired surrogates.');
+  const problem = bodyProblem(body);
+  if (problem !== null) throw new InvalidClientMetadata(problem);
   return body;
 }
 
@@ -36,11 +37,23 @@ class MetadataTooLarge extends InvalidClientMetadata {
   override readonly status = 413;
 }
 
-function holdsUnstorable(value: unknown): boolean {
-  if (typeof value === 'string') return hasUnstorableCharacters(value);
-  if (Array.isArray(value)) return value.some(holdsUnstorable);
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).some(([name, member]) => hasUnstorableCharacters(name) || holdsUnstorable(member));
+/** Deeper than any real metadata (a key set is three levels down); past it, walking and checking cost stack. */
+const MAX_DEPTH = 16;
+
+/** What is wrong with the strings and shape of a parsed body, walked without recursion; null when nothing. */
+function bodyProblem(body: unknown): string | null {
+  const pending: { value: unknown; depth: number }[] = [{ value: body, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, depth } = next;
+    if (typeof value === 'string') {
+      if (hasUnstorableCharacters(value)) return 'The client metadata must not contain NUL characters or unpaired surrogates.';
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_DEPTH) return 'The client metadata is nested too deeply.';
+      for (const [name, member] of Object.entries(value)) {
+        if (hasUnstorableCharacters(name)) return 'The client metadata must not contain NUL characters or unpaired surrogates.';
+        pending.push({ value: member, depth: depth + 1 });
+      }
+    }
   }
-  return false;
+  return null;
 }

@@ -43,6 +43,19 @@ export function describeClientStore(storage: () => Storage) {
       expect(listed.items.map((c) => c.id)).toEqual([dynamic.id]);
     });
 
+    it('rotates a registration access token only from the one it holds, once under concurrency, never on a revoked client', async () => {
+      const client = aClient({ registration: { kind: 'dynamic', initialAccessTokenId: null, sourceAddress: null, accessTokenHash: hash('first') } });
+      await storage().clients.create(client, 1000);
+      const results = await Promise.all(['a', 'b', 'c', 'd'].map((next) => storage().clients.rotateRegistrationAccessToken(client.id, hash('first'), hash(next), 2000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = ['a', 'b', 'c', 'd'][results.indexOf(true)]!;
+      expect((await storage().clients.get(client.id))!.registration.accessTokenHash).toBe(hash(winner));
+      expect(await storage().clients.rotateRegistrationAccessToken(client.id, hash('first'), hash('e'), 3000)).toBe(false);
+      await storage().clients.revoke(client.id, 4000);
+      expect(await storage().clients.rotateRegistrationAccessToken(client.id, hash(winner), hash('f'), 5000)).toBe(false);
+      expect(await storage().clients.rotateRegistrationAccessToken('no-such-client', hash('x'), hash('y'), 5000)).toBe(false);
+    });
+
     it('answers null for an unknown id', async () => {
       expect(await storage().clients.get('no-such-client')).toBeNull();
     });

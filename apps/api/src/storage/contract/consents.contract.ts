@@ -35,6 +35,21 @@ export function describeConsentStore(storage: () => Storage) {
       expect(fresh.scopes).toEqual(['openid']);
     });
 
+    it('revokes every live consent of one client, and no other client\'s', async () => {
+      const a = await setup();
+      const other = aUser();
+      await storage().users.create(other, 1000);
+      const elsewhere = await setup();
+      await storage().consents.grant(a.userId, a.clientId, ['openid'], 1000);
+      await storage().consents.grant(other.id, a.clientId, ['openid'], 1000);
+      await storage().consents.grant(elsewhere.userId, elsewhere.clientId, ['openid'], 1000);
+      expect(await storage().consents.revokeByClient(a.clientId, 2000)).toBe(2);
+      expect(await storage().consents.find(a.userId, a.clientId)).toBeNull();
+      expect(await storage().consents.find(other.id, a.clientId)).toBeNull();
+      expect(await storage().consents.find(elsewhere.userId, elsewhere.clientId)).not.toBeNull();
+      expect(await storage().consents.revokeByClient(a.clientId, 3000)).toBe(0);
+    });
+
     it('lists live consents by user or client', async () => {
       const a = await setup();
       const other = aClient();

@@ -199,6 +199,16 @@ export class SqlClientStore implements ClientStore {
     return row ? toClient(row) : null;
   }
 
+  rotateRegistrationAccessToken(id: string, expectedHash: string, newHash: string | null, now: number): Promise<boolean> {
+    return this.write(id, async (db) => {
+      const result = await db.updateTable('clients')
+        .set({ registrationAccessTokenHash: newHash, updatedAt: now })
+        .where('id', '=', id).where('status', '=', 'active').where('registrationAccessTokenHash', '=', expectedHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
   revoke(id: string, now: number): Promise<boolean> {
     return this.write(id, (db) => inTransaction(db, async (trx) => {
       const revoked = await trx.updateTable('clients')

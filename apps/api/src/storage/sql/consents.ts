@@ -54,6 +54,12 @@ export class SqlConsentStore implements ConsentStore {
     return row ? toConsent(row) : null;
   }
 
+  async revokeByClient(clientId: string, now: number): Promise<number> {
+    const result = await this.db.updateTable('consents').set({ revokedAt: now, updatedAt: now })
+      .where('clientId', '=', clientId).where('revokedAt', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async revoke(id: string, now: number): Promise<boolean> {
     const result = await this.db.updateTable('consents').set({ revokedAt: now, updatedAt: now })
       .where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst();

@@ -16,7 +16,7 @@ const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
 const job = { client_name: 'Job', grant_types: ['client_credentials'], scope: 'read write' };
 
 for (const backend of backends) {
-  describe.skipIf(backend.unavailable !== null)(`registration review on ${backend.name}`, () => {
+  describe.skipIf(backend.unavailable !== null)(`registration attacks on ${backend.name}`, () => {
     let t: OAuthTestApp;
     beforeAll(async () => {
       t = await oauthTestApp(backend, { AUTHORIZE_RATE_LIMIT: 'off', REGISTRATION_RATE_LIMIT: 'off' });
@@ -118,7 +118,7 @@ for (const backend of backends) {
 
     it('the consent page of a self-registered client shows where the user will be sent, whatever name and site it claims', async () => {
       const spoof = {
-        client_name: 'Tollgate console', client_uri: 'http://localhost:3000', redirect_uris: ['https://evil.example/cb'], token_endpoint_auth_method: 'none', scope: 'openid read',
+        client_name: 'Acme Payroll', client_uri: 'https://payroll.acme.example', redirect_uris: ['https://evil.example/cb'], token_endpoint_auth_method: 'none', scope: 'openid read',
       };
       const created = (await register(spoof, await token())).body as Record<string, string>;
       const browser = newBrowser(t);
@@ -127,8 +127,8 @@ for (const backend of backends) {
       });
       await signIn(browser, interaction, 'neo');
       const page = await browser.get(interaction);
-      expect(page.text).toContain('Tollgate console');
-      expect(page.text).toContain('evil.example');
+      expect(page.text).toContain('Acme Payroll');
+      expect(page.text).toContain('This application registered itself: nobody has checked who runs it. After you answer, you go to <strong><bdi>evil.example</bdi></strong>.');
     });
 
     it('a wrong registration access token or initial access token is audited', async () => {
