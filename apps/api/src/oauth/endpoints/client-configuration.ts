@@ -131,7 +131,7 @@ export function clientConfigurationEndpoint(deps: ClientConfigurationDeps): Rout
     const granted = initialAccessTokenId === null ? openAllowance(deps.policy) : token ? tokenAllowance(token) : null;
     return {
       grantTypes: client.grantTypes.filter((grant) => granted === null || granted.grantTypes.includes(grant)),
-      scopes: client.scopes.filter((scope) => granted?.scopes == null || granted.scopes.includes(scope)),
+      scopes: client.scopes.filter((scope) => !granted?.scopes || granted.scopes.includes(scope)),
     };
   }
 
