@@ -36,7 +36,8 @@ class MetadataTooLarge extends InvalidClientMetadata {
   override readonly status = 413;
 }
 
-function holdsUnstorable(value: unknown): boolean {
+/** Whether a parsed JSON value holds, in a string or a member name, text no store can keep. */
+export function holdsUnstorable(value: unknown): boolean {
   if (typeof value === 'string') return hasUnstorableCharacters(value);
   if (Array.isArray(value)) return value.some(holdsUnstorable);
   if (typeof value === 'object' && value !== null) {
