@@ -21,6 +21,9 @@ import { registrationEndpoint } from './oauth/endpoints/register.js';
 import { RateLimiter } from './oauth/rate-limit.js';
 import { RegistrationAttempts } from './oauth/registration/attempts.js';
 import { createOAuthEndpoints } from './oauth/index.js';
+import { ClientResolver } from './oauth/client-resolver.js';
+import { openAllowance } from './oauth/registration/allowance.js';
+import { createOutbound, type Outbound } from './outbound/fetch.js';
 import { SigningKeys } from './oauth/tokens/signing-keys.js';
 import { installationSecret, KeySealer } from './crypto/key-sealer.js';
 import type { Storage } from './storage/types.js';
@@ -31,6 +34,8 @@ export interface AppDeps {
   storage: Storage;
   logger: Logger;
   metrics: Metrics;
+  /** How the server reaches URLs others give it; by default built from the config (OUTBOUND_ALLOW_HOSTS). Tests pass one that trusts their CA. */
+  outbound?: Outbound;
 }
 
 export interface App {
@@ -45,14 +50,23 @@ export interface App {
  * (token, introspection, revocation) are served straight from node:http; the
  * rest goes through Express. No listening, no process state: tests build as many as they like.
  */
-export function createApp({ config, storage, logger, metrics }: AppDeps): App {
+export function createApp({ config, storage, logger, metrics, outbound }: AppDeps): App {
   const hsts = strictTransportSecurity(config.issuer, config.hstsMaxAgeSeconds);
   const secret = installationSecret(config.keyEncryption);
   const keys = new SigningKeys(storage, config.lifetimes.idToken, new KeySealer(secret));
-  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts });
-  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret });
-  const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250,
-    (error) => logger.error({ err: error }, 'rate limit sync failed'));
+  const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
+  const metadataFetches = new RateLimiter('client-metadata-fetch', config.rateLimits.clientMetadataFetches, storage.rateLimits, 250, onSyncError);
+  const resolver = new ClientResolver({
+    storage,
+    issuer: config.issuer,
+    metadataDocuments: config.clientMetadataDocuments,
+    outbound: outbound ?? createOutbound({ allowedHosts: config.outboundAllowHosts }),
+    allowance: openAllowance(config.registration),
+    fetchesPerAddress: metadataFetches,
+  });
+  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver });
+  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver });
+  const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
   const log = requestLogging(logger, config.trustedProxies);
   const logProtocol = requestLogging(logger, config.trustedProxies, { echoId: false });
 
@@ -68,7 +82,10 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
     res.set('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
-  app.use(discoveryRoutes({ issuer: config.issuer, storage, keys, grantTypes: oauth.grantTypes, registration: config.registration.mode !== 'off' }));
+  app.use(discoveryRoutes({
+    issuer: config.issuer, storage, keys, grantTypes: oauth.grantTypes,
+    registration: config.registration.mode !== 'off', clientMetadataDocuments: config.clientMetadataDocuments,
+  }));
   app.use(authorizationEndpoint(browser));
   app.use(interactionRoutes(browser));
   app.use(endSessionEndpoint(browser));
@@ -98,7 +115,7 @@ export function createApp({ config, storage, logger, metrics }: AppDeps): App {
   return {
     handle,
     close: async () => {
-      await Promise.all([oauth.close(), browser.close(), registrations.close()]);
+      await Promise.all([oauth.close(), browser.close(), registrations.close(), metadataFetches.close()]);
     },
   };
 }

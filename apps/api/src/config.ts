@@ -48,9 +48,13 @@ export interface Config {
     interactions: RateLimitRule | null;
     /** Registrations without an initial access token, and failed ones, per source address; null when off. */
     registrations: RateLimitRule | null;
+    /** Client metadata documents fetched for requests from a source address; null when off. */
+    clientMetadataFetches: RateLimitRule | null;
   };
   /** Dynamic client registration (RFC 7591). */
   registration: RegistrationPolicy;
+  /** Clients whose client_id is the https URL of their metadata document, fetched when they are used (within the open registration policy's grants and scopes). */
+  clientMetadataDocuments: boolean;
   /** How ID tokens are signed unless a client asks otherwise. */
   idTokenSigningAlg: 'ES256' | 'RS256';
   /** PKCE for every client, not only public ones (RFC 9700 §2.1.1). */
@@ -199,6 +203,8 @@ const env = z.object({
   REGISTRATION_RATE_LIMIT: z.string().default('20/1h'),
   OPEN_REGISTRATION_GRANT_TYPES: z.string().default('authorization_code,refresh_token'),
   OPEN_REGISTRATION_SCOPES: z.string().default('openid'),
+  CLIENT_METADATA_DOCUMENTS: z.enum(['on', 'off'], 'must be on or off').default('on'),
+  CLIENT_METADATA_FETCH_LIMIT: z.string().default('30/1m'),
 });
 
 function checkIssuer(value: string): string | undefined {
@@ -275,7 +281,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const rateLimit = (
-    name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'PUBLIC_CLIENT_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT' | 'AUTHORIZE_RATE_LIMIT' | 'REGISTRATION_RATE_LIMIT',
+    name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'PUBLIC_CLIENT_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT' | 'AUTHORIZE_RATE_LIMIT' | 'REGISTRATION_RATE_LIMIT'
+      | 'CLIENT_METADATA_FETCH_LIMIT',
   ): RateLimitRule | null => {
     const rule = parseRateLimit(values[name]);
     if (rule === undefined) {
@@ -292,6 +299,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerAddress: rateLimit('LOGIN_ADDRESS_FAILURE_LIMIT'),
     interactions: rateLimit('AUTHORIZE_RATE_LIMIT'),
     registrations: rateLimit('REGISTRATION_RATE_LIMIT'),
+    clientMetadataFetches: rateLimit('CLIENT_METADATA_FETCH_LIMIT'),
   };
   const openGrantTypes = values.OPEN_REGISTRATION_GRANT_TYPES.split(',').map((g) => g.trim()).filter((g) => g !== '');
   const closedGrant = openGrantTypes.find((g) => g !== 'authorization_code' && g !== 'refresh_token');
@@ -345,6 +353,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     hstsMaxAgeSeconds: hstsMaxAgeSeconds ?? null,
     outboundAllowHosts: outboundAllowHosts as AllowedHost[],
     registration: { mode: values.REGISTRATION, openGrantTypes: openGrantTypes as RegistrationPolicy['openGrantTypes'], openScopes },
+    clientMetadataDocuments: values.CLIENT_METADATA_DOCUMENTS === 'on',
   };
 }
 

@@ -105,6 +105,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads CLIENT_METADATA_DOCUMENTS, on by default, and CLIENT_METADATA_FETCH_LIMIT, 30 a minute by default', () => {
+    expect(loadConfig({})).toMatchObject({ clientMetadataDocuments: true, rateLimits: { clientMetadataFetches: { limit: 30, windowSeconds: 60 } } });
+    expect(loadConfig({ CLIENT_METADATA_DOCUMENTS: 'off', CLIENT_METADATA_FETCH_LIMIT: 'off' })).toMatchObject({
+      clientMetadataDocuments: false, rateLimits: { clientMetadataFetches: null },
+    });
+    expect(problemsOf({ CLIENT_METADATA_DOCUMENTS: 'yes', CLIENT_METADATA_FETCH_LIMIT: '5' })).toEqual(['CLIENT_METADATA_DOCUMENTS must be on or off']);
+    expect(problemsOf({ CLIENT_METADATA_FETCH_LIMIT: '5' })).toEqual(['CLIENT_METADATA_FETCH_LIMIT must be a count per duration such as 600/1m, or off (got "5")']);
+  });
+
   it('refuses an ISSUER or CONSOLE_DEV_ORIGIN whose host is not a DNS name or IP literal: they become the console client\'s redirect URIs', () => {
     const host = 'must name its host by a DNS name (letters, digits and hyphens) or an IP address';
     expect(problemsOf({ ISSUER: 'https://*.example.com', CONSOLE_DEV_ORIGIN: 'https://*' })).toEqual([

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { hashPassword } from '../crypto/password.js';
 import { randomSecret } from '../crypto/random.js';
 import type { Logger } from '../logger.js';
+import { UnidentifiedClient, type ClientResolver } from '../oauth/client-resolver.js';
 import type { OAuthError } from '../oauth/errors.js';
 import { authorizationResponseUrl, errorResponseUrl } from '../oauth/authorization/request.js';
 import { issueAuthorizationCode } from '../oauth/authorization/code.js';
@@ -25,6 +26,8 @@ export interface BrowserContext {
   storage: Storage;
   keys: SigningKeys;
   logger: Logger;
+  /** Finds the client a request names, metadata document clients included. */
+  clients: ClientResolver;
   sessions: Sessions;
   browser: BrowserBinding;
   /**
@@ -48,8 +51,10 @@ export interface BrowserContext {
   close(): Promise<void>;
 }
 
-export function createBrowserContext(deps: { config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string }): BrowserContext {
-  const { config, storage, logger, installationSecret, ...rest } = deps;
+export function createBrowserContext(deps: {
+  config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver;
+}): BrowserContext {
+  const { config, storage, logger, installationSecret, resolver, ...rest } = deps;
   const issuer = new URL(config.issuer);
   const policy: CookiePolicy = { secure: issuer.protocol === 'https:' };
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
@@ -62,6 +67,7 @@ export function createBrowserContext(deps: { config: Config; storage: Storage; k
     config,
     storage,
     logger,
+    clients: resolver,
     sessions: new Sessions(storage, config.sessionTtl, policy),
     browser: new BrowserBinding(policy),
     loginFailures: { perAccount, perDevice, perAddress },
@@ -82,11 +88,19 @@ export function sendErrorPage(ctx: BrowserContext, res: Response, status: number
 }
 
 /**
- * Error middleware for browser routes: a form body that cannot be read (too
- * large, too many fields) gets an error page like every other browser error, not JSON.
+ * Error middleware for browser routes: a client that could not be identified
+ * (from its metadata document; never redirected to, as its redirect URIs are
+ * unknown) and a form body that cannot be read (too large, too many fields)
+ * get an error page like every other browser error, not JSON.
  */
-export function unreadableFormPage(ctx: BrowserContext) {
-  return (error: unknown, _req: Request, res: Response, next: (error: unknown) => void) => {
+export function browserErrorPages(ctx: BrowserContext) {
+  return (error: unknown, req: Request, res: Response, next: (error: unknown) => void) => {
+    if (error instanceof UnidentifiedClient) {
+      req.log?.info({ reason: error.detail ?? error.message }, 'client not identified');
+      const limited = error.retryAfterSeconds !== undefined;
+      if (limited) res.set('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds!))));
+      return sendErrorPage(ctx, res, limited ? 429 : 400, 'This application could not be identified', error.message);
+    }
     const status = (error as { status?: number }).status;
     if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
     sendErrorPage(ctx, res, status, 'Request refused', status === 413 ? 'The request was too large.' : 'The request could not be read. Go back, reload the page and try again.');

@@ -8,7 +8,7 @@ import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isolate } from '../validation/display-text.js';
 import { isCrossSite } from './browser.js';
-import { formTargetsOf, originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, unreadableFormPage, type BrowserContext } from './context.js';
+import { browserErrorPages, formTargetsOf, originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
@@ -68,8 +68,8 @@ export function interactionRoutes(ctx: BrowserContext): Router {
   }
 
   /** The client, while it is active and still has the redirect URI registered. */
-  async function clientOf(interaction: Interaction) {
-    const client = await ctx.storage.clients.get(interaction.request.clientId);
+  async function clientOf(req: Request, interaction: Interaction) {
+    const client = await ctx.clients.resolve(interaction.request.clientId, req.clientAddress ?? '');
     if (!client || client.status !== 'active') return null;
     return isRegisteredRedirectUri(client, interaction.request.redirectUri) ? client : null;
   }
@@ -80,7 +80,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
 
   /** Renders whatever the interaction needs next, or finishes it. */
   async function show(req: Request, res: Response, interaction: Interaction, login: { username?: string; error?: string; status?: number } = {}) {
-    const client = await clientOf(interaction);
+    const client = await clientOf(req, interaction);
     if (!client) return clientGone(res);
     const step = await nextStep(ctx.storage, ctx.sessions, req, interaction.request, interaction);
     const secret = ctx.browser.read(req)!;
@@ -100,7 +100,8 @@ export function interactionRoutes(ctx: BrowserContext): Router {
         const logo = originsOf(client.logoUrl).length > 0 ? client.logoUrl : null;
         return sendPage(res, 200, consentView({
           action: path(interaction, 'consent'), csrf: ctx.browser.csrfToken(secret, `consent:${interaction.id}`),
-          client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo }, username: step.user.username,
+          client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo, from: client.registration.kind === 'metadata_document' ? new URL(client.id).host : null },
+          username: step.user.username,
           scopes: step.scopes.map((name) => ({ name, description: known.get(name) ?? name })),
           unverified: client.registration.kind === 'admin' ? null : { destination: destinationOf(interaction.request.redirectUri) },
         }), { ...pageOptions, title: `Allow ${isolate(client.name)}?`, imageOrigins: originsOf(logo) });
@@ -188,7 +189,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
   router.post('/interaction/:id/cancel', form, async (req, res) => {
     const interaction = await loadForPost(req, res, 'cancel');
     if (!interaction) return;
-    if (!(await clientOf(interaction))) return clientGone(res);
+    if (!(await clientOf(req, interaction))) return clientGone(res);
     if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);
     redirectWithError(ctx, res, interaction.request, new AccessDenied('The user cancelled the sign-in.'));
   });
@@ -229,7 +230,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (step.kind !== 'consent') return res.redirect(303, path(interaction));
     const decision = field(req, 'decision');
     if (decision !== 'allow' && decision !== 'deny') return show(req, res, interaction);
-    if (!(await clientOf(interaction))) return clientGone(res);
+    if (!(await clientOf(req, interaction))) return clientGone(res);
     const now = Date.now();
     if (!(await ctx.storage.interactions.complete(interaction.id, now))) return alreadyDone(res);
     const actor = { at: now, actorType: 'user' as const, actorId: step.user.id, targetType: 'client', targetId: interaction.request.clientId, sourceAddress: req.clientAddress ?? null };
@@ -250,7 +251,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     return interaction.userId === null || signedIn.user.id === interaction.userId ? signedIn.user : null;
   }
 
-  router.use('/interaction', unreadableFormPage(ctx));
+  router.use('/interaction', browserErrorPages(ctx));
 
   return router;
 }

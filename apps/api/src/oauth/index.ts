@@ -4,6 +4,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { GrantType, Storage } from '../storage/types.js';
 import type { ClientLookup } from './client-auth/index.js';
+import type { ClientResolver } from './client-resolver.js';
 import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
@@ -30,15 +31,17 @@ export interface OAuthEndpoints {
  * `strictTransportSecurity` is the header value their answers carry, or null for none.
  */
 export function createOAuthEndpoints(deps: {
-  config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null;
+  config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null; resolver: ClientResolver;
 }): OAuthEndpoints {
-  const { config, storage, logger, metrics, keys, strictTransportSecurity } = deps;
+  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
   const publicFailures = new RateLimiter('public-client-failure', config.rateLimits.publicClientFailures, storage.rateLimits, 250, onSyncError);
   const guard = new ClientAuthGuard(failures, storage, metrics, logger);
-  const clients: ClientLookup = (id) => storage.clients.get(id);
+  const clients: ClientLookup = (id, sourceAddress) => resolver.resolve(id, sourceAddress);
+  // Introspection is for confidential clients, which a metadata document never describes: nothing to fetch for it.
+  const storedClients: ClientLookup = (id) => storage.clients.get(id);
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
   const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics), idTokens });
 
@@ -51,7 +54,7 @@ export function createOAuthEndpoints(deps: {
   const routes = new Map<string, RawHandler>([
     // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.
     ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, budget: new TokenBudget(perClient, publicFailures) }), true)],
-    ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients, guard, issuer: config.issuer }))],
+    ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, issuer: config.issuer }))],
     ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard }), true)],
   ]);
   return {

@@ -79,6 +79,15 @@ export class DocumentCache<T> {
   }
 
   /**
+   * Whether `get(url)` would start no fetch now: a fresh document is kept, or
+   * one is being fetched. Callers that limit fetches count only the others.
+   */
+  has(url: string): boolean {
+    const entry = this.entries.get(url);
+    return (entry !== undefined && this.now() < entry.expiresAt) || this.inFlight.has(url);
+  }
+
+  /**
    * Fetches `url` again although its document is fresh (a JWKS without the
    * `kid` a client just used), unless a fetch of it started within the
    * cooldown: then the cached document, so nobody can make us fetch per request.

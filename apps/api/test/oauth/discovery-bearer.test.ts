@@ -44,6 +44,7 @@ describe('discovery (RFC 8414)', () => {
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       authorization_response_iss_parameter_supported: true,
+      client_id_metadata_document_supported: true,
     });
     const openid = await t.http.get('/.well-known/openid-configuration').expect(200);
     expect(openid.body).toEqual(res.body);

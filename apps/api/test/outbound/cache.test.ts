@@ -137,6 +137,23 @@ describe('DocumentCache', () => {
     expect(calls).toHaveLength(3);
   });
 
+  it('says whether a get would start a fetch: not while a document is fresh or one is on its way', async () => {
+    const { cache, calls, advance } = harness();
+    expect(cache.has('https://a.example/doc')).toBe(false);
+    const first = cache.get('https://a.example/doc');
+    expect(cache.has('https://a.example/doc')).toBe(true);
+    calls[0]!.answer('v1', 'max-age=300');
+    await first;
+    expect(cache.has('https://a.example/doc')).toBe(true);
+    advance(300);
+    expect(cache.has('https://a.example/doc')).toBe(false);
+    const failing = cache.get('https://a.example/doc');
+    calls[1]!.fail(new OutboundError('timeout', 'The URL did not answer within 3 s.'));
+    await expect(failing).rejects.toMatchObject({ code: 'timeout' });
+    expect(cache.has('https://a.example/doc')).toBe(false);
+    expect(calls).toHaveLength(2);
+  });
+
   it('keeps at most maxEntries documents, forgetting the least recently used', async () => {
     const { calls, get } = harness({ maxEntries: 2 });
     await get('https://a.example/');

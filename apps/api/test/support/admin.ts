@@ -4,7 +4,7 @@ import { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import { ADMIN_SCOPE, CONSOLE_CLIENT_ID } from '../../src/setup/bootstrap.js';
 import type { User } from '../../src/storage/types.js';
 import type { Backend } from './databases.js';
-import { oauthTestApp, type OAuthTestApp } from './oauth-app.js';
+import { oauthTestApp, type ExtraDeps, type OAuthTestApp } from './oauth-app.js';
 
 export const FAST_HASH = { log2N: 10, r: 8, p: 1 };
 const setupActor = { type: 'system' as const, id: 'test', sourceAddress: null };
@@ -31,8 +31,8 @@ let counter = 0;
  * A fresh app with an administrator's token, minted directly (no sign-in) with
  * the token issuer, for the console's client and with `oauth-admin`.
  */
-export async function adminTestApp(backend: Backend, env: Record<string, string> = {}): Promise<AdminTestApp> {
-  const t = await oauthTestApp(backend, env);
+export async function adminTestApp(backend: Backend, env: Record<string, string> = {}, deps?: ExtraDeps): Promise<AdminTestApp> {
+  const t = await oauthTestApp(backend, env, deps);
   const issuer = new TokenIssuer(t.storage, t.config.lifetimes, t.metrics);
   const consoleClient = (await t.storage.clients.get(CONSOLE_CLIENT_ID))!;
   const user = (input: { username?: string; admin?: boolean } = {}) => createUser(t.storage, {

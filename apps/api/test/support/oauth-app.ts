@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { createClient } from '../../src/admin/clients/service.js';
 import type { CreateClientInput } from '../../src/oauth/clients/fields.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -26,8 +26,11 @@ export interface OAuthTestApp {
 const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
 
 
+/** What a test may give the app besides its configuration (the outbound client that trusts the test CA). */
+export type ExtraDeps = (config: Config) => Pick<AppDeps, 'outbound'>;
+
 /** A fresh database of one kind, bootstrapped, with the app built on it. `env` is extra configuration. */
-export async function oauthTestApp(backend: Backend, env: Record<string, string> = {}): Promise<OAuthTestApp> {
+export async function oauthTestApp(backend: Backend, env: Record<string, string> = {}, deps: ExtraDeps = () => ({})): Promise<OAuthTestApp> {
   const database: TestDatabase = await backend.create();
   const storage = await openStorage(database.config);
   const config = loadConfig({
@@ -39,7 +42,7 @@ export async function oauthTestApp(backend: Backend, env: Record<string, string>
     await storage.scopes.upsert(name!, description!, Date.now());
   }
   const metrics = createMetrics();
-  const app = createApp({ config, storage, logger: createLogger('silent'), metrics });
+  const app = createApp({ config, storage, logger: createLogger('silent'), metrics, ...deps(config) });
   return {
     storage,
     config,

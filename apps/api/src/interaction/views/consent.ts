@@ -4,7 +4,11 @@ import { html, type SafeHtml } from '../html.js';
 export interface ConsentView {
   action: string;
   csrf: string;
-  client: { name: string; siteUrl: string | null; logoUrl: string | null };
+  /**
+   * `from`: the host of a client known by its metadata document, whose name
+   * anyone could have chosen; the host is what proves where it comes from.
+   */
+  client: { name: string; siteUrl: string | null; logoUrl: string | null; from: string | null };
   username: string;
   scopes: { name: string; description: string }[];
   /**
@@ -22,6 +26,7 @@ export function consentView(view: ConsentView): SafeHtml {
   ${client.logoUrl && html`<img src="${client.logoUrl}" alt="${isolate(client.name)} logo">`}
   <div>
     <h1><bdi>${client.name}</bdi></h1>
+    ${client.from && html`<p class="muted">from <strong>${client.from}</strong></p>`}
     ${client.siteUrl && html`<a href="${client.siteUrl}" rel="noopener noreferrer" target="_blank"><bdi>${client.siteUrl}</bdi></a>`}
   </div>
 </div>

@@ -1,6 +1,7 @@
 import { matchesHash } from '../../crypto/random.js';
 import type { Client, TokenEndpointAuthMethod } from '../../storage/types.js';
-import { InvalidClient, InvalidRequest } from '../errors.js';
+import { UnidentifiedClient } from '../client-resolver.js';
+import { InvalidClient, InvalidRequest, TooManyRequests } from '../errors.js';
 import type { OAuthRequest } from '../http/oauth-request.js';
 import { readBasicCredentials } from './client-secret-basic.js';
 
@@ -32,8 +33,11 @@ export function presentedCredentials(req: OAuthRequest): PresentedCredentials {
   throw new InvalidClient('Client authentication is required.');
 }
 
-/** Looks up clients by id; the token endpoint's copy may be cached. */
-export type ClientLookup = (id: string) => Promise<Client | null>;
+/**
+ * Finds the client an id names (`ClientResolver.resolve`), for a request from
+ * `sourceAddress`; may throw `UnidentifiedClient`.
+ */
+export type ClientLookup = (id: string, sourceAddress: string) => Promise<Client | null>;
 
 /**
  * Authenticates the client with the one method it is registered for. Every
@@ -42,8 +46,16 @@ export type ClientLookup = (id: string) => Promise<Client | null>;
 export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup): Promise<Client> {
   const presented = presentedCredentials(req);
   const basic = presented.method === 'client_secret_basic';
-  const client = await lookup(presented.clientId);
   const fail = (detail: string) => new InvalidClient('Client authentication failed.', { basic, detail, clientId: presented.clientId });
+  let client: Client | null;
+  try {
+    client = await lookup(presented.clientId, req.sourceAddress);
+  } catch (error) {
+    if (!(error instanceof UnidentifiedClient)) throw error;
+    if (error.retryAfterSeconds !== undefined) throw new TooManyRequests(error.message, error.retryAfterSeconds);
+    // Its document is public: saying what is wrong with it gives nothing away.
+    throw new InvalidClient(`The client could not be identified. ${error.message}`, { basic, detail: `metadata document: ${error.detail ?? error.message}`, clientId: presented.clientId });
+  }
   if (!client) throw fail('unknown client');
   if (client.status !== 'active') throw fail('client revoked');
   if (client.tokenEndpointAuthMethod !== presented.method) throw fail(`registered for ${client.tokenEndpointAuthMethod}, used ${presented.method}`);

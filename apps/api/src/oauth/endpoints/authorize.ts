@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { randomId } from '../../crypto/random.js';
 import { addressBucket } from '../../http/client-address.js';
-import { rawQuery, redirectWithCode, redirectWithError, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
+import { browserErrorPages, rawQuery, redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
 import { InvalidRequest, OAuthError } from '../errors.js';
 import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
 import { nextStep } from '../authorization/flow.js';
@@ -22,7 +22,7 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
   const handle = async (req: Request, res: Response, encoded: string) => {
     const params = readAuthorizationParams(encoded);
     if ('problem' in params) return sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', params.problem);
-    const target = await resolveRedirectTarget(params, (id) => ctx.storage.clients.get(id));
+    const target = await resolveRedirectTarget(params, (id) => ctx.clients.resolve(id, req.clientAddress ?? ''));
     if ('problem' in target) {
       sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', target.problem);
       return;
@@ -64,6 +64,6 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     res.set('Cache-Control', 'no-store');
     res.redirect(303, `${ctx.basePath}/oauth/authorize${encoded === '' ? '' : `?${new URLSearchParams(encoded)}`}`);
   });
-  router.use('/oauth/authorize', unreadableFormPage(ctx));
+  router.use('/oauth/authorize', browserErrorPages(ctx));
   return router;
 }

@@ -7,7 +7,7 @@ import { InvalidClientMetadata, InvalidToken } from '../errors.js';
 import { checkGrantTypes, grantedScopes, openAllowance, tokenAllowance, type RegistrationAllowance } from '../registration/allowance.js';
 import type { RegistrationAttempts } from '../registration/attempts.js';
 import { BearerRequired, presentedBearer } from '../registration/bearer.js';
-import { clientInformation, readMetadata, validateRegistration } from '../registration/metadata.js';
+import { changedFields, clientInformation, readMetadata, validateRegistration } from '../registration/metadata.js';
 import { readMetadataBody } from '../registration/request-body.js';
 import { configurationUri, registrationCors } from './register.js';
 
@@ -136,11 +136,4 @@ export function clientConfigurationEndpoint(deps: ClientConfigurationDeps): Rout
   }
 
   return router;
-}
-
-/** The names of the registration fields an update changed, for the audit log (never their values). */
-function changedFields(before: Client, after: Client): string[] {
-  const names = ['name', 'siteUrl', 'logoUrl', 'policyUrl', 'termsUrl', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes',
-    'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod'] as const;
-  return names.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
 }

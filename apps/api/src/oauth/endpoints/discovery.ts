@@ -12,7 +12,9 @@ function publicJson(res: Response, maxAgeSeconds: number) {
  * `/.well-known/openid-configuration` (OIDC Discovery 1.0): the same
  * document, listing only what this server really does. And the JWKS.
  */
-export function discoveryRoutes(options: { issuer: string; storage: Storage; keys: SigningKeys; grantTypes: readonly GrantType[]; registration: boolean }): Router {
+export function discoveryRoutes(options: {
+  issuer: string; storage: Storage; keys: SigningKeys; grantTypes: readonly GrantType[]; registration: boolean; clientMetadataDocuments: boolean;
+}): Router {
   const router = Router();
   const { issuer } = options;
   const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
@@ -44,6 +46,7 @@ export function discoveryRoutes(options: { issuer: string; storage: Storage; key
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       authorization_response_iss_parameter_supported: true,
+      client_id_metadata_document_supported: options.clientMetadataDocuments,
     };
   };
   router.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], async (_req, res) => {

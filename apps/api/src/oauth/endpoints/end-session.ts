@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { isCrossSite } from '../../interaction/browser.js';
-import { formTargetsOf, rawQuery, sendErrorPage, unreadableFormPage, type BrowserContext } from '../../interaction/context.js';
+import { browserErrorPages, formTargetsOf, rawQuery, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
 import { sendPage } from '../../interaction/page.js';
 import { logoutView, signedOutView } from '../../interaction/views/messages.js';
 import { authorizationResponseUrl, readAuthorizationParams } from '../authorization/request.js';
@@ -26,7 +26,7 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
   const router = Router();
   const form = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
 
-  async function parse(encoded: string): Promise<LogoutRequest | { problem: string }> {
+  async function parse(req: Request, encoded: string): Promise<LogoutRequest | { problem: string }> {
     const params = readAuthorizationParams(encoded);
     if ('problem' in params) return params;
     const { values, repeated } = params;
@@ -46,7 +46,7 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
     }
     const target = values.get('post_logout_redirect_uri');
     if (target === undefined) return { hintSubject, redirect: null, state: null, clientId };
-    const client = clientId ? await ctx.storage.clients.get(clientId) : null;
+    const client = clientId ? await ctx.clients.resolve(clientId, req.clientAddress ?? '') : null;
     if (!client || client.status !== 'active') return { problem: 'The logout request does not say which application to return to (client_id or id_token_hint).' };
     if (!client.postLogoutRedirectUris.includes(target)) {
       return { problem: `The address ${isolate(client.name)} asked to return to after signing out is not one it registered.` };
@@ -64,7 +64,7 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
   }
 
   async function handle(req: Request, res: Response, encoded: string, confirmed: boolean) {
-    const request = await parse(encoded);
+    const request = await parse(req, encoded);
     if ('problem' in request) return sendErrorPage(ctx, res, 400, 'This sign-out request is not valid', request.problem);
     const signedIn = await ctx.sessions.current(req);
     if (!signedIn) return finish(res, request);
@@ -93,6 +93,6 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
     const confirmed = !isCrossSite(req, ctx.origin) && ctx.browser.verifyCsrf(req, 'logout', new URLSearchParams(encoded).get('csrf'));
     return handle(req, res, encoded, confirmed);
   });
-  router.use('/oauth/logout', unreadableFormPage(ctx));
+  router.use('/oauth/logout', browserErrorPages(ctx));
   return router;
 }

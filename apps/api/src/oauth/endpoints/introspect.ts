@@ -31,7 +31,7 @@ export function introspectionEndpoint(deps: IntrospectionDeps): OAuthEndpoint {
     if (!token || !isActive(token, now)) return INACTIVE;
     // A refresh token is only ever presented by its client; a resource server has no business with it.
     if (token.clientId !== caller.id && (!caller.resourceServer || token.kind === 'refresh')) return INACTIVE;
-    const owner = token.clientId === caller.id ? caller : await deps.clients(token.clientId);
+    const owner = token.clientId === caller.id ? caller : await deps.clients(token.clientId, req.sourceAddress);
     if (!owner || owner.status !== 'active') return INACTIVE;
     const user = token.userId ? await deps.storage.users.get(token.userId) : null;
     if (token.userId && (!user || user.disabledAt !== null)) return INACTIVE;

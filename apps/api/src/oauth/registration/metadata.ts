@@ -151,6 +151,17 @@ function defaultName(redirectUris: unknown): string {
   return 'Unnamed application';
 }
 
+const REGISTRATION_FIELDS = ['name', 'siteUrl', 'logoUrl', 'policyUrl', 'termsUrl', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes',
+  'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod'] as const;
+
+/** A client field that registration metadata sets. */
+export type RegistrationField = (typeof REGISTRATION_FIELDS)[number];
+
+/** The registration fields that differ between a client and its new metadata, for the update and the audit log (never their values). */
+export function changedFields(before: Client, after: Pick<Client, RegistrationField>): RegistrationField[] {
+  return REGISTRATION_FIELDS.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+}
+
 /** Seconds since the epoch, as RFC 7591 gives times. */
 const seconds = (ms: number) => Math.floor(ms / 1000);
 

@@ -28,7 +28,7 @@ export async function readMetadataBody(req: IncomingMessage): Promise<unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidClientMetadata('Send the client metadata as a JSON object.');
   // JSON.parse keeps the last of two equal names: which one the client meant is unknowable.
   if (countMembers(text) !== Object.keys(body).length) throw new InvalidClientMetadata('A metadata member is repeated.');
-  const problem = bodyProblem(body);
+  const problem = metadataProblem(body);
   if (problem !== null) throw new InvalidClientMetadata(problem);
   return body;
 }
@@ -41,7 +41,7 @@ class MetadataTooLarge extends InvalidClientMetadata {
 const MAX_DEPTH = 16;
 
 /** What is wrong with the strings and shape of a parsed body, walked without recursion; null when nothing. */
-function bodyProblem(body: unknown): string | null {
+export function metadataProblem(body: unknown): string | null {
   const pending: { value: unknown; depth: number }[] = [{ value: body, depth: 0 }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value, depth } = next;
