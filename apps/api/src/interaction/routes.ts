@@ -100,10 +100,13 @@ export function interactionRoutes(ctx: BrowserContext): Router {
         const logo = originsOf(client.logoUrl).length > 0 ? client.logoUrl : null;
         return sendPage(res, 200, consentView({
           action: path(interaction, 'consent'), csrf: ctx.browser.csrfToken(secret, `consent:${interaction.id}`),
-          client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo, from: client.registration.kind === 'metadata_document' ? new URL(client.id).host : null },
+          client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo },
           username: step.user.username,
           scopes: step.scopes.map((name) => ({ name, description: known.get(name) ?? name })),
-          unverified: client.registration.kind === 'admin' ? null : { destination: destinationOf(interaction.request.redirectUri) },
+          unverified: client.registration.kind === 'admin' ? null : {
+            destination: destinationOf(interaction.request.redirectUri),
+            publishedAt: client.registration.kind === 'metadata_document' ? new URL(client.id).host : null,
+          },
         }), { ...pageOptions, title: `Allow ${isolate(client.name)}?`, imageOrigins: originsOf(logo) });
       }
       case 'error':

@@ -148,7 +148,7 @@ for (const backend of backends) {
       expect((await signIn(browser, interaction, 'neo')).status).toBe(303);
       const consent = await browser.get(interaction);
       expect(consent.text).toContain('<h1><bdi>Agent Smith</bdi></h1>');
-      expect(consent.text).toContain(`<p class="muted">from <strong>localhost:${host.server.port}</strong></p>`);
+      expect(consent.text).toContain(`This application describes itself at <strong>localhost:${host.server.port}</strong>: nobody has checked who runs it.`);
       const allowed = await decide(browser, interaction, 'allow');
       const query = redirectParams(allowed.headers.location!);
       expect(query.get('state')).toBe('st');

@@ -4,18 +4,15 @@ import { html, type SafeHtml } from '../html.js';
 export interface ConsentView {
   action: string;
   csrf: string;
-  /**
-   * `from`: the host of a client known by its metadata document, whose name
-   * anyone could have chosen; the host is what proves where it comes from.
-   */
-  client: { name: string; siteUrl: string | null; logoUrl: string | null; from: string | null };
+  client: { name: string; siteUrl: string | null; logoUrl: string | null };
   username: string;
   scopes: { name: string; description: string }[];
   /**
-   * For a client no administrator registered, whose name and site anyone
-   * could have chosen: where the browser goes after the answer, which it cannot fake.
+   * For a client no administrator registered, whose name and site anyone could
+   * have chosen: what it cannot fake, where the browser goes after the answer,
+   * and for a client known by its metadata document, the host that publishes it.
    */
-  unverified: { destination: string } | null;
+  unverified: { destination: string; publishedAt: string | null } | null;
 }
 
 /** What the client asks for, scope by scope, with Allow and Deny. */
@@ -26,11 +23,12 @@ export function consentView(view: ConsentView): SafeHtml {
   ${client.logoUrl && html`<img src="${client.logoUrl}" alt="${isolate(client.name)} logo">`}
   <div>
     <h1><bdi>${client.name}</bdi></h1>
-    ${client.from && html`<p class="muted">from <strong>${client.from}</strong></p>`}
     ${client.siteUrl && html`<a href="${client.siteUrl}" rel="noopener noreferrer" target="_blank"><bdi>${client.siteUrl}</bdi></a>`}
   </div>
 </div>
-${view.unverified && html`<p class="notice">This application registered itself: nobody has checked who runs it. After you answer, you go to <strong><bdi>${view.unverified.destination}</bdi></strong>.</p>`}
+${view.unverified && html`<p class="notice">${view.unverified.publishedAt === null
+    ? 'This application registered itself'
+    : html`This application describes itself at <strong>${view.unverified.publishedAt}</strong>`}: nobody has checked who runs it. After you answer, you go to <strong><bdi>${view.unverified.destination}</bdi></strong>.</p>`}
 <p><strong><bdi>${client.name}</bdi></strong> wants to use your account <strong>${view.username}</strong> to:</p>
 <ul class="scopes">
   ${view.scopes.map((scope) => html`<li><bdi>${scope.description}</bdi> <span class="muted">(<code>${scope.name}</code>)</span></li>`)}
