@@ -18,28 +18,30 @@ export function LimitPicker<T extends string>({ legend, anyLabel, options, value
     <fieldset className="field" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
       <legend>{legend}</legend>
       {hint && <p className="hint">{hint}</p>}
-      <label className="checkbox">
-        <input type="radio" name={id} checked={value === null} onChange={() => onChange(null)} />
-        {anyLabel}
-      </label>
-      <label className="checkbox">
-        <input type="radio" name={id} checked={value !== null} onChange={() => onChange([])} />
-        Only those ticked
-      </label>
-      {value !== null && (
-        <div className="checkbox-list nested">
-          {options.map((option) => (
-            <label key={option.value} className="checkbox">
-              <input
-                type="checkbox"
-                checked={value.includes(option.value)}
-                onChange={(event) => onChange(event.target.checked ? [...value, option.value] : value.filter((v) => v !== option.value))}
-              />
-              {option.label}
-            </label>
-          ))}
-        </div>
-      )}
+      <div className="checkbox-list">
+        <label className="checkbox">
+          <input type="radio" name={id} checked={value === null} onChange={() => onChange(null)} />
+          {anyLabel}
+        </label>
+        <label className="checkbox">
+          <input type="radio" name={id} checked={value !== null} onChange={() => onChange([])} />
+          Only those ticked
+        </label>
+        {value !== null && (
+          <div className="checkbox-list nested">
+            {options.map((option) => (
+              <label key={option.value} className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={value.includes(option.value)}
+                  onChange={(event) => onChange(event.target.checked ? [...value, option.value] : value.filter((v) => v !== option.value))}
+                />
+                {option.label}
+              </label>
+            ))}
+          </div>
+        )}
+      </div>
       {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
     </fieldset>
   );

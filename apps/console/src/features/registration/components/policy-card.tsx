@@ -56,7 +56,7 @@ export function PolicyCard() {
         <ErrorMessage error={policy.error} title="Could not load the registration policy" onRetry={() => void policy.refetch()} />
       ) : (
         <>
-          <p>
+          <p className="policy-mode">
             <Badge tone={MODES[policy.data.mode].tone}>{MODES[policy.data.mode].label}</Badge> {MODES[policy.data.mode].text}
           </p>
           <dl className="details">

@@ -6,7 +6,6 @@ import { EmptyState, ErrorMessage, Loading, PageHeader } from '../../../componen
 import { useRegistrationToken } from '../../../lib/api/get-registration-token';
 import { errorMessage } from '../../../lib/api/errors';
 import type { RegistrationToken } from '../../../lib/contract';
-import { formatDateTime } from '../../../lib/format';
 import { toNewRegistrationToken, toRegistration } from '../../../lib/links';
 import { useToast } from '../../../lib/toast';
 import { useCursorPages } from '../../../lib/use-cursor-pages';
@@ -59,10 +58,8 @@ function TokenTable({ tokens, busy, onRevoke }: { tokens: RegistrationToken[]; b
             <th scope="col">Token</th>
             <th scope="col">Status</th>
             <th scope="col">Uses</th>
-            <th scope="col">Grant types</th>
-            <th scope="col">Scopes</th>
+            <th scope="col">Allows</th>
             <th scope="col">Expires</th>
-            <th scope="col">Created</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -81,10 +78,11 @@ function TokenTable({ tokens, busy, onRevoke }: { tokens: RegistrationToken[]; b
                 <TokenStatus token={token} />
               </td>
               <td className="nowrap">{usesText(token)}</td>
-              <td>{grantTypesText(token)}</td>
-              <td>{scopesText(token)}</td>
-              <td>{expiryText(token)}</td>
-              <td>{formatDateTime(token.createdAt)}</td>
+              <td>
+                <div>{grantTypesText(token)}</div>
+                <div className="muted">{scopesText(token)}</div>
+              </td>
+              <td className="nowrap">{expiryText(token)}</td>
               <td>
                 <RevokeButton token={token} onRevoke={onRevoke} />
               </td>

@@ -42,7 +42,7 @@ export function TokenDetails({ token }: { token: RegistrationToken }) {
       <dt>Created</dt>
       <dd>{formatDateTime(token.createdAt)}</dd>
       <dt>Last used</dt>
-      <dd>{formatDateTime(token.lastUsedAt)}</dd>
+      <dd>{token.lastUsedAt === null ? 'Never' : formatDateTime(token.lastUsedAt)}</dd>
       {token.revokedAt !== null && (
         <>
           <dt>Revoked</dt>
