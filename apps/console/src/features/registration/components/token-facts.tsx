@@ -2,9 +2,9 @@ import { Badge } from '../../../components/states';
 import type { RegistrationToken } from '../../../lib/contract';
 import { formatDateTime } from '../../../lib/format';
 
-/** A token's status as a badge: only an active one can still register a client. */
+/** A token's status as a badge, toned as clients' are: only an active one can still register a client. */
 export function TokenStatus({ token }: { token: RegistrationToken }) {
-  return <Badge tone={token.status === 'active' ? 'ok' : token.status === 'revoked' ? 'danger' : 'muted'}>{token.status}</Badge>;
+  return <Badge tone={token.status === 'active' ? 'ok' : 'muted'}>{token.status}</Badge>;
 }
 
 /** `2 of 5 left`, or the count so far when there is no limit. */
