@@ -94,7 +94,10 @@ export function createApp({ config, storage, logger, metrics, outbound }: AppDep
   if (config.registration.mode !== 'off') app.use(registrationEndpoint(registration));
   app.use(clientConfigurationEndpoint(registration));
   app.use(consoleRoutes({ dist: config.consoleDist, apiOrigin: new URL(config.issuer).origin }));
-  app.use('/admin/api', adminApi({ storage, issuer: config.issuer, corsOrigins: config.adminCorsOrigins }));
+  app.use('/admin/api', adminApi({
+    storage, issuer: config.issuer, corsOrigins: config.adminCorsOrigins,
+    settings: { registration: { issuer: config.issuer, policy: config.registration, rateLimit: config.rateLimits.registrations } },
+  }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint at ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));

@@ -8,6 +8,7 @@ import type { auditEntryView, auditPage, listAuditQuery } from './audit/schema.j
 import type { clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, updateClientRequest } from './clients/schema.js';
 import type { consentPage, consentRevocation, consentView, listConsentsQuery } from './consents/schema.js';
 import type { errorBody, revokedCount } from './http/schemas.js';
+import type { registrationPolicyView } from './registration-policy/schema.js';
 import type {
   createRegistrationTokenRequest, listRegistrationTokensQuery, registrationTokenPage, registrationTokenView, registrationTokenWithValue,
 } from './registration-tokens/schema.js';
@@ -66,3 +67,5 @@ export type RegistrationTokenPage = z.output<typeof registrationTokenPage>;
 export type RegistrationTokenWithValue = z.output<typeof registrationTokenWithValue>;
 export type CreateRegistrationTokenRequest = z.input<typeof createRegistrationTokenRequest>;
 export type ListRegistrationTokensQuery = z.input<typeof listRegistrationTokensQuery>;
+
+export type RegistrationPolicy = z.output<typeof registrationPolicyView>;

@@ -9,8 +9,9 @@ import { consentRoutes } from './consents/routes.js';
 import { ADMIN_REALM, requireAdministrator } from './http/auth.js';
 import { adminCors } from './http/cors.js';
 import { openApiDocument } from './http/openapi.js';
-import type { AdminRoute } from './http/route.js';
+import type { AdminRoute, AdminSettings } from './http/route.js';
 import { mountRoutes } from './http/router.js';
+import { registrationPolicyRoutes } from './registration-policy/routes.js';
 import { registrationTokenRoutes } from './registration-tokens/routes.js';
 import { scopeRoutes } from './scopes/routes.js';
 import { statisticsRoutes } from './stats/routes.js';
@@ -19,7 +20,8 @@ import { userRoutes } from './users/routes.js';
 
 /** Every admin API operation; the router and the OpenAPI document are both built from it. */
 export const adminRoutes: AdminRoute[] = [
-  ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes, ...registrationTokenRoutes,
+  ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes,
+  ...registrationPolicyRoutes, ...registrationTokenRoutes,
 ];
 
 export interface AdminApiOptions {
@@ -27,13 +29,15 @@ export interface AdminApiOptions {
   issuer: string;
   /** Origins allowed to call from a browser (exact match); none by default. */
   corsOrigins: readonly string[];
+  /** The configuration the admin API shows (the registration policy). */
+  settings: AdminSettings;
 }
 
 /**
  * The admin API, mounted at /admin/api: JSON in and out, `Cache-Control: no-store`
  * on every answer, bearer tokens of active administrators carrying `oauth-admin`.
  */
-export function adminApi({ storage, issuer, corsOrigins }: AdminApiOptions): express.Router {
+export function adminApi({ storage, issuer, corsOrigins, settings }: AdminApiOptions): express.Router {
   const router = express.Router({ caseSensitive: true, strict: false });
   const document = openApiDocument(adminRoutes, { serverUrl: `${issuer}/admin/api`, version: VERSION });
   router.use(adminCors(corsOrigins));
@@ -46,6 +50,6 @@ export function adminApi({ storage, issuer, corsOrigins }: AdminApiOptions): exp
   });
   router.use(requireBearer({ storage, realm: ADMIN_REALM, scope: ADMIN_SCOPE }));
   router.use(requireAdministrator(storage));
-  mountRoutes(router, adminRoutes, storage);
+  mountRoutes(router, adminRoutes, storage, settings);
   return router;
 }

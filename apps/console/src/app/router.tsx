@@ -4,6 +4,7 @@ import { authRoutes } from '../features/auth/routes';
 import { clientRoutes } from '../features/clients/routes';
 import { consentRoutes } from '../features/consents/routes';
 import { dashboardRoutes } from '../features/dashboard/routes';
+import { registrationRoutes } from '../features/registration/routes';
 import { scopeRoutes } from '../features/scopes/routes';
 import { statusRoutes } from '../features/status/routes';
 import { tokenRoutes } from '../features/tokens/routes';
@@ -26,7 +27,9 @@ export const routes: RouteObject[] = [
       ...statusRoutes,
       {
         Component: RequireAuth,
-        children: [...dashboardRoutes, ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes],
+        children: [
+          ...dashboardRoutes, ...clientRoutes, ...registrationRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes,
+        ],
       },
       {
         path: '*',

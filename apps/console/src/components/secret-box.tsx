@@ -1,21 +1,11 @@
-import { useState } from 'react';
+import { useCopy } from '../lib/use-copy';
 
 /**
  * A secret shown this once (a client secret, a generated password): a warning that it cannot be
  * shown again, the value in a read-only field, and a copy button.
  */
 export function SecretBox({ label, value, onDone }: { label: string; value: string; onDone?: () => void }) {
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(value);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  }
-
+  const { copy, status } = useCopy(value);
   return (
     <section className="callout callout-warning secret-box" aria-label={label}>
       <p className="callout-title">Copy the {label.toLowerCase()} now</p>
@@ -27,7 +17,7 @@ export function SecretBox({ label, value, onDone }: { label: string; value: stri
         </button>
       </div>
       <p role="status" className="muted">
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Could not copy: select the text and copy it yourself.' : ''}
+        {status}
       </p>
       {onDone && (
         <button type="button" onClick={onDone}>

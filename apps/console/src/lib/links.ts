@@ -19,6 +19,8 @@ export const routePaths = {
   clients: 'clients',
   newClient: 'clients/new',
   client: 'clients/:id',
+  registration: 'registration',
+  newRegistrationToken: 'registration/tokens/new',
   tokens: 'tokens',
   users: 'users',
   newUser: 'users/new',
@@ -30,10 +32,14 @@ export const routePaths = {
 
 export const toDashboard = () => '/';
 export const toStatus = () => '/status';
-export const toClients = (search?: { search?: string; status?: 'active' | 'revoked'; sort?: string; order?: string }) =>
-  withSearch('/clients', search);
+export const toClients = (search?: {
+  search?: string; status?: 'active' | 'revoked'; registrationKind?: 'admin' | 'dynamic' | 'metadata_document'; sort?: string; order?: string;
+}) => withSearch('/clients', search);
 export const toNewClient = () => '/clients/new';
 export const toClient = ({ id }: { id: string }) => `/clients/${encodeURIComponent(id)}`;
+/** The Registration page; `token` shows that registration token above the list. */
+export const toRegistration = (search?: { token?: string }) => withSearch('/registration', search);
+export const toNewRegistrationToken = () => '/registration/tokens/new';
 export const toTokens = (search?: { clientId?: string; userId?: string; kind?: 'access' | 'refresh' }) => withSearch('/tokens', search);
 export const toUsers = (search?: { search?: string }) => withSearch('/users', search);
 export const toNewUser = () => '/users/new';

@@ -13,6 +13,12 @@ export const queryKeys = {
     list: (query: QueryParams) => ['clients', 'list', query] as const,
     detail: (id: string) => ['clients', 'detail', id] as const,
   },
+  registrationPolicy: ['registration-policy'] as const,
+  registrationTokens: {
+    all: ['registration-tokens'] as const,
+    list: (query: QueryParams) => ['registration-tokens', 'list', query] as const,
+    detail: (id: string) => ['registration-tokens', 'detail', id] as const,
+  },
   tokens: {
     all: ['tokens'] as const,
     list: (query: QueryParams) => ['tokens', 'list', query] as const,

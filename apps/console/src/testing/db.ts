@@ -1,5 +1,7 @@
-import type { AuditEntry, Client, Consent, Scope, Statistics, Token, User } from '../lib/contract';
-import { makeAuditEntry, makeClient, makeConsent, makeScope, makeStatistics, makeToken, makeUser } from './fixtures';
+import type { AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Scope, Statistics, Token, User } from '../lib/contract';
+import {
+  makeAuditEntry, makeClient, makeConsent, makeRegistrationPolicy, makeRegistrationToken, makeScope, makeStatistics, makeToken, makeUser,
+} from './fixtures';
 
 /** The mock API's data; handlers read and change it, and every test starts from {@link resetDb}'s. */
 export interface MockDb {
@@ -10,6 +12,8 @@ export interface MockDb {
   consents: Consent[];
   audit: AuditEntry[];
   statistics: Statistics;
+  registrationPolicy: RegistrationPolicy;
+  registrationTokens: RegistrationToken[];
 }
 
 function seed(): MockDb {
@@ -42,6 +46,18 @@ function seed(): MockDb {
       makeAuditEntry({ id: 'audit-2', at: '2025-06-01T08:00:00.000Z', actorType: 'anonymous', actorId: null, action: 'user.login_failed', targetType: 'user', targetId: 'erin', details: {} }),
     ],
     statistics: makeStatistics(),
+    registrationPolicy: makeRegistrationPolicy(),
+    registrationTokens: [
+      makeRegistrationToken(),
+      makeRegistrationToken({
+        id: 'iat-2', prefix: 'tg_iat_Zx81Lk', description: null, status: 'exhausted', grantTypes: null, scopes: null, maxUses: 1, uses: 1,
+        remainingUses: 0, expiresAt: null, createdAt: '2025-05-20T09:00:00.000Z',
+      }),
+      makeRegistrationToken({
+        id: 'iat-3', prefix: 'tg_iat_Rv55Tt', description: 'CI test suite', status: 'revoked', maxUses: null, uses: 12, remainingUses: null,
+        revokedAt: '2025-05-30T09:00:00.000Z', createdAt: '2025-05-10T09:00:00.000Z',
+      }),
+    ],
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AuditEntry, Client, Consent, Scope, Statistics, Token, User } from '../lib/contract';
+import type { AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Scope, Statistics, Token, User } from '../lib/contract';
 
 const T0 = '2025-06-01T09:00:00.000Z';
 
@@ -12,6 +12,20 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
     registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
     status: 'active', createdAt: T0, updatedAt: T0, revokedAt: null, ...overrides,
   };
+}
+
+/** An active registration token for two more clients, limited to signing users in with `openid` and `read`. */
+export function makeRegistrationToken(overrides: Partial<RegistrationToken> = {}): RegistrationToken {
+  return {
+    id: 'iat-1', prefix: 'tg_iat_Mc9Pq2', description: 'MCP agents', status: 'active', grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'read'], maxUses: 5, uses: 3, remainingUses: 2, expiresAt: '2025-06-08T09:00:00.000Z', createdAt: T0,
+    createdBy: { type: 'user', id: 'user-admin' }, lastUsedAt: '2025-06-01T12:00:00.000Z', revokedAt: null, ...overrides,
+  };
+}
+
+/** The default policy: a registration token required, 20 attempts an hour per address. */
+export function makeRegistrationPolicy(overrides: Partial<RegistrationPolicy> = {}): RegistrationPolicy {
+  return { mode: 'token', registrationEndpoint: 'http://localhost/oauth/register', open: null, rateLimit: { limit: 20, windowSeconds: 3600 }, ...overrides };
 }
 
 /** An active, non-administrator user. */

@@ -1,10 +1,17 @@
 import type { z } from 'zod';
+import type { RateLimitRule, RegistrationPolicy } from '../../config.js';
 import type { Storage, User } from '../../storage/types.js';
 import type { Actor } from '../actor.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** What a handler gets: validated input, the administrator calling, and the storage. */
+/** What the admin API shows of the server's configuration, passed in by the app. */
+export interface AdminSettings {
+  /** The dynamic registration policy, its rate limit, and the issuer its endpoint lives under. */
+  registration: { issuer: string; policy: RegistrationPolicy; rateLimit: RateLimitRule | null };
+}
+
+/** What a handler gets: validated input, the administrator calling, the storage and the settings. */
 export interface HandlerInput<P, Q, B> {
   params: P;
   query: Q;
@@ -13,6 +20,7 @@ export interface HandlerInput<P, Q, B> {
   actor: Actor;
   user: User;
   storage: Storage;
+  settings: AdminSettings;
 }
 
 /**

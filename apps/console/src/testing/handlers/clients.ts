@@ -14,11 +14,13 @@ export const clientHandlers = [
     const url = new URL(request.url);
     const search = url.searchParams.get('search')?.toLowerCase();
     const status = url.searchParams.get('status');
+    const kind = url.searchParams.get('registrationKind');
     const sort = url.searchParams.get('sort') ?? 'createdAt';
     const order = url.searchParams.get('order') ?? (sort === 'name' ? 'asc' : 'desc');
     const items = db.clients
       .filter((c) => !search || c.name.toLowerCase().includes(search) || c.id.toLowerCase().includes(search))
       .filter((c) => !status || c.status === status)
+      .filter((c) => !kind || c.registration.kind === kind)
       .sort((a, b) => (sort === 'name' ? a.name.localeCompare(b.name) : a.createdAt.localeCompare(b.createdAt)) * (order === 'asc' ? 1 : -1));
     return HttpResponse.json(page(items, url));
   }),

@@ -4,15 +4,9 @@ import { fieldErrors, errorMessage } from '../../../lib/api/errors';
 import { useScopes } from '../../../lib/api/list-scopes';
 import type { Client, CreateClientRequest } from '../../../lib/contract';
 import { formatDuration, parseDuration } from '../../../lib/format';
+import { GRANT_TYPE_OPTIONS, type GrantType } from '../../../lib/grant-types';
 
-type GrantType = Client['grantTypes'][number];
 type AuthMethod = Client['tokenEndpointAuthMethod'];
-
-const GRANT_TYPES: { value: GrantType; label: string }[] = [
-  { value: 'authorization_code', label: 'Authorization code (users sign in)' },
-  { value: 'refresh_token', label: 'Refresh token' },
-  { value: 'client_credentials', label: 'Client credentials (machine to machine)' },
-];
 
 /** What the form edits, as typed: lists one per line, lifetimes as durations. */
 export interface ClientFormValues {
@@ -152,7 +146,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
         <option value="client_secret_post">Confidential: secret in the form body (client_secret_post)</option>
         <option value="none">Public: no secret (none)</option>
       </SelectField>
-      <CheckboxGroup legend="Grant types" options={GRANT_TYPES} value={values.grantTypes} onChange={set('grantTypes')} error={errors.grantTypes} />
+      <CheckboxGroup legend="Grant types" options={GRANT_TYPE_OPTIONS} value={values.grantTypes} onChange={set('grantTypes')} error={errors.grantTypes} />
       <TextAreaField
         label="Redirect URIs"
         hint="One per line; matched exactly. https, or http for localhost and loopback addresses only."

@@ -13,6 +13,8 @@ import { useRevokeClient } from '../api/revoke-client';
 import { useRotateClientSecret } from '../api/rotate-client-secret';
 import { useUpdateClient } from '../api/update-client';
 import { ClientForm, clientToForm, type ClientFormBody } from './client-form';
+import { RegistrationBadge } from './registration-badge';
+import { ClientMetadata, HowRegistered } from './registration-details';
 
 /** The fields of `next` that differ from the client's registration. */
 function changesOf(client: Client, next: ClientFormBody): UpdateClientRequest {
@@ -149,7 +151,7 @@ function Revoke({ client }: { client: Client }) {
   );
 }
 
-/** One client: its registration to edit, its secret to rotate, and revocation. */
+/** One client: how it was registered and its metadata, its registration to edit, its secret to rotate, and revocation. */
 export function ClientPage() {
   const { id = '' } = useParams();
   const client = useClient(id);
@@ -177,6 +179,7 @@ export function ClientPage() {
         description={
           <>
             <Badge tone={c.status === 'active' ? 'ok' : 'muted'}>{c.status}</Badge> {c.system && <Badge tone="info">system</Badge>}
+            <RegistrationBadge client={c} />
           </>
         }
       />
@@ -189,6 +192,10 @@ export function ClientPage() {
           </dd>
           <dt>Type</dt>
           <dd>{c.tokenEndpointAuthMethod === 'none' ? 'Public' : `Confidential (${c.tokenEndpointAuthMethod})`}</dd>
+          <dt>Registered</dt>
+          <dd>
+            <HowRegistered client={c} />
+          </dd>
           <dt>Created</dt>
           <dd>{formatDateTime(c.createdAt)}</dd>
           <dt>Updated</dt>
@@ -199,6 +206,10 @@ export function ClientPage() {
           <Link to={toConsents({ clientId: c.id })}>Consents</Link>
           <Link to={toAudit({ target: c.id })}>Audit log</Link>
         </p>
+      </section>
+      <section className="card" aria-labelledby="client-metadata">
+        <h2 id="client-metadata">Metadata</h2>
+        <ClientMetadata client={c} />
       </section>
       <section className="card" aria-labelledby="client-settings">
         <h2 id="client-settings">Settings</h2>

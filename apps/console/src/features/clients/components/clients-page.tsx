@@ -2,15 +2,23 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Pager } from '../../../components/pager';
 import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../../../components/states';
-import type { ListClientsQuery } from '../../../lib/contract';
+import type { Client, ListClientsQuery } from '../../../lib/contract';
 import { formatDateTime } from '../../../lib/format';
 import { toClient, toNewClient } from '../../../lib/links';
 import { useCursorPages } from '../../../lib/use-cursor-pages';
 import { useDebouncedEffect, useUpdateSearchParams } from '../../../lib/use-filters';
 import { useClients } from '../api/list-clients';
+import { RegistrationBadge } from './registration-badge';
 
 type Sort = 'name' | 'createdAt';
 type Order = 'asc' | 'desc';
+type RegistrationKind = Client['registration']['kind'];
+
+const KINDS: readonly { value: RegistrationKind; label: string }[] = [
+  { value: 'admin', label: 'By an administrator' },
+  { value: 'dynamic', label: 'Self-registered' },
+  { value: 'metadata_document', label: 'Metadata document' },
+];
 
 const PAGE_SIZE = 20;
 
@@ -26,11 +34,12 @@ function SortButton({ column, label, sort, order, onSort }: { column: Sort; labe
   );
 }
 
-/** Clients: searched by name or id, filtered by status, sorted by name or age, a page at a time. */
+/** Clients: searched by name or id, filtered by status and by how they were registered, sorted by name or age, a page at a time. */
 export function ClientsPage() {
   const [params, setParams] = useSearchParams();
   const search = params.get('search') ?? '';
   const status = params.get('status') === 'active' || params.get('status') === 'revoked' ? (params.get('status') as 'active' | 'revoked') : undefined;
+  const registrationKind = KINDS.find((kind) => kind.value === params.get('registrationKind'))?.value;
   const sort: Sort = params.get('sort') === 'name' ? 'name' : 'createdAt';
   const order: Order = params.get('order') === 'asc' || params.get('order') === 'desc' ? (params.get('order') as Order) : sort === 'name' ? 'asc' : 'desc';
   const [typed, setTyped] = useState(search);
@@ -40,7 +49,7 @@ export function ClientsPage() {
     if (text.trim() !== search) update({ search: text.trim() || undefined });
   });
 
-  const filters = { search: search || undefined, status, sort, order };
+  const filters = { search: search || undefined, status, registrationKind, sort, order };
   const pages = useCursorPages(JSON.stringify(filters));
   const query: ListClientsQuery = { ...filters, limit: PAGE_SIZE, cursor: pages.cursor };
   const clients = useClients(query);
@@ -72,15 +81,26 @@ export function ClientsPage() {
             <option value="revoked">Revoked</option>
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="client-registration">Registered</label>
+          <select id="client-registration" value={registrationKind ?? ''} onChange={(e) => update({ registrationKind: e.target.value || undefined })}>
+            <option value="">Any way</option>
+            {KINDS.map((kind) => (
+              <option key={kind.value} value={kind.value}>
+                {kind.label}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
       {clients.isPending ? (
         <Loading label="Loading clients…" />
       ) : clients.isError ? (
         <ErrorMessage error={clients.error} title="Could not load the clients" onRetry={() => void clients.refetch()} />
       ) : clients.data.items.length === 0 ? (
-        search || status ? (
+        search || status || registrationKind ? (
           <EmptyState title="No clients match">
-            <p>Try another search or status.</p>
+            <p>Try another search or filter.</p>
           </EmptyState>
         ) : (
           <EmptyState title="No clients yet">
@@ -110,6 +130,7 @@ export function ClientsPage() {
                     <td>
                       <Link to={toClient({ id: client.id })}>{client.name}</Link>
                       {client.system && <Badge tone="info">system</Badge>}
+                      <RegistrationBadge client={client} />
                     </td>
                     <td>
                       <code>{client.id}</code>

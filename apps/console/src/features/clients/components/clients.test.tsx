@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { db } from '../../../testing/db';
@@ -9,6 +9,22 @@ import { server } from '../../../testing/server';
 function rows() {
   return screen.getAllByRole('row').slice(1);
 }
+
+/** A public app that registered itself with registration token iat-1 (in the mock data) and gave the RFC 7591 metadata. */
+const agent = () => makeClient({
+  id: 'agent-id', name: 'Research Agent', tokenEndpointAuthMethod: 'none', hasSecret: false, grantTypes: ['authorization_code', 'refresh_token'],
+  redirectUris: ['http://127.0.0.1:8976/callback'], scopes: ['openid', 'read'], applicationType: 'native', policyUrl: 'https://agent.example/privacy',
+  termsUrl: 'https://agent.example/terms', contacts: ['ops@agent.example', 'security@agent.example'], softwareId: 'research-agent', softwareVersion: '2.1.0',
+  jwksUri: 'https://agent.example/jwks.json', registration: { kind: 'dynamic', initialAccessTokenId: 'iat-1', sourceAddress: '203.0.113.7' },
+  createdAt: '2025-05-25T09:00:00.000Z',
+});
+
+/** A client whose id is the URL of its metadata document. */
+const notes = () => makeClient({
+  id: 'https://notes.example/client.json', name: 'Notes', tokenEndpointAuthMethod: 'none', hasSecret: false, grantTypes: ['authorization_code'],
+  redirectUris: ['https://notes.example/cb'], scopes: ['openid'], registration: { kind: 'metadata_document', initialAccessTokenId: null, sourceAddress: null },
+  createdAt: '2025-05-15T09:00:00.000Z',
+});
 
 describe('clients list', () => {
   it('lists clients newest first, searches, filters by status and sorts by name', async () => {
@@ -31,6 +47,35 @@ describe('clients list', () => {
     expect(await screen.findByText('tollgate-console')).toBeInTheDocument();
     await vi.waitFor(() => expect(screen.queryByRole('link', { name: 'Billing' })).not.toBeInTheDocument());
     expect(router.state.location.search).toContain('search=toll');
+  });
+
+  it('marks self-registered and metadata-document clients, and filters by how clients were registered', async () => {
+    db.clients.push(agent(), notes());
+    const { user, router } = renderApp('/clients');
+    expect(await screen.findByRole('link', { name: 'Research Agent' })).toBeInTheDocument();
+    expect(rows().map((row) => within(row).getAllByRole('cell')[0]!.textContent)).toEqual([
+      'Billing', 'Research AgentSelf-registered', 'NotesMetadata document', 'Old App', 'Tollgate consolesystem',
+    ]);
+
+    await user.selectOptions(screen.getByLabelText('Registered'), 'Self-registered');
+    await vi.waitFor(() => expect(screen.queryByRole('link', { name: 'Billing' })).not.toBeInTheDocument());
+    expect(rows().map((row) => within(row).getAllByRole('cell')[0]!.textContent)).toEqual(['Research AgentSelf-registered']);
+    expect(router.state.location.search).toBe('?registrationKind=dynamic');
+
+    await user.selectOptions(screen.getByLabelText('Registered'), 'Metadata document');
+    expect(await screen.findByRole('link', { name: 'Notes' })).toHaveAttribute('href', '/clients/https%3A%2F%2Fnotes.example%2Fclient.json');
+    expect(rows()).toHaveLength(1);
+
+    await user.selectOptions(screen.getByLabelText('Registered'), 'By an administrator');
+    expect(await screen.findByRole('link', { name: 'Billing' })).toBeInTheDocument();
+    expect(screen.queryByText('Self-registered', { selector: '.badge' })).not.toBeInTheDocument();
+    expect(router.state.location.search).toBe('?registrationKind=admin');
+  });
+
+  it('reads the registration filter from the address, and says when nothing matches it', async () => {
+    renderApp('/clients?registrationKind=metadata_document');
+    expect(await screen.findByText('No clients match')).toBeInTheDocument();
+    expect(screen.getByLabelText('Registered')).toHaveValue('metadata_document');
   });
 
   it('pages through clients with the API cursor', async () => {
@@ -151,6 +196,59 @@ describe('client detail', () => {
     expect(await screen.findByText('Client Billing revoked, with its tokens, codes and consents.')).toBeInTheDocument();
     expect(await screen.findByText(/^Revoked /)).toBeInTheDocument();
     expect(db.tokens.some((t) => t.clientId === 'billing-id')).toBe(false);
+  });
+
+  it('says a self-registered client registered itself, with which token and from where, and shows its metadata', async () => {
+    db.clients.push(agent());
+    renderApp('/clients/agent-id');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Research Agent' })).toBeInTheDocument();
+    expect(screen.getByText('Self-registered', { selector: '.badge' })).toBeInTheDocument();
+    const overview = screen.getByRole('region', { name: 'Overview' });
+    const token = await within(overview).findByRole('link', { name: 'tg_iat_Mc9Pq2…' });
+    expect(token).toHaveAttribute('href', '/registration?token=iat-1');
+    expect(overview).toHaveTextContent('RegisteredBy itself (dynamic registration), with registration token tg_iat_Mc9Pq2… (MCP agents), from 203.0.113.7');
+
+    const metadata = screen.getByRole('region', { name: 'Metadata' });
+    expect(metadata).toHaveTextContent('Application typeNative (runs on a device)');
+    expect(within(metadata).getByRole('link', { name: 'https://agent.example/privacy' })).toHaveAttribute('href', 'https://agent.example/privacy');
+    expect(within(metadata).getByRole('link', { name: 'https://agent.example/terms' })).toHaveAttribute('rel', 'noreferrer noopener');
+    expect(metadata).toHaveTextContent('Contactsops@agent.examplesecurity@agent.example');
+    expect(metadata).toHaveTextContent('Softwareresearch-agent, version 2.1.0');
+    expect(metadata).toHaveTextContent('Public keysFrom https://agent.example/jwks.json');
+  });
+
+  it('names a registration without a token by its address, and keys given inline by their count', async () => {
+    db.clients.push(makeClient({
+      id: 'open-id', name: 'Open App', registration: { kind: 'dynamic', initialAccessTokenId: null, sourceAddress: '198.51.100.4' },
+      jwks: { keys: [{ kty: 'EC' }, { kty: 'RSA' }] },
+    }));
+    renderApp('/clients/open-id');
+    const overview = await screen.findByRole('region', { name: 'Overview' });
+    expect(overview).toHaveTextContent('RegisteredBy itself (dynamic registration), without a token, from 198.51.100.4');
+    expect(screen.getByRole('region', { name: 'Metadata' })).toHaveTextContent('Public keysGiven inline (2 keys)');
+  });
+
+  it('says when the registration token a client used is no longer kept', async () => {
+    db.clients.push(agent());
+    db.registrationTokens = [];
+    renderApp('/clients/agent-id');
+    const overview = await screen.findByRole('region', { name: 'Overview' });
+    expect(await within(overview).findByText(/a registration token no longer kept/)).toBeInTheDocument();
+    expect(within(overview).queryByRole('link', { name: /tg_iat_/ })).not.toBeInTheDocument();
+  });
+
+  it('shows a metadata-document client\'s document URL, and an administrator\'s client as such with no metadata', async () => {
+    db.clients.push(notes());
+    renderApp('/clients/https%3A%2F%2Fnotes.example%2Fclient.json');
+    const overview = await screen.findByRole('region', { name: 'Overview' });
+    expect(screen.getByText('Metadata document', { selector: '.badge' })).toBeInTheDocument();
+    expect(overview).toHaveTextContent('RegisteredFrom its metadata document at https://notes.example/client.json');
+    expect(within(overview).getByRole('link', { name: 'https://notes.example/client.json' })).toHaveAttribute('href', 'https://notes.example/client.json');
+    cleanup();
+
+    renderApp('/clients/billing-id');
+    expect(await screen.findByRole('region', { name: 'Overview' })).toHaveTextContent('RegisteredBy an administrator');
+    expect(screen.getByRole('region', { name: 'Metadata' })).toHaveTextContent('Application typeWebNo policy or terms URL, contacts, software or public keys registered.');
   });
 
   it('keeps the console client read-only', async () => {
