@@ -143,6 +143,8 @@ for (const backend of backends) {
       ['the token response type', { ...app, response_types: ['token'] }, 'invalid_client_metadata', 'response_types: only code is supported, not token.'],
       ['code without the code grant', { client_name: 'x', grant_types: ['client_credentials'], response_types: ['code'] }, 'invalid_client_metadata',
         'response_types: code goes with the authorization_code grant, and only with it (RFC 7591 §2.1).'],
+      ['grant types that are not an array, beside a response type', { ...app, grant_types: { authorization_code: true }, response_types: ['code'] }, 'invalid_client_metadata',
+        'grant_types: Invalid input: expected array, received object.'],
       ['an unknown auth method', { ...app, token_endpoint_auth_method: 'tls_client_auth' }, 'invalid_client_metadata',
         'token_endpoint_auth_method: must be one of client_secret_basic, client_secret_post, none.'],
       ['a name that is a number', { ...app, client_name: 42 }, 'invalid_client_metadata', 'client_name: Invalid input: expected string, received number.'],
