@@ -215,7 +215,7 @@ for (const backend of backends) {
       const other = (await register(app, await token())).body as Record<string, string>;
       const admin = await t.client();
       for (const [id, bearer] of [[created.client_id!, other.registration_access_token!], [created.client_id!, 'tg_rat_guess'],
-        [admin.id, other.registration_access_token!], ['no-such-client', created.registration_access_token!]]) {
+        [admin.id, other.registration_access_token!], ['no-such-client', created.registration_access_token!], ['a%00b', created.registration_access_token!]]) {
         const res = await configuration('get', id!, bearer!);
         expect(res.status).toBe(401);
         expect(res.body).toEqual({ error: 'invalid_token', error_description: 'The registration access token is invalid, or its client was deleted.' });

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { RegistrationPolicy } from '../../config.js';
 import { matchesHash, PREFIX, randomSecret, sha256 } from '../../crypto/random.js';
 import { addressBucket } from '../../http/client-address.js';
+import { hasUnstorableCharacters } from '../../storage/text.js';
 import type { Client, Storage } from '../../storage/types.js';
 import { InvalidClientMetadata, InvalidToken, TooManyRequests } from '../errors.js';
 import type { RateLimiter } from '../rate-limit.js';
@@ -37,7 +38,9 @@ export function clientConfigurationEndpoint(deps: ClientConfigurationDeps): Rout
     if (!limited.allowed) throw new TooManyRequests('Too many failed requests from this address; retry later.', limited.retryAfterSeconds);
     const token = presentedBearer(req, issuer);
     if (token === null) throw new BearerRequired('The registration access token is required.', issuer);
-    const client = await storage.clients.get(req.params.clientId as string);
+    const clientId = req.params.clientId as string;
+    // No client has an id a store cannot hold (PostgreSQL refuses NUL): it is an unknown client, and never reaches the store.
+    const client = hasUnstorableCharacters(clientId) ? null : await storage.clients.get(clientId);
     const hash = client?.status === 'active' ? client.registration.accessTokenHash : null;
     if (!client || hash === null || !matchesHash(token, hash)) {
       perAddress.record(key);
