@@ -178,6 +178,8 @@ for (const backend of backends) {
       ['the token response type', { ...app, response_types: ['token'] }, 'invalid_client_metadata', 'response_types: only code is supported, not token.'],
       ['code without the code grant', { client_name: 'x', grant_types: ['client_credentials'], response_types: ['code'] }, 'invalid_client_metadata',
         'response_types: code goes with the authorization_code grant, and only with it (RFC 7591 §2.1).'],
+      ['grant types that are not an array, beside a response type', { ...app, grant_types: { authorization_code: true }, response_types: ['code'] }, 'invalid_client_metadata',
+        'grant_types: Invalid input: expected array, received object.'],
       ['an unknown auth method', { ...app, token_endpoint_auth_method: 'tls_client_auth' }, 'invalid_client_metadata',
         'token_endpoint_auth_method: must be one of client_secret_basic, client_secret_post, none.'],
       ['a name that is a number', { ...app, client_name: 42 }, 'invalid_client_metadata', 'client_name: Invalid input: expected string, received number.'],
@@ -248,7 +250,7 @@ for (const backend of backends) {
       const other = (await register(app, await token())).body as Record<string, string>;
       const admin = await t.client();
       for (const [id, bearer] of [[created.client_id!, other.registration_access_token!], [created.client_id!, 'tg_rat_guess'],
-        [admin.id, other.registration_access_token!], ['no-such-client', created.registration_access_token!]]) {
+        [admin.id, other.registration_access_token!], ['no-such-client', created.registration_access_token!], ['a%00b', created.registration_access_token!]]) {
         const res = await configuration('get', id!, bearer!);
         expect(res.status).toBe(401);
         expect(res.body).toEqual({ error: 'invalid_token', error_description: 'The registration access token is invalid, or its client was deleted.' });

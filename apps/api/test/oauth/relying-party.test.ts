@@ -1,3 +1,4 @@
+import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
@@ -7,7 +8,11 @@ import { freePort, startServerProcess, type ServerProcess } from '../support/pro
 /**
  * A standard relying-party library, unchanged, against a running server:
  * discovery, login and consent (driven like a browser: cookies, forms,
- * redirects), code exchange with PKCE, ID token checks, userinfo, refresh.
+ * redirects), code exchange with PKCE, ID token checks, userinfo, refresh;
+ * and clients that register themselves (RFC 7591) with an initial access
+ * token from the CLI, then read and delete their registration (RFC 7592).
+ * oauth4webapi comes with openid-client (it is built on it), not as a
+ * dependency of ours.
  */
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`openid-client against a running server on ${backend.name}`, () => {
@@ -23,6 +28,7 @@ for (const backend of backends) {
       issuer = `http://127.0.0.1:${port}`;
       await cli(database.url, 'setup', '--admin-username', 'root', '--admin-password', 'correct horse battery');
       await cli(database.url, 'users', 'create', '--username', 'rita', '--password', 'rita the relying party', '--email', 'rita@example.com', '--name', 'Rita');
+      await cli(database.url, 'scopes', 'create', 'reports', '--description', 'Read reports');
       const created = await cli(database.url, 'clients', 'create', '--name', 'Relying Party', '--grant-types', 'authorization_code,refresh_token',
         '--redirect-uris', redirectUri, '--scopes', 'openid profile email', '--json');
       client = JSON.parse(created.stdout) as typeof client;
@@ -91,6 +97,105 @@ for (const backend of backends) {
       const back = await browser.submit(page, { decision: 'deny' }, { stopAt: redirectUri });
       await expect(oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedState: state }))
         .rejects.toMatchObject({ error: 'access_denied' });
+    });
+
+    /** An initial access token from the CLI, as an administrator would hand one out. */
+    async function initialAccessToken(...limits: string[]): Promise<string> {
+      const created = await cli(database.url, 'registration-tokens', 'create', ...limits, '--json');
+      expect(created.code, created.stderr).toBe(0);
+      return (JSON.parse(created.stdout) as { token: string }).token;
+    }
+
+    /** RFC 7592 with plain fetch: the registration access token is all a client needs. */
+    function configuration(metadata: object, method = 'GET') {
+      const { registration_client_uri: uri, registration_access_token: token } = metadata as Record<string, string>;
+      return fetch(uri!, { method, headers: { authorization: `Bearer ${token}` } });
+    }
+
+    it('registers with dynamicClientRegistration, signs a user in and gets a machine token, and is refused once the registrations are deleted', async () => {
+      const options = { initialAccessToken: await initialAccessToken('--max-uses', '2'), execute: [oidc.allowInsecureRequests] };
+      const app = await oidc.dynamicClientRegistration(new URL(issuer), {
+        client_name: 'Self-registered RP', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+        scope: 'openid profile email', token_endpoint_auth_method: 'client_secret_basic',
+      }, oidc.ClientSecretBasic(), options);
+      const appMetadata = app.clientMetadata();
+      expect(appMetadata).toMatchObject({
+        client_secret: expect.stringMatching(/^tg_cs_/), registration_access_token: expect.stringMatching(/^tg_rat_/),
+        registration_client_uri: `${issuer}/oauth/register/${appMetadata.client_id}`, scope: 'openid profile email',
+      });
+
+      const verifier = oidc.randomPKCECodeVerifier();
+      const nonce = oidc.randomNonce();
+      const state = oidc.randomState();
+      const browser = new CookieBrowser();
+      let page = await browser.go(oidc.buildAuthorizationUrl(app, {
+        redirect_uri: redirectUri, scope: 'openid profile', nonce, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      }).href);
+      page = await browser.submit(page, { username: 'rita', password: 'rita the relying party' });
+      expect(page.text).toContain('Self-registered RP');
+      const back = await browser.submit(page, { decision: 'allow' }, { stopAt: redirectUri });
+      const tokens = await oidc.authorizationCodeGrant(app, new URL(back.url), { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state });
+      expect(tokens.claims()).toMatchObject({ iss: issuer, aud: appMetadata.client_id, nonce, preferred_username: 'rita' });
+
+      // client_secret_post: the library's default for a client it registered with a secret.
+      const job = await oidc.dynamicClientRegistration(new URL(issuer), {
+        client_name: 'Self-registered job', grant_types: ['client_credentials'], scope: 'reports', token_endpoint_auth_method: 'client_secret_post',
+      }, undefined, options);
+      expect((await oidc.clientCredentialsGrant(job, { scope: 'reports' })).scope).toBe('reports');
+      // The token had two uses.
+      await expect(oidc.dynamicClientRegistration(new URL(issuer), { client_name: 'Third', grant_types: ['client_credentials'] }, undefined, options))
+        .rejects.toMatchObject({ cause: [expect.objectContaining({ scheme: 'bearer', parameters: expect.objectContaining({ error: 'invalid_token' }) })] });
+
+      const read = await configuration(job.clientMetadata());
+      expect(read.status).toBe(200);
+      const registration = await read.json() as Record<string, unknown>;
+      expect(registration).toMatchObject({ client_id: job.clientMetadata().client_id, client_name: 'Self-registered job', grant_types: ['client_credentials'], scope: 'reports' });
+      expect(registration).not.toHaveProperty('client_secret');
+
+      expect((await configuration(job.clientMetadata(), 'DELETE')).status).toBe(204);
+      expect((await configuration(appMetadata, 'DELETE')).status).toBe(204);
+      await expect(oidc.clientCredentialsGrant(job, { scope: 'reports' })).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+      // Basic authentication failed: the library reports the 401's Basic challenge, and the body says invalid_client.
+      const refused = await oidc.refreshTokenGrant(app, tokens.refresh_token!).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
+      expect((refused as oidc.WWWAuthenticateChallengeError).cause).toMatchObject([{ scheme: 'basic' }]);
+      expect(await (refused as oidc.WWWAuthenticateChallengeError).response.json()).toMatchObject({ error: 'invalid_client' });
+      expect((await configuration(job.clientMetadata())).status).toBe(401);
+      // Deleting a client revokes what it was issued.
+      expect((await fetch(`${issuer}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(401);
+    });
+
+    it('registers a public client with oauth4webapi, signs a user in with PKCE, and is refused once deleted', async () => {
+      const insecure = { [oauth.allowInsecureRequests]: true };
+      const as = await oauth.processDiscoveryResponse(new URL(issuer), await oauth.discoveryRequest(new URL(issuer), insecure));
+      const registered = await oauth.processDynamicClientRegistrationResponse(await oauth.dynamicClientRegistrationRequest(as, {
+        client_name: 'Public agent', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+        token_endpoint_auth_method: 'none', scope: 'openid profile',
+      }, { ...insecure, initialAccessToken: await initialAccessToken('--max-uses', '1', '--grant-types', 'authorization_code,refresh_token', '--scopes', 'openid profile') }));
+      expect(registered).not.toHaveProperty('client_secret');
+      const client: oauth.Client = { client_id: registered.client_id };
+
+      const verifier = oauth.generateRandomCodeVerifier();
+      const state = oauth.generateRandomState();
+      const url = new URL(as.authorization_endpoint!);
+      url.search = new URLSearchParams({
+        client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', state,
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      }).toString();
+      const browser = new CookieBrowser();
+      let page = await browser.go(url.href);
+      page = await browser.submit(page, { username: 'rita', password: 'rita the relying party' });
+      expect(page.text).toContain('Public agent');
+      const back = await browser.submit(page, { decision: 'allow' }, { stopAt: redirectUri });
+      const params = oauth.validateAuthResponse(as, client, new URL(back.url), state);
+      const tokens = await oauth.processAuthorizationCodeResponse(as, client,
+        await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, insecure));
+      expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'openid profile', refresh_token: expect.any(String) });
+
+      expect((await configuration(registered)).status).toBe(200);
+      expect((await configuration(registered, 'DELETE')).status).toBe(204);
+      await expect(oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure)))
+        .rejects.toMatchObject({ error: 'invalid_client', status: 401 });
     });
   });
 }

@@ -80,7 +80,7 @@ const NOT_ADMINISTERED: AdministeredFields = { accessTokenTtl: null, refreshToke
 export function validateRegistration(
   requested: RequestedMetadata, scopes: string[], context: { issuer: string; administered?: AdministeredFields },
 ): RegisteredFields {
-  const grantTypes = (requested.fields.grantTypes ?? ['authorization_code']) as unknown[];
+  const grantTypes: unknown = requested.fields.grantTypes ?? ['authorization_code'];
   checkResponseTypes(requested.responseTypes, grantTypes);
   const result = createClientInput.safeParse({
     grantTypes,
@@ -127,10 +127,12 @@ function checkImpersonation(fields: RegisteredFields, issuer: string) {
 }
 
 /** RFC 7591 §2.1: the code response type goes with the authorization_code grant, and it is the only one we have. */
-function checkResponseTypes(responseTypes: unknown[] | undefined, grantTypes: unknown[]) {
+function checkResponseTypes(responseTypes: unknown[] | undefined, grantTypes: unknown) {
   if (responseTypes === undefined) return;
   const unknown = responseTypes.find((type) => type !== 'code');
   if (unknown !== undefined) throw new InvalidClientMetadata(`response_types: only code is supported${typeof unknown === 'string' && unknown.length <= 40 ? `, not ${unknown}` : ''}.`);
+  // grant_types that is not an array is named by the field rules that follow.
+  if (!Array.isArray(grantTypes)) return;
   const code = responseTypes.length > 0;
   if (code !== grantTypes.includes('authorization_code')) {
     throw new InvalidClientMetadata('response_types: code goes with the authorization_code grant, and only with it (RFC 7591 §2.1).');
