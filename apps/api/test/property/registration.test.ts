@@ -468,7 +468,13 @@ for (const backend of backends) {
         let res;
         let allowance: Allowance;
         if (registration) {
-          allowance = registration.allowance;
+          // An update may narrow a client, never widen it: what it has now, within what its registration was allowed.
+          const current = registration.information;
+          const currentScopes = String(current.scope).split(' ').filter((name) => name !== '');
+          allowance = {
+            grantTypes: registration.allowance.grantTypes.filter((grant) => (current.grant_types as string[]).includes(grant)),
+            scopes: (registration.allowance.scopes ?? existing).filter((name) => currentScopes.includes(name)),
+          };
           res = await t.http.put(`/oauth/register/${registration.id}`).set('Authorization', `Bearer ${registration.accessToken}`).type('application/json')
             .send(JSON.stringify({ client_id: registration.id, ...members }));
         } else {
