@@ -14,12 +14,14 @@ for (const backend of backends) {
     let owner: { id: string; secret: string };
     let stranger: { id: string; secret: string };
     let resourceServer: { id: string; secret: string };
+    let poster: { id: string; secret: string };
 
     beforeAll(async () => {
       t = await oauthTestApp(backend);
       owner = await t.client();
       stranger = await t.client();
       resourceServer = await t.client({ resourceServer: true, grantTypes: [], scopes: [] });
+      poster = await t.client({ tokenEndpointAuthMethod: 'client_secret_post' });
     });
     afterAll(() => t?.close());
 
@@ -79,6 +81,23 @@ for (const backend of backends) {
       const token = await issue();
       await revoke(`token=${token}&token_type_hint=refresh_token`).expect(200);
       expect((await introspect(token).expect(200)).body.active).toBe(false);
+    });
+
+    it('checks the secret of a client_secret_post caller: a wrong one is refused and the token stays active', async () => {
+      const inBody = (secret: string) => `client_id=${poster.id}&client_secret=${encodeURIComponent(secret)}`;
+      const token = (await t.http.post('/oauth/token').type(FORM).send(`grant_type=client_credentials&${inBody(poster.secret)}`).expect(200)).body.access_token as string;
+      const failed = { error: 'invalid_client', error_description: 'Client authentication failed.' };
+      for (const secret of [`${poster.secret}x`, poster.secret.slice(0, -1), owner.secret]) {
+        for (const path of ['/oauth/introspect', '/oauth/revoke']) {
+          const res = await t.http.post(path).type(FORM).send(`${inBody(secret)}&token=${token}`).expect(401);
+          expect(res.body).toEqual(failed);
+          expect(res.headers['www-authenticate']).toBeUndefined();
+        }
+      }
+      expect((await t.http.post('/oauth/introspect').type(FORM).send(`${inBody(poster.secret)}&token=${token}`).expect(200)).body)
+        .toMatchObject({ active: true, client_id: poster.id });
+      await t.http.post('/oauth/revoke').type(FORM).send(`${inBody(poster.secret)}&token=${token}`).expect(200);
+      expect((await introspect(token, resourceServer).expect(200)).body).toEqual({ active: false });
     });
 
     it('answers 200 for unknown tokens and refuses another client\'s token, which stays active', async () => {
