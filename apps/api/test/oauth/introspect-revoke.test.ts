@@ -3,10 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
 import { aToken } from '../../src/storage/contract/fixtures.js';
 import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
+import { findToken } from '../../src/oauth/tokens/lookup.js';
+import { createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
 const FORM = 'application/x-www-form-urlencoded';
+const REDIRECT = 'https://app.example/cb';
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`introspection and revocation on ${backend.name}`, () => {
@@ -22,6 +25,7 @@ for (const backend of backends) {
       stranger = await t.client();
       resourceServer = await t.client({ resourceServer: true, grantTypes: [], scopes: [] });
       poster = await t.client({ tokenEndpointAuthMethod: 'client_secret_post' });
+      await createTestUser(t.storage, { username: 'ada' });
     });
     afterAll(() => t?.close());
 
@@ -127,20 +131,30 @@ for (const backend of backends) {
       expect((await introspect(refresh).expect(200)).body).toEqual({ active: false });
     });
 
-    it('revoking a refresh token revokes every token of its grant', async () => {
-      const familyId = randomUUID();
-      const now = Date.now();
-      const { id: refreshId, value: refresh } = mintTokenValue('refresh', now);
-      const { id: accessId, value: access } = mintTokenValue('access', now);
-      const rt = aToken(owner.id, now, { id: refreshId, kind: 'refresh', tokenHash: sha256(refresh), familyId });
-      const at = aToken(owner.id, now, { id: accessId, tokenHash: sha256(access), familyId, parentId: rt.id });
-      await t.storage.tokens.create([rt, at]);
-      expect((await introspect(access).expect(200)).body.active).toBe(true);
-      await revoke(`token=${refresh}&token_type_hint=refresh_token`).expect(200);
-      expect((await introspect(access).expect(200)).body.active).toBe(false);
-      expect((await introspect(refresh).expect(200)).body.active).toBe(false);
+    it('revoking a refresh token revokes every token of its grant, as the issuer made them', async () => {
+      // Tokens from the endpoints: the code's access token has no parent, and a refresh's
+      // access token is a sibling of the new refresh token, not its child.
+      const web = await t.client({ grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], scopes: ['openid', 'read'] });
+      const browser = newBrowser(t);
+      const { verifier, challenge } = pkcePair();
+      const interaction = await startAuthorization(browser, { client_id: web.id, redirect_uri: REDIRECT, scope: 'openid read', code_challenge: challenge, code_challenge_method: 'S256' });
+      expect((await signIn(browser, interaction, 'ada')).status).toBe(303);
+      const code = redirectParams((await decide(browser, interaction, 'allow')).headers.location!).get('code')!;
+      const tokenRequest = (body: Record<string, string>) => t.http.post('/oauth/token').type(FORM)
+        .set('Authorization', basic(web.id, web.secret)).send(new URLSearchParams(body).toString()).expect(200);
+      const first = (await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier })).body;
+      const second = (await tokenRequest({ grant_type: 'refresh_token', refresh_token: first.refresh_token })).body;
+      for (const value of [first.access_token, second.access_token, second.refresh_token]) {
+        expect((await introspect(value, web).expect(200)).body.active).toBe(true);
+      }
+
+      await revoke(`token=${second.refresh_token}&token_type_hint=refresh_token`, web).expect(200);
+      for (const value of [first.access_token, first.refresh_token, second.access_token, second.refresh_token]) {
+        expect((await introspect(value, web).expect(200)).body).toEqual({ active: false });
+      }
       const audit = (await t.storage.audit.list({ action: 'token.revoke', limit: 50 })).items;
-      expect(audit.find((e) => e.targetId === rt.id)).toMatchObject({ actorId: owner.id, details: { kind: 'refresh', revoked: 2 } });
+      const refreshId = (await findToken(t.storage, second.refresh_token))!.id;
+      expect(audit.find((e) => e.targetId === refreshId)).toMatchObject({ actorId: web.id, details: { kind: 'refresh', revoked: 4 } });
     });
 
     it('a revoked client\'s tokens are inactive', async () => {
