@@ -19,14 +19,26 @@ export function describeSessionStore(storage: () => Storage) {
       expect(await storage().sessions.get('unknown', 2000)).toBeNull();
     });
 
-    it('deletes one session, or all of a user', async () => {
+    it('deletes one session', async () => {
       const one = await aSession();
+      const other = await aSession();
       expect(await storage().sessions.delete(one.idHash)).toBe(true);
       expect(await storage().sessions.delete(one.idHash)).toBe(false);
-      const two = await aSession();
-      await storage().sessions.create({ ...two, idHash: hash(unique('session')) });
-      expect(await storage().sessions.deleteByUser(two.userId)).toBe(2);
-      expect(await storage().sessions.get(two.idHash, 2000)).toBeNull();
+      expect(await storage().sessions.get(one.idHash, 2000)).toBeNull();
+      expect(await storage().sessions.get(other.idHash, 2000)).toEqual(other);
+    });
+
+    it("ends exactly one user's sessions and says how many", async () => {
+      const ada = await aSession();
+      const adaAgain = { ...ada, idHash: hash(unique('session')) };
+      await storage().sessions.create(adaAgain);
+      const grace = await aSession();
+      expect(await storage().sessions.deleteByUser(ada.userId)).toBe(2);
+      expect(await storage().sessions.get(ada.idHash, 2000)).toBeNull();
+      expect(await storage().sessions.get(adaAgain.idHash, 2000)).toBeNull();
+      expect(await storage().sessions.get(grace.idHash, 2000)).toEqual(grace);
+      expect(await storage().sessions.deleteByUser(ada.userId)).toBe(0);
+      expect(await storage().sessions.deleteByUser(grace.userId)).toBe(1);
     });
 
     it('purges expired sessions in bounded batches', async () => {
