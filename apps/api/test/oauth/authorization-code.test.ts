@@ -512,7 +512,11 @@ for (const backend of backends) {
         const fetchedCrossSite = await browser.post(`${interaction}/login`).set('Sec-Fetch-Site', 'cross-site').type('form')
           .send({ csrf: csrfOf(page.text), username: 'ada', password: 'correct horse battery' });
         expect(fetchedCrossSite.status).toBe(403);
-        expect(await t.storage.sessions.deleteByUser('none')).toBe(0);
+        // None of them signed the browser in.
+        for (const res of [forged, missing, crossSite, fetchedCrossSite]) {
+          expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => c.startsWith('tg_session='))).toBe(false);
+        }
+        expect((await browser.get(interaction)).text).toContain('<h1>Sign in</h1>');
       });
 
       it("refuses a form posted for another request, and another browser's request", async () => {
