@@ -153,16 +153,47 @@ for (const backend of backends) {
       const browser = newBrowser(t);
       const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'write', state: 'deny-me' });
       await signIn(browser, interaction, 'ada');
+      const csrf = csrfOf((await browser.get(interaction)).text);
       const denied = await decide(browser, interaction, 'deny');
       expect(denied.status).toBe(303);
       expect(Object.fromEntries(redirectParams(denied.headers.location!))).toEqual({
         error: 'access_denied', error_description: 'The user denied the request.', state: 'deny-me', iss: ISSUER,
       });
       expect(await t.storage.consents.find(ada.id, app.id)).not.toMatchObject({ scopes: expect.arrayContaining(['write']) });
-      // The interaction is finished: posting it again gets nothing.
-      const replay = await browser.post(`${interaction}/consent`).type('form').send({ csrf: 'x', decision: 'allow' });
+      // The interaction is finished: posting it again, with the page's own CSRF token, gets nothing.
+      const replay = await browser.post(`${interaction}/consent`).type('form').send({ csrf, decision: 'allow' });
       expect(replay.status).toBe(400);
       expect(replay.headers.location).toBeUndefined();
+      expect(replay.text).toContain('This sign-in request has already been completed or has expired.');
+    });
+
+    it("refuses a consent form with a forged or missing CSRF token, or another form's: 403, no code, nothing remembered", async () => {
+      const user = await createTestUser(t.storage, { username: 'careful' });
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read write', state: 'csrf' });
+      const loginCsrf = csrfOf((await browser.get(interaction)).text);
+      expect((await signIn(browser, interaction, 'careful')).status).toBe(303);
+      const page = await browser.get(interaction);
+      expect(page.text).toContain('Allow');
+      const other = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read' });
+      const otherCsrf = csrfOf((await browser.get(other)).text);
+      const forgeries: [string, { csrf?: string }][] = [
+        ['a forged token', { csrf: 'forged' }], ['no token', {}], ["another request's consent token", { csrf: otherCsrf }],
+        ["this request's sign-in token", { csrf: loginCsrf }], ['an altered token', { csrf: `${csrfOf(page.text)}x` }],
+      ];
+      for (const [name, forgery] of forgeries) {
+        const res = await browser.post(`${interaction}/consent`).type('form').send({ ...forgery, decision: 'allow', remember: 'yes' });
+        expect(res.status, name).toBe(403);
+        expect(res.headers.location, name).toBeUndefined();
+        expect(res.text, name).toContain('This form has expired or was not sent from this page.');
+      }
+      expect(await t.storage.consents.find(user.id, app.id)).toBeNull();
+      expect((await t.storage.audit.list({ limit: 10, actorId: user.id, action: 'consent.grant' })).items).toEqual([]);
+      // The request is still open, and the page's own token is what it takes.
+      const allowed = await browser.post(`${interaction}/consent`).type('form').send({ csrf: csrfOf(page.text), decision: 'allow', remember: 'yes' });
+      expect(allowed.status).toBe(303);
+      expect(redirectParams(allowed.headers.location!).get('code')).toMatch(/^tg_ac_/);
+      expect(await t.storage.consents.find(user.id, app.id)).toMatchObject({ scopes: ['read', 'write'] });
     });
 
     it('lets the user cancel at the sign-in page, and tells the application', async () => {
