@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
 import { accessTokenHash } from '../../src/oauth/tokens/id-token.js';
 import type { User } from '../../src/storage/types.js';
-import { backends, sqliteBackend } from '../support/databases.js';
+import { backends } from '../support/databases.js';
 import {
   authorizeUrl, createTestUser, csrfOf, decide, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization,
   type Browser,
@@ -746,21 +746,23 @@ for (const backend of backends) {
   });
 }
 
-describe('anonymous sign-in requests', () => {
-  let t: OAuthTestApp;
-  beforeAll(async () => {
-    t = await oauthTestApp(sqliteBackend, { AUTHORIZE_RATE_LIMIT: '3/1d' });
-  });
-  afterAll(() => t?.close());
+for (const backend of backends) {
+  describe.skipIf(backend.unavailable !== null)(`anonymous sign-in requests on ${backend.name}`, () => {
+    let t: OAuthTestApp;
+    beforeAll(async () => {
+      t = await oauthTestApp(backend, { AUTHORIZE_RATE_LIMIT: '3/1d' });
+    });
+    afterAll(() => t?.close());
 
-  it('are limited per address, since each one stores a pending request', async () => {
-    const app = await t.client({ grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read'] });
-    const start = () => t.http.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read' }));
-    for (let i = 0; i < 3; i++) expect((await start()).status).toBe(303);
-    const limited = await start();
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(limited.headers.location).toBeUndefined();
-    expect(limited.text).toContain('Too many sign-in requests');
+    it('are limited per address, since each one stores a pending request', async () => {
+      const app = await t.client({ grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read'] });
+      const start = () => t.http.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'read' }));
+      for (let i = 0; i < 3; i++) expect((await start()).status).toBe(303);
+      const limited = await start();
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.headers.location).toBeUndefined();
+      expect(limited.text).toContain('Too many sign-in requests');
+    });
   });
-});
+}
