@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeUrl, createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
+import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import {
@@ -27,6 +29,7 @@ for (const backend of backends) {
     let templates: Record<string, fc.Arbitrary<Pairs>>;
     let bearers: fc.Arbitrary<string | undefined>;
     let grantsFor: (caller: Caller) => fc.Arbitrary<Pairs>;
+    let clients: Record<'machine' | 'post' | 'app' | 'api', { id: string; secret: string }>;
 
     beforeAll(async () => {
       t = await oauthTestApp(backend);
@@ -35,6 +38,7 @@ for (const backend of backends) {
       const app = await t.client({ name: 'app', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], scopes: ['openid', 'profile', 'read'] });
       const spa = await t.client({ name: 'spa', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], scopes: ['openid', 'read'] });
       const api = await t.client({ name: 'api', resourceServer: true, grantTypes: [] });
+      clients = { machine, post, app, api };
       await createTestUser(t.storage, { username: 'ada' });
       const access = (await t.http.post('/oauth/token').set('Authorization', basic(machine.id, machine.secret)).type('form').send('grant_type=client_credentials')).body.access_token as string;
       // Codes and tokens of the code flow, so generated requests reach the grants' deeper checks.
@@ -152,6 +156,132 @@ for (const backend of backends) {
         ), { numRuns: NUM_RUNS ?? 150 });
       });
     }
+
+    it('refuses what it must: a wrong secret or verifier, another client\'s token, an expired code, a widened refresh (never a 2xx; introspection says only active: false)', async () => {
+      // Grants of its own: the properties above may have redeemed, rotated or revoked the shared ones.
+      const { machine, post, app } = clients;
+      const { verifier, challenge } = pkcePair();
+      const browser = newBrowser(t);
+      const redirect = { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', code_challenge: challenge, code_challenge_method: 'S256' };
+      expect((await signIn(browser, await startAuthorization(browser, redirect), 'ada')).status).toBe(303);
+      // Consent to these scopes is remembered (beforeAll), so each request comes straight back with a code.
+      const newCode = async () => redirectParams((await browser.get(authorizeUrl(redirect))).headers.location!).get('code')!;
+      const tokenRequest = (body: Record<string, string>, authorization?: string) => {
+        const req = t.http.post('/oauth/token').type('form');
+        return (authorization ? req.set('Authorization', authorization) : req).send(new URLSearchParams(body).toString()).expect(200);
+      };
+      const userTokens = (await tokenRequest({ grant_type: 'authorization_code', code: await newCode(), redirect_uri: REDIRECT, code_verifier: verifier }, basic(app.id, app.secret))).body;
+      const unredeemed = [await newCode(), await newCode()];
+      const machineToken = (await tokenRequest({ grant_type: 'client_credentials' }, basic(machine.id, machine.secret))).body.access_token as string;
+      const postToken = (await tokenRequest({ grant_type: 'client_credentials', client_id: post.id, client_secret: post.secret })).body.access_token as string;
+      const ada = (await t.storage.users.getByUsername('ada'))!;
+
+      type Who = keyof typeof clients;
+      const secretHash = async (who: Who) => (await t.storage.clients.get(clients[who].id))!.secretHash!;
+      const hashes = { machine: await secretHash('machine'), post: await secretHash('post'), app: await secretHash('app') };
+      const owned = [
+        { owner: 'app', kind: 'access', value: userTokens.access_token as string }, { owner: 'app', kind: 'refresh', value: userTokens.refresh_token as string },
+        { owner: 'machine', kind: 'access', value: machineToken }, { owner: 'post', kind: 'access', value: postToken },
+      ] as const;
+      /** The client's credentials the way it is registered to send them (client_secret_post in the body, else Basic). */
+      const credentials = (who: Who, secret: string): { authorization?: string; pairs: Pairs } => who === 'post'
+        ? { pairs: [['client_id', post.id], ['client_secret', secret]] }
+        : { authorization: basic(clients[who].id, wellFormed(secret)), pairs: [] };
+      /** Values close to `value` and values of the wrong kind, never `value` itself. */
+      const nearMisses = (value: string, others: string[]) => fc.oneof(
+        fc.tuple(fc.nat({ max: value.length - 1 }), fc.constantFrom(...'Aa0-_~.')).filter(([i, c]) => value[i] !== c).map(([i, c]) => value.slice(0, i) + c + value.slice(i + 1)),
+        fc.string({ minLength: 1, maxLength: 3 }).map((extra) => value + extra),
+        fc.nat({ max: value.length - 1 }).map((length) => value.slice(0, length)),
+        fc.constant(value.toUpperCase() === value ? `${value}x` : value.toUpperCase()),
+        fc.constantFrom(...others),
+        junk.filter((other) => other !== value),
+      );
+
+      type Refusal =
+        | { kind: 'wrong secret'; who: Exclude<Who, 'api'>; endpoint: string; secret: string }
+        | { kind: 'wrong code_verifier'; code: string; verifier: string | undefined }
+        | { kind: 'foreign token'; who: Who; endpoint: string; token: (typeof owned)[number]; hint: string | undefined }
+        | { kind: 'expired code'; ageMs: number }
+        | { kind: 'widened refresh scope'; scope: string };
+      const ENDPOINTS = ['/oauth/token', '/oauth/introspect', '/oauth/revoke'];
+      const refusals: fc.Arbitrary<Refusal> = fc.oneof(
+        fc.tuple(fc.constantFrom('machine', 'post', 'app') as fc.Arbitrary<Exclude<Who, 'api'>>, fc.constantFrom(...ENDPOINTS)).chain(([who, endpoint]) => nearMisses(
+          clients[who].secret, [...Object.values(clients).map((c) => c.secret).filter((secret) => secret !== clients[who].secret), hashes[who]],
+        ).map((secret): Refusal => ({ kind: 'wrong secret', who, endpoint, secret }))),
+        fc.tuple(fc.constantFrom(...unredeemed), fc.oneof(
+          nearMisses(verifier, [challenge, pkcePair().verifier]),
+          fc.stringMatching(/^[A-Za-z0-9\-._~]{43,128}$/).filter((other) => other !== verifier),
+          fc.constant(undefined),
+        )).map(([code, wrong]): Refusal => ({ kind: 'wrong code_verifier', code, verifier: wrong })),
+        fc.tuple(fc.constantFrom(...Object.keys(clients) as Who[]), fc.constantFrom('/oauth/introspect', '/oauth/revoke'), fc.constantFrom(...owned),
+          fc.constantFrom(undefined, 'access_token', 'refresh_token'))
+          // A resource server may read another client's access token (that is what it is for), never its refresh token.
+          .filter(([who, endpoint, token]) => clients[who].id !== clients[token.owner].id && !(who === 'api' && endpoint === '/oauth/introspect' && token.kind === 'access'))
+          .map(([who, endpoint, token, hint]): Refusal => ({ kind: 'foreign token', who, endpoint, token, hint })),
+        fc.nat({ max: 30 * 86_400_000 }).map((ageMs): Refusal => ({ kind: 'expired code', ageMs })),
+        fc.tuple(fc.subarray(['openid', 'read']), fc.oneof({ weight: 3, arbitrary: fc.constant(['profile']) }, { weight: 1, arbitrary: fc.subarray(['profile', 'write', 'email', 'oauth-admin'], { minLength: 1 }) }), fc.boolean())
+          .map(([kept, added, first]): Refusal => ({ kind: 'widened refresh scope', scope: (first ? [...added, ...kept] : [...kept, ...added]).join(' ') })),
+      );
+
+      /** The request for a refusal, and whether it is answered 200 `{ active: false }` (introspection, RFC 7662 §2.2) rather than an error. */
+      async function requestFor(refusal: Refusal): Promise<{ path: string; authorization?: string; pairs: Pairs; inactive: boolean }> {
+        const appAuth = basic(app.id, app.secret);
+        switch (refusal.kind) {
+          case 'wrong secret': {
+            const { authorization, pairs } = credentials(refusal.who, refusal.secret);
+            const own = owned.find((token) => token.owner === refusal.who)!.value;
+            const grant: Pairs = refusal.who === 'app' ? [['grant_type', 'refresh_token'], ['refresh_token', userTokens.refresh_token]] : [['grant_type', 'client_credentials']];
+            return { path: refusal.endpoint, authorization, pairs: [...pairs, ...(refusal.endpoint === '/oauth/token' ? grant : [['token', own]] as Pairs)], inactive: false };
+          }
+          case 'wrong code_verifier': {
+            const pairs: Pairs = [['grant_type', 'authorization_code'], ['code', refusal.code], ['redirect_uri', REDIRECT]];
+            if (refusal.verifier !== undefined) pairs.push(['code_verifier', refusal.verifier]);
+            return { path: '/oauth/token', authorization: appAuth, pairs, inactive: false };
+          }
+          case 'foreign token': {
+            const { authorization, pairs } = credentials(refusal.who, clients[refusal.who].secret);
+            pairs.push(['token', refusal.token.value]);
+            if (refusal.hint !== undefined) pairs.push(['token_type_hint', refusal.hint]);
+            return { path: refusal.endpoint, authorization, pairs, inactive: refusal.endpoint === '/oauth/introspect' };
+          }
+          case 'expired code': {
+            const value = randomSecret(PREFIX.authorizationCode);
+            const expiresAt = Date.now() - refusal.ageMs;
+            await t.storage.codes.create({
+              id: randomUUID(), codeHash: sha256(value), clientId: app.id, userId: ada.id, redirectUri: REDIRECT, redirectUriSent: true, scopes: ['openid', 'read'],
+              codeChallenge: challenge, codeChallengeMethod: 'S256', nonce: null, authTime: expiresAt - 60_000, createdAt: expiresAt - 60_000, expiresAt,
+            });
+            return {
+              path: '/oauth/token', authorization: appAuth, inactive: false,
+              pairs: [['grant_type', 'authorization_code'], ['code', value], ['redirect_uri', REDIRECT], ['code_verifier', verifier]],
+            };
+          }
+          case 'widened refresh scope':
+            return {
+              path: '/oauth/token', authorization: appAuth, inactive: false,
+              pairs: [['grant_type', 'refresh_token'], ['refresh_token', userTokens.refresh_token], ['scope', refusal.scope]],
+            };
+        }
+      }
+
+      await fc.assert(fc.asyncProperty(refusals, fc.constantFrom('form', 'json') as fc.Arbitrary<'form' | 'json'>, async (refusal, style) => {
+        const { path, authorization, pairs, inactive } = await requestFor(refusal);
+        await unchanged.baseline();
+        const test = t.http.post(path);
+        if (authorization !== undefined) test.set('Authorization', authorization);
+        const res = await send(test, style === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', encodeBody(pairs, style));
+        const what = `${refusal.kind}: POST ${path} (${style}) ${authorization ?? ''} ${JSON.stringify(pairs).slice(0, 300)} → ${res.status} ${res.text?.slice(0, 200)}`;
+        expectNoServerError(res, what);
+        if (inactive) {
+          expect(res.status, what).toBe(200);
+          expect(res.body, what).toEqual({ active: false });
+        } else {
+          expect(res.status, what).toBeGreaterThanOrEqual(400);
+          expectOAuthError(res, what, res.status === 401 ? ['invalid_client'] : TOKEN_ERRORS);
+        }
+        await unchanged.check(true, what);
+      }), { numRuns: NUM_RUNS ?? 60 });
+    });
 
     it('/oauth/userinfo: never a 5xx, always an RFC 6750 error, and a refusal changes nothing', async () => {
       await unchanged.baseline();
