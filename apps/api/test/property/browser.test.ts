@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestUser, csrfOf, decide, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser } from '../support/browser.js';
+import { BrowserBinding } from '../../src/interaction/browser.js';
+import {
+  authorizeUrl, createTestUser, csrfOf, decide, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser,
+} from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import {
-  bodyStrings, contentTypes, digester, encodeBody, expectErrorPage, expectNoServerError, expectRefusedIfUnstorable, junk, mutated, NUM_RUNS, queryString,
+  bodyStrings, contentTypes, digester, encodeBody, expectErrorPage, expectNoServerError, expectRefusedIfUnstorable, isUnstorable, junk, mutated, NUM_RUNS, queryString,
   refusedByNode, send, Unchanged, wellFormed, type Digester,
 } from './support.js';
 
@@ -187,6 +190,75 @@ for (const backend of backends) {
           await unchanged.check(res.status >= 400, what);
         },
       ), { numRuns: NUM_RUNS ?? 50 });
+    });
+
+    it('/interaction/:id forms: a forged, missing or borrowed CSRF token is always refused (403), never redirected, and changes nothing', async () => {
+      const binding = new BrowserBinding({ secure: false });
+      const PURPOSES = ['login', 'cancel', 'consent', 'password'] as const;
+      type Purpose = (typeof PURPOSES)[number];
+      type Forgery =
+        | { kind: 'missing' }
+        | { kind: 'junk'; value: string }
+        | { kind: 'altered'; at: number; char: string; cut: boolean }
+        | { kind: "another form's"; pick: number }
+        | { kind: "another request's"; id: string }
+        | { kind: "another browser's"; secret: string };
+      const forgeries: fc.Arbitrary<Forgery> = fc.oneof(
+        fc.constant<Forgery>({ kind: 'missing' }),
+        junk.map((value): Forgery => ({ kind: 'junk', value })),
+        fc.record({ kind: fc.constant('altered' as const), at: fc.nat(), char: fc.constantFrom(...'Aa0-_~. '), cut: fc.boolean() }),
+        fc.nat().map((pick): Forgery => ({ kind: "another form's", pick })),
+        fc.stringMatching(/^[A-Za-z0-9]{22}$/).map((id): Forgery => ({ kind: "another request's", id })),
+        fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((secret): Forgery => ({ kind: "another browser's", secret: `tg_b_${secret}` })),
+      );
+      /** Anything but this page's token: none, junk, the real one altered, or one made for another form, request or browser. */
+      const forge = (forgery: Forgery, stage: Purpose, real: { secret: string; id: string; token: string }): string | undefined => {
+        switch (forgery.kind) {
+          case 'missing': return undefined;
+          case 'junk': return forgery.value;
+          case 'altered': {
+            const at = forgery.at % real.token.length;
+            if (forgery.cut) return real.token.slice(0, at);
+            const char = real.token[at] === forgery.char ? '*' : forgery.char;
+            return real.token.slice(0, at) + char + real.token.slice(at + 1);
+          }
+          case "another form's": {
+            const others = PURPOSES.filter((purpose) => purpose !== stage);
+            return binding.csrfToken(real.secret, `${others[forgery.pick % others.length]}:${real.id}`);
+          }
+          case "another request's": return binding.csrfToken(real.secret, `${stage}:${forgery.id}`);
+          case "another browser's": return binding.csrfToken(forgery.secret, `${stage}:${real.id}`);
+        }
+      };
+
+      await fc.assert(fc.asyncProperty(
+        fc.constantFrom(...PURPOSES).chain((stage) => fc.tuple(fc.constant(stage), stage === 'cancel' ? fc.constant<Pairs>([]) : FORMS[stage])), forgeries,
+        mostly<Record<string, string>>({}, [{ 'Sec-Fetch-Site': 'same-origin' }, { Origin: 'null' }, { Origin: ISSUER }]),
+        async ([stage, form], forgery, headers) => {
+          // A fresh request at the page whose form is posted: sign-in (login, cancel), consent, or a new password for grace.
+          const browser = newBrowser(t);
+          const username = stage === 'password' ? (await createTestUser(t.storage, { username: `grace-${++graces}`, passwordMustChange: true })).username : 'ada';
+          const started = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', ...(stage === 'consent' && { prompt: 'consent' }) }));
+          const interaction = locationPath(started.headers.location!);
+          const secret = /(?:^|\s)tg_browser=([^;]+)/.exec(([] as string[]).concat(started.headers['set-cookie'] ?? []).join('\n'))![1]!;
+          if (stage === 'consent' || stage === 'password') expect((await signIn(browser, interaction, username)).status).toBe(303);
+          const page = await browser.get(interaction);
+          const id = interaction.split('/')[2]!;
+          const real = { secret, id, token: binding.csrfToken(secret, `${stage}:${id}`) };
+          // The forgeries are built the way the server builds the real token, which the page carries.
+          expect([...page.text.matchAll(/name="csrf" value="([^"]+)"/g)].map((m) => m[1])).toContain(real.token);
+          const token = forge(forgery, stage, real);
+          const fields: Pairs = token === undefined ? form : [['csrf', token], ...form];
+          await unchanged.baseline();
+          const res = await browser.post(`${interaction}/${stage}`).set(headers).type('form').send(encodeBody(fields, 'form'));
+          const what = `POST ${interaction}/${stage} (${forgery.kind}) ${JSON.stringify(headers)} ${JSON.stringify(fields).slice(0, 300)} → ${res.status} ${res.headers.location ?? ''}`;
+          expectNoServerError(res, what);
+          // A NUL is refused with the form, before the token is read (a lone surrogate arrives as U+FFFD).
+          expect(res.status, what).toBe(token !== undefined && isUnstorable(wellFormed(token)) ? 400 : 403);
+          expectErrorPage(res, what);
+          await unchanged.check(true, what);
+        },
+      ), { numRuns: NUM_RUNS ?? 40 });
     });
 
     it('/oauth/logout: never a 5xx; never a redirect to an unregistered address; a refusal changes nothing', async () => {
