@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistrationToken } from '../../src/admin/registration-tokens/service.js';
-import type { CreateRegistrationTokenInput } from '../../src/admin/registration-tokens/schema.js';
 import { updateClient } from '../../src/admin/clients/service.js';
 import { backends } from '../support/databases.js';
+import { registrationRequests } from '../support/registration.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import { authorizeUrl, createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
 
@@ -24,14 +24,7 @@ for (const backend of backends) {
     });
     afterAll(() => t?.close());
 
-    const token = async (input: CreateRegistrationTokenInput = {}) => (await createRegistrationToken(t.storage, input, actor)).value;
-    const register = (body: unknown, bearer?: string) => {
-      const req = t.http.post('/oauth/register').type(JSON_TYPE);
-      if (bearer) req.set('Authorization', `Bearer ${bearer}`);
-      return req.send(typeof body === 'string' ? body : JSON.stringify(body));
-    };
-    const configuration = (method: 'get' | 'put' | 'delete', clientId: string, bearer: string) =>
-      t.http[method](`/oauth/register/${clientId}`).set('Authorization', `Bearer ${bearer}`);
+    const { token, register, configuration } = registrationRequests(() => t);
 
     it('an RFC 7592 update cannot win back what an administrator took from the client', async () => {
       const created = (await register(job, await token())).body as Record<string, string>;

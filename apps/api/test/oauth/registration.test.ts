@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/crypto/random.js';
-import { createRegistrationToken } from '../../src/admin/registration-tokens/service.js';
-import type { CreateRegistrationTokenInput } from '../../src/admin/registration-tokens/schema.js';
 import { authorizeUrl, createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
 import { backends } from '../support/databases.js';
+import { registrationRequests } from '../support/registration.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
 const ISSUER = 'http://localhost:3000';
 const JSON_TYPE = 'application/json';
-const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
 
 const app = {
   client_name: 'Agent Smith', redirect_uris: ['https://agent.example/cb'], grant_types: ['authorization_code', 'refresh_token'],
@@ -25,14 +23,7 @@ for (const backend of backends) {
     });
     afterAll(() => t?.close());
 
-    const token = async (input: CreateRegistrationTokenInput = {}) => (await createRegistrationToken(t.storage, input, actor)).value;
-    const register = (body: unknown, bearer?: string) => {
-      const req = t.http.post('/oauth/register').type(JSON_TYPE);
-      if (bearer) req.set('Authorization', `Bearer ${bearer}`);
-      return req.send(typeof body === 'string' ? body : JSON.stringify(body));
-    };
-    const configuration = (method: 'get' | 'put' | 'delete', clientId: string, bearer: string) =>
-      t.http[method](`/oauth/register/${clientId}`).set('Authorization', `Bearer ${bearer}`);
+    const { token, register, configuration } = registrationRequests(() => t);
 
     it('is advertised in both discovery documents', async () => {
       for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
