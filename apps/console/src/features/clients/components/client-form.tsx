@@ -118,7 +118,8 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
     onSubmit(result.body);
   }
 
-  const scopeOptions = (scopes.data?.items ?? []).map((scope) => ({
+  // oauth-admin belongs to the console alone: the API refuses it on any other client, so it is not offered.
+  const scopeOptions = (scopes.data?.items ?? []).filter((scope) => scope.name !== 'oauth-admin').map((scope) => ({
     value: scope.name,
     label: (
       <>

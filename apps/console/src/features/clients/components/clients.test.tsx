@@ -134,6 +134,9 @@ describe('new client', () => {
     const writeText = vi.spyOn(navigator.clipboard, 'writeText');
     await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'Reports');
     await user.click(await screen.findByRole('checkbox', { name: /read/ }));
+    // The API refuses oauth-admin on any client but the console's, so the form does not offer it.
+    expect(screen.getByRole('checkbox', { name: /openid/ })).toBeInTheDocument();
+    expect(screen.queryByRole('checkbox', { name: /oauth-admin/ })).not.toBeInTheDocument();
     await user.type(screen.getByRole('textbox', { name: 'Access token lifetime' }), '15m');
     await user.click(screen.getByRole('button', { name: 'Create client' }));
 
