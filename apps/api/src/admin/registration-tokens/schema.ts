@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ADMIN_SCOPE } from '../../oauth/helpers/scope.js';
+import { REGISTRATION_TOKEN_STATUSES, registrationTokenStatus, type RegistrationTokenStatus } from '../../oauth/registration/allowance.js';
 import type { InitialAccessToken } from '../../storage/types.js';
 import { GRANT_TYPES, scopeName } from '../../oauth/clients/fields.js';
 import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
@@ -37,16 +38,7 @@ export const createRegistrationTokenInput = z.object({
 });
 export type CreateRegistrationTokenInput = z.input<typeof createRegistrationTokenInput>;
 
-export const REGISTRATION_TOKEN_STATUSES = ['active', 'expired', 'exhausted', 'revoked'] as const;
-export type RegistrationTokenStatus = (typeof REGISTRATION_TOKEN_STATUSES)[number];
-
-/** What a token is at `now`: revoked first, then expired, then used up. */
-export function registrationTokenStatus(token: InitialAccessToken, now: number): RegistrationTokenStatus {
-  if (token.revokedAt !== null) return 'revoked';
-  if (token.expiresAt !== null && token.expiresAt <= now) return 'expired';
-  if (token.maxUses !== null && token.uses >= token.maxUses) return 'exhausted';
-  return 'active';
-}
+export { REGISTRATION_TOKEN_STATUSES, registrationTokenStatus, type RegistrationTokenStatus };
 
 /** A registration token as the admin API shows it: never the value or its hash. */
 export const registrationTokenView = responseSchema('RegistrationToken', z.object({

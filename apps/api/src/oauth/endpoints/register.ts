@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { RegistrationPolicy } from '../../config.js';
 import { sha256 } from '../../crypto/random.js';
-import type { InitialAccessToken, Storage } from '../../storage/types.js';
-import { openAllowance, tokenAllowance, type RegistrationAllowance } from '../registration/allowance.js';
+import type { Storage } from '../../storage/types.js';
+import { openAllowance, registrationTokenStatus, tokenAllowance, type RegistrationAllowance } from '../registration/allowance.js';
 import type { RegistrationAttempts } from '../registration/attempts.js';
 import { BearerRequired, presentedBearer } from '../registration/bearer.js';
 import { clientInformation, readMetadata } from '../registration/metadata.js';
@@ -30,9 +30,6 @@ export function registrationCors(req: Request, res: Response, next: () => void) 
   res.status(204).end();
 }
 
-const usable = (token: InitialAccessToken | null, now: number) => token !== null && token.revokedAt === null
-  && (token.expiresAt === null || token.expiresAt > now) && (token.maxUses === null || token.uses < token.maxUses);
-
 /**
  * `POST /oauth/register` (RFC 7591 §3): a client registers itself, with an
  * initial access token (REGISTRATION=token) or, under REGISTRATION=open,
@@ -56,7 +53,7 @@ export function registrationEndpoint(deps: RegistrationDeps): Router {
       const hash = initialAccessTokenHash;
       const token = await attempts.verify(address, { token: 'initial access token', message: 'The initial access token is invalid, expired, revoked or used up.' }, async () => {
         const found = await storage.initialAccessTokens.findByHash(hash);
-        return usable(found, Date.now()) ? found : null;
+        return found && registrationTokenStatus(found, Date.now()) === 'active' ? found : null;
       });
       allowance = tokenAllowance(token);
     }

@@ -11,6 +11,17 @@ export interface RegistrationAllowance {
   scopes: readonly string[] | null;
 }
 
+export const REGISTRATION_TOKEN_STATUSES = ['active', 'expired', 'exhausted', 'revoked'] as const;
+export type RegistrationTokenStatus = (typeof REGISTRATION_TOKEN_STATUSES)[number];
+
+/** What an initial access token is at `now`: revoked first, then expired, then used up. Only an active one registers. */
+export function registrationTokenStatus(token: InitialAccessToken, now: number): RegistrationTokenStatus {
+  if (token.revokedAt !== null) return 'revoked';
+  if (token.expiresAt !== null && token.expiresAt <= now) return 'expired';
+  if (token.maxUses !== null && token.uses >= token.maxUses) return 'exhausted';
+  return 'active';
+}
+
 /** An administrator made the token: without limits it allows every grant and every scope but `oauth-admin`. */
 export function tokenAllowance(token: InitialAccessToken): RegistrationAllowance {
   return { grantTypes: token.grantTypes ?? GRANT_TYPES, scopes: token.scopes };
