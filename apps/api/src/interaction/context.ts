@@ -54,7 +54,7 @@ export interface BrowserContext {
 export function createBrowserContext(deps: {
   config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver;
 }): BrowserContext {
-  const { config, storage, logger, installationSecret, resolver, ...rest } = deps;
+  const { config, storage, keys, logger, installationSecret, resolver } = deps;
   const issuer = new URL(config.issuer);
   const policy: CookiePolicy = { secure: issuer.protocol === 'https:' };
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
@@ -63,9 +63,9 @@ export function createBrowserContext(deps: {
   const perAddress = new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError);
   const interactionStarts = new RateLimiter('interaction-start', config.rateLimits.interactions, storage.rateLimits, 250, onSyncError);
   return {
-    ...rest,
     config,
     storage,
+    keys,
     logger,
     clients: resolver,
     sessions: new Sessions(storage, config.sessionTtl, policy),
