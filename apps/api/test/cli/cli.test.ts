@@ -194,7 +194,9 @@ for (const backend of backends) {
       expect((await run('scopes', 'create', 'read', '--description', 'Read your data')).stdout).toBe('Updated scope read: Read your data');
       expect((await run('scopes', 'create', 'read', '--description', 'Read all of your data')).code).toBe(0);
       expect(await storage.scopes.get('read')).toMatchObject({ description: 'Read all of your data' });
-      expect(await run('scopes', 'create', 'bad scope', '--description', 'x')).toMatchObject({ code: 2 });
+      expect(await run('scopes', 'create', 'bad scope', '--description', 'x')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate scopes create: NAME may hold only printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)',
+      });
       expect(await run('scopes', 'create', 'empty')).toEqual({ code: 2, stdout: '', stderr: 'tollgate scopes create: --description is required: the consent page shows it' });
       expect(await run('scopes', 'create', 'shady', '--description', 'Read\u200B')).toEqual({
         code: 2, stdout: '', stderr: 'tollgate scopes create: --description must not contain U+200B (a control, invisible or text direction character)',
@@ -212,7 +214,10 @@ for (const backend of backends) {
           code: 2, stdout: '', stderr: 'tollgate clients list: --search must not contain NUL characters or unpaired surrogates',
         });
         expect(await run('clients', 'revoke', `x${bad}`)).toEqual({
-          code: 2, stdout: '', stderr: 'tollgate clients revoke: arguments must not contain NUL characters or unpaired surrogates',
+          code: 2, stdout: '', stderr: 'tollgate clients revoke: CLIENT_ID must not contain NUL characters or unpaired surrogates',
+        });
+        expect(await run('scopes', 'create', `x${bad}`, '--description', 'd')).toEqual({
+          code: 2, stdout: '', stderr: 'tollgate scopes create: NAME must not contain NUL characters or unpaired surrogates',
         });
       }
       expect(await storage.clients.list({ limit: 1000 })).toEqual(clients);
@@ -258,7 +263,7 @@ for (const backend of backends) {
       expect((await storage.audit.list({ targetId: id, action: 'registration_token.revoke', limit: 5 })).items).toHaveLength(1);
       expect(await run('registration-tokens', 'revoke', 'no-such-token')).toEqual({ code: 2, stdout: '', stderr: 'tollgate registration-tokens revoke: no registration token has id no-such-token' });
       expect(await run('registration-tokens', 'revoke')).toEqual({
-        code: 2, stdout: '', stderr: 'tollgate registration-tokens revoke: registration-tokens revoke takes one token id (see registration-tokens list)',
+        code: 2, stdout: '', stderr: 'tollgate registration-tokens revoke: missing ID (see tollgate registration-tokens revoke --help)',
       });
     });
 
