@@ -1,5 +1,8 @@
-import { createUser } from '../admin/users/service.js';
+import { resetPasswordRequest } from '../admin/users/schema.js';
+import { createUser, resetPassword } from '../admin/users/service.js';
+import { parseOrThrow } from '../admin/validation.js';
 import { defineCommand, jsonOption } from './command.js';
+import { UsageError } from './context.js';
 
 const usersCreate = defineCommand({
   name: 'users create',
@@ -32,4 +35,36 @@ const usersCreate = defineCommand({
   },
 });
 
-export const usersCommands = [usersCreate];
+/** The way back in for an administrator whose password is lost: whoever runs the CLI can change the database anyway. */
+const usersResetPassword = defineCommand({
+  name: 'users reset-password',
+  summary: 'Give a user a new password (generated unless given), to be changed at the next sign-in.',
+  description: [
+    'Sets a new password for the user, generated and printed this once unless --password gives one. '
+      + 'The user must choose another at the next sign-in; their tokens are revoked and their sessions ended. '
+      + 'This is how an administrator who lost their password gets back in. Audited as user.password_reset.',
+  ],
+  arguments: [{ name: 'USERNAME', description: 'The user whose password to reset (any case).' }],
+  options: {
+    password: { type: 'string', value: 'PASSWORD', description: 'The new password, 8 characters or more. Default: a generated one, printed this once.' },
+    json: jsonOption,
+  },
+  examples: ['users reset-password admin'],
+  async run(ctx, values, [username]) {
+    const { password } = parseOrThrow(resetPasswordRequest, { password: values.password });
+    const user = await ctx.storage.users.getByUsername(username!);
+    if (!user) throw new UsageError(`no user is named ${username}`);
+    const reset = await resetPassword(ctx.storage, user.id, password, ctx.actor);
+    if (values.json) {
+      ctx.out(JSON.stringify({
+        username: user.username, password: reset.password ?? undefined, revoked_tokens: reset.revokedTokens, ended_sessions: reset.endedSessions,
+      }, null, 2));
+      return;
+    }
+    ctx.out(`Reset the password of ${user.username}: ${reset.revokedTokens} token(s) revoked, ${reset.endedSessions} session(s) ended.`);
+    if (reset.password !== null) ctx.out(`New password (shown this once): ${reset.password}`);
+    ctx.out(`${user.username} must choose another at the next sign-in${user.disabledAt !== null ? ', and is disabled: an administrator must enable the account first' : ''}.`);
+  },
+});
+
+export const usersCommands = [usersCreate, usersResetPassword];

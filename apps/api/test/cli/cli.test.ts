@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../src/crypto/password.js';
 import { sha256 } from '../../src/crypto/random.js';
 import { findToken } from '../../src/oauth/tokens/lookup.js';
 import { openStorage } from '../../src/storage/sql/index.js';
@@ -167,6 +168,37 @@ for (const backend of backends) {
       const hidden = await run('users', 'create', '--username', 'eve', '--password', 'long enough', '--name', 'Eve\u2068');
       expect(hidden).toEqual({ code: 2, stdout: '', stderr: 'tollgate users create: --name must not contain U+2068 (a control, invisible or text direction character)' });
       expect(await storage.users.getByUsername('eve')).toBeNull();
+    });
+
+    it('users reset-password gives an administrator a new password, ends what they had, and names its problems', async () => {
+      const { access_token } = JSON.parse((await run('tokens', 'admin', '--username', 'root', '--json')).stdout) as { access_token: string };
+      const before = (await storage.users.getByUsername('root'))!;
+      const reset = await run('users', 'reset-password', 'ROOT');
+      expect(reset.code, reset.stderr).toBe(0);
+      const password = /^New password \(shown this once\): (\S+)$/m.exec(reset.stdout)?.[1];
+      expect(password).toMatch(/^[\w-]{20}$/);
+      expect(reset.stdout).toMatch(/^Reset the password of root: [1-9]\d* token\(s\) revoked, 0 session\(s\) ended\.$/m);
+      const after = (await storage.users.getByUsername('root'))!;
+      expect(after.passwordMustChange).toBe(true);
+      expect(await verifyPassword(password!, after.passwordHash)).toBe(true);
+      expect(await verifyPassword('correct horse battery', after.passwordHash)).toBe(false);
+      expect(await findToken(storage, access_token)).toMatchObject({ revokedAt: expect.any(Number) });
+      expect((await storage.audit.list({ limit: 1, action: 'user.password_reset' })).items[0]).toMatchObject({ actorType: 'cli', targetId: before.id });
+
+      const chosen = await run('users', 'reset-password', 'root', '--password', 'correct horse battery', '--json');
+      expect(chosen.code, chosen.stderr).toBe(0);
+      expect(JSON.parse(chosen.stdout)).toEqual({ username: 'root', revoked_tokens: 0, ended_sessions: 0 });
+      const chosenHash = (await storage.users.getByUsername('root'))!.passwordHash;
+      expect(await verifyPassword('correct horse battery', chosenHash)).toBe(true);
+
+      expect(await run('users', 'reset-password', 'root', '--password', 'short')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate users reset-password: --password must be at least 8 characters',
+      });
+      expect(await run('users', 'reset-password', 'nobody')).toEqual({ code: 2, stdout: '', stderr: 'tollgate users reset-password: no user is named nobody' });
+      expect(await run('users', 'reset-password')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate users reset-password: missing USERNAME (see tollgate users reset-password --help)',
+      });
+      expect((await storage.users.getByUsername('root'))!.passwordHash).toBe(chosenHash);
     });
 
     it('clients list shows every client, as a table or JSON', async () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/run.js';
@@ -33,6 +34,16 @@ describe('CLI help', () => {
 
     expect(await cli(NOWHERE, ...name.split(' '), '-h')).toEqual(result);
     expect(await cli(NOWHERE, 'help', ...name.split(' '))).toEqual(result);
+  });
+
+  it('docs/cli.md names every command and each of its options', () => {
+    const page = fs.readFileSync(path.resolve(import.meta.dirname, '../../../../docs/cli.md'), 'utf8');
+    for (const spec of commands) {
+      const rows = page.split('\n').filter((line) => line.startsWith(`| \`${spec.name} `) || line.startsWith(`| \`${spec.name}\``));
+      expect(rows, spec.name).toHaveLength(1);
+      for (const argument of spec.arguments ?? []) expect(rows[0], `${spec.name} ${argument.name}`).toContain(` ${argument.name}`);
+      for (const flag of Object.keys(spec.options)) expect(rows[0], `${spec.name} --${flag}`).toContain(`--${flag}`);
+    }
   });
 
   it('the usage line names the arguments and the required options', async () => {
