@@ -53,6 +53,13 @@ for (const backend of backends) {
       await database?.drop();
     });
 
+    it('Run it: a first start prints what the README shows, but for the address, the database and the password', async () => {
+      const banner = blocks(section('Run it')).find((b) => b.lang === '' && b.body.includes('Tollgate is running at'))!.body;
+      const shape = (text: string) => text.trim().split('\n').map((line) => line.trim()
+        .replace(/https?:\/\/localhost:\d+/, 'ADDRESS').replace(/^(Database:\s+)\S+.*$/, '$1DB').replace(/^(password:\s+)\S+$/, '$1PASSWORD'));
+      expect(shape(server.stdout().split('\n{')[0]!)).toEqual(shape(banner));
+    });
+
     it('Run it: /healthz answers what the README shows', async () => {
       const line = blocks(section('Run it')).find((b) => b.body.startsWith('curl'))!.body;
       const [command, shown] = line.split(/\s+#\s+/) as [string, string];
