@@ -4,7 +4,8 @@
  * score per folder (docs/testing.md). `npm run mutation -- --files a.ts,b.ts`
  * (paths under apps/api/src, or from the root) mutates only those files: the
  * quick mode for the code you just changed. `npm run mutation -- --summary`
- * prints the table of the last run without running anything.
+ * prints the table of the last run without running anything (MUTATION_REPORT
+ * names another report).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const report = path.join(root, 'reports/mutation/mutation.json');
+const report = path.resolve(root, process.env.MUTATION_REPORT ?? 'reports/mutation/mutation.json');
 const args = process.argv.slice(2);
 
 function usage(message) {
