@@ -13,6 +13,8 @@ export default mergeConfig(
       // Matches the origin the api client and the MSW handlers resolve paths against.
       environmentOptions: { jsdom: { url: 'http://localhost/' } },
       setupFiles: ['src/testing/setup.ts'],
+      // Pages load lazily; on a busy machine the first render of one takes seconds.
+      testTimeout: 20_000,
       include: ['src/**/*.test.{ts,tsx}'],
     },
   }),

@@ -1,9 +1,12 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetDb } from './db';
 import { server } from './server';
 
+// A page is a lazily loaded module: on a busy machine its first import takes
+// longer than Testing Library's default second of waiting for what it shows.
+configure({ asyncUtilTimeout: 5_000 });
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 // jsdom has no matchMedia, which uPlot reads when it loads (for the device pixel ratio).
 window.matchMedia ??= ((query: string) => ({
