@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { isRouteErrorResponse, NavLink, Outlet, useLocation, useRouteError } from 'react-router';
 import { useAuth } from '../../lib/auth/auth';
-import { toAudit, toClients, toConsents, toDashboard, toRegistration, toScopes, toStatus, toTokens, toUsers } from '../../lib/links';
+import { toAudit, toClients, toConsents, toDashboard, toKeys, toRegistration, toScopes, toSettings, toStatus, toTokens, toUsers } from '../../lib/links';
 import { useTheme, type Theme } from '../../lib/theme';
 
 const adminLinks = [
@@ -13,6 +13,8 @@ const adminLinks = [
   { to: toScopes(), label: 'Scopes' },
   { to: toConsents(), label: 'Consents' },
   { to: toAudit(), label: 'Audit log' },
+  { to: toKeys(), label: 'Signing keys' },
+  { to: toSettings(), label: 'Settings' },
 ];
 
 function ThemePicker() {
