@@ -80,7 +80,14 @@ function AppShell({ children }: { children: ReactNode }) {
         >
           Menu
         </button>
-        <p className="app-name">Tollgate</p>
+        <p className="app-name">
+          <svg className="app-icon" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+            <rect width="32" height="32" rx="7" fill="#2f5fd0" />
+            <path d="M7 9h18v4H18v12h-4V13H7z" fill="#fff" />
+            <path d="M5 21h5v2H5zM22 21h5v2h-5z" fill="#a9c0f5" />
+          </svg>
+          <span className="app-name-text">Tollgate</span>
+        </p>
         <div className="header-tools">
           <ThemePicker />
           <Account />
@@ -99,6 +106,9 @@ function AppShell({ children }: { children: ReactNode }) {
             <NavLink to={toStatus()}>Server status</NavLink>
           </li>
         </ul>
+        <div className="nav-theme">
+          <ThemePicker />
+        </div>
       </nav>
       <main id="main" tabIndex={-1}>
         {children}

@@ -321,8 +321,8 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
             ? 'A public client stays public.'
             : confidentialOnly ? 'How the client sends its secret to the token endpoint.' : 'Public clients (browser and mobile apps) have no secret and must use PKCE.'}
         >
-          <option value="client_secret_basic">Confidential: secret in HTTP Basic (client_secret_basic)</option>
-          <option value="client_secret_post">Confidential: secret in the form body (client_secret_post)</option>
+          <option value="client_secret_basic">Secret in HTTP Basic (client_secret_basic)</option>
+          <option value="client_secret_post">Secret in the request body (client_secret_post)</option>
           {(!confidentialOnly || values.tokenEndpointAuthMethod === 'none') && <option value="none">Public: no secret (none)</option>}
         </SelectField>
       )}

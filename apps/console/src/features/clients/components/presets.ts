@@ -32,7 +32,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'spa', label: 'Single-page app', description: 'Runs in the browser (React, Vue, Angular): signs users in with PKCE and keeps no secret.',
     grantTypes: ['authorization_code', 'refresh_token'], tokenEndpointAuthMethod: 'none', applicationType: 'web', resourceServer: false, scopes: ['openid'],
-    fields: USER_FIELDS, redirectHint: 'One per line, matched exactly: the app\'s callback page, such as https://app.example.com/callback.',
+    fields: USER_FIELDS, redirectHint: 'Matched exactly: the app\'s callback page, such as https://app.example.com/callback.',
   },
   {
     id: 'native', label: 'Native app', description: 'A desktop, mobile or command-line app: signs users in through the system browser with PKCE, no secret.',
@@ -42,7 +42,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'web', label: 'Web server app', description: 'A server-rendered site or backend that signs users in and keeps a secret.',
     grantTypes: ['authorization_code', 'refresh_token'], tokenEndpointAuthMethod: 'client_secret_basic', applicationType: 'web', resourceServer: false, scopes: ['openid'],
-    fields: ['authMethod', ...USER_FIELDS], redirectHint: 'One per line, matched exactly: the server\'s callback route, such as https://app.example.com/auth/callback.',
+    fields: ['authMethod', ...USER_FIELDS], redirectHint: 'Matched exactly: the server\'s callback route, such as https://app.example.com/auth/callback.',
   },
   {
     id: 'machine', label: 'Machine to machine', description: 'A service, job or script that calls APIs as itself, with a secret and no user.',
