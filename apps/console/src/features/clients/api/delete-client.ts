@@ -8,14 +8,14 @@ export function deleteClient(id: string): Promise<ClientDeletion> {
   return adminFetch<ClientDeletion>(`/clients/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }
 
-/** Mutation options: on success the client's entry is dropped and the lists refetch. */
+/** Mutation options: on success the client lists and the statistics refetch. */
 export function deleteClientMutationOptions(queryClient: QueryClient) {
   return mutationOptions({
     mutationFn: deleteClient,
-    onSuccess: async (deleted) => {
-      queryClient.removeQueries({ queryKey: queryKeys.clients.detail(deleted.id) });
+    onSuccess: async () => {
+      // Lists only: refetching the deleted client's own entry would answer 404 under the page that is leaving.
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.clients.all }),
+        queryClient.invalidateQueries({ queryKey: ['clients', 'list'] }),
         queryClient.invalidateQueries({ queryKey: queryKeys.statistics }),
       ]);
     },

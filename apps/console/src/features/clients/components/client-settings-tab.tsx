@@ -83,16 +83,17 @@ function Revoke({ client }: { client: Client }) {
         pending={revoke.isPending}
         onCancel={() => setConfirming(false)}
         onConfirm={() =>
-          revoke.mutate(client.id, {
-            onSuccess: () => {
+          // The promise, not mutate's callbacks: this section gives way to Delete as soon as the client reads revoked.
+          void revoke.mutateAsync(client.id).then(
+            () => {
               setConfirming(false);
               toast.success(`Client ${client.name} revoked, with its tokens, codes and consents.`);
             },
-            onError: (error) => {
+            (error: unknown) => {
               setConfirming(false);
               toast.error(`Could not revoke the client: ${errorMessage(error)}`);
             },
-          })
+          )
         }
       >
         <p>In the same step this also revokes:</p>
@@ -126,17 +127,16 @@ function Delete({ client }: { client: Client }) {
         pending={remove.isPending}
         onCancel={() => setConfirming(false)}
         onConfirm={() =>
-          remove.mutate(client.id, {
-            onSuccess: () => {
-              setConfirming(false);
+          void remove.mutateAsync(client.id).then(
+            () => {
               toast.success(`Client ${client.name} deleted.`);
               void navigate(toClients());
             },
-            onError: (error) => {
+            (error: unknown) => {
               setConfirming(false);
               toast.error(`Could not delete the client: ${errorMessage(error)}`);
             },
-          })
+          )
         }
       >
         <p>
