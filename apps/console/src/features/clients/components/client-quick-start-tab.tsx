@@ -31,7 +31,10 @@ export function ClientQuickStartTab({ client }: { client: Client }) {
         <p>A revoked client gets no tokens.</p>
       ) : (
         <>
-          <p className="muted">Filled in with this client&rsquo;s id and this server&rsquo;s addresses; set <code>CLIENT_SECRET</code> in the environment.</p>
+          <p className="muted">
+            Filled in with this client&rsquo;s id and this server&rsquo;s addresses
+            {client.tokenEndpointAuthMethod === 'none' ? '.' : <>; set <code>CLIENT_SECRET</code> in the environment.</>}
+          </p>
           <QuickStart client={client} />
         </>
       )}

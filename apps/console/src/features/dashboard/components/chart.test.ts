@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { xRange } from './chart';
+import { fitLabel, xRange } from './chart';
 
 describe('chart x range', () => {
   it('gives every time bucket its whole slot, half a step either side, so the bars fill the width and none is cut', () => {
@@ -12,5 +12,13 @@ describe('chart x range', () => {
 
   it('centres category bars on their indexes', () => {
     expect(xRange([0, 1, 2], ['a', 'b', 'c'])).toEqual([-0.5, 2.5]);
+  });
+});
+
+describe('category labels', () => {
+  it('are cut to their slot with an ellipsis, never below four characters', () => {
+    expect(fitLabel('Billing worker', 20)).toBe('Billing worker');
+    expect(fitLabel('Billing worker', 8.9)).toBe('Billing…');
+    expect(fitLabel('Billing worker', 1)).toBe('Bil…');
   });
 });

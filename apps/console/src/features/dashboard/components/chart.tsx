@@ -43,6 +43,12 @@ export function xRange(x: readonly number[], categories?: readonly string[]): [n
   return [x[0]! - step / 2, x[x.length - 1]! + step / 2];
 }
 
+/** `label` cut to `chars` characters (at least four), with an ellipsis when cut. */
+export function fitLabel(label: string, chars: number): string {
+  const max = Math.max(4, Math.floor(chars));
+  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
+}
+
 /** Line dashes by series index: a later line is dashed, so one lying on another still shows. */
 const DASHES: (number[] | undefined)[] = [undefined, [6, 5], [2, 4]];
 
@@ -64,10 +70,12 @@ function options(props: ChartProps, width: number): Options {
         ...AXIS,
         ...(categories && {
           splits: () => categories.map((_c, i) => i),
-          values: (_u: uPlot, splits: number[]) => splits.map((i) => categories[i] ?? ''),
+          // Names shortened to their slot (about 7 px a character), so neighbours never overlap on a phone.
+          values: (u: uPlot, splits: number[]) => splits.map((i) => fitLabel(categories[i] ?? '', u.bbox.width / uPlot.pxRatio / categories.length / 7)),
         }),
       },
-      { ...AXIS, size: 44 },
+      // Counts: whole-number steps only.
+      { ...AXIS, size: 44, incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 1e6, 1e7] },
     ],
     series: [
       {},
