@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/databases.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
 import { TEST_KEY_ENCRYPTION_KEY } from '../support/keys.js';
+import { loadConfig } from '../../src/config.js';
+import { toSettingsView } from '../../src/admin/settings/schema.js';
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`admin API keys and settings on ${backend.name}`, () => {
@@ -96,3 +98,16 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('the settings view', () => {
+  it('masks the PostgreSQL password and never carries the metrics token or the key encryption secret', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://tollgate:s3cret-pass@db.internal:5432/tollgate', METRICS_TOKEN: 'metrics-token-0123456789', KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
+    });
+    const view = toSettingsView(config, '1.2.3');
+    expect(view.database).toEqual({ kind: 'postgres', location: 'postgres://tollgate:***@db.internal:5432/tollgate' });
+    expect(view).toMatchObject({ version: '1.2.3', metricsToken: 'set', keyEncryption: { source: 'variable', file: null } });
+    const text = JSON.stringify(view);
+    for (const secret of ['s3cret-pass', 'metrics-token-0123456789', TEST_KEY_ENCRYPTION_KEY]) expect(text).not.toContain(secret);
+  });
+});
