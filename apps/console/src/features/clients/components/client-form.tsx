@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
+import { ErrorSummary, type ErrorSummaryItem } from '../../../components/error-summary';
 import { CheckboxField, CheckboxGroup, SelectField, TextField } from '../../../components/fields';
 import { errorMessage, fieldErrorsByPath, sentence } from '../../../lib/api/errors';
 import { useScopes } from '../../../lib/api/list-scopes';
@@ -8,6 +9,7 @@ import type { Client, CreateClientRequest } from '../../../lib/contract';
 import { formatDuration, parseDuration } from '../../../lib/format';
 import { GRANT_TYPE_OPTIONS, type GrantType } from '../../../lib/grant-types';
 import { toClient } from '../../../lib/links';
+import { useFocusFirstInvalid } from '../../../lib/use-focus-first-invalid';
 import { listClientsQueryOptions } from '../api/list-clients';
 import { PRESETS, presetById, type FormField, type PresetId } from './presets';
 import { UriListField } from './uri-list-field';
@@ -195,8 +197,8 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
   const [preset, setPreset] = useState<PresetId | null>(presets ? 'machine' : null);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [checkedName, setCheckedName] = useState(initial.name);
-  const [focusRequest, setFocusRequest] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
+  const focus = useFocusFirstInvalid(formRef, error);
   const scopes = useScopes();
   const baseId = useId();
   const fieldId = (name: string) => `${baseId}-${name}`;
@@ -207,18 +209,6 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
   const visible = (field: FormField) => shown.has(field);
   const set = <K extends keyof ClientFormValues>(key: K) => (value: ClientFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
 
-  useEffect(() => {
-    if (error) setFocusRequest((n) => n + 1);
-  }, [error]);
-  useEffect(() => {
-    if (focusRequest === 0) return;
-    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (!invalid) return;
-    const details = invalid.closest('details');
-    if (details) details.open = true;
-    const target = invalid.matches('fieldset') ? invalid.querySelector<HTMLElement>('input, select, textarea') ?? invalid : invalid;
-    target.focus();
-  }, [focusRequest]);
 
   function choosePreset(id: PresetId) {
     setPreset(id);
@@ -235,7 +225,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
     const result = formToRequest(normalised);
     if ('errors' in result) {
       setLocalErrors(result.errors);
-      setFocusRequest((n) => n + 1);
+      focus.request();
       return;
     }
     setLocalErrors({});
@@ -248,7 +238,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
   const message = (key: string) => (errors[key] ? sentence(errors[key]) : undefined);
 
   // What the summary lists: each field's messages in the form's order, then those of fields the form does not show.
-  const summary: { key: string; label: string; text: string; target: string | null }[] = [];
+  const summary: ErrorSummaryItem[] = [];
   for (const [field, label] of FIELD_LABELS) {
     for (const [key, text] of Object.entries(errors)) {
       if (key !== field && !key.startsWith(`${field}.`)) continue;
@@ -436,35 +426,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           )}
         </details>
       )}
-      {summary.length > 0 && (
-        <div className="error-summary" role="alert" aria-labelledby={`${baseId}-summary`}>
-          <p className="callout-title" id={`${baseId}-summary`}>
-            {summary.length === 1 ? 'One thing to fix before saving:' : `${summary.length} things to fix before saving:`}
-          </p>
-          <ul>
-            {summary.map((item) => (
-              <li key={item.key}>
-                {item.target ? (
-                  <a
-                    href={`#${item.target}`}
-                    onClick={(event) => {
-                      event.preventDefault();
-                      const element = document.getElementById(item.target!);
-                      const details = element?.closest('details');
-                      if (details) details.open = true;
-                      (element?.matches('fieldset') ? element.querySelector<HTMLElement>('input') : element)?.focus();
-                    }}
-                  >
-                    {item.label}
-                  </a>
-                ) : item.label}
-                {item.label ? ': ' : ''}
-                {item.text}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary items={summary} />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={pending}>
           {pending ? 'Saving…' : submitLabel}
