@@ -22,8 +22,10 @@ test('revoking a client in the console kills its tokens, and its credentials the
 
   await page.goto(`/console/clients/${client.clientId}`);
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  await page.getByRole('link', { name: 'Active tokens' }).click();
+  await page.getByRole('navigation', { name: 'Client sections' }).getByRole('link', { name: 'Tokens' }).click();
+  await page.getByRole('link', { name: 'All of its tokens, to revoke them' }).click();
   await expect(page.getByRole('button', { name: /^Revoke token tg_at_/ })).toHaveCount(2);
+  await page.goBack();
   await page.goBack();
 
   await page.getByRole('button', { name: 'Revoke client' }).click();
@@ -44,7 +46,8 @@ test('revoking a client in the console kills its tokens, and its credentials the
   await expect(page.getByRole('button', { name: 'Revoke client' })).toHaveCount(0);
 
   // Its tokens are revoked themselves, not merely refused while the client is: none is listed…
-  await page.getByRole('link', { name: 'Active tokens' }).click();
+  await page.getByRole('navigation', { name: 'Client sections' }).getByRole('link', { name: 'Tokens' }).click();
+  await page.getByRole('link', { name: 'All of its tokens, to revoke them' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Tokens' })).toBeVisible();
   await expect(page.getByText('No active tokens')).toBeVisible();
   // …and a resource server introspecting them hears they are inactive.

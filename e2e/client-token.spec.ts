@@ -27,7 +27,7 @@ test('a client created in the console shows its secret once; the token agent get
   await expect(page.getByRole('heading', { level: 1, name: 'New client' })).toBeVisible();
   expect(await pageShows(page, secret)).toBe(false);
   // …nor on the client's page, nor from the admin API behind it.
-  await page.goto(`/console/clients/${clientId}`);
+  await page.goto(`/console/clients/${clientId}/credentials`);
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Rotate secret' })).toBeEnabled();
   await expect(page.getByRole('textbox', { name: 'Client secret' })).toHaveCount(0);
@@ -44,7 +44,8 @@ test('a client created in the console shows its secret once; the token agent get
   expect(before.body).toMatchObject({ active: true, client_id: clientId, token_type: 'Bearer' });
 
   // The Tokens page lists it by its visible prefix, and revokes it.
-  await page.getByRole('link', { name: 'Active tokens' }).click();
+  await page.getByRole('navigation', { name: 'Client sections' }).getByRole('link', { name: 'Tokens' }).click();
+  await page.getByRole('link', { name: 'All of its tokens, to revoke them' }).click();
   await expect(page).toHaveURL(new RegExp(`/console/tokens\\?clientId=${clientId}$`));
   await expect(page.getByRole('heading', { level: 1, name: 'Tokens' })).toBeVisible();
   const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: /^Revoke token / }) });

@@ -59,7 +59,7 @@ test.describe('signed in as the administrator', () => {
     await expect(page.getByText('It is shown only this once.')).toBeVisible();
     const secret = await page.getByRole('textbox', { name: 'Client secret' }).inputValue();
     expect(secret).toMatch(/^tg_cs_/);
-    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
     await expect(page.getByText('Copied to the clipboard.')).toBeVisible();
     const clientId = (await page.locator('dd code').first().textContent())!;
 
@@ -71,7 +71,8 @@ test.describe('signed in as the administrator', () => {
     expect(token.status).toBe(200);
 
     await page.getByRole('link', { name: 'Go to the client' }).click();
-    await page.getByRole('link', { name: 'Active tokens' }).click();
+    await page.getByRole('navigation', { name: 'Client sections' }).getByRole('link', { name: 'Tokens' }).click();
+    await page.getByRole('link', { name: 'All of its tokens, to revoke them' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Tokens' })).toBeVisible();
     const revoke = page.getByRole('button', { name: /^Revoke token tg_at_/ });
     await expect(revoke).toHaveCount(1);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
 import { adminApi } from './admin/index.js';
+import { toSettingsView } from './admin/settings/schema.js';
 import type { Config } from './config.js';
 import { consoleRoutes } from './http/console.js';
 import { errorHandler } from './http/error-handler.js';
@@ -96,7 +97,11 @@ export function createApp({ config, storage, logger, metrics, outbound }: AppDep
   app.use(consoleRoutes({ dist: config.consoleDist, apiOrigin: new URL(config.issuer).origin }));
   app.use('/admin/api', adminApi({
     storage, issuer: config.issuer, corsOrigins: config.adminCorsOrigins,
-    settings: { registration: { issuer: config.issuer, policy: config.registration, rateLimit: config.rateLimits.registrations } },
+    settings: {
+      registration: { issuer: config.issuer, policy: config.registration, rateLimit: config.rateLimits.registrations },
+      server: toSettingsView(config, VERSION),
+    },
+    keys,
   }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint at ${req.method} ${req.path}`)));

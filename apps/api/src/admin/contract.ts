@@ -5,13 +5,15 @@
  */
 import type { z } from 'zod';
 import type { auditEntryView, auditPage, listAuditQuery } from './audit/schema.js';
-import type { clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, updateClientRequest } from './clients/schema.js';
+import type { clientDeletion, clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, updateClientRequest } from './clients/schema.js';
 import type { consentPage, consentRevocation, consentView, listConsentsQuery } from './consents/schema.js';
 import type { errorBody, revokedCount } from './http/schemas.js';
 import type { registrationPolicyView } from './registration-policy/schema.js';
 import type {
   createRegistrationTokenRequest, listRegistrationTokensQuery, registrationTokenPage, registrationTokenView, registrationTokenWithValue,
 } from './registration-tokens/schema.js';
+import type { keyRotation, signingKeyList, signingKeyView } from './keys/schema.js';
+import type { settingsView } from './settings/schema.js';
 import type { createScopeRequest, scopeList, scopeView, updateScopeRequest } from './scopes/schema.js';
 import type { statisticsView } from './stats/schema.js';
 import type { listTokensQuery, tokenPage, tokenView } from './tokens/schema.js';
@@ -30,6 +32,7 @@ export type RevokedCount = z.output<typeof revokedCount>;
 export type Client = z.output<typeof clientView>;
 export type ClientPage = z.output<typeof clientPage>;
 export type ClientWithSecret = z.output<typeof clientWithSecret>;
+export type ClientDeletion = z.output<typeof clientDeletion>;
 export type CreateClientRequest = z.input<typeof createClientRequest>;
 export type UpdateClientRequest = z.input<typeof updateClientRequest>;
 export type ListClientsQuery = z.input<typeof listClientsQuery>;
@@ -69,3 +72,9 @@ export type CreateRegistrationTokenRequest = z.input<typeof createRegistrationTo
 export type ListRegistrationTokensQuery = z.input<typeof listRegistrationTokensQuery>;
 
 export type RegistrationPolicy = z.output<typeof registrationPolicyView>;
+
+export type SigningKey = z.output<typeof signingKeyView>;
+export type SigningKeyList = z.output<typeof signingKeyList>;
+export type KeyRotation = z.output<typeof keyRotation>;
+
+export type Settings = z.output<typeof settingsView>;

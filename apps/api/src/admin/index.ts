@@ -1,11 +1,13 @@
 import express from 'express';
 import { requireBearer } from '../oauth/bearer.js';
 import { ADMIN_SCOPE } from '../setup/bootstrap.js';
+import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
 import type { Storage } from '../storage/types.js';
 import { VERSION } from '../version.js';
 import { auditRoutes } from './audit/routes.js';
 import { clientRoutes } from './clients/routes.js';
 import { consentRoutes } from './consents/routes.js';
+import { keyRoutes } from './keys/routes.js';
 import { ADMIN_REALM, requireAdministrator } from './http/auth.js';
 import { adminCors } from './http/cors.js';
 import { openApiDocument } from './http/openapi.js';
@@ -14,6 +16,7 @@ import { mountRoutes } from './http/router.js';
 import { registrationPolicyRoutes } from './registration-policy/routes.js';
 import { registrationTokenRoutes } from './registration-tokens/routes.js';
 import { scopeRoutes } from './scopes/routes.js';
+import { settingsRoutes } from './settings/routes.js';
 import { statisticsRoutes } from './stats/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
@@ -21,7 +24,7 @@ import { userRoutes } from './users/routes.js';
 /** Every admin API operation; the router and the OpenAPI document are both built from it. */
 export const adminRoutes: AdminRoute[] = [
   ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes,
-  ...registrationPolicyRoutes, ...registrationTokenRoutes,
+  ...registrationPolicyRoutes, ...registrationTokenRoutes, ...keyRoutes, ...settingsRoutes,
 ];
 
 export interface AdminApiOptions {
@@ -31,13 +34,15 @@ export interface AdminApiOptions {
   corsOrigins: readonly string[];
   /** The configuration the admin API shows (the registration policy). */
   settings: AdminSettings;
+  /** The ID token signing keys, which the Keys page lists and rotates. */
+  keys: SigningKeys;
 }
 
 /**
  * The admin API, mounted at /admin/api: JSON in and out, `Cache-Control: no-store`
  * on every answer, bearer tokens of active administrators carrying `oauth-admin`.
  */
-export function adminApi({ storage, issuer, corsOrigins, settings }: AdminApiOptions): express.Router {
+export function adminApi({ storage, issuer, corsOrigins, settings, keys }: AdminApiOptions): express.Router {
   const router = express.Router({ caseSensitive: true, strict: false });
   const document = openApiDocument(adminRoutes, { serverUrl: `${issuer}/admin/api`, version: VERSION });
   router.use(adminCors(corsOrigins));
@@ -50,6 +55,6 @@ export function adminApi({ storage, issuer, corsOrigins, settings }: AdminApiOpt
   });
   router.use(requireBearer({ storage, realm: ADMIN_REALM, scope: ADMIN_SCOPE }));
   router.use(requireAdministrator(storage));
-  mountRoutes(router, adminRoutes, storage, settings);
+  mountRoutes(router, adminRoutes, { storage, settings, keys });
   return router;
 }

@@ -19,7 +19,8 @@ const SAFE_REQUEST_ID = /^[\w.:-]{1,64}$/;
 /**
  * Gives every request an id (`X-Request-Id`, echoed back) and its client's
  * address, once for all later steps, and logs one JSON
- * line when it ends: method, path without the query string, address, status
+ * line when it ends: method, full path (as received, mount points included)
+ * without the query string, address, status
  * and time. Never headers or bodies, so no credential can reach a log.
  */
 export function requestLogging(logger: Logger, trustedProxies: TrustedProxies, options: { echoId: boolean } = { echoId: true }) {
@@ -34,8 +35,9 @@ export function requestLogging(logger: Logger, trustedProxies: TrustedProxies, o
     req.clientAddress = address;
     // The protocol endpoints echo it in their own writeHead (see jsonSender): cheaper than a header set ahead.
     if (options.echoId) res.setHeader('X-Request-Id', id);
+    // Read now: a router mounted at a path (/console, /admin/api) shortens req.url while it handles the request.
+    const url = req.url ?? '/';
     res.once('finish', () => {
-      const url = req.url ?? '/';
       const query = url.indexOf('?');
       write(id, req.method ?? '', query === -1 ? url : url.slice(0, query), address, res.statusCode, Math.round(performance.now() - start));
     });

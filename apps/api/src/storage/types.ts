@@ -113,6 +113,13 @@ export interface ClientStore {
    * does not exist or was already revoked (nothing changes then).
    */
   revoke(id: string, now: number): Promise<boolean>;
+  /**
+   * Deletes a revoked client with its tokens, codes, consents and pending
+   * sign-ins, in one transaction; the `token.issue` audit entries of its
+   * tokens stay in the log, as when the purge deletes a token. Returns false
+   * (and changes nothing) when no client has that id or it is still active.
+   */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface User {

@@ -295,6 +295,38 @@ for (const backend of backends) {
       expect((await t.get(`/clients/${CONSOLE_CLIENT_ID}`).expect(200)).body).toMatchObject({ status: 'active', name: 'Tollgate console', system: true });
     });
 
+    it('deletes a revoked client with its tokens and consents, keeps its audit entries, and audits the deletion', async () => {
+      const { client, clientSecret } = (await t.post('/clients', { name: 'Gone', scopes: ['read'] }).expect(201)).body;
+      await tokenFor(client.id, clientSecret).expect(200);
+      await t.storage.consents.grant(t.admin.id, client.id, ['read'], Date.now());
+      expect((await t.delete(`/clients/${client.id}`).expect(409)).body)
+        .toEqual({ error: 'conflict', error_description: `client ${client.id} is active: revoke it before deleting it` });
+      expect((await t.get(`/clients/${client.id}`).expect(200)).body.status).toBe('active');
+
+      await t.post(`/clients/${client.id}/revoke`).expect(200);
+      const res = await t.delete(`/clients/${client.id}`).expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({ id: client.id, name: 'Gone', deleted: true });
+      expect((await t.get(`/clients/${client.id}`).expect(404)).body).toEqual({ error: 'not_found', error_description: `no client has id ${client.id}` });
+      expect((await t.get(`/clients?search=${client.id}`).expect(200)).body.items).toEqual([]);
+      expect((await t.get(`/consents?clientId=${client.id}`).expect(200)).body.items).toEqual([]);
+      await tokenFor(client.id, clientSecret).expect(401);
+      const actions = (await t.storage.audit.list({ targetId: client.id, limit: 10 })).items.map((entry) => entry.action);
+      expect(actions).toEqual(['client.delete', 'client.revoke', 'client.create']);
+      expect((await t.storage.audit.list({ targetId: client.id, action: 'client.delete', limit: 1 })).items[0])
+        .toMatchObject({ actorId: t.admin.id, details: { name: 'Gone' } });
+      expect((await t.storage.audit.list({ actorId: client.id, action: 'token.issue', limit: 10 })).items).toHaveLength(1);
+
+      expect((await t.delete(`/clients/${client.id}`).expect(404)).body).toEqual({ error: 'not_found', error_description: `no client has id ${client.id}` });
+    });
+
+    it('never deletes the console\'s own client', async () => {
+      expect((await t.delete(`/clients/${CONSOLE_CLIENT_ID}`).expect(409)).body).toEqual({
+        error: 'conflict', error_description: 'client tollgate-console (Tollgate console) is one Tollgate itself relies on: it cannot be deleted',
+      });
+      expect((await t.get(`/clients/${CONSOLE_CLIENT_ID}`).expect(200)).body).toMatchObject({ status: 'active', system: true });
+    });
+
     it('revokes all of a client\'s tokens and leaves the client active', async () => {
       const { client, clientSecret } = (await t.post('/clients', { name: 'Chatty', scopes: ['read'] }).expect(201)).body;
       for (let i = 0; i < 3; i++) await tokenFor(client.id, clientSecret).expect(200);

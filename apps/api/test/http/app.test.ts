@@ -95,6 +95,17 @@ describe('the HTTP app', () => {
     expect(res.text).not.toContain('/no/such/thing');
   });
 
+  it('logs the full path of requests under a mount point (the console, the admin API), not the path below it', async () => {
+    await request(app).get('/console/assets/main-abc123.js?v=1').set('X-Request-Id', 'log-asset');
+    await request(app).get('/admin/api/clients?limit=5').set('X-Request-Id', 'log-admin');
+    await request(app).get('/console/favicon.ico').set('X-Request-Id', 'log-icon');
+    const entries = logLines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { reqId?: string; req?: { path: string } });
+    const paths = Object.fromEntries(entries.filter((l) => l.reqId && l.req).map((l) => [l.reqId, l.req!.path]));
+    expect(paths['log-asset']).toBe('/console/assets/main-abc123.js');
+    expect(paths['log-admin']).toBe('/admin/api/clients');
+    expect(paths['log-icon']).toBe('/console/favicon.ico');
+  });
+
   it('logs one JSON line per request with its id, and no credentials or query strings', async () => {
     await request(app).get('/healthz?client_secret=hunter2').set('Authorization', 'Basic aHVudGVyMg==').set('Cookie', 'sid=hunter3').set('X-Request-Id', 'log-check');
     const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'log-check');

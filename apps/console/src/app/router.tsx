@@ -4,8 +4,10 @@ import { authRoutes } from '../features/auth/routes';
 import { clientRoutes } from '../features/clients/routes';
 import { consentRoutes } from '../features/consents/routes';
 import { dashboardRoutes } from '../features/dashboard/routes';
+import { keyRoutes } from '../features/keys/routes';
 import { registrationRoutes } from '../features/registration/routes';
 import { scopeRoutes } from '../features/scopes/routes';
+import { settingsRoutes } from '../features/settings/routes';
 import { statusRoutes } from '../features/status/routes';
 import { tokenRoutes } from '../features/tokens/routes';
 import { userRoutes } from '../features/users/routes';
@@ -29,6 +31,7 @@ export const routes: RouteObject[] = [
         Component: RequireAuth,
         children: [
           ...dashboardRoutes, ...clientRoutes, ...registrationRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes,
+          ...keyRoutes, ...settingsRoutes,
         ],
       },
       {

@@ -13,12 +13,13 @@ function describedBy(hintId: string, errorId: string, hint: unknown, error: unkn
 
 /** A labelled text input with its hint and error, tied together for screen readers. */
 export function TextField({ label, error, hint, ...input }: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
+  const generated = useId();
+  const id = input.id ?? generated;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)} {...input} />
+      <input {...input} id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)} />
       {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
     </div>
   );
@@ -26,12 +27,13 @@ export function TextField({ label, error, hint, ...input }: FieldFrame & InputHT
 
 /** A labelled multi-line input. */
 export function TextAreaField({ label, error, hint, ...input }: FieldFrame & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = useId();
+  const generated = useId();
+  const id = input.id ?? generated;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
-      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)} {...input} />
+      <textarea {...input} id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)} />
       {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
     </div>
   );
@@ -39,12 +41,13 @@ export function TextAreaField({ label, error, hint, ...input }: FieldFrame & Tex
 
 /** A labelled select. */
 export function SelectField({ label, error, hint, children, ...select }: FieldFrame & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = useId();
+  const generated = useId();
+  const id = select.id ?? generated;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)} {...select}>
+      <select {...select} id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)}>
         {children}
       </select>
       {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
@@ -53,17 +56,20 @@ export function SelectField({ label, error, hint, children, ...select }: FieldFr
 }
 
 /** A group of checkboxes in a fieldset, one per option. */
-export function CheckboxGroup<T extends string>({ legend, options, value, onChange, error, hint }: {
+export function CheckboxGroup<T extends string>({ legend, options, value, onChange, error, hint, id: givenId }: {
   legend: string;
+  /** The fieldset's id, for an error summary to link to. */
+  id?: string;
   options: readonly { value: T; label: ReactNode }[];
   value: readonly T[];
   onChange(value: T[]): void;
   error?: string;
   hint?: ReactNode;
 }) {
-  const id = useId();
+  const generated = useId();
+  const id = givenId ?? generated;
   return (
-    <fieldset className="field" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+    <fieldset id={id} className="field" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
       <legend>{legend}</legend>
       {hint && <p className="hint">{hint}</p>}
       <div className="checkbox-list">

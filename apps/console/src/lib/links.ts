@@ -19,6 +19,7 @@ export const routePaths = {
   clients: 'clients',
   newClient: 'clients/new',
   client: 'clients/:id',
+  clientTab: 'clients/:id/:tab',
   registration: 'registration',
   newRegistrationToken: 'registration/tokens/new',
   tokens: 'tokens',
@@ -28,7 +29,13 @@ export const routePaths = {
   scopes: 'scopes',
   consents: 'consents',
   audit: 'audit',
+  keys: 'keys',
+  settings: 'settings',
 } as const;
+
+/** The tabs of a client's page, in their order; `settings` is the page's own address. */
+export const CLIENT_TABS = ['settings', 'credentials', 'tokens', 'consents', 'activity', 'quick-start'] as const;
+export type ClientTab = (typeof CLIENT_TABS)[number];
 
 export const toDashboard = () => '/';
 export const toStatus = () => '/status';
@@ -36,7 +43,8 @@ export const toClients = (search?: {
   search?: string; status?: 'active' | 'revoked'; registrationKind?: 'admin' | 'dynamic' | 'metadata_document'; sort?: string; order?: string;
 }) => withSearch('/clients', search);
 export const toNewClient = () => '/clients/new';
-export const toClient = ({ id }: { id: string }) => `/clients/${encodeURIComponent(id)}`;
+export const toClient = ({ id, tab }: { id: string; tab?: ClientTab }) =>
+  `/clients/${encodeURIComponent(id)}${tab && tab !== 'settings' ? `/${tab}` : ''}`;
 /** The Registration page; `token` shows that registration token above the list. */
 export const toRegistration = (search?: { token?: string }) => withSearch('/registration', search);
 export const toNewRegistrationToken = () => '/registration/tokens/new';
@@ -47,3 +55,5 @@ export const toUser = ({ id }: { id: string }) => `/users/${encodeURIComponent(i
 export const toScopes = () => '/scopes';
 export const toConsents = (search?: { userId?: string; clientId?: string }) => withSearch('/consents', search);
 export const toAudit = (search?: { actor?: string; action?: string; target?: string }) => withSearch('/audit', search);
+export const toKeys = () => '/keys';
+export const toSettings = () => '/settings';

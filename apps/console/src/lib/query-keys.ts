@@ -14,6 +14,8 @@ export const queryKeys = {
     detail: (id: string) => ['clients', 'detail', id] as const,
   },
   registrationPolicy: ['registration-policy'] as const,
+  settings: ['settings'] as const,
+  keys: ['keys'] as const,
   registrationTokens: {
     all: ['registration-tokens'] as const,
     list: (query: QueryParams) => ['registration-tokens', 'list', query] as const,

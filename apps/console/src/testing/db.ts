@@ -1,6 +1,7 @@
-import type { AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Scope, Statistics, Token, User } from '../lib/contract';
+import type { AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Scope, Settings, SigningKey, Statistics, Token, User } from '../lib/contract';
 import {
-  makeAuditEntry, makeClient, makeConsent, makeRegistrationPolicy, makeRegistrationToken, makeScope, makeStatistics, makeToken, makeUser,
+  makeAuditEntry, makeClient, makeConsent, makeRegistrationPolicy, makeRegistrationToken, makeScope, makeSettings, makeSigningKey, makeStatistics, makeToken,
+  makeUser,
 } from './fixtures';
 
 /** The mock API's data; handlers read and change it, and every test starts from {@link resetDb}'s. */
@@ -14,6 +15,8 @@ export interface MockDb {
   statistics: Statistics;
   registrationPolicy: RegistrationPolicy;
   registrationTokens: RegistrationToken[];
+  settings: Settings;
+  keys: SigningKey[];
 }
 
 function seed(): MockDb {
@@ -46,6 +49,14 @@ function seed(): MockDb {
       makeAuditEntry({ id: 'audit-2', at: '2025-06-01T08:00:00.000Z', actorType: 'anonymous', actorId: null, action: 'user.login_failed', targetType: 'user', targetId: 'erin', details: {} }),
     ],
     statistics: makeStatistics(),
+    settings: makeSettings(),
+    keys: [
+      makeSigningKey(),
+      makeSigningKey({ kid: 'rs-key-1', algorithm: 'RS256' }),
+      makeSigningKey({
+        kid: 'es-key-0', status: 'retired', createdAt: '2025-03-01T09:00:00.000Z', retiredAt: '2025-05-01T09:00:00.000Z', publishedUntil: '2025-05-01T10:00:00.000Z',
+      }),
+    ],
     registrationPolicy: makeRegistrationPolicy(),
     registrationTokens: [
       makeRegistrationToken(),

@@ -1,4 +1,4 @@
-import type { AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Scope, Statistics, Token, User } from '../lib/contract';
+import type { AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Scope, Settings, SigningKey, Statistics, Token, User } from '../lib/contract';
 
 const T0 = '2025-06-01T09:00:00.000Z';
 
@@ -78,5 +78,34 @@ export function makeStatistics(): Statistics {
       { clientId: 'billing-id', clientName: 'Billing', count: 7 },
       { clientId: 'tollgate-console', clientName: 'Tollgate console', count: 2 },
     ],
+  };
+}
+
+export function makeSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    version: '0.9.0',
+    issuer: 'http://localhost:3000',
+    database: { kind: 'sqlite', location: './data/tollgate.sqlite' },
+    lifetimes: { accessToken: 3600, refreshToken: 2_592_000, refreshTokenIdle: 1_209_600, authorizationCode: 60, idToken: 3600, session: 43_200 },
+    rateLimits: {
+      token: { limit: 600, windowSeconds: 60 }, clientAuthFailures: { limit: 20, windowSeconds: 60 }, publicClientFailures: { limit: 60, windowSeconds: 60 },
+      loginFailuresPerAccount: { limit: 10, windowSeconds: 900 }, loginFailuresPerAddress: { limit: 100, windowSeconds: 900 },
+      interactions: { limit: 300, windowSeconds: 60 }, registrations: { limit: 20, windowSeconds: 3600 }, clientMetadataFetches: null,
+    },
+    registration: { mode: 'token', openGrantTypes: ['authorization_code', 'refresh_token'], openScopes: ['openid'], clientMetadataDocuments: true },
+    idTokenSigningAlg: 'ES256',
+    pkceRequired: false,
+    adminCorsOrigins: [],
+    purgeIntervalSeconds: 300,
+    hstsMaxAgeSeconds: 31_536_000,
+    metricsToken: 'not set',
+    keyEncryption: { source: 'file', file: './data/key-encryption-key' },
+    ...overrides,
+  };
+}
+
+export function makeSigningKey(overrides: Partial<SigningKey> = {}): SigningKey {
+  return {
+    kid: 'es-key-1', algorithm: 'ES256', status: 'active', createdAt: '2025-05-01T09:00:00.000Z', retiredAt: null, publishedUntil: null, ...overrides,
   };
 }

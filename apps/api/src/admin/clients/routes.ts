@@ -2,8 +2,8 @@ import { NotFoundError, StateConflictError } from '../errors.js';
 import { defineRoute, type AdminRoute } from '../http/route.js';
 import { idParams, revokedCount } from '../http/schemas.js';
 import { revokeClientTokens } from '../tokens/service.js';
-import { clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, toClientView, updateClientRequest } from './schema.js';
-import { createClient, revokeClient, rotateClientSecret, updateClient } from './service.js';
+import { clientDeletion, clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, toClientView, updateClientRequest } from './schema.js';
+import { createClient, deleteClient, revokeClient, rotateClientSecret, updateClient } from './service.js';
 
 export const clientRoutes: AdminRoute[] = [
   defineRoute({
@@ -78,6 +78,19 @@ export const clientRoutes: AdminRoute[] = [
       const revoked = await revokeClient(storage, params.id, actor);
       if (!revoked) throw new StateConflictError(`client ${params.id} is already revoked`);
       return toClientView((await storage.clients.get(params.id))!);
+    },
+  }),
+  defineRoute({
+    method: 'delete', path: '/clients/:id', operationId: 'deleteClient', tag: 'clients',
+    summary: 'Delete a revoked client',
+    description: 'Removes the client with its tokens, codes and consents; the audit log keeps its entries. '
+      + 'An active client (revoke it first) and the console\'s own client answer 409.',
+    params: idParams,
+    response: clientDeletion,
+    errors: [404, 409],
+    async handle({ params, actor, storage }) {
+      const client = await deleteClient(storage, params.id, actor);
+      return { id: client.id, name: client.name, deleted: true as const };
     },
   }),
   defineRoute({

@@ -106,6 +106,9 @@ export const clientWithSecret = responseSchema('ClientWithSecret', z.object({
   clientSecret: z.string().nullable().meta({ description: 'Shown this once and stored only as a hash; null for a public client.' }),
 }));
 
+/** The answer to a deletion: which client is gone. */
+export const clientDeletion = responseSchema('ClientDeletion', z.object({ id: z.string(), name: z.string(), deleted: z.literal(true) }));
+
 export const listClientsQuery = z.object({
   search: z.string().trim().min(1).max(200).optional().meta({ description: 'Part of the name, or of the client id (case-insensitive).' }),
   status: z.enum(['active', 'revoked'], 'must be active or revoked').optional(),

@@ -50,6 +50,23 @@ export async function revokeClient(storage: Storage, id: string, actor: Actor, o
   });
 }
 
+/**
+ * Deletes a revoked client for good, with its tokens, codes and consents (the
+ * audit log keeps its entries). An active client must be revoked first, and
+ * system clients (the console) are never deleted. Audited with the client's name.
+ */
+export async function deleteClient(storage: Storage, id: string, actor: Actor, now = Date.now()): Promise<Client> {
+  return storage.transaction(async (tx) => {
+    const client = await tx.clients.get(id);
+    if (!client) throw new NotFoundError(`no client has id ${id}`);
+    if (client.system) throw new ProtectedClientError(`client ${id} (${client.name}) is one Tollgate itself relies on: it cannot be deleted`);
+    if (client.status !== 'revoked') throw new StateConflictError(`client ${id} is active: revoke it before deleting it`);
+    if (!(await tx.clients.delete(id))) throw new StateConflictError(`client ${id} changed while it was being deleted: try again`);
+    await audit(tx, actor, 'client.delete', { type: 'client', id }, now, { name: client.name });
+    return client;
+  });
+}
+
 export class ProtectedClientError extends Error {
   readonly code = 'protected_client';
   constructor(message: string) {

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { RateLimitRule, RegistrationPolicy } from '../../config.js';
+import type { SigningKeys } from '../../oauth/tokens/signing-keys.js';
 import type { Storage, User } from '../../storage/types.js';
 import type { Actor } from '../actor.js';
+import type { SettingsView } from '../settings/schema.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -9,6 +11,15 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export interface AdminSettings {
   /** The dynamic registration policy, its rate limit, and the issuer its endpoint lives under. */
   registration: { issuer: string; policy: RegistrationPolicy; rateLimit: RateLimitRule | null };
+  /** The effective configuration, secrets masked. */
+  server: SettingsView;
+}
+
+/** What every handler may use: the storage, the configuration it shows, the signing keys. */
+export interface AdminDeps {
+  storage: Storage;
+  settings: AdminSettings;
+  keys: SigningKeys;
 }
 
 /** What a handler gets: validated input, the administrator calling, the storage and the settings. */
@@ -21,6 +32,7 @@ export interface HandlerInput<P, Q, B> {
   user: User;
   storage: Storage;
   settings: AdminSettings;
+  keys: SigningKeys;
 }
 
 /**
@@ -34,7 +46,7 @@ export interface AdminRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType
   /** Express syntax under /admin/api: `/clients/:id`. */
   path: string;
   operationId: string;
-  tag: 'clients' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration';
+  tag: 'clients' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration' | 'keys' | 'settings';
   summary: string;
   description?: string;
   params?: P;

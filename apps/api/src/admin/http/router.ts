@@ -1,11 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpError } from '../../http/errors.js';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../storage/text.js';
-import type { Storage } from '../../storage/types.js';
 import type { Actor } from '../actor.js';
 import { ValidationError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
-import type { AdminRoute, AdminSettings } from './route.js';
+import type { AdminDeps, AdminRoute } from './route.js';
 import { noQuery } from './schemas.js';
 
 const BODY_LIMIT = '64kb';
@@ -50,7 +49,7 @@ function actorOf(req: Request): Actor {
 }
 
 /** Validates input, runs the handler, and answers with the output its response schema allows. */
-export function routeHandler(route: AdminRoute, storage: Storage, settings: AdminSettings) {
+export function routeHandler(route: AdminRoute, deps: AdminDeps) {
   return async (req: Request, res: Response, _next: NextFunction) => {
     rejectUnstorable(req.params, ['params']);
     rejectUnstorable(req.query);
@@ -64,7 +63,7 @@ export function routeHandler(route: AdminRoute, storage: Storage, settings: Admi
     }
     let result: unknown;
     try {
-      result = await route.handle({ params, query, body, actor: actorOf(req), user: req.auth!.user!, storage, settings });
+      result = await route.handle({ params, query, body, actor: actorOf(req), user: req.auth!.user!, ...deps });
     } catch (error) {
       if ((error as { code?: string }).code === 'invalid_cursor') throw new ValidationError({ cursor: 'is not one this server produced' });
       throw error;
@@ -74,6 +73,6 @@ export function routeHandler(route: AdminRoute, storage: Storage, settings: Admi
 }
 
 /** Mounts each route of the table on `router`. */
-export function mountRoutes(router: express.Router, routes: AdminRoute[], storage: Storage, settings: AdminSettings) {
-  for (const route of routes) router[route.method](route.path, routeHandler(route, storage, settings));
+export function mountRoutes(router: express.Router, routes: AdminRoute[], deps: AdminDeps) {
+  for (const route of routes) router[route.method](route.path, routeHandler(route, deps));
 }

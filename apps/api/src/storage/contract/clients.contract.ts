@@ -133,5 +133,35 @@ export function describeClientStore(storage: () => Storage) {
       expect(await s.clients.revoke('no-such-client', 6000)).toBe(false);
       expect((await s.clients.get(client.id))?.revokedAt).toBe(5000);
     });
+
+    it('deletes only a revoked client, with its tokens, codes and consents, keeping its tokens\' issue entries', async () => {
+      const s = storage();
+      const client = aClient();
+      const other = aClient();
+      const user = aUser();
+      await s.clients.create(client, 1000);
+      await s.clients.create(other, 1000);
+      await s.users.create(user, 1000);
+      const token = aToken(client.id, 1000);
+      const otherToken = aToken(other.id, 1000);
+      await s.tokens.create([token, otherToken]);
+      await s.codes.create(aCode(client.id, user.id, 1000));
+      await s.consents.grant(user.id, client.id, ['openid'], 1000);
+      await s.consents.grant(user.id, other.id, ['openid'], 1000);
+
+      expect(await s.clients.delete(client.id)).toBe(false);
+      expect(await s.clients.get(client.id)).toMatchObject({ status: 'active' });
+      await s.clients.revoke(client.id, 5000);
+      const issued = (await s.audit.list({ actorId: client.id, action: 'token.issue', limit: 10 })).items;
+      expect(issued.map((entry) => entry.targetId)).toEqual([token.id]);
+      expect(await s.clients.delete(client.id)).toBe(true);
+      expect(await s.clients.get(client.id)).toBeNull();
+      expect(await s.tokens.get(token.id)).toBeNull();
+      expect(await s.tokens.get(otherToken.id)).not.toBeNull();
+      expect(await s.consents.find(user.id, other.id)).not.toBeNull();
+      expect((await s.audit.list({ actorId: client.id, action: 'token.issue', limit: 10 })).items).toEqual(issued);
+      expect(await s.clients.delete(client.id)).toBe(false);
+      expect(await s.clients.delete('no-such-client')).toBe(false);
+    });
   });
 }

@@ -5,6 +5,7 @@ import { decodeCursor, fromJson, InvalidCursorError, likePattern, rethrowConflic
 import type { ClientCache } from './client-cache.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
+import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
 
 function toClient(row: Selectable<ClientsTable>): Client {
   return {
@@ -224,6 +225,21 @@ export class SqlClientStore implements ClientStore {
       await trx.updateTable('consents').set({ revokedAt: now, updatedAt: now })
         .where('clientId', '=', id).where('revokedAt', 'is', null).execute();
       return true;
+    }));
+  }
+
+  delete(id: string): Promise<boolean> {
+    return this.write(id, (db) => inTransaction(db, async (trx) => {
+      const client = await trx.selectFrom('clients').select('status').where('id', '=', id).executeTakeFirst();
+      if (client?.status !== 'revoked') return false;
+      const tokens = await trx.deleteFrom('tokens').where('clientId', '=', id).returning([...ISSUED_TOKEN_COLUMNS]).execute();
+      const kept = tokens.filter((row) => row.grantType !== null).map(issueEntryRow);
+      if (kept.length > 0) await trx.insertInto('auditLog').values(kept).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await trx.deleteFrom('authorizationCodes').where('clientId', '=', id).execute();
+      await trx.deleteFrom('consents').where('clientId', '=', id).execute();
+      await trx.deleteFrom('interactions').where('clientId', '=', id).execute();
+      const deleted = await trx.deleteFrom('clients').where('id', '=', id).where('status', '=', 'revoked').executeTakeFirst();
+      return Number(deleted.numDeletedRows) === 1;
     }));
   }
 }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { isRouteErrorResponse, NavLink, Outlet, useLocation, useRouteError } from 'react-router';
 import { useAuth } from '../../lib/auth/auth';
-import { toAudit, toClients, toConsents, toDashboard, toRegistration, toScopes, toStatus, toTokens, toUsers } from '../../lib/links';
+import { toAudit, toClients, toConsents, toDashboard, toKeys, toRegistration, toScopes, toSettings, toStatus, toTokens, toUsers } from '../../lib/links';
 import { useTheme, type Theme } from '../../lib/theme';
 
 const adminLinks = [
@@ -13,6 +13,8 @@ const adminLinks = [
   { to: toScopes(), label: 'Scopes' },
   { to: toConsents(), label: 'Consents' },
   { to: toAudit(), label: 'Audit log' },
+  { to: toKeys(), label: 'Signing keys' },
+  { to: toSettings(), label: 'Settings' },
 ];
 
 function ThemePicker() {
@@ -78,7 +80,14 @@ function AppShell({ children }: { children: ReactNode }) {
         >
           Menu
         </button>
-        <p className="app-name">Tollgate</p>
+        <p className="app-name">
+          <svg className="app-icon" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+            <rect width="32" height="32" rx="7" fill="#2f5fd0" />
+            <path d="M7 9h18v4H18v12h-4V13H7z" fill="#fff" />
+            <path d="M5 21h5v2H5zM22 21h5v2h-5z" fill="#a9c0f5" />
+          </svg>
+          <span className="app-name-text">Tollgate</span>
+        </p>
         <div className="header-tools">
           <ThemePicker />
           <Account />
@@ -97,6 +106,9 @@ function AppShell({ children }: { children: ReactNode }) {
             <NavLink to={toStatus()}>Server status</NavLink>
           </li>
         </ul>
+        <div className="nav-theme">
+          <ThemePicker />
+        </div>
       </nav>
       <main id="main" tabIndex={-1}>
         {children}

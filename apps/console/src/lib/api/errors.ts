@@ -30,3 +30,16 @@ export function fieldErrors(error: unknown): Record<string, string> {
   }
   return result;
 }
+
+/** A message as a sentence: a capital first letter and a full stop ("must be positive" → "Must be positive."). */
+export function sentence(message: string): string {
+  const text = message.trim();
+  if (text === '') return text;
+  const capital = text[0]!.toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** The API's per-field messages by their full path (`redirectUris.1`), as sentences, for forms that place list items' messages by their item. */
+export function fieldErrorsByPath(error: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(errorBody(error)?.fields ?? {}).map(([path, message]) => [path, sentence(message)]));
+}

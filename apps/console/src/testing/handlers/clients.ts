@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import type { Client, ClientPage, ClientWithSecret, CreateClientRequest, RevokedCount, UpdateClientRequest } from '../../lib/contract';
+import type { Client, ClientDeletion, ClientPage, ClientWithSecret, CreateClientRequest, RevokedCount, UpdateClientRequest } from '../../lib/contract';
 import { db } from '../db';
 import { makeClient } from '../fixtures';
 import { apiError, notFound, page, unauthorized, type Reply } from './common';
@@ -88,6 +88,17 @@ export const clientHandlers = [
     db.tokens = db.tokens.filter((t) => t.clientId !== client.id);
     db.consents = db.consents.filter((c) => c.clientId !== client.id);
     return HttpResponse.json(revoked);
+  }),
+
+  http.delete<{ id: string }, never, Reply<ClientDeletion>>('/admin/api/clients/:id', ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    const client = db.clients.find((c) => c.id === params.id);
+    if (!client) return notFound('client');
+    if (client.system) return apiError(409, 'conflict', `client ${client.id} (${client.name}) is one Tollgate itself relies on: it cannot be deleted`);
+    if (client.status !== 'revoked') return apiError(409, 'conflict', `client ${client.id} is active: revoke it before deleting it`);
+    db.clients = db.clients.filter((c) => c.id !== client.id);
+    return HttpResponse.json({ id: client.id, name: client.name, deleted: true as const });
   }),
 
   http.post<{ id: string }, never, Reply<RevokedCount>>('/admin/api/clients/:id/tokens/revoke', ({ request, params }) => {

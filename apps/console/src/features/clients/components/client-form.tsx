@@ -1,22 +1,31 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { CheckboxField, CheckboxGroup, FormError, SelectField, TextAreaField, TextField } from '../../../components/fields';
-import { fieldErrors, errorMessage } from '../../../lib/api/errors';
+import { useQuery } from '@tanstack/react-query';
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { ErrorSummary, type ErrorSummaryItem } from '../../../components/error-summary';
+import { CheckboxField, CheckboxGroup, SelectField, TextField } from '../../../components/fields';
+import { errorMessage, fieldErrorsByPath, sentence } from '../../../lib/api/errors';
 import { useScopes } from '../../../lib/api/list-scopes';
 import type { Client, CreateClientRequest } from '../../../lib/contract';
 import { formatDuration, parseDuration } from '../../../lib/format';
 import { GRANT_TYPE_OPTIONS, type GrantType } from '../../../lib/grant-types';
+import { toClient } from '../../../lib/links';
+import { useFocusFirstInvalid } from '../../../lib/use-focus-first-invalid';
+import { listClientsQueryOptions } from '../api/list-clients';
+import { PRESETS, presetById, type FormField, type PresetId } from './presets';
+import { UriListField } from './uri-list-field';
 
 type AuthMethod = Client['tokenEndpointAuthMethod'];
 
-/** What the form edits, as typed: lists one per line, lifetimes as durations. */
+/** What the form edits, as typed: URIs one per line, lifetimes as durations. */
 export interface ClientFormValues {
   name: string;
   siteUrl: string;
   logoUrl: string;
   grantTypes: GrantType[];
   tokenEndpointAuthMethod: AuthMethod;
-  redirectUris: string;
-  postLogoutRedirectUris: string;
+  applicationType: Client['applicationType'];
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
   scopes: string[];
   accessTokenTtl: string;
   refreshTokenTtl: string;
@@ -24,16 +33,27 @@ export interface ClientFormValues {
   idTokenSigningAlg: '' | 'ES256' | 'RS256';
 }
 
-/** A new client's defaults: confidential, client credentials. */
-export const emptyClientForm: ClientFormValues = {
-  name: '', siteUrl: '', logoUrl: '', grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_basic',
-  redirectUris: '', postLogoutRedirectUris: '', scopes: [], accessTokenTtl: '', refreshTokenTtl: '', resourceServer: false, idTokenSigningAlg: '',
-};
+/** A new client's values for an application type. */
+export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): ClientFormValues {
+  const preset = presetById(id);
+  return {
+    name: '', siteUrl: '', logoUrl: '', redirectUris: [], postLogoutRedirectUris: [], accessTokenTtl: '', refreshTokenTtl: '', idTokenSigningAlg: '',
+    ...keep,
+    grantTypes: [...preset.grantTypes],
+    tokenEndpointAuthMethod: preset.tokenEndpointAuthMethod,
+    applicationType: preset.applicationType,
+    resourceServer: preset.resourceServer,
+    scopes: [...preset.scopes],
+  };
+}
+
+/** A new client's defaults: a machine-to-machine client (confidential, client credentials). */
+export const emptyClientForm: ClientFormValues = presetForm('machine');
 
 /** The registration fields this form edits; the rest (keys, contacts, registration metadata) stay as they are. */
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' |
-  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg'>>;
+  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType'>>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -43,8 +63,9 @@ export function clientToForm(client: Client): ClientFormValues {
     logoUrl: client.logoUrl ?? '',
     grantTypes: [...client.grantTypes],
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
-    redirectUris: client.redirectUris.join('\n'),
-    postLogoutRedirectUris: client.postLogoutRedirectUris.join('\n'),
+    applicationType: client.applicationType,
+    redirectUris: [...client.redirectUris],
+    postLogoutRedirectUris: [...client.postLogoutRedirectUris],
     scopes: [...client.scopes],
     accessTokenTtl: client.accessTokenTtl === null ? '' : formatDuration(client.accessTokenTtl),
     refreshTokenTtl: client.refreshTokenTtl === null ? '' : formatDuration(client.refreshTokenTtl),
@@ -53,17 +74,40 @@ export function clientToForm(client: Client): ClientFormValues {
   };
 }
 
-const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+const filled = (rows: string[]) => rows.map((row) => row.trim()).filter((row) => row !== '');
 const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
 
-/** The request body for the form's values, or the fields the console can already tell are wrong. */
+function isAbsoluteUri(value: string): boolean {
+  try {
+    return new URL(value).protocol.length > 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The request body for the form's values, or what the console can already tell is wrong, by field
+ * path (`redirectUris.1` for the second URI), in sentences. URI lists lose their blank lines first,
+ * so the API's indexes and the form's lines agree.
+ */
 export function formToRequest(values: ClientFormValues): { body: ClientFormBody } | { errors: Record<string, string> } {
   const accessTokenTtl = parseDuration(values.accessTokenTtl);
   const refreshTokenTtl = parseDuration(values.refreshTokenTtl);
+  const redirectUris = filled(values.redirectUris);
+  const postLogoutRedirectUris = filled(values.postLogoutRedirectUris);
   const errors: Record<string, string> = {};
-  const durationHint = 'must be a duration such as 3600, 15m, 1h or 30d';
+  const durationHint = 'Enter a duration such as 3600, 15m, 1h or 30d, or leave it blank for the server default.';
+  if (values.name.trim() === '') errors.name = 'Enter a name for the client.';
   if (Number.isNaN(accessTokenTtl)) errors.accessTokenTtl = durationHint;
   if (Number.isNaN(refreshTokenTtl)) errors.refreshTokenTtl = durationHint;
+  for (const [field, uris] of [['redirectUris', redirectUris], ['postLogoutRedirectUris', postLogoutRedirectUris]] as const) {
+    uris.forEach((uri, index) => {
+      if (!isAbsoluteUri(uri)) errors[`${field}.${index}`] = 'Enter a whole URI with its scheme, such as https://app.example.com/callback.';
+    });
+  }
+  if (values.grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+    errors.redirectUris = 'Add a redirect URI: users are sent back there after they sign in.';
+  }
   if (Object.keys(errors).length > 0) return { errors };
   return {
     body: {
@@ -72,8 +116,9 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       logoUrl: orNull(values.logoUrl),
       grantTypes: values.grantTypes,
       tokenEndpointAuthMethod: values.tokenEndpointAuthMethod,
-      redirectUris: lines(values.redirectUris),
-      postLogoutRedirectUris: lines(values.postLogoutRedirectUris),
+      applicationType: values.applicationType,
+      redirectUris,
+      postLogoutRedirectUris,
       scopes: values.scopes,
       accessTokenTtl,
       refreshTokenTtl,
@@ -83,40 +128,130 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
   };
 }
 
+/** The form's fields in the order they are shown, with the names the error summary uses. */
+const FIELD_LABELS: [keyof ClientFormValues, string][] = [
+  ['name', 'Name'],
+  ['tokenEndpointAuthMethod', 'Client type and authentication'],
+  ['grantTypes', 'Grant types'],
+  ['redirectUris', 'Redirect URIs'],
+  ['postLogoutRedirectUris', 'Post-logout redirect URIs'],
+  ['scopes', 'Scopes'],
+  ['accessTokenTtl', 'Access token lifetime'],
+  ['refreshTokenTtl', 'Refresh token lifetime'],
+  ['applicationType', 'Application type'],
+  ['siteUrl', 'Site URL'],
+  ['logoUrl', 'Logo URL'],
+  ['idTokenSigningAlg', 'ID token signing algorithm'],
+  ['resourceServer', 'Resource server'],
+];
+const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris']);
+
+/** Paths of the API's messages as the form places them: URI lists by line, other lists as a whole. */
+function placeServerErrors(fields: Record<string, string>): Record<string, string> {
+  const placed: Record<string, string> = {};
+  for (const [path, message] of Object.entries(fields)) {
+    const [field = '_', index] = path.split('.');
+    const key = index !== undefined && LIST_FIELDS.has(field) && /^\d+$/.test(index) ? `${field}.${index}` : field;
+    placed[key] = placed[key] ? `${placed[key]} ${message}` : message;
+  }
+  return placed;
+}
+
 /** Props of {@link ClientForm}. */
 export interface ClientFormProps {
   initial: ClientFormValues;
   submitLabel: string;
   pending: boolean;
-  /** The last failed submission, whose field messages show under their inputs. */
+  /** The last failed submission, whose field messages show under their inputs and in the summary. */
   error: unknown;
   /** Whether the authentication method may change (a public client stays public). */
   lockAuthMethod?: boolean;
+  /** Offer the application types (a new client): each shows only the fields that apply to it. */
+  presets?: boolean;
+  /** The client being edited, which the duplicate-name check leaves out. */
+  clientId?: string;
   onSubmit(body: ClientFormBody): void;
   children?: ReactNode;
 }
 
-/** A client registration form: grant types, redirect URIs, scopes, authentication method, lifetimes. */
-export function ClientForm({ initial, submitLabel, pending, error, lockAuthMethod, onSubmit, children }: ClientFormProps) {
+function DuplicateName({ name, clientId }: { name: string; clientId?: string }) {
+  const trimmed = name.trim();
+  const clients = useQuery({ ...listClientsQueryOptions({ search: trimmed, status: 'active', limit: 20 }), enabled: trimmed !== '', placeholderData: undefined });
+  const same = (clients.data?.items ?? []).find((client) => client.id !== clientId && client.name.trim().toLowerCase() === trimmed.toLowerCase());
+  if (!same || trimmed === '') return null;
+  return (
+    <p className="field-warning" role="status">
+      Another active client is already called <Link to={toClient({ id: same.id })}>{same.name}</Link>. Users see the name on the consent page, so a
+      name of its own tells them which application is asking.
+    </p>
+  );
+}
+
+/**
+ * A client registration form. A new client starts from an application type, which shows only the
+ * fields that apply to it. On a failed submission the first invalid field takes the focus and a
+ * summary by the button lists every problem; a bad URI's message sits under its own line.
+ */
+export function ClientForm({ initial, submitLabel, pending, error, lockAuthMethod, presets, clientId, onSubmit, children }: ClientFormProps) {
   const [values, setValues] = useState(initial);
+  const [preset, setPreset] = useState<PresetId | null>(presets ? 'machine' : null);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const [checkedName, setCheckedName] = useState(initial.name);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focus = useFocusFirstInvalid(formRef, error);
   const scopes = useScopes();
-  const serverErrors = fieldErrors(error);
-  const errors = { ...serverErrors, ...localErrors };
+  const baseId = useId();
+  const fieldId = (name: string) => `${baseId}-${name}`;
+
+  const serverErrors = error ? placeServerErrors(fieldErrorsByPath(error)) : {};
+  const errors: Record<string, string> = Object.keys(localErrors).length > 0 ? localErrors : serverErrors;
+  const shown = new Set<FormField | 'name'>(['name', ...(preset ? presetById(preset).fields : presetById('custom').fields)]);
+  const visible = (field: FormField) => shown.has(field);
   const set = <K extends keyof ClientFormValues>(key: K) => (value: ClientFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
-  const known = Object.keys(serverErrors).filter((key) => key in initial);
-  const formMessage = error && known.length === 0 ? errorMessage(error) : null;
+
+
+  function choosePreset(id: PresetId) {
+    setPreset(id);
+    const offered = new Set((scopes.data?.items ?? []).map((scope) => scope.name));
+    const next = presetForm(id, values);
+    setValues({ ...next, scopes: next.scopes.filter((scope) => offered.size === 0 || offered.has(scope)) });
+    setLocalErrors({});
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const result = formToRequest(values);
+    const normalised = { ...values, redirectUris: filled(values.redirectUris), postLogoutRedirectUris: filled(values.postLogoutRedirectUris) };
+    setValues(normalised);
+    const result = formToRequest(normalised);
     if ('errors' in result) {
       setLocalErrors(result.errors);
+      focus.request();
       return;
     }
     setLocalErrors({});
     onSubmit(result.body);
   }
+
+  const lineErrors = (field: 'redirectUris' | 'postLogoutRedirectUris') => Object.fromEntries(
+    Object.entries(errors).filter(([key]) => key.startsWith(`${field}.`)).map(([key, message]) => [Number(key.split('.')[1]), sentence(message)]),
+  );
+  const message = (key: string) => (errors[key] ? sentence(errors[key]) : undefined);
+
+  // What the summary lists: each field's messages in the form's order, then those of fields the form does not show.
+  const summary: ErrorSummaryItem[] = [];
+  for (const [field, label] of FIELD_LABELS) {
+    for (const [key, text] of Object.entries(errors)) {
+      if (key !== field && !key.startsWith(`${field}.`)) continue;
+      const line = key.includes('.') ? Number(key.split('.')[1]) : null;
+      const target = line === null ? fieldId(field) : `${fieldId(field)}-${line}`;
+      summary.push({ key, label: line === null ? label : `${label}, line ${line + 1}`, text: sentence(text), target });
+    }
+  }
+  const placed = new Set(summary.map((item) => item.key));
+  for (const [key, text] of Object.entries(errors)) {
+    if (!placed.has(key)) summary.push({ key, label: key === '_' ? '' : key, text: sentence(text), target: null });
+  }
+  if (error && summary.length === 0) summary.push({ key: '_', label: '', text: sentence(errorMessage(error)), target: null });
 
   // oauth-admin belongs to the console alone: the API refuses it on any other client, so it is not offered.
   const scopeOptions = (scopes.data?.items ?? []).filter((scope) => scope.name !== 'oauth-admin').map((scope) => ({
@@ -130,82 +265,168 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
   for (const name of values.scopes) {
     if (!scopeOptions.some((o) => o.value === name)) scopeOptions.push({ value: name, label: <code>{name}</code> });
   }
+  const confidentialOnly = preset !== null && preset !== 'custom';
+  const redirectHint = (preset && presetById(preset).redirectHint)
+    ?? (values.applicationType === 'native'
+      ? 'A loopback address (any port is accepted) or a private-use scheme such as com.example.app:/callback.'
+      : 'Matched exactly. https, or http for localhost and loopback addresses only.');
 
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      <FormError message={formMessage} />
-      <TextField label="Name" required value={values.name} onChange={(e) => set('name')(e.target.value)} error={errors.name} autoComplete="off" />
-      <SelectField
-        label="Client type and authentication"
-        value={values.tokenEndpointAuthMethod}
-        disabled={lockAuthMethod}
-        onChange={(e) => set('tokenEndpointAuthMethod')(e.target.value as AuthMethod)}
-        error={errors.tokenEndpointAuthMethod}
-        hint={lockAuthMethod ? 'A public client stays public.' : 'Public clients (browser and mobile apps) have no secret and must use PKCE.'}
-      >
-        <option value="client_secret_basic">Confidential: secret in HTTP Basic (client_secret_basic)</option>
-        <option value="client_secret_post">Confidential: secret in the form body (client_secret_post)</option>
-        <option value="none">Public: no secret (none)</option>
-      </SelectField>
-      <CheckboxGroup legend="Grant types" options={GRANT_TYPE_OPTIONS} value={values.grantTypes} onChange={set('grantTypes')} error={errors.grantTypes} />
-      <TextAreaField
-        label="Redirect URIs"
-        hint="One per line; matched exactly. https, or http for localhost and loopback addresses only."
-        rows={3}
-        value={values.redirectUris}
-        onChange={(e) => set('redirectUris')(e.target.value)}
-        error={errors.redirectUris}
+    <form className="form" onSubmit={submit} noValidate ref={formRef}>
+      {presets && (
+        <fieldset className="field presets">
+          <legend>Application type</legend>
+          <div className="preset-list">
+            {PRESETS.map((option) => (
+              <label key={option.id} className="preset" data-checked={preset === option.id}>
+                <input type="radio" name={`${baseId}-preset`} value={option.id} checked={preset === option.id} onChange={() => choosePreset(option.id)} />
+                <span className="preset-label">{option.label}</span>
+                <span className="preset-description muted">{option.description}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      <TextField
+        id={fieldId('name')}
+        label="Name"
+        required
+        hint="Users see it on the consent page."
+        value={values.name}
+        onChange={(e) => set('name')(e.target.value)}
+        onBlur={() => setCheckedName(values.name)}
+        error={message('name')}
+        autoComplete="off"
       />
-      <TextAreaField
-        label="Post-logout redirect URIs"
-        hint="One per line: where the application may send users after they sign out."
-        rows={2}
-        value={values.postLogoutRedirectUris}
-        onChange={(e) => set('postLogoutRedirectUris')(e.target.value)}
-        error={errors.postLogoutRedirectUris}
-      />
-      <CheckboxGroup
-        legend="Scopes"
-        hint={scopes.isError ? `The scope list could not be loaded: ${errorMessage(scopes.error)}` : 'What the client may ask for.'}
-        options={scopeOptions}
-        value={values.scopes}
-        onChange={set('scopes')}
-        error={errors.scopes}
-      />
-      <div className="field-row">
-        <TextField
-          label="Access token lifetime"
-          hint="Blank for the server default; 3600, 15m, 1h, 30d."
-          value={values.accessTokenTtl}
-          onChange={(e) => set('accessTokenTtl')(e.target.value)}
-          error={errors.accessTokenTtl}
-          inputMode="text"
-        />
-        <TextField
-          label="Refresh token lifetime"
-          hint="Blank for the server default."
-          value={values.refreshTokenTtl}
-          onChange={(e) => set('refreshTokenTtl')(e.target.value)}
-          error={errors.refreshTokenTtl}
-        />
-      </div>
-      <details className="advanced">
-        <summary>More settings</summary>
-        <TextField label="Site URL" type="url" value={values.siteUrl} onChange={(e) => set('siteUrl')(e.target.value)} error={errors.siteUrl} />
-        <TextField label="Logo URL" type="url" value={values.logoUrl} onChange={(e) => set('logoUrl')(e.target.value)} error={errors.logoUrl} hint="Shown on the consent page." />
-        <SelectField label="ID token signing algorithm" value={values.idTokenSigningAlg} onChange={(e) => set('idTokenSigningAlg')(e.target.value as ClientFormValues['idTokenSigningAlg'])} error={errors.idTokenSigningAlg}>
-          <option value="">Server default</option>
-          <option value="ES256">ES256</option>
-          <option value="RS256">RS256</option>
+      <DuplicateName name={checkedName} clientId={clientId} />
+      {visible('authMethod') && (
+        <SelectField
+          id={fieldId('tokenEndpointAuthMethod')}
+          label="Client type and authentication"
+          value={values.tokenEndpointAuthMethod}
+          disabled={lockAuthMethod}
+          onChange={(e) => set('tokenEndpointAuthMethod')(e.target.value as AuthMethod)}
+          error={message('tokenEndpointAuthMethod')}
+          hint={lockAuthMethod
+            ? 'A public client stays public.'
+            : confidentialOnly ? 'How the client sends its secret to the token endpoint.' : 'Public clients (browser and mobile apps) have no secret and must use PKCE.'}
+        >
+          <option value="client_secret_basic">Secret in HTTP Basic (client_secret_basic)</option>
+          <option value="client_secret_post">Secret in the request body (client_secret_post)</option>
+          {(!confidentialOnly || values.tokenEndpointAuthMethod === 'none') && <option value="none">Public: no secret (none)</option>}
         </SelectField>
-        <CheckboxField
-          label="Resource server"
-          hint="An API that may introspect any token. It may have no grant types."
-          checked={values.resourceServer}
-          onChange={(e) => set('resourceServer')(e.target.checked)}
+      )}
+      {visible('grantTypes') && (
+        <CheckboxGroup id={fieldId('grantTypes')} legend="Grant types" options={GRANT_TYPE_OPTIONS} value={values.grantTypes} onChange={set('grantTypes')} error={message('grantTypes')} />
+      )}
+      {visible('redirectUris') && (
+        <UriListField
+          id={fieldId('redirectUris')}
+          label="Redirect URIs"
+          hint={redirectHint}
+          placeholder={values.applicationType === 'native' ? 'http://127.0.0.1/callback' : 'https://app.example.com/callback'}
+          values={values.redirectUris}
+          onChange={set('redirectUris')}
+          errors={lineErrors('redirectUris')}
+          listError={message('redirectUris')}
         />
-        {errors.resourceServer && <p className="field-error">{errors.resourceServer}</p>}
-      </details>
+      )}
+      {visible('postLogoutRedirectUris') && (
+        <UriListField
+          id={fieldId('postLogoutRedirectUris')}
+          label="Post-logout redirect URIs"
+          hint="Where the application may send users after they sign out. Optional."
+          values={values.postLogoutRedirectUris}
+          onChange={set('postLogoutRedirectUris')}
+          errors={lineErrors('postLogoutRedirectUris')}
+          listError={message('postLogoutRedirectUris')}
+        />
+      )}
+      {visible('scopes') && (
+        <CheckboxGroup
+          id={fieldId('scopes')}
+          legend="Scopes"
+          hint={scopes.isError ? `The scope list could not be loaded: ${errorMessage(scopes.error)}` : 'What the client may ask for.'}
+          options={scopeOptions}
+          value={values.scopes}
+          onChange={set('scopes')}
+          error={message('scopes')}
+        />
+      )}
+      {(visible('accessTokenTtl') || visible('refreshTokenTtl')) && (
+        <div className="field-row">
+          {visible('accessTokenTtl') && (
+            <TextField
+              id={fieldId('accessTokenTtl')}
+              label="Access token lifetime"
+              hint="Blank for the server default; 3600, 15m, 1h, 30d."
+              value={values.accessTokenTtl}
+              onChange={(e) => set('accessTokenTtl')(e.target.value)}
+              error={message('accessTokenTtl')}
+              inputMode="text"
+            />
+          )}
+          {visible('refreshTokenTtl') && (
+            <TextField
+              id={fieldId('refreshTokenTtl')}
+              label="Refresh token lifetime"
+              hint="Blank for the server default."
+              value={values.refreshTokenTtl}
+              onChange={(e) => set('refreshTokenTtl')(e.target.value)}
+              error={message('refreshTokenTtl')}
+            />
+          )}
+        </div>
+      )}
+      {visible('applicationType') && (
+        <SelectField
+          id={fieldId('applicationType')}
+          label="Application type"
+          value={values.applicationType}
+          onChange={(e) => set('applicationType')(e.target.value as Client['applicationType'])}
+          error={message('applicationType')}
+          hint="Native applications may use loopback and private-use scheme redirect URIs."
+        >
+          <option value="web">Web (a browser or server application)</option>
+          <option value="native">Native (runs on a device)</option>
+        </SelectField>
+      )}
+      {(visible('more') || visible('resourceServer')) && (
+        <details className="advanced">
+          <summary>More settings</summary>
+          {visible('more') && (
+            <>
+              <TextField id={fieldId('siteUrl')} label="Site URL" type="url" value={values.siteUrl} onChange={(e) => set('siteUrl')(e.target.value)} error={message('siteUrl')} />
+              <TextField id={fieldId('logoUrl')} label="Logo URL" type="url" value={values.logoUrl} onChange={(e) => set('logoUrl')(e.target.value)} error={message('logoUrl')} hint="Shown on the consent page." />
+              <SelectField
+                id={fieldId('idTokenSigningAlg')}
+                label="ID token signing algorithm"
+                value={values.idTokenSigningAlg}
+                onChange={(e) => set('idTokenSigningAlg')(e.target.value as ClientFormValues['idTokenSigningAlg'])}
+                error={message('idTokenSigningAlg')}
+              >
+                <option value="">Server default</option>
+                <option value="ES256">ES256</option>
+                <option value="RS256">RS256</option>
+              </SelectField>
+            </>
+          )}
+          {visible('resourceServer') && (
+            <>
+              <CheckboxField
+                id={fieldId('resourceServer')}
+                label="Resource server"
+                hint="An API that may introspect any token. It may have no grant types."
+                checked={values.resourceServer}
+                aria-invalid={errors.resourceServer ? true : undefined}
+                onChange={(e) => set('resourceServer')(e.target.checked)}
+              />
+              {errors.resourceServer && <p className="field-error">{sentence(errors.resourceServer)}</p>}
+            </>
+          )}
+        </details>
+      )}
+      <ErrorSummary items={summary} />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={pending}>
           {pending ? 'Saving…' : submitLabel}

@@ -108,28 +108,83 @@ describe('clients list', () => {
 });
 
 describe('new client', () => {
-  it('shows the API field errors under their inputs', async () => {
+  it('starts from an application type and shows only the fields that apply to it', async () => {
     const { user } = renderApp('/clients/new');
-    await screen.findByRole('checkbox', { name: /read/ });
-    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Photos');
-    await user.click(screen.getByRole('checkbox', { name: 'Authorization code (users sign in)' }));
-    await user.click(screen.getByRole('button', { name: 'Create client' }));
+    const machine = await screen.findByRole('radio', { name: /Machine to machine/ });
+    expect(machine).toBeChecked();
+    expect(screen.queryByRole('group', { name: 'Redirect URIs' })).not.toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Client type and authentication' })).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Grant types' })).not.toBeInTheDocument();
 
-    const field = await screen.findByText('the authorization_code grant needs at least one redirect URI');
-    expect(screen.getByRole('textbox', { name: 'Redirect URIs' })).toHaveAttribute('aria-invalid', 'true');
-    expect(screen.getByRole('textbox', { name: 'Redirect URIs' }).getAttribute('aria-describedby')).toContain(field.id);
+    await user.click(screen.getByRole('radio', { name: /Single-page app/ }));
+    expect(screen.getByRole('group', { name: 'Redirect URIs' })).toBeInTheDocument();
+    expect(screen.queryByRole('combobox', { name: 'Client type and authentication' })).not.toBeInTheDocument();
+    expect(await screen.findByRole('checkbox', { name: /openid/ })).toBeChecked();
+
+    await user.click(screen.getByRole('radio', { name: /API \(resource server\)/ }));
+    expect(screen.queryByRole('group', { name: 'Scopes' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Redirect URIs' })).not.toBeInTheDocument();
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Billing API');
+    await user.click(screen.getByRole('button', { name: 'Create client' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Billing API is registered' })).toBeInTheDocument();
+    expect(db.clients.at(-1)).toMatchObject({ name: 'Billing API', grantTypes: [], resourceServer: true, scopes: [], tokenEndpointAuthMethod: 'client_secret_basic' });
   });
 
-  it('refuses a malformed lifetime before sending anything', async () => {
+  it('moves focus to the first invalid field and sums up every problem by the button, in sentences', async () => {
     const { user } = renderApp('/clients/new');
-    await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'Photos');
+    await user.click(await screen.findByRole('radio', { name: /Web server app/ }));
     await user.type(screen.getByRole('textbox', { name: 'Access token lifetime' }), 'an hour');
     await user.click(screen.getByRole('button', { name: 'Create client' }));
-    expect(await screen.findByText('must be a duration such as 3600, 15m, 1h or 30d')).toBeInTheDocument();
+
+    const name = screen.getByRole('textbox', { name: 'Name' });
+    await vi.waitFor(() => expect(name).toHaveFocus());
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveAccessibleDescription(expect.stringContaining('Enter a name for the client.'));
+    const summary = screen.getByRole('alert', { name: '3 things to fix before saving:' });
+    expect(within(summary).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'Name: Enter a name for the client.',
+      'Redirect URIs: Add a redirect URI: users are sent back there after they sign in.',
+      'Access token lifetime: Enter a duration such as 3600, 15m, 1h or 30d, or leave it blank for the server default.',
+    ]);
+    await user.click(within(summary).getByRole('link', { name: 'Access token lifetime' }));
+    expect(screen.getByRole('textbox', { name: 'Access token lifetime' })).toHaveFocus();
     expect(db.clients).toHaveLength(3);
   });
 
-  it('creates a client and shows its secret once, with a warning and a copy button', async () => {
+  it('shows the API\'s message under the redirect URI it is about, and focuses that line', async () => {
+    server.use(http.post('/admin/api/clients', () => HttpResponse.json({
+      error: 'invalid_request', error_description: 'redirectUris.1: must use https', fields: { 'redirectUris.1': 'must use https (http only for localhost and loopback addresses)' },
+    }, { status: 400 })));
+    const { user } = renderApp('/clients/new');
+    await user.click(await screen.findByRole('radio', { name: /Web server app/ }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Photos');
+    await user.click(screen.getByRole('textbox', { name: 'Redirect URIs, line 1' }));
+    await user.paste('https://photos.example/cb');
+    await user.click(screen.getByRole('button', { name: 'Add a line to redirect uris' }));
+    await user.click(screen.getByRole('textbox', { name: 'Redirect URIs, line 2' }));
+    await user.paste('http://photos.example/cb');
+    await user.click(screen.getByRole('button', { name: 'Create client' }));
+
+    const second = screen.getByRole('textbox', { name: 'Redirect URIs, line 2' });
+    await vi.waitFor(() => expect(second).toHaveFocus());
+    expect(second).toHaveAccessibleDescription('Must use https (http only for localhost and loopback addresses).');
+    expect(screen.getByRole('textbox', { name: 'Redirect URIs, line 1' })).not.toHaveAttribute('aria-invalid');
+    expect(screen.getByRole('alert', { name: 'One thing to fix before saving:' })).toHaveTextContent('Redirect URIs, line 2: Must use https');
+  });
+
+  it('warns when another active client has the same name, without stopping the form', async () => {
+    const { user } = renderApp('/clients/new');
+    await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'billing ');
+    await user.tab();
+    const warning = await screen.findByText(/Another active client is already called/);
+    expect(within(warning).getByRole('link', { name: 'Billing' })).toHaveAttribute('href', '/clients/billing-id');
+    await user.clear(screen.getByRole('textbox', { name: 'Name' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Old App');
+    await user.tab();
+    await vi.waitFor(() => expect(screen.queryByText(/Another active client is already called/)).not.toBeInTheDocument());
+  });
+
+  it('creates a client, shows its secret once, and a quick start with its id and secret filled in', async () => {
     const { user } = renderApp('/clients/new');
     const writeText = vi.spyOn(navigator.clipboard, 'writeText');
     await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'Reports');
@@ -148,32 +203,65 @@ describe('new client', () => {
     expect(await screen.findByText('Copied to the clipboard.')).toBeInTheDocument();
     expect(screen.getByText('Client Reports created.')).toBeInTheDocument();
     expect(db.clients.at(-1)).toMatchObject({ name: 'Reports', scopes: ['read'], accessTokenTtl: 900, grantTypes: ['client_credentials'] });
+    const curl = await screen.findByRole('figure', { name: 'Get a token with curl' });
+    expect(curl).toHaveTextContent("CLIENT_SECRET='tg_cs_new-secret-value'");
+    expect(curl).toHaveTextContent("curl -sS 'http://localhost:3000/oauth/token'");
+    expect(curl).toHaveTextContent("-u 'reports-id:'\"$CLIENT_SECRET\"");
   });
 });
 
 describe('client detail', () => {
-  it('saves only the changed fields and names a bad redirect URI by its line', async () => {
+  it('saves only the changed fields and shows a bad redirect URI\'s message under its line', async () => {
     db.clients[0] = makeClient({ grantTypes: ['authorization_code'], redirectUris: ['https://billing.example/cb'] });
     let sent: unknown = null;
     server.events.on('request:start', async ({ request }) => {
       if (request.method === 'PATCH') sent = await request.clone().json();
     });
     const { user } = renderApp('/clients/billing-id');
-    const uris = await screen.findByRole('textbox', { name: 'Redirect URIs' });
-    await user.type(uris, '\nhttp://billing.example/cb');
+    await user.click(await screen.findByRole('button', { name: 'Add a line to redirect uris' }));
+    await user.click(screen.getByRole('textbox', { name: 'Redirect URIs, line 2' }));
+    await user.paste('http://billing.example/cb');
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
-    expect(await screen.findByText('Line 2: must use https (http only for localhost and loopback addresses)')).toBeInTheDocument();
+    const second = screen.getByRole('textbox', { name: 'Redirect URIs, line 2' });
+    expect(await screen.findByText('Must use https (http only for localhost and loopback addresses).')).toBeInTheDocument();
+    expect(second).toHaveAttribute('aria-invalid', 'true');
+    await vi.waitFor(() => expect(second).toHaveFocus());
 
-    await user.clear(uris);
-    await user.type(uris, 'https://billing.example/callback');
+    await user.click(screen.getByRole('button', { name: 'Remove line 2 of redirect uris' }));
+    await user.clear(screen.getByRole('textbox', { name: 'Redirect URIs, line 1' }));
+    await user.click(screen.getByRole('textbox', { name: 'Redirect URIs, line 1' }));
+    await user.paste('https://billing.example/callback');
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText('Client Billing saved.')).toBeInTheDocument();
     expect(sent).toEqual({ redirectUris: ['https://billing.example/callback'] });
     server.events.removeAllListeners();
   });
 
+  it('has tabs addressable by URL', async () => {
+    const { user, router } = renderApp('/clients/billing-id');
+    const tabs = await screen.findByRole('navigation', { name: 'Client sections' });
+    expect(within(tabs).getByRole('link', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');
+    await user.click(within(tabs).getByRole('link', { name: 'Credentials' }));
+    expect(router.state.location.pathname).toBe('/clients/billing-id/credentials');
+    expect(await screen.findByRole('button', { name: 'Rotate secret' })).toBeInTheDocument();
+    expect(within(screen.getByRole('navigation', { name: 'Client sections' })).getByRole('link', { name: 'Credentials' })).toHaveAttribute('aria-current', 'page');
+    cleanup();
+
+    renderApp('/clients/billing-id/tokens');
+    expect(await screen.findByRole('heading', { name: 'Active tokens' })).toBeInTheDocument();
+    expect(await screen.findByText('tg_at_Ab12Cd…')).toBeInTheDocument();
+    cleanup();
+
+    renderApp('/clients/billing-id/activity');
+    expect(await screen.findByRole('heading', { name: 'Activity' })).toBeInTheDocument();
+    cleanup();
+
+    renderApp('/clients/billing-id/nonsense');
+    expect(await screen.findByText(/This client has no section called “nonsense”/)).toBeInTheDocument();
+  });
+
   it('rotates the secret after a confirmation and shows the new one once', async () => {
-    const { user } = renderApp('/clients/billing-id');
+    const { user } = renderApp('/clients/billing-id/credentials');
     await user.click(await screen.findByRole('button', { name: 'Rotate secret' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Rotate the secret of Billing?' });
     expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
@@ -183,6 +271,15 @@ describe('client detail', () => {
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
   });
 
+  it('gives a quick start filled in with the client\'s id and the server\'s issuer', async () => {
+    renderApp('/clients/billing-id/quick-start');
+    const curl = await screen.findByRole('figure', { name: 'Get a token with curl' });
+    expect(curl).toHaveTextContent("curl -sS 'http://localhost:3000/oauth/token'");
+    expect(curl).toHaveTextContent("-u 'billing-id:'\"$CLIENT_SECRET\"");
+    expect(curl).not.toHaveTextContent('tg_cs_');
+    expect(screen.getByRole('figure', { name: 'Call an API with @tollgate/token-agent' })).toHaveTextContent("clientId: 'billing-id'");
+    expect(screen.queryByRole('figure', { name: /oidc-client-ts/ })).not.toBeInTheDocument();
+  });
   it('revokes after a confirmation naming what goes with it', async () => {
     const { user } = renderApp('/clients/billing-id');
     await user.click(await screen.findByRole('button', { name: 'Revoke client' }));
@@ -256,9 +353,23 @@ describe('client detail', () => {
 
   it('keeps the console client read-only', async () => {
     renderApp('/clients/tollgate-console');
-    expect(await screen.findByText('This is Tollgate’s own console client: it cannot be revoked here.')).toBeInTheDocument();
+    expect(await screen.findByText('This is Tollgate’s own console client: it cannot be revoked or deleted here.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Save changes' })).not.toBeInTheDocument();
-    expect(screen.getByText('A public client has no secret.')).toBeInTheDocument();
+    cleanup();
+    renderApp('/clients/tollgate-console/credentials');
+    expect(await screen.findByText('A public client has no secret.')).toBeInTheDocument();
+  });
+
+  it('deletes a revoked client after a confirmation, and goes back to the list', async () => {
+    const { user, router } = renderApp('/clients/old-id');
+    expect(screen.queryByRole('button', { name: 'Revoke client' })).not.toBeInTheDocument();
+    await user.click(await screen.findByRole('button', { name: 'Delete client' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete Old App?' });
+    expect(dialog).toHaveTextContent('This cannot be undone.');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete client' }));
+    expect(await screen.findByText('Client Old App deleted.')).toBeInTheDocument();
+    await vi.waitFor(() => expect(router.state.location.pathname).toBe('/clients'));
+    expect(db.clients.some((c) => c.id === 'old-id')).toBe(false);
   });
 
   it('shows the API error for an unknown client', async () => {

@@ -7,6 +7,7 @@ import { toClient, toClients } from '../../../lib/links';
 import { useToast } from '../../../lib/toast';
 import { useCreateClient } from '../api/create-client';
 import { ClientForm, emptyClientForm } from './client-form';
+import { QuickStart } from './client-quick-start-tab';
 
 /** Registers a client, then shows its secret this once. */
 export function NewClientPage() {
@@ -30,6 +31,11 @@ export function NewClientPage() {
         ) : (
           <p>This is a public client: it has no secret, and must use PKCE.</p>
         )}
+        <section className="card" aria-labelledby="new-client-quick-start">
+          <h2 id="new-client-quick-start">Quick start</h2>
+          <p className="muted">Filled in with the new client&rsquo;s id{clientSecret ? ' and secret' : ''}. Its Quick start tab shows them again later{clientSecret ? ', without the secret' : ''}.</p>
+          <QuickStart client={client} secret={clientSecret} />
+        </section>
         <p className="form-actions">
           <Link className="button primary" to={toClient({ id: client.id })}>
             Go to the client
@@ -44,9 +50,10 @@ export function NewClientPage() {
 
   return (
     <>
-      <PageHeader title="New client" description="Register an application or API." />
+      <PageHeader title="New client" description="Register an application or API: choose what kind it is, and the form shows what applies to it." />
       <ClientForm
         initial={emptyClientForm}
+        presets
         submitLabel="Create client"
         pending={create.isPending}
         error={create.error}

@@ -35,28 +35,57 @@ function canvasSupported(): boolean {
 
 const AXIS = { stroke: '#8a93a6', grid: { stroke: 'rgba(138,147,166,0.2)' }, ticks: { stroke: 'rgba(138,147,166,0.35)' } };
 
+/** The x range: each bar's whole slot, half a step either side of the first and last value, so bars fill the width and none is cut. */
+export function xRange(x: readonly number[], categories?: readonly string[]): [number, number] {
+  if (categories) return [-0.5, categories.length - 0.5];
+  if (x.length === 0) return [0, 1];
+  const step = x.length > 1 ? Math.min(...x.slice(1).map((value, i) => value - x[i]!)) : 3600;
+  return [x[0]! - step / 2, x[x.length - 1]! + step / 2];
+}
+
+/** `label` cut to `chars` characters (at least four), with an ellipsis when cut. */
+export function fitLabel(label: string, chars: number): string {
+  const max = Math.max(4, Math.floor(chars));
+  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
+}
+
+/** Line dashes by series index: a later line is dashed, so one lying on another still shows. */
+const DASHES: (number[] | undefined)[] = [undefined, [6, 5], [2, 4]];
+
 function options(props: ChartProps, width: number): Options {
-  const bars = uPlot.paths.bars?.({ size: [0.7, 48] });
+  const bars = uPlot.paths.bars?.({ size: [0.8, 64] });
   const categories = props.categories;
+  const range = xRange(props.x, categories);
   return {
     width,
     height: props.height ?? 220,
-    legend: { show: props.series.length > 1 },
-    scales: { x: categories ? { time: false, range: (): uPlot.Range.MinMax => [-0.5, categories.length - 0.5] } : { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+    // Labels only: uPlot's live values read "--" until the pointer is over the chart.
+    legend: { show: props.series.length > 1, live: false },
+    scales: {
+      x: { time: !categories, range: (): uPlot.Range.MinMax => range },
+      y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
+    },
     axes: [
       {
         ...AXIS,
-        ...(categories && { values: (_u: uPlot, splits: number[]) => splits.map((i) => (Number.isInteger(i) ? (categories[i] ?? '') : '')) }),
+        ...(categories && {
+          splits: () => categories.map((_c, i) => i),
+          // Names shortened to their slot (about 7 px a character), so neighbours never overlap on a phone.
+          values: (u: uPlot, splits: number[]) => splits.map((i) => fitLabel(categories[i] ?? '', u.bbox.width / uPlot.pxRatio / categories.length / 7)),
+        }),
       },
-      { ...AXIS, size: 44 },
+      // Counts: whole-number steps only.
+      { ...AXIS, size: 44, incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 1e6, 1e7] },
     ],
     series: [
       {},
-      ...props.series.map(({ spec }) => ({
+      ...props.series.map(({ spec }, index) => ({
         label: spec.label,
         stroke: spec.color,
-        fill: spec.kind === 'line' ? `${spec.color}33` : `${spec.color}cc`,
-        width: spec.kind === 'line' ? 2 : 0,
+        fill: spec.kind === 'line' ? `${spec.color}22` : `${spec.color}cc`,
+        // A line drawn first is wider, so a later one lying on it leaves its edges showing.
+        width: spec.kind === 'line' ? Math.max(1.5, 4 - index * 1.5) : 0,
+        ...(spec.kind === 'line' && { dash: DASHES[index % DASHES.length] }),
         ...(spec.kind !== 'line' && bars && { paths: bars, points: { show: false } }),
       })),
     ],

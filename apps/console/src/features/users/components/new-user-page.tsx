@@ -1,13 +1,18 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { CheckboxField, FormError, TextField } from '../../../components/fields';
+import { ErrorSummary, type ErrorSummaryItem } from '../../../components/error-summary';
+import { CheckboxField, TextField } from '../../../components/fields';
 import { PageHeader } from '../../../components/states';
-import { errorMessage, fieldErrors } from '../../../lib/api/errors';
+import { errorMessage, fieldErrors, sentence } from '../../../lib/api/errors';
 import { toUser, toUsers } from '../../../lib/links';
 import { useToast } from '../../../lib/toast';
+import { useFocusFirstInvalid } from '../../../lib/use-focus-first-invalid';
 import { useCreateUser } from '../api/create-user';
 
-const FIELDS = ['username', 'password', 'displayName', 'email', 'admin', 'passwordMustChange'];
+const FIELDS: [string, string][] = [
+  ['username', 'User name'], ['password', 'Password'], ['displayName', 'Display name'], ['email', 'Email'], ['admin', 'Administrator'],
+  ['passwordMustChange', 'Must choose a new password'],
+];
 
 /** Creates a user with a password they must change at first sign-in (unless unticked). */
 export function NewUserPage() {
@@ -15,8 +20,13 @@ export function NewUserPage() {
   const toast = useToast();
   const navigate = useNavigate();
   const [values, setValues] = useState({ username: '', password: '', displayName: '', email: '', admin: false, passwordMustChange: true });
-  const errors = fieldErrors(create.error);
-  const formMessage = create.error && !FIELDS.some((field) => errors[field]) ? errorMessage(create.error) : null;
+  const errors = Object.fromEntries(Object.entries(fieldErrors(create.error)).map(([field, message]) => [field, sentence(message)]));
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(form, create.error);
+  const baseId = useId();
+  const fieldId = (name: string) => `${baseId}-${name}`;
+  const summary: ErrorSummaryItem[] = FIELDS.filter(([field]) => errors[field]).map(([field, label]) => ({ key: field, label, text: errors[field]!, target: fieldId(field) }));
+  if (create.error && summary.length === 0) summary.push({ key: '_', label: '', text: sentence(errorMessage(create.error)), target: null });
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -34,10 +44,10 @@ export function NewUserPage() {
   return (
     <>
       <PageHeader title="New user" />
-      <form className="form" onSubmit={submit} noValidate>
-        <FormError message={formMessage} />
-        <TextField label="User name" required autoComplete="off" value={values.username} onChange={(e) => setValues({ ...values, username: e.target.value })} error={errors.username} />
+      <form className="form" onSubmit={submit} noValidate ref={form}>
+        <TextField id={fieldId('username')} label="User name" required autoComplete="off" value={values.username} onChange={(e) => setValues({ ...values, username: e.target.value })} error={errors.username} />
         <TextField
+          id={fieldId('password')}
           label="Password"
           type="password"
           required
@@ -47,8 +57,8 @@ export function NewUserPage() {
           onChange={(e) => setValues({ ...values, password: e.target.value })}
           error={errors.password}
         />
-        <TextField label="Display name" value={values.displayName} onChange={(e) => setValues({ ...values, displayName: e.target.value })} error={errors.displayName} />
-        <TextField label="Email" type="email" value={values.email} onChange={(e) => setValues({ ...values, email: e.target.value })} error={errors.email} />
+        <TextField id={fieldId('displayName')} label="Display name" value={values.displayName} onChange={(e) => setValues({ ...values, displayName: e.target.value })} error={errors.displayName} />
+        <TextField id={fieldId('email')} label="Email" type="email" value={values.email} onChange={(e) => setValues({ ...values, email: e.target.value })} error={errors.email} />
         <CheckboxField
           label="Must choose a new password at first sign-in"
           checked={values.passwordMustChange}
@@ -60,6 +70,7 @@ export function NewUserPage() {
           checked={values.admin}
           onChange={(e) => setValues({ ...values, admin: e.target.checked })}
         />
+        <ErrorSummary items={summary} />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? 'Creating…' : 'Create user'}

@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { db } from '../../../testing/db';
 import { renderApp } from '../../../testing/render';
 import { server } from '../../../testing/server';
@@ -27,7 +27,10 @@ describe('users', () => {
     await user.type(await screen.findByLabelText('User name'), 'sam');
     await user.type(screen.getByLabelText(/^Password/), 'short');
     await user.click(screen.getByRole('button', { name: 'Create user' }));
-    expect(await screen.findByText('must be at least 8 characters')).toBeInTheDocument();
+    const password = screen.getByLabelText(/^Password/);
+    await vi.waitFor(() => expect(password).toHaveFocus());
+    expect(password).toHaveAccessibleDescription('At least 8 characters. Must be at least 8 characters.');
+    expect(screen.getByRole('alert', { name: 'One thing to fix before saving:' })).toHaveTextContent('Password: Must be at least 8 characters.');
 
     await user.type(screen.getByLabelText(/^Password/), '-but-longer');
     await user.click(screen.getByRole('checkbox', { name: 'Administrator' }));
