@@ -58,6 +58,18 @@ export function describeResourceStore(storage: () => Storage) {
       await storage().resources.update(apis[flags.indexOf(true)]!.id, { isDefault: false }, 3000);
     });
 
+    it('inside callers\' transactions, a default set at once by another either waits or is a conflict on isDefault, never on the identifier', async () => {
+      const apis = await Promise.all([1, 2, 3].map(() => storage().resources.create(aResource(), 1000)));
+      const outcomes = await Promise.allSettled(apis.map((api) => storage().transaction((tx) => tx.resources.update(api.id, { isDefault: true }, 2000))));
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ name: 'ConflictError', field: 'isDefault' });
+      }
+      expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+      const flags = await Promise.all(apis.map(async (api) => (await storage().resources.get(api.id))!.isDefault));
+      expect(flags.filter(Boolean)).toHaveLength(1);
+      await storage().resources.update(apis[flags.indexOf(true)]!.id, { isDefault: false }, 3000);
+    });
+
     it('lists by name then id, searching name and identifier case-insensitively, page by page', async () => {
       const tag = unique('list');
       const made: Resource[] = [];

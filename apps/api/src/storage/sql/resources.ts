@@ -116,6 +116,7 @@ export class SqlResourceStore implements ResourceStore {
         await SqlResourceStore.setScopes(trx, row.id, scopes);
       });
     } catch (error) {
+      throwIfDefaultClash(error);
       rethrowConflict(error, `an API with identifier ${resource.identifier} already exists`, 'identifier');
     }
     return toResource(row, scopes);
@@ -171,6 +172,7 @@ export class SqlResourceStore implements ResourceStore {
         return this.one(trx, row);
       });
     } catch (error) {
+      throwIfDefaultClash(error);
       rethrowConflict(error, `an API with identifier ${changes.identifier} already exists`, 'identifier');
     }
   }
@@ -212,4 +214,9 @@ function linkedClients(ids: string[]): ConflictError {
 function isDefaultClash(error: unknown): boolean {
   const { code, constraint, message } = error as { code?: string; constraint?: string; message?: string };
   return (code === '23505' && constraint === 'resources_default') || (code === 'SQLITE_CONSTRAINT_UNIQUE' && /resources\.is_default/.test(message ?? ''));
+}
+
+/** Inside a caller's transaction a clash cannot be retried: it is the caller's conflict, on the default flag. */
+function throwIfDefaultClash(error: unknown): void {
+  if (isDefaultClash(error)) throw new ConflictError('another API was made the default at the same time: try again', 'isDefault');
 }
