@@ -1,14 +1,21 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ValidationError, NotFoundError } from '../admin/errors.js';
+import { NotFoundError, StateConflictError, ValidationError } from '../admin/errors.js';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../storage/text.js';
 import { ConflictError, StorageUnavailableError } from '../storage/types.js';
-import { clientsCreateCommand, clientsCreateOptions, clientsListCommand, clientsListOptions, clientsRevokeCommand, clientsRevokeOptions } from './clients.js';
+import {
+  clientsCreateCommand, clientsCreateOptions, clientsListCommand, clientsListOptions, clientsRevokeCommand, clientsRevokeOptions, clientsUpdateCommand,
+  clientsUpdateOptions,
+} from './clients.js';
 import { openContext, UsageError, type CliContext } from './context.js';
 import { keysListCommand, keysListOptions, keysRotateCommand, keysRotateOptions } from './keys.js';
 import {
   registrationTokensCreateCommand, registrationTokensCreateOptions, registrationTokensListCommand, registrationTokensListOptions,
   registrationTokensRevokeCommand, registrationTokensRevokeOptions,
 } from './registration-tokens.js';
+import {
+  resourcesCreateCommand, resourcesCreateOptions, resourcesDeleteCommand, resourcesDeleteOptions, resourcesListCommand, resourcesListOptions,
+  resourcesUpdateCommand, resourcesUpdateOptions,
+} from './resources.js';
 import { tokensAdminCommand, tokensAdminOptions } from './tokens.js';
 import { scopesCreateCommand, scopesCreateOptions, scopesListCommand, scopesListOptions } from './scopes.js';
 import { setupCommand, setupOptions } from './setup.js';
@@ -38,9 +45,16 @@ const commands: Record<string, Command> = {
   'clients create': {
     usage: 'clients create --name N [--grant-types client_credentials,authorization_code,refresh_token] [--scopes "read write"] '
       + '[--redirect-uris URL,...] [--post-logout-redirect-uris URL,...] [--id-token-alg ES256|RS256] [--public] [--auth-method client_secret_basic|client_secret_post|none] '
-      + '[--site-url URL] [--logo-url URL] [--application-type web|native] [--access-token-ttl 1h] [--refresh-token-ttl 30d] [--resource-server] [--json]',
+      + '[--site-url URL] [--logo-url URL] [--application-type web|native] [--access-token-ttl 1h] [--refresh-token-ttl 30d] [--resource-server] '
+      + '[--allowed-resources "URI URI"] [--resource URI] [--json]',
     options: clientsCreateOptions, positionals: false,
     run: (ctx, values) => clientsCreateCommand(ctx, values as any),
+  },
+  'clients update': {
+    usage: 'clients update CLIENT_ID [--name N] [--grant-types a,b] [--scopes "read write"] [--redirect-uris URL,...] [--access-token-ttl 1h|default] '
+      + '[--refresh-token-ttl 30d|default] [--allowed-resources "URI URI"|any] [--resource URI|none] [--json]',
+    options: clientsUpdateOptions, positionals: true,
+    run: (ctx, values, positionals) => clientsUpdateCommand(ctx, positionals, values as any),
   },
   'clients list': {
     usage: 'clients list [--status active|revoked] [--search TEXT] [--json]',
@@ -51,6 +65,28 @@ const commands: Record<string, Command> = {
     usage: 'clients revoke CLIENT_ID [--force] [--json]',
     options: clientsRevokeOptions, positionals: true,
     run: (ctx, values, positionals) => clientsRevokeCommand(ctx, positionals, values as any),
+  },
+  'resources create': {
+    usage: 'resources create --identifier URI --name N [--scopes "read write"] [--token-format opaque|jwt] [--access-token-ttl 15m] '
+      + '[--signing-alg ES256|RS256] [--default] [--json]',
+    options: resourcesCreateOptions, positionals: false,
+    run: (ctx, values) => resourcesCreateCommand(ctx, values as any),
+  },
+  'resources list': {
+    usage: 'resources list [--search TEXT] [--json]',
+    options: resourcesListOptions, positionals: false,
+    run: (ctx, values) => resourcesListCommand(ctx, values as any),
+  },
+  'resources update': {
+    usage: 'resources update IDENTIFIER [--identifier URI] [--name N] [--scopes "read write"] [--token-format opaque|jwt] [--access-token-ttl 15m|default] '
+      + '[--signing-alg ES256|RS256] [--default|--not-default] [--json]',
+    options: resourcesUpdateOptions, positionals: true,
+    run: (ctx, values, positionals) => resourcesUpdateCommand(ctx, positionals, values as any),
+  },
+  'resources delete': {
+    usage: 'resources delete IDENTIFIER [--json]',
+    options: resourcesDeleteOptions, positionals: true,
+    run: (ctx, values, positionals) => resourcesDeleteCommand(ctx, positionals, values as any),
   },
   'scopes create': {
     usage: 'scopes create NAME --description D [--json]',
@@ -144,7 +180,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ValidationError || error instanceof ConflictError
-      || error instanceof NotFoundError) {
+      || error instanceof NotFoundError || error instanceof StateConflictError) {
       io.err(`tollgate ${key}: ${describeInputError(error)}`);
       return 2;
     }
@@ -175,7 +211,9 @@ function describeInputError(error: Error): string {
   }).join('; ');
 }
 
-const flagAliases: Record<string, string> = { 'token-endpoint-auth-method': 'auth-method', 'display-name': 'name', 'id-token-signing-alg': 'id-token-alg' };
+const flagAliases: Record<string, string> = {
+  'token-endpoint-auth-method': 'auth-method', 'display-name': 'name', 'id-token-signing-alg': 'id-token-alg', 'is-default': 'default',
+};
 
 function oneLine(text: string): string {
   return text.split('\n')[0]!;

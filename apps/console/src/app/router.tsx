@@ -5,6 +5,7 @@ import { clientRoutes } from '../features/clients/routes';
 import { consentRoutes } from '../features/consents/routes';
 import { dashboardRoutes } from '../features/dashboard/routes';
 import { registrationRoutes } from '../features/registration/routes';
+import { resourceRoutes } from '../features/resources/routes';
 import { scopeRoutes } from '../features/scopes/routes';
 import { statusRoutes } from '../features/status/routes';
 import { tokenRoutes } from '../features/tokens/routes';
@@ -28,7 +29,7 @@ export const routes: RouteObject[] = [
       {
         Component: RequireAuth,
         children: [
-          ...dashboardRoutes, ...clientRoutes, ...registrationRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes,
+          ...dashboardRoutes, ...clientRoutes, ...resourceRoutes, ...registrationRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes,
         ],
       },
       {

@@ -19,6 +19,9 @@ export const routePaths = {
   clients: 'clients',
   newClient: 'clients/new',
   client: 'clients/:id',
+  resources: 'apis',
+  newResource: 'apis/new',
+  resource: 'apis/:id',
   registration: 'registration',
   newRegistrationToken: 'registration/tokens/new',
   tokens: 'tokens',
@@ -37,6 +40,10 @@ export const toClients = (search?: {
 }) => withSearch('/clients', search);
 export const toNewClient = () => '/clients/new';
 export const toClient = ({ id }: { id: string }) => `/clients/${encodeURIComponent(id)}`;
+/** The APIs page: resource servers clients ask tokens for. */
+export const toResources = (search?: { search?: string }) => withSearch('/apis', search);
+export const toNewResource = () => '/apis/new';
+export const toResource = ({ id }: { id: string }) => `/apis/${encodeURIComponent(id)}`;
 /** The Registration page; `token` shows that registration token above the list. */
 export const toRegistration = (search?: { token?: string }) => withSearch('/registration', search);
 export const toNewRegistrationToken = () => '/registration/tokens/new';

@@ -5,6 +5,7 @@ import { consentHandlers } from './handlers/consents';
 import { healthHandlers } from './handlers/health';
 import { registrationPolicyHandlers } from './handlers/registration-policy';
 import { registrationTokenHandlers } from './handlers/registration-tokens';
+import { resourceHandlers } from './handlers/resources';
 import { scopeHandlers } from './handlers/scopes';
 import { statisticsHandlers } from './handlers/statistics';
 import { tokenHandlers } from './handlers/tokens';
@@ -12,6 +13,6 @@ import { userHandlers } from './handlers/users';
 
 /** The mock API every test runs against (unhandled requests fail the test); tests override handlers with `server.use`. */
 export const server = setupServer(
-  ...healthHandlers, ...statisticsHandlers, ...clientHandlers, ...tokenHandlers, ...userHandlers, ...scopeHandlers, ...consentHandlers, ...auditHandlers,
+  ...healthHandlers, ...statisticsHandlers, ...clientHandlers, ...resourceHandlers, ...tokenHandlers, ...userHandlers, ...scopeHandlers, ...consentHandlers, ...auditHandlers,
   ...registrationPolicyHandlers, ...registrationTokenHandlers,
 );

@@ -34,7 +34,7 @@ export interface AdminRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType
   /** Express syntax under /admin/api: `/clients/:id`. */
   path: string;
   operationId: string;
-  tag: 'clients' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration';
+  tag: 'clients' | 'resources' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration';
   summary: string;
   description?: string;
   params?: P;

@@ -57,6 +57,14 @@ export const clientHandlers = [
     const index = db.clients.findIndex((c) => c.id === params.id);
     if (index === -1) return notFound('client');
     const changes = await request.json();
+    for (const [i, identifier] of (changes.allowedResources ?? []).entries()) {
+      if (!db.resources.some((r) => r.identifier === identifier)) {
+        return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`allowedResources.${i}`]: `no API has the identifier ${identifier}: register it first` });
+      }
+    }
+    if (changes.resource && !(changes.resourceServer ?? db.clients[index]!.resourceServer)) {
+      return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { resource: 'only a resource server introspects for an API: set resourceServer to true as well, or resource to null' });
+    }
     for (const [i, uri] of (changes.redirectUris ?? []).entries()) {
       if (!/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(uri)) {
         return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`redirectUris.${i}`]: 'must use https (http only for localhost and loopback addresses)' });

@@ -5,6 +5,7 @@ import { useScopes } from '../../../lib/api/list-scopes';
 import type { Client, CreateClientRequest } from '../../../lib/contract';
 import { formatDuration, parseDuration } from '../../../lib/format';
 import { GRANT_TYPE_OPTIONS, type GrantType } from '../../../lib/grant-types';
+import { ClientApiFields } from './client-apis';
 
 type AuthMethod = Client['tokenEndpointAuthMethod'];
 
@@ -22,18 +23,23 @@ export interface ClientFormValues {
   refreshTokenTtl: string;
   resourceServer: boolean;
   idTokenSigningAlg: '' | 'ES256' | 'RS256';
+  /** Identifiers; null for any API. */
+  allowedResources: string[] | null;
+  /** The identifier of the API a resource server introspects for; '' for none. */
+  resource: string;
 }
 
 /** A new client's defaults: confidential, client credentials. */
 export const emptyClientForm: ClientFormValues = {
   name: '', siteUrl: '', logoUrl: '', grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_basic',
   redirectUris: '', postLogoutRedirectUris: '', scopes: [], accessTokenTtl: '', refreshTokenTtl: '', resourceServer: false, idTokenSigningAlg: '',
+  allowedResources: null, resource: '',
 };
 
 /** The registration fields this form edits; the rest (keys, contacts, registration metadata) stay as they are. */
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' |
-  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg'>>;
+  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'allowedResources' | 'resource'>>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -50,6 +56,8 @@ export function clientToForm(client: Client): ClientFormValues {
     refreshTokenTtl: client.refreshTokenTtl === null ? '' : formatDuration(client.refreshTokenTtl),
     resourceServer: client.resourceServer,
     idTokenSigningAlg: client.idTokenSigningAlg ?? '',
+    allowedResources: client.allowedResources === null ? null : [...client.allowedResources],
+    resource: client.resource ?? '',
   };
 }
 
@@ -79,6 +87,8 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       refreshTokenTtl,
       resourceServer: values.resourceServer,
       idTokenSigningAlg: values.idTokenSigningAlg === '' ? null : values.idTokenSigningAlg,
+      allowedResources: values.allowedResources,
+      resource: values.resource === '' ? null : values.resource,
     },
   };
 }
@@ -171,6 +181,13 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
         value={values.scopes}
         onChange={set('scopes')}
         error={errors.scopes}
+      />
+      <ClientApiFields
+        allowedResources={values.allowedResources}
+        resource={values.resource}
+        resourceServer={values.resourceServer}
+        errors={errors}
+        onChange={(change) => setValues((v) => ({ ...v, ...change }))}
       />
       <div className="field-row">
         <TextField

@@ -44,6 +44,14 @@ function Settings({ client }: { client: Client }) {
         <dd>{formatDuration(client.accessTokenTtl)}</dd>
         <dt>Refresh token lifetime</dt>
         <dd>{formatDuration(client.refreshTokenTtl)}</dd>
+        <dt>APIs it may ask for</dt>
+        <dd>{client.allowedResources === null ? 'Any API' : client.allowedResources.map((uri) => <div key={uri}><code>{uri}</code></div>)}</dd>
+        {client.resource !== null && (
+          <>
+            <dt>API it introspects for</dt>
+            <dd><code>{client.resource}</code></dd>
+          </>
+        )}
       </dl>
     );
   }
