@@ -22,7 +22,7 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     id_token_signed_response_alg: client.idTokenSigningAlg,
     application_type: client.applicationType,
     resource_server: client.resourceServer,
-    allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []),
+    allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     registration: client.registration.kind,
     status: client.status,

@@ -24,7 +24,7 @@ export async function resourceIdentifiers(stores: Pick<Stores, 'resources'>, cli
 export async function linksOf(stores: Pick<Stores, 'resources'>, client: Client): Promise<ResourceLinks> {
   const identifiers = await resourceIdentifiers(stores, [client]);
   return {
-    allowedResources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []),
+    allowedResources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
   };
 }

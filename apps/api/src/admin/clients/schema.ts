@@ -121,7 +121,7 @@ export function toClientView(client: Client, identifiers: ReadonlyMap<string, st
     // The registration access token's hash stays out, like the secret's.
     registration: { kind: client.registration.kind, initialAccessTokenId: client.registration.initialAccessTokenId, sourceAddress: client.registration.sourceAddress },
     resourceServer: client.resourceServer,
-    allowedResources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []),
+    allowedResources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     system: client.system,
     status: client.status,
