@@ -101,8 +101,8 @@ export function ResourceForm({ initial, submitLabel, pending, error, onSubmit, c
     setNewScopes('');
   }
 
-  // oauth-admin belongs to the console alone, and the API refuses it on any API.
-  const existing = (scopes.data?.items ?? []).filter((scope) => scope.name !== 'oauth-admin');
+  // Built-in scopes are OpenID Connect's, which go with any API, and oauth-admin, which no API may accept.
+  const existing = (scopes.data?.items ?? []).filter((scope) => !scope.builtIn || values.scopes.includes(scope.name));
   const scopeOptions = existing.map((scope) => ({
     value: scope.name,
     label: (
@@ -136,7 +136,7 @@ export function ResourceForm({ initial, submitLabel, pending, error, onSubmit, c
       />
       <CheckboxGroup
         legend="Scopes it accepts"
-        hint={scopes.isError ? `The scope list could not be loaded: ${errorMessage(scopes.error)}` : 'Scopes are shared: several APIs may accept the same one.'}
+        hint={scopes.isError ? `The scope list could not be loaded: ${errorMessage(scopes.error)}` : 'Scopes are shared: several APIs may accept the same one. OpenID Connect\'s (openid, profile, email, offline_access) go with any API.'}
         options={scopeOptions}
         value={values.scopes}
         onChange={set('scopes')}

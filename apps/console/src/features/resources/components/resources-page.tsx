@@ -28,7 +28,7 @@ export function ResourcesPage() {
     <>
       <PageHeader
         title="APIs"
-        description="The APIs clients ask tokens for: each token is for one API, which its aud names."
+        description="The APIs clients ask tokens for: each access token is for one API, named in its aud claim."
         actions={
           <Link className="button primary" to={toNewResource()}>
             New API
@@ -60,7 +60,7 @@ export function ResourcesPage() {
       ) : (
         <>
           <div className="table-wrap">
-            <table className="table">
+            <table className="table stacked">
               <caption className="visually-hidden">APIs</caption>
               <thead>
                 <tr>
@@ -79,14 +79,14 @@ export function ResourcesPage() {
                       </Link>{' '}
                       {resource.isDefault && <Badge tone="info">default</Badge>}
                     </td>
-                    <td className="identifier-cell">
+                    <td className="identifier-cell" data-label="Identifier">
                       <code>{resource.identifier}</code>
                     </td>
-                    <td>
+                    <td className="nowrap" data-label="Format">
                       {resource.tokenFormat === 'jwt' ? `JWT (${resource.signingAlg})` : 'Opaque'}
                       <div className="muted cell-note">{formatDuration(resource.accessTokenTtl)}</div>
                     </td>
-                    <td>{resource.scopes.length > 0 ? resource.scopes.map((scope) => <code key={scope} className="scope-chip">{scope}</code>) : <span className="muted">none</span>}</td>
+                    <td data-label="Scopes">{resource.scopes.length > 0 ? resource.scopes.map((scope) => <code key={scope} className="scope-chip">{scope}</code>) : <span className="muted">none</span>}</td>
                   </tr>
                 ))}
               </tbody>

@@ -98,6 +98,7 @@ describe('new API', () => {
     await user.type(screen.getByRole('textbox', { name: 'Identifier' }), 'https://invoices.example.test');
     await user.click(await screen.findByRole('checkbox', { name: /^read/ }));
     expect(screen.queryByRole('checkbox', { name: /oauth-admin/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('checkbox', { name: /openid/ })).not.toBeInTheDocument();
     await user.type(screen.getByRole('textbox', { name: 'Add scopes' }), 'invoices:read invoices:write');
     await user.click(screen.getByRole('button', { name: 'Add' }));
     expect(screen.getByRole('checkbox', { name: /invoices:write new: created when you save/ })).toBeChecked();
