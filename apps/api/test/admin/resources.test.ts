@@ -184,6 +184,23 @@ for (const backend of backends) {
         expect((await t.patch(`/clients/${id}`, { allowedResources: [] }).expect(200)).body.allowedResources).toEqual([]);
       });
 
+      it('lists the clients that may ask for an API, and the resource servers linked to it', async () => {
+        const api = await create();
+        const other = await create();
+        const tag = `f${n}`;
+        const open = (await t.post('/clients', { name: `${tag} open` }).expect(201)).body.client;
+        const mine = (await t.post('/clients', { name: `${tag} mine`, allowedResources: [api.identifier] }).expect(201)).body.client;
+        await t.post('/clients', { name: `${tag} theirs`, allowedResources: [other.identifier] }).expect(201);
+        const gate = (await t.post('/clients', { name: `${tag} gate`, resourceServer: true, allowedResources: [], resource: api.identifier }).expect(201)).body.client;
+        const names = async (query: string) => (await t.get(`/clients?search=${tag}&sort=name&${query}`).expect(200)).body.items.map((c: { name: string }) => c.name);
+        expect(await names(`allowedResource=${encodeURIComponent(api.identifier)}`)).toEqual([mine.name, open.name]);
+        expect(await names(`resource=${encodeURIComponent(api.identifier)}`)).toEqual([gate.name]);
+        expect(await names(`resource=${encodeURIComponent(other.identifier)}`)).toEqual([]);
+        expect((await t.get('/clients?resource=https%3A%2F%2Fghost.example.test').expect(400)).body.fields)
+          .toEqual({ resource: 'no API has the identifier https://ghost.example.test' });
+        expect((await t.get('/clients?allowedResource=').expect(400)).body.fields).toEqual({ allowedResource: 'must be an API identifier' });
+      });
+
       it('refuses an identifier no API has, naming the item, and changes nothing', async () => {
         const a = await create();
         const res = await t.post('/clients', { name: 'Ghostly', allowedResources: [a.identifier, 'https://ghost.example.test'] }).expect(400);

@@ -1,4 +1,4 @@
-import { NotFoundError, StateConflictError } from '../errors.js';
+import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { defineRoute, type AdminRoute } from '../http/route.js';
 import { idParams, revokedCount } from '../http/schemas.js';
 import { revokeClientTokens } from '../tokens/service.js';
@@ -15,11 +15,20 @@ export const clientRoutes: AdminRoute[] = [
   defineRoute({
     method: 'get', path: '/clients', operationId: 'listClients', tag: 'clients',
     summary: 'List clients',
-    description: 'Search by name or client id, filter by status, sort by name or creation time; never shows a secret.',
+    description: 'Search by name or client id, filter by status, by how they were registered or by API, sort by name or creation time; never shows a secret.',
     query: listClientsQuery,
     response: clientPage,
-    async handle({ query, storage }) {
-      const page = await storage.clients.list(query);
+    async handle({ query: { allowedResource, resource, ...query }, storage }) {
+      const idOf = async (identifier: string, field: string) => {
+        const api = await storage.resources.getByIdentifier(identifier);
+        if (!api) throw new ValidationError({ [field]: `no API has the identifier ${identifier}` });
+        return api.id;
+      };
+      const page = await storage.clients.list({
+        ...query,
+        ...(allowedResource !== undefined && { allowedResource: await idOf(allowedResource, 'allowedResource') }),
+        ...(resource !== undefined && { resourceId: await idOf(resource, 'resource') }),
+      });
       const identifiers = await resourceIdentifiers(storage, page.items);
       return { items: page.items.map((client) => toClientView(client, identifiers)), nextCursor: page.nextCursor };
     },

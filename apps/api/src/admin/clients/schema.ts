@@ -144,6 +144,9 @@ export const listClientsQuery = z.object({
   status: z.enum(['active', 'revoked'], 'must be active or revoked').optional(),
   registrationKind: z.enum(REGISTRATION_KINDS, `must be one of ${REGISTRATION_KINDS.join(', ')}`).optional()
     .meta({ description: 'Only clients made this way: by an administrator, by dynamic registration, or from a metadata document.' }),
+  allowedResource: identifierReference.optional()
+    .meta({ description: 'Only clients that may ask for the API with this identifier: those restricted to a list holding it, and those not restricted.' }),
+  resource: identifierReference.optional().meta({ description: 'Only the resource-server clients linked to the API with this identifier.' }),
   sort: z.enum(['name', 'createdAt'], 'must be name or createdAt').default('createdAt'),
   order: z.enum(['asc', 'desc'], 'must be asc or desc').optional().meta({ description: 'Default: asc by name, desc by createdAt.' }),
   ...pageQuery,

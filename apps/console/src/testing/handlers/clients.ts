@@ -15,12 +15,16 @@ export const clientHandlers = [
     const search = url.searchParams.get('search')?.toLowerCase();
     const status = url.searchParams.get('status');
     const kind = url.searchParams.get('registrationKind');
+    const allowedResource = url.searchParams.get('allowedResource');
+    const resource = url.searchParams.get('resource');
     const sort = url.searchParams.get('sort') ?? 'createdAt';
     const order = url.searchParams.get('order') ?? (sort === 'name' ? 'asc' : 'desc');
     const items = db.clients
       .filter((c) => !search || c.name.toLowerCase().includes(search) || c.id.toLowerCase().includes(search))
       .filter((c) => !status || c.status === status)
       .filter((c) => !kind || c.registration.kind === kind)
+      .filter((c) => !allowedResource || c.allowedResources === null || c.allowedResources.includes(allowedResource))
+      .filter((c) => !resource || c.resource === resource)
       .sort((a, b) => (sort === 'name' ? a.name.localeCompare(b.name) : a.createdAt.localeCompare(b.createdAt)) * (order === 'asc' ? 1 : -1));
     return HttpResponse.json(page(items, url));
   }),

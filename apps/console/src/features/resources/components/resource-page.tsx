@@ -8,6 +8,7 @@ import { formatDateTime } from '../../../lib/format';
 import { toAudit, toClient, toResources } from '../../../lib/links';
 import { useToast } from '../../../lib/toast';
 import { useDeleteResource } from '../api/delete-resource';
+import { useApiClients, type ApiClientsQuery } from '../api/list-api-clients';
 import { useResource } from '../api/get-resource';
 import { useUpdateResource } from '../api/update-resource';
 import { ResourceForm, resourceToForm, type ResourceFormBody } from './resource-form';
@@ -59,6 +60,29 @@ function Delete({ resource }: { resource: Resource }) {
         {resource.clientIds.length > 0 && <p>Its resource-server clients must be unlinked or revoked first.</p>}
         <p>This cannot be undone.</p>
       </ConfirmDialog>
+    </>
+  );
+}
+
+/** A short list of the active clients `query` names, linked to their pages. */
+function ApiClients({ query, empty, more }: { query: ApiClientsQuery; empty: string; more: string }) {
+  const clients = useApiClients(query);
+  if (clients.isPending) return <Loading label="Loading clients…" />;
+  if (clients.isError) return <ErrorMessage error={clients.error} title="Could not load the clients" onRetry={() => void clients.refetch()} />;
+  if (clients.data.items.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <>
+      <ul>
+        {clients.data.items.map((client) => (
+          <li key={client.id}>
+            <Link to={toClient({ id: client.id })}>
+              <bdi>{client.name}</bdi>
+            </Link>{' '}
+            <span className="muted">{client.allowedResources === null && !query.resource ? 'any API' : null}</span>
+          </li>
+        ))}
+      </ul>
+      {clients.data.nextCursor !== null && <p className="muted">{more}</p>}
     </>
   );
 }
@@ -116,21 +140,19 @@ export function ResourcePage() {
           }}
         />
       </section>
+      <section className="card" aria-labelledby="api-servers">
+        <h2 id="api-servers">Resource servers</h2>
+        <p className="hint">The clients that introspect this API&rsquo;s tokens: they see only tokens meant for it.</p>
+        <ApiClients
+          query={{ resource: api.identifier }}
+          empty="No client introspects for this API. Link one from a resource server's settings."
+          more="And more: the first 20 are shown."
+        />
+      </section>
       <section className="card" aria-labelledby="api-clients">
-        <h2 id="api-clients">Resource servers</h2>
-        {api.clientIds.length === 0 ? (
-          <p className="muted">No client introspects for this API. Link one from a client&rsquo;s settings (a resource server).</p>
-        ) : (
-          <ul>
-            {api.clientIds.map((clientId) => (
-              <li key={clientId}>
-                <Link to={toClient({ id: clientId })}>
-                  <code>{clientId}</code>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        )}
+        <h2 id="api-clients">Clients that may ask for it</h2>
+        <p className="hint">Those restricted to a list of APIs holding this one, and those not restricted (any API).</p>
+        <ApiClients query={{ allowedResource: api.identifier }} empty="No active client may ask for this API." more="And more: the first 20 are shown." />
       </section>
       <section className="card danger-zone" aria-labelledby="api-danger">
         <h2 id="api-danger">Delete</h2>

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { db } from '../../../testing/db';
-import { makeResource } from '../../../testing/fixtures';
+import { makeClient, makeResource } from '../../../testing/fixtures';
 import { renderApp } from '../../../testing/render';
 import { server } from '../../../testing/server';
 
@@ -138,9 +138,15 @@ describe('API detail', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Billing v2' })).toBeInTheDocument();
   });
 
-  it('lists the resource servers linked to it, and a refused deletion says why', async () => {
+  it('lists the resource servers linked to it and the clients that may ask for it, and a refused deletion says why', async () => {
+    db.clients.push(makeClient({
+      id: 'reports-rs-id', name: 'Reports gateway', resourceServer: true, grantTypes: [], scopes: [], allowedResources: [], resource: 'https://reports.example.test/v1',
+    }));
     const { user } = renderApp('/apis/res-reports');
-    expect(await screen.findByRole('link', { name: 'reports-rs-id' })).toHaveAttribute('href', '/clients/reports-rs-id');
+    const servers = await screen.findByRole('region', { name: 'Resource servers' });
+    expect(await within(servers).findByRole('link', { name: 'Reports gateway' })).toHaveAttribute('href', '/clients/reports-rs-id');
+    const askers = screen.getByRole('region', { name: 'Clients that may ask for it' });
+    expect((await within(askers).findAllByRole('listitem')).map((item) => item.textContent)).toEqual(['Billing any API', 'Tollgate console any API']);
     await user.click(screen.getByRole('button', { name: 'Delete API' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete Reports API?' });
     expect(dialog).toHaveTextContent('Its resource-server clients must be unlinked or revoked first.');
