@@ -23,6 +23,12 @@ function toResource(row: Selectable<ResourcesTable>, scopes: string[]): Resource
 
 const sorted = (scopes: string[]) => [...new Set(scopes)].sort();
 
+/** The key the APIs are cached and announced under: no client id starts with a space. */
+export const RESOURCES_KEY = ' resources';
+
+/** Every API, frozen: the cached list is shared by every caller. */
+type AllResources = readonly Readonly<Resource>[];
+
 export class SqlResourceStore implements ResourceStore {
   constructor(private readonly db: Kysely<Database>, private readonly feed?: ClientChangeFeed) {}
 
@@ -44,6 +50,19 @@ export class SqlResourceStore implements ResourceStore {
     return row ? (await this.withScopes(db, [row]))[0]! : null;
   }
 
+  private async all(): Promise<AllResources> {
+    const load = async () => {
+      const rows = await this.db.selectFrom('resources').selectAll().orderBy('name').orderBy('id').execute();
+      return (await this.withScopes(this.db, rows)).map((r) => Object.freeze({ ...r, scopes: Object.freeze(r.scopes) as string[] }));
+    };
+    return this.feed!.cache.table(RESOURCES_KEY, load);
+  }
+
+  /** Reads through the cache of every API, except inside a transaction, which may see its own uncommitted writes. */
+  private get cached(): boolean {
+    return this.feed !== undefined && !this.db.isTransaction;
+  }
+
   private static async clearDefault(trx: Kysely<Database>, exceptId: string): Promise<void> {
     await trx.updateTable('resources').set({ isDefault: 0 }).where('isDefault', '=', 1).where('id', '!=', exceptId).execute();
   }
@@ -54,14 +73,23 @@ export class SqlResourceStore implements ResourceStore {
   }
 
   /**
-   * Runs a write that may set the default. Two such writes at once on
+   * Runs a write in a transaction that also tells every process's cache of
+   * the APIs (as client writes do). Two writes setting the default at once on
    * PostgreSQL both clear the old default before either commits; the unique
    * index then refuses the second, which runs again and clears the first's.
    */
-  private async settingDefault<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  private async write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const feed = this.feed;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.db, fn);
+        return await inTransaction(this.db, async (trx) => {
+          const result = await fn(trx);
+          if (feed) {
+            await feed.notify(trx, RESOURCES_KEY);
+            feed.cache.invalidate(RESOURCES_KEY);
+          }
+          return result;
+        });
       } catch (error) {
         if (this.db.isTransaction || attempt >= 5 || !isDefaultClash(error)) throw error;
       }
@@ -82,7 +110,7 @@ export class SqlResourceStore implements ResourceStore {
     };
     const scopes = sorted(resource.scopes);
     try {
-      await this.settingDefault(async (trx) => {
+      await this.write(async (trx) => {
         if (resource.isDefault) await SqlResourceStore.clearDefault(trx, row.id);
         await trx.insertInto('resources').values(row).execute();
         await SqlResourceStore.setScopes(trx, row.id, scopes);
@@ -94,14 +122,17 @@ export class SqlResourceStore implements ResourceStore {
   }
 
   async get(id: string): Promise<Resource | null> {
+    if (this.cached) return (await this.all()).find((r) => r.id === id) ?? null;
     return this.one(this.db, await this.db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst());
   }
 
   async getByIdentifier(identifier: string): Promise<Resource | null> {
+    if (this.cached) return (await this.all()).find((r) => r.identifier === identifier) ?? null;
     return this.one(this.db, await this.db.selectFrom('resources').selectAll().where('identifier', '=', identifier).executeTakeFirst());
   }
 
   async getDefault(): Promise<Resource | null> {
+    if (this.cached) return (await this.all()).find((r) => r.isDefault) ?? null;
     return this.one(this.db, await this.db.selectFrom('resources').selectAll().where('isDefault', '=', 1).executeTakeFirst());
   }
 
@@ -128,7 +159,7 @@ export class SqlResourceStore implements ResourceStore {
   async update(id: string, changes: ResourceUpdate, now: number): Promise<Resource | null> {
     const { scopes, isDefault, ...plain } = changes;
     try {
-      return await this.settingDefault(async (trx) => {
+      return await this.write(async (trx) => {
         if (isDefault) await SqlResourceStore.clearDefault(trx, id);
         const row = await trx.updateTable('resources')
           .set({ ...plain, ...(isDefault !== undefined && { isDefault: toFlag(isDefault) }), updatedAt: now })
@@ -146,7 +177,7 @@ export class SqlResourceStore implements ResourceStore {
 
   async delete(id: string): Promise<boolean> {
     const restricted: string[] = [];
-    const deleted = await inTransaction(this.db, async (trx) => {
+    const deleted = await this.write(async (trx) => {
       const linked = await trx.selectFrom('clients').select('id').where('resourceId', '=', id).orderBy('id').limit(5).execute();
       if (linked.length > 0) throw linkedClients(linked.map((row) => row.id));
       const clients = await trx.selectFrom('clients').select(['id', 'allowedResources'])
