@@ -92,4 +92,16 @@ test('the APIs pages fit a phone and a desktop, light and dark', async ({ page, 
     }
   }
   expect(await apiByIdentifier(page, baseURL!, identifier)).toBeDefined();
+  if (dir) {
+    // The client form's APIs fields, as a reviewer sees them (the rest of that page is another feature's).
+    const clientId = await registerMachineClient(page, baseURL!, 'Screenshot client');
+    for (const [width, height] of [[1280, 900], [390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`/console/clients/${clientId}`);
+      const group = page.getByRole('group', { name: 'APIs this client may ask for' });
+      await group.getByRole('radio', { name: 'Only the APIs chosen here' }).check();
+      await group.screenshot({ path: path.join(dir, `client-apis-${width}.png`) });
+    }
+  }
 });
