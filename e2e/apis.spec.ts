@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { adminStateFile, openConsoleAsAdmin } from './support/console-session.js';
-import { apiByIdentifier, clientNow, overflowsSideways, registerMachineClient } from './apis.helpers.js';
+import { apiByIdentifier, clientNow, decodeJwt, overflowsSideways, registerMachineClient, tokenFor } from './apis.helpers.js';
 
 test.use({ storageState: async ({ baseURL }, use) => use(adminStateFile(baseURL)) });
 
-test('an administrator registers an API in the console, edits it, and restricts a client to it', async ({ page, baseURL }) => {
+test('an administrator registers a JWT API in the console, edits it, restricts a client to it, and the client gets tokens for it', async ({ page, baseURL }) => {
   const stamp = Date.now().toString(36);
   const identifier = `https://invoices-${stamp}.example.test/api`;
   await openConsoleAsAdmin(page, '/console/');
@@ -40,14 +40,22 @@ test('an administrator registers an API in the console, edits it, and restricts 
   await expect(row).toContainText('JWT (RS256)');
   await expect(row).toContainText(`invoices:write-${stamp}`);
 
-  const clientId = await registerMachineClient(page, baseURL!, `Invoicer ${stamp}`);
-  await page.goto(`/console/clients/${clientId}`);
+  const client = await registerMachineClient(page, baseURL!, `Invoicer ${stamp}`);
+  await page.goto(`/console/clients/${client.clientId}`);
   const apis = page.getByRole('group', { name: 'APIs this client may ask for' });
   await apis.getByRole('radio', { name: 'Only the APIs chosen here' }).check();
   await apis.getByRole('checkbox', { name: new RegExp(`Invoices ${stamp}`) }).check();
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText(`Client Invoicer ${stamp} saved.`)).toBeVisible();
-  expect((await clientNow(page, baseURL!, clientId)).allowedResources).toEqual([identifier]);
+  expect((await clientNow(page, baseURL!, client.clientId)).allowedResources).toEqual([identifier]);
+
+  const issued = await tokenFor(baseURL!, client, identifier);
+  expect(issued.status).toBe(200);
+  const { header, claims } = decodeJwt(issued.body.access_token as string);
+  expect(header).toMatchObject({ typ: 'at+jwt', alg: 'RS256' });
+  expect(claims).toMatchObject({ aud: identifier, client_id: client.clientId, sub: client.clientId });
+  expect(claims.exp as number - (claims.iat as number)).toBe(300);
+  expect(await tokenFor(baseURL!, client, `https://elsewhere-${stamp}.example.test`)).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
 });
 
 test('an API is deleted only after a confirmation', async ({ page, baseURL }) => {
@@ -94,7 +102,7 @@ test('the APIs pages fit a phone and a desktop, light and dark', async ({ page, 
   expect(await apiByIdentifier(page, baseURL!, identifier)).toBeDefined();
   if (dir) {
     // The client form's APIs fields, as a reviewer sees them (the rest of that page is another feature's).
-    const clientId = await registerMachineClient(page, baseURL!, 'Screenshot client');
+    const { clientId } = await registerMachineClient(page, baseURL!, 'Screenshot client');
     for (const [width, height] of [[1280, 900], [390, 844]] as const) {
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: 'light' });

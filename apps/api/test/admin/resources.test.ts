@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/databases.js';
+import { basic } from '../support/oauth-app.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
 
 const invalid = (fields: Record<string, string>) => ({
@@ -249,6 +250,27 @@ for (const backend of backends) {
           .toMatchObject({ actorId: t.admin.id, details: { identifier: api.identifier, name: api.name } });
         await t.delete(`/resources/${api.id}`).expect(404);
       });
+    });
+
+    it('what the admin API sets is what the token endpoint and introspection go by', async () => {
+      const api = await create({ scopes: ['read'] });
+      const other = await create({ scopes: ['read'] });
+      const { client, clientSecret } = (await t.post('/clients', { name: 'Caller', scopes: ['read'], allowedResources: [api.identifier] }).expect(201)).body;
+      const token = (resource: string) => t.http.post('/oauth/token').type('form').set('Authorization', basic(client.id, clientSecret))
+        .send(`grant_type=client_credentials&resource=${encodeURIComponent(resource)}`);
+      const issued = (await token(api.identifier).expect(200)).body.access_token as string;
+      expect((await token(other.identifier).expect(400)).body).toEqual({ error: 'invalid_target', error_description: 'This client may not ask for tokens for that API.' });
+
+      const rs = (await t.post('/clients', { name: 'Its gateway', resourceServer: true, resource: api.identifier }).expect(201)).body;
+      const otherRs = (await t.post('/clients', { name: 'Other gateway', resourceServer: true, resource: other.identifier }).expect(201)).body;
+      const introspect = (by: { client: { id: string }; clientSecret: string }) => t.http.post('/oauth/introspect').type('form')
+        .set('Authorization', basic(by.client.id, by.clientSecret)).send(`token=${issued}`).expect(200);
+      expect((await introspect(rs)).body).toMatchObject({ active: true, aud: api.identifier, client_id: client.id });
+      expect((await introspect(otherRs)).body).toEqual({ active: false });
+
+      await t.patch(`/clients/${client.id}`, { allowedResources: [other.identifier] }).expect(200);
+      await token(api.identifier).expect(400);
+      await token(other.identifier).expect(200);
     });
 
     it('is for administrators only, like every admin route', async () => {
