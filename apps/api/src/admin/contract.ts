@@ -14,6 +14,9 @@ import type {
 } from './registration-tokens/schema.js';
 import type { keyRotation, signingKeyList, signingKeyView } from './keys/schema.js';
 import type { settingsView } from './settings/schema.js';
+import type {
+  createResourceRequest, listResourcesQuery, resourcePage, resourceView, updateResourceRequest,
+} from './resources/schema.js';
 import type { createScopeRequest, scopeList, scopeView, updateScopeRequest } from './scopes/schema.js';
 import type { statisticsView } from './stats/schema.js';
 import type { listTokensQuery, tokenPage, tokenView } from './tokens/schema.js';
@@ -36,6 +39,12 @@ export type ClientDeletion = z.output<typeof clientDeletion>;
 export type CreateClientRequest = z.input<typeof createClientRequest>;
 export type UpdateClientRequest = z.input<typeof updateClientRequest>;
 export type ListClientsQuery = z.input<typeof listClientsQuery>;
+
+export type Resource = z.output<typeof resourceView>;
+export type ResourcePage = z.output<typeof resourcePage>;
+export type CreateResourceRequest = z.input<typeof createResourceRequest>;
+export type UpdateResourceRequest = z.input<typeof updateResourceRequest>;
+export type ListResourcesQuery = z.input<typeof listResourcesQuery>;
 
 export type Token = z.output<typeof tokenView>;
 export type TokenPage = z.output<typeof tokenPage>;

@@ -15,6 +15,7 @@ import type { AdminRoute, AdminSettings } from './http/route.js';
 import { mountRoutes } from './http/router.js';
 import { registrationPolicyRoutes } from './registration-policy/routes.js';
 import { registrationTokenRoutes } from './registration-tokens/routes.js';
+import { resourceRoutes } from './resources/routes.js';
 import { scopeRoutes } from './scopes/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { statisticsRoutes } from './stats/routes.js';
@@ -23,7 +24,7 @@ import { userRoutes } from './users/routes.js';
 
 /** Every admin API operation; the router and the OpenAPI document are both built from it. */
 export const adminRoutes: AdminRoute[] = [
-  ...clientRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes,
+  ...clientRoutes, ...resourceRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes,
   ...registrationPolicyRoutes, ...registrationTokenRoutes, ...keyRoutes, ...settingsRoutes,
 ];
 

@@ -1,12 +1,13 @@
 import { parseDuration } from '../config.js';
-import { createClient, ProtectedClientError, revokeClient } from '../admin/clients/service.js';
-import type { CreateClientInput } from '../oauth/clients/fields.js';
+import { resourceIdentifiers } from '../admin/clients/resource-links.js';
+import type { CreateAdminClientInput, UpdateClientInput } from '../admin/clients/schema.js';
+import { createClient, ProtectedClientError, revokeClient, updateClient } from '../admin/clients/service.js';
 import type { Client, GrantType, TokenEndpointAuthMethod } from '../storage/types.js';
 import { defineCommand, jsonOption } from './command.js';
 import { parseSeconds, splitList, table, UsageError } from './context.js';
 
-/** A client as the CLI prints it, with RFC 7591 metadata names. */
-function describeClient(client: Client) {
+/** A client as the CLI prints it, with RFC 7591 metadata names; `identifiers` maps API ids to identifiers. */
+function describeClient(client: Client, identifiers: ReadonlyMap<string, string>) {
   return {
     client_id: client.id,
     client_name: client.name,
@@ -22,6 +23,8 @@ function describeClient(client: Client) {
     id_token_signed_response_alg: client.idTokenSigningAlg,
     application_type: client.applicationType,
     resource_server: client.resourceServer,
+    allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
+    resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     registration: client.registration.kind,
     status: client.status,
     created_at: new Date(client.createdAt).toISOString(),

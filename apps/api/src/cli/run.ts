@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ValidationError, NotFoundError } from '../admin/errors.js';
+import { NotFoundError, StateConflictError, ValidationError } from '../admin/errors.js';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../storage/text.js';
 import { ConflictError, StorageUnavailableError } from '../storage/types.js';
 import { clientsCommands } from './clients.js';
@@ -119,7 +119,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ValidationError || error instanceof ConflictError
-      || error instanceof NotFoundError) {
+      || error instanceof NotFoundError || error instanceof StateConflictError) {
       io.err(`tollgate ${spec.name}: ${describeInputError(spec, error)}`);
       return 2;
     }

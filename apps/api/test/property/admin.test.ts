@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes } from '../../src/admin/index.js';
 import { createRegistrationToken } from '../../src/admin/registration-tokens/service.js';
+import { createResource } from '../../src/admin/resources/service.js';
 import type { AdminRoute } from '../../src/admin/http/route.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
 import { backends } from '../support/databases.js';
@@ -23,7 +24,13 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   createScope: { name: 'generated', description: 'Generated' },
   updateScope: { description: 'Changed' },
   createRegistrationToken: { description: 'Agents', maxUses: 2, grantTypes: ['authorization_code'], scopes: ['read'] },
+  createResource: { identifier: 'https://generated.example.test/api', name: 'Generated API', scopes: ['read'] },
+  updateResource: { name: 'Renamed API', accessTokenTtl: 300, tokenFormat: 'jwt' },
 };
+
+/** The identifiers of the APIs the runs start with, which generated values name. */
+const API = 'https://api.example.test';
+const OTHER_API = 'http://localhost:8080/mcp';
 
 /** The field names an object schema knows (through optional, default and pipe wrappers), so generated bodies use them. */
 function fieldNames(schema: z.ZodType | undefined): string[] {
@@ -56,6 +63,9 @@ for (const backend of backends) {
       const tokenIds = (await t.storage.tokens.list({ clientId: machine.id, activeAt: Date.now(), limit: 10 })).items.map((token) => token.id);
       const consent = await t.storage.consents.grant(someone.id, victim.id, ['openid'], Date.now());
       const registration = await createRegistrationToken(t.storage, { maxUses: 5 }, { type: 'system', id: 'test', sourceAddress: null });
+      const api = await createResource(t.storage, { identifier: API, name: 'Example API', scopes: ['read'] }, { type: 'system', id: 'test', sourceAddress: null });
+      const otherApi = await createResource(t.storage, { identifier: OTHER_API, name: 'MCP', tokenFormat: 'jwt', isDefault: true }, { type: 'system', id: 'test', sourceAddress: null });
+      await t.client({ name: 'gate', grantTypes: [], resourceServer: true, resource: API });
       ids = {
         clients: [machine.id, victim.id],
         users: [someone.id, other.id],
@@ -63,6 +73,7 @@ for (const backend of backends) {
         consents: [consent.id],
         scopes: ['read', 'write', 'openid'],
         'registration-tokens': [registration.token.id],
+        resources: [api.id, otherApi.id],
       };
       tokens = { clientCredentials: issued, notAdmin: await t.token(someone.id) };
       db = await digester(t.config.database);
@@ -77,10 +88,11 @@ for (const backend of backends) {
       { weight: 3, arbitrary: huge ? sometimesHuge(junk) : junk },
       { weight: 2, arbitrary: fc.constantFrom('read', 'openid', 'Billing', 'https://app.example/cb', 'http://localhost/cb', 'javascript:alert(1)', 'client_credentials',
         'authorization_code', 'none', 'client_secret_post', 'ES256', 'correct horse battery', 'a@b.example', 'active', 'revoked', 'name', 'createdAt', 'desc',
-        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh', 'oauth-admin', '2099-01-01T00:00:00Z') },
+        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh', 'oauth-admin', '2099-01-01T00:00:00Z',
+        API, OTHER_API, `${API}#x`, 'http://api.example.test', 'HTTPS://api.example.test', 'opaque', 'jwt', 'RS256', 'mcp:tools') },
       { weight: 1, arbitrary: fc.integer({ min: -2, max: 100_000 }) },
       { weight: 1, arbitrary: fc.constantFrom(true, false, null, 1e9, -1, 0.5, Number.MAX_SAFE_INTEGER) },
-      { weight: 1, arbitrary: fc.array(fc.oneof(junk, fc.constantFrom('read', 'write', 'openid', 'https://app.example/cb', 'client_credentials')), { maxLength: 5 }) },
+      { weight: 1, arbitrary: fc.array(fc.oneof(junk, fc.constantFrom('read', 'write', 'openid', 'https://app.example/cb', 'client_credentials', API, OTHER_API)), { maxLength: 5 }) },
       { weight: 1, arbitrary: fc.constant(Array.from({ length: huge ? 2000 : 20 }, (_, i) => `https://x${i}.example/cb`)) },
       { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
       // Cursors as the server writes them, base64url of [value, id], around junk (NUL and lone surrogates included).

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { createClient } from '../../src/admin/clients/service.js';
-import type { CreateClientInput } from '../../src/oauth/clients/fields.js';
+import type { CreateAdminClientInput } from '../../src/admin/clients/schema.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createMetrics, type Metrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
@@ -19,7 +19,7 @@ export interface OAuthTestApp {
   app: App;
   http: ReturnType<typeof request>;
   /** Registers a client through the same service the CLI uses; returns its credentials. */
-  client(input?: Partial<CreateClientInput>): Promise<{ id: string; secret: string }>;
+  client(input?: Partial<CreateAdminClientInput>): Promise<{ id: string; secret: string }>;
   close(): Promise<void>;
 }
 

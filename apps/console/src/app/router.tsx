@@ -6,6 +6,7 @@ import { consentRoutes } from '../features/consents/routes';
 import { dashboardRoutes } from '../features/dashboard/routes';
 import { keyRoutes } from '../features/keys/routes';
 import { registrationRoutes } from '../features/registration/routes';
+import { resourceRoutes } from '../features/resources/routes';
 import { scopeRoutes } from '../features/scopes/routes';
 import { settingsRoutes } from '../features/settings/routes';
 import { statusRoutes } from '../features/status/routes';
@@ -30,8 +31,8 @@ export const routes: RouteObject[] = [
       {
         Component: RequireAuth,
         children: [
-          ...dashboardRoutes, ...clientRoutes, ...registrationRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes,
-          ...keyRoutes, ...settingsRoutes,
+          ...dashboardRoutes, ...clientRoutes, ...resourceRoutes, ...registrationRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes,
+          ...auditRoutes, ...keyRoutes, ...settingsRoutes,
         ],
       },
       {

@@ -20,6 +20,9 @@ export const routePaths = {
   newClient: 'clients/new',
   client: 'clients/:id',
   clientTab: 'clients/:id/:tab',
+  resources: 'apis',
+  newResource: 'apis/new',
+  resource: 'apis/:id',
   registration: 'registration',
   newRegistrationToken: 'registration/tokens/new',
   tokens: 'tokens',
@@ -45,6 +48,10 @@ export const toClients = (search?: {
 export const toNewClient = () => '/clients/new';
 export const toClient = ({ id, tab }: { id: string; tab?: ClientTab }) =>
   `/clients/${encodeURIComponent(id)}${tab && tab !== 'settings' ? `/${tab}` : ''}`;
+/** The APIs page: resource servers clients ask tokens for. */
+export const toResources = (search?: { search?: string }) => withSearch('/apis', search);
+export const toNewResource = () => '/apis/new';
+export const toResource = ({ id }: { id: string }) => `/apis/${encodeURIComponent(id)}`;
 /** The Registration page; `token` shows that registration token above the list. */
 export const toRegistration = (search?: { token?: string }) => withSearch('/registration', search);
 export const toNewRegistrationToken = () => '/registration/tokens/new';

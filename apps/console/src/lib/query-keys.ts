@@ -13,6 +13,11 @@ export const queryKeys = {
     list: (query: QueryParams) => ['clients', 'list', query] as const,
     detail: (id: string) => ['clients', 'detail', id] as const,
   },
+  resources: {
+    all: ['resources'] as const,
+    list: (query: QueryParams) => ['resources', 'list', query] as const,
+    detail: (id: string) => ['resources', 'detail', id] as const,
+  },
   registrationPolicy: ['registration-policy'] as const,
   settings: ['settings'] as const,
   keys: ['keys'] as const,

@@ -1,12 +1,15 @@
-import type { AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Scope, Settings, SigningKey, Statistics, Token, User } from '../lib/contract';
+import type {
+  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, Settings, SigningKey, Statistics, Token, User,
+} from '../lib/contract';
 import {
-  makeAuditEntry, makeClient, makeConsent, makeRegistrationPolicy, makeRegistrationToken, makeScope, makeSettings, makeSigningKey, makeStatistics, makeToken,
-  makeUser,
+  makeAuditEntry, makeClient, makeConsent, makeRegistrationPolicy, makeRegistrationToken, makeResource, makeScope, makeSettings, makeSigningKey,
+  makeStatistics, makeToken, makeUser,
 } from './fixtures';
 
 /** The mock API's data; handlers read and change it, and every test starts from {@link resetDb}'s. */
 export interface MockDb {
   clients: Client[];
+  resources: Resource[];
   users: User[];
   tokens: Token[];
   scopes: Scope[];
@@ -29,6 +32,13 @@ function seed(): MockDb {
         createdAt: '2025-05-01T09:00:00.000Z',
       }),
       makeClient({ id: 'old-id', name: 'Old App', status: 'revoked', revokedAt: '2025-05-20T09:00:00.000Z', createdAt: '2025-05-10T09:00:00.000Z' }),
+    ],
+    resources: [
+      makeResource(),
+      makeResource({
+        id: 'res-reports', identifier: 'https://reports.example.test/v1', name: 'Reports API', scopes: ['read', 'reports:write'], tokenFormat: 'jwt',
+        accessTokenTtl: 300, signingAlg: 'ES256', isDefault: true, clientIds: ['reports-rs-id'],
+      }),
     ],
     users: [
       makeUser({ id: 'user-admin', username: 'admin', displayName: 'Administrator', email: null, admin: true }),

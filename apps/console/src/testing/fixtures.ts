@@ -1,4 +1,6 @@
-import type { AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Scope, Settings, SigningKey, Statistics, Token, User } from '../lib/contract';
+import type {
+  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, Settings, SigningKey, Statistics, Token, User,
+} from '../lib/contract';
 
 const T0 = '2025-06-01T09:00:00.000Z';
 
@@ -7,7 +9,7 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
   return {
     id: 'billing-id', name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [], postLogoutRedirectUris: [],
     grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic', hasSecret: true,
-    accessTokenTtl: null, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, system: false,
+    accessTokenTtl: null, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, allowedResources: null, resource: null, system: false,
     applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
     registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
     status: 'active', createdAt: T0, updatedAt: T0, revokedAt: null, ...overrides,
@@ -41,6 +43,14 @@ export function makeToken(overrides: Partial<Token> = {}): Token {
   return {
     id: 'tok-1', kind: 'access', prefix: 'tg_at_Ab12Cd', clientId: 'billing-id', userId: null, scopes: ['read'],
     createdAt: T0, expiresAt: '2025-06-01T10:00:00.000Z', lastUsedAt: null, familyId: null, ...overrides,
+  };
+}
+
+/** An API taking opaque tokens with the `read` scope. */
+export function makeResource(overrides: Partial<Resource> = {}): Resource {
+  return {
+    id: 'res-billing', identifier: 'https://billing.example.test', name: 'Billing API', scopes: ['read'], tokenFormat: 'opaque', accessTokenTtl: null,
+    signingAlg: 'ES256', isDefault: false, clientIds: [], createdAt: T0, updatedAt: T0, ...overrides,
   };
 }
 

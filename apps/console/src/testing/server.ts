@@ -6,6 +6,7 @@ import { healthHandlers } from './handlers/health';
 import { keyHandlers } from './handlers/keys';
 import { registrationPolicyHandlers } from './handlers/registration-policy';
 import { registrationTokenHandlers } from './handlers/registration-tokens';
+import { resourceHandlers } from './handlers/resources';
 import { scopeHandlers } from './handlers/scopes';
 import { settingsHandlers } from './handlers/settings';
 import { statisticsHandlers } from './handlers/statistics';
@@ -14,6 +15,6 @@ import { userHandlers } from './handlers/users';
 
 /** The mock API every test runs against (unhandled requests fail the test); tests override handlers with `server.use`. */
 export const server = setupServer(
-  ...healthHandlers, ...statisticsHandlers, ...clientHandlers, ...tokenHandlers, ...userHandlers, ...scopeHandlers, ...consentHandlers, ...auditHandlers,
-  ...registrationPolicyHandlers, ...registrationTokenHandlers, ...settingsHandlers, ...keyHandlers,
+  ...healthHandlers, ...statisticsHandlers, ...clientHandlers, ...resourceHandlers, ...tokenHandlers, ...userHandlers, ...scopeHandlers,
+  ...consentHandlers, ...auditHandlers, ...registrationPolicyHandlers, ...registrationTokenHandlers, ...settingsHandlers, ...keyHandlers,
 );

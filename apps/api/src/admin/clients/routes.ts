@@ -1,20 +1,36 @@
-import { NotFoundError, StateConflictError } from '../errors.js';
+import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { defineRoute, type AdminRoute } from '../http/route.js';
 import { idParams, revokedCount } from '../http/schemas.js';
 import { revokeClientTokens } from '../tokens/service.js';
+import type { Client, Stores } from '../../storage/types.js';
+import { resourceIdentifiers } from './resource-links.js';
 import { clientDeletion, clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, toClientView, updateClientRequest } from './schema.js';
 import { createClient, deleteClient, revokeClient, rotateClientSecret, updateClient } from './service.js';
+
+async function viewOf(stores: Pick<Stores, 'resources'>, client: Client) {
+  return toClientView(client, await resourceIdentifiers(stores, [client]));
+}
 
 export const clientRoutes: AdminRoute[] = [
   defineRoute({
     method: 'get', path: '/clients', operationId: 'listClients', tag: 'clients',
     summary: 'List clients',
-    description: 'Search by name or client id, filter by status, sort by name or creation time; never shows a secret.',
+    description: 'Search by name or client id, filter by status, by how they were registered or by API, sort by name or creation time; never shows a secret.',
     query: listClientsQuery,
     response: clientPage,
-    async handle({ query, storage }) {
-      const page = await storage.clients.list(query);
-      return { items: page.items.map(toClientView), nextCursor: page.nextCursor };
+    async handle({ query: { allowedResource, resource, ...query }, storage }) {
+      const idOf = async (identifier: string, field: string) => {
+        const api = await storage.resources.getByIdentifier(identifier);
+        if (!api) throw new ValidationError({ [field]: `no API has the identifier ${identifier}` });
+        return api.id;
+      };
+      const page = await storage.clients.list({
+        ...query,
+        ...(allowedResource !== undefined && { allowedResource: await idOf(allowedResource, 'allowedResource') }),
+        ...(resource !== undefined && { resourceId: await idOf(resource, 'resource') }),
+      });
+      const identifiers = await resourceIdentifiers(storage, page.items);
+      return { items: page.items.map((client) => toClientView(client, identifiers)), nextCursor: page.nextCursor };
     },
   }),
   defineRoute({
@@ -26,7 +42,7 @@ export const clientRoutes: AdminRoute[] = [
     response: clientWithSecret,
     async handle({ body, actor, storage }) {
       const { client, secret } = await createClient(storage, body, actor);
-      return { client: toClientView(client), clientSecret: secret };
+      return { client: await viewOf(storage, client), clientSecret: secret };
     },
   }),
   defineRoute({
@@ -38,7 +54,7 @@ export const clientRoutes: AdminRoute[] = [
     async handle({ params, storage }) {
       const client = await storage.clients.get(params.id);
       if (!client) throw new NotFoundError(`no client has id ${params.id}`);
-      return toClientView(client);
+      return viewOf(storage, client);
     },
   }),
   defineRoute({
@@ -51,7 +67,7 @@ export const clientRoutes: AdminRoute[] = [
     response: clientView,
     errors: [404, 409],
     async handle({ params, body, actor, storage }) {
-      return toClientView(await updateClient(storage, params.id, body, actor));
+      return viewOf(storage, await updateClient(storage, params.id, body, actor));
     },
   }),
   defineRoute({
@@ -63,7 +79,7 @@ export const clientRoutes: AdminRoute[] = [
     errors: [404, 409],
     async handle({ params, actor, storage }) {
       const { client, secret } = await rotateClientSecret(storage, params.id, actor);
-      return { client: toClientView(client), clientSecret: secret };
+      return { client: await viewOf(storage, client), clientSecret: secret };
     },
   }),
   defineRoute({
@@ -77,7 +93,7 @@ export const clientRoutes: AdminRoute[] = [
     async handle({ params, actor, storage }) {
       const revoked = await revokeClient(storage, params.id, actor);
       if (!revoked) throw new StateConflictError(`client ${params.id} is already revoked`);
-      return toClientView((await storage.clients.get(params.id))!);
+      return viewOf(storage, (await storage.clients.get(params.id))!);
     },
   }),
   defineRoute({

@@ -1,12 +1,40 @@
 import { z } from 'zod';
 import {
-  APPLICATION_TYPES, AUTH_METHODS, clientFields, createClientInput, GRANT_TYPES, REGISTRATION_KINDS, SIGNING_ALGORITHMS,
+  APPLICATION_TYPES, AUTH_METHODS, checkClientConsistency, clientFields, GRANT_TYPES, REGISTRATION_KINDS, SIGNING_ALGORITHMS,
 } from '../../oauth/clients/fields.js';
 import type { Client } from '../../storage/types.js';
+import { MAX_IDENTIFIER_LENGTH } from '../../validation/resource-identifier.js';
 import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
+const identifierReference = z.string({ error: 'must be an API identifier' }).min(1, 'must be an API identifier')
+  .max(MAX_IDENTIFIER_LENGTH, `must be at most ${MAX_IDENTIFIER_LENGTH} characters`);
 
-type Shape = typeof clientFields.shape;
+/**
+ * A client's registration as an administrator sets it: the fields dynamic
+ * registration shares, and the APIs (by identifier) it may ask for and,
+ * for a resource server, introspects for.
+ */
+export const adminClientFields = clientFields.extend({
+  allowedResources: z.array(identifierReference).max(50, 'at most 50 APIs').nullable().default(null)
+    .meta({ description: 'Identifiers of the APIs the client may ask tokens for; null means any API.' }),
+  resource: identifierReference.nullable().default(null)
+    .meta({ description: 'For a resource server: the identifier of the API it introspects tokens for; it sees only tokens meant for that API.' }),
+});
+
+type AdminClientFields = z.output<typeof adminClientFields>;
+
+/** The registration rules, and that only a resource server is linked to an API. */
+export function checkAdminClient(client: AdminClientFields, ctx: z.RefinementCtx) {
+  checkClientConsistency(client, ctx);
+  if (client.resource !== null && !client.resourceServer) {
+    ctx.addIssue({ code: 'custom', path: ['resource'], message: 'only a resource server introspects for an API: set resourceServer to true as well, or resource to null' });
+  }
+}
+
+export const createAdminClientInput = adminClientFields.superRefine(checkAdminClient);
+export type CreateAdminClientInput = z.input<typeof createAdminClientInput>;
+
+type Shape = typeof adminClientFields.shape;
 type Optionals = { [K in keyof Shape]: z.ZodOptional<Shape[K] extends z.ZodDefault<infer Inner extends z.ZodType> ? Inner : Shape[K]> };
 
 function withoutDefaults(shape: Shape): Optionals {
@@ -22,7 +50,7 @@ function withoutDefaults(shape: Shape): Optionals {
  * defaulted (an absent field stays as it is). The id, the secret and the
  * status are not fields: they change only through their own operations.
  */
-export const updateClientInput = z.object(withoutDefaults(clientFields.shape)).strict()
+export const updateClientInput = z.object(withoutDefaults(adminClientFields.shape)).strict()
   .refine((fields) => Object.keys(fields).length > 0, { message: 'name at least one field to change', when: (payload) => payload.issues.length === 0 });
 export type UpdateClientInput = z.input<typeof updateClientInput>;
 
@@ -56,6 +84,8 @@ export const clientView = responseSchema('Client', z.object({
     sourceAddress: z.string().nullable().meta({ description: 'The address a dynamic registration came from.' }),
   }),
   resourceServer: z.boolean(),
+  allowedResources: z.array(z.string()).nullable().meta({ description: 'Identifiers of the APIs the client may ask tokens for; null means any API.' }),
+  resource: z.string().nullable().meta({ description: 'For a resource server: the identifier of the API it introspects tokens for.' }),
   system: z.boolean().meta({ description: 'A client Tollgate itself relies on (the console): it cannot be changed or revoked here.' }),
   status: z.enum(['active', 'revoked']),
   createdAt: time,
@@ -64,7 +94,8 @@ export const clientView = responseSchema('Client', z.object({
 }));
 export type ClientView = z.output<typeof clientView>;
 
-export function toClientView(client: Client): ClientView {
+/** A client as the admin API shows it; `identifiers` maps the ids of the APIs it names to their identifiers. */
+export function toClientView(client: Client, identifiers: ReadonlyMap<string, string>): ClientView {
   return {
     id: client.id,
     name: client.name,
@@ -90,6 +121,8 @@ export function toClientView(client: Client): ClientView {
     // The registration access token's hash stays out, like the secret's.
     registration: { kind: client.registration.kind, initialAccessTokenId: client.registration.initialAccessTokenId, sourceAddress: client.registration.sourceAddress },
     resourceServer: client.resourceServer,
+    allowedResources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
+    resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     system: client.system,
     status: client.status,
     createdAt: toTime(client.createdAt),
@@ -114,10 +147,13 @@ export const listClientsQuery = z.object({
   status: z.enum(['active', 'revoked'], 'must be active or revoked').optional(),
   registrationKind: z.enum(REGISTRATION_KINDS, `must be one of ${REGISTRATION_KINDS.join(', ')}`).optional()
     .meta({ description: 'Only clients made this way: by an administrator, by dynamic registration, or from a metadata document.' }),
+  allowedResource: identifierReference.optional()
+    .meta({ description: 'Only clients that may ask for the API with this identifier: those restricted to a list holding it, and those not restricted.' }),
+  resource: identifierReference.optional().meta({ description: 'Only the resource-server clients linked to the API with this identifier.' }),
   sort: z.enum(['name', 'createdAt'], 'must be name or createdAt').default('createdAt'),
   order: z.enum(['asc', 'desc'], 'must be asc or desc').optional().meta({ description: 'Default: asc by name, desc by createdAt.' }),
   ...pageQuery,
 }).strict();
 
-export const createClientRequest = requestSchema('CreateClientRequest', createClientInput);
+export const createClientRequest = requestSchema('CreateClientRequest', createAdminClientInput);
 export const updateClientRequest = requestSchema('UpdateClientRequest', updateClientInput);

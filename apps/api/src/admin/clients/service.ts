@@ -3,8 +3,9 @@ import type { Client, ClientUpdate, Storage, Stores } from '../../storage/types.
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
-import { clientFields, createClientInput, type CreateClientInput } from '../../oauth/clients/fields.js';
-import { updateClientInput, type UpdateClientInput } from './schema.js';
+import { clientFields } from '../../oauth/clients/fields.js';
+import { linksOf, resolveLinks } from './resource-links.js';
+import { createAdminClientInput, updateClientInput, type CreateAdminClientInput, type UpdateClientInput } from './schema.js';
 
 export interface CreatedClient {
   client: Client;
@@ -12,17 +13,19 @@ export interface CreatedClient {
   secret: string | null;
 }
 
-/** Registers a client after checking its fields and that its scopes exist. */
-export async function createClient(storage: Storage, input: CreateClientInput, actor: Actor, now = Date.now()): Promise<CreatedClient> {
-  const fields = parseOrThrow(createClientInput, input);
+/** Registers a client after checking its fields, that its scopes exist and that the APIs it names do. */
+export async function createClient(storage: Storage, input: CreateAdminClientInput, actor: Actor, now = Date.now()): Promise<CreatedClient> {
+  const { allowedResources, resource, ...fields } = parseOrThrow(createAdminClientInput, input);
   const secret = fields.tokenEndpointAuthMethod === 'none' ? null : randomSecret(PREFIX.clientSecret);
   const client = await storage.transaction(async (tx) => {
     const unknown = await tx.scopes.missing(fields.scopes);
     if (unknown.length > 0) {
       throw new ValidationError({ scopes: `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: create it first` });
     }
+    const links = await resolveLinks(tx, { allowedResources, resource });
     const created = await tx.clients.create({
       ...fields,
+      ...links,
       id: randomId(),
       secretHash: secret === null ? null : sha256(secret),
       system: false,
@@ -105,8 +108,8 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
   const changes = parseOrThrow(updateClientInput, input);
   return storage.transaction(async (tx) => {
     const client = await changeableClient(tx, id);
-    const before = registration(client);
-    const after = parseOrThrow(createClientInput, { ...before, ...changes });
+    const before = { ...registration(client), ...await linksOf(tx, client) };
+    const after = parseOrThrow(createAdminClientInput, { ...before, ...changes });
     if ((client.tokenEndpointAuthMethod === 'none') !== (after.tokenEndpointAuthMethod === 'none')) {
       throw new ValidationError({
         tokenEndpointAuthMethod: client.tokenEndpointAuthMethod === 'none'
@@ -121,7 +124,13 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
     const changed = (Object.keys(after) as (keyof typeof after)[])
       .filter((key) => JSON.stringify(after[key]) !== JSON.stringify(before[key]));
     if (changed.length === 0) return client;
-    const update: ClientUpdate = Object.fromEntries(changed.map((key) => [key, after[key]]));
+    const { allowedResources, resource, ...fields } = Object.fromEntries(changed.map((key) => [key, after[key]])) as Partial<typeof after>;
+    const update: ClientUpdate = fields;
+    if (allowedResources !== undefined || resource !== undefined) {
+      const links = await resolveLinks(tx, { allowedResources: after.allowedResources, resource: after.resource });
+      if (allowedResources !== undefined) update.allowedResources = links.allowedResources;
+      if (resource !== undefined) update.resourceId = links.resourceId;
+    }
     const updated = await tx.clients.update(id, update, now);
     const removedScopes = client.scopes.filter((scope) => !after.scopes.includes(scope));
     const revokedTokens = await tx.tokens.revokeCarrying({ clientId: id, kind: 'access' }, removedScopes, now);

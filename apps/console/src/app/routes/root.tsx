@@ -1,12 +1,15 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { isRouteErrorResponse, NavLink, Outlet, useLocation, useRouteError } from 'react-router';
 import { useAuth } from '../../lib/auth/auth';
-import { toAudit, toClients, toConsents, toDashboard, toKeys, toRegistration, toScopes, toSettings, toStatus, toTokens, toUsers } from '../../lib/links';
+import {
+  toAudit, toClients, toConsents, toDashboard, toKeys, toRegistration, toResources, toScopes, toSettings, toStatus, toTokens, toUsers,
+} from '../../lib/links';
 import { useTheme, type Theme } from '../../lib/theme';
 
 const adminLinks = [
   { to: toDashboard(), label: 'Dashboard', end: true },
   { to: toClients(), label: 'Clients' },
+  { to: toResources(), label: 'APIs' },
   { to: toRegistration(), label: 'Registration' },
   { to: toTokens(), label: 'Tokens' },
   { to: toUsers(), label: 'Users' },

@@ -15,12 +15,16 @@ export const clientHandlers = [
     const search = url.searchParams.get('search')?.toLowerCase();
     const status = url.searchParams.get('status');
     const kind = url.searchParams.get('registrationKind');
+    const allowedResource = url.searchParams.get('allowedResource');
+    const resource = url.searchParams.get('resource');
     const sort = url.searchParams.get('sort') ?? 'createdAt';
     const order = url.searchParams.get('order') ?? (sort === 'name' ? 'asc' : 'desc');
     const items = db.clients
       .filter((c) => !search || c.name.toLowerCase().includes(search) || c.id.toLowerCase().includes(search))
       .filter((c) => !status || c.status === status)
       .filter((c) => !kind || c.registration.kind === kind)
+      .filter((c) => !allowedResource || c.allowedResources === null || c.allowedResources.includes(allowedResource))
+      .filter((c) => !resource || c.resource === resource)
       .sort((a, b) => (sort === 'name' ? a.name.localeCompare(b.name) : a.createdAt.localeCompare(b.createdAt)) * (order === 'asc' ? 1 : -1));
     return HttpResponse.json(page(items, url));
   }),
@@ -57,6 +61,14 @@ export const clientHandlers = [
     const index = db.clients.findIndex((c) => c.id === params.id);
     if (index === -1) return notFound('client');
     const changes = await request.json();
+    for (const [i, identifier] of (changes.allowedResources ?? []).entries()) {
+      if (!db.resources.some((r) => r.identifier === identifier)) {
+        return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`allowedResources.${i}`]: `no API has the identifier ${identifier}: register it first` });
+      }
+    }
+    if (changes.resource && !(changes.resourceServer ?? db.clients[index]!.resourceServer)) {
+      return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { resource: 'only a resource server introspects for an API: set resourceServer to true as well, or resource to null' });
+    }
     for (const [i, uri] of (changes.redirectUris ?? []).entries()) {
       if (!/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(uri)) {
         return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`redirectUris.${i}`]: 'must use https (http only for localhost and loopback addresses)' });

@@ -31,6 +31,10 @@ export interface ClientFormValues {
   refreshTokenTtl: string;
   resourceServer: boolean;
   idTokenSigningAlg: '' | 'ES256' | 'RS256';
+  /** Identifiers; null for any API. */
+  allowedResources: string[] | null;
+  /** The identifier of the API a resource server introspects for; '' for none. */
+  resource: string;
 }
 
 /** A new client's values for an application type. */
@@ -71,6 +75,8 @@ export function clientToForm(client: Client): ClientFormValues {
     refreshTokenTtl: client.refreshTokenTtl === null ? '' : formatDuration(client.refreshTokenTtl),
     resourceServer: client.resourceServer,
     idTokenSigningAlg: client.idTokenSigningAlg ?? '',
+    allowedResources: client.allowedResources === null ? null : [...client.allowedResources],
+    resource: client.resource ?? '',
   };
 }
 
@@ -124,6 +130,8 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       refreshTokenTtl,
       resourceServer: values.resourceServer,
       idTokenSigningAlg: values.idTokenSigningAlg === '' ? null : values.idTokenSigningAlg,
+      allowedResources: values.allowedResources,
+      resource: values.resource === '' ? null : values.resource,
     },
   };
 }
