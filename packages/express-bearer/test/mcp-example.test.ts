@@ -53,8 +53,8 @@ for (const backend of backends) {
       const port = String(await freePort());
       const mcpUrl = `http://127.0.0.1:${port}/mcp`;
       const otherUrl = `http://127.0.0.1:${await freePort()}/other-${format}`;
-      await tollgate.cli('resources', 'create', '--identifier', mcpUrl, '--name', `Example MCP (${format})`, '--scopes', 'mcp:tools', '--token-format', format, '--json');
-      await tollgate.cli('resources', 'create', '--identifier', otherUrl, '--name', `Other API (${format})`, '--scopes', 'mcp:tools', '--token-format', format, '--json');
+      await tollgate.createResource(mcpUrl, { name: `Example MCP (${format})`, scopes: 'mcp:tools', format });
+      await tollgate.createResource(otherUrl, { name: `Other API (${format})`, scopes: 'mcp:tools', format });
       const introspector = format === 'opaque'
         ? await tollgate.createClient('--name', `mcp-${format}-introspector`, '--resource-server', '--resource', mcpUrl, '--grant-types', '')
         : undefined;
@@ -83,7 +83,7 @@ for (const backend of backends) {
       const landing = await fetch(back.url);
       expect(await landing.text()).toBe('Signed in: you can close this window.');
 
-      expect(await client.exited).toBe(0);
+      expect(await client.exited, client.output()).toBe(0);
       const output = client.output();
       expect(output).toContain(`got an access token for ${mcpUrl} (scope mcp:tools)`);
       expect(output).toContain('initialize: {"protocolVersion":"2025-06-18"');

@@ -23,8 +23,10 @@ export interface Tollgate {
   cli(...args: string[]): Promise<string>;
   createScope(name: string): Promise<void>;
   createClient(...args: string[]): Promise<CreatedClient>;
-  /** Client credentials grant with plain fetch and Basic authentication. */
-  token(client: CreatedClient, scope?: string): Promise<string>;
+  /** Registers an API (a resource, RFC 8707) whose tokens are `format`; returns its identifier. */
+  createResource(identifier: string, options: { name?: string; scopes?: string; format?: 'opaque' | 'jwt' }): Promise<string>;
+  /** Client credentials grant with plain fetch and Basic authentication; `resource` names the API (RFC 8707). */
+  token(client: CreatedClient, scope?: string, resource?: string): Promise<string>;
   introspect(caller: CreatedClient, token: string): Promise<Record<string, unknown>>;
   revoke(owner: CreatedClient, token: string): Promise<void>;
   stop(): Promise<void>;
@@ -34,9 +36,13 @@ export function basic(client: { client_id: string; client_secret: string }): str
   return `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
 }
 
-export async function startTollgate(env: Record<string, string> = {}): Promise<Tollgate> {
+/**
+ * Starts a server with `env` on a fresh SQLite file, or on `databaseUrl` (such
+ * as a database from apps/api's test backends; the caller drops it).
+ */
+export async function startTollgate(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<Tollgate> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-pkg-'));
-  const databaseUrl = `sqlite:${path.join(dir, 'db.sqlite')}`;
+  const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(dir, 'db.sqlite')}`;
   const port = String(await freePort());
   const url = `http://127.0.0.1:${port}`;
   const server = await startServerProcess({ DATABASE_URL: databaseUrl, PORT: port, ISSUER: url, ...env });
@@ -60,11 +66,15 @@ export async function startTollgate(env: Record<string, string> = {}): Promise<T
     async createScope(name) {
       await cli('scopes', 'create', name, '--description', `The ${name} scope`);
     },
+    async createResource(identifier, { name = identifier, scopes, format = 'opaque' }) {
+      await cli('resources', 'create', '--identifier', identifier, '--name', name, '--token-format', format, ...(scopes ? ['--scopes', scopes] : []), '--json');
+      return identifier;
+    },
     async createClient(...args) {
       return JSON.parse(await cli('clients', 'create', ...args, '--json')) as CreatedClient;
     },
-    async token(client, scope) {
-      const response = await fetch(`${url}/oauth/token`, form(client, { grant_type: 'client_credentials', ...(scope && { scope }) }));
+    async token(client, scope, resource) {
+      const response = await fetch(`${url}/oauth/token`, form(client, { grant_type: 'client_credentials', ...(scope && { scope }), ...(resource && { resource }) }));
       const body = (await response.json()) as { access_token?: string };
       if (!response.ok || !body.access_token) throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
       return body.access_token;
