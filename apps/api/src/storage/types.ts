@@ -57,8 +57,16 @@ export interface Client {
   registration: ClientRegistration;
   /** Clients Tollgate itself depends on (the console); protected from accidental revocation. */
   system: boolean;
-  /** A protected resource: may introspect any token, not only its own (RFC 7662 §2.1). */
+  /**
+   * A protected resource: may introspect tokens other than its own (RFC 7662 §2.1).
+   * Linked to an API (`resourceId`), only tokens whose audience holds that API's
+   * identifier; unlinked, only tokens with no audience.
+   */
   resourceServer: boolean;
+  /** Ids of the APIs (resources) this client may ask tokens for; null: any API. */
+  allowedResources: string[] | null;
+  /** The API a resource-server client introspects for; null when it is linked to none. */
+  resourceId: string | null;
   status: ClientStatus;
   createdAt: number;
   updatedAt: number;
@@ -68,18 +76,26 @@ export interface Client {
 /** Registration metadata an administrator's client may leave out: a web app with none of it, registered by an administrator. */
 type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'registration';
 
-export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails> & Partial<Pick<Client, RegistrationDetails>>;
+/** What an API-less client leaves out: it may ask for any API and introspects for none. */
+type ResourceDetails = 'allowedResources' | 'resourceId';
+
+export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails | ResourceDetails>
+  & Partial<Pick<Client, RegistrationDetails | ResourceDetails>>;
 
 export type ClientUpdate = Partial<Pick<Client,
   'name' | 'siteUrl' | 'logoUrl' | 'redirectUris' | 'grantTypes' | 'scopes' |
   'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' |
-  'postLogoutRedirectUris' | 'idTokenSigningAlg' | RegistrationDetails>>;
+  'postLogoutRedirectUris' | 'idTokenSigningAlg' | RegistrationDetails | ResourceDetails>>;
 
 export interface ClientListQuery {
   /** Case-insensitive substring of the name, or a prefix of the client id. */
   search?: string;
   status?: ClientStatus;
   registrationKind?: RegistrationKind;
+  /** Clients linked to this API (their `resourceId`). */
+  resourceId?: string;
+  /** Clients that may ask for this API: those restricted to a list holding it, and those not restricted. */
+  allowedResource?: string;
   sort?: 'name' | 'createdAt';
   order?: 'asc' | 'desc';
   limit: number;
@@ -94,7 +110,7 @@ export interface Page<T> {
 }
 
 export interface ClientStore {
-  /** Throws `ConflictError` when the id is taken. */
+  /** Throws `ConflictError` when the id is taken. `allowedResources` and `resourceId` default to null. */
   create(client: NewClient, now: number): Promise<Client>;
   /** Null when no client has that id. Revoked clients are returned, with status `revoked`. */
   get(id: string): Promise<Client | null>;
@@ -177,6 +193,65 @@ export interface ScopeStore {
   missing(names: string[]): Promise<string[]>;
 }
 
+export type AccessTokenFormat = 'opaque' | 'jwt';
+
+/** An API (a protected resource, RFC 8707): what a `resource` parameter names and an access token's `aud` holds. */
+export interface Resource {
+  id: string;
+  /** Absolute URI without fragment: the `resource` value and the token's `aud`. Unique. */
+  identifier: string;
+  name: string;
+  /** Names of the (global) scopes it accepts, sorted. */
+  scopes: string[];
+  tokenFormat: AccessTokenFormat;
+  /** Access token lifetime in seconds; null: the server's default for its format. */
+  accessTokenTtl: number | null;
+  /** How its JWT access tokens are signed. */
+  signingAlg: SigningAlgorithm;
+  /** At most one resource is the default: the API of requests that name none. */
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewResource = Omit<Resource, 'id' | 'createdAt' | 'updatedAt'>;
+export type ResourceUpdate = Partial<Pick<Resource, 'identifier' | 'name' | 'scopes' | 'tokenFormat' | 'accessTokenTtl' | 'signingAlg' | 'isDefault'>>;
+
+export interface ResourceListQuery {
+  /** Case-insensitive substring of the name or the identifier. */
+  search?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface ResourceStore {
+  /**
+   * Gives it a new id. Throws `ConflictError` (field `identifier`) when the
+   * identifier is taken. Setting `isDefault` clears it on the others, atomically.
+   */
+  create(resource: NewResource, now: number): Promise<Resource>;
+  /** Null when unknown. */
+  get(id: string): Promise<Resource | null>;
+  /** Exact match; null when unknown. */
+  getByIdentifier(identifier: string): Promise<Resource | null>;
+  /** Sorted by name, then id. */
+  list(query: ResourceListQuery): Promise<Page<Resource>>;
+  /** The default resource, if any. */
+  getDefault(): Promise<Resource | null>;
+  /**
+   * Null when unknown. `ConflictError` (field `identifier`) when the new
+   * identifier is taken; setting `isDefault` clears it on the others, atomically.
+   */
+  update(id: string, changes: ResourceUpdate, now: number): Promise<Resource | null>;
+  /**
+   * False when unknown. Throws `ConflictError` (field `clients`) while a
+   * client is linked to it (`resourceId`). Clients restricted to it lose it
+   * from their `allowedResources`, in the same transaction. Tokens already
+   * issued for it keep their audience and stay valid until they expire.
+   */
+  delete(id: string): Promise<boolean>;
+}
+
 export interface AuthorizationCode {
   id: string;
   codeHash: string;
@@ -191,12 +266,15 @@ export interface AuthorizationCode {
   redirectUriSent: boolean;
   /** When the user authenticated (OIDC `auth_time`). */
   authTime: number;
+  /** Identifiers of the APIs the grant covers (RFC 8707); empty when it names none. */
+  resources: string[];
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
 }
 
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt'>;
+/** `resources` defaults to none. */
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources'> & { resources?: string[] };
 
 export type ConsumeResult<T> =
   | { status: 'consumed'; value: T }
@@ -227,6 +305,12 @@ export interface Token {
   clientId: string;
   userId: string | null;
   scopes: string[];
+  /**
+   * Resource identifiers (RFC 8707). An access token: the one API it is for, or
+   * empty (no audience). A refresh token: every API of its grant, so a refresh
+   * may narrow to one of them.
+   */
+  audience: string[];
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
@@ -241,7 +325,9 @@ export interface Token {
   lastUsedAt: number | null;
 }
 
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt'> & {
+/** `audience` defaults to none. */
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience'> & {
+  audience?: string[];
   /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
   grantType: GrantType | 'cli';
   sourceAddress: string;
@@ -455,6 +541,8 @@ export interface AuthorizationRequest {
   loginHint: string | null;
   /** Who the client says should be signed in (a verified `id_token_hint`). */
   idTokenHintSubject: string | null;
+  /** Identifiers of the APIs the request named (RFC 8707), or the default one; empty for none. Absent in requests stored before it existed. */
+  resources?: string[];
 }
 
 /** One authorization request waiting for the user, bound to the browser that started it. */
@@ -555,6 +643,7 @@ export interface Stores {
   sessions: SessionStore;
   interactions: InteractionStore;
   initialAccessTokens: InitialAccessTokenStore;
+  resources: ResourceStore;
 }
 
 export interface Storage extends Stores {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeStorageContract } from '../../src/storage/contract/index.js';
 import { openStorage } from '../../src/storage/sql/index.js';
-import { aClient, aToken } from '../../src/storage/contract/fixtures.js';
+import { aClient, aResource, aToken } from '../../src/storage/contract/fixtures.js';
 import type { Storage } from '../../src/storage/types.js';
 import { backends, sqliteBackend, type Backend } from '../support/databases.js';
 import { freshStorage } from '../support/storage.js';
@@ -93,6 +93,30 @@ for (const backend of backends) {
         await b.clients.update(client.id, { name: 'Renamed' }, 3000);
         await new Promise((r) => setTimeout(r, 200));
         expect((await a.clients.get(client.id))?.name).toBe('Renamed');
+      });
+    });
+
+    it('sees another process\'s change to an API, and its own at once', async () => {
+      await onTwoConnections(backend, async (a, b) => {
+        const api = await a.resources.create(aResource(), 1000);
+        expect(await a.resources.getDefault()).toBeNull();
+        expect((await a.resources.getByIdentifier(api.identifier))?.name).toBe('Example API');
+        await b.resources.update(api.id, { isDefault: true, name: 'Renamed' }, 2000);
+        let seen: string | undefined;
+        for (let i = 0; i < 50 && seen === undefined; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          seen = (await a.resources.getDefault())?.name;
+        }
+        expect(seen).toBe('Renamed');
+        await a.resources.update(api.id, { scopes: ['only'] }, 3000);
+        expect((await a.resources.get(api.id))?.scopes).toEqual(['only']);
+        await b.resources.delete(api.id);
+        let gone = false;
+        for (let i = 0; i < 50 && !gone; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          gone = (await a.resources.getByIdentifier(api.identifier)) === null;
+        }
+        expect(gone).toBe(true);
       });
     });
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { NewAuthorizationCode, NewClient, NewInitialAccessToken, NewToken, NewUser } from '../types.js';
+import type { NewAuthorizationCode, NewClient, NewInitialAccessToken, NewResource, NewToken, NewUser } from '../types.js';
 
 export const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
 export const unique = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
@@ -30,6 +30,8 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null, accessTokenHash: null },
     system: false,
     resourceServer: false,
+    allowedResources: null,
+    resourceId: null,
     ...overrides,
   };
 }
@@ -60,6 +62,7 @@ export function aCode(clientId: string, userId: string, now: number, overrides: 
     nonce: 'n-0S6_WzA2Mj',
     redirectUriSent: true,
     authTime: now,
+    resources: [],
     createdAt: now,
     expiresAt: now + 60_000,
     ...overrides,
@@ -75,6 +78,7 @@ export function aToken(clientId: string, now: number, overrides: Partial<NewToke
     clientId,
     userId: null,
     scopes: ['read'],
+    audience: [],
     createdAt: now,
     expiresAt: now + 3_600_000,
     familyId: null,
@@ -99,6 +103,20 @@ export function anInitialAccessToken(now: number, overrides: Partial<NewInitialA
     maxUses: null,
     grantTypes: null,
     scopes: null,
+    ...overrides,
+  };
+}
+
+/** An API with a unique identifier, not the default. */
+export function aResource(overrides: Partial<NewResource> = {}): NewResource {
+  return {
+    identifier: `https://${unique('api')}.example.test`,
+    name: 'Example API',
+    scopes: ['read', 'write'],
+    tokenFormat: 'opaque',
+    accessTokenTtl: null,
+    signingAlg: 'ES256',
+    isDefault: false,
     ...overrides,
   };
 }

@@ -16,6 +16,8 @@ const MAX_ENTRIES = 10_000;
  */
 export class ClientCache {
   private readonly entries = new Map<string, Client>();
+  /** Other small, rarely written tables read whole (the APIs), by key; invalidated with everything else. */
+  private readonly tables = new Map<string, unknown>();
   private generation = 0;
   private listener: pg.Client | null = null;
   private stopped = false;
@@ -82,11 +84,30 @@ export class ClientCache {
     return client;
   }
 
-  /** Forgets one client, or all when `id` is undefined. */
+  /**
+   * A whole small table, cached like a client under `key` (a name no client id
+   * can take: it starts with a space). Its writes call `invalidate(key)` and
+   * send `key` as their notice.
+   */
+  async table<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.usable()) return load();
+    if (this.tables.has(key)) return this.tables.get(key) as T;
+    const generation = this.generation;
+    const value = await load();
+    if (generation === this.generation && this.usable() && generation === this.generation) this.tables.set(key, value);
+    return value;
+  }
+
+  /** Forgets one client (or cached table), or all when `id` is undefined. */
   invalidate(id: string | undefined): void {
     this.generation++;
-    if (id === undefined) this.entries.clear();
-    else this.entries.delete(id);
+    if (id === undefined) {
+      this.entries.clear();
+      this.tables.clear();
+    } else {
+      this.entries.delete(id);
+      this.tables.delete(id);
+    }
   }
 
   async stop(): Promise<void> {

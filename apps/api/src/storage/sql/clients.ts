@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ApplicationType, Client, ClientListQuery, RegistrationKind, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
 import type { ClientsTable, Database } from './schema.js';
-import { decodeCursor, fromJson, InvalidCursorError, likePattern, rethrowConflict, toFlag, toJson, toPage } from './helpers.js';
+import { decodeCursor, fromJson, holdsId, InvalidCursorError, likePattern, rethrowConflict, throwIfUnknownResource, toFlag, toJson, toPage } from './helpers.js';
 import type { ClientCache } from './client-cache.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
@@ -37,6 +37,8 @@ function toClient(row: Selectable<ClientsTable>): Client {
     },
     system: row.system === 1,
     resourceServer: row.resourceServer === 1,
+    allowedResources: row.allowedResources === null ? null : fromJson<string[]>(row.allowedResources),
+    resourceId: row.resourceId,
     status: row.status as Client['status'],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -122,6 +124,8 @@ export class SqlClientStore implements ClientStore {
       ...(registrationColumns(registrationDetails(client)) as Required<ReturnType<typeof registrationColumns>>),
       system: toFlag(client.system),
       resourceServer: toFlag(client.resourceServer),
+      allowedResources: client.allowedResources ? toJson(client.allowedResources) : null,
+      resourceId: client.resourceId ?? null,
       status: 'active',
       createdAt: now,
       updatedAt: now,
@@ -130,6 +134,7 @@ export class SqlClientStore implements ClientStore {
     try {
       await this.write(client.id, (db) => db.insertInto('clients').values(row).execute());
     } catch (error) {
+      throwIfUnknownResource(error);
       rethrowConflict(error, `a client with id ${client.id} already exists`, 'id');
     }
     return toClient(row);
@@ -154,6 +159,11 @@ export class SqlClientStore implements ClientStore {
     let q = this.db.selectFrom('clients').selectAll();
     if (query.status) q = q.where('status', '=', query.status);
     if (query.registrationKind) q = q.where('registrationKind', '=', query.registrationKind);
+    if (query.resourceId) q = q.where('resourceId', '=', query.resourceId);
+    if (query.allowedResource) {
+      const allowed = query.allowedResource;
+      q = q.where((eb) => eb.or([eb('allowedResources', 'is', null), holdsId('allowedResources', allowed)]));
+    }
     if (query.search) {
       const pattern = likePattern(query.search);
       q = q.where((eb) => eb.or([
@@ -178,7 +188,7 @@ export class SqlClientStore implements ClientStore {
 
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
     const {
-      redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris,
+      redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, allowedResources,
       applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...plain
     } = changes;
     const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration });
@@ -190,12 +200,16 @@ export class SqlClientStore implements ClientStore {
         ...(scopes && { scopes: toJson(scopes) }),
         ...(postLogoutRedirectUris && { postLogoutRedirectUris: toJson(postLogoutRedirectUris) }),
         ...(resourceServer !== undefined && { resourceServer: toFlag(resourceServer) }),
+        ...(allowedResources !== undefined && { allowedResources: allowedResources === null ? null : toJson(allowedResources) }),
         ...registrationColumns(details),
         updatedAt: now,
       })
       .where('id', '=', id)
       .returningAll()
-      .executeTakeFirst());
+      .executeTakeFirst()).catch((error: unknown) => {
+      throwIfUnknownResource(error);
+      throw error;
+    });
     return row ? toClient(row) : null;
   }
 

@@ -7,6 +7,7 @@ function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCode {
   return {
     ...row,
     scopes: fromJson<string[]>(row.scopes),
+    resources: fromJson<string[]>(row.resources),
     codeChallengeMethod: row.codeChallengeMethod as AuthorizationCode['codeChallengeMethod'],
     redirectUriSent: row.redirectUriSent === 1,
   };
@@ -17,7 +18,7 @@ export class SqlCodeStore implements CodeStore {
 
   async create(code: NewAuthorizationCode): Promise<void> {
     await this.db.insertInto('authorizationCodes')
-      .values({ ...code, scopes: toJson(code.scopes), redirectUriSent: toFlag(code.redirectUriSent), consumedAt: null })
+      .values({ ...code, scopes: toJson(code.scopes), resources: toJson(code.resources ?? []), redirectUriSent: toFlag(code.redirectUriSent), consumedAt: null })
       .execute();
   }
 

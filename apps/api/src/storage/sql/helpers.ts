@@ -63,6 +63,21 @@ export function rethrowConflict(error: unknown, message: string, field?: string)
   throw error;
 }
 
+/** Turns a foreign-key failure on a client's `resourceId` (the API it names does not exist) into a `ConflictError`; anything else it leaves. */
+export function throwIfUnknownResource(error: unknown): void {
+  const code = (error as { code?: string }).code;
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new ConflictError('no API has that id', 'resourceId');
+}
+
+/**
+ * Rows whose JSON list in `column` holds `id`, matched exactly as `carriesScope`
+ * matches scopes (ids are uuids: no quote, no backslash).
+ */
+export function holdsId(column: 'allowedResources', id: string): RawBuilder<SqlBool> {
+  const ref = sql.ref(column);
+  return sql<SqlBool>`replace(${ref}, ${JSON.stringify(id)}, '') <> ${ref}`;
+}
+
 /** Escapes LIKE wildcards so a search for `50%` finds the literal text. */
 export function likePattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -33,6 +33,9 @@ export interface ClientsTable {
   registrationAccessTokenHash: string | null;
   system: number;
   resourceServer: number;
+  /** JSON list of resource ids; null: any. */
+  allowedResources: string | null;
+  resourceId: string | null;
   status: string;
   createdAt: number;
   updatedAt: number;
@@ -73,6 +76,8 @@ export interface AuthorizationCodesTable {
   nonce: string | null;
   redirectUriSent: number;
   authTime: number;
+  /** JSON list of resource identifiers. */
+  resources: string;
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
@@ -86,6 +91,8 @@ export interface TokensTable {
   clientId: string;
   userId: string | null;
   scopes: string;
+  /** JSON list of resource identifiers. */
+  audience: string;
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
@@ -177,6 +184,23 @@ export interface InitialAccessTokensTable {
   revokedAt: number | null;
 }
 
+export interface ResourcesTable {
+  id: string;
+  identifier: string;
+  name: string;
+  tokenFormat: string;
+  accessTokenTtl: number | null;
+  signingAlg: string;
+  isDefault: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ResourceScopesTable {
+  resourceId: string;
+  scope: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -190,4 +214,6 @@ export interface Database {
   sessions: SessionsTable;
   interactions: InteractionsTable;
   initialAccessTokens: InitialAccessTokensTable;
+  resources: ResourcesTable;
+  resourceScopes: ResourceScopesTable;
 }

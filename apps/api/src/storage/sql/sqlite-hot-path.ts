@@ -58,7 +58,7 @@ export class SqliteHotPath {
   // Prepared on first use, once migrations have made the tables.
   private prepare() {
     const token: Insertable<TokensTable> = {
-      id: '', tokenHash: '', kind: '', prefix: '', clientId: '', userId: null, scopes: '', createdAt: 0, expiresAt: 0,
+      id: '', tokenHash: '', kind: '', prefix: '', clientId: '', userId: null, scopes: '', audience: '', createdAt: 0, expiresAt: 0,
       revokedAt: null, familyId: null, parentId: null, codeId: null, rotatedAt: null, lastUsedAt: null, legacyValue: null,
       grantType: null, sourceAddress: null,
     };
