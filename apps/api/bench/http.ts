@@ -12,6 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../src/cli/run.js';
+import { openStorage } from '../src/storage/sql/index.js';
 import { type Backend } from '../test/support/databases.js';
 
 const apiRoot = path.resolve(import.meta.dirname, '..');
@@ -183,8 +184,14 @@ function tollgate(backend: Backend): Target {
       printed = '';
       if (await runCli(['clients', 'create', '--name', 'bench', '--json'], io) !== 0) throw new Error('clients create failed');
       const { client_id: id, client_secret: secret } = JSON.parse(printed) as { client_id: string; client_secret: string };
-      const api = ['resources', 'create', '--identifier', JWT_RESOURCE, '--name', 'Bench API', '--token-format', 'jwt', '--signing-alg', 'ES256', '--json'];
-      if (await runCli(api, io) !== 0) throw new Error('resources create failed');
+      const storage = await openStorage(database.config);
+      try {
+        await storage.resources.create({
+          identifier: JWT_RESOURCE, name: 'Bench API', scopes: [], tokenFormat: 'jwt', accessTokenTtl: null, signingAlg: 'ES256', isDefault: false,
+        }, Date.now());
+      } finally {
+        await storage.close();
+      }
       const child = pinned([path.join(apiRoot, 'dist/main.js')], { ...env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
       return { child, tokenPath: '/oauth/token', introspectPath: '/oauth/introspect', id, secret, jwt: true, cleanup: () => database.drop() };
     },

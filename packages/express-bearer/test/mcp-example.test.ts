@@ -56,8 +56,9 @@ for (const backend of backends) {
       await tollgate.createResource(mcpUrl, { name: `Example MCP (${format})`, scopes: 'mcp:tools', format });
       await tollgate.createResource(otherUrl, { name: `Other API (${format})`, scopes: 'mcp:tools', format });
       const introspector = format === 'opaque'
-        ? await tollgate.createClient('--name', `mcp-${format}-introspector`, '--resource-server', '--resource', mcpUrl, '--grant-types', '')
+        ? await tollgate.createClient('--name', `mcp-${format}-introspector`, '--resource-server', '--grant-types', '')
         : undefined;
+      if (introspector) await tollgate.linkClient(introspector, mcpUrl);
 
       const server = start(serverScript, {
         TOLLGATE_URL: tollgate.url,

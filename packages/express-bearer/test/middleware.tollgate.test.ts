@@ -248,7 +248,8 @@ describe('bearerAuth against a running Tollgate', () => {
       await tollgate.createResource(other, { scopes: 'read write' });
       await tollgate.createResource(thingsJwt, { scopes: 'read write', format: 'jwt' });
       await tollgate.createResource(otherJwt, { scopes: 'read write', format: 'jwt' });
-      linked = await tollgate.createClient('--name', 'things-introspector', '--resource', things, '--grant-types', '');
+      linked = await tollgate.createClient('--name', 'things-introspector', '--resource-server', '--grant-types', '');
+      await tollgate.linkClient(linked, things);
     });
 
     it('introspection: accepts a token for its API and refuses one for another API, or with no audience', async () => {

@@ -5,6 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseDatabaseUrl } from '../../../../apps/api/src/config.js';
+import { openStorage } from '../../../../apps/api/src/storage/sql/index.js';
+import type { Storage } from '../../../../apps/api/src/storage/types.js';
 import { freePort, runBin, startServerProcess, type ServerProcess } from '../../../../apps/api/test/support/process.js';
 
 /** What `tollgate clients create --json` prints. */
@@ -23,8 +26,14 @@ export interface Tollgate {
   cli(...args: string[]): Promise<string>;
   createScope(name: string): Promise<void>;
   createClient(...args: string[]): Promise<CreatedClient>;
-  /** Registers an API (a resource, RFC 8707) whose tokens are `format`; returns its identifier. */
+  /**
+   * Registers an API (a resource, RFC 8707) whose tokens are `format`, with
+   * scopes that exist already; returns its identifier. Through storage, as the
+   * CLI's `resources create` would.
+   */
   createResource(identifier: string, options: { name?: string; scopes?: string; format?: 'opaque' | 'jwt' }): Promise<string>;
+  /** Links a resource-server client to the API it introspects for, as `clients update --resource` would. */
+  linkClient(client: CreatedClient, identifier: string): Promise<void>;
   /** Client credentials grant with plain fetch and Basic authentication; `resource` names the API (RFC 8707). */
   token(client: CreatedClient, scope?: string, resource?: string): Promise<string>;
   introspect(caller: CreatedClient, token: string): Promise<Record<string, unknown>>;
@@ -53,6 +62,16 @@ export async function startTollgate(env: Record<string, string> = {}, options: {
     if (result.code !== 0) throw new Error(`tollgate ${args.join(' ')} exited with ${result.code}: ${result.stderr}`);
     return result.stdout;
   };
+  const withStorage = async (work: (storage: Storage) => Promise<void>) => {
+    const config = parseDatabaseUrl(databaseUrl);
+    if (typeof config === 'string') throw new Error(config);
+    const storage = await openStorage(config);
+    try {
+      await work(storage);
+    } finally {
+      await storage.close();
+    }
+  };
   const form = (client: CreatedClient, params: Record<string, string>) => ({
     method: 'POST',
     headers: { authorization: basic(client), 'content-type': 'application/x-www-form-urlencoded' },
@@ -66,9 +85,19 @@ export async function startTollgate(env: Record<string, string> = {}, options: {
     async createScope(name) {
       await cli('scopes', 'create', name, '--description', `The ${name} scope`);
     },
-    async createResource(identifier, { name = identifier, scopes, format = 'opaque' }) {
-      await cli('resources', 'create', '--identifier', identifier, '--name', name, '--token-format', format, ...(scopes ? ['--scopes', scopes] : []), '--json');
+    async createResource(identifier, { name = identifier, scopes = '', format = 'opaque' }) {
+      await withStorage(async (storage) => {
+        const accepted = [...new Set(scopes.split(' ').filter(Boolean))].sort();
+        await storage.resources.create({ identifier, name, scopes: accepted, tokenFormat: format, accessTokenTtl: null, signingAlg: 'ES256', isDefault: false }, Date.now());
+      });
       return identifier;
+    },
+    async linkClient(client, identifier) {
+      await withStorage(async (storage) => {
+        const resource = await storage.resources.getByIdentifier(identifier);
+        if (!resource) throw new Error(`no API ${identifier}`);
+        await storage.clients.update(client.client_id, { resourceId: resource.id }, Date.now());
+      });
     },
     async createClient(...args) {
       return JSON.parse(await cli('clients', 'create', ...args, '--json')) as CreatedClient;
