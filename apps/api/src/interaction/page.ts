@@ -82,8 +82,9 @@ button.primary { background: var(--accent); color: var(--accent-text); border-co
 .error { color: var(--danger); border: 1px solid var(--danger); border-radius: 8px; padding: .5rem .75rem; margin-top: 1rem; }
 .client { display: flex; gap: .75rem; align-items: center; margin-bottom: 1rem; }
 .client img { width: 48px; height: 48px; border-radius: 8px; object-fit: contain; }
-ul.scopes { padding-left: 1.2rem; margin: .5rem 0; }
-ul.scopes li { margin: .35rem 0; }
+ul.scopes, ul.apis { padding-left: 1.2rem; margin: .5rem 0; }
+ul.scopes li, ul.apis li { margin: .35rem 0; }
+ul.apis code { overflow-wrap: anywhere; }
 code { font-size: .9em; }
 a { color: var(--accent); }
 `;

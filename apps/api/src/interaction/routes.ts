@@ -103,6 +103,9 @@ export function interactionRoutes(ctx: BrowserContext): Router {
           client: { name: client.name, siteUrl: client.siteUrl, logoUrl: logo },
           username: step.user.username,
           scopes: step.scopes.map((name) => ({ name, description: known.get(name) ?? name })),
+          apis: await Promise.all((interaction.request.resources ?? []).map(async (identifier) => ({
+            identifier, name: (await ctx.storage.resources.getByIdentifier(identifier))?.name ?? identifier,
+          }))),
           unverified: client.registration.kind === 'admin' ? null : {
             destination: destinationOf(interaction.request.redirectUri),
             publishedAt: client.registration.kind === 'metadata_document' ? new URL(client.id).host : null,

@@ -52,6 +52,11 @@ export class InvalidScope extends OAuthError {
   readonly error = 'invalid_scope';
 }
 
+/** RFC 8707 §2: a `resource` that is malformed, unknown, or not for this client or grant. */
+export class InvalidTarget extends OAuthError {
+  readonly error = 'invalid_target';
+}
+
 export class TooManyRequests extends OAuthError {
   readonly error = 'invalid_request';
   override readonly status = 429;

@@ -13,6 +13,7 @@ import { TokenBudget } from './endpoints/token-budget.js';
 import { grantRegistry } from './grants/index.js';
 import { serveOAuth } from './http/oauth-request.js';
 import { RateLimiter } from './rate-limit.js';
+import { ResourceIndicators } from './resources/indicators.js';
 import { IdTokens } from './tokens/id-token.js';
 import { TokenIssuer } from './tokens/issue.js';
 import type { SigningKeys } from './tokens/signing-keys.js';
@@ -43,7 +44,8 @@ export function createOAuthEndpoints(deps: {
   // Introspection is for confidential clients, which a metadata document never describes: nothing to fetch for it.
   const storedClients: ClientLookup = (id) => storage.clients.get(id);
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
-  const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics), idTokens });
+  const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens });
+  const indicators = new ResourceIndicators(storage);
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {
     trustedProxies: config.trustedProxies,
@@ -53,7 +55,7 @@ export function createOAuthEndpoints(deps: {
   });
   const routes = new Map<string, RawHandler>([
     // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.
-    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, budget: new TokenBudget(perClient, publicFailures) }), true)],
+    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, budget: new TokenBudget(perClient, publicFailures), indicators }), true)],
     ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, issuer: config.issuer }))],
     ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard }), true)],
   ]);

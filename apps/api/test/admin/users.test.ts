@@ -153,9 +153,9 @@ for (const backend of backends) {
       // What the console holds after sign-in, and a token of another application that has nothing to do with administration.
       const issuer = new TokenIssuer(t.storage, t.config.lifetimes, t.metrics);
       const scopes = ['openid', ADMIN_SCOPE];
-      const consoleTokens = issuer.mintUserTokens({
+      const consoleTokens = await issuer.mintUserTokens({
         client: (await t.storage.clients.get(CONSOLE_CLIENT_ID))!, user: boss, scopes, grantType: 'authorization_code', sourceAddress: '127.0.0.1',
-        codeId: null, refresh: { familyId: issuer.newFamily(), parentId: null, scopes },
+        codeId: null, resource: null, authTime: null, refresh: { familyId: issuer.newFamily(), parentId: null, scopes, resources: [] },
       });
       await issuer.store(t.storage, consoleTokens);
       const { access_token: consoleAccess, refresh_token: consoleRefresh } = consoleTokens.body;

@@ -7,6 +7,8 @@ export interface ConsentView {
   client: { name: string; siteUrl: string | null; logoUrl: string | null };
   username: string;
   scopes: { name: string; description: string }[];
+  /** The APIs the application wants to reach with them (RFC 8707); empty when it names none. */
+  apis: { name: string; identifier: string }[];
   /**
    * For a client no administrator registered, whose name and site anyone could
    * have chosen: what it cannot fake, where the browser goes after the answer,
@@ -33,6 +35,10 @@ ${view.unverified && html`<p class="notice">${view.unverified.publishedAt === nu
 <ul class="scopes">
   ${view.scopes.map((scope) => html`<li><bdi>${scope.description}</bdi> <span class="muted">(<code>${scope.name}</code>)</span></li>`)}
 </ul>
+${view.apis.length > 0 && html`<p>${view.apis.length === 1 ? 'at this API' : 'at these APIs'}:</p>
+<ul class="apis">
+  ${view.apis.map((api) => html`<li><strong><bdi>${api.name}</bdi></strong> <span class="muted"><bdi><code>${api.identifier}</code></bdi></span></li>`)}
+</ul>`}
 <form method="post" action="${view.action}">
   <input type="hidden" name="csrf" value="${view.csrf}">
   <label class="check"><input type="checkbox" name="remember" value="yes" checked> Remember this decision</label>

@@ -24,6 +24,7 @@ export async function issueAuthorizationCode(
     codeChallengeMethod: request.codeChallengeMethod,
     nonce: request.nonce,
     authTime: grant.authTime,
+    resources: request.resources ?? [],
     createdAt: now,
     expiresAt: now + grant.ttlSeconds * 1000,
   });

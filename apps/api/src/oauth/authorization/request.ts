@@ -8,12 +8,15 @@ import { describeParameter } from '../http/oauth-request.js';
 import { isPkceValue } from '../helpers/pkce.js';
 import { isRegisteredRedirectUri } from '../helpers/redirect-uri.js';
 import { decideScope } from '../helpers/scope.js';
+import { scopesForResources, type ResourceIndicators } from '../resources/indicators.js';
 import { isolate } from '../../validation/display-text.js';
 import { hasUnstorableCharacters } from '../../storage/text.js';
 
 /** Parameters of an authorization request; empty ones are absent, repeated ones remembered. */
 export interface AuthorizationParams {
   values: Map<string, string>;
+  /** Every non-empty `resource` (RFC 8707 §2), the one parameter that may be repeated. */
+  resources: string[];
   repeated: Set<string>;
   /** Every name sent, empty or not. */
   names: Set<string>;
@@ -27,13 +30,16 @@ export function readAuthorizationParams(encoded: string): AuthorizationParams | 
   const values = new Map<string, string>();
   const seen = new Set<string>();
   const repeated = new Set<string>();
+  const resources: string[] = [];
   for (const [name, value] of new URLSearchParams(encoded)) {
     if (hasUnstorableCharacters(name) || hasUnstorableCharacters(value)) return { problem: 'The request holds a NUL character or an unpaired surrogate, which is not allowed.' };
-    if (seen.has(name)) repeated.add(name);
+    if (name === 'resource') {
+      if (value !== '') resources.push(value);
+    } else if (seen.has(name)) repeated.add(name);
     seen.add(name);
-    if (value !== '') values.set(name, value);
+    if (value !== '' && name !== 'resource') values.set(name, value);
   }
-  return { values, repeated, names: seen };
+  return { values, resources, repeated, names: seen };
 }
 
 /** Where the answer may go, once client and redirect URI are known to be genuine. */
@@ -145,6 +151,23 @@ export function validateAuthorizationRequest(
     loginHint: loginHint !== null && loginHint.length <= 200 ? loginHint : null,
     idTokenHintSubject: null,
   };
+}
+
+/**
+ * Narrows a validated request to the APIs it names (RFC 8707), or the
+ * default one: their identifiers go with it, and its scopes are those the APIs
+ * accept (a scope asked for by name that none accepts is `invalid_scope`).
+ */
+export async function withResources(
+  request: AuthorizationRequest,
+  params: AuthorizationParams,
+  client: Client,
+  indicators: ResourceIndicators,
+): Promise<AuthorizationRequest> {
+  const resources = await indicators.forAuthorization(client, params.resources);
+  const scopes = scopesForResources(request.scopes, resources, params.values.has('scope'));
+  if (scopes.length === 0) throw new InvalidScope('None of the client\'s scopes is accepted by the APIs asked for.');
+  return { ...request, scopes, resources: resources.map((r) => r.identifier) };
 }
 
 /**

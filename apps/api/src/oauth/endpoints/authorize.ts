@@ -5,7 +5,8 @@ import { browserErrorPages, rawQuery, redirectWithCode, redirectWithError, sendE
 import { InvalidRequest, OAuthError } from '../errors.js';
 import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
 import { nextStep } from '../authorization/flow.js';
-import { readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest } from '../authorization/request.js';
+import { readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest, withResources } from '../authorization/request.js';
+import { ResourceIndicators } from '../resources/indicators.js';
 
 /** How long a user has to sign in and decide. */
 const INTERACTION_TTL_MS = 30 * 60_000;
@@ -18,6 +19,7 @@ const INTERACTION_TTL_MS = 30 * 60_000;
  */
 export function authorizationEndpoint(ctx: BrowserContext): Router {
   const router = Router();
+  const indicators = new ResourceIndicators(ctx.storage);
   const form = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
   const handle = async (req: Request, res: Response, encoded: string) => {
     const params = readAuthorizationParams(encoded);
@@ -30,7 +32,7 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     const state = params.repeated.has('state') ? null : (params.values.get('state') ?? null);
     let request;
     try {
-      request = validateAuthorizationRequest(params, target, { pkceRequired: ctx.config.pkceRequired });
+      request = await withResources(validateAuthorizationRequest(params, target, { pkceRequired: ctx.config.pkceRequired }), params, target.client, indicators);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       redirectWithError(ctx, res, { redirectUri: target.redirectUri, state }, error);

@@ -2,6 +2,7 @@ import type { Client, GrantType } from '../../storage/types.js';
 import { authenticateClient, type ClientLookup } from '../client-auth/index.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.js';
 import type { Grant } from '../grants/grant.js';
+import { resourceTarget, type ResourceIndicators } from '../resources/indicators.js';
 import { describeParameter, type OAuthEndpoint } from '../http/oauth-request.js';
 import type { ClientAuthGuard } from './client-auth-guard.js';
 import type { TokenBudget } from './token-budget.js';
@@ -12,14 +13,18 @@ export interface TokenEndpointDeps {
   guard: ClientAuthGuard;
   /** Who pays for each request: the client, or for a public client's failure, its source address. */
   budget: TokenBudget;
+  indicators: ResourceIndicators;
 }
 
-/** `POST /oauth/token` (RFC 6749 §3.2): authenticate, check the grant, dispatch within the budget. */
+/** `POST /oauth/token` (RFC 6749 §3.2): authenticate, check the grant and the resources (RFC 8707), dispatch within the budget. */
 export function tokenEndpoint(deps: TokenEndpointDeps): OAuthEndpoint {
   return async (req) => {
     const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients));
     const grant = selectGrant(deps.grants, req.params.get('grant_type'), client);
-    return { status: 200, body: await deps.budget.spend(client, req, () => grant.handle(client, req)) };
+    return {
+      status: 200,
+      body: await deps.budget.spend(client, req, async () => grant.handle(client, req, await resourceTarget(deps.indicators, client, req.resources))),
+    };
   };
 }
 

@@ -2,6 +2,7 @@ import { PREFIX, sha256 } from '../../crypto/random.js';
 import type { AuthorizationCode, Storage } from '../../storage/types.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
 import { verifyPkce } from '../helpers/pkce.js';
+import { scopesForResource } from '../resources/indicators.js';
 import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import type { Grant } from './grant.js';
@@ -26,7 +27,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
   const { storage, issuer, idTokens } = deps;
   return {
     grantType: 'authorization_code',
-    async handle(client, req) {
+    async handle(client, req, target) {
       const value = req.params.get('code');
       if (value === undefined) throw new InvalidRequest('The code parameter is missing.');
       const now = Date.now();
@@ -41,9 +42,14 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
       const user = await storage.users.get(code.userId);
       if (!user || user.disabledAt !== null) throw new InvalidGrant('The user who authorized this code can no longer sign in.');
 
-      const minted = issuer.mintUserTokens({
-        client, user, scopes: code.scopes, grantType: 'authorization_code', sourceAddress: req.sourceAddress, codeId: code.id,
-        refresh: client.grantTypes.includes('refresh_token') ? { familyId: issuer.newFamily(now), parentId: null, scopes: code.scopes } : null,
+      const resource = await target.choose(code.resources);
+
+      const minted = await issuer.mintUserTokens({
+        client, user, scopes: scopesForResource(code.scopes, resource, false), grantType: 'authorization_code', sourceAddress: req.sourceAddress,
+        codeId: code.id, resource, authTime: code.authTime,
+        refresh: client.grantTypes.includes('refresh_token')
+          ? { familyId: issuer.newFamily(now), parentId: null, scopes: code.scopes, resources: code.resources }
+          : null,
       }, now);
       const { scopes } = minted;
       if (scopes.includes('openid')) {

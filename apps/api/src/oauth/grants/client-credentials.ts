@@ -1,5 +1,6 @@
 import { InvalidScope, UnauthorizedClient } from '../errors.js';
 import { ADMIN_SCOPE, decideScope } from '../helpers/scope.js';
+import { scopesForResource } from '../resources/indicators.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import type { Grant } from './grant.js';
 
@@ -13,15 +14,18 @@ const USER_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email', ADM
 export function clientCredentialsGrant(issuer: TokenIssuer): Grant {
   return {
     grantType: 'client_credentials',
-    async handle(client, req) {
+    async handle(client, req, target) {
       if (client.tokenEndpointAuthMethod === 'none') {
         throw new UnauthorizedClient('client_credentials needs a confidential client.');
       }
       const allowed = client.scopes.filter((s) => !USER_SCOPES.has(s));
-      const decision = decideScope(req.params.get('scope'), allowed);
+      const requested = req.params.get('scope');
+      const decision = decideScope(requested, allowed);
       if (!decision.ok) throw new InvalidScope(decision.reason);
+      const resource = await target.choose(null);
       return issuer.issueAccessToken({
-        client, userId: null, scopes: decision.scopes, grantType: 'client_credentials', sourceAddress: req.sourceAddress,
+        client, userId: null, scopes: scopesForResource(decision.scopes, resource, requested !== undefined),
+        grantType: 'client_credentials', sourceAddress: req.sourceAddress, resource,
       });
     },
   };

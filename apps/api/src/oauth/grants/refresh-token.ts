@@ -1,6 +1,7 @@
 import type { Storage, Token } from '../../storage/types.js';
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../errors.js';
 import { decideScope, scopesForClient } from '../helpers/scope.js';
+import { scopesForResource } from '../resources/indicators.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import { findToken } from '../tokens/lookup.js';
 import type { Grant } from './grant.js';
@@ -24,7 +25,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
   const { storage, issuer } = deps;
   return {
     grantType: 'refresh_token',
-    async handle(client, req) {
+    async handle(client, req, target) {
       const value = req.params.get('refresh_token');
       if (value === undefined) throw new InvalidRequest('The refresh_token parameter is missing.');
       const now = Date.now();
@@ -32,16 +33,20 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       if (!token || token.kind !== 'refresh' || token.userId === null) throw new InvalidGrant(INVALID_REFRESH, 'unknown');
       if (token.clientId !== client.id) throw new InvalidGrant(INVALID_REFRESH, `token of client ${token.clientId}`);
       // What the client is no longer registered for cannot be asked for either (SECURITY 41).
-      const decision = decideScope(req.params.get('scope'), scopesForClient(token.scopes, client));
+      const requested = req.params.get('scope');
+      const decision = decideScope(requested, scopesForClient(token.scopes, client));
       if (!decision.ok) throw new InvalidScope(decision.reason.replace('for this client', 'by this refresh token'));
       if (token.rotatedAt !== null) await reused(token, req.sourceAddress, now);
       if (token.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID_REFRESH, 'revoked or expired');
       const user = await storage.users.get(token.userId);
       if (!user || user.disabledAt !== null) throw new InvalidGrant('The user of this refresh token can no longer sign in.');
 
-      const minted = issuer.mintUserTokens({
-        client, user, scopes: decision.scopes, grantType: 'refresh_token', sourceAddress: req.sourceAddress,
-        codeId: token.codeId, refresh: { familyId: token.familyId ?? token.id, parentId: token.id, scopes: token.scopes },
+      const resource = await target.choose(token.audience);
+
+      const minted = await issuer.mintUserTokens({
+        client, user, scopes: scopesForResource(decision.scopes, resource, requested !== undefined), grantType: 'refresh_token',
+        sourceAddress: req.sourceAddress, codeId: token.codeId, resource, authTime: null,
+        refresh: { familyId: token.familyId ?? token.id, parentId: token.id, scopes: token.scopes, resources: token.audience },
       }, now);
       try {
         await storage.transaction(async (tx) => {

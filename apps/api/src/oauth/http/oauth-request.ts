@@ -8,6 +8,8 @@ export interface OAuthRequest {
   headers: IncomingHttpHeaders;
   /** Body parameters; empty values are absent (RFC 6749 §3.1), repeats were refused. */
   params: ReadonlyMap<string, string>;
+  /** Every `resource` parameter (RFC 8707 §2), the one parameter that may be repeated; empty ones dropped. */
+  resources: readonly string[];
   /** The peer's address, for rate limits and the audit log. */
   sourceAddress: string;
   requestId: string;
@@ -61,12 +63,16 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The parameter RFC 8707 §2 lets a client repeat, once for each resource. */
+const RESOURCE = 'resource';
+
 /**
  * Parses a form-encoded (RFC 6749 §3.2) or JSON body into parameters. Repeated
- * parameters are refused (§3.1); empty ones are dropped; JSON values must be
- * strings; names and values with characters no store can keep are refused.
+ * parameters are refused (§3.1) except `resource`, kept apart; empty ones are
+ * dropped; JSON values must be strings (`resource` may be a list of them);
+ * names and values with characters no store can keep are refused.
  */
-export function parseParams(contentType: string | undefined, body: string): Map<string, string> {
+export function parseParams(contentType: string | undefined, body: string): { params: Map<string, string>; resources: string[] } {
   const [mediaType, ...attributes] = (contentType ?? '').split(';');
   const type = mediaType!.trim().toLowerCase();
   const charset = attributes.map((a) => a.trim().toLowerCase()).find((a) => a.startsWith('charset='));
@@ -74,6 +80,7 @@ export function parseParams(contentType: string | undefined, body: string): Map<
     throw new InvalidRequest('Send the body in UTF-8.');
   }
   const params = new Map<string, string>();
+  const resources: string[] = [];
   const repeated = (name: string) => new InvalidRequest(`The ${describeParameter(name)} parameter is repeated.`);
   const unstorable = (name: string, value: string) => {
     if (hasUnstorableCharacters(name)) return new InvalidRequest(`A parameter name ${UNSTORABLE_MESSAGE}.`);
@@ -82,14 +89,18 @@ export function parseParams(contentType: string | undefined, body: string): Map<
   if (type === 'application/x-www-form-urlencoded' || (type === '' && body === '')) {
     const seen = new Set<string>();
     for (const [name, value] of new URLSearchParams(body)) {
+      const refused = unstorable(name, value);
+      if (refused) throw refused;
+      if (name === RESOURCE) {
+        if (value !== '') resources.push(value);
+        continue;
+      }
       // An empty value still counts for repetition: `a=&a=x` is two `a`s.
       if (seen.has(name)) throw repeated(name);
       seen.add(name);
-      const refused = unstorable(name, value);
-      if (refused) throw refused;
       if (value !== '') params.set(name, value);
     }
-    return params;
+    return { params, resources };
   }
   if (type === 'application/json') {
     let parsed: unknown;
@@ -105,12 +116,23 @@ export function parseParams(contentType: string | undefined, body: string): Map<
     // JSON.parse keeps the last of two equal keys; a repeat must be refused as in a form (§3.1).
     if (countMembers(body) !== entries.length) throw new InvalidRequest('A parameter is repeated.');
     for (const [name, value] of entries) {
+      if (name === RESOURCE && Array.isArray(value) && value.length <= 100) {
+        for (const item of value) {
+          if (typeof item !== 'string') throw new InvalidRequest('The resource parameter must be a string or a list of strings.');
+          const refused = unstorable(name, item);
+          if (refused) throw refused;
+          if (item !== '') resources.push(item);
+        }
+        continue;
+      }
       if (typeof value !== 'string') throw new InvalidRequest(`The ${describeParameter(name)} parameter must be a string.`);
       const refused = unstorable(name, value);
       if (refused) throw refused;
-      if (value !== '') params.set(name, value);
+      if (name === RESOURCE) {
+        if (value !== '') resources.push(value);
+      } else if (value !== '') params.set(name, value);
     }
-    return params;
+    return { params, resources };
   }
   throw new InvalidRequest('Send the parameters form-encoded (application/x-www-form-urlencoded) or as JSON.');
 }
@@ -230,10 +252,11 @@ export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
       }
       if (repeatsAuthorization(req.rawHeaders)) throw new InvalidRequest('Send one Authorization header.');
       const body = await readBody(req);
-      const params = parseParams(req.headers['content-type'], body);
+      const { params, resources } = parseParams(req.headers['content-type'], body);
       const result = await endpoint({
         headers: req.headers,
         params,
+        resources,
         sourceAddress: req.clientAddress ?? clientAddress(req, options.trustedProxies),
         requestId,
       });

@@ -1,9 +1,23 @@
 import type { TokenLifetimes } from '../../config.js';
 import { sha256, timeOrderedUuid, uuidTime, visiblePrefix } from '../../crypto/random.js';
 import type { Metrics } from '../../http/metrics.js';
-import type { Client, GrantType, NewToken, Storage, Stores, TokenKind, User } from '../../storage/types.js';
+import type { Client, GrantType, NewToken, Resource, Storage, Stores, TokenKind, User } from '../../storage/types.js';
 import { scopesForClient, scopesForUser } from '../helpers/scope.js';
+import { signAccessToken } from './jwt-access-token.js';
+import type { SigningKeys } from './signing-keys.js';
 import { mintTokenValue, TOKEN_PREFIX } from './token-value.js';
+
+/**
+ * Lifetime of a JWT access token whose API sets none, in seconds: a resource
+ * server that checks JWTs itself sees a revocation only when the token expires.
+ */
+export const JWT_ACCESS_TOKEN_TTL = 300;
+
+/** What JWT access tokens (RFC 9068) need: the issuer they name and the keys that sign them. */
+export interface JwtIssuing {
+  issuer: string;
+  keys: SigningKeys;
+}
 
 export interface AccessTokenRequest {
   client: Client;
@@ -12,6 +26,8 @@ export interface AccessTokenRequest {
   /** `cli`: minted by `tollgate tokens admin`, not through a grant. */
   grantType: GrantType | 'cli';
   sourceAddress: string;
+  /** The API the token is for: its audience, format and lifetime. Absent or null: no audience, opaque. */
+  resource?: Resource | null;
 }
 
 /** The RFC 6749 §5.1 success body, with the OIDC ID token when there is one. */
@@ -33,8 +49,16 @@ export interface UserTokensRequest {
   grantType: 'authorization_code' | 'refresh_token';
   sourceAddress: string;
   codeId: string | null;
-  /** Present when the client may refresh: the rotation family this grant belongs to. */
-  refresh: { familyId: string; parentId: string | null; scopes: string[] } | null;
+  /** The API the access token is for (see AccessTokenRequest). */
+  resource: Resource | null;
+  /** When the user authenticated (epoch ms), for a JWT's `auth_time`; null when not known (a refresh). */
+  authTime: number | null;
+  /**
+   * Present when the client may refresh: the rotation family this grant
+   * belongs to, its scopes and the identifiers of its APIs, which the new
+   * refresh token keeps so a later refresh may pick another of them.
+   */
+  refresh: { familyId: string; parentId: string | null; scopes: string[]; resources: string[] } | null;
 }
 
 /** Minted but not yet stored: the caller writes `tokens` in its own transaction. */
@@ -57,12 +81,56 @@ export class TokenIssuer {
     private readonly storage: Storage,
     private readonly lifetimes: TokenLifetimes,
     private readonly metrics: Metrics,
+    /** Without it, asking for a token for a JWT API throws. */
+    private readonly jwt?: JwtIssuing,
   ) {}
 
+  /** Seconds an access token lives: its API's setting, else for JWTs a short default, else the client's or the server's. */
+  private accessTokenLifetime(client: Client, resource: Resource | null): number {
+    if (resource && resource.accessTokenTtl !== null) return resource.accessTokenTtl;
+    if (resource?.tokenFormat === 'jwt') return JWT_ACCESS_TOKEN_TTL;
+    return client.accessTokenTtl ?? this.lifetimes.accessToken;
+  }
+
+  /** An access token for `resource`, opaque or JWT as the API wants, its audience stamped on the row. */
+  private async mintAccess(
+    issue: { client: Client; grantType: GrantType | 'cli'; sourceAddress: string },
+    user: { id: string; authTime: number | null } | null,
+    scopes: string[],
+    resource: Resource | null,
+    now: number,
+    expiresAt: number,
+  ): Promise<{ value: string; token: NewToken }> {
+    if (resource?.tokenFormat !== 'jwt') {
+      const minted = this.mint('access', issue, user?.id ?? null, scopes, now, expiresAt);
+      if (resource) minted.token.audience = [resource.identifier];
+      return minted;
+    }
+    if (!this.jwt) throw new Error('this token issuer cannot sign JWT access tokens');
+    const id = timeOrderedUuid(now);
+    const signer = await this.jwt.keys.nodeSigner(resource.signingAlg, now);
+    const value = signAccessToken(signer, {
+      iss: this.jwt.issuer,
+      aud: resource.identifier,
+      sub: user?.id ?? issue.client.id,
+      client_id: issue.client.id,
+      iat: Math.floor(now / 1000),
+      exp: Math.floor(expiresAt / 1000),
+      jti: id,
+      scope: scopes.join(' '),
+      ...(user && user.authTime !== null && { auth_time: Math.floor(user.authTime / 1000) }),
+    });
+    const token = this.row(id, value, `jwt_${value.slice(value.lastIndexOf('.') + 1, value.lastIndexOf('.') + 7)}`, 'access', issue, user?.id ?? null, scopes, now, expiresAt);
+    token.audience = [resource.identifier];
+    return { value, token };
+  }
+
   async issueAccessToken(request: AccessTokenRequest, now = Date.now()): Promise<TokenResponseBody> {
-    const expiresIn = request.client.accessTokenTtl ?? this.lifetimes.accessToken;
+    const resource = request.resource ?? null;
+    const expiresIn = this.accessTokenLifetime(request.client, resource);
     const scopes = scopesForClient(request.scopes, request.client);
-    const { value, token } = this.mint('access', request, request.userId, scopes, now, now + expiresIn * 1000);
+    const user = request.userId === null ? null : { id: request.userId, authTime: null };
+    const { value, token } = await this.mintAccess(request, user, scopes, resource, now, now + expiresIn * 1000);
     await this.storage.recordIssued([token]);
     this.metrics.tokensIssued.inc({ grant_type: request.grantType });
     return { access_token: value, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
@@ -80,12 +148,14 @@ export class TokenIssuer {
    * refresh token is narrowed as well, so a scope once taken away never comes
    * back to this grant, even if the client or user gets it again.
    */
-  mintUserTokens(request: UserTokensRequest, now = Date.now()): MintedTokens {
+  async mintUserTokens(request: UserTokensRequest, now = Date.now()): Promise<MintedTokens> {
     const { client, user } = request;
     const allowed = (scopes: readonly string[]) => scopesForUser(scopesForClient(scopes, client), user);
     const scopes = allowed(request.scopes);
-    const expiresIn = client.accessTokenTtl ?? this.lifetimes.accessToken;
-    const { value: accessValue, token: access } = this.mint('access', request, user.id, scopes, now, now + expiresIn * 1000);
+    const expiresIn = this.accessTokenLifetime(client, request.resource);
+    const { value: accessValue, token: access } = await this.mintAccess(
+      request, { id: user.id, authTime: request.authTime }, scopes, request.resource, now, now + expiresIn * 1000,
+    );
     access.codeId = request.codeId;
     const body: TokenResponseBody = { access_token: accessValue, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
     const tokens = [access];
@@ -93,7 +163,7 @@ export class TokenIssuer {
       const absolute = uuidTime(request.refresh.familyId) + (client.refreshTokenTtl ?? this.lifetimes.refreshToken) * 1000;
       const idle = now + this.lifetimes.refreshTokenIdle * 1000;
       const { value: refreshValue, token: refresh } = this.mint('refresh', request, user.id, allowed(request.refresh.scopes), now, Math.min(absolute, idle));
-      Object.assign(refresh, { familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId });
+      Object.assign(refresh, { familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId, audience: request.refresh.resources });
       Object.assign(access, { familyId: request.refresh.familyId, parentId: request.refresh.parentId });
       tokens.push(refresh);
       body.refresh_token = refreshValue;
@@ -120,11 +190,25 @@ export class TokenIssuer {
     expiresAt: number,
   ): { value: string; token: NewToken } {
     const { id, value } = mintTokenValue(kind, now);
-    const token: NewToken = {
+    return { value, token: this.row(id, value, visiblePrefix(value, TOKEN_PREFIX[kind]), kind, issue, userId, scopes, now, expiresAt) };
+  }
+
+  private row(
+    id: string,
+    value: string,
+    prefix: string,
+    kind: TokenKind,
+    issue: { client: Client; grantType: GrantType | 'cli'; sourceAddress: string },
+    userId: string | null,
+    scopes: string[],
+    now: number,
+    expiresAt: number,
+  ): NewToken {
+    return {
       id,
       tokenHash: sha256(value),
       kind,
-      prefix: visiblePrefix(value, TOKEN_PREFIX[kind]),
+      prefix,
       clientId: issue.client.id,
       userId,
       scopes,
@@ -136,6 +220,5 @@ export class TokenIssuer {
       grantType: issue.grantType,
       sourceAddress: issue.sourceAddress,
     };
-    return { value, token };
   }
 }

@@ -1,3 +1,4 @@
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { isSealed, type KeySealer } from '../../crypto/key-sealer.js';
 import type { SigningAlgorithm, SigningKey, Storage } from '../../storage/types.js';
@@ -11,6 +12,13 @@ export interface Signer {
   key: CryptoKey;
 }
 
+/** A key ready to sign with node:crypto directly, about four times faster than jose's WebCrypto path. */
+export interface NodeSigner {
+  kid: string;
+  alg: SigningAlgorithm;
+  key: KeyObject;
+}
+
 /** How long a process keeps using the active keys it read before reading them again. */
 const ACTIVE_KEYS_TTL_MS = 60_000;
 
@@ -21,6 +29,7 @@ const ACTIVE_KEYS_TTL_MS = 60_000;
  */
 export class SigningKeys {
   private cached: { at: number; signers: Map<SigningAlgorithm, Promise<Signer>> } | null = null;
+  private nodeCached: { at: number; signers: Map<SigningAlgorithm, NodeSigner> } | null = null;
 
   /**
    * `retentionSeconds`: how long a retired key stays in the JWKS (the longest
@@ -40,7 +49,10 @@ export class SigningKeys {
     const missing = SIGNING_ALGORITHMS.filter((alg) => !sealed.some((key) => key.algorithm === alg));
     for (const alg of missing) await this.storage.keys.create(await this.generate(alg, now));
     for (const key of active.filter((k) => !isSealed(k.privateJwk))) await this.storage.keys.retire(key.id, now);
-    if (missing.length > 0) this.cached = null;
+    if (missing.length > 0) {
+      this.cached = null;
+      this.nodeCached = null;
+    }
     return missing;
   }
 
@@ -55,6 +67,7 @@ export class SigningKeys {
       for (const key of created) await tx.keys.create(key);
       for (const key of old) await tx.keys.retire(key.id, now);
       this.cached = null;
+      this.nodeCached = null;
       return { created: created.map((key) => ({ ...key, retiredAt: null })), retired: old.map((key) => key.id) };
     });
   }
@@ -79,6 +92,25 @@ export class SigningKeys {
     const signer = this.cached.signers.get(alg);
     if (!signer) {
       this.cached = null;
+      throw new Error(`no active ${alg} signing key: run "tollgate keys rotate" or restart the server to create one`);
+    }
+    return signer;
+  }
+
+  /** The newest active key for `alg` as a node:crypto key, reread as `signer` rereads its keys. */
+  async nodeSigner(alg: SigningAlgorithm, now = Date.now()): Promise<NodeSigner> {
+    if (!this.nodeCached || now - this.nodeCached.at > ACTIVE_KEYS_TTL_MS) {
+      const signers = new Map<SigningAlgorithm, NodeSigner>();
+      for (const key of await this.storage.keys.listActive()) {
+        if (signers.has(key.algorithm) || !isSealed(key.privateJwk)) continue;
+        const jwk = this.sealer.open(key.id, key.privateJwk) as JsonWebKey;
+        signers.set(key.algorithm, { kid: key.id, alg: key.algorithm, key: createPrivateKey({ key: jwk, format: 'jwk' }) });
+      }
+      this.nodeCached = { at: now, signers };
+    }
+    const signer = this.nodeCached.signers.get(alg);
+    if (!signer) {
+      this.nodeCached = null;
       throw new Error(`no active ${alg} signing key: run "tollgate keys rotate" or restart the server to create one`);
     }
     return signer;

@@ -1,5 +1,6 @@
 import { formatUuid, PREFIX, randomBytes, sha256, timeOrderedUuidBytes } from '../../crypto/random.js';
 import type { TokenKind, TokenLocator } from '../../storage/types.js';
+import { jwtAccessTokenId } from './jwt-access-token.js';
 
 /**
  * An access or refresh token's value carries its row's id: the prefix, then
@@ -26,10 +27,13 @@ export function mintTokenValue(kind: TokenKind, now: number): { id: string; valu
   return { id: formatUuid(id), value: TOKEN_PREFIX[kind] + body.toString('base64url') };
 }
 
-/** Where a presented value's row would be; null when the value cannot be one of ours. */
+/** Where a presented value's row would be (a JWT access token's by its `jti`); null when the value cannot be one of ours. */
 export function locateToken(value: string): TokenLocator | null {
   const kind = value.startsWith(PREFIX.accessToken) ? 'access' : value.startsWith(PREFIX.refreshToken) ? 'refresh' : null;
-  if (kind === null) return null;
+  if (kind === null) {
+    const jti = jwtAccessTokenId(value);
+    return jti === null ? null : { id: jti, tokenHash: sha256(value) };
+  }
   const body = value.slice(TOKEN_PREFIX[kind].length);
   if (!BASE64URL.test(body)) return null;
   if (body.length === BODY_LENGTH) {
