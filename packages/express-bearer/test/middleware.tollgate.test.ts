@@ -253,16 +253,27 @@ describe('bearerAuth against a running Tollgate', () => {
     });
 
     it('introspection: accepts a token for its API and refuses one for another API, or with no audience', async () => {
-      const server = await apiServer({ audience: things });
+      const server = await apiServer({ audience: things, introspection: { clientId: linked.client_id, clientSecret: linked.client_secret, cacheTtlSeconds: 0 } });
       const ours = await fetch(server.url, bearer(await tollgate.token(reader, 'read', things)));
       expect(ours.status).toBe(200);
-      expect(await ours.json()).toMatchObject({ source: 'introspection', claims: expect.objectContaining({ aud: expect.arrayContaining([things]) }) });
+      expect(await ours.json()).toMatchObject({ source: 'introspection', claims: expect.objectContaining({ aud: things }) });
 
       for (const token of [await tollgate.token(reader, 'read', other), await tollgate.token(reader, 'read')]) {
         const refused = await fetch(server.url, bearer(token));
         expect(refused.status).toBe(401);
         expect(await refused.json()).toEqual({ error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked.' });
       }
+    });
+
+    it('introspection: the audience option refuses, on its own, a token Tollgate calls active but that names no API', async () => {
+      // `api` is linked to no API: Tollgate shows it tokens with no audience, active, without aud.
+      const token = await tollgate.token(reader, 'read');
+      expect(await tollgate.introspect(api, token)).toMatchObject({ active: true });
+      expect(await tollgate.introspect(api, token)).not.toHaveProperty('aud');
+      const strict = await apiServer({ audience: things });
+      expect((await fetch(strict.url, bearer(token))).status).toBe(401);
+      const open = await apiServer();
+      expect((await fetch(open.url, bearer(token))).status).toBe(200);
     });
 
     it('introspection by a client linked to the API: Tollgate itself answers inactive for another API\'s token', async () => {

@@ -303,7 +303,9 @@ describe('TokenAgent against a running Tollgate', () => {
 
     const opaque = await agent.authenticate();
     expect(opaque).toMatch(/^tg_at_/);
-    expect(await tollgate.introspect(api, opaque)).toMatchObject({ active: true, aud: expect.arrayContaining([opaqueApi]) });
+    // Its own token: the client may introspect it (an unlinked resource server sees only tokens for no API).
+    expect(await tollgate.introspect(billing, opaque)).toMatchObject({ active: true, aud: opaqueApi, scope: 'read' });
+    expect(await tollgate.introspect(api, opaque)).toEqual({ active: false });
 
     const jwt = await agent.getToken({ resource: jwtApi });
     const payload = JSON.parse(Buffer.from(jwt.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
