@@ -113,7 +113,9 @@ export function issueOne(url: string, authorization: string, body = 'grant_type=
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => {
         try {
-          resolve((JSON.parse(body) as { access_token: string }).access_token);
+          const token = (JSON.parse(body) as { access_token?: string }).access_token;
+          if (token) resolve(token);
+          else reject(new Error(`${url} answered ${res.statusCode} ${body}`));
         } catch (error) {
           reject(error);
         }
@@ -143,6 +145,16 @@ interface Running {
 
 async function prepare(target: Target, port: number, dir: string): Promise<Running> {
   const server = await target.start(port);
+  try {
+    return await prepareRuns(target, server, port, dir);
+  } catch (error) {
+    await stop(server.child);
+    await server.cleanup();
+    throw error;
+  }
+}
+
+async function prepareRuns(target: Target, server: Running['server'], port: number, dir: string): Promise<Running> {
   await waitForPort(port, server.child);
   const base = `http://127.0.0.1:${port}`;
   const authorization = `Basic ${Buffer.from(`${server.id}:${server.secret}`).toString('base64')}`;
@@ -163,7 +175,7 @@ async function prepare(target: Target, port: number, dir: string): Promise<Runni
 
 /** Both sides of `issue-jwt` must be measured doing the same work: an ES256 RFC 9068 token for the API. */
 function assertJwtAccessToken(server: string, token: string): void {
-  const [header, payload] = token.split('.').map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+  const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
   const aud = payload?.aud;
   if (header?.typ !== 'at+jwt' || header.alg !== 'ES256' || !(aud === JWT_RESOURCE || (Array.isArray(aud) && aud.includes(JWT_RESOURCE)))) {
     throw new Error(`${server} did not issue an ES256 at+jwt for ${JWT_RESOURCE}: ${JSON.stringify({ header, aud })}`);
