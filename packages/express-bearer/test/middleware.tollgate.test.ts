@@ -3,9 +3,11 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerAuth, requireScope, type BearerAuthOptions } from '../src/index.js';
 import { startTollgate, type CreatedClient, type Tollgate } from '../../token-agent/test/support/tollgate.js';
+import { backends, type TestDatabase } from '../../../apps/api/test/support/databases.js';
 import { countingFetch, jsonErrors, rawRequest, serve, testApp, type Served } from './support/http.js';
 
-describe('bearerAuth against a running Tollgate', () => {
+for (const backend of backends) describe.skipIf(backend.unavailable !== null)(`bearerAuth against a running Tollgate on ${backend.name}`, () => {
+  let database: TestDatabase;
   let tollgate: Tollgate;
   let reader: CreatedClient;
   let writer: CreatedClient;
@@ -13,7 +15,8 @@ describe('bearerAuth against a running Tollgate', () => {
   const servers: Served[] = [];
 
   beforeAll(async () => {
-    tollgate = await startTollgate();
+    database = await backend.create();
+    tollgate = await startTollgate({}, { databaseUrl: database.url });
     await tollgate.createScope('read');
     await tollgate.createScope('write');
     reader = await tollgate.createClient('--name', 'reader', '--scopes', 'read');
@@ -24,6 +27,7 @@ describe('bearerAuth against a running Tollgate', () => {
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.close()));
     await tollgate?.stop();
+    await database?.drop();
   });
 
   /** An API with `GET /things` (any valid token), `POST /things` (scope write), all behind `bearerAuth(options)`. */
