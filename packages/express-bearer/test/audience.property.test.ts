@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError, TokenVerifier, resourceMetadataUrl, type FetchLike } from '../src/index.js';
+import { InvalidTokenError, TokenVerifier, bearerAuth, resourceMetadataUrl, type FetchLike } from '../src/index.js';
+import { serve, testApp } from './support/http.js';
 
 const ISSUER = 'https://as.example';
 const AUDIENCES = ['https://api.example/mcp', 'https://api.example/other'];
@@ -50,5 +51,44 @@ describe('the audience rule, for generated aud values', () => {
       expect(url).toBe(`${resource.origin}/.well-known/oauth-protected-resource${resource.pathname.replace(/\/+$/, '')}`);
       expect(url).not.toMatch(/[?#]/);
     }));
+  });
+});
+
+describe('challenges for generated Authorization headers', () => {
+  it('answers 400 or 401, never 5xx, and every challenge names the resource metadata', async () => {
+    const fetchSeam: FetchLike = async () => new Response(JSON.stringify({ active: false }), { status: 200 });
+    const app = testApp();
+    app.use(bearerAuth({
+      issuer: ISSUER,
+      audience: AUDIENCES[0],
+      introspection: { clientId: 'rs', clientSecret: 's', endpoint: `${ISSUER}/introspect` },
+      fetch: fetchSeam,
+      resourceMetadata: {},
+    }));
+    app.get('/mcp', (_req, res) => {
+      res.end('ok');
+    });
+    const served = await serve(app);
+    const expected = 'Bearer resource_metadata="https://api.example/.well-known/oauth-protected-resource/mcp"';
+    try {
+      const header = fc.oneof(
+        fc.string({ unit: fc.constantFrom(...' \tBbearERAa=.-_~+/,"\\0x:'.split('')) }),
+        fc.string().map((s) => `Bearer ${s}`),
+        fc.stringMatching(/^[ -~]{0,40}$/),
+      );
+      await fc.assert(fc.asyncProperty(header, async (value) => {
+        let response: Response;
+        try {
+          response = await fetch(`${served.url}/mcp`, { headers: { authorization: value } });
+        } catch {
+          return; // a header fetch itself refuses to send
+        }
+        expect([400, 401]).toContain(response.status);
+        expect(response.headers.get('www-authenticate')!.startsWith(expected)).toBe(true);
+        await response.body?.cancel();
+      }), { numRuns: 150 });
+    } finally {
+      await served.close();
+    }
   });
 });
