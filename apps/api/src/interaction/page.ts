@@ -84,7 +84,7 @@ button.primary { background: var(--accent); color: var(--accent-text); border-co
 .client img { width: 48px; height: 48px; border-radius: 8px; object-fit: contain; }
 ul.scopes, ul.apis { padding-left: 1.2rem; margin: .5rem 0; }
 ul.scopes li, ul.apis li { margin: .35rem 0; }
-ul.apis code { overflow-wrap: anywhere; }
+ul.apis code { display: block; overflow-wrap: anywhere; }
 code { font-size: .9em; }
 a { color: var(--accent); }
 `;

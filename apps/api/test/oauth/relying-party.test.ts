@@ -1,6 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStorage } from '../../src/storage/sql/index.js';
 import { cli } from '../support/cli.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
 import { backends, type TestDatabase } from '../support/databases.js';
@@ -21,7 +23,10 @@ for (const backend of backends) {
     let server: ServerProcess;
     let issuer: string;
     let client: { client_id: string; client_secret: string };
+    let apiConsumer: { client_id: string; client_secret: string };
     const redirectUri = 'https://rp.example/callback';
+    const REPORTS_API = 'https://reports.example.test/';
+    const ARCHIVE_API = 'https://archive.example.test/';
 
     beforeAll(async () => {
       database = await backend.create();
@@ -33,6 +38,17 @@ for (const backend of backends) {
       const created = await cli(database.url, 'clients', 'create', '--name', 'Relying Party', '--grant-types', 'authorization_code,refresh_token',
         '--redirect-uris', redirectUri, '--scopes', 'openid profile email', '--json');
       client = JSON.parse(created.stdout) as typeof client;
+      const both = await cli(database.url, 'clients', 'create', '--name', 'API consumer', '--grant-types', 'authorization_code,refresh_token,client_credentials',
+        '--redirect-uris', redirectUri, '--scopes', 'openid reports', '--json');
+      apiConsumer = JSON.parse(both.stdout) as typeof client;
+      // APIs go straight into storage here: their admin API and CLI are another change's.
+      const storage = await openStorage(database.config);
+      try {
+        await storage.resources.create({ identifier: REPORTS_API, name: 'Reports', scopes: ['reports'], tokenFormat: 'jwt', accessTokenTtl: null, signingAlg: 'ES256', isDefault: false }, Date.now());
+        await storage.resources.create({ identifier: ARCHIVE_API, name: 'Archive', scopes: ['reports'], tokenFormat: 'opaque', accessTokenTtl: null, signingAlg: 'ES256', isDefault: false }, Date.now());
+      } finally {
+        await storage.close();
+      }
       server = await startServerProcess({ DATABASE_URL: database.url, PORT: String(port), ISSUER: issuer });
     }, 60_000);
 
@@ -164,6 +180,37 @@ for (const backend of backends) {
       expect((await configuration(job.clientMetadata())).status).toBe(401);
       // Deleting a client revokes what it was issued.
       expect((await fetch(`${issuer}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(401);
+    });
+
+    it('gets a JWT for one API and an opaque token for another with resource indicators (RFC 8707), by client credentials and by the code flow', async () => {
+      const config = await oidc.discovery(new URL(issuer), apiConsumer.client_id, undefined, oidc.ClientSecretBasic(apiConsumer.client_secret), { execute: [oidc.allowInsecureRequests] });
+      const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!));
+      const verify = (token: string) => jwtVerify(token, jwks, { issuer, audience: REPORTS_API, typ: 'at+jwt' });
+
+      const machine = await oidc.clientCredentialsGrant(config, { scope: 'reports', resource: REPORTS_API });
+      expect((await verify(machine.access_token)).payload).toMatchObject({ sub: apiConsumer.client_id, client_id: apiConsumer.client_id, scope: 'reports' });
+      const archive = await oidc.clientCredentialsGrant(config, { resource: ARCHIVE_API });
+      expect(archive.access_token).toMatch(/^tg_at_/);
+      expect(await oidc.tokenIntrospection(config, archive.access_token)).toMatchObject({ active: true, aud: ARCHIVE_API, scope: 'reports' });
+      await expect(oidc.clientCredentialsGrant(config, { resource: 'https://elsewhere.example.test/' })).rejects.toMatchObject({ error: 'invalid_target' });
+
+      const verifier = oidc.randomPKCECodeVerifier();
+      const nonce = oidc.randomNonce();
+      const authorizationUrl = oidc.buildAuthorizationUrl(config, new URLSearchParams([
+        ['redirect_uri', redirectUri], ['scope', 'openid reports'], ['nonce', nonce], ['code_challenge', await oidc.calculatePKCECodeChallenge(verifier)],
+        ['code_challenge_method', 'S256'], ['resource', REPORTS_API], ['resource', ARCHIVE_API],
+      ]));
+      const browser = new CookieBrowser();
+      let page = await browser.go(authorizationUrl.href);
+      page = await browser.submit(page, { username: 'rita', password: 'rita the relying party' });
+      expect(page.text).toContain('Reports');
+      expect(page.text).toContain(ARCHIVE_API);
+      const back = await browser.submit(page, { decision: 'allow' }, { stopAt: redirectUri });
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedNonce: nonce }, { resource: REPORTS_API });
+      expect((await verify(tokens.access_token)).payload).toMatchObject({ sub: tokens.claims()!.sub, client_id: apiConsumer.client_id, scope: 'openid reports', auth_time: expect.any(Number) });
+      const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!, { resource: ARCHIVE_API });
+      expect(await oidc.tokenIntrospection(config, refreshed.access_token)).toMatchObject({ active: true, aud: ARCHIVE_API });
+      expect(await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).toEqual({ sub: tokens.claims()!.sub });
     });
 
     it('registers a public client with oauth4webapi, signs a user in with PKCE, and is refused once deleted', async () => {

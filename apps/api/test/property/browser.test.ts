@@ -18,8 +18,9 @@ const BYE = 'https://app.example/bye';
 const LOOPBACK = 'http://127.0.0.1/cb';
 const AUTHORIZE_PARAMS = [
   'response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age',
-  'login_hint', 'request', 'request_uri', 'response_mode', 'ui_locales', 'id_token_hint', 'claims', 'registration',
+  'login_hint', 'request', 'request_uri', 'response_mode', 'ui_locales', 'id_token_hint', 'claims', 'registration', 'resource',
 ];
+const ORDERS = 'https://orders.example.test';
 const FORM_FIELDS = ['csrf', 'username', 'password', 'confirm', 'decision', 'remember', 'id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id'];
 const PASSWORD = 'correct horse battery';
 
@@ -68,6 +69,7 @@ for (const backend of backends) {
       spa = await t.client({ name: 'spa', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['openid', 'read'] });
       loopback = await t.client({ name: 'cli', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'], redirectUris: [LOOPBACK], scopes: ['openid'] });
       const machine = await t.client({ name: 'machine' });
+      await t.storage.resources.create({ identifier: ORDERS, name: 'Orders <i>', scopes: ['read'], tokenFormat: 'jwt', accessTokenTtl: null, signingAlg: 'ES256', isDefault: false }, Date.now());
       await createTestUser(t.storage, { username: 'ada' });
       const pair = pkcePair();
       challenge = pair.challenge;
@@ -82,6 +84,7 @@ for (const backend of backends) {
         'http://127.0.0.1:51234/x', 'https://evil.example/cb', 'javascript:alert(1)', 'openid', 'openid read', 'read', 'openid profile read', 'oauth-admin', 'READ',
         challenge, 'S256', 'plain', 'none', 'login', 'consent', 'none login', 'select_account', '0', '60', '-1', 'ada', 'query', 'fragment', 'form_post',
         'eyJhbGciOiJub25lIn0.e30.', idToken, BYE, `${BYE}?x=1`, 'allow', 'deny', 'yes', PASSWORD, 'wrong password', 'grace-1',
+        ORDERS, `${ORDERS}/`, `${ORDERS}#x`, '/orders', 'urn:', 'https://unknown.example.test',
       );
       db = await digester(t.config.database);
       unchanged = new Unchanged(db);
@@ -105,6 +108,9 @@ for (const backend of backends) {
       [['response_type', 'code'], ['client_id', spa.id], ['redirect_uri', REDIRECT], ['scope', 'read'], ['code_challenge', challenge], ['code_challenge_method', 'S256']],
       [['response_type', 'code'], ['client_id', loopback.id], ['redirect_uri', 'http://127.0.0.1:8123/cb'], ['code_challenge', challenge], ['code_challenge_method', 'S256'], ['state', 's']],
       [['response_type', 'code'], ['client_id', app.id], ['redirect_uri', REDIRECT], ['scope', 'openid'], ['prompt', 'none'], ['state', 's']],
+      [['response_type', 'code'], ['client_id', app.id], ['redirect_uri', REDIRECT], ['scope', 'openid read'], ['state', 'r'], ['resource', ORDERS],
+        ['code_challenge', challenge], ['code_challenge_method', 'S256']],
+      [['response_type', 'code'], ['client_id', app.id], ['redirect_uri', REDIRECT], ['scope', 'openid'], ['state', 'r'], ['resource', ORDERS], ['resource', ORDERS]],
     );
 
     it('/oauth/authorize: never a 5xx; an error page without Location, or a redirect to the registered URI; a refusal changes nothing', async () => {

@@ -11,9 +11,13 @@ import {
 } from './support.js';
 
 const REDIRECT = 'https://app.example/cb';
-const TOKEN_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'];
+const TOKEN_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_target'];
+const ORDERS = 'https://orders.example.test';
+const BILLING = 'https://billing.example.test/v1';
+/** `resource` values (RFC 8707) that must get invalid_target: relative, fragment, unknown, not a URI, NUL, too long. */
+const BAD_RESOURCES = ['/orders', 'orders.example.test', `${ORDERS}#x`, `${ORDERS}/`, 'https://unknown.example.test', 'urn:', `${ORDERS}\u0000`, `https://x.example/${'a'.repeat(2100)}`, 'https://a b'];
 const BEARER_ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope'];
-const PARAMS = ['grant_type', 'client_id', 'client_secret', 'scope', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'token', 'token_type_hint', 'access_token'];
+const PARAMS = ['grant_type', 'client_id', 'client_secret', 'scope', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'token', 'token_type_hint', 'access_token', 'resource'];
 
 type Pairs = [string, string][];
 interface Caller { id: string; secret: string; method: 'basic' | 'body' | 'id-only' }
@@ -30,6 +34,8 @@ for (const backend of backends) {
     let bearers: fc.Arbitrary<string | undefined>;
     let grantsFor: (caller: Caller) => fc.Arbitrary<Pairs>;
     let clients: Record<'machine' | 'post' | 'app' | 'api', { id: string; secret: string }>;
+    let ordersServer: { id: string; secret: string };
+    let billingToken: string;
 
     beforeAll(async () => {
       t = await oauthTestApp(backend);
@@ -39,6 +45,10 @@ for (const backend of backends) {
       const spa = await t.client({ name: 'spa', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], scopes: ['openid', 'read'] });
       const api = await t.client({ name: 'api', resourceServer: true, grantTypes: [] });
       clients = { machine, post, app, api };
+      const orders = await t.storage.resources.create({ identifier: ORDERS, name: 'Orders', scopes: ['read', 'write'], tokenFormat: 'opaque', accessTokenTtl: null, signingAlg: 'ES256', isDefault: false }, Date.now());
+      await t.storage.resources.create({ identifier: BILLING, name: 'Billing', scopes: ['read'], tokenFormat: 'jwt', accessTokenTtl: null, signingAlg: 'ES256', isDefault: false }, Date.now());
+      ordersServer = await t.client({ name: 'orders server', resourceServer: true, grantTypes: [] });
+      await t.storage.clients.update(ordersServer.id, { resourceId: orders.id }, Date.now());
       await createTestUser(t.storage, { username: 'ada' });
       const access = (await t.http.post('/oauth/token').set('Authorization', basic(machine.id, machine.secret)).type('form').send('grant_type=client_credentials')).body.access_token as string;
       // Codes and tokens of the code flow, so generated requests reach the grants' deeper checks.
@@ -54,12 +64,14 @@ for (const backend of backends) {
         const again = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', code_challenge: challenge, code_challenge_method: 'S256' }));
         codes.push(redirectParams(again.headers.location!).get('code')!);
       }
-      const tokens = [access, codeTokens.access_token!, codeTokens.refresh_token!];
+      billingToken = (await t.http.post('/oauth/token').set('Authorization', basic(machine.id, machine.secret)).type('form').send(`grant_type=client_credentials&resource=${encodeURIComponent(BILLING)}`)).body.access_token as string;
+      const ordersToken = (await t.http.post('/oauth/token').set('Authorization', basic(machine.id, machine.secret)).type('form').send(`grant_type=client_credentials&resource=${encodeURIComponent(ORDERS)}`)).body.access_token as string;
+      const tokens = [access, codeTokens.access_token!, codeTokens.refresh_token!, billingToken, ordersToken];
 
       good = fc.constantFrom(
         machine.id, machine.secret, post.id, app.id, spa.id, 'client_credentials', 'authorization_code', 'refresh_token', 'password',
         'read', 'read write', 'openid', 'openid read', ' read', 'read  write', REDIRECT, `${REDIRECT}/`, verifier, challenge, code, ...codes, ...tokens,
-        'access_token', 'refresh_token', 'tg_at_x', 'tg_rt_', 'tg_ac_x',
+        'access_token', 'refresh_token', 'tg_at_x', 'tg_rt_', 'tg_ac_x', ORDERS, BILLING, ...BAD_RESOURCES, 'eyJhbGciOiJub25lIn0.eyJqdGkiOiIwIn0.',
       );
       callers = fc.oneof(
         { weight: 6, arbitrary: fc.constantFrom<Caller>({ ...machine, method: 'basic' }, { ...app, method: 'basic' }, { ...api, method: 'basic' }, { ...post, method: 'body' }) },
@@ -88,6 +100,8 @@ for (const backend of backends) {
       const tokenTemplates = fc.oneof(...tokens.map(withHint));
       const machineGrants = fc.constantFrom<Pairs>(
         [['grant_type', 'client_credentials']], [['grant_type', 'client_credentials'], ['scope', 'read']], [['grant_type', 'client_credentials'], ['scope', 'read write']],
+        [['grant_type', 'client_credentials'], ['resource', ORDERS]], [['grant_type', 'client_credentials'], ['resource', BILLING], ['scope', 'read']],
+        [['grant_type', 'client_credentials'], ['resource', ORDERS], ['resource', BILLING]], [['grant_type', 'client_credentials'], ['resource', ORDERS], ['resource', ORDERS]],
       );
       const userGrants = fc.oneof(
         fc.constantFrom<Pairs>(
@@ -157,7 +171,7 @@ for (const backend of backends) {
       });
     }
 
-    it('refuses what it must: a wrong secret or verifier, another client\'s token, an expired code, a widened refresh (never a 2xx; introspection says only active: false)', async () => {
+    it('refuses what it must: a wrong secret or verifier, another client\'s token, an expired code, a widened refresh, a bad or foreign resource, a token for another API (never a 2xx; introspection says only active: false)', async () => {
       // Grants of its own: the properties above may have redeemed, rotated or revoked the shared ones.
       const { machine, post, app } = clients;
       const { verifier, challenge } = pkcePair();
@@ -202,7 +216,9 @@ for (const backend of backends) {
         | { kind: 'wrong code_verifier'; code: string; verifier: string | undefined }
         | { kind: 'foreign token'; who: Who; endpoint: string; token: (typeof owned)[number]; hint: string | undefined }
         | { kind: 'expired code'; ageMs: number }
-        | { kind: 'widened refresh scope'; scope: string };
+        | { kind: 'widened refresh scope'; scope: string }
+        | { kind: 'bad resource'; resources: string[]; grant: 'client_credentials' | 'refresh_token' }
+        | { kind: 'token for another API'; token: 'billing' | 'none' | 'refresh' };
       const ENDPOINTS = ['/oauth/token', '/oauth/introspect', '/oauth/revoke'];
       const refusals: fc.Arbitrary<Refusal> = fc.oneof(
         fc.tuple(fc.constantFrom('machine', 'post', 'app') as fc.Arbitrary<Exclude<Who, 'api'>>, fc.constantFrom(...ENDPOINTS)).chain(([who, endpoint]) => nearMisses(
@@ -221,6 +237,15 @@ for (const backend of backends) {
         fc.nat({ max: 30 * 86_400_000 }).map((ageMs): Refusal => ({ kind: 'expired code', ageMs })),
         fc.tuple(fc.subarray(['openid', 'read']), fc.oneof({ weight: 3, arbitrary: fc.constant(['profile']) }, { weight: 1, arbitrary: fc.subarray(['profile', 'write', 'email', 'oauth-admin'], { minLength: 1 }) }), fc.boolean())
           .map(([kept, added, first]): Refusal => ({ kind: 'widened refresh scope', scope: (first ? [...added, ...kept] : [...kept, ...added]).join(' ') })),
+        // A malformed or unknown resource, two APIs at once, or (at refresh) an API the grant was not made for.
+        fc.tuple(fc.oneof(
+          fc.constantFrom(...BAD_RESOURCES).map((bad) => [bad]),
+          fc.tuple(fc.constantFrom(...BAD_RESOURCES), fc.constantFrom(ORDERS, BILLING), fc.boolean()).map(([bad, fine, first]) => (first ? [bad, fine] : [fine, bad])),
+          fc.constant<string[]>([ORDERS, BILLING]),
+        ), fc.constantFrom('client_credentials', 'refresh_token') as fc.Arbitrary<'client_credentials' | 'refresh_token'>)
+          .map(([resources, grant]): Refusal => ({ kind: 'bad resource', resources, grant })),
+        fc.constantFrom<Refusal>({ kind: 'bad resource', resources: [ORDERS], grant: 'refresh_token' }, { kind: 'bad resource', resources: [BILLING], grant: 'refresh_token' }),
+        fc.constantFrom('billing', 'none', 'refresh').map((token): Refusal => ({ kind: 'token for another API', token: token as 'billing' | 'none' | 'refresh' })),
       );
 
       /** The request for a refusal, and whether it is answered 200 `{ active: false }` (introspection, RFC 7662 §2.2) rather than an error. */
@@ -256,6 +281,16 @@ for (const backend of backends) {
               pairs: [['grant_type', 'authorization_code'], ['code', value], ['redirect_uri', REDIRECT], ['code_verifier', verifier]],
             };
           }
+          case 'bad resource': {
+            const resources = refusal.resources.map((value): [string, string] => ['resource', value]);
+            return refusal.grant === 'client_credentials'
+              ? { path: '/oauth/token', authorization: basic(machine.id, machine.secret), inactive: false, pairs: [['grant_type', 'client_credentials'], ...resources] }
+              : { path: '/oauth/token', authorization: appAuth, inactive: false, pairs: [['grant_type', 'refresh_token'], ['refresh_token', userTokens.refresh_token], ...resources] };
+          }
+          case 'token for another API': {
+            const value = refusal.token === 'billing' ? billingToken : refusal.token === 'none' ? machineToken : userTokens.refresh_token as string;
+            return { path: '/oauth/introspect', authorization: basic(ordersServer.id, ordersServer.secret), inactive: true, pairs: [['token', value]] };
+          }
           case 'widened refresh scope':
             return {
               path: '/oauth/token', authorization: appAuth, inactive: false,
@@ -269,7 +304,12 @@ for (const backend of backends) {
         await unchanged.baseline();
         const test = t.http.post(path);
         if (authorization !== undefined) test.set('Authorization', authorization);
-        const res = await send(test, style === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', encodeBody(pairs, style));
+        // JSON carries several resources as a list (a repeated key would keep only the last).
+        const resources = pairs.filter(([name]) => name === 'resource').map(([, value]) => value);
+        const body = style === 'json' && resources.length > 1
+          ? JSON.stringify({ ...Object.fromEntries(pairs.filter(([name]) => name !== 'resource')), resource: resources })
+          : encodeBody(pairs, style);
+        const res = await send(test, style === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', body);
         const what = `${refusal.kind}: POST ${path} (${style}) ${authorization ?? ''} ${JSON.stringify(pairs).slice(0, 300)} → ${res.status} ${res.text?.slice(0, 200)}`;
         expectNoServerError(res, what);
         if (inactive) {

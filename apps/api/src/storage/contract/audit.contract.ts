@@ -94,9 +94,10 @@ export function describeAuditStore(storage: () => Storage) {
         expect((await all({ actorId: client.id, action: 'token.issue' }, 2)).map((e) => e.targetId).sort()).toEqual(tokens.map((t) => t.id).sort());
       });
 
-      it('keeps each entry, same id, in the log when the purge deletes its token, and counts it once either way', async () => {
-        const { client, tokens } = await aClientWithTokens([9_000_000_000, 9_000_000_000, 9_000_100_000], { expiresAt: 9_000_200_000 });
+      it('keeps each entry, same id and audience, in the log when the purge deletes its token, and counts it once either way', async () => {
+        const { client, tokens } = await aClientWithTokens([9_000_000_000, 9_000_000_000, 9_000_100_000], { expiresAt: 9_000_200_000, audience: ['https://api.example.test'] });
         const before = await all({ actorId: client.id }, 2);
+        expect(before.map((entry) => entry.details.audience)).toEqual([['https://api.example.test'], ['https://api.example.test'], ['https://api.example.test']]);
         const counts = await storage().audit.countByBucket({ actions: ['token.issue'], from: 9_000_000_000, to: 9_000_200_000, bucketMs: 100_000 });
         expect(counts).toEqual([{ start: 9_000_000_000, count: 2 }, { start: 9_000_100_000, count: 1 }]);
 

@@ -40,15 +40,19 @@ function cursorEntry(text: string): { at: number; id: string } {
 const issueId = (createdAt: number, tokenId: string) => `${idAt(createdAt)}t${tokenId.replaceAll('-', '')}`;
 
 /** What a token row holds of its issue (rows without a grant type were audited here when issued). */
-export type IssuedTokenRow = Pick<Selectable<TokensTable>, 'id' | 'kind' | 'clientId' | 'userId' | 'scopes' | 'createdAt' | 'grantType' | 'sourceAddress'>;
-export const ISSUED_TOKEN_COLUMNS = ['id', 'kind', 'clientId', 'userId', 'scopes', 'createdAt', 'grantType', 'sourceAddress'] as const;
+export type IssuedTokenRow = Pick<Selectable<TokensTable>, 'id' | 'kind' | 'clientId' | 'userId' | 'scopes' | 'audience' | 'createdAt' | 'grantType' | 'sourceAddress'>;
+export const ISSUED_TOKEN_COLUMNS = ['id', 'kind', 'clientId', 'userId', 'scopes', 'audience', 'createdAt', 'grantType', 'sourceAddress'] as const;
 
 /** The `token.issue` entry a token row stands for. */
 export function issueEntry(row: IssuedTokenRow): AuditEntry {
   return {
     id: issueId(row.createdAt, row.id), at: row.createdAt, actorType: 'client', actorId: row.clientId, action: TOKEN_ISSUE,
     targetType: 'token', targetId: row.id, sourceAddress: row.sourceAddress,
-    details: { grant_type: row.grantType, kind: row.kind, scope: fromJson<string[]>(row.scopes).join(' '), ...(row.userId && { user_id: row.userId }) },
+    details: {
+      grant_type: row.grantType, kind: row.kind, scope: fromJson<string[]>(row.scopes).join(' '), ...(row.userId && { user_id: row.userId }),
+      // '[]' on most rows: parsed only when there is an audience to show.
+      ...(row.audience !== '[]' && { audience: fromJson<string[]>(row.audience) }),
+    },
   };
 }
 
