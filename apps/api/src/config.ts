@@ -207,6 +207,9 @@ const env = z.object({
   CLIENT_METADATA_FETCH_LIMIT: z.string().default('30/1m'),
 });
 
+/** Every setting the environment may give, by name, with its default when it has one: what docs/configuration.md must list. */
+export const SETTINGS: ReadonlyMap<string, unknown> = new Map(Object.keys(env.shape).map((name) => [name, env.parse({})[name as keyof z.output<typeof env>]]));
+
 function checkIssuer(value: string): string | undefined {
   let url: URL;
   try {

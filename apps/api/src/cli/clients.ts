@@ -2,7 +2,8 @@ import { parseDuration } from '../config.js';
 import { createClient, ProtectedClientError, revokeClient } from '../admin/clients/service.js';
 import type { CreateClientInput } from '../oauth/clients/fields.js';
 import type { Client, GrantType, TokenEndpointAuthMethod } from '../storage/types.js';
-import { parseSeconds, splitList, table, UsageError, type CliContext } from './context.js';
+import { defineCommand, jsonOption } from './command.js';
+import { parseSeconds, splitList, table, UsageError } from './context.js';
 
 /** A client as the CLI prints it, with RFC 7591 metadata names. */
 function describeClient(client: Client) {
@@ -27,104 +28,141 @@ function describeClient(client: Client) {
   };
 }
 
-export const clientsCreateOptions = {
-  name: { type: 'string' },
-  'grant-types': { type: 'string' },
-  scopes: { type: 'string' },
-  'redirect-uris': { type: 'string' },
-  'post-logout-redirect-uris': { type: 'string' },
-  'id-token-alg': { type: 'string' },
-  public: { type: 'boolean' },
-  'auth-method': { type: 'string' },
-  'site-url': { type: 'string' },
-  'logo-url': { type: 'string' },
-  'application-type': { type: 'string' },
-  'access-token-ttl': { type: 'string' },
-  'refresh-token-ttl': { type: 'string' },
-  'resource-server': { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+const clientsCreate = defineCommand({
+  name: 'clients create',
+  summary: 'Register a client and print its client_id and client_secret (the secret only this once).',
+  description: [
+    'Registers a client. A confidential client gets a secret, printed this once and stored only as a hash. '
+      + 'Without options the client is confidential, uses the client_credentials grant and authenticates with client_secret_basic; '
+      + '--public makes a public client (auth method none, authorization_code and refresh_token), which must use PKCE.',
+    'Scopes must exist first (scopes create). Redirect URIs must be absolute, without a fragment, and https '
+      + '(http only for localhost and loopback addresses; a private-use scheme such as com.example.app:/cb only with --application-type native).',
+  ],
+  options: {
+    name: { type: 'string', value: 'NAME', required: true, description: 'The name users see on the consent page, and administrators in lists.' },
+    'grant-types': {
+      type: 'string', value: 'LIST', field: 'grantTypes',
+      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token. '
+        + 'Default client_credentials (authorization_code,refresh_token with --public); "" for none (a resource server).',
+    },
+    scopes: { type: 'string', value: 'LIST', description: 'Scopes the client may ask for, separated by spaces or commas ("read write"). Default none.' },
+    'redirect-uris': { type: 'string', value: 'URLS', field: 'redirectUris', description: 'Where the authorization code flow may send users back, separated by commas.' },
+    'post-logout-redirect-uris': { type: 'string', value: 'URLS', field: 'postLogoutRedirectUris', description: 'Where users may be sent after signing out (RP-initiated logout), separated by commas.' },
+    'id-token-alg': { type: 'string', value: 'ALG', field: 'idTokenSigningAlg', description: 'How this client\'s ID tokens are signed: ES256 or RS256. Default: ID_TOKEN_SIGNING_ALG (ES256).' },
+    public: { type: 'boolean', description: 'A public client (a single-page or native app): no secret, auth method none, PKCE required.' },
+    'auth-method': {
+      type: 'string', value: 'METHOD', field: 'tokenEndpointAuthMethod',
+      description: 'How the client authenticates at the token endpoint: client_secret_basic (default), client_secret_post, or none (public clients).',
+    },
+    'site-url': { type: 'string', value: 'URL', field: 'siteUrl', description: 'The client\'s home page, linked from the consent page.' },
+    'logo-url': { type: 'string', value: 'URL', field: 'logoUrl', description: 'An image (http or https URL) shown on the consent page.' },
+    'application-type': {
+      type: 'string', value: 'TYPE', field: 'applicationType',
+      description: 'web (default) or native. A native app may register a private-use scheme redirect URI (com.example.app:/cb, RFC 8252 §7.1).',
+    },
+    'access-token-ttl': { type: 'string', value: 'DURATION', field: 'accessTokenTtl', description: 'Access token lifetime for this client (3600, 15m, 1h). Default: ACCESS_TOKEN_TTL.' },
+    'refresh-token-ttl': { type: 'string', value: 'DURATION', field: 'refreshTokenTtl', description: 'Refresh token lifetime for this client (30d). Default: REFRESH_TOKEN_TTL.' },
+    'resource-server': {
+      type: 'boolean', field: 'resourceServer',
+      description: 'An API that may introspect any token, not only its own; it may have no grant types (--grant-types "").',
+    },
+    json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names), its client_secret included.' },
+  },
+  examples: [
+    'clients create --name Billing --scopes read --json',
+    'clients create --name "My app" --public --redirect-uris http://127.0.0.1/callback --scopes "openid profile"',
+    'clients create --name "Invoices API" --resource-server --grant-types ""',
+  ],
+  async run(ctx, values) {
+    const method = values['auth-method'] ?? (values.public ? 'none' : undefined);
+    if (values.public && method !== 'none') throw new UsageError('--public clients authenticate with --auth-method none');
+    const grantTypes = splitList(values['grant-types']);
+    const input: CreateClientInput = {
+      name: values.name ?? '',
+      siteUrl: values['site-url'] ?? null,
+      logoUrl: values['logo-url'] ?? null,
+      redirectUris: splitList(values['redirect-uris']),
+      postLogoutRedirectUris: splitList(values['post-logout-redirect-uris']),
+      idTokenSigningAlg: (values['id-token-alg'] ?? null) as CreateClientInput['idTokenSigningAlg'],
+      grantTypes: grantTypes as GrantType[] | undefined ?? (values.public ? ['authorization_code', 'refresh_token'] : undefined),
+      scopes: splitList(values.scopes),
+      tokenEndpointAuthMethod: method as TokenEndpointAuthMethod | undefined,
+      accessTokenTtl: parseSeconds('access-token-ttl', values['access-token-ttl'], parseDuration),
+      refreshTokenTtl: parseSeconds('refresh-token-ttl', values['refresh-token-ttl'], parseDuration),
+      resourceServer: values['resource-server'] ?? false,
+      applicationType: values['application-type'] as CreateClientInput['applicationType'],
+    };
+    const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
+    if (values.json) {
+      const { client_id, ...rest } = describeClient(client);
+      ctx.out(JSON.stringify({ client_id, client_secret: secret, ...rest }, null, 2));
+      return;
+    }
+    ctx.out(`Created client ${client.name}`);
+    ctx.out(`  client_id:     ${client.id}`);
+    if (secret) {
+      ctx.out(`  client_secret: ${secret}`);
+      ctx.out('The secret is shown this once and stored only as a hash: keep it somewhere safe now.');
+    } else {
+      ctx.out('  public client: no secret; it must use PKCE.');
+    }
+  },
+});
 
-type CreateValues = { [K in keyof typeof clientsCreateOptions]?: (typeof clientsCreateOptions)[K]['type'] extends 'boolean' ? boolean : string };
+const clientsList = defineCommand({
+  name: 'clients list',
+  summary: 'List clients (never a secret).',
+  description: ['Lists every client, oldest first, as a table or JSON. Secrets are never shown: only their hashes are stored.'],
+  options: {
+    status: { type: 'string', value: 'STATUS', description: 'Only active or only revoked clients.' },
+    search: { type: 'string', value: 'TEXT', description: 'Only clients whose name or client_id contains this text.' },
+    json: jsonOption,
+  },
+  async run(ctx, values) {
+    if (values.status !== undefined && values.status !== 'active' && values.status !== 'revoked') {
+      throw new UsageError(`--status must be active or revoked (got "${values.status}")`);
+    }
+    const clients: Client[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ctx.storage.clients.list({ status: values.status, search: values.search, sort: 'createdAt', order: 'asc', limit: 500, cursor });
+      clients.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    if (values.json) {
+      ctx.out(JSON.stringify(clients.map(describeClient), null, 2));
+      return;
+    }
+    if (clients.length === 0) {
+      ctx.out('No clients.');
+      return;
+    }
+    ctx.out(table(['CLIENT ID', 'NAME', 'STATUS', 'GRANT TYPES', 'AUTH METHOD'],
+      clients.map((c) => [c.id, c.name, c.status, c.grantTypes.join(','), c.tokenEndpointAuthMethod])));
+  },
+});
 
-/** `clients create`: prints the client id and, for confidential clients, the secret, this once. */
-export async function clientsCreateCommand(ctx: CliContext, values: CreateValues) {
-  const method = values['auth-method'] ?? (values.public ? 'none' : undefined);
-  if (values.public && method !== 'none') throw new UsageError('--public clients authenticate with --auth-method none');
-  const grantTypes = splitList(values['grant-types']);
-  const input: CreateClientInput = {
-    name: values.name ?? '',
-    siteUrl: values['site-url'] ?? null,
-    logoUrl: values['logo-url'] ?? null,
-    redirectUris: splitList(values['redirect-uris']),
-    postLogoutRedirectUris: splitList(values['post-logout-redirect-uris']),
-    idTokenSigningAlg: (values['id-token-alg'] ?? null) as CreateClientInput['idTokenSigningAlg'],
-    grantTypes: grantTypes as GrantType[] | undefined ?? (values.public ? ['authorization_code', 'refresh_token'] : undefined),
-    scopes: splitList(values.scopes),
-    tokenEndpointAuthMethod: method as TokenEndpointAuthMethod | undefined,
-    accessTokenTtl: parseSeconds('access-token-ttl', values['access-token-ttl'], parseDuration),
-    refreshTokenTtl: parseSeconds('refresh-token-ttl', values['refresh-token-ttl'], parseDuration),
-    resourceServer: values['resource-server'] ?? false,
-    applicationType: values['application-type'] as CreateClientInput['applicationType'],
-  };
-  const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
-  if (values.json) {
-    const { client_id, ...rest } = describeClient(client);
-    ctx.out(JSON.stringify({ client_id, client_secret: secret, ...rest }, null, 2));
-    return;
-  }
-  ctx.out(`Created client ${client.name}`);
-  ctx.out(`  client_id:     ${client.id}`);
-  if (secret) {
-    ctx.out(`  client_secret: ${secret}`);
-    ctx.out('The secret is shown this once and stored only as a hash: keep it somewhere safe now.');
-  } else {
-    ctx.out('  public client: no secret; it must use PKCE.');
-  }
-}
+const clientsRevoke = defineCommand({
+  name: 'clients revoke',
+  summary: 'Revoke a client with its tokens, codes and consents.',
+  description: [
+    'Revokes the client and, in the same transaction, its tokens, codes and consents. It stays listed, as revoked. '
+      + 'Revoking a client already revoked changes nothing.',
+  ],
+  arguments: [{ name: 'CLIENT_ID', description: 'The client to revoke (see clients list).' }],
+  options: {
+    force: { type: 'boolean', description: 'Allow revoking Tollgate\'s own console client, which locks administrators out of the console.' },
+    json: jsonOption,
+  },
+  examples: ['clients revoke Y9x4ZYl8LzhChSLDZkUGUw'],
+  async run(ctx, values, [id]) {
+    const revoked = await revokeClient(ctx.storage, id!, ctx.actor, { allowSystem: values.force ?? false }).catch((error: unknown) => {
+      if (error instanceof ProtectedClientError) throw new UsageError(`${error.message}; add --force if you mean it`);
+      throw error;
+    });
+    if (values.json) ctx.out(JSON.stringify({ client_id: id, revoked: true, already_revoked: !revoked }));
+    else ctx.out(revoked ? `Revoked client ${id} with its tokens, codes and consents` : `Client ${id} was already revoked`);
+  },
+});
 
-export const clientsListOptions = {
-  status: { type: 'string' },
-  search: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-export async function clientsListCommand(ctx: CliContext, values: { status?: string; search?: string; json?: boolean }) {
-  if (values.status !== undefined && values.status !== 'active' && values.status !== 'revoked') {
-    throw new UsageError(`--status must be active or revoked (got "${values.status}")`);
-  }
-  const clients: Client[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.storage.clients.list({ status: values.status, search: values.search, sort: 'createdAt', order: 'asc', limit: 500, cursor });
-    clients.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  if (values.json) {
-    ctx.out(JSON.stringify(clients.map(describeClient), null, 2));
-    return;
-  }
-  if (clients.length === 0) {
-    ctx.out('No clients.');
-    return;
-  }
-  ctx.out(table(['CLIENT ID', 'NAME', 'STATUS', 'GRANT TYPES', 'AUTH METHOD'],
-    clients.map((c) => [c.id, c.name, c.status, c.grantTypes.join(','), c.tokenEndpointAuthMethod])));
-}
-
-export const clientsRevokeOptions = {
-  force: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
-
-/** `clients revoke ID`: idempotent; Tollgate's own console client needs --force. */
-export async function clientsRevokeCommand(ctx: CliContext, positionals: string[], values: { force?: boolean; json?: boolean }) {
-  if (positionals.length !== 1) throw new UsageError('clients revoke takes one client id');
-  const id = positionals[0]!;
-  const revoked = await revokeClient(ctx.storage, id, ctx.actor, { allowSystem: values.force ?? false }).catch((error: unknown) => {
-    if (error instanceof ProtectedClientError) throw new UsageError(`${error.message}; add --force if you mean it`);
-    throw error;
-  });
-  if (values.json) ctx.out(JSON.stringify({ client_id: id, revoked: true, already_revoked: !revoked }));
-  else ctx.out(revoked ? `Revoked client ${id} with its tokens, codes and consents` : `Client ${id} was already revoked`);
-}
+export const clientsCommands = [clientsCreate, clientsList, clientsRevoke];

@@ -17,10 +17,12 @@ export interface CliContext {
   storage: Storage;
   actor: Actor;
   out: (text: string) => void;
+  /** How the person ran the CLI (`tollgate` or `npm run cli --`), for messages that name another command. */
+  invocation: string;
 }
 
 /** Loads configuration and opens a migrated database for one command. */
-export async function openContext(env: NodeJS.ProcessEnv, out: (text: string) => void, options: { migrate: boolean }): Promise<CliContext> {
+export async function openContext(env: NodeJS.ProcessEnv, out: (text: string) => void, options: { migrate: boolean; invocation: string }): Promise<CliContext> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -35,7 +37,7 @@ export async function openContext(env: NodeJS.ProcessEnv, out: (text: string) =>
     await storage.close();
     throw error;
   }
-  return { config, storage, actor: { type: 'cli', id: safeUsername(), sourceAddress: null }, out };
+  return { config, storage, actor: { type: 'cli', id: safeUsername(), sourceAddress: null }, out, invocation: options.invocation };
 }
 
 function safeUsername(): string | null {

@@ -1,105 +1,28 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ValidationError, NotFoundError } from '../admin/errors.js';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../storage/text.js';
 import { ConflictError, StorageUnavailableError } from '../storage/types.js';
-import { clientsCreateCommand, clientsCreateOptions, clientsListCommand, clientsListOptions, clientsRevokeCommand, clientsRevokeOptions } from './clients.js';
+import { clientsCommands } from './clients.js';
+import type { CommandSpec } from './command.js';
 import { openContext, UsageError, type CliContext } from './context.js';
-import { keysListCommand, keysListOptions, keysRotateCommand, keysRotateOptions } from './keys.js';
-import {
-  registrationTokensCreateCommand, registrationTokensCreateOptions, registrationTokensListCommand, registrationTokensListOptions,
-  registrationTokensRevokeCommand, registrationTokensRevokeOptions,
-} from './registration-tokens.js';
-import { tokensAdminCommand, tokensAdminOptions } from './tokens.js';
-import { scopesCreateCommand, scopesCreateOptions, scopesListCommand, scopesListOptions } from './scopes.js';
-import { setupCommand, setupOptions } from './setup.js';
-import { usersCreateCommand, usersCreateOptions } from './users.js';
+import { commandHelp, commandList } from './help.js';
+import { keysCommands } from './keys.js';
+import { registrationTokensCommands } from './registration-tokens.js';
+import { scopesCommands } from './scopes.js';
+import { setupCommands } from './setup.js';
+import { tokensCommands } from './tokens.js';
+import { usersCommands } from './users.js';
 
-interface Command {
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  positionals: boolean;
-  /** Applies migrations itself and reports them, rather than having them applied silently first. */
-  migrates?: boolean;
-  run(ctx: CliContext, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
-}
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- each command narrows its own parsed flags */
-const commands: Record<string, Command> = {
-  setup: {
-    usage: 'setup [--admin-username U --admin-password P] [--json]',
-    options: setupOptions, positionals: false, migrates: true,
-    run: (ctx, values) => setupCommand(ctx, values as any),
-  },
-  'users create': {
-    usage: 'users create --username U --password P [--admin] [--email E] [--name "Display Name"] [--json]',
-    options: usersCreateOptions, positionals: false,
-    run: (ctx, values) => usersCreateCommand(ctx, values as any),
-  },
-  'clients create': {
-    usage: 'clients create --name N [--grant-types client_credentials,authorization_code,refresh_token] [--scopes "read write"] '
-      + '[--redirect-uris URL,...] [--post-logout-redirect-uris URL,...] [--id-token-alg ES256|RS256] [--public] [--auth-method client_secret_basic|client_secret_post|none] '
-      + '[--site-url URL] [--logo-url URL] [--application-type web|native] [--access-token-ttl 1h] [--refresh-token-ttl 30d] [--resource-server] [--json]',
-    options: clientsCreateOptions, positionals: false,
-    run: (ctx, values) => clientsCreateCommand(ctx, values as any),
-  },
-  'clients list': {
-    usage: 'clients list [--status active|revoked] [--search TEXT] [--json]',
-    options: clientsListOptions, positionals: false,
-    run: (ctx, values) => clientsListCommand(ctx, values as any),
-  },
-  'clients revoke': {
-    usage: 'clients revoke CLIENT_ID [--force] [--json]',
-    options: clientsRevokeOptions, positionals: true,
-    run: (ctx, values, positionals) => clientsRevokeCommand(ctx, positionals, values as any),
-  },
-  'scopes create': {
-    usage: 'scopes create NAME --description D [--json]',
-    options: scopesCreateOptions, positionals: true,
-    run: (ctx, values, positionals) => scopesCreateCommand(ctx, positionals, values as any),
-  },
-  'tokens admin': {
-    usage: 'tokens admin --username ADMIN [--ttl 1h] [--json]',
-    options: tokensAdminOptions, positionals: false,
-    run: (ctx, values) => tokensAdminCommand(ctx, values as any),
-  },
-  'keys rotate': {
-    usage: 'keys rotate [--json]',
-    options: keysRotateOptions, positionals: false,
-    run: (ctx, values) => keysRotateCommand(ctx, values as any),
-  },
-  'keys list': {
-    usage: 'keys list [--json]',
-    options: keysListOptions, positionals: false,
-    run: (ctx, values) => keysListCommand(ctx, values as any),
-  },
-  'scopes list': {
-    usage: 'scopes list [--json]',
-    options: scopesListOptions, positionals: false,
-    run: (ctx, values) => scopesListCommand(ctx, values as any),
-  },
-  'registration-tokens create': {
-    usage: 'registration-tokens create [--expires-in 1d] [--max-uses N] [--grant-types authorization_code,refresh_token] [--scopes "openid read"] '
-      + '[--description TEXT] [--json]',
-    options: registrationTokensCreateOptions, positionals: false,
-    run: (ctx, values) => registrationTokensCreateCommand(ctx, values as any),
-  },
-  'registration-tokens list': {
-    usage: 'registration-tokens list [--json]',
-    options: registrationTokensListOptions, positionals: false,
-    run: (ctx, values) => registrationTokensListCommand(ctx, values as any),
-  },
-  'registration-tokens revoke': {
-    usage: 'registration-tokens revoke ID [--json]',
-    options: registrationTokensRevokeOptions, positionals: true,
-    run: (ctx, values, positionals) => registrationTokensRevokeCommand(ctx, positionals, values as any),
-  },
-};
-/* eslint-enable @typescript-eslint/no-explicit-any */
-
-function help(): string {
-  return ['Usage: tollgate <command> [options]', '', 'Commands:', ...Object.values(commands).map((c) => `  ${c.usage}`), '',
-    'Configuration comes from the environment (DATABASE_URL, ISSUER, ...), as for the server.'].join('\n');
-}
+/** Every command, in the order `--help` lists them. A new command group is one more module here. */
+export const commands: readonly CommandSpec[] = [
+  ...setupCommands,
+  ...usersCommands,
+  ...clientsCommands,
+  ...scopesCommands,
+  ...tokensCommands,
+  ...keysCommands,
+  ...registrationTokensCommands,
+];
 
 export interface CliIo {
   out(text: string): void;
@@ -107,75 +30,151 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Runs one CLI invocation and returns its exit code: 0 done, 2 bad input, 1 anything else. */
+/**
+ * How the person ran the CLI, for messages that tell them what to run next:
+ * npm sets `npm_lifecycle_event` to the script's name for `npm run cli`.
+ */
+export function invocationOf(env: NodeJS.ProcessEnv): string {
+  return env.npm_lifecycle_event === 'cli' ? 'npm run cli --' : 'tollgate';
+}
+
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';
+
+/** The command the words at the start of `argv` name, and the arguments after them. */
+function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const spec = commands.find((c) => c.name === argv.slice(0, words).join(' '));
+    if (spec) return { spec, rest: argv.slice(words) };
+  }
+  return undefined;
+}
+
+const groups = () => new Set(commands.map((c) => c.name.split(' ')[0]!));
+
+/** Runs one CLI invocation and returns its exit code: 0 done (help included), 2 bad input, 1 anything else. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.out(help());
-    return argv.length === 0 ? 2 : 0;
-  }
-  const name = [argv[0], argv[1]].join(' ');
-  const [key, rest] = commands[name] ? [name, argv.slice(2)] : [argv[0]!, argv.slice(1)];
-  const command = commands[key];
-  if (!command) {
-    io.err(`tollgate: unknown command "${argv.slice(0, 2).join(' ')}"; run tollgate --help for the list`);
+  const invocation = invocationOf(io.env);
+  if (argv.length === 0) {
+    io.err(commandList(commands, invocation));
     return 2;
   }
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: command.positionals, strict: true });
-  } catch (error) {
-    io.err(`tollgate ${key}: ${oneLine((error as Error).message)} (see tollgate ${key} --help)`);
+  if (isHelp(argv[0]) || argv[0] === 'help') {
+    const topic = argv.slice(1).filter((arg) => !isHelp(arg));
+    if (topic.length === 0) {
+      io.out(commandList(commands, invocation));
+      return 0;
+    }
+    const found = findCommand(topic);
+    if (found && found.rest.length === 0) {
+      io.out(commandHelp(found.spec, invocation));
+      return 0;
+    }
+    if (topic.length === 1 && groups().has(topic[0]!)) {
+      io.out(commandList(commands, invocation, topic[0]));
+      return 0;
+    }
+    io.err(`tollgate: no command is called "${topic.join(' ')}"; run ${invocation} --help for the list`);
     return 2;
   }
+
+  const found = findCommand(argv);
+  if (!found) {
+    if (groups().has(argv[0]!) && (argv.length === 1 || isHelp(argv[1]))) {
+      // `clients` alone is a question without a command: the answer, but as an error.
+      const list = commandList(commands, invocation, argv[0]);
+      if (argv.length === 1) io.err(list);
+      else io.out(list);
+      return argv.length === 1 ? 2 : 0;
+    }
+    io.err(`tollgate: unknown command "${argv.slice(0, 2).join(' ')}"; run ${invocation} --help for the list`);
+    return 2;
+  }
+  const { spec, rest } = found;
+  const usage = (problem: string) => {
+    io.err(`tollgate ${spec.name}: ${problem} (see ${invocation} ${spec.name} --help)`);
+    return 2;
+  };
+  const parsed = parseCommandLine(spec, rest);
+  if ('problem' in parsed) return usage(parsed.problem);
   if (parsed.values.help) {
-    io.out(`usage: tollgate ${command.usage}`);
+    io.out(commandHelp(spec, invocation));
     return 0;
   }
-  const unstorable = unstorableArgument(parsed);
+  const declared = spec.arguments ?? [];
+  if (parsed.positionals.length < declared.length) return usage(`missing ${declared.slice(parsed.positionals.length).map((a) => a.name).join(' ')}`);
+  if (parsed.positionals.length > declared.length) {
+    const extra = parsed.positionals[declared.length]!;
+    return usage(`unexpected argument "${extra}": ${spec.name} takes ${declared.length === 0 ? 'no arguments' : `only ${declared.map((a) => a.name).join(' ')}`}`);
+  }
+  const unstorable = unstorableArgument(spec, parsed);
   if (unstorable !== null) {
-    io.err(`tollgate ${key}: ${unstorable} ${UNSTORABLE_MESSAGE}`);
+    io.err(`tollgate ${spec.name}: ${unstorable} ${UNSTORABLE_MESSAGE}`);
     return 2;
   }
 
   let ctx: CliContext | undefined;
   try {
-    ctx = await openContext(io.env, io.out, { migrate: !command.migrates });
-    await command.run(ctx, parsed.values, parsed.positionals);
+    ctx = await openContext(io.env, io.out, { migrate: !spec.migrates, invocation });
+    await spec.run(ctx, parsed.values, parsed.positionals);
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ValidationError || error instanceof ConflictError
       || error instanceof NotFoundError) {
-      io.err(`tollgate ${key}: ${describeInputError(error)}`);
+      io.err(`tollgate ${spec.name}: ${describeInputError(spec, error)}`);
       return 2;
     }
     if (error instanceof StorageUnavailableError) {
       io.err(`tollgate: ${error.message}`);
       return 1;
     }
-    io.err(`tollgate ${key}: failed: ${oneLine((error as Error).message ?? String(error))}`);
+    io.err(`tollgate ${spec.name}: failed: ${oneLine((error as Error).message ?? String(error))}`);
     return 1;
   } finally {
     await ctx?.storage.close();
   }
 }
 
-/** The flag (or `arguments`) holding text no store keeps as given; null when there is none. */
-function unstorableArgument(parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] }): string | null {
+type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+/** The flags and arguments, or a one-line problem naming what was typed wrong. */
+function parseCommandLine(spec: CommandSpec, args: string[]): Parsed | { problem: string } {
+  const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type }]));
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return { problem: oneLine(message).split('. To specify')[0]! };
+    const missing = /^Option '(?:-\w, )?--([\w-]+) <value>' argument missing/.exec(message);
+    if (missing) {
+      const option = spec.options[missing[1]!];
+      return { problem: `--${missing[1]} needs a value${option?.value ? `: --${missing[1]} ${option.value}` : ''}` };
+    }
+    return { problem: oneLine(message) };
+  }
+}
+
+/** The flag or argument holding text no store keeps as given; null when there is none. */
+function unstorableArgument(spec: CommandSpec, parsed: Parsed): string | null {
   const flag = Object.entries(parsed.values).find(([, value]) => typeof value === 'string' && hasUnstorableCharacters(value));
   if (flag) return `--${flag[0]}`;
-  return parsed.positionals.some(hasUnstorableCharacters) ? 'arguments' : null;
+  const index = parsed.positionals.findIndex(hasUnstorableCharacters);
+  return index < 0 ? null : spec.arguments![index]!.name;
 }
 
-/** Flag names as typed: `redirectUris.0` becomes `--redirect-uris`. */
-function describeInputError(error: Error): string {
+/** A field of the input as the person typed it: an argument (`NAME`) or a flag (`--auth-method`). */
+function typedName(spec: CommandSpec, field: string): string {
+  const argument = spec.arguments?.find((a) => a.field === field);
+  if (argument) return argument.name;
+  const byField = Object.entries(spec.options).find(([, o]) => o.field === field);
+  if (byField) return `--${byField[0]}`;
+  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** One line; a validation error's fields named as typed: `redirectUris.0` becomes `--redirect-uris`. */
+function describeInputError(spec: CommandSpec, error: Error): string {
   if (!(error instanceof ValidationError)) return error.message;
-  return Object.entries(error.fields).map(([field, message]) => {
-    const flag = field.split('.')[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    return `--${flagAliases[flag] ?? flag} ${message}`;
-  }).join('; ');
+  return Object.entries(error.fields).map(([field, message]) => `${typedName(spec, field.split('.')[0]!)} ${message}`).join('; ');
 }
-
-const flagAliases: Record<string, string> = { 'token-endpoint-auth-method': 'auth-method', 'display-name': 'name', 'id-token-signing-alg': 'id-token-alg' };
 
 function oneLine(text: string): string {
   return text.split('\n')[0]!;

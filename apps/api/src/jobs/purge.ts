@@ -56,7 +56,7 @@ type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' |
  * batches. Tokens go as soon as they expire, refresh tokens included: an
  * expired refresh token cannot be used, so what its row still gave was only
  * reuse detection of a rotated token presented after its own expiry (see
- * README, "Purging expired rows"), each one's issue entry kept in the audit
+ * docs/configuration.md, "Purging expired rows"), each one's issue entry kept in the audit
  * log as it goes (TokenStore.purgeExpired). Codes are kept for
  * CODE_RETENTION_MS, initial access tokens for INITIAL_ACCESS_TOKEN_RETENTION_MS. Several processes on one database may run it at once:
  * each batch is independent and idempotent.

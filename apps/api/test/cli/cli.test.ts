@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../src/crypto/password.js';
 import { sha256 } from '../../src/crypto/random.js';
 import { findToken } from '../../src/oauth/tokens/lookup.js';
 import { openStorage } from '../../src/storage/sql/index.js';
@@ -169,6 +170,37 @@ for (const backend of backends) {
       expect(await storage.users.getByUsername('eve')).toBeNull();
     });
 
+    it('users reset-password gives an administrator a new password, ends what they had, and names its problems', async () => {
+      const { access_token } = JSON.parse((await run('tokens', 'admin', '--username', 'root', '--json')).stdout) as { access_token: string };
+      const before = (await storage.users.getByUsername('root'))!;
+      const reset = await run('users', 'reset-password', 'ROOT');
+      expect(reset.code, reset.stderr).toBe(0);
+      const password = /^New password \(shown this once\): (\S+)$/m.exec(reset.stdout)?.[1];
+      expect(password).toMatch(/^[\w-]{20}$/);
+      expect(reset.stdout).toMatch(/^Reset the password of root: [1-9]\d* token\(s\) revoked, 0 session\(s\) ended\.$/m);
+      const after = (await storage.users.getByUsername('root'))!;
+      expect(after.passwordMustChange).toBe(true);
+      expect(await verifyPassword(password!, after.passwordHash)).toBe(true);
+      expect(await verifyPassword('correct horse battery', after.passwordHash)).toBe(false);
+      expect(await findToken(storage, access_token)).toMatchObject({ revokedAt: expect.any(Number) });
+      expect((await storage.audit.list({ limit: 1, action: 'user.password_reset' })).items[0]).toMatchObject({ actorType: 'cli', targetId: before.id });
+
+      const chosen = await run('users', 'reset-password', 'root', '--password', 'correct horse battery', '--json');
+      expect(chosen.code, chosen.stderr).toBe(0);
+      expect(JSON.parse(chosen.stdout)).toEqual({ username: 'root', revoked_tokens: 0, ended_sessions: 0 });
+      const chosenHash = (await storage.users.getByUsername('root'))!.passwordHash;
+      expect(await verifyPassword('correct horse battery', chosenHash)).toBe(true);
+
+      expect(await run('users', 'reset-password', 'root', '--password', 'short')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate users reset-password: --password must be at least 8 characters',
+      });
+      expect(await run('users', 'reset-password', 'nobody')).toEqual({ code: 2, stdout: '', stderr: 'tollgate users reset-password: no user is named nobody' });
+      expect(await run('users', 'reset-password')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate users reset-password: missing USERNAME (see tollgate users reset-password --help)',
+      });
+      expect((await storage.users.getByUsername('root'))!.passwordHash).toBe(chosenHash);
+    });
+
     it('clients list shows every client, as a table or JSON', async () => {
       const json = JSON.parse((await run('clients', 'list', '--json')).stdout) as { client_id: string; client_name: string }[];
       expect(json.map((c) => c.client_name)).toEqual(expect.arrayContaining(['Tollgate console', 'Billing', 'SPA']));
@@ -194,7 +226,9 @@ for (const backend of backends) {
       expect((await run('scopes', 'create', 'read', '--description', 'Read your data')).stdout).toBe('Updated scope read: Read your data');
       expect((await run('scopes', 'create', 'read', '--description', 'Read all of your data')).code).toBe(0);
       expect(await storage.scopes.get('read')).toMatchObject({ description: 'Read all of your data' });
-      expect(await run('scopes', 'create', 'bad scope', '--description', 'x')).toMatchObject({ code: 2 });
+      expect(await run('scopes', 'create', 'bad scope', '--description', 'x')).toEqual({
+        code: 2, stdout: '', stderr: 'tollgate scopes create: NAME may hold only printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)',
+      });
       expect(await run('scopes', 'create', 'empty')).toEqual({ code: 2, stdout: '', stderr: 'tollgate scopes create: --description is required: the consent page shows it' });
       expect(await run('scopes', 'create', 'shady', '--description', 'Read\u200B')).toEqual({
         code: 2, stdout: '', stderr: 'tollgate scopes create: --description must not contain U+200B (a control, invisible or text direction character)',
@@ -212,7 +246,10 @@ for (const backend of backends) {
           code: 2, stdout: '', stderr: 'tollgate clients list: --search must not contain NUL characters or unpaired surrogates',
         });
         expect(await run('clients', 'revoke', `x${bad}`)).toEqual({
-          code: 2, stdout: '', stderr: 'tollgate clients revoke: arguments must not contain NUL characters or unpaired surrogates',
+          code: 2, stdout: '', stderr: 'tollgate clients revoke: CLIENT_ID must not contain NUL characters or unpaired surrogates',
+        });
+        expect(await run('scopes', 'create', `x${bad}`, '--description', 'd')).toEqual({
+          code: 2, stdout: '', stderr: 'tollgate scopes create: NAME must not contain NUL characters or unpaired surrogates',
         });
       }
       expect(await storage.clients.list({ limit: 1000 })).toEqual(clients);
@@ -258,7 +295,7 @@ for (const backend of backends) {
       expect((await storage.audit.list({ targetId: id, action: 'registration_token.revoke', limit: 5 })).items).toHaveLength(1);
       expect(await run('registration-tokens', 'revoke', 'no-such-token')).toEqual({ code: 2, stdout: '', stderr: 'tollgate registration-tokens revoke: no registration token has id no-such-token' });
       expect(await run('registration-tokens', 'revoke')).toEqual({
-        code: 2, stdout: '', stderr: 'tollgate registration-tokens revoke: registration-tokens revoke takes one token id (see registration-tokens list)',
+        code: 2, stdout: '', stderr: 'tollgate registration-tokens revoke: missing ID (see tollgate registration-tokens revoke --help)',
       });
     });
 

@@ -329,7 +329,7 @@ for (const backend of backends) {
     });
 
     it('are limited per source address, cached documents free', async () => {
-      const t = await app({ OUTBOUND_ALLOW_HOSTS: `localhost:${host.server.port}`, CLIENT_METADATA_FETCH_LIMIT: '2/1h' });
+      const t = await app({ OUTBOUND_ALLOW_HOSTS: `localhost:${host.server.port}`, CLIENT_METADATA_FETCH_LIMIT: '2/1d' });
       const first = host.publish('/apps/limited-1.json');
       expect((await authorize(t, first)).status).toBe(303);
       expect((await authorize(t, host.url('/apps/limited-missing.json'))).status).toBe(400);

@@ -208,7 +208,7 @@ for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`registration rate limits on ${backend.name}`, () => {
     let t: OAuthTestApp;
     beforeAll(async () => {
-      t = await oauthTestApp(backend, { REGISTRATION_RATE_LIMIT: '3/1h' });
+      t = await oauthTestApp(backend, { REGISTRATION_RATE_LIMIT: '3/1d' });
     });
     afterAll(() => t?.close());
     const token = async () => (await createRegistrationToken(t.storage, {}, actor)).value;
@@ -228,7 +228,7 @@ for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`registration rate limit under concurrency on ${backend.name}`, () => {
     let t: OAuthTestApp;
     beforeAll(async () => {
-      t = await oauthTestApp(backend, { REGISTRATION_RATE_LIMIT: '3/1h' });
+      t = await oauthTestApp(backend, { REGISTRATION_RATE_LIMIT: '3/1d' });
     });
     afterAll(() => t?.close());
 
@@ -243,7 +243,7 @@ for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`open registration behind no proxy on ${backend.name}`, () => {
     let t: OAuthTestApp;
     beforeAll(async () => {
-      t = await oauthTestApp(backend, { REGISTRATION: 'open', REGISTRATION_RATE_LIMIT: '2/1h' });
+      t = await oauthTestApp(backend, { REGISTRATION: 'open', REGISTRATION_RATE_LIMIT: '2/1d' });
     });
     afterAll(() => t?.close());
     const open = { client_name: 'x', redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none' };

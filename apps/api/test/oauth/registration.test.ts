@@ -275,7 +275,7 @@ for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`open registration on ${backend.name}`, () => {
     let t: OAuthTestApp;
     beforeAll(async () => {
-      t = await oauthTestApp(backend, { REGISTRATION: 'open', REGISTRATION_RATE_LIMIT: '3/1h', OPEN_REGISTRATION_SCOPES: 'openid read' });
+      t = await oauthTestApp(backend, { REGISTRATION: 'open', REGISTRATION_RATE_LIMIT: '3/1d', OPEN_REGISTRATION_SCOPES: 'openid read' });
     });
     afterAll(() => t?.close());
     const register = (body: unknown) => t.http.post('/oauth/register').type(JSON_TYPE).send(JSON.stringify(body));

@@ -64,6 +64,14 @@ for (const backend of backends) {
         expect((await introspect(res.body.access_token, machine)).body).toMatchObject({ active: true, aud: jwtApi.identifier, client_id: machine.id });
       });
 
+      it('keeps a client\'s shorter lifetime for a JWT API that sets none', async () => {
+        const brief = await t.client({ scopes: ['read'], accessTokenTtl: 60 });
+        const res = await token(`grant_type=client_credentials&${resources(jwtApi.identifier)}`, brief).expect(200);
+        expect(res.body.expires_in).toBe(60);
+        const { payload } = await jwtVerify(res.body.access_token, jwks, { issuer: ISSUER, audience: jwtApi.identifier, typ: 'at+jwt' });
+        expect(payload.exp! - payload.iat!).toBe(60);
+      });
+
       it('signs with RS256 and the API\'s own lifetime when the API says so', async () => {
         const res = await token(`grant_type=client_credentials&scope=admin:all&${resources(rsaApi.identifier)}`).expect(200);
         expect(res.body).toMatchObject({ expires_in: 120, scope: 'admin:all' });

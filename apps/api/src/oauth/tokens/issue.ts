@@ -85,11 +85,11 @@ export class TokenIssuer {
     private readonly jwt?: JwtIssuing,
   ) {}
 
-  /** Seconds an access token lives: its API's setting, else for JWTs a short default, else the client's or the server's. */
+  /** Seconds an access token lives: its API's setting, else the client's or the server's, for JWTs at most a short default. */
   private accessTokenLifetime(client: Client, resource: Resource | null): number {
     if (resource && resource.accessTokenTtl !== null) return resource.accessTokenTtl;
-    if (resource?.tokenFormat === 'jwt') return JWT_ACCESS_TOKEN_TTL;
-    return client.accessTokenTtl ?? this.lifetimes.accessToken;
+    const usual = client.accessTokenTtl ?? this.lifetimes.accessToken;
+    return resource?.tokenFormat === 'jwt' ? Math.min(usual, JWT_ACCESS_TOKEN_TTL) : usual;
   }
 
   /** An access token for `resource`, opaque or JWT as the API wants, its audience stamped on the row. */
