@@ -1,7 +1,10 @@
 /**
  * HTTP load: wrk (one core) against each server (the other core), in one run:
  * Tollgate on SQLite and PostgreSQL, node-oidc-provider (the peer, in memory)
- * and a bare node:http token endpoint (the floor).
+ * and a bare node:http token endpoint (the floor). Operations: `issue`
+ * (client credentials, opaque token), `issue-jwt` (client credentials with
+ * `resource` naming an API whose tokens are RFC 9068 JWTs signed with ES256)
+ * and `introspect`; BENCH_OPERATIONS=issue-jwt (a comma list) runs only those.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../src/cli/run.js';
+import { openStorage } from '../src/storage/sql/index.js';
 import { type Backend } from '../test/support/databases.js';
 
 const apiRoot = path.resolve(import.meta.dirname, '..');
@@ -17,10 +21,13 @@ const LOAD_CORE = '0';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const OPERATIONS = process.env.BENCH_OPERATIONS?.split(',').map((o) => o.trim()).filter(Boolean);
+/** The API whose access tokens are JWTs, on every server that has one. */
+export const JWT_RESOURCE = 'https://api.bench.example';
 
 export interface LoadResult {
   server: string;
-  operation: 'issue' | 'introspect';
+  operation: 'issue' | 'issue-jwt' | 'introspect';
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -31,7 +38,12 @@ export interface LoadResult {
 
 interface Target {
   name: string;
-  start(port: number): Promise<{ child: ChildProcess; tokenPath: string; introspectPath?: string; id: string; secret: string; cleanup(): Promise<void> }>;
+  start(port: number): Promise<{
+    child: ChildProcess; tokenPath: string; introspectPath?: string; id: string; secret: string;
+    /** Whether it issues JWT access tokens for {@link JWT_RESOURCE}. */
+    jwt?: boolean;
+    cleanup(): Promise<void>;
+  }>;
 }
 
 export function checkTools(): string | null {
@@ -91,7 +103,7 @@ export function runWrk(url: string, script: string, seconds: number, connections
 }
 
 /** One token over a fresh connection (a pooled one may be closing after the load run). */
-export function issueOne(url: string, authorization: string): Promise<string> {
+export function issueOne(url: string, authorization: string, body = 'grant_type=client_credentials'): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST', agent: false,
@@ -101,14 +113,16 @@ export function issueOne(url: string, authorization: string): Promise<string> {
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => {
         try {
-          resolve((JSON.parse(body) as { access_token: string }).access_token);
+          const token = (JSON.parse(body) as { access_token?: string }).access_token;
+          if (token) resolve(token);
+          else reject(new Error(`${url} answered ${res.statusCode} ${body}`));
         } catch (error) {
           reject(error);
         }
       });
     });
     req.on('error', reject);
-    req.end('grant_type=client_credentials');
+    req.end(body);
   });
 }
 
@@ -131,17 +145,41 @@ interface Running {
 
 async function prepare(target: Target, port: number, dir: string): Promise<Running> {
   const server = await target.start(port);
+  try {
+    return await prepareRuns(target, server, port, dir);
+  } catch (error) {
+    await stop(server.child);
+    await server.cleanup();
+    throw error;
+  }
+}
+
+async function prepareRuns(target: Target, server: Running['server'], port: number, dir: string): Promise<Running> {
   await waitForPort(port, server.child);
   const base = `http://127.0.0.1:${port}`;
   const authorization = `Basic ${Buffer.from(`${server.id}:${server.secret}`).toString('base64')}`;
   const runs: Running['runs'] = [
     { operation: 'issue', url: base + server.tokenPath, script: luaScript(dir, `${target.name}-issue`, authorization, 'grant_type=client_credentials') },
   ];
+  if (server.jwt) {
+    const body = `grant_type=client_credentials&resource=${encodeURIComponent(JWT_RESOURCE)}`;
+    assertJwtAccessToken(target.name, await issueOne(base + server.tokenPath, authorization, body));
+    runs.push({ operation: 'issue-jwt', url: base + server.tokenPath, script: luaScript(dir, `${target.name}-issue-jwt`, authorization, body) });
+  }
   if (server.introspectPath) {
     const token = await issueOne(base + server.tokenPath, authorization);
     runs.push({ operation: 'introspect', url: base + server.introspectPath, script: luaScript(dir, `${target.name}-introspect`, authorization, `token=${encodeURIComponent(token)}`) });
   }
-  return { target, server, runs };
+  return { target, server, runs: runs.filter((run) => !OPERATIONS || OPERATIONS.includes(run.operation)) };
+}
+
+/** Both sides of `issue-jwt` must be measured doing the same work: an ES256 RFC 9068 token for the API. */
+function assertJwtAccessToken(server: string, token: string): void {
+  const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+  const aud = payload?.aud;
+  if (header?.typ !== 'at+jwt' || header.alg !== 'ES256' || !(aud === JWT_RESOURCE || (Array.isArray(aud) && aud.includes(JWT_RESOURCE)))) {
+    throw new Error(`${server} did not issue an ES256 at+jwt for ${JWT_RESOURCE}: ${JSON.stringify({ header, aud })}`);
+  }
 }
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -158,20 +196,28 @@ function tollgate(backend: Backend): Target {
       printed = '';
       if (await runCli(['clients', 'create', '--name', 'bench', '--json'], io) !== 0) throw new Error('clients create failed');
       const { client_id: id, client_secret: secret } = JSON.parse(printed) as { client_id: string; client_secret: string };
+      const storage = await openStorage(database.config);
+      try {
+        await storage.resources.create({
+          identifier: JWT_RESOURCE, name: 'Bench API', scopes: [], tokenFormat: 'jwt', accessTokenTtl: null, signingAlg: 'ES256', isDefault: false,
+        }, Date.now());
+      } finally {
+        await storage.close();
+      }
       const child = pinned([path.join(apiRoot, 'dist/main.js')], { ...env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
-      return { child, tokenPath: '/oauth/token', introspectPath: '/oauth/introspect', id, secret, cleanup: () => database.drop() };
+      return { child, tokenPath: '/oauth/token', introspectPath: '/oauth/introspect', id, secret, jwt: true, cleanup: () => database.drop() };
     },
   };
 }
 
-function peer(name: string, script: string, tokenPath: string, introspectPath?: string): Target {
+function peer(name: string, script: string, tokenPath: string, introspectPath?: string, jwt = false): Target {
   return {
     name,
     async start(port) {
       const id = 'bench-client';
       const secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
-      const child = pinned(['--import', 'tsx', path.join(import.meta.dirname, 'peers', script), String(port), id, secret], { ...process.env, NODE_ENV: 'production' });
-      return { child, tokenPath, introspectPath, id, secret, cleanup: async () => {} };
+      const child = pinned(['--import', 'tsx', path.join(import.meta.dirname, 'peers', script), String(port), id, secret, JWT_RESOURCE], { ...process.env, NODE_ENV: 'production' });
+      return { child, tokenPath, introspectPath, id, secret, jwt, cleanup: async () => {} };
     },
   };
 }
@@ -180,7 +226,7 @@ export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'));
   const targets: Target[] = [
     ...backends.map(tollgate),
-    peer('node-oidc-provider', 'oidc-provider.ts', '/token', '/token/introspection'),
+    peer('node-oidc-provider', 'oidc-provider.ts', '/token', '/token/introspection', true),
     peer('minimal-node-http', 'minimal.ts', '/token'),
   ];
   // Every server runs for the whole bench (idle ones cost next to nothing), and the rounds

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every figure is a ratio against a baseline measured in the
  * same run. Prints Markdown tables and writes them, with the raw numbers, to
- * bench/results/ (BENCH_ONLY=storage or http runs one part). Two longer runs
+ * bench/results/ (BENCH_ONLY=storage or http runs one part; with http,
+ * BENCH_OPERATIONS=issue-jwt runs only the listed operations). Two longer runs
  * are chosen by name only: BENCH_ONLY=scale (a million stored tokens, and the
  * purge job under load) and BENCH_ONLY=memory (resident memory over a
  * sustained load); they write results/scale.* and results/memory.*.
@@ -71,12 +72,13 @@ if (!separate && only !== 'storage') {
   const find = (server: string, operation: string) => http.find((r) => r.server === server && r.operation === operation);
   const peerIssue = find('node-oidc-provider', 'issue');
   const peerIntrospect = find('node-oidc-provider', 'introspect');
+  const peerJwt = find('node-oidc-provider', 'issue-jwt');
   const floor = find('minimal-node-http', 'issue');
   lines.push(`HTTP load: wrk -t1 -c${process.env.BENCH_CONNECTIONS ?? 32} for ${process.env.BENCH_SECONDS ?? 8} s on core 0, the servers on core 1; median of ${process.env.BENCH_ROUNDS ?? 3} interleaved rounds.`, '');
   lines.push('| server | operation | requests/s | p50 ms | p99 ms | server CPU µs/request | vs node-oidc-provider | vs minimal endpoint |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of http) {
-    const peer = r.operation === 'issue' ? peerIssue : peerIntrospect;
+    const peer = r.operation === 'issue' ? peerIssue : r.operation === 'issue-jwt' ? peerJwt : peerIntrospect;
     const vsPeer = peer ? `${fmt(r.requestsPerSecond / peer.requestsPerSecond, 2)}×` : '';
     const vsFloor = r.operation === 'issue' && floor ? `${fmt(r.requestsPerSecond / floor.requestsPerSecond, 2)}×` : '';
     const errors = r.non2xx > 0 ? ` (${r.non2xx} non-2xx)` : '';

@@ -1,5 +1,12 @@
 export { bearerAuth, requireScope, type BearerAuthOptions } from './middleware.js';
 export {
+  protectedResourceMetadata,
+  resourceMetadataUrl,
+  type ProtectedResourceMetadataDocument,
+  type ProtectedResourceOptions,
+  type ResourceMetadataOptions,
+} from './metadata.js';
+export {
   TokenVerifier,
   type BearerAuth,
   type FetchLike,

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { InvalidTokenError } from './errors.js';
+import { resolveResourceMetadata, serveMetadata, type ResourceMetadataOptions } from './metadata.js';
 import { TokenVerifier, type BearerAuth, type VerifierOptions } from './verifier.js';
 
 declare module 'express-serve-static-core' {
@@ -29,14 +30,27 @@ export interface BearerAuthOptions extends VerifierOptions {
   allowQuery?: boolean;
   /** A verifier to share between several middleware, instead of one made from these options. */
   verifier?: TokenVerifier;
+  /**
+   * Publish RFC 9728 protected resource metadata: every challenge then names
+   * it in `resource_metadata`, and the middleware answers `GET` at its
+   * well-known URL (without a token) when the request reaches it; mount
+   * {@link protectedResourceMetadata} at the root when it does not.
+   */
+  resourceMetadata?: ResourceMetadataOptions;
 }
 
 type Found = { token: string; location: 'header' | 'body' | 'query' };
 
 class MalformedRequest extends Error {}
 
+/** The attributes every challenge of one middleware starts with. */
+interface ChallengeBase {
+  realm?: string | undefined;
+  resource_metadata?: string | undefined;
+}
+
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-const realms = new WeakMap<Request, string | undefined>();
+const challenges = new WeakMap<Request, ChallengeBase>();
 
 /**
  * Express middleware for a resource server (RFC 6750). Reads the bearer token
@@ -51,19 +65,21 @@ const realms = new WeakMap<Request, string | undefined>();
 export function bearerAuth(options: BearerAuthOptions): RequestHandler {
   const verifier = options.verifier ?? new TokenVerifier(options);
   const required = scopeList(options.scope);
-  const { realm } = options;
+  const metadata = resolveResourceMetadata(options);
+  const base: ChallengeBase = { realm: options.realm, resource_metadata: metadata?.url };
   return async (req: Request, res: Response, next: NextFunction) => {
-    realms.set(req, realm);
+    if (metadata && serveMetadata(metadata, req, res)) return;
+    challenges.set(req, base);
     let found: Found | undefined;
     try {
       found = extractToken(req, options);
     } catch (error) {
       if (!(error instanceof MalformedRequest)) throw error;
-      respond(res, 400, realm, { error: 'invalid_request', error_description: error.message });
+      respond(res, 400, base, { error: 'invalid_request', error_description: error.message });
       return;
     }
     if (!found) {
-      respond(res, 401, realm, {});
+      respond(res, 401, base, {});
       return;
     }
     let auth: BearerAuth;
@@ -71,11 +87,11 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
       auth = await verifier.verify(found.token);
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
-      respond(res, 401, realm, { error: 'invalid_token', error_description: error.message });
+      respond(res, 401, base, { error: 'invalid_token', error_description: error.message });
       return;
     }
     req.auth = auth;
-    if (!hasScopes(auth, required, res, realm)) return;
+    if (!hasScopes(auth, required, res, base)) return;
     if (found.location === 'query') res.set('Cache-Control', 'private');
     next();
   };
@@ -93,14 +109,14 @@ export function requireScope(...scopes: string[]): RequestHandler {
       next(new Error('requireScope() needs bearerAuth() before it'));
       return;
     }
-    if (hasScopes(req.auth, required, res, realms.get(req))) next();
+    if (hasScopes(req.auth, required, res, challenges.get(req) ?? {})) next();
   };
 }
 
-function hasScopes(auth: BearerAuth, required: string[], res: Response, realm: string | undefined): boolean {
+function hasScopes(auth: BearerAuth, required: string[], res: Response, base: ChallengeBase): boolean {
   const missing = required.filter((scope) => !auth.scopes.includes(scope));
   if (missing.length === 0) return true;
-  respond(res, 403, realm, {
+  respond(res, 403, base, {
     error: 'insufficient_scope',
     error_description: `The access token lacks the scope ${missing.join(' ')}.`,
     scope: required.join(' '),
@@ -137,8 +153,8 @@ function single(value: unknown, where: string): string {
   return value;
 }
 
-function respond(res: Response, status: number, realm: string | undefined, params: { error?: string; error_description?: string; scope?: string }) {
-  const attributes = Object.entries({ realm, ...params })
+function respond(res: Response, status: number, base: ChallengeBase, params: { error?: string; error_description?: string; scope?: string }) {
+  const attributes = Object.entries({ ...base, ...params })
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `${name}="${value.replace(/["\\]/g, '\\$&')}"`);
   res.set('WWW-Authenticate', attributes.length > 0 ? `Bearer ${attributes.join(', ')}` : 'Bearer');

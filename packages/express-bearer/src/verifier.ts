@@ -45,8 +45,11 @@ export interface IntrospectionOptions {
 export interface JwtOptions {
   /** The JWKS. Default: `jwks_uri` from the issuer's metadata. */
   jwksUri?: string;
-  /** The `aud` this resource server answers to (required by RFC 9068 §4). */
-  audience: string | readonly string[];
+  /**
+   * The `aud` this resource server answers to (RFC 9068 §4). Default: the
+   * top-level `audience` of {@link VerifierOptions}; one of the two is required.
+   */
+  audience?: string | readonly string[];
   /** Accepted `alg` values. Default: whatever the key in the JWKS is for. */
   algorithms?: readonly string[];
   /** Allowed clock skew for `exp`, `nbf` and `iat`, in seconds. Default 5. */
@@ -61,6 +64,14 @@ export interface VerifierOptions {
    * introspection answers that name an `iss` must name this one.
    */
   issuer?: string;
+  /**
+   * This resource server's identifier (RFC 8707), or several: a token is
+   * accepted only when its `aud` names one of them. Checked on both paths:
+   * JWTs (unless `jwt.audience` says otherwise) and introspection answers,
+   * where an answer without `aud` is refused. Tollgate puts the API's
+   * identifier there when the client asked for it with `resource`.
+   */
+  audience?: string | readonly string[];
   /** Check tokens by introspection. */
   introspection?: IntrospectionOptions;
   /** Check tokens that look like JWTs locally; with `introspection` too, other tokens are introspected. */
@@ -109,6 +120,8 @@ export class TokenVerifier {
   readonly #timeoutMs: number;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<BearerAuth | null>>();
+  readonly #audience: string[] | undefined;
+  readonly #jwtAudience: string[] = [];
   #endpoints: Promise<Endpoints> | undefined;
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
@@ -116,6 +129,7 @@ export class TokenVerifier {
   constructor(options: VerifierOptions) {
     const { introspection, jwt, issuer } = options;
     if (!introspection && !jwt) throw new TypeError('TokenVerifier: configure introspection, jwt, or both');
+    if (options.audience !== undefined) this.#audience = audienceList('audience', options.audience);
     if (introspection) {
       if (!introspection.clientId || !introspection.clientSecret) throw new TypeError('TokenVerifier: introspection needs clientId and clientSecret');
       if (!introspection.endpoint && !issuer) throw new TypeError('TokenVerifier: introspection needs an endpoint or an issuer');
@@ -126,7 +140,9 @@ export class TokenVerifier {
     }
     if (jwt) {
       if (!issuer) throw new TypeError('TokenVerifier: jwt needs the issuer');
-      if (!jwt.audience || jwt.audience.length === 0) throw new TypeError('TokenVerifier: jwt needs an audience');
+      const audience = jwt.audience ?? options.audience;
+      if (audience === undefined || audience.length === 0) throw new TypeError('TokenVerifier: jwt needs an audience (audience or jwt.audience)');
+      this.#jwtAudience = audienceList('jwt.audience', audience);
       if (jwt.jwksUri) httpUrl('jwt.jwksUri', jwt.jwksUri);
       nonNegative('jwt.clockToleranceSeconds', jwt.clockToleranceSeconds);
     }
@@ -218,6 +234,7 @@ export class TokenVerifier {
     if (typeof body.nbf === 'number' && body.nbf > now) return null;
     if (typeof body.token_type === 'string' && !['bearer', 'access_token'].includes(body.token_type.toLowerCase())) return null;
     if (this.#options.issuer && body.iss !== undefined && body.iss !== this.#options.issuer) return null;
+    if (this.#audience && !audienceMatches(body.aud, this.#audience)) return null;
     return toAuth(body, 'introspection');
   }
 
@@ -231,7 +248,7 @@ export class TokenVerifier {
     try {
       const { payload } = await jwtVerify(token, this.#jwks, {
         issuer,
-        audience: typeof options.audience === 'string' ? options.audience : [...options.audience],
+        audience: this.#jwtAudience,
         typ: 'at+jwt',
         requiredClaims: JWT_REQUIRED_CLAIMS,
         clockTolerance: options.clockToleranceSeconds ?? 5,
@@ -276,6 +293,20 @@ export class TokenVerifier {
       jwks: typeof body.jwks_uri === 'string' ? body.jwks_uri : undefined,
     };
   }
+}
+
+/** True when `aud` (a string or a list, as RFC 7662 and RFC 7519 allow) names one of `accepted`. */
+function audienceMatches(aud: unknown, accepted: readonly string[]): boolean {
+  const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+  return values.some((value) => typeof value === 'string' && accepted.includes(value));
+}
+
+function audienceList(name: string, audience: string | readonly string[]): string[] {
+  const list = typeof audience === 'string' ? [audience] : [...audience];
+  if (list.length === 0 || list.some((value) => typeof value !== 'string' || value === '')) {
+    throw new TypeError(`TokenVerifier: ${name} must be a non-empty string or a list of them`);
+  }
+  return list;
 }
 
 function toAuth(claims: Record<string, unknown> | JWTPayload, source: BearerAuth['source']): BearerAuth {

@@ -3,9 +3,11 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerAuth, requireScope, type BearerAuthOptions } from '../src/index.js';
 import { startTollgate, type CreatedClient, type Tollgate } from '../../token-agent/test/support/tollgate.js';
+import { backends, type TestDatabase } from '../../../apps/api/test/support/databases.js';
 import { countingFetch, jsonErrors, rawRequest, serve, testApp, type Served } from './support/http.js';
 
-describe('bearerAuth against a running Tollgate', () => {
+for (const backend of backends) describe.skipIf(backend.unavailable !== null)(`bearerAuth against a running Tollgate on ${backend.name}`, () => {
+  let database: TestDatabase;
   let tollgate: Tollgate;
   let reader: CreatedClient;
   let writer: CreatedClient;
@@ -13,7 +15,8 @@ describe('bearerAuth against a running Tollgate', () => {
   const servers: Served[] = [];
 
   beforeAll(async () => {
-    tollgate = await startTollgate();
+    database = await backend.create();
+    tollgate = await startTollgate({}, { databaseUrl: database.url });
     await tollgate.createScope('read');
     await tollgate.createScope('write');
     reader = await tollgate.createClient('--name', 'reader', '--scopes', 'read');
@@ -24,6 +27,7 @@ describe('bearerAuth against a running Tollgate', () => {
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.close()));
     await tollgate?.stop();
+    await database?.drop();
   });
 
   /** An API with `GET /things` (any valid token), `POST /things` (scope write), all behind `bearerAuth(options)`. */
@@ -234,6 +238,89 @@ describe('bearerAuth against a running Tollgate', () => {
     const body = await response.json();
     expect(body).toEqual({ code: 'verification_unavailable', message: `introspection at ${tollgate.url}/oauth/introspect answered HTTP 401 (invalid_client) without a usable answer` });
     expect(JSON.stringify(body)).not.toContain(token);
+  });
+
+  describe('with APIs (resources) and the audience option', () => {
+    const things = 'https://things.example.test';
+    const other = 'https://other.example.test';
+    const thingsJwt = 'https://things-jwt.example.test';
+    const otherJwt = 'https://other-jwt.example.test';
+    let linked: CreatedClient;
+
+    beforeAll(async () => {
+      await tollgate.createResource(things, { scopes: 'read write' });
+      await tollgate.createResource(other, { scopes: 'read write' });
+      await tollgate.createResource(thingsJwt, { scopes: 'read write', format: 'jwt' });
+      await tollgate.createResource(otherJwt, { scopes: 'read write', format: 'jwt' });
+      linked = await tollgate.createClient('--name', 'things-introspector', '--resource-server', '--grant-types', '');
+      await tollgate.linkClient(linked, things);
+    });
+
+    it('introspection: accepts a token for its API and refuses one for another API, or with no audience', async () => {
+      const server = await apiServer({ audience: things, introspection: { clientId: linked.client_id, clientSecret: linked.client_secret, cacheTtlSeconds: 0 } });
+      const ours = await fetch(server.url, bearer(await tollgate.token(reader, 'read', things)));
+      expect(ours.status).toBe(200);
+      expect(await ours.json()).toMatchObject({ source: 'introspection', claims: expect.objectContaining({ aud: things }) });
+
+      for (const token of [await tollgate.token(reader, 'read', other), await tollgate.token(reader, 'read')]) {
+        const refused = await fetch(server.url, bearer(token));
+        expect(refused.status).toBe(401);
+        expect(await refused.json()).toEqual({ error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked.' });
+      }
+    });
+
+    it('introspection: the audience option refuses, on its own, a token Tollgate calls active but that names no API', async () => {
+      // `api` is linked to no API: Tollgate shows it tokens with no audience, active, without aud.
+      const token = await tollgate.token(reader, 'read');
+      expect(await tollgate.introspect(api, token)).toMatchObject({ active: true });
+      expect(await tollgate.introspect(api, token)).not.toHaveProperty('aud');
+      const strict = await apiServer({ audience: things });
+      expect((await fetch(strict.url, bearer(token))).status).toBe(401);
+      const open = await apiServer();
+      expect((await fetch(open.url, bearer(token))).status).toBe(200);
+    });
+
+    it('introspection by a client linked to the API: Tollgate itself answers inactive for another API\'s token', async () => {
+      const otherToken = await tollgate.token(reader, 'read', other);
+      expect(await tollgate.introspect(linked, otherToken)).toEqual({ active: false });
+      // Without the audience option, the server's answer alone refuses it.
+      const server = await apiServer({ introspection: { clientId: linked.client_id, clientSecret: linked.client_secret, cacheTtlSeconds: 0 } });
+      expect((await fetch(server.url, bearer(otherToken))).status).toBe(401);
+      expect((await fetch(server.url, bearer(await tollgate.token(reader, 'read', things)))).status).toBe(200);
+    });
+
+    it('JWT: verifies Tollgate\'s JWT access tokens locally against its JWKS, and refuses one for another API', async () => {
+      const server = await apiServer({ audience: thingsJwt, jwt: {} });
+      const token = await tollgate.token(reader, 'read', thingsJwt);
+      expect(token.split('.')).toHaveLength(3);
+      const ours = await fetch(server.url, bearer(token));
+      expect(ours.status).toBe(200);
+      expect(await ours.json()).toMatchObject({
+        clientId: reader.client_id,
+        subject: reader.client_id,
+        scopes: ['read'],
+        source: 'jwt',
+        claims: expect.objectContaining({ iss: tollgate.url, aud: thingsJwt, client_id: reader.client_id, jti: expect.any(String) }),
+      });
+      expect(server.introspections()).toBe(0);
+
+      const theirs = await fetch(server.url, bearer(await tollgate.token(reader, 'read', otherJwt)));
+      expect(theirs.status).toBe(401);
+      expect(await theirs.json()).toEqual({ error: 'invalid_token', error_description: 'The access token is invalid or expired.' });
+      expect(server.introspections()).toBe(0);
+    });
+
+    it('serves the RFC 9728 document naming Tollgate, which a client can follow to Tollgate\'s metadata', async () => {
+      const server = await apiServer({ audience: things, resourceMetadata: { scopesSupported: ['read', 'write'] } });
+      const challenge = await fetch(server.url);
+      const metadataUrl = 'https://things.example.test/.well-known/oauth-protected-resource';
+      expect(challenge.headers.get('www-authenticate')).toBe(`Bearer realm="things", resource_metadata="${metadataUrl}"`);
+      // The API answers at its own origin; here that origin is a test port, so ask it by path.
+      const document = await (await fetch(new URL('/.well-known/oauth-protected-resource', server.url))).json() as { authorization_servers: string[] };
+      expect(document).toEqual({ resource: things, authorization_servers: [tollgate.url], scopes_supported: ['read', 'write'], bearer_methods_supported: ['header'] });
+      const as = await (await fetch(`${document.authorization_servers[0]}/.well-known/oauth-authorization-server`)).json() as Record<string, unknown>;
+      expect(as).toMatchObject({ issuer: tollgate.url, token_endpoint: `${tollgate.url}/oauth/token` });
+    });
   });
 
   it('verifies JWTs locally and introspects opaque tokens when both are configured', async () => {

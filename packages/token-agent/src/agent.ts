@@ -33,7 +33,15 @@ export interface TokenAgentOptions {
   scopes?: string | readonly string[];
   /** Default `client_secret_basic` (or, with `issuer`, the first of the two the server lists). */
   authMethod?: ClientAuthMethod;
-  /** More token request parameters, such as `audience` or `resource` (RFC 8707). */
+  /**
+   * The API (RFC 8707 resource indicator: an absolute URI without fragment)
+   * the tokens are for, or several: the agent then keeps one token per API,
+   * asks for each with its own `resource`, and picks one per call (the
+   * `resource` argument, or for {@link TokenAgent.fetch} the API whose
+   * identifier the URL falls under, else the first).
+   */
+  resource?: string | readonly string[];
+  /** More token request parameters, such as `audience`. For `resource`, use the option of that name. */
   params?: Record<string, string>;
   /** Fetch a new token this long before the cached one expires, but never earlier than halfway through its life. Default 30. */
   refreshBeforeExpirySeconds?: number;
@@ -73,6 +81,12 @@ interface CachedToken extends AccessToken {
   refreshAt: number;
 }
 
+/** Which token a call wants. */
+export interface TokenRequestOptions {
+  /** The API to get a token for (RFC 8707). Default: the first `resource` of the options, or none. */
+  resource?: string;
+}
+
 /** The token `fake: true` hands out. */
 export const FAKE_ACCESS_TOKEN = 'fake-access-token';
 
@@ -91,6 +105,7 @@ export class TokenAgent {
   readonly #clientSecret: string;
   readonly #scopes: string[];
   readonly #params: Record<string, string>;
+  readonly #resources: string[];
   readonly #fake: string | undefined;
   readonly #fetch: FetchLike;
   readonly #clock: () => number;
@@ -98,8 +113,8 @@ export class TokenAgent {
   #authMethod: ClientAuthMethod | undefined;
   #tokenEndpoint: string | undefined;
   #discovery: Promise<string> | undefined;
-  #cached: CachedToken | undefined;
-  #inflight: Promise<CachedToken> | undefined;
+  readonly #cached = new Map<string, CachedToken>();
+  readonly #inflight = new Map<string, Promise<CachedToken>>();
 
   /** @throws TypeError when the options are incomplete or malformed. */
   constructor(options: TokenAgentOptions) {
@@ -110,6 +125,8 @@ export class TokenAgent {
     this.#clientSecret = options.clientSecret;
     this.#scopes = typeof options.scopes === 'string' ? options.scopes.split(' ').filter(Boolean) : [...(options.scopes ?? [])];
     this.#params = { ...options.params };
+    this.#resources = (typeof options.resource === 'string' ? [options.resource] : [...(options.resource ?? [])]).map((r) => resourceIndicator('resource', r));
+    if (this.#resources.length > 0 && 'resource' in this.#params) throw new TypeError('TokenAgent: give resource either as the option or in params, not both');
     this.#authMethod = options.authMethod;
     this.#options = {
       refreshBeforeExpirySeconds: nonNegative('refreshBeforeExpirySeconds', options.refreshBeforeExpirySeconds, 30),
@@ -150,43 +167,76 @@ export class TokenAgent {
    * @throws NetworkError when the server cannot be reached after the retries.
    * @throws InvalidResponseError, DiscoveryError.
    */
-  async authenticate(): Promise<string> {
-    return (await this.getToken()).accessToken;
-  }
-
-  /** Like {@link authenticate}, with the token's expiry and scopes. */
-  async getToken(): Promise<AccessToken> {
-    if (this.#fake !== undefined) {
-      return { accessToken: this.#fake, expiresAt: new Date(this.#clock() + 3_600_000), scopes: [...this.#scopes] };
-    }
-    const cached = this.#cached;
-    if (cached && this.#clock() < cached.refreshAt) return publicToken(cached);
-    this.#inflight ??= this.#requestToken().then(
-      (token) => {
-        this.#cached = token;
-        this.#inflight = undefined;
-        return token;
-      },
-      (error: unknown) => {
-        this.#inflight = undefined;
-        throw error;
-      },
-    );
-    return publicToken(await this.#inflight);
-  }
-
-  /** `{ Authorization: 'Bearer …' }` with the current token, to spread into request headers. */
-  async authorizationHeader(): Promise<{ Authorization: string }> {
-    return { Authorization: `Bearer ${await this.authenticate()}` };
+  async authenticate(options?: TokenRequestOptions): Promise<string> {
+    return (await this.getToken(options)).accessToken;
   }
 
   /**
-   * Forgets the cached token so the next call fetches a new one. With a token,
-   * only when that is still the cached one (so many callers that saw the same
-   * rejected token cause one new request, not many).
+   * Like {@link authenticate}, with the token's expiry and scopes.
+   * @throws TypeError when `resource` is not an absolute URI without fragment.
+   */
+  async getToken(options?: TokenRequestOptions): Promise<AccessToken> {
+    const resource = options?.resource === undefined ? this.#resources[0] : resourceIndicator('resource', options.resource);
+    if (this.#fake !== undefined) {
+      return { accessToken: this.#fake, expiresAt: new Date(this.#clock() + 3_600_000), scopes: [...this.#scopes] };
+    }
+    const key = resource ?? '';
+    const cached = this.#cached.get(key);
+    if (cached && this.#clock() < cached.refreshAt) return publicToken(cached);
+    let inflight = this.#inflight.get(key);
+    if (!inflight) {
+      inflight = this.#requestToken(resource).then(
+        (token) => {
+          this.#cached.set(key, token);
+          this.#inflight.delete(key);
+          return token;
+        },
+        (error: unknown) => {
+          this.#inflight.delete(key);
+          throw error;
+        },
+      );
+      this.#inflight.set(key, inflight);
+    }
+    return publicToken(await inflight);
+  }
+
+  /** `{ Authorization: 'Bearer …' }` with the current token, to spread into request headers. */
+  async authorizationHeader(options?: TokenRequestOptions): Promise<{ Authorization: string }> {
+    return { Authorization: `Bearer ${await this.authenticate(options)}` };
+  }
+
+  /**
+   * Forgets the cached tokens (of every API) so the next call fetches a new
+   * one. With a token, only that one and only while it is still cached (so
+   * many callers that saw the same rejected token cause one new request, not
+   * many).
    */
   invalidate(accessToken?: string): void {
-    if (accessToken === undefined || this.#cached?.accessToken === accessToken) this.#cached = undefined;
+    for (const [key, cached] of this.#cached) {
+      if (accessToken === undefined || cached.accessToken === accessToken) this.#cached.delete(key);
+    }
+  }
+
+  /**
+   * The configured API a URL belongs to: the longest `resource` that has the
+   * URL's origin and a path the URL's path starts with (at a `/`), else the
+   * first one; `undefined` without `resource`.
+   */
+  resourceFor(url: string | URL): string | undefined {
+    const target = new URL(url);
+    let best: string | undefined;
+    let bestLength = -1;
+    for (const resource of this.#resources) {
+      const candidate = new URL(resource);
+      const path = candidate.pathname.replace(/\/+$/, '');
+      const under = target.pathname === path || target.pathname.startsWith(`${path}/`) || path === '';
+      if (candidate.origin === target.origin && under && path.length > bestLength) {
+        best = resource;
+        bestLength = path.length;
+      }
+    }
+    return best ?? this.#resources[0];
   }
 
   /**
@@ -196,18 +246,20 @@ export class TokenAgent {
    */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    const token = await this.authenticate();
+    const options = { resource: this.resourceFor(request.url) };
+    const token = await this.authenticate(options);
     const first = await this.#fetch(withBearer(request.clone(), token));
     if (first.status !== 401) return first;
     await first.body?.cancel();
     this.invalidate(token);
-    return this.#fetch(withBearer(request, await this.authenticate()));
+    return this.#fetch(withBearer(request, await this.authenticate(options)));
   };
 
-  async #requestToken(): Promise<CachedToken> {
+  async #requestToken(resource: string | undefined): Promise<CachedToken> {
     const endpoint = await this.#endpoint();
     const body = new URLSearchParams({ ...this.#params, grant_type: 'client_credentials' });
     if (this.#scopes.length > 0) body.set('scope', this.#scopes.join(' '));
+    if (resource !== undefined) body.set('resource', resource);
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
@@ -375,6 +427,18 @@ function httpUrl(name: string, value: string): URL {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`TokenAgent: ${name} must be http or https`);
   return url;
+}
+
+/** RFC 8707 §2: an absolute URI without a fragment. */
+function resourceIndicator(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`TokenAgent: ${name} must be an absolute URI (got ${JSON.stringify(value)})`);
+  }
+  if (value.includes('#') || url.hash !== '') throw new TypeError(`TokenAgent: ${name} must have no fragment (RFC 8707 §2)`);
+  return value;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

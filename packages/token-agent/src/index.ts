@@ -5,6 +5,7 @@ export {
   type ClientAuthMethod,
   type FetchLike,
   type TokenAgentOptions,
+  type TokenRequestOptions,
 } from './agent.js';
 export {
   DiscoveryError,

@@ -295,6 +295,33 @@ describe('TokenAgent against a running Tollgate', () => {
     expect(await tollgate.introspect(api, token)).toMatchObject({ active: true });
   });
 
+  it('gets one token per API with resource (RFC 8707): opaque and JWT, each with its audience, cached apart', async () => {
+    const opaqueApi = await tollgate.createResource('https://billing.example.test', { scopes: 'read write' });
+    const jwtApi = await tollgate.createResource('https://reports.example.test/v1', { scopes: 'read', format: 'jwt' });
+    const counter = countingFetch();
+    const agent = agentFor(billing, { resource: [opaqueApi, jwtApi], scopes: 'read', fetch: counter.fetch });
+
+    const opaque = await agent.authenticate();
+    expect(opaque).toMatch(/^tg_at_/);
+    // Its own token: the client may introspect it (an unlinked resource server sees only tokens for no API).
+    expect(await tollgate.introspect(billing, opaque)).toMatchObject({ active: true, aud: opaqueApi, scope: 'read' });
+    expect(await tollgate.introspect(api, opaque)).toEqual({ active: false });
+
+    const jwt = await agent.getToken({ resource: jwtApi });
+    const payload = JSON.parse(Buffer.from(jwt.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(payload).toMatchObject({ aud: jwtApi, client_id: billing.client_id, scope: 'read', iss: tollgate.url });
+    expect(jwt.scopes).toEqual(['read']);
+
+    expect(await agent.authenticate({ resource: opaqueApi })).toBe(opaque);
+    expect(await agent.authenticate({ resource: jwtApi })).toBe(jwt.accessToken);
+    expect(counter.count('/oauth/token')).toBe(2);
+
+    // An API Tollgate does not know is refused with invalid_target, as a TokenRequestError.
+    const unknown = await agent.authenticate({ resource: 'https://unknown.example.test' }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(TokenRequestError);
+    expect(unknown).toMatchObject({ status: 400, error: 'invalid_target' });
+  });
+
   it('sends Basic credentials the server accepts, checked by hand', async () => {
     let authorization: string | undefined;
     const spy = await listen(async (req, res) => {

@@ -150,6 +150,87 @@ describe('TokenAgent answers', () => {
   });
 });
 
+describe('TokenAgent resource indicators (RFC 8707)', () => {
+  const token = (value: string) => ({ status: 200, body: { access_token: value, token_type: 'Bearer', expires_in: 3600 } });
+  const resourceOf = (request: { body: string }) => new URLSearchParams(request.body).getAll('resource');
+
+  it('sends one resource on every token request', async () => {
+    const server = await cannedServer([token('a1')]);
+    const agent = new TokenAgent({ url: server.url, clientId: 'c', clientSecret: 's', resource: 'https://api.example/mcp', scopes: 'read' });
+    expect(await agent.authenticate()).toBe('a1');
+    expect(Object.fromEntries(new URLSearchParams(server.requests[0]!.body))).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'read',
+      resource: 'https://api.example/mcp',
+    });
+  });
+
+  it('keeps one token per API, asks for each with its own resource, and shares a request per API', async () => {
+    const server = await cannedServer([token('a1'), token('b1'), token('x1')]);
+    const agent = new TokenAgent({ url: server.url, clientId: 'c', clientSecret: 's', resource: ['https://a.example', 'https://b.example/api'] });
+    const [a, a2, b] = await Promise.all([
+      agent.authenticate(),
+      agent.authenticate({ resource: 'https://a.example' }),
+      agent.authenticate({ resource: 'https://b.example/api' }),
+    ]);
+    expect([a, a2, b]).toEqual(['a1', 'a1', 'b1']);
+    expect(server.requests.map(resourceOf)).toEqual([['https://a.example'], ['https://b.example/api']]);
+    // Cached per API; an API not configured is asked for and cached too.
+    expect(await agent.authenticate({ resource: 'https://b.example/api' })).toBe('b1');
+    expect(await agent.authenticate({ resource: 'https://x.example' })).toBe('x1');
+    expect(await agent.authenticate({ resource: 'https://x.example' })).toBe('x1');
+    expect(server.requests.map(resourceOf)).toEqual([['https://a.example'], ['https://b.example/api'], ['https://x.example']]);
+  });
+
+  it('invalidate(token) drops only that API\'s token; invalidate() drops all', async () => {
+    const server = await cannedServer([token('a1'), token('b1'), token('a2'), token('a3'), token('b2')]);
+    const agent = new TokenAgent({ url: server.url, clientId: 'c', clientSecret: 's', resource: ['https://a.example', 'https://b.example'] });
+    await agent.authenticate();
+    await agent.authenticate({ resource: 'https://b.example' });
+    agent.invalidate('a1');
+    expect(await agent.authenticate()).toBe('a2');
+    expect(await agent.authenticate({ resource: 'https://b.example' })).toBe('b1');
+    agent.invalidate();
+    expect(await agent.authenticate()).toBe('a3');
+    expect(await agent.authenticate({ resource: 'https://b.example' })).toBe('b2');
+  });
+
+  it('fetch() picks the API the URL falls under, longest identifier first, else the first one', async () => {
+    const server = await cannedServer([token('root'), token('api'), token('v2')]);
+    const seen: string[] = [];
+    const fetchImpl: FetchLike = async (input, init) => {
+      if (input instanceof Request) {
+        seen.push(`${new URL(input.url).pathname} ${input.headers.get('authorization')}`);
+        return new Response('ok');
+      }
+      return fetch(input, init);
+    };
+    const agent = new TokenAgent({
+      url: server.url,
+      clientId: 'c',
+      clientSecret: 's',
+      resource: ['https://root.example', 'https://api.example/v1', 'https://api.example/v1/v2/'],
+      fetch: fetchImpl,
+    });
+    expect(agent.resourceFor('https://api.example/v1/things')).toBe('https://api.example/v1');
+    expect(agent.resourceFor('https://api.example/v1')).toBe('https://api.example/v1');
+    expect(agent.resourceFor('https://api.example/v1/v2/x')).toBe('https://api.example/v1/v2/');
+    expect(agent.resourceFor('https://api.example/v10')).toBe('https://root.example');
+    expect(agent.resourceFor('https://elsewhere.example/v1')).toBe('https://root.example');
+    for (const url of ['https://root.example/x', 'https://api.example/v1/x', 'https://api.example/v1/v2/y', 'https://api.example/v1/z']) await agent.fetch(url);
+    expect(seen).toEqual(['/x Bearer root', '/v1/x Bearer api', '/v1/v2/y Bearer v2', '/v1/z Bearer api']);
+    expect(new TokenAgent({ url: server.url, clientId: 'c', clientSecret: 's' }).resourceFor('https://a.example')).toBeUndefined();
+  });
+
+  it('refuses a malformed resource, and resource given twice', async () => {
+    const base = { url: 'http://a', clientId: 'c', clientSecret: 's' };
+    expect(() => new TokenAgent({ ...base, resource: '/relative' })).toThrow('resource must be an absolute URI');
+    expect(() => new TokenAgent({ ...base, resource: ['https://a.example', 'https://b.example#x'] })).toThrow('resource must have no fragment (RFC 8707 §2)');
+    expect(() => new TokenAgent({ ...base, resource: 'https://a.example', params: { resource: 'https://b.example' } })).toThrow('not both');
+    await expect(new TokenAgent(base).authenticate({ resource: 'nope' })).rejects.toThrow('resource must be an absolute URI');
+  });
+});
+
 describe('TokenAgent fake mode', () => {
   it('hands out a fake token without calling any server, and the fetch wrapper still adds it', async () => {
     const seen: string[] = [];

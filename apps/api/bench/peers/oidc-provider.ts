@@ -1,10 +1,15 @@
 /**
  * The peer: node-oidc-provider with client credentials and introspection,
- * in memory (its default adapter). Usage: oidc-provider.ts <port> <id> <secret>
+ * in memory (its default adapter). Opaque tokens without `resource`; with
+ * `resource=<jwt-resource>` (RFC 8707, its resourceIndicators feature),
+ * RFC 9068 JWT access tokens signed with ES256.
+ * Usage: oidc-provider.ts <port> <id> <secret> <jwt-resource>
  */
-import Provider from 'oidc-provider';
+import { generateKeyPairSync } from 'node:crypto';
+import Provider, { errors } from 'oidc-provider';
 
-const [port, id, secret] = process.argv.slice(2);
+const [port, id, secret, jwtResource] = process.argv.slice(2);
+const signingKey = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'es256', alg: 'ES256', use: 'sig' };
 const provider = new Provider(`http://127.0.0.1:${port}`, {
   clients: [{
     client_id: id!,
@@ -13,13 +18,24 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     redirect_uris: [],
     response_types: [],
     token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: 'ES256',
     scope: 'read write',
   }],
   scopes: ['read', 'write'],
+  jwks: { keys: [signingKey] },
   features: {
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     devInteractions: { enabled: false },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: () => undefined,
+      useGrantedResource: () => false,
+      getResourceServerInfo: (_ctx, resource) => {
+        if (resource !== jwtResource) throw new errors.InvalidTarget();
+        return { scope: 'read write', audience: resource, accessTokenTTL: 300, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+      },
+    },
   },
 });
 provider.listen(Number(port));
