@@ -11,6 +11,7 @@ import { GRANT_TYPE_OPTIONS, type GrantType } from '../../../lib/grant-types';
 import { toClient } from '../../../lib/links';
 import { useFocusFirstInvalid } from '../../../lib/use-focus-first-invalid';
 import { listClientsQueryOptions } from '../api/list-clients';
+import { ClientApiFields } from './client-apis';
 import { PRESETS, presetById, type FormField, type PresetId } from './presets';
 import { UriListField } from './uri-list-field';
 
@@ -37,7 +38,10 @@ export interface ClientFormValues {
   resource: string;
 }
 
-/** A new client's values for an application type. */
+/**
+ * A new client's values for an application type. The APIs chosen so far carry over to a type that
+ * shows them; one that does not starts from none (any API, no API introspected for).
+ */
 export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): ClientFormValues {
   const preset = presetById(id);
   return {
@@ -48,6 +52,8 @@ export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): 
     applicationType: preset.applicationType,
     resourceServer: preset.resourceServer,
     scopes: [...preset.scopes],
+    allowedResources: preset.fields.includes('allowedResources') ? keep.allowedResources ?? null : null,
+    resource: preset.resourceServer ? keep.resource ?? '' : '',
   };
 }
 
@@ -57,7 +63,7 @@ export const emptyClientForm: ClientFormValues = presetForm('machine');
 /** The registration fields this form edits; the rest (keys, contacts, registration metadata) stay as they are. */
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' |
-  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType'>>;
+  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource'>>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -114,6 +120,9 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
   if (values.grantTypes.includes('authorization_code') && redirectUris.length === 0) {
     errors.redirectUris = 'Add a redirect URI: users are sent back there after they sign in.';
   }
+  if (values.resource !== '' && !values.resourceServer) {
+    errors.resource = 'Only a resource server introspects for an API: tick Resource server, or choose None.';
+  }
   if (Object.keys(errors).length > 0) return { errors };
   return {
     body: {
@@ -144,6 +153,8 @@ const FIELD_LABELS: [keyof ClientFormValues, string][] = [
   ['redirectUris', 'Redirect URIs'],
   ['postLogoutRedirectUris', 'Post-logout redirect URIs'],
   ['scopes', 'Scopes'],
+  ['allowedResources', 'APIs this client may ask for'],
+  ['resource', 'API it introspects for'],
   ['accessTokenTtl', 'Access token lifetime'],
   ['refreshTokenTtl', 'Refresh token lifetime'],
   ['applicationType', 'Application type'],
@@ -359,6 +370,18 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           value={values.scopes}
           onChange={set('scopes')}
           error={message('scopes')}
+        />
+      )}
+      {(visible('allowedResources') || visible('resource')) && (
+        <ClientApiFields
+          allowedResources={values.allowedResources}
+          resource={values.resource}
+          resourceServer={values.resourceServer}
+          showAllowedResources={visible('allowedResources')}
+          showResource={visible('resource')}
+          ids={{ allowedResources: fieldId('allowedResources'), resource: fieldId('resource') }}
+          errors={{ allowedResources: message('allowedResources'), resource: message('resource') }}
+          onChange={(change) => setValues((v) => ({ ...v, ...change }))}
         />
       )}
       {(visible('accessTokenTtl') || visible('refreshTokenTtl')) && (

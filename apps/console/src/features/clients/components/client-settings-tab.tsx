@@ -36,6 +36,14 @@ function ReadOnlySettings({ client }: { client: Client }) {
       <dd>{formatDuration(client.accessTokenTtl)}</dd>
       <dt>Refresh token lifetime</dt>
       <dd>{formatDuration(client.refreshTokenTtl)}</dd>
+      <dt>APIs it may ask for</dt>
+      <dd>{client.allowedResources === null ? 'Any API' : client.allowedResources.length > 0 ? client.allowedResources.map((uri) => <div key={uri}><code>{uri}</code></div>) : 'None'}</dd>
+      {client.resource !== null && (
+        <>
+          <dt>API it introspects for</dt>
+          <dd><code>{client.resource}</code></dd>
+        </>
+      )}
     </dl>
   );
 }

@@ -172,6 +172,63 @@ describe('new client', () => {
     expect(screen.getByRole('alert', { name: 'One thing to fix before saving:' })).toHaveTextContent('Redirect URIs, line 2: Must use https');
   });
 
+  it('offers the APIs a client may ask for, and for an API the one it introspects for', async () => {
+    const { user } = renderApp('/clients/new');
+    await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'Invoicer');
+    const apis = screen.getByRole('group', { name: 'APIs this client may ask for' });
+    expect(within(apis).getByRole('radio', { name: 'Any API, with the scopes it is allowed' })).toBeChecked();
+    expect(screen.queryByRole('combobox', { name: 'API it introspects for' })).not.toBeInTheDocument();
+    await user.click(within(apis).getByRole('radio', { name: 'Only the APIs chosen here' }));
+    await user.click(await within(apis).findByRole('checkbox', { name: /Reports API/ }));
+
+    // An API gets no tokens: it is offered the API it introspects for instead, and the list it may ask for is dropped.
+    await user.click(screen.getByRole('radio', { name: /API \(resource server\)/ }));
+    expect(screen.queryByRole('group', { name: 'APIs this client may ask for' })).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'API it introspects for' }), 'https://billing.example.test');
+    await user.click(screen.getByRole('radio', { name: /Machine to machine/ }));
+    expect(screen.queryByRole('combobox', { name: 'API it introspects for' })).not.toBeInTheDocument();
+    await user.click(within(screen.getByRole('group', { name: 'APIs this client may ask for' })).getByRole('radio', { name: 'Only the APIs chosen here' }));
+    await user.click(await screen.findByRole('checkbox', { name: /Reports API/ }));
+    await user.click(screen.getByRole('button', { name: 'Create client' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Invoicer is registered' })).toBeInTheDocument();
+    expect(db.clients.at(-1)).toMatchObject({ name: 'Invoicer', resourceServer: false, allowedResources: ['https://reports.example.test/v1'], resource: null });
+  });
+
+  it('creates an API linked to the API it introspects for', async () => {
+    const { user } = renderApp('/clients/new');
+    await user.click(await screen.findByRole('radio', { name: /API \(resource server\)/ }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Billing gateway');
+    const linked = screen.getByRole('combobox', { name: 'API it introspects for' });
+    await screen.findByRole('option', { name: 'Billing API (https://billing.example.test)' });
+    await user.selectOptions(linked, 'https://billing.example.test');
+    await user.click(screen.getByRole('button', { name: 'Create client' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Billing gateway is registered' })).toBeInTheDocument();
+    expect(db.clients.at(-1)).toMatchObject({ resourceServer: true, grantTypes: [], allowedResources: null, resource: 'https://billing.example.test' });
+  });
+
+  it('places the API\'s message about a chosen API on the APIs field, focuses it and sums it up', async () => {
+    server.use(http.post('/admin/api/clients', () => HttpResponse.json({
+      error: 'invalid_request', error_description: 'allowedResources.1: no API has the identifier https://gone.example.test',
+      fields: { 'allowedResources.1': 'no API has the identifier https://gone.example.test: register it first' },
+    }, { status: 400 })));
+    const { user } = renderApp('/clients/new');
+    await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'Invoicer');
+    const apis = screen.getByRole('group', { name: 'APIs this client may ask for' });
+    await user.click(within(apis).getByRole('radio', { name: 'Only the APIs chosen here' }));
+    await user.click(await within(apis).findByRole('checkbox', { name: /Billing API/ }));
+    await user.click(within(apis).getByRole('checkbox', { name: /Reports API/ }));
+    await user.click(screen.getByRole('button', { name: 'Create client' }));
+
+    await vi.waitFor(() => expect(within(apis).getByRole('radio', { name: 'Any API, with the scopes it is allowed' })).toHaveFocus());
+    expect(apis).toHaveAttribute('aria-invalid', 'true');
+    expect(apis).toHaveAccessibleDescription('No API has the identifier https://gone.example.test: register it first.');
+    const summary = screen.getByRole('alert', { name: 'One thing to fix before saving:' });
+    expect(summary).toHaveTextContent('APIs this client may ask for: No API has the identifier https://gone.example.test: register it first.');
+    await user.click(screen.getByRole('textbox', { name: 'Name' }));
+    await user.click(within(summary).getByRole('link', { name: 'APIs this client may ask for' }));
+    expect(within(apis).getByRole('radio', { name: 'Any API, with the scopes it is allowed' })).toHaveFocus();
+  });
+
   it('warns when another active client has the same name, without stopping the form', async () => {
     const { user } = renderApp('/clients/new');
     await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'billing ');
@@ -235,6 +292,34 @@ describe('client detail', () => {
     expect(await screen.findByText('Client Billing saved.')).toBeInTheDocument();
     expect(sent).toEqual({ redirectUris: ['https://billing.example/callback'] });
     server.events.removeAllListeners();
+  });
+
+  it('says, before sending, that only a resource server introspects for an API', async () => {
+    db.clients[0] = makeClient({ resourceServer: true, grantTypes: [], scopes: [], resource: 'https://billing.example.test' });
+    const { user } = renderApp('/clients/billing-id');
+    const linked = await screen.findByRole('combobox', { name: 'API it introspects for' });
+    expect(linked).toHaveValue('https://billing.example.test');
+    await user.click(screen.getByText('More settings'));
+    await user.click(screen.getByRole('checkbox', { name: 'Resource server' }));
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await vi.waitFor(() => expect(linked).toHaveFocus());
+    expect(linked).toHaveAccessibleDescription(/Only a resource server introspects for an API: tick Resource server, or choose None\./);
+    expect(screen.getByRole('alert', { name: 'One thing to fix before saving:' })).toHaveTextContent('API it introspects for: Only a resource server');
+    await user.selectOptions(linked, '');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Client Billing saved.')).toBeInTheDocument();
+    expect(db.clients[0]).toMatchObject({ resourceServer: false, resource: null });
+  });
+
+  it('shows a read-only client\'s APIs', async () => {
+    db.clients.push(makeClient({ id: 'gone-id', name: 'Gone', status: 'revoked', revokedAt: '2025-05-20T09:00:00.000Z', allowedResources: ['https://reports.example.test/v1'] }));
+    renderApp('/clients/gone-id');
+    const settings = await screen.findByRole('region', { name: 'Settings' });
+    expect(settings).toHaveTextContent('APIs it may ask forhttps://reports.example.test/v1');
+    expect(settings).not.toHaveTextContent('API it introspects for');
+    cleanup();
+    renderApp('/clients/tollgate-console');
+    expect(await screen.findByRole('region', { name: 'Settings' })).toHaveTextContent('APIs it may ask forAny API');
   });
 
   it('has tabs addressable by URL', async () => {

@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../../testing/db';
 import { makeClient, makeResource } from '../../../testing/fixtures';
 import { renderApp } from '../../../testing/render';
@@ -205,8 +205,10 @@ describe('APIs on the client form', () => {
       { status: 400 },
     ), { once: true }));
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
-    expect(await screen.findByText('no API has the identifier https://billing.example.test: register it first')).toBeInTheDocument();
-    expect(linked).toHaveAccessibleDescription(/no API has the identifier/);
+    // The client form words the API's messages as sentences and moves focus to the field.
+    expect(await screen.findByText('No API has the identifier https://billing.example.test: register it first.')).toBeInTheDocument();
+    expect(linked).toHaveAccessibleDescription(/No API has the identifier/);
+    await vi.waitFor(() => expect(linked).toHaveFocus());
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText('Client Billing saved.')).toBeInTheDocument();
     expect(sent.at(-1)).toEqual({ resourceServer: true, resource: 'https://billing.example.test' });
