@@ -133,5 +133,15 @@ export function describeClientStore(storage: () => Storage) {
       expect(await s.clients.revoke('no-such-client', 6000)).toBe(false);
       expect((await s.clients.get(client.id))?.revokedAt).toBe(5000);
     });
+
+    it('names the clients among some ids, revoked ones too, and leaves out unknown ids', async () => {
+      const [a, b] = [aClient({ name: 'Billing API' }), aClient({ name: 'Reports' })];
+      await storage().clients.create(a, 1000);
+      await storage().clients.create(b, 1000);
+      await storage().clients.revoke(b.id, 2000);
+      const names = await storage().clients.names([a.id, b.id, a.id, 'nobody']);
+      expect(names.sort((x, y) => x.name.localeCompare(y.name))).toEqual([{ id: a.id, name: 'Billing API' }, { id: b.id, name: 'Reports' }]);
+      expect(await storage().clients.names([])).toEqual([]);
+    });
   });
 }

@@ -62,6 +62,7 @@ export function aCode(clientId: string, userId: string, now: number, overrides: 
     authTime: now,
     createdAt: now,
     expiresAt: now + 60_000,
+    browserHash: null,
     ...overrides,
   };
 }

@@ -226,4 +226,10 @@ export class SqlClientStore implements ClientStore {
       return true;
     }));
   }
+
+  async names(ids: string[]): Promise<{ id: string; name: string }[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    return this.db.selectFrom('clients').select(['id', 'name']).where('id', 'in', unique).execute();
+  }
 }

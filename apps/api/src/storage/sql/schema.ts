@@ -76,6 +76,7 @@ export interface AuthorizationCodesTable {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+  browserHash: string | null;
 }
 
 export interface TokensTable {
@@ -177,6 +178,14 @@ export interface InitialAccessTokensTable {
   revokedAt: number | null;
 }
 
+export interface BrowserGrantsTable {
+  clientId: string;
+  userId: string;
+  browserHash: string;
+  codeId: string;
+  createdAt: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -190,4 +199,5 @@ export interface Database {
   sessions: SessionsTable;
   interactions: InteractionsTable;
   initialAccessTokens: InitialAccessTokensTable;
+  browserGrants: BrowserGrantsTable;
 }
