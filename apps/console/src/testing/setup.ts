@@ -1,10 +1,12 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetDb } from './db';
 import { server } from './server';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+// The machine is shared: a lazy route or a debounced search can take more than the default second to show.
+configure({ asyncUtilTimeout: 4000 });
 // jsdom has no matchMedia, which uPlot reads when it loads (for the device pixel ratio).
 window.matchMedia ??= ((query: string) => ({
   matches: false, media: query, onchange: null,
