@@ -135,7 +135,7 @@ export function AuditPage() {
       ) : (
         <>
           <div className="table-wrap">
-            <table className="table audit-table">
+            <table className="table wide audit-table">
               <caption className="visually-hidden">Audit log entries</caption>
               <thead>
                 <tr>
@@ -144,7 +144,7 @@ export function AuditPage() {
                   <th scope="col">Who</th>
                   <th scope="col">Target</th>
                   <th scope="col">Address</th>
-                  <th scope="col">
+                  <th scope="col" className="actions-cell">
                     <span className="visually-hidden">Details</span>
                   </th>
                 </tr>

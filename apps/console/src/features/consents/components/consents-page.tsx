@@ -48,7 +48,7 @@ export function ConsentsPage() {
       ) : (
         <>
           <div className="table-wrap">
-            <table className="table">
+            <table className="table wide">
               <caption className="visually-hidden">Consents</caption>
               <thead>
                 <tr>
@@ -56,7 +56,7 @@ export function ConsentsPage() {
                   <th scope="col">Client</th>
                   <th scope="col">Scopes</th>
                   <th scope="col">Given</th>
-                  <th scope="col">
+                  <th scope="col" className="actions-cell">
                     <span className="visually-hidden">Actions</span>
                   </th>
                 </tr>

@@ -85,7 +85,7 @@ export function TokensPage() {
       ) : (
         <>
           <div className="table-wrap">
-            <table className="table">
+            <table className="table wide">
               <caption className="visually-hidden">Active tokens</caption>
               <thead>
                 <tr>
@@ -96,7 +96,7 @@ export function TokensPage() {
                   <th scope="col">Scopes</th>
                   <th scope="col">Issued</th>
                   <th scope="col">Expires</th>
-                  <th scope="col">
+                  <th scope="col" className="actions-cell">
                     <span className="visually-hidden">Actions</span>
                   </th>
                 </tr>
