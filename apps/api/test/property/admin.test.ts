@@ -23,6 +23,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   createScope: { name: 'generated', description: 'Generated' },
   updateScope: { description: 'Changed' },
   createRegistrationToken: { description: 'Agents', maxUses: 2, grantTypes: ['authorization_code'], scopes: ['read'] },
+  updateUser: { displayName: 'Renamed', email: 'renamed@example.com' },
 };
 
 /** The field names an object schema knows (through optional, default and pipe wrappers), so generated bodies use them. */
@@ -77,7 +78,7 @@ for (const backend of backends) {
       { weight: 3, arbitrary: huge ? sometimesHuge(junk) : junk },
       { weight: 2, arbitrary: fc.constantFrom('read', 'openid', 'Billing', 'https://app.example/cb', 'http://localhost/cb', 'javascript:alert(1)', 'client_credentials',
         'authorization_code', 'none', 'client_secret_post', 'ES256', 'correct horse battery', 'a@b.example', 'active', 'revoked', 'name', 'createdAt', 'desc',
-        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh', 'oauth-admin', '2099-01-01T00:00:00Z') },
+        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh', 'oauth-admin', '2099-01-01T00:00:00Z', 'true', 'false', 'csv', 'json', 'xml') },
       { weight: 1, arbitrary: fc.integer({ min: -2, max: 100_000 }) },
       { weight: 1, arbitrary: fc.constantFrom(true, false, null, 1e9, -1, 0.5, Number.MAX_SAFE_INTEGER) },
       { weight: 1, arbitrary: fc.array(fc.oneof(junk, fc.constantFrom('read', 'write', 'openid', 'https://app.example/cb', 'client_credentials')), { maxLength: 5 }) },
