@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { AuditQuery, Storage } from '../../storage/types.js';
 import { lookUpNames } from '../names.js';
@@ -35,7 +34,15 @@ export function csvRow(entry: AuditEntryView): string {
 async function write(out: Writable, chunk: string): Promise<boolean> {
   if (out.destroyed || out.writableEnded) return false;
   if (out.write(chunk)) return true;
-  await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
   return !out.destroyed;
 }
 
