@@ -1,0 +1,43 @@
+/**
+ * Every action the server writes to the audit log, with what it means: the
+ * console offers these as the Action filter. Keep it in step with the
+ * `audit(…)` and `audit.append(…)` calls (a test checks the source).
+ */
+export const AUDIT_ACTIONS: Record<string, string> = {
+  'client.authentication_failed': 'A client presented a wrong or missing secret',
+  'client.create': 'An administrator created a client',
+  'client.register': 'A client registered itself (dynamic registration or a metadata document)',
+  'client.revoke': 'A client was revoked',
+  'client.rotate_secret': 'A client secret was rotated',
+  'client.tokens_revoke': 'Every token of a client was revoked',
+  'client.update': 'A client was changed',
+  'code.reuse': 'An authorization code was presented twice; its tokens were revoked',
+  'consent.deny': 'A user denied an application',
+  'consent.grant': 'A user allowed an application',
+  'consent.revoke': 'A consent was revoked',
+  'grant.replace': 'A new console sign-in in the same browser replaced the previous one',
+  'key.create': 'A signing key was created',
+  'key.rotate': 'The signing keys were rotated',
+  'registration.authentication_failed': 'A registration request carried a wrong initial access token',
+  'registration_token.create': 'A registration token was created',
+  'registration_token.revoke': 'A registration token was revoked',
+  'scope.create': 'A scope was created',
+  'scope.update': 'A scope was changed',
+  'token.issue': 'A token was issued',
+  'token.issue_admin': 'An administrator token was issued from the command line',
+  'token.refresh_reuse': 'A rotated refresh token was presented again; its family was revoked',
+  'token.revoke': 'A token was revoked',
+  'user.admin_grant': 'A user was made an administrator',
+  'user.admin_remove': 'A user\'s administrator rights were removed',
+  'user.create': 'A user was created',
+  'user.delete': 'A user was deleted',
+  'user.disable': 'A user was disabled',
+  'user.enable': 'A user was enabled',
+  'user.login': 'A user signed in',
+  'user.login_failed': 'A sign-in failed',
+  'user.logout': 'A user signed out',
+  'user.password_change': 'A user changed their password',
+  'user.password_reset': 'An administrator reset a user\'s password',
+  'user.tokens_revoke': 'Every token of a user was revoked',
+  'user.update': 'A user\'s name or email was changed',
+};
