@@ -6,6 +6,7 @@
 export const AUDIT_ACTIONS: Record<string, string> = {
   'client.authentication_failed': 'A client presented a wrong or missing secret',
   'client.create': 'An administrator created a client',
+  'client.delete': 'A revoked client was deleted with its tokens, codes and consents',
   'client.register': 'A client registered itself (dynamic registration or a metadata document)',
   'client.revoke': 'A client was revoked',
   'client.rotate_secret': 'A client secret was rotated',
@@ -21,6 +22,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'registration.authentication_failed': 'A registration request carried a wrong initial access token',
   'registration_token.create': 'A registration token was created',
   'registration_token.revoke': 'A registration token was revoked',
+  'resource.create': 'An API was created',
+  'resource.delete': 'An API was deleted',
+  'resource.update': 'An API was changed',
   'scope.create': 'A scope was created',
   'scope.update': 'A scope was changed',
   'token.issue': 'A token was issued',
