@@ -82,6 +82,16 @@ describe('PostgreSQL token lookups', () => {
     expect((await Promise.all([...first, ...waiting])).map((t) => t?.id ?? null)).toEqual([null, null, null, null, 'e']);
   });
 
+  it('answers null for an id no row can have (NUL, a lone surrogate) without sending it, so it fails no one else\'s lookup', async () => {
+    const { pool, sent } = heldPool();
+    const hot = new PostgresHotPath(db, pool);
+    const asked = [hot.token('a\0b', 'h'), hot.token('a', 'h'), hot.token('\ud800', 'h')];
+    await turn();
+    expect(sent.map((s) => s.values)).toEqual([[['a']]]);
+    sent[0]!.answer([row('a', 'h', null)]);
+    expect((await Promise.all(asked)).map((t) => t?.id ?? null)).toEqual([null, 'a', null]);
+  });
+
   it('fails every lookup of a statement that failed, and the next lookups are sent afresh', async () => {
     const { pool, sent } = heldPool();
     const hot = new PostgresHotPath(db, pool);

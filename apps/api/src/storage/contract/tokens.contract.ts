@@ -28,6 +28,7 @@ export function describeTokenStore(storage: () => Storage) {
       await storage().tokens.create([token]);
       expect(await storage().tokens.find({ id: token.id, tokenHash: 'not-its-hash' })).toBeNull();
       expect(await storage().tokens.find({ id: randomUUID(), tokenHash: token.tokenHash })).toBeNull();
+      expect(await storage().tokens.find({ id: `${token.id}\0`, tokenHash: token.tokenHash })).toBeNull();
       // Only tokens minted before values carried their id are found by hash (see migration 0007).
       expect(await storage().tokens.find({ id: null, tokenHash: token.tokenHash })).toBeNull();
     });

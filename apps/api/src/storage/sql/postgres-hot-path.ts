@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type pg from 'pg';
+import { hasUnstorableCharacters } from '../text.js';
 import type { Token } from '../types.js';
 import type { Database, TokensTable } from './schema.js';
 import { TOKEN_COLUMNS, tokenFromValues } from './tokens.js';
@@ -53,6 +54,8 @@ export class PostgresHotPath {
 
   /** The token with this id and hash, read after this call (never from a cache). */
   token(id: string, tokenHash: string): Promise<Token | null> {
+    // No row holds such an id, and PostgreSQL would refuse it, failing every lookup sent with it.
+    if (hasUnstorableCharacters(id)) return Promise.resolve(null);
     return new Promise((resolve, reject) => {
       const waiters = this.waiting.get(id);
       if (waiters) waiters.push({ tokenHash, resolve, reject });
