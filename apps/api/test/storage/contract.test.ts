@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeStorageContract } from '../../src/storage/contract/index.js';
 import { openStorage } from '../../src/storage/sql/index.js';
-import { aClient, aToken } from '../../src/storage/contract/fixtures.js';
+import { aClient, aToken, aUser } from '../../src/storage/contract/fixtures.js';
 import type { Storage } from '../../src/storage/types.js';
 import { backends, postgresBackend, sqliteBackend, type Backend } from '../support/databases.js';
 import { freshStorage } from '../support/storage.js';
@@ -160,7 +160,19 @@ describe('the token cache on SQLite', () => {
   });
 });
 
-describe.skipIf(postgresBackend.unavailable !== null)('token lookups on PostgreSQL', () => {
+describe.skipIf(postgresBackend.unavailable !== null)('token and user lookups on PostgreSQL', () => {
+  it('see another process\'s change to a user on the very next lookup', async () => {
+    await onTwoConnections(postgresBackend, async (a, b) => {
+      const users = await Promise.all(Array.from({ length: 5 }, () => a.users.create(aUser(), 1000)));
+      const getAll = () => Promise.all(users.map((u) => a.users.get(u.id)));
+      expect((await getAll()).map((u) => u?.disabledAt)).toEqual(users.map(() => null));
+      for (const [i, user] of users.entries()) {
+        await b.users.update(user.id, { disabledAt: 2000 + i }, 2000 + i);
+        expect((await getAll()).map((u) => u?.disabledAt)).toEqual(users.map((_, j) => (j <= i ? 2000 + j : null)));
+      }
+    });
+  });
+
   it('see another process\'s revocation on the very next lookup, many lookups at once included', async () => {
     await onTwoConnections(postgresBackend, async (a, b) => {
       const client = aClient();

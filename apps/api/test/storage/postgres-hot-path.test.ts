@@ -106,6 +106,26 @@ describe('PostgreSQL token lookups', () => {
   });
 });
 
+describe('PostgreSQL user lookups', () => {
+  it('go out together as their own statement, each answered with its own row', async () => {
+    const { pool, sent } = heldPool();
+    const hot = new PostgresHotPath(db, pool);
+    const asked = [hot.user('u1'), hot.token('t', 'h'), hot.user('u2'), hot.user('u1')];
+    await turn();
+    const byName = new Map(sent.map((s) => [s.name, s]));
+    expect(sent).toHaveLength(2);
+    expect(byName.get('tollgate_tokens_by_ids')?.values).toEqual([['t']]);
+    expect(byName.get('tollgate_users_by_ids')?.values).toEqual([['u1', 'u2']]);
+    byName.get('tollgate_tokens_by_ids')!.answer([]);
+    byName.get('tollgate_users_by_ids')!.answer([['u1', 'ada', null, null, 'hash', 0, 1, null, 10, 20]]);
+    expect(await Promise.all(asked)).toEqual([
+      { id: 'u1', username: 'ada', displayName: null, email: null, passwordHash: 'hash', passwordMustChange: false, admin: true, disabledAt: null, createdAt: 10, updatedAt: 20 },
+      null, null,
+      { id: 'u1', username: 'ada', displayName: null, email: null, passwordHash: 'hash', passwordMustChange: false, admin: true, disabledAt: null, createdAt: 10, updatedAt: 20 },
+    ]);
+  });
+});
+
 describe('group commit with batches in flight', () => {
   /** A hot path whose batch writes wait until the test lets them commit. */
   function heldWrites() {

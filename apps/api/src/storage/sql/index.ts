@@ -30,7 +30,7 @@ const POSTGRES_BATCHES_IN_FLIGHT = 3;
 function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, feed?: ClientChangeFeed): Stores {
   return {
     clients: new SqlClientStore(db, hot instanceof SqliteHotPath ? hot : undefined, feed),
-    users: new SqlUserStore(db),
+    users: new SqlUserStore(db, hot instanceof PostgresHotPath ? hot : undefined),
     scopes: new SqlScopeStore(db),
     codes: new SqlCodeStore(db),
     tokens: new SqlTokenStore(db, hot),

@@ -1,18 +1,19 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { hasUnstorableCharacters } from '../text.js';
-import type { Token } from '../types.js';
+import type { Token, User } from '../types.js';
+import type { TokenHotPath } from './hot-path.js';
 import type { Database, TokensTable } from './schema.js';
 import { TOKEN_COLUMNS, tokenFromValues } from './tokens.js';
+import { USER_COLUMNS, userFromValues } from './users.js';
 
 /** Ids per lookup statement: a few pages of the primary key, and a bounded reply. */
 const MAX_LOOKUP = 500;
 /** Lookup statements in flight at once; requests arriving meanwhile wait for the next one. */
 const MAX_LOOKUPS_IN_FLIGHT = 2;
 
-interface Waiter {
-  tokenHash: string;
-  resolve(token: Token | null): void;
+interface Waiter<T> {
+  resolve(row: T | undefined): void;
   reject(error: unknown): void;
 }
 
@@ -25,41 +26,32 @@ const TOKEN_ROW_TYPES: { [K in keyof Required<Insertable<TokensTable>>]: 'text' 
 const TOKEN_ROW_COLUMNS = Object.keys(TOKEN_ROW_TYPES) as (keyof typeof TOKEN_ROW_TYPES)[];
 
 /**
- * The token endpoint's and introspection's queries on PostgreSQL, sent on the
- * pool as named prepared statements that return arrays, without Kysely's
- * per-query building and compiling. SQL text comes from Kysely once, so the
- * schema is still written in one place.
- *
- * Token lookups asked for while others are in flight go out together as one
- * `id = any($1)` statement: one round trip, and one socket write and read,
- * for all the requests that arrived meanwhile. Each lookup is still sent after
- * it was asked for, so it sees every write committed before (a revocation
- * through another process included): nothing is cached.
+ * Rows by id, read in batches: the ids asked for while other batches are out
+ * go together as one `id = any($1)` statement, a named prepared statement
+ * returning arrays. One round trip, one socket write and read, for every
+ * request that arrived meanwhile. Each id is still sent after it was asked
+ * for, so its answer holds every write committed before (another process's
+ * included): nothing is cached.
  */
-export class PostgresHotPath {
-  private readonly statements: { tokensByIds: string; insertTokens: string };
-  private waiting = new Map<string, Waiter[]>();
+class BatchedLookup<T extends { id: string }> {
+  private waiting = new Map<string, Waiter<T>[]>();
   private inFlight = 0;
   private scheduled = false;
 
-  constructor(db: Kysely<Database>, private readonly pool: pg.Pool) {
-    const tokensByIds = db.selectFrom('tokens').select([...TOKEN_COLUMNS])
-      .where('id', '=', (eb) => eb.fn('any', [sql`${[]}::text[]`]))
-      .compile().sql;
-    const unnest = TOKEN_ROW_COLUMNS.map((column, i) => sql.raw(`$${i + 1}::${TOKEN_ROW_TYPES[column]}[]`));
-    const insertTokens = sql`insert into tokens (${sql.join(TOKEN_ROW_COLUMNS.map((column) => sql.ref(column)))}) select * from unnest(${sql.join(unnest)})`
-      .compile(db).sql;
-    this.statements = { tokensByIds, insertTokens };
-  }
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly name: string,
+    private readonly text: string,
+    private readonly fromValues: (values: unknown[]) => T,
+  ) {}
 
-  /** The token with this id and hash, read after this call (never from a cache). */
-  token(id: string, tokenHash: string): Promise<Token | null> {
+  get(id: string): Promise<T | undefined> {
     // No row holds such an id, and PostgreSQL would refuse it, failing every lookup sent with it.
-    if (hasUnstorableCharacters(id)) return Promise.resolve(null);
+    if (hasUnstorableCharacters(id)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       const waiters = this.waiting.get(id);
-      if (waiters) waiters.push({ tokenHash, resolve, reject });
-      else this.waiting.set(id, [{ tokenHash, resolve, reject }]);
+      if (waiters) waiters.push({ resolve, reject });
+      else this.waiting.set(id, [{ resolve, reject }]);
       this.schedule();
     });
   }
@@ -75,7 +67,7 @@ export class PostgresHotPath {
   }
 
   private async lookUp(): Promise<void> {
-    const batch = new Map<string, Waiter[]>();
+    const batch = new Map<string, Waiter<T>[]>();
     for (const [id, waiters] of this.waiting) {
       if (batch.size === MAX_LOOKUP) break;
       batch.set(id, waiters);
@@ -84,15 +76,16 @@ export class PostgresHotPath {
     this.inFlight++;
     this.schedule();
     try {
-      const { rows } = await this.pool.query<unknown[]>({ name: 'tollgate_tokens_by_ids', text: this.statements.tokensByIds, values: [[...batch.keys()]], rowMode: 'array' });
-      const found = new Map<string, Token>();
+      const { rows } = await this.pool.query<unknown[]>({ name: this.name, text: this.text, values: [[...batch.keys()]], rowMode: 'array' });
+      const found = new Map<string, T>();
       for (const values of rows) {
-        const token = Object.freeze(tokenFromValues(values));
-        found.set(token.id, token);
+        // Frozen: every caller asking for this id gets this one object.
+        const row = Object.freeze(this.fromValues(values));
+        found.set(row.id, row);
       }
       for (const [id, waiters] of batch) {
-        const token = found.get(id);
-        for (const waiter of waiters) waiter.resolve(token !== undefined && token.tokenHash === waiter.tokenHash ? token : null);
+        const row = found.get(id);
+        for (const waiter of waiters) waiter.resolve(row);
       }
     } catch (error) {
       for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
@@ -101,12 +94,46 @@ export class PostgresHotPath {
       this.schedule();
     }
   }
+}
+
+/**
+ * The hot queries on PostgreSQL (a token and its user looked up for every
+ * introspection, issued tokens written), on the pool as named prepared
+ * statements, without Kysely's per-query building and compiling. SQL text
+ * comes from Kysely once, so the schema is still written in one place.
+ */
+export class PostgresHotPath implements TokenHotPath {
+  private readonly insertTokens: string;
+  private readonly tokens: BatchedLookup<Token>;
+  private readonly users: BatchedLookup<User>;
+
+  constructor(db: Kysely<Database>, private readonly pool: pg.Pool) {
+    const byIds = (query: { compile(): { sql: string } }) => query.compile().sql;
+    this.tokens = new BatchedLookup(pool, 'tollgate_tokens_by_ids', byIds(db.selectFrom('tokens').select([...TOKEN_COLUMNS])
+      .where('id', '=', (eb) => eb.fn('any', [sql`${[]}::text[]`]))), tokenFromValues);
+    this.users = new BatchedLookup(pool, 'tollgate_users_by_ids', byIds(db.selectFrom('users').select([...USER_COLUMNS])
+      .where('id', '=', (eb) => eb.fn('any', [sql`${[]}::text[]`]))), userFromValues);
+    const unnest = TOKEN_ROW_COLUMNS.map((column, i) => sql.raw(`$${i + 1}::${TOKEN_ROW_TYPES[column]}[]`));
+    this.insertTokens = sql`insert into tokens (${sql.join(TOKEN_ROW_COLUMNS.map((column) => sql.ref(column)))}) select * from unnest(${sql.join(unnest)})`
+      .compile(db).sql;
+  }
+
+  /** The token with this id and hash, read after this call (never from a cache). */
+  async token(id: string, tokenHash: string): Promise<Token | null> {
+    const token = await this.tokens.get(id);
+    return token !== undefined && token.tokenHash === tokenHash ? token : null;
+  }
+
+  /** The user with this id, read after this call. */
+  async user(id: string): Promise<User | null> {
+    return (await this.users.get(id)) ?? null;
+  }
 
   /** Inserts the rows in one statement (atomic on its own): one array parameter per column. */
   async writeBatch(tokens: Insertable<TokensTable>[]): Promise<void> {
     if (tokens.length === 0) return;
     const values = TOKEN_ROW_COLUMNS.map((column) => arrayLiteral(tokens, column));
-    await this.pool.query({ name: 'tollgate_insert_tokens', text: this.statements.insertTokens, values });
+    await this.pool.query({ name: 'tollgate_insert_tokens', text: this.insertTokens, values });
   }
 }
 
