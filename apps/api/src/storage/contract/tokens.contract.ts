@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Storage } from '../types.js';
+import type { NewToken, Storage } from '../types.js';
 import { aClient, aToken, aUser } from './fixtures.js';
 
 export function describeTokenStore(storage: () => Storage) {
@@ -28,8 +28,26 @@ export function describeTokenStore(storage: () => Storage) {
       await storage().tokens.create([token]);
       expect(await storage().tokens.find({ id: token.id, tokenHash: 'not-its-hash' })).toBeNull();
       expect(await storage().tokens.find({ id: randomUUID(), tokenHash: token.tokenHash })).toBeNull();
+      expect(await storage().tokens.find({ id: `${token.id}\0`, tokenHash: token.tokenHash })).toBeNull();
       // Only tokens minted before values carried their id are found by hash (see migration 0007).
       expect(await storage().tokens.find({ id: null, tokenHash: token.tokenHash })).toBeNull();
+    });
+
+    it('answers each of many lookups asked for at once by its own id and hash', async () => {
+      const clientId = await aClientId();
+      const tokens = Array.from({ length: 40 }, (_, i) => aToken(clientId, 1000 + i));
+      await storage().tokens.create(tokens);
+      const [first, second] = tokens as [NewToken, NewToken];
+      const asked = [
+        ...tokens.map((t) => ({ id: t.id, tokenHash: t.tokenHash })),
+        { id: first.id, tokenHash: second.tokenHash },
+        { id: first.id, tokenHash: first.tokenHash },
+        { id: randomUUID(), tokenHash: first.tokenHash },
+        { id: second.id, tokenHash: 'not-its-hash' },
+      ];
+      const found = await Promise.all(asked.map((locator) => storage().tokens.find(locator)));
+      expect(found.map((t) => t?.id ?? null)).toEqual([...tokens.map((t) => t.id), null, first.id, null, null]);
+      expect(found.slice(0, tokens.length).map((t) => t?.createdAt)).toEqual(tokens.map((t) => t.createdAt));
     });
 
     it('inserts a batch all or nothing', async () => {

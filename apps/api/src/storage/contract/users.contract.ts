@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, type Storage } from '../types.js';
 import { aClient, aCode, aToken, aUser, unique } from './fixtures.js';
@@ -11,6 +12,14 @@ export function describeUserStore(storage: () => Storage) {
       expect(await storage().users.get(input.id)).toEqual(created);
       expect(await storage().users.getByUsername(input.username.toUpperCase())).toEqual(created);
       expect(await storage().users.getByUsername('nobody-here')).toBeNull();
+    });
+
+    it('gets each of many users asked for at once, every field as stored, and null for unknown ids', async () => {
+      const users = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+        storage().users.create(aUser({ admin: i % 2 === 0, passwordMustChange: i % 3 === 0, displayName: i % 4 === 0 ? null : `User ${i}`, email: null }), 1000 + i)));
+      await storage().users.update(users[1]!.id, { disabledAt: 5000 }, 5000);
+      const got = await Promise.all([...users.map((u) => storage().users.get(u.id)), storage().users.get(randomUUID()), storage().users.get(`${users[0]!.id}\0`)]);
+      expect(got).toEqual([...users.map((u, i) => (i === 1 ? { ...u, disabledAt: 5000, updatedAt: 5000 } : u)), null, null]);
     });
 
     it('refuses a user name that differs only in case', async () => {

@@ -3,7 +3,7 @@ import type { ConsumeResult, NewToken, Page, Token, TokenFilter, TokenKind, Toke
 import type { Database, TokensTable } from './schema.js';
 import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
 import { carriesScope, olderThan, fromJson, toJson, toPage } from './helpers.js';
-import type { SqliteHotPath } from './sqlite-hot-path.js';
+import type { TokenHotPath } from './hot-path.js';
 import { inTransaction } from './transaction.js';
 
 function toToken({ legacyValue: _, grantType: _g, sourceAddress: _s, ...row }: Selectable<TokensTable>): Token {
@@ -41,7 +41,7 @@ export function tokenRow(token: NewToken): Insertable<TokensTable> {
 }
 
 export class SqlTokenStore implements TokenStore {
-  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: TokenHotPath) {}
 
   async create(tokens: NewToken[]): Promise<void> {
     if (tokens.length === 0) return;

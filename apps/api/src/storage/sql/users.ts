@@ -20,8 +20,23 @@ function toUser(row: Selectable<UsersTable>): User {
   };
 }
 
+/** Every column a `User` is read from, in the order `userFromValues` expects them. */
+export const USER_COLUMNS = [
+  'id', 'username', 'displayName', 'email', 'passwordHash', 'passwordMustChange', 'admin', 'disabledAt', 'createdAt', 'updatedAt',
+] as const;
+
+/** A user from a row read as an array of USER_COLUMNS (PostgreSQL's hot path reads rows that way). */
+export function userFromValues(v: unknown[]): User {
+  return {
+    id: v[0] as string, username: v[1] as string, displayName: v[2] as string | null, email: v[3] as string | null,
+    passwordHash: v[4] as string, passwordMustChange: v[5] === 1, admin: v[6] === 1, disabledAt: v[7] as number | null,
+    createdAt: v[8] as number, updatedAt: v[9] as number,
+  };
+}
+
 export class SqlUserStore implements UserStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `hot` only outside transactions. */
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: { user(id: string): Promise<User | null> }) {}
 
   async create(user: NewUser, now: number): Promise<User> {
     const row = {
@@ -46,6 +61,7 @@ export class SqlUserStore implements UserStore {
   }
 
   async get(id: string): Promise<User | null> {
+    if (this.hot) return this.hot.user(id);
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : null;
   }
