@@ -14,6 +14,7 @@ import { describeUserStore } from './users.contract.js';
 import { describeSessionStore } from './sessions.contract.js';
 import { describeInteractionStore } from './interactions.contract.js';
 import { describeInitialAccessTokenStore } from './initial-access-tokens.contract.js';
+import { describeReplayStore } from './replays.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -30,6 +31,7 @@ export function describeStorageContract(storage: () => Storage) {
   describeSessionStore(storage);
   describeInteractionStore(storage);
   describeInitialAccessTokenStore(storage);
+  describeReplayStore(storage);
   describeAdminQueries(storage);
   describeTransactions(storage);
 }

@@ -19,6 +19,7 @@ import { SqlScopeStore } from './scopes.js';
 import { SqlSessionStore } from './sessions.js';
 import { SqlInteractionStore } from './interactions.js';
 import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
+import { SqlReplayStore } from './replays.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -37,6 +38,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath, feed?: ClientChange
     sessions: new SqlSessionStore(db),
     interactions: new SqlInteractionStore(db),
     initialAccessTokens: new SqlInitialAccessTokenStore(db),
+    replays: new SqlReplayStore(db),
   };
 }
 

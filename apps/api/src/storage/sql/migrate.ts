@@ -10,6 +10,7 @@ import * as auditOrderedById from './migrations/0008-audit-ordered-by-id.js';
 import * as tokenIssueOnRow from './migrations/0009-token-issue-on-row.js';
 import * as initialAccessTokens from './migrations/0010-initial-access-tokens.js';
 import * as clientRegistrationMetadata from './migrations/0011-client-registration-metadata.js';
+import * as replayCache from './migrations/0015-replay-cache.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-token-issue-on-row': tokenIssueOnRow,
   '0010-initial-access-tokens': initialAccessTokens,
   '0011-client-registration-metadata': clientRegistrationMetadata,
+  '0015-replay-cache': replayCache,
 };
 
 /** Names of every migration, oldest first. */

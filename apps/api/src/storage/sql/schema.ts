@@ -177,6 +177,11 @@ export interface InitialAccessTokensTable {
   revokedAt: number | null;
 }
 
+export interface ReplayCacheTable {
+  key: string;
+  expiresAt: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -190,4 +195,5 @@ export interface Database {
   sessions: SessionsTable;
   interactions: InteractionsTable;
   initialAccessTokens: InitialAccessTokensTable;
+  replayCache: ReplayCacheTable;
 }
