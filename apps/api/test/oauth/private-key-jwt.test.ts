@@ -151,7 +151,7 @@ for (const backend of backends) {
       expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
     });
 
-    it('accepts an assertion once: a replay is invalid_client, audited and counted', async () => {
+    it('SECURITY rule 44: accepts an assertion once; a replay is invalid_client, audited and counted', async () => {
       const jwt = await assertion(inline);
       expect((await withAssertion(jwt)).status).toBe(200);
       const failuresBefore = await t.metrics.authFailures.get();
@@ -166,7 +166,7 @@ for (const backend of backends) {
       expect(items[0]).toMatchObject({ targetId: inline, details: { reason: 'assertion replayed' } });
     });
 
-    it('refuses a replay at another app instance on the same database', async () => {
+    it('SECURITY rule 44: refuses a replay at another app instance on the same database', async () => {
       const other: Storage = await openStorage(t.config.database);
       const second: App = createApp({ config: t.config, storage: other, logger: createLogger('silent'), metrics: createMetrics(), ...deps(t.config) });
       try {
@@ -189,7 +189,7 @@ for (const backend of backends) {
       ['aud the issuer with a trailing slash', { aud: 'ISSUER/' }],
       ['aud the issuer with the host in capitals', { aud: 'ISSUER_UPPER' }],
       ['client_id in the body too', {}, {}, true],
-    ] as [string, JWTPayload, Record<string, unknown>, boolean?][])('accepts %s', async (_name, claims, header, withClientId) => {
+    ] as [string, JWTPayload, Record<string, unknown>, boolean?][])('SECURITY rule 44 (aud compared after normalisation): accepts %s', async (_name, claims, header, withClientId) => {
       const aud = (value: unknown) => value === 'TOKEN' ? `${issuer}/oauth/token` : value === 'ISSUER/' ? `${issuer}/` : value === 'ISSUER' ? issuer
         : value === 'ISSUER_UPPER' ? issuer.replace('http://', 'HTTP://') : value;
       const fixed = { ...claims, ...(claims.aud !== undefined && { aud: Array.isArray(claims.aud) ? claims.aud.map(aud) as string[] : aud(claims.aud) as string }) };
@@ -213,7 +213,7 @@ for (const backend of backends) {
       expect(res.body).toEqual(refused(description.replace('ISSUER', issuer)));
     });
 
-    it('refuses alg none, HS256 keyed with the public key, an unregistered key and a forged signature', async () => {
+    it('SECURITY rule 44: refuses alg none, HS256 keyed with the public key, an unregistered key and a forged signature', async () => {
       const now = Math.floor(Date.now() / 1000);
       const claims = { iss: inline, sub: inline, aud: issuer, jti: randomUUID(), exp: now + 60 };
       const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -273,7 +273,7 @@ for (const backend of backends) {
       ['answers JSON that is no key set', () => keys.answer(200, '{"keys":"none"}'), 'cannot be checked: the client\'s jwks_uri does not hold a JSON Web Key Set.'],
       ['publishes a private key', async () => keys.answer(200, JSON.stringify({ keys: [{ ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey)), kid: 'p' }] })),
         'cannot be checked: the key set at the client\'s jwks_uri must hold public keys only'],
-    ] as [string, () => unknown, string][])('answers invalid_client when the jwks_uri %s', async (_name, serve, description) => {
+    ] as [string, () => unknown, string][])('SECURITY rule 42: answers invalid_client when the jwks_uri %s', async (_name, serve, description) => {
       const stranger = await keyPair();
       await serve();
       try {
@@ -286,7 +286,7 @@ for (const backend of backends) {
       }
     });
 
-    it('answers invalid_client, without connecting, for a jwks_uri at a private address', async () => {
+    it('SECURITY rule 42: answers invalid_client for a jwks_uri at a private address', async () => {
       const privateClient = (await t.client({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://10.255.255.1/jwks.json' })).id;
       const res = await withAssertion(await assertion(privateClient));
       expect(res.status).toBe(401);
