@@ -312,6 +312,24 @@ for (const backend of backends) {
       );
       oidc.allowInsecureRequests(config);
       expect(await oidc.clientCredentialsGrant(config, { scope: 'read' })).toMatchObject({ scope: 'read' });
+
+      // RFC 7592 updates keep the way a client proves itself: keys stay keys, a secret stays a secret.
+      const put = (clientId: string, accessToken: string, body: object) => t.http.put(`/oauth/register/${clientId}`).set('Authorization', `Bearer ${accessToken}`)
+        .type('application/json').send(JSON.stringify({ client_id: clientId, ...body }));
+      const toSecret = await put(registered.body.client_id, registered.body.registration_access_token, { ...base, token_endpoint_auth_method: 'client_secret_basic' });
+      expect(toSecret.status).toBe(400);
+      expect(toSecret.body).toEqual({
+        error: 'invalid_client_metadata',
+        error_description: 'token_endpoint_auth_method: a client with a secret keeps authenticating with it, and a private_key_jwt client with its keys; register a new client to change that.',
+      });
+      const withSecret = await registration.register({ ...base, token_endpoint_auth_method: 'client_secret_basic' }, bearer);
+      expect(withSecret.status).toBe(201);
+      const toKeys = await put(withSecret.body.client_id, withSecret.body.registration_access_token, { ...base, jwks: { keys: [key.jwk] } });
+      expect(toKeys.status).toBe(400);
+      expect(toKeys.body.error).toBe('invalid_client_metadata');
+      const kept = await put(registered.body.client_id, registered.body.registration_access_token, { ...base, client_name: 'Batch 2', jwks: { keys: [key.jwk] } });
+      expect(kept.status).toBe(200);
+      expect(kept.body).toMatchObject({ client_name: 'Batch 2', token_endpoint_auth_method: 'private_key_jwt' });
     });
   });
 }
