@@ -5,7 +5,7 @@
  */
 
 export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -670,6 +670,21 @@ export interface InitialAccessTokenStore {
 }
 
 /** Everything a request handler may touch, all on one connection or transaction. */
+/**
+ * Values that may be used once within their lifetime (a client assertion's
+ * `jti`), shared by every process on the database.
+ */
+export interface ReplayStore {
+  /**
+   * Records `key` as used until `expiresAt`. True when this call recorded it;
+   * false when it is already recorded and not expired at `now`, so the value is
+   * a replay. Atomic across processes: of concurrent calls with one key, one wins.
+   */
+  use(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Deletes at most `limit` entries that expired before `before`; returns how many. */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 export interface Stores {
   clients: ClientStore;
   users: UserStore;
@@ -684,6 +699,7 @@ export interface Stores {
   interactions: InteractionStore;
   initialAccessTokens: InitialAccessTokenStore;
   resources: ResourceStore;
+  replays: ReplayStore;
 }
 
 export interface Storage extends Stores {

@@ -21,6 +21,7 @@ import { SqlSessionStore } from './sessions.js';
 import { SqlInteractionStore } from './interactions.js';
 import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
 import { SqlResourceStore } from './resources.js';
+import { SqlReplayStore } from './replays.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -43,6 +44,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, f
     interactions: new SqlInteractionStore(db),
     initialAccessTokens: new SqlInitialAccessTokenStore(db),
     resources: new SqlResourceStore(db, feed),
+    replays: new SqlReplayStore(db),
   };
 }
 

@@ -12,6 +12,7 @@ import * as initialAccessTokens from './migrations/0010-initial-access-tokens.js
 import * as clientRegistrationMetadata from './migrations/0011-client-registration-metadata.js';
 import * as resources from './migrations/0012-resources.js';
 import * as browserGrants from './migrations/0013-browser-grants.js';
+import * as replayCache from './migrations/0014-replay-cache.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011-client-registration-metadata': clientRegistrationMetadata,
   '0012-resources': resources,
   '0013-browser-grants': browserGrants,
+  '0014-replay-cache': replayCache,
 };
 
 /** Names of every migration, oldest first. */

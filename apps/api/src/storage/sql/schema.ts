@@ -210,6 +210,11 @@ export interface BrowserGrantsTable {
   createdAt: number;
 }
 
+export interface ReplayCacheTable {
+  key: string;
+  expiresAt: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -226,4 +231,5 @@ export interface Database {
   resources: ResourcesTable;
   resourceScopes: ResourceScopesTable;
   browserGrants: BrowserGrantsTable;
+  replayCache: ReplayCacheTable;
 }
