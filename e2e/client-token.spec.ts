@@ -53,7 +53,7 @@ test('a client created in the console shows its secret once; the token agent get
   const prefix = (await row.getByRole('code').textContent())!.replace(/…$/, '');
   expect(prefix).toMatch(/^tg_at_.{6}$/);
   expect(token.startsWith(prefix)).toBe(true);
-  await expect(row.getByRole('link', { name: clientId })).toBeVisible();
+  await expect(row.getByRole('link', { name, exact: true })).toHaveAttribute('href', `/console/clients/${clientId}`);
   await row.getByRole('button', { name: `Revoke token ${prefix}` }).click();
   const dialog = page.getByRole('alertdialog', { name: `Revoke token ${prefix}…?` });
   await expect(dialog).toContainText('The access token stops working at once');

@@ -86,10 +86,10 @@ test.describe('signed in as the administrator', () => {
     await expect(page.locator('.stat').first().locator('.stat-value')).not.toHaveText('0');
 
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.getByLabel('Target ID').fill(clientId);
-    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('combobox', { name: 'Target' }).fill(name);
+    await page.getByRole('option', { name: new RegExp(name) }).click();
     await expect(page).toHaveURL(new RegExp(`/console/audit\\?target=${clientId}$`));
-    await expect(page.getByRole('cell', { name: 'client.create' })).toHaveCount(1);
-    await expect(page.getByRole('row').filter({ hasText: 'client.create' })).toContainText(clientId);
+    await expect(page.getByRole('cell', { name: 'client.create', exact: true })).toHaveCount(1);
+    await expect(page.getByRole('row').filter({ hasText: 'client.create' }).getByRole('link', { name })).toHaveAttribute('href', `/console/clients/${clientId}`);
   });
 });

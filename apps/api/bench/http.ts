@@ -33,6 +33,8 @@ export interface LoadResult {
   p99Ms: number;
   /** Server CPU (user + system) per request, microseconds. */
   cpuMicrosPerRequest: number;
+  /** PostgreSQL's CPU per request (every `postgres` process on this machine), microseconds; null for the others. */
+  databaseCpuMicrosPerRequest: number | null;
   non2xx: number;
 }
 
@@ -86,6 +88,24 @@ export function cpuMicros(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks / 100) * 1e6;
+}
+
+/**
+ * The CPU time of every PostgreSQL process on this machine (backends, WAL
+ * writer, checkpointer), in microseconds: what the database spends is part of
+ * a request's cost too. Counts any other database work running meanwhile.
+ */
+export function postgresCpuMicros(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8') === 'postgres\n') total += cpuMicros(Number(entry));
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return total;
 }
 
 /** The node process under taskset: taskset execs node, so it is the same pid. */
@@ -241,13 +261,17 @@ export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
         for (const run of runs) {
           process.stderr.write(`round ${round}/${ROUNDS}: ${target.name} ${run.operation}\n`);
           runWrk(run.url, run.script, 2);
+          const onPostgres = target.name === 'tollgate-postgres';
           const before = cpuMicros(server.child.pid!);
+          const databaseBefore = onPostgres ? postgresCpuMicros() : 0;
           const { rps, p50, p99, non2xx } = runWrk(run.url, run.script, SECONDS);
           const cpu = cpuMicros(server.child.pid!) - before;
+          const databaseCpu = onPostgres ? postgresCpuMicros() - databaseBefore : null;
           const key = `${target.name} ${run.operation}`;
           samples.set(key, [...(samples.get(key) ?? []), {
             server: target.name, operation: run.operation, requestsPerSecond: rps, p50Ms: p50, p99Ms: p99,
-            cpuMicrosPerRequest: cpu / (rps * SECONDS), non2xx,
+            cpuMicrosPerRequest: cpu / (rps * SECONDS),
+            databaseCpuMicrosPerRequest: databaseCpu === null ? null : databaseCpu / (rps * SECONDS), non2xx,
           }]);
         }
       }
@@ -259,6 +283,7 @@ export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
       p50Ms: median(runs.map((r) => r.p50Ms)),
       p99Ms: median(runs.map((r) => r.p99Ms)),
       cpuMicrosPerRequest: median(runs.map((r) => r.cpuMicrosPerRequest)),
+      databaseCpuMicrosPerRequest: runs[0]!.databaseCpuMicrosPerRequest === null ? null : median(runs.map((r) => r.databaseCpuMicrosPerRequest!)),
       non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
     }));
   } finally {

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { backends } from '../test/support/databases.js';
 import { checkTools, runHttpBench } from './http.js';
+import { describeMachine, machineLine } from './machine.js';
 import { runMemoryBench } from './memory.js';
 import { runScaleBench } from './scale.js';
 import { runStorageBench } from './storage.js';
@@ -19,8 +20,9 @@ const available = backends.filter((b) => b.unavailable === null);
 for (const b of backends) if (b.unavailable) console.log(`(${b.name} skipped: ${b.unavailable})`);
 const only = process.env.BENCH_ONLY;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const lines: string[] = [];
-const results: Record<string, unknown> = { at: new Date().toISOString() };
+const machine = await describeMachine(available.some((b) => b.name === 'postgres') ? process.env.TEST_DATABASE_URL : undefined);
+const lines: string[] = [`Run of ${new Date().toISOString().slice(0, 10)}. ${machineLine(machine)}`, ''];
+const results: Record<string, unknown> = { at: new Date().toISOString(), machine };
 const separate = only === 'scale' || only === 'memory';
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -75,14 +77,14 @@ if (!separate && only !== 'storage') {
   const peerJwt = find('node-oidc-provider', 'issue-jwt');
   const floor = find('minimal-node-http', 'issue');
   lines.push(`HTTP load: wrk -t1 -c${process.env.BENCH_CONNECTIONS ?? 32} for ${process.env.BENCH_SECONDS ?? 8} s on core 0, the servers on core 1; median of ${process.env.BENCH_ROUNDS ?? 3} interleaved rounds.`, '');
-  lines.push('| server | operation | requests/s | p50 ms | p99 ms | server CPU µs/request | vs node-oidc-provider | vs minimal endpoint |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  lines.push('| server | operation | requests/s | p50 ms | p99 ms | server CPU µs/request | database CPU µs/request | vs node-oidc-provider | vs minimal endpoint |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of http) {
     const peer = r.operation === 'issue' ? peerIssue : r.operation === 'issue-jwt' ? peerJwt : peerIntrospect;
     const vsPeer = peer ? `${fmt(r.requestsPerSecond / peer.requestsPerSecond, 2)}×` : '';
     const vsFloor = r.operation === 'issue' && floor ? `${fmt(r.requestsPerSecond / floor.requestsPerSecond, 2)}×` : '';
     const errors = r.non2xx > 0 ? ` (${r.non2xx} non-2xx)` : '';
-    lines.push(`| ${r.server} | ${r.operation} | ${fmt(r.requestsPerSecond)}${errors} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.cpuMicrosPerRequest)} | ${vsPeer} | ${vsFloor} |`);
+    lines.push(`| ${r.server} | ${r.operation} | ${fmt(r.requestsPerSecond)}${errors} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.cpuMicrosPerRequest)} | ${r.databaseCpuMicrosPerRequest === null ? '' : fmt(r.databaseCpuMicrosPerRequest)} | ${vsPeer} | ${vsFloor} |`);
   }
   lines.push('');
 }

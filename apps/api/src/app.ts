@@ -37,6 +37,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** How the server reaches URLs others give it; by default built from the config (OUTBOUND_ALLOW_HOSTS). Tests pass one that trusts their CA. */
   outbound?: Outbound;
+  /** Test seam: how often an unknown `kid` may make us refetch a client's `jwks_uri`; 60 s by default. */
+  keySetRefreshCooldownSeconds?: number;
 }
 
 export interface App {
@@ -51,7 +53,8 @@ export interface App {
  * (token, introspection, revocation) are served straight from node:http; the
  * rest goes through Express. No listening, no process state: tests build as many as they like.
  */
-export function createApp({ config, storage, logger, metrics, outbound }: AppDeps): App {
+export function createApp({ config, storage, logger, metrics, outbound: givenOutbound, keySetRefreshCooldownSeconds }: AppDeps): App {
+  const outbound = givenOutbound ?? createOutbound({ allowedHosts: config.outboundAllowHosts });
   const hsts = strictTransportSecurity(config.issuer, config.hstsMaxAgeSeconds);
   const secret = installationSecret(config.keyEncryption);
   const keys = new SigningKeys(storage, config.lifetimes.idToken, new KeySealer(secret));
@@ -61,11 +64,11 @@ export function createApp({ config, storage, logger, metrics, outbound }: AppDep
     storage,
     issuer: config.issuer,
     metadataDocuments: config.clientMetadataDocuments,
-    outbound: outbound ?? createOutbound({ allowedHosts: config.outboundAllowHosts }),
+    outbound,
     allowance: openAllowance(config.registration),
     fetchesPerAddress: metadataFetches,
   });
-  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver });
+  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds });
   const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver });
   const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
   const log = requestLogging(logger, config.trustedProxies);

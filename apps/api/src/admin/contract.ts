@@ -4,7 +4,7 @@
  * imports these type-only: `import type { Client } from '@tollgate/api/admin/contract'`.
  */
 import type { z } from 'zod';
-import type { auditEntryView, auditPage, listAuditQuery } from './audit/schema.js';
+import type { auditActionList, auditEntryView, auditPage, exportAuditQuery, listAuditQuery } from './audit/schema.js';
 import type { clientDeletion, clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, updateClientRequest } from './clients/schema.js';
 import type { consentPage, consentRevocation, consentView, listConsentsQuery } from './consents/schema.js';
 import type { errorBody, revokedCount } from './http/schemas.js';
@@ -18,9 +18,11 @@ import type {
   createResourceRequest, listResourcesQuery, resourcePage, resourceView, updateResourceRequest,
 } from './resources/schema.js';
 import type { createScopeRequest, scopeList, scopeView, updateScopeRequest } from './scopes/schema.js';
-import type { statisticsView } from './stats/schema.js';
+import type { statisticsQuery, statisticsView } from './stats/schema.js';
 import type { listTokensQuery, tokenPage, tokenView } from './tokens/schema.js';
-import type { createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, userPage, userStatusChange, userView } from './users/schema.js';
+import type {
+  createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, updateUserRequest, userDeletion, userPage, userStatusChange, userView,
+} from './users/schema.js';
 
 /** A page of a list: `nextCursor` goes back as `cursor` for the next one. */
 export interface Page<T> {
@@ -57,6 +59,8 @@ export type ResetPasswordRequest = z.input<typeof resetPasswordRequest>;
 export type PasswordReset = z.output<typeof passwordReset>;
 export type UserStatusChange = z.output<typeof userStatusChange>;
 export type ListUsersQuery = z.input<typeof listUsersQuery>;
+export type UpdateUserRequest = z.input<typeof updateUserRequest>;
+export type UserDeletion = z.output<typeof userDeletion>;
 
 export type Scope = z.output<typeof scopeView>;
 export type ScopeList = z.output<typeof scopeList>;
@@ -71,8 +75,11 @@ export type ListConsentsQuery = z.input<typeof listConsentsQuery>;
 export type AuditEntry = z.output<typeof auditEntryView>;
 export type AuditPage = z.output<typeof auditPage>;
 export type ListAuditQuery = z.input<typeof listAuditQuery>;
+export type ExportAuditQuery = z.input<typeof exportAuditQuery>;
+export type AuditActionList = z.output<typeof auditActionList>;
 
 export type Statistics = z.output<typeof statisticsView>;
+export type StatisticsQuery = z.input<typeof statisticsQuery>;
 
 export type RegistrationToken = z.output<typeof registrationTokenView>;
 export type RegistrationTokenPage = z.output<typeof registrationTokenPage>;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parseDuration } from '../config.js';
 import { resourceIdentifiers } from '../admin/clients/resource-links.js';
 import type { CreateAdminClientInput, UpdateClientInput } from '../admin/clients/schema.js';
@@ -55,7 +56,16 @@ const clientsCreate = defineCommand({
     public: { type: 'boolean', description: 'A public client (a single-page or native app): no secret, auth method none, PKCE required.' },
     'auth-method': {
       type: 'string', value: 'METHOD', field: 'tokenEndpointAuthMethod',
-      description: 'How the client authenticates at the token endpoint: client_secret_basic (default), client_secret_post, or none (public clients).',
+      description: 'How the client authenticates at the token endpoint: client_secret_basic (default), client_secret_post, '
+        + 'private_key_jwt (a JWT signed with its key; give --jwks-uri or --jwks), or none (public clients).',
+    },
+    'jwks-uri': {
+      type: 'string', value: 'URL', field: 'jwksUri',
+      description: 'An https URL serving the client\'s public keys (a JSON Web Key Set), for --auth-method private_key_jwt.',
+    },
+    jwks: {
+      type: 'string', value: 'FILE', field: 'jwks',
+      description: 'A file holding the client\'s public keys as a JSON Web Key Set ({"keys": [...]}), for --auth-method private_key_jwt.',
     },
     'site-url': { type: 'string', value: 'URL', field: 'siteUrl', description: 'The client\'s home page, linked from the consent page.' },
     'logo-url': { type: 'string', value: 'URL', field: 'logoUrl', description: 'An image (http or https URL) shown on the consent page.' },
@@ -75,6 +85,7 @@ const clientsCreate = defineCommand({
     'clients create --name Billing --scopes read --json',
     'clients create --name "My app" --public --redirect-uris http://127.0.0.1/callback --scopes "openid profile"',
     'clients create --name "Invoices API" --resource-server --grant-types ""',
+    'clients create --name Batch --auth-method private_key_jwt --jwks-uri https://batch.example.com/jwks.json --scopes read',
   ],
   async run(ctx, values) {
     const method = values['auth-method'] ?? (values.public ? 'none' : undefined);
@@ -94,6 +105,8 @@ const clientsCreate = defineCommand({
       refreshTokenTtl: parseSeconds('refresh-token-ttl', values['refresh-token-ttl'], parseDuration),
       resourceServer: values['resource-server'] ?? false,
       applicationType: values['application-type'] as CreateClientInput['applicationType'],
+      jwksUri: values['jwks-uri'] ?? null,
+      jwks: values.jwks === undefined ? null : await readKeySet(values.jwks),
     };
     const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
     if (values.json) {
@@ -106,6 +119,8 @@ const clientsCreate = defineCommand({
     if (secret) {
       ctx.out(`  client_secret: ${secret}`);
       ctx.out('The secret is shown this once and stored only as a hash: keep it somewhere safe now.');
+    } else if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
+      ctx.out('  private_key_jwt: no secret; it authenticates with JWTs signed by its registered keys.');
     } else {
       ctx.out('  public client: no secret; it must use PKCE.');
     }
@@ -169,3 +184,18 @@ const clientsRevoke = defineCommand({
 });
 
 export const clientsCommands = [clientsCreate, clientsList, clientsRevoke];
+
+/** The JSON Web Key Set in `file`, for `--jwks`; its keys are checked with the rest of the registration. */
+async function readKeySet(file: string): Promise<CreateClientInput['jwks']> {
+  let text;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--jwks: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    return JSON.parse(text) as CreateClientInput['jwks'];
+  } catch {
+    throw new UsageError(`--jwks: ${file} does not hold JSON`);
+  }
+}

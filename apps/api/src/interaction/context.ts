@@ -154,12 +154,15 @@ export function redirectWithError(ctx: BrowserContext, res: Response, request: {
   res.redirect(303, errorResponseUrl(request, error, ctx.config.issuer));
 }
 
-/** Issues the code and sends the browser back to the client with it, the state and our issuer (RFC 9207). */
+/**
+ * Issues the code, bound to the browser it goes to (`browserHash`, when known), and sends the
+ * browser back to the client with it, the state and our issuer (RFC 9207).
+ */
 export async function redirectWithCode(
-  ctx: BrowserContext, res: Response, request: AuthorizationRequest, grant: { user: User; scopes: string[]; authTime: number },
+  ctx: BrowserContext, res: Response, request: AuthorizationRequest, grant: { user: User; scopes: string[]; authTime: number }, browserHash: string | null,
 ) {
   const code = await issueAuthorizationCode(ctx.storage, {
-    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, ttlSeconds: ctx.config.lifetimes.authorizationCode,
+    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, ttlSeconds: ctx.config.lifetimes.authorizationCode, browserHash,
   });
   res.set('Cache-Control', 'no-store');
   res.redirect(303, authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: ctx.config.issuer }));

@@ -117,7 +117,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
         return redirectWithError(ctx, res, interaction.request, step.error);
       case 'done':
         if (!(await ctx.storage.interactions.complete(interaction.id, Date.now()))) return alreadyDone(res);
-        return redirectWithCode(ctx, res, interaction.request, step);
+        return redirectWithCode(ctx, res, interaction.request, step, interaction.browserHash);
     }
   }
 
@@ -247,7 +247,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const remembered = field(req, 'remember') === 'yes';
     if (remembered) await ctx.storage.consents.grant(step.user.id, interaction.request.clientId, step.scopes, now);
     await ctx.storage.audit.append({ ...actor, action: 'consent.grant', details: { scope: step.scopes.join(' '), remembered } });
-    await redirectWithCode(ctx, res, interaction.request, step);
+    await redirectWithCode(ctx, res, interaction.request, step, interaction.browserHash);
   });
 
   /** The signed-in user, unless someone else signed in for this interaction. */

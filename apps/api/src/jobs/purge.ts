@@ -9,6 +9,7 @@ export interface PurgeResult {
   interactions: number;
   rateLimits: number;
   initialAccessTokens: number;
+  replays: number;
   /** Batches run (one DELETE each, with the kept audit entries for tokens), each at most `batchSize` rows. */
   batches: number;
   /** Wall time of the run. */
@@ -48,7 +49,7 @@ export const INITIAL_ACCESS_TOKEN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 const DEFAULT_BATCH = 500;
 
-type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits' | 'initialAccessTokens'>;
+type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits' | 'initialAccessTokens' | 'replays'>;
 
 /**
  * Deletes expired authorization codes, tokens, sessions, interactions,
@@ -85,13 +86,14 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
   const run = async (): Promise<PurgeResult> => {
     const started = performance.now();
     const at = now();
-    const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, initialAccessTokens: 0, batches: 0, ms: 0 };
+    const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, initialAccessTokens: 0, replays: 0, batches: 0, ms: 0 };
     result.tokens = await drain((b, l) => stores.tokens.purgeExpired(b, l), at, result);
     result.codes = await drain((b, l) => stores.codes.purgeExpired(b, l), at - CODE_RETENTION_MS, result);
     result.sessions = await drain((b, l) => stores.sessions.purgeExpired(b, l), at, result);
     result.interactions = await drain((b, l) => stores.interactions.purgeExpired(b, l), at, result);
     result.rateLimits = await drain((b, l) => stores.rateLimits.purgeExpired(b, l), at, result);
     result.initialAccessTokens = await drain((b, l) => stores.initialAccessTokens.purgeExpired(b, l), at - INITIAL_ACCESS_TOKEN_RETENTION_MS, result);
+    result.replays = await drain((b, l) => stores.replays.purgeExpired(b, l), at, result);
     result.ms = performance.now() - started;
     return result;
   };
@@ -108,7 +110,7 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
     timer = setTimeout(() => {
       runOnce().then(
         (result) => {
-          if (result.codes + result.tokens + result.sessions + result.interactions + result.rateLimits + result.initialAccessTokens > 0) options.onPurged?.(result);
+          if (result.codes + result.tokens + result.sessions + result.interactions + result.rateLimits + result.initialAccessTokens + result.replays > 0) options.onPurged?.(result);
         },
         (error: unknown) => options.onError?.(error),
       ).finally(schedule);

@@ -4,6 +4,8 @@ import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { GrantType, Storage } from '../storage/types.js';
 import type { ClientLookup } from './client-auth/index.js';
+import { ClientAssertions } from './client-auth/private-key-jwt.js';
+import type { Outbound } from '../outbound/fetch.js';
 import type { ClientResolver } from './client-resolver.js';
 import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
@@ -33,8 +35,9 @@ export interface OAuthEndpoints {
  */
 export function createOAuthEndpoints(deps: {
   config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null; resolver: ClientResolver;
+  outbound: Outbound; keySetRefreshCooldownSeconds?: number;
 }): OAuthEndpoints {
-  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver } = deps;
+  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
@@ -43,6 +46,7 @@ export function createOAuthEndpoints(deps: {
   const clients: ClientLookup = (id, sourceAddress) => resolver.resolve(id, sourceAddress);
   // Introspection is for confidential clients, which a metadata document never describes: nothing to fetch for it.
   const storedClients: ClientLookup = (id) => storage.clients.get(id);
+  const assertions = new ClientAssertions({ issuer: config.issuer, replays: storage.replays, outbound, refreshCooldownSeconds: deps.keySetRefreshCooldownSeconds });
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
   const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens });
   const indicators = new ResourceIndicators(storage);
@@ -55,9 +59,9 @@ export function createOAuthEndpoints(deps: {
   });
   const routes = new Map<string, RawHandler>([
     // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.
-    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, budget: new TokenBudget(perClient, publicFailures), indicators }), true)],
-    ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, issuer: config.issuer }))],
-    ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard }), true)],
+    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, assertions, budget: new TokenBudget(perClient, publicFailures), indicators }), true)],
+    ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, assertions, issuer: config.issuer }))],
+    ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard, assertions }), true)],
   ]);
   return {
     routes,

@@ -5,7 +5,7 @@
  */
 
 export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -136,6 +136,8 @@ export interface ClientStore {
    * (and changes nothing) when no client has that id or it is still active.
    */
   delete(id: string): Promise<boolean>;
+  /** The names of the clients among `ids` that exist (revoked ones too); unknown ids are left out. */
+  names(ids: string[]): Promise<{ id: string; name: string }[]>;
 }
 
 export interface User {
@@ -180,6 +182,22 @@ export interface UserStore {
    * concurrent demotions cannot both see another administrator left.
    */
   lockActiveAdmins(): Promise<string[]>;
+  /** User names and display names of the users among `ids` that exist; unknown ids are left out. */
+  names(ids: string[]): Promise<{ id: string; username: string; displayName: string | null }[]>;
+  /**
+   * Deletes the user and everything that lets them in or acts for them: their
+   * tokens (each one's `token.issue` entry kept in the audit log first, as the
+   * purge does), codes, consents, sessions, pending interactions and browser
+   * grants, in one transaction. Null when no user has that id.
+   */
+  delete(id: string): Promise<UserDeletion | null>;
+}
+
+/** What deleting a user took with them: live tokens and consents, and sessions. */
+export interface UserDeletion {
+  revokedTokens: number;
+  revokedConsents: number;
+  endedSessions: number;
 }
 
 export interface Scope {
@@ -278,10 +296,12 @@ export interface AuthorizationCode {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+  /** Hash of the cookie of the browser the code was issued to; null when not known. */
+  browserHash: string | null;
 }
 
-/** `resources` defaults to none. */
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources'> & { resources?: string[] };
+/** `resources` defaults to none, `browserHash` to null. */
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources' | 'browserHash'> & { resources?: string[]; browserHash?: string | null };
 
 export type ConsumeResult<T> =
   | { status: 'consumed'; value: T }
@@ -357,6 +377,8 @@ export interface TokenFilter {
 export interface TokenListQuery extends TokenFilter {
   /** Tokens whose scopes include this one. */
   scope?: string;
+  /** Leaves out the tokens of these clients (the console's own). */
+  excludeClientIds?: string[];
   /** Only tokens neither revoked nor expired at this time. */
   activeAt: number;
   limit: number;
@@ -397,8 +419,15 @@ export interface TokenStore {
    * the same transaction, so the log keeps it.
    */
   purgeExpired(before: number, limit: number): Promise<number>;
-  /** Active tokens grouped by client. */
-  countActiveByClient(now: number): Promise<{ clientId: string; count: number }[]>;
+  /** Active tokens grouped by client, leaving out `excludeClientIds`. */
+  countActiveByClient(now: number, excludeClientIds?: string[]): Promise<{ clientId: string; count: number }[]>;
+  /**
+   * Records that the grant of `codeId` is now the user's grant to the client in
+   * the browser of `browserHash`, and revokes every live token of the grant it
+   * replaces (the tokens descending from that grant's code). Returns how many
+   * tokens it revoked; 0 when there was no earlier grant or it was this one.
+   */
+  replaceBrowserGrant(grant: { clientId: string; userId: string; browserHash: string; codeId: string }, now: number): Promise<number>;
 }
 
 export interface Consent {
@@ -466,6 +495,8 @@ export type NewAuditEntry = Omit<AuditEntry, 'id'>;
 
 export interface AuditQuery {
   actorId?: string;
+  /** Leaves out the entries of these actors (the console's client): by actor id, and issued tokens by client. */
+  excludeActorIds?: string[];
   action?: string;
   targetId?: string;
   from?: number;
@@ -492,6 +523,8 @@ export interface AuditStore {
 
 export interface AuditCountQuery {
   actions: string[];
+  /** Leaves out the entries of these actors, as in `AuditQuery`. */
+  excludeActorIds?: string[];
   from: number;
   to: number;
   bucketMs: number;
@@ -637,6 +670,21 @@ export interface InitialAccessTokenStore {
 }
 
 /** Everything a request handler may touch, all on one connection or transaction. */
+/**
+ * Values that may be used once within their lifetime (a client assertion's
+ * `jti`), shared by every process on the database.
+ */
+export interface ReplayStore {
+  /**
+   * Records `key` as used until `expiresAt`. True when this call recorded it;
+   * false when it is already recorded and not expired at `now`, so the value is
+   * a replay. Atomic across processes: of concurrent calls with one key, one wins.
+   */
+  use(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Deletes at most `limit` entries that expired before `before`; returns how many. */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 export interface Stores {
   clients: ClientStore;
   users: UserStore;
@@ -651,6 +699,7 @@ export interface Stores {
   interactions: InteractionStore;
   initialAccessTokens: InitialAccessTokenStore;
   resources: ResourceStore;
+  replays: ReplayStore;
 }
 
 export interface Storage extends Stores {

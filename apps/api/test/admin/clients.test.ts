@@ -102,13 +102,13 @@ for (const backend of backends) {
       const before = (await t.get('/clients?limit=200').expect(200)).body.items.length;
       const audited = (await t.storage.audit.list({ action: 'client.create', limit: 200 })).items.length;
       const res = await t.post('/clients', {
-        name: '', grantTypes: ['implicit'], redirectUris: ['javascript:alert(1)'], accessTokenTtl: -5, tokenEndpointAuthMethod: 'private_key_jwt',
+        name: '', grantTypes: ['implicit'], redirectUris: ['javascript:alert(1)'], accessTokenTtl: -5, tokenEndpointAuthMethod: 'client_secret_jwt',
       }).expect(400);
       expect(res.body.error).toBe('invalid_request');
       expect(Object.keys(res.body.fields).sort()).toEqual(['accessTokenTtl', 'grantTypes.0', 'name', 'redirectUris.0', 'tokenEndpointAuthMethod']);
       expect(res.body.fields).toMatchObject({
         name: 'is required', accessTokenTtl: 'must be positive',
-        tokenEndpointAuthMethod: 'must be one of client_secret_basic, client_secret_post, none',
+        tokenEndpointAuthMethod: 'must be one of client_secret_basic, client_secret_post, private_key_jwt, none',
         'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token',
       });
 
@@ -263,6 +263,23 @@ for (const backend of backends) {
       await t.post(`/clients/${spa.id}/revoke`).expect(200);
       expect((await t.patch(`/clients/${spa.id}`, { name: 'Again' }).expect(409)).body)
         .toEqual({ error: 'conflict', error_description: `client ${spa.id} is revoked: it can no longer be changed` });
+    });
+
+    it('creates a private_key_jwt client without a secret; it has none to rotate and cannot switch to or from a secret', async () => {
+      const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] };
+      const created = (await t.post('/clients', { name: 'Signer', tokenEndpointAuthMethod: 'private_key_jwt', jwks }).expect(201)).body;
+      expect(created.clientSecret).toBeNull();
+      expect(created.client).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', hasSecret: false, jwks });
+      expect((await t.post(`/clients/${created.client.id}/rotate-secret`).expect(409)).body).toEqual({
+        error: 'conflict', error_description: `client ${created.client.id} authenticates with private_key_jwt: it has no secret to rotate; change its keys instead`,
+      });
+      expect((await t.patch(`/clients/${created.client.id}`, { tokenEndpointAuthMethod: 'client_secret_basic' }).expect(400)).body)
+        .toEqual(invalid({ tokenEndpointAuthMethod: 'a private_key_jwt client has no secret: register a new client to use one' }));
+      expect((await t.patch(`/clients/${created.client.id}`, { jwks: null }).expect(400)).body)
+        .toEqual(invalid({ tokenEndpointAuthMethod: 'private_key_jwt needs the client\'s public keys: give jwks or jwks_uri' }));
+      const withSecret = (await t.post('/clients', { name: 'Secretive' }).expect(201)).body.client;
+      expect((await t.patch(`/clients/${withSecret.id}`, { tokenEndpointAuthMethod: 'private_key_jwt', jwks }).expect(400)).body)
+        .toEqual(invalid({ tokenEndpointAuthMethod: 'a client with a secret keeps a secret: register a new client for private_key_jwt' }));
     });
 
     it('revokes a client with its tokens and consents in one go; it stays visible as revoked', async () => {

@@ -74,7 +74,10 @@ for (const backend of backends) {
         expect(byUser.body.items.map((c: { clientId: string }) => c.clientId)).toEqual([other.id, app.id]);
         const byClient = await t.get(`/consents?clientId=${app.id}`).expect(200);
         expect(byClient.body).toEqual({
-          items: [{ id: consent.id, userId: user.id, clientId: app.id, scopes: ['read'], createdAt: expect.any(String), updatedAt: expect.any(String), revokedAt: null }],
+          items: [{
+            id: consent.id, userId: user.id, username: user.username, clientId: app.id, clientName: 'Test client', scopes: ['read'],
+            createdAt: expect.any(String), updatedAt: expect.any(String), revokedAt: null,
+          }],
           nextCursor: null,
         });
         const paged = await t.get(`/consents?userId=${user.id}&limit=1`).expect(200);
@@ -104,8 +107,8 @@ for (const backend of backends) {
         const all = await t.get(`/audit?actor=${actor}`).expect(200);
         expect(all.body.items.map((e: { details: { n: number } }) => e.details.n)).toEqual([3, 2, 1, 0]);
         expect(all.body.items[0]).toEqual({
-          id: expect.any(String), at: '2030-01-01T00:03:00.000Z', actorType: 'user', actorId: actor, action: 'client.update',
-          targetType: 'client', targetId: 'c2', sourceAddress: '10.0.0.1', details: { n: 3 },
+          id: expect.any(String), at: '2030-01-01T00:03:00.000Z', actorType: 'user', actorId: actor, actorName: null, action: 'client.update',
+          targetType: 'client', targetId: 'c2', targetName: null, sourceAddress: '10.0.0.1', details: { n: 3 },
         });
         const updates = await t.get(`/audit?actor=${actor}&action=client.update&target=c1`).expect(200);
         expect(updates.body.items.map((e: { details: { n: number } }) => e.details.n)).toEqual([1]);

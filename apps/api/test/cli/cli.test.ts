@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/crypto/password.js';
 import { sha256 } from '../../src/crypto/random.js';
@@ -12,6 +15,8 @@ import { createLogger } from '../../src/logger.js';
 import { cli } from '../support/cli.js';
 import { TEST_KEY_ENCRYPTION_KEY } from '../support/keys.js';
 import { backends, type TestDatabase } from '../support/databases.js';
+
+const PUBLIC_KEY = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`CLI on ${backend.name}`, () => {
@@ -120,6 +125,23 @@ for (const backend of backends) {
       });
     });
 
+    it('creates private_key_jwt clients without a secret, with keys by URL or from a file', async () => {
+      const byUri = await run('clients', 'create', '--name', 'Batch', '--auth-method', 'private_key_jwt', '--jwks-uri', 'https://batch.example/jwks.json', '--json');
+      expect(byUri.code, byUri.stderr).toBe(0);
+      const printed = JSON.parse(byUri.stdout);
+      expect(printed).toMatchObject({ client_secret: null, token_endpoint_auth_method: 'private_key_jwt' });
+      expect(await storage.clients.get(printed.client_id)).toMatchObject({ secretHash: null, jwksUri: 'https://batch.example/jwks.json', jwks: null });
+      const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-jwks-'));
+      const file = path.join(dir, 'jwks.json');
+      writeFileSync(file, JSON.stringify({ keys: [PUBLIC_KEY] }));
+      const fromFile = await run('clients', 'create', '--name', 'Batch 2', '--auth-method', 'private_key_jwt', '--jwks', file);
+      expect(fromFile.code, fromFile.stderr).toBe(0);
+      expect(fromFile.stdout).toContain('private_key_jwt: no secret; it authenticates with JWTs signed by its registered keys.');
+      const id = /client_id: +(\S+)/.exec(fromFile.stdout)![1]!;
+      expect(await storage.clients.get(id)).toMatchObject({ secretHash: null, jwks: { keys: [PUBLIC_KEY] }, tokenEndpointAuthMethod: 'private_key_jwt' });
+      rmSync(dir, { recursive: true, force: true });
+    });
+
     it('creates a native app that comes back to a private-use scheme', async () => {
       const result = await run('clients', 'create', '--name', 'Desktop', '--public', '--application-type', 'native', '--redirect-uris', 'com.example.desktop:/cb', '--json');
       expect(result.code, result.stderr).toBe(0);
@@ -145,6 +167,9 @@ for (const backend of backends) {
       [['--name', 'X', '--logo-url', 'https://logo.example;script-src/x.png'],
         'tollgate clients create: --logo-url https://logo.example;script-src/x.png must name its host by a DNS name (letters, digits and hyphens) or an IP address'],
       [['--scopes', 'read'], 'tollgate clients create: --name is required'],
+      [['--name', 'X', '--auth-method', 'private_key_jwt'], 'tollgate clients create: --auth-method private_key_jwt needs the client\'s public keys: give jwks or jwks_uri'],
+      [['--name', 'X', '--auth-method', 'private_key_jwt', '--jwks-uri', 'http://batch.example/jwks'], 'tollgate clients create: --jwks-uri http://batch.example/jwks must use https'],
+      [['--name', 'X', '--auth-method', 'private_key_jwt', '--jwks', '/nonexistent/jwks.json'], 'tollgate clients create: --jwks: cannot read /nonexistent/jwks.json: ENOENT'],
       [['--name', 'Pay\u202Egnp.exe'], 'tollgate clients create: --name must not contain U+202E (a control, invisible or text direction character)'],
       [['--name', 'X', '--bogus'], 'tollgate clients create: Unknown option \'--bogus\' (see tollgate clients create --help)'],
     ])('refuses bad input %j with one line and exit code 2, writing nothing', async (args, message) => {

@@ -98,14 +98,16 @@ for (const backend of backends) {
       await t.storage.rateLimits.add('purge-test:live', now, 3, now + 60_000);
       const oldRegistration = await seedInitialAccessToken(now - INITIAL_ACCESS_TOKEN_RETENTION_MS - 1000);
       const recentRegistration = await seedInitialAccessToken(now - 1000);
+      await t.storage.replays.use('purge-test:old-jti', now - 1000, now - 60_000);
+      await t.storage.replays.use('purge-test:live-jti', now + 60_000, now - 60_000);
 
       const job = startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now });
       const result = await job.runOnce();
       await job.stop();
 
-      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1 });
+      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1, replays: 1 });
       // 46 tokens in batches of 10: five full ones and a short one; one short batch for each other table.
-      expect(result.batches).toBe(5 + 5);
+      expect(result.batches).toBe(5 + 6);
       for (const row of [...expired, oldRefresh]) expect(await t.storage.tokens.get(row.id)).toBeNull();
       for (const row of [...live, liveRefresh]) expect(await t.storage.tokens.get(row.id)).not.toBeNull();
       expect(await t.storage.codes.findByHash(oldCode)).toBeNull();
@@ -120,8 +122,11 @@ for (const backend of backends) {
       // Kept listed a while after they stop working, so administrators can see what became of them.
       expect(await t.storage.initialAccessTokens.get(oldRegistration)).toBeNull();
       expect(await t.storage.initialAccessTokens.get(recentRegistration)).not.toBeNull();
+      // An expired jti is free again once purged; a live one is still a replay.
+      expect(await t.storage.replays.use('purge-test:old-jti', now + 60_000, 0)).toBe(true);
+      expect(await t.storage.replays.use('purge-test:live-jti', now + 60_000, now)).toBe(false);
 
-      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(6);
+      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(7);
     });
 
     it('yields between batches: timers fire and requests are answered while a large backlog is deleted', async () => {

@@ -26,6 +26,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   createRegistrationToken: { description: 'Agents', maxUses: 2, grantTypes: ['authorization_code'], scopes: ['read'] },
   createResource: { identifier: 'https://generated.example.test/api', name: 'Generated API', scopes: ['read'] },
   updateResource: { name: 'Renamed API', accessTokenTtl: 300, tokenFormat: 'jwt' },
+  updateUser: { displayName: 'Renamed', email: 'renamed@example.com' },
 };
 
 /** The identifiers of the APIs the runs start with, which generated values name. */
@@ -88,7 +89,7 @@ for (const backend of backends) {
       { weight: 3, arbitrary: huge ? sometimesHuge(junk) : junk },
       { weight: 2, arbitrary: fc.constantFrom('read', 'openid', 'Billing', 'https://app.example/cb', 'http://localhost/cb', 'javascript:alert(1)', 'client_credentials',
         'authorization_code', 'none', 'client_secret_post', 'ES256', 'correct horse battery', 'a@b.example', 'active', 'revoked', 'name', 'createdAt', 'desc',
-        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh', 'oauth-admin', '2099-01-01T00:00:00Z',
+        '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh', 'oauth-admin', '2099-01-01T00:00:00Z', 'true', 'false', 'csv', 'json', 'xml',
         API, OTHER_API, `${API}#x`, 'http://api.example.test', 'HTTPS://api.example.test', 'opaque', 'jwt', 'RS256', 'mcp:tools') },
       { weight: 1, arbitrary: fc.integer({ min: -2, max: 100_000 }) },
       { weight: 1, arbitrary: fc.constantFrom(true, false, null, 1e9, -1, 0.5, Number.MAX_SAFE_INTEGER) },

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeUrl, createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
+import { JWT_BEARER } from '../../src/oauth/client-auth/private-key-jwt.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import {
@@ -17,10 +19,14 @@ const BILLING = 'https://billing.example.test/v1';
 /** `resource` values (RFC 8707) that must get invalid_target: relative, fragment, unknown, not a URI, NUL, too long. */
 const BAD_RESOURCES = ['/orders', 'orders.example.test', `${ORDERS}#x`, `${ORDERS}/`, 'https://unknown.example.test', 'urn:', `${ORDERS}\u0000`, `https://x.example/${'a'.repeat(2100)}`, 'https://a b'];
 const BEARER_ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope'];
-const PARAMS = ['grant_type', 'client_id', 'client_secret', 'scope', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'token', 'token_type_hint', 'access_token', 'resource'];
+const PARAMS = [
+  'grant_type', 'client_id', 'client_secret', 'scope', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'token', 'token_type_hint', 'access_token', 'resource',
+  'client_assertion', 'client_assertion_type',
+];
 
 type Pairs = [string, string][];
-interface Caller { id: string; secret: string; method: 'basic' | 'body' | 'id-only' }
+/** `secret` is the client assertion for method `assertion`. */
+interface Caller { id: string; secret: string; method: 'basic' | 'body' | 'id-only' | 'assertion' }
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`generated requests to the protocol endpoints on ${backend.name}`, { timeout: 120_000 }, () => {
@@ -49,6 +55,21 @@ for (const backend of backends) {
       await t.storage.resources.create({ identifier: BILLING, name: 'Billing', scopes: ['read'], tokenFormat: 'jwt', accessTokenTtl: null, signingAlg: 'ES256', isDefault: false }, Date.now());
       ordersServer = await t.client({ name: 'orders server', resourceServer: true, grantTypes: [] });
       await t.storage.clients.update(ordersServer.id, { resourceId: orders.id }, Date.now());
+      // A private_key_jwt client and assertions for it: valid ones (each accepted once, then replays), wrongly made ones, and junk.
+      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1' };
+      const signer = (await t.client({ name: 'signer', tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [jwk] } })).id;
+      const now = Math.floor(Date.now() / 1000);
+      const sign = (claims: Record<string, unknown> = {}) => new SignJWT({ iss: signer, sub: signer, aud: t.config.issuer, jti: randomUUID(), exp: now + 300, ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
+      const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const valid = await Promise.all(Array.from({ length: 8 }, () => sign()));
+      const assertions = [
+        ...valid, await sign({ exp: now - 600 }), await sign({ aud: 'https://elsewhere.example' }), await sign({ exp: now + 86_400 }), await sign({ jti: undefined }),
+        `${part({ alg: 'none' })}.${part({ iss: signer, sub: signer, aud: t.config.issuer, jti: 'x', exp: now + 60 })}.`,
+        `${part({ alg: 'ES256' })}.${part({ sub: 'a\u0000b' })}.AAAA`, `${part({ alg: 'ES256' })}.${part({ sub: '\uD800' })}.AAAA`,
+        `${valid[0]}\u0000`, 'a.b.c', '...', `${'e'.repeat(20_000)}.e.e`, `${part({ alg: 'ES256' })}.${part({ sub: ['array'] })}.AAAA`,
+      ];
       await createTestUser(t.storage, { username: 'ada' });
       const access = (await t.http.post('/oauth/token').set('Authorization', basic(machine.id, machine.secret)).type('form').send('grant_type=client_credentials')).body.access_token as string;
       // Codes and tokens of the code flow, so generated requests reach the grants' deeper checks.
@@ -72,6 +93,8 @@ for (const backend of backends) {
         machine.id, machine.secret, post.id, app.id, spa.id, 'client_credentials', 'authorization_code', 'refresh_token', 'password',
         'read', 'read write', 'openid', 'openid read', ' read', 'read  write', REDIRECT, `${REDIRECT}/`, verifier, challenge, code, ...codes, ...tokens,
         'access_token', 'refresh_token', 'tg_at_x', 'tg_rt_', 'tg_ac_x', ORDERS, BILLING, ...BAD_RESOURCES, 'eyJhbGciOiJub25lIn0.eyJqdGkiOiIwIn0.',
+        signer, JWT_BEARER, `${JWT_BEARER} `, 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer',
+        valid[0]!, valid[1]!, `${valid[2]!}\u0000`, 'a.b.c',
       );
       callers = fc.oneof(
         { weight: 6, arbitrary: fc.constantFrom<Caller>({ ...machine, method: 'basic' }, { ...app, method: 'basic' }, { ...api, method: 'basic' }, { ...post, method: 'body' }) },
@@ -85,6 +108,7 @@ for (const backend of backends) {
           { id: machine.id, secret: `${machine.secret}\u0000`, method: 'basic' }, { id: `${post.id}\u0000`, secret: post.secret, method: 'body' },
           { id: '\uD800', secret: '', method: 'id-only' }, { id: post.id, secret: `\uDC00${post.secret}`, method: 'body' },
         ) },
+        { weight: 3, arbitrary: fc.constantFrom<Caller>(...assertions.map((assertion) => ({ id: signer, secret: assertion, method: 'assertion' as const }))) },
       );
       const encoded = (s: string) => Buffer.from(s).toString('base64');
       junkAuthorization = fc.oneof(
@@ -135,7 +159,7 @@ for (const backend of backends) {
     const rarely = fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
     /** Usually the type that matches the body, sometimes any. */
     const contentType = fc.oneof({ weight: 6, arbitrary: fc.constant('matching') }, { weight: 1, arbitrary: contentTypes });
-    const authStyle = fc.oneof({ weight: 6, arbitrary: fc.constant('native') }, { weight: 1, arbitrary: fc.constantFrom('basic', 'body', 'both', 'id-only', 'junk') });
+    const authStyle = fc.oneof({ weight: 6, arbitrary: fc.constant('native') }, { weight: 1, arbitrary: fc.constantFrom('basic', 'body', 'both', 'id-only', 'junk', 'assertion', 'assertion-twice') });
     const style = fc.constantFrom('form', 'form', 'form', 'raw', 'json', 'json-any', 'none');
 
     for (const endpoint of ['/oauth/token', '/oauth/introspect', '/oauth/revoke']) {
@@ -152,6 +176,8 @@ for (const backend of backends) {
             if (auth === 'junk') authorization = junkAuth;
             if (auth === 'body' || auth === 'both') pairs = [['client_id', caller.id], ['client_secret', caller.secret], ...pairs];
             if (auth === 'id-only') pairs = [['client_id', caller.id], ...pairs];
+            if (auth === 'assertion' || auth === 'assertion-twice') pairs = [['client_assertion_type', JWT_BEARER], ['client_assertion', caller.secret], ...pairs];
+            if (auth === 'assertion-twice') pairs = [['client_assertion', caller.secret], ...pairs];
             const body = bodyStyle === 'none' ? undefined : bodyStyle === 'json-any' ? JSON.stringify(anyJson) : encodeBody(pairs, bodyStyle as 'form');
             if (type === 'matching') type = bodyStyle.startsWith('json') ? 'application/json' : 'application/x-www-form-urlencoded';
             const path = endpoint + queryString(query);

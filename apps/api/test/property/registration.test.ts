@@ -92,6 +92,7 @@ const TEMPLATES: Entries[] = [
 const METADATA_NAMES = [
   'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'scope', 'contacts', 'client_uri',
   'logo_uri', 'policy_uri', 'tos_uri', 'software_id', 'software_version', 'jwks', 'jwks_uri', 'id_token_signed_response_alg', 'application_type',
+  'token_endpoint_auth_signing_alg',
 ];
 const ODD_NAMES = [
   '__proto__', 'constructor', 'client_id', 'client_secret', 'registration_access_token', 'registration_client_uri', 'client_id_issued_at', 'software_statement',
@@ -125,7 +126,8 @@ const pointed = fc.oneof(
   fc.record({ name: fc.constantFrom('redirect_uris', 'post_logout_redirect_uris'), value: fc.array(fc.constantFrom(...REDIRECT_URIS), { minLength: 1, maxLength: 2 }) }),
   fc.record({ name: fc.constant('grant_types'), value: fc.subarray(GRANT_TYPES, { minLength: 1 }) }),
   fc.record({ name: fc.constant('scope'), value: fc.constantFrom('openid', 'read', 'read write', 'openid profile email', ADMIN_SCOPE, `read ${ADMIN_SCOPE}`, 'unknown read') }),
-  fc.record({ name: fc.constant('token_endpoint_auth_method'), value: fc.constantFrom('none', 'client_secret_basic', 'client_secret_post') }),
+  fc.record({ name: fc.constant('token_endpoint_auth_method'), value: fc.constantFrom('none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt') }),
+  fc.record({ name: fc.constant('token_endpoint_auth_signing_alg'), value: fc.constantFrom('ES256', 'RS256', 'EdDSA', 'HS256', 'none', 'es256') }),
 );
 
 /** A few changes to a member list: one dropped, set, repeated (a duplicate member), or an item of an array replaced. */
@@ -250,6 +252,9 @@ function expectWithin(information: Record<string, unknown>, allowance: Allowance
   const grants = information.grant_types as string[];
   expect(grants.filter((grant) => !allowance.grantTypes.includes(grant)), `grants beyond the allowance: ${what}`).toEqual([]);
 }
+
+/** How a client proves itself, which an update may not change: nothing (public), a secret, or its keys (private_key_jwt). */
+const authKind = (method: unknown) => method === 'none' ? 'public' : method === 'private_key_jwt' ? 'keys' : 'secret';
 
 const withoutSecret = (information: Record<string, unknown>) => Object.fromEntries(Object.entries(information).filter(([name]) => name !== 'client_secret'));
 
@@ -457,12 +462,15 @@ for (const backend of backends) {
         const live = registrations.filter((r) => !r.deleted);
         const registration = action === 'update' && live.length > 0 ? live[who % live.length]! : null;
         const token = modelTokens[who % modelTokens.length]!;
-        const isPublic = registration ? registration.secret === null : publicClient && !grants.includes('client_credentials');
+        const keyed = registration?.information.token_endpoint_auth_method === 'private_key_jwt';
+        const isPublic = registration ? registration.information.token_endpoint_auth_method === 'none' : publicClient && !grants.includes('client_credentials');
         const wanted = isPublic ? grants.filter((grant) => grant !== 'client_credentials') : grants;
         const grantTypes = wanted.length > 0 ? wanted : ['authorization_code'];
         const redirectUris = grantTypes.includes('authorization_code') ? uris : undefined;
         const members: Record<string, unknown> = {
-          client_name: 'Modelled', grant_types: grantTypes, token_endpoint_auth_method: isPublic ? 'none' : 'client_secret_basic',
+          client_name: 'Modelled', grant_types: grantTypes, token_endpoint_auth_method: isPublic ? 'none' : keyed ? 'private_key_jwt' : 'client_secret_basic',
+          // A client that authenticates with its keys keeps them: an update must send them again (it replaces the metadata).
+          ...(keyed && { jwks: registration.information.jwks, jwks_uri: registration.information.jwks_uri }),
           ...(redirectUris && { redirect_uris: redirectUris }), ...(scope !== undefined && { scope }),
         };
         let res;
@@ -598,7 +606,9 @@ for (const backend of backends) {
             const sent = JSON.parse(body!) as Record<string, unknown>;
             if (sent.client_id !== registration!.id) mustRefuse.push('client_id is not the client\'s');
             if (sent.client_secret !== undefined && (registration!.secret === null || sent.client_secret !== registration!.secret)) mustRefuse.push('client_secret is not the client\'s');
-            if ((sent.token_endpoint_auth_method === 'none') !== (registration!.secret === null)) mustRefuse.push('a public client turned confidential, or the other way');
+            if (authKind(sent.token_endpoint_auth_method) !== authKind(registration!.information.token_endpoint_auth_method)) {
+              mustRefuse.push('a public client turned confidential, a client with a secret turned to keys, or the other way');
+            }
             expect(mustRefuse, `updated although it must be refused: ${what}`).toEqual([]);
             const information = res.body as Record<string, unknown>;
             expectWithin(information, registration!.allowance, existing, what);

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeStorageContract } from '../../src/storage/contract/index.js';
 import { openStorage } from '../../src/storage/sql/index.js';
-import { aClient, aResource, aToken } from '../../src/storage/contract/fixtures.js';
+import { aClient, aResource, aToken, aUser } from '../../src/storage/contract/fixtures.js';
 import type { Storage } from '../../src/storage/types.js';
-import { backends, sqliteBackend, type Backend } from '../support/databases.js';
+import { backends, postgresBackend, sqliteBackend, type Backend } from '../support/databases.js';
 import { freshStorage } from '../support/storage.js';
 
 /** Two storages on one fresh database, as two processes would have: `a` migrated it. */
@@ -180,6 +180,35 @@ describe('the token cache on SQLite', () => {
       await nextTurn();
       expect((await find(third))?.revokedAt).toBe(3002);
       expect(await a.tokens.find({ id: third!.id, tokenHash: first!.tokenHash })).toBeNull();
+    });
+  });
+});
+
+describe.skipIf(postgresBackend.unavailable !== null)('token and user lookups on PostgreSQL', () => {
+  it('see another process\'s change to a user on the very next lookup', async () => {
+    await onTwoConnections(postgresBackend, async (a, b) => {
+      const users = await Promise.all(Array.from({ length: 5 }, () => a.users.create(aUser(), 1000)));
+      const getAll = () => Promise.all(users.map((u) => a.users.get(u.id)));
+      expect((await getAll()).map((u) => u?.disabledAt)).toEqual(users.map(() => null));
+      for (const [i, user] of users.entries()) {
+        await b.users.update(user.id, { disabledAt: 2000 + i }, 2000 + i);
+        expect((await getAll()).map((u) => u?.disabledAt)).toEqual(users.map((_, j) => (j <= i ? 2000 + j : null)));
+      }
+    });
+  });
+
+  it('see another process\'s revocation on the very next lookup, many lookups at once included', async () => {
+    await onTwoConnections(postgresBackend, async (a, b) => {
+      const client = aClient();
+      await a.clients.create(client, 1000);
+      const tokens = Array.from({ length: 20 }, () => aToken(client.id, 2000));
+      await a.recordIssued(tokens);
+      const findAll = () => Promise.all(tokens.map((t) => a.tokens.find({ id: t.id, tokenHash: t.tokenHash })));
+      expect((await findAll()).map((t) => t?.revokedAt)).toEqual(tokens.map(() => null));
+      for (const [i, token] of tokens.entries()) {
+        await b.tokens.revoke(token.id, 3000 + i);
+        expect((await findAll()).map((t) => t?.revokedAt)).toEqual(tokens.map((_, j) => (j <= i ? 3000 + j : null)));
+      }
     });
   });
 });

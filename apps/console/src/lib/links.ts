@@ -55,12 +55,12 @@ export const toResource = ({ id }: { id: string }) => `/apis/${encodeURIComponen
 /** The Registration page; `token` shows that registration token above the list. */
 export const toRegistration = (search?: { token?: string }) => withSearch('/registration', search);
 export const toNewRegistrationToken = () => '/registration/tokens/new';
-export const toTokens = (search?: { clientId?: string; userId?: string; kind?: 'access' | 'refresh' }) => withSearch('/tokens', search);
+export const toTokens = (search?: { clientId?: string; userId?: string; kind?: 'access' | 'refresh'; console?: 'shown' }) => withSearch('/tokens', search);
 export const toUsers = (search?: { search?: string }) => withSearch('/users', search);
 export const toNewUser = () => '/users/new';
 export const toUser = ({ id }: { id: string }) => `/users/${encodeURIComponent(id)}`;
 export const toScopes = () => '/scopes';
 export const toConsents = (search?: { userId?: string; clientId?: string }) => withSearch('/consents', search);
-export const toAudit = (search?: { actor?: string; action?: string; target?: string }) => withSearch('/audit', search);
+export const toAudit = (search?: { actor?: string; action?: string; target?: string; console?: 'shown' }) => withSearch('/audit', search);
 export const toKeys = () => '/keys';
 export const toSettings = () => '/settings';

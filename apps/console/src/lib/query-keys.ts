@@ -46,5 +46,11 @@ export const queryKeys = {
   audit: {
     all: ['audit'] as const,
     list: (query: QueryParams) => ['audit', 'list', query] as const,
+    actions: ['audit', 'actions'] as const,
+  },
+  /** The pickers' searches and the labels of what they hold, under the resource they read. */
+  lookups: {
+    search: (kind: string, term: string) => [kind, 'lookup', term] as const,
+    label: (kind: string, id: string) => [kind, 'label', id] as const,
   },
 };

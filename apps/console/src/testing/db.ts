@@ -46,7 +46,10 @@ function seed(): MockDb {
     ],
     tokens: [
       makeToken(),
-      makeToken({ id: 'tok-2', kind: 'refresh', prefix: 'tg_rt_Zz98Yy', clientId: 'tollgate-console', userId: 'user-admin', scopes: ['openid', 'oauth-admin'] }),
+      makeToken({
+        id: 'tok-2', kind: 'refresh', prefix: 'tg_rt_Zz98Yy', clientId: 'tollgate-console', clientName: 'Tollgate console', userId: 'user-admin', username: 'admin',
+        scopes: ['openid', 'oauth-admin'],
+      }),
     ],
     scopes: [
       makeScope({ name: 'openid', description: 'Sign you in with your account', builtIn: true }),
@@ -56,7 +59,14 @@ function seed(): MockDb {
     consents: [makeConsent()],
     audit: [
       makeAuditEntry(),
-      makeAuditEntry({ id: 'audit-2', at: '2025-06-01T08:00:00.000Z', actorType: 'anonymous', actorId: null, action: 'user.login_failed', targetType: 'user', targetId: 'erin', details: {} }),
+      makeAuditEntry({
+        id: 'audit-2', at: '2025-06-01T08:00:00.000Z', actorType: 'anonymous', actorId: null, actorName: null, action: 'user.login_failed', targetType: 'user',
+        targetId: 'erin', targetName: null, details: {},
+      }),
+      makeAuditEntry({
+        id: 'audit-3', at: '2025-06-01T07:00:00.000Z', actorType: 'client', actorId: 'tollgate-console', actorName: 'Tollgate console', action: 'token.issue',
+        targetType: 'token', targetId: 'tok-2', targetName: null, details: { grant_type: 'authorization_code', kind: 'refresh', user_id: 'user-admin' },
+      }),
     ],
     statistics: makeStatistics(),
     settings: makeSettings(),

@@ -41,7 +41,7 @@ export function makeUser(overrides: Partial<User> = {}): User {
 /** An active access token of the Billing client. */
 export function makeToken(overrides: Partial<Token> = {}): Token {
   return {
-    id: 'tok-1', kind: 'access', prefix: 'tg_at_Ab12Cd', clientId: 'billing-id', userId: null, scopes: ['read'],
+    id: 'tok-1', kind: 'access', prefix: 'tg_at_Ab12Cd', clientId: 'billing-id', clientName: 'Billing', userId: null, username: null, scopes: ['read'],
     createdAt: T0, expiresAt: '2025-06-01T10:00:00.000Z', lastUsedAt: null, familyId: null, ...overrides,
   };
 }
@@ -61,14 +61,17 @@ export function makeScope(overrides: Partial<Scope> = {}): Scope {
 
 /** Erin's consent to the Photo Printer. */
 export function makeConsent(overrides: Partial<Consent> = {}): Consent {
-  return { id: 'consent-1', userId: 'user-erin', clientId: 'photos-id', scopes: ['openid', 'photos'], createdAt: T0, updatedAt: T0, revokedAt: null, ...overrides };
+  return {
+    id: 'consent-1', userId: 'user-erin', username: 'erin', clientId: 'photos-id', clientName: 'Photo Printer', scopes: ['openid', 'photos'],
+    createdAt: T0, updatedAt: T0, revokedAt: null, ...overrides,
+  };
 }
 
 /** An administrator's client creation. */
 export function makeAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
   return {
-    id: 'audit-1', at: T0, actorType: 'user', actorId: 'user-admin', action: 'client.create', targetType: 'client',
-    targetId: 'billing-id', sourceAddress: '127.0.0.1', details: { name: 'Billing' }, ...overrides,
+    id: 'audit-1', at: T0, actorType: 'user', actorId: 'user-admin', actorName: 'admin', action: 'client.create', targetType: 'client',
+    targetId: 'billing-id', targetName: 'Billing', sourceAddress: '127.0.0.1', details: { name: 'Billing' }, ...overrides,
   };
 }
 

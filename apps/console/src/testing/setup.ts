@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetDb } from './db';
 import { server } from './server';
 
-// A page is a lazily loaded module: on a busy machine its first import takes
-// longer than Testing Library's default second of waiting for what it shows.
+// A page is a lazily loaded module, and searches are debounced: on a busy machine
+// either takes longer than Testing Library's default second to show.
 configure({ asyncUtilTimeout: 5_000 });
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 // jsdom has no matchMedia, which uPlot reads when it loads (for the device pixel ratio).

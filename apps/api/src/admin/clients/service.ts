@@ -3,7 +3,7 @@ import type { Client, ClientUpdate, Storage, Stores } from '../../storage/types.
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
-import { clientFields } from '../../oauth/clients/fields.js';
+import { clientFields, usesSecret } from '../../oauth/clients/fields.js';
 import { linksOf, resolveLinks } from './resource-links.js';
 import { createAdminClientInput, updateClientInput, type CreateAdminClientInput, type UpdateClientInput } from './schema.js';
 
@@ -16,7 +16,7 @@ export interface CreatedClient {
 /** Registers a client after checking its fields, that its scopes exist and that the APIs it names do. */
 export async function createClient(storage: Storage, input: CreateAdminClientInput, actor: Actor, now = Date.now()): Promise<CreatedClient> {
   const { allowedResources, resource, ...fields } = parseOrThrow(createAdminClientInput, input);
-  const secret = fields.tokenEndpointAuthMethod === 'none' ? null : randomSecret(PREFIX.clientSecret);
+  const secret = usesSecret(fields.tokenEndpointAuthMethod) ? randomSecret(PREFIX.clientSecret) : null;
   const client = await storage.transaction(async (tx) => {
     const unknown = await tx.scopes.missing(fields.scopes);
     if (unknown.length > 0) {
@@ -110,6 +110,13 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
     const client = await changeableClient(tx, id);
     const before = { ...registration(client), ...await linksOf(tx, client) };
     const after = parseOrThrow(createAdminClientInput, { ...before, ...changes });
+    if (usesSecret(client.tokenEndpointAuthMethod) !== usesSecret(after.tokenEndpointAuthMethod) && (client.tokenEndpointAuthMethod === 'none') === (after.tokenEndpointAuthMethod === 'none')) {
+      throw new ValidationError({
+        tokenEndpointAuthMethod: usesSecret(client.tokenEndpointAuthMethod)
+          ? 'a client with a secret keeps a secret: register a new client for private_key_jwt'
+          : 'a private_key_jwt client has no secret: register a new client to use one',
+      });
+    }
     if ((client.tokenEndpointAuthMethod === 'none') !== (after.tokenEndpointAuthMethod === 'none')) {
       throw new ValidationError({
         tokenEndpointAuthMethod: client.tokenEndpointAuthMethod === 'none'
@@ -147,6 +154,7 @@ export async function rotateClientSecret(storage: Storage, id: string, actor: Ac
   const client = await storage.transaction(async (tx) => {
     const current = await changeableClient(tx, id);
     if (current.tokenEndpointAuthMethod === 'none') throw new StateConflictError(`client ${id} is public: it has no secret to rotate`);
+    if (!usesSecret(current.tokenEndpointAuthMethod)) throw new StateConflictError(`client ${id} authenticates with ${current.tokenEndpointAuthMethod}: it has no secret to rotate; change its keys instead`);
     const updated = await tx.clients.update(id, { secretHash: sha256(secret) }, now);
     await audit(tx, actor, 'client.rotate_secret', { type: 'client', id }, now);
     return updated!;

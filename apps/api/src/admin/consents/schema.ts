@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { Consent } from '../../storage/types.js';
 import { pageOf, pageQuery, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
+import type { Names } from '../names.js';
 
 export const consentView = responseSchema('Consent', z.object({
   id: z.string(),
   userId: z.string(),
+  username: z.string().nullable().meta({ description: 'The user\'s user name; null if the user no longer exists.' }),
   clientId: z.string(),
+  clientName: z.string().nullable().meta({ description: 'The client\'s name; null if it no longer exists.' }),
   scopes: z.array(z.string()),
   createdAt: time,
   updatedAt: time,
@@ -13,11 +16,13 @@ export const consentView = responseSchema('Consent', z.object({
 }));
 export type ConsentView = z.output<typeof consentView>;
 
-export function toConsentView(consent: Consent): ConsentView {
+export function toConsentView(consent: Consent, names: Names): ConsentView {
   return {
     id: consent.id,
     userId: consent.userId,
+    username: names.user(consent.userId),
     clientId: consent.clientId,
+    clientName: names.client(consent.clientId),
     scopes: consent.scopes,
     createdAt: toTime(consent.createdAt),
     updatedAt: toTime(consent.updatedAt),

@@ -59,7 +59,9 @@ export function openApiDocument(routes: AdminRoute[], options: { serverUrl: stri
       [String(route.status ?? 200)]: {
         description: route.summary,
         headers: { 'Cache-Control': { description: 'Always `no-store`.', schema: { type: 'string' } } },
-        content: { 'application/json': { schema: ref(idOf(responseSchemas, route.response, route)) } },
+        content: Object.fromEntries((route.produces ?? ['application/json']).map((type) => [
+          type, { schema: type === 'application/json' ? ref(idOf(responseSchemas, route.response, route)) : { type: 'string' } },
+        ])),
       },
     };
     for (const status of [400, 401, 403, ...(route.body ? [415] : []), ...(route.errors ?? [])].sort()) {

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import type { z } from 'zod';
 import type { RateLimitRule, RegistrationPolicy } from '../../config.js';
 import type { SigningKeys } from '../../oauth/tokens/signing-keys.js';
@@ -58,7 +59,12 @@ export interface AdminRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType
   response: R;
   /** Statuses beyond 400, 401, 403 (and 415 for routes with a body) this route may answer. */
   errors?: (404 | 409)[];
-  handle(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
+  /** The JSON answer; routes that `stream` have none. */
+  handle?(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;
+  /** Media types a streamed answer may have (`response` describes the JSON one); only with `stream`. */
+  produces?: string[];
+  /** Writes the answer itself, as it goes (a large export), instead of `handle`'s JSON. */
+  stream?(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>, res: Response): Promise<void>;
 }
 
 /** Types a route's handler from its schemas; the table holds them untyped. */

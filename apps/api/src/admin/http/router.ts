@@ -61,9 +61,14 @@ export function routeHandler(route: AdminRoute, deps: AdminDeps) {
       rejectUnstorable(raw);
       body = parseOrThrow(route.body, raw);
     }
+    const input = { params, query, body, actor: actorOf(req), user: req.auth!.user!, ...deps };
+    if (route.stream) {
+      await route.stream(input, res);
+      return;
+    }
     let result: unknown;
     try {
-      result = await route.handle({ params, query, body, actor: actorOf(req), user: req.auth!.user!, ...deps });
+      result = await route.handle!(input);
     } catch (error) {
       if ((error as { code?: string }).code === 'invalid_cursor') throw new ValidationError({ cursor: 'is not one this server produced' });
       throw error;

@@ -45,6 +45,10 @@ export const idParams = z.object({ id: z.string().min(1).max(200) }).strict();
 
 export const noQuery = z.object({}).strict();
 
+/** `excludeConsole=true` leaves out the console's own activity: its tokens, its token issues. */
+export const excludeConsole = z.enum(['true', 'false'], 'must be true or false').default('false').transform((value) => value === 'true')
+  .meta({ description: 'true: leave out the console\'s own activity (its sign-ins\' tokens and their issue entries). Default false.' });
+
 export const errorBody = responseSchema('Error', z.object({
   error: z.string().meta({ description: 'A stable code: invalid_request, invalid_token, insufficient_scope, not_found, conflict, server_error…' }),
   error_description: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { responseSchema, time, toTime } from '../http/schemas.js';
+import { excludeConsole, responseSchema, time, toTime } from '../http/schemas.js';
 import type { DashboardStatistics } from './service.js';
 
 const bucket = z.object({ start: time, count: z.number().int() });
@@ -16,6 +16,8 @@ export const statisticsView = responseSchema('Statistics', z.object({
     .meta({ description: 'Tokens neither revoked nor expired, per client, most first.' }),
 }));
 export type StatisticsView = z.output<typeof statisticsView>;
+
+export const statisticsQuery = z.object({ excludeConsole }).strict();
 
 export function toStatisticsView(stats: DashboardStatistics): StatisticsView {
   const at = <T extends { start: number }>(b: T) => ({ ...b, start: toTime(b.start) });

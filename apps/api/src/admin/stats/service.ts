@@ -33,27 +33,27 @@ export interface DashboardStatistics {
  * so counting those would make past hours shrink, while the audit log keeps
  * one entry per token issued (see AuditStore).
  */
-export async function dashboardStatistics(storage: Storage, now = Date.now()): Promise<DashboardStatistics> {
+export async function dashboardStatistics(storage: Storage, now = Date.now(), excludeClientIds: string[] = []): Promise<DashboardStatistics> {
   const to = now + 1;
   const hoursFrom = Math.floor(now / HOUR) * HOUR - 23 * HOUR;
   const daysFrom = Math.floor(now / DAY) * DAY - 29 * DAY;
   const [perHour, perDay, clientFailures, userFailures, active] = await Promise.all([
-    storage.audit.countByBucket({ actions: ['token.issue'], from: hoursFrom, to, bucketMs: HOUR }),
-    storage.audit.countByBucket({ actions: ['token.issue'], from: daysFrom, to, bucketMs: DAY }),
+    storage.audit.countByBucket({ actions: ['token.issue'], from: hoursFrom, to, bucketMs: HOUR, excludeActorIds: excludeClientIds }),
+    storage.audit.countByBucket({ actions: ['token.issue'], from: daysFrom, to, bucketMs: DAY, excludeActorIds: excludeClientIds }),
     storage.audit.countByBucket({ actions: [FAILED_CLIENT_AUTHENTICATION], from: hoursFrom, to, bucketMs: HOUR }),
     storage.audit.countByBucket({ actions: [FAILED_USER_LOGIN], from: hoursFrom, to, bucketMs: HOUR }),
-    storage.tokens.countActiveByClient(now),
+    storage.tokens.countActiveByClient(now, excludeClientIds),
   ]);
   const clients = fill(clientFailures, hoursFrom, HOUR, 24);
   const users = fill(userFailures, hoursFrom, HOUR, 24);
-  const names = await Promise.all(active.map(async ({ clientId }) => (await storage.clients.get(clientId))?.name ?? null));
+  const names = new Map((await storage.clients.names(active.map((entry) => entry.clientId))).map((c) => [c.id, c.name]));
   return {
     generatedAt: now,
     tokensIssuedPerHour: fill(perHour, hoursFrom, HOUR, 24),
     tokensIssuedPerDay: fill(perDay, daysFrom, DAY, 30),
     failedAuthenticationsPerHour: clients.map((c, i) => ({ start: c.start, count: c.count + users[i]!.count, clients: c.count, users: users[i]!.count })),
     activeTokensByClient: active
-      .map((entry, i) => ({ clientId: entry.clientId, clientName: names[i]!, count: entry.count }))
+      .map((entry) => ({ clientId: entry.clientId, clientName: names.get(entry.clientId) ?? null, count: entry.count }))
       .sort((a, b) => b.count - a.count || a.clientId.localeCompare(b.clientId)),
   };
 }

@@ -1,4 +1,5 @@
 import { defineRoute, type AdminRoute } from '../http/route.js';
+import { CONSOLE_CLIENTS, lookUpNames } from '../names.js';
 import { idParams, revokedCount } from '../http/schemas.js';
 import { listTokensQuery, tokenPage, toTokenView } from './schema.js';
 import { revokeToken } from './service.js';
@@ -7,12 +8,13 @@ export const tokenRoutes: AdminRoute[] = [
   defineRoute({
     method: 'get', path: '/tokens', operationId: 'listTokens', tag: 'tokens',
     summary: 'List active tokens',
-    description: 'Neither revoked nor expired, newest first, filtered by client, user, kind or scope. Never a token value.',
+    description: 'Neither revoked nor expired, newest first, filtered by client, user, kind or scope, with the client\'s and user\'s names. Never a token value.',
     query: listTokensQuery,
     response: tokenPage,
-    async handle({ query, storage }) {
-      const page = await storage.tokens.list({ ...query, activeAt: Date.now() });
-      return { items: page.items.map(toTokenView), nextCursor: page.nextCursor };
+    async handle({ query: { excludeConsole, ...query }, storage }) {
+      const page = await storage.tokens.list({ ...query, activeAt: Date.now(), ...(excludeConsole && { excludeClientIds: CONSOLE_CLIENTS }) });
+      const names = await lookUpNames(storage, { clientIds: page.items.map((t) => t.clientId), userIds: page.items.map((t) => t.userId) });
+      return { items: page.items.map((token) => toTokenView(token, names)), nextCursor: page.nextCursor };
     },
   }),
   defineRoute({

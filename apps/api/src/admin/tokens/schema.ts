@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Token } from '../../storage/types.js';
 import { scopeName } from '../../oauth/clients/fields.js';
-import { pageOf, pageQuery, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
+import { excludeConsole, pageOf, pageQuery, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
+import type { Names } from '../names.js';
 
 /** A token as the admin API shows it: an id and the visible prefix, never the value or its hash. */
 export const tokenView = responseSchema('Token', z.object({
@@ -9,7 +10,9 @@ export const tokenView = responseSchema('Token', z.object({
   kind: z.enum(['access', 'refresh']),
   prefix: z.string().meta({ description: 'The first characters of the token, enough to tell tokens apart and never enough to use one.' }),
   clientId: z.string(),
+  clientName: z.string().nullable().meta({ description: 'The client\'s name; null if it no longer exists.' }),
   userId: z.string().nullable(),
+  username: z.string().nullable().meta({ description: 'The user\'s user name; null without a user or if the user no longer exists.' }),
   scopes: z.array(z.string()),
   createdAt: time,
   expiresAt: time,
@@ -18,13 +21,15 @@ export const tokenView = responseSchema('Token', z.object({
 }));
 export type TokenView = z.output<typeof tokenView>;
 
-export function toTokenView(token: Token): TokenView {
+export function toTokenView(token: Token, names: Names): TokenView {
   return {
     id: token.id,
     kind: token.kind,
     prefix: token.prefix,
     clientId: token.clientId,
+    clientName: names.client(token.clientId),
     userId: token.userId,
+    username: names.user(token.userId),
     scopes: token.scopes,
     createdAt: toTime(token.createdAt),
     expiresAt: toTime(token.expiresAt),
@@ -40,5 +45,6 @@ export const listTokensQuery = z.object({
   userId: z.string().min(1).max(200).optional(),
   kind: z.enum(['access', 'refresh'], 'must be access or refresh').optional(),
   scope: scopeName.optional().meta({ description: 'Only tokens carrying this scope.' }),
+  excludeConsole,
   ...pageQuery,
 }).strict();

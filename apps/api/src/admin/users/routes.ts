@@ -2,8 +2,10 @@ import { NotFoundError } from '../errors.js';
 import { defineRoute, type AdminRoute } from '../http/route.js';
 import { idParams, revokedCount } from '../http/schemas.js';
 import { revokeUserTokens } from '../tokens/service.js';
-import { createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, toUserView, userPage, userStatusChange, userView } from './schema.js';
-import { createUser, disableUser, enableUser, resetPassword, setAdmin } from './service.js';
+import {
+  createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, toUserView, updateUserRequest, userDeletion, userPage, userStatusChange, userView,
+} from './schema.js';
+import { createUser, deleteUser, disableUser, enableUser, resetPassword, setAdmin, updateUser } from './service.js';
 
 export const userRoutes: AdminRoute[] = [
   defineRoute({
@@ -39,6 +41,30 @@ export const userRoutes: AdminRoute[] = [
       const user = await storage.users.get(params.id);
       if (!user) throw new NotFoundError(`no user has id ${params.id}`);
       return toUserView(user);
+    },
+  }),
+  defineRoute({
+    method: 'patch', path: '/users/:id', operationId: 'updateUser', tag: 'users',
+    summary: 'Change a user\'s name or email',
+    description: 'Only the fields sent change; null clears one. Audited with each change as before and after.',
+    params: idParams,
+    body: updateUserRequest,
+    response: userView,
+    errors: [404],
+    async handle({ params, body, actor, storage }) {
+      return toUserView(await updateUser(storage, params.id, body, actor));
+    },
+  }),
+  defineRoute({
+    method: 'delete', path: '/users/:id', operationId: 'deleteUser', tag: 'users',
+    summary: 'Delete a user',
+    description: 'With their tokens, consents, sessions and codes, in one transaction; the audit log keeps who they were. '
+      + 'Refused (409) for the administrator asking and for the last active administrator.',
+    params: idParams,
+    response: userDeletion,
+    errors: [404, 409],
+    async handle({ params, actor, storage }) {
+      return deleteUser(storage, params.id, actor);
     },
   }),
   defineRoute({

@@ -62,6 +62,21 @@ export const createUserRequest = requestSchema('CreateUserRequest', createUserIn
   passwordMustChange: z.boolean().default(true),
 }).strict());
 
+/** The fields an administrator may change on a user; null clears one. */
+export const updateUserRequest = requestSchema('UpdateUserRequest', z.object({
+  displayName: displayText(z.string().trim().min(1, 'must not be empty: send null to clear it').max(200, 'must be at most 200 characters')).nullable().optional()
+    .meta({ description: 'The name shown to people; null clears it.' }),
+  email: z.email('Enter an email address, such as ada@example.com').max(320, 'must be at most 320 characters').nullable().optional()
+    .meta({ description: 'null clears it.' }),
+}).strict());
+export type UpdateUserRequest = z.output<typeof updateUserRequest>;
+
+export const userDeletion = responseSchema('UserDeletion', z.object({
+  revokedTokens: z.number().int().meta({ description: 'Their live tokens, deleted with them.' }),
+  revokedConsents: z.number().int(),
+  endedSessions: z.number().int(),
+}));
+
 export const resetPasswordRequest = requestSchema('ResetPasswordRequest', z.object({
   password: password.optional().meta({ description: 'The new password; left out, the server generates one and answers it this once.' }),
 }).strict());

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { generatePassword, hashPassword, type PasswordHashCost } from '../../crypto/password.js';
 import { ADMIN_SCOPE } from '../../oauth/helpers/scope.js';
-import type { Storage, Stores, User } from '../../storage/types.js';
+import type { Storage, Stores, User, UserDeletion } from '../../storage/types.js';
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
-import { createUserInput, type CreateUserInput } from './schema.js';
+import { createUserInput, type CreateUserInput, type UpdateUserRequest } from './schema.js';
 
 /** Creates a user; a taken user name (in any case) throws `ConflictError`. */
 export async function createUser(storage: Storage, input: CreateUserInput, actor: Actor, options: { cost?: PasswordHashCost; now?: number } = {}): Promise<User> {
@@ -90,6 +90,44 @@ export async function resetPassword(
       generated: chosen === undefined, revoked_tokens: revokedTokens, ended_sessions: endedSessions,
     });
     return { user: user!, revokedTokens, endedSessions, password: chosen === undefined ? newPassword : null };
+  });
+}
+
+/**
+ * Changes a user's display name or email; the audit entry lists each change
+ * as before and after. Changing nothing writes nothing.
+ */
+export async function updateUser(storage: Storage, id: string, changes: UpdateUserRequest, actor: Actor, now = Date.now()): Promise<User> {
+  return storage.transaction(async (tx) => {
+    const user = await existingUser(tx, id);
+    const fields = (['displayName', 'email'] as const).filter((field) => changes[field] !== undefined && changes[field] !== user[field]);
+    if (fields.length === 0) return user;
+    const updated = await tx.users.update(id, Object.fromEntries(fields.map((field) => [field, changes[field]])), now);
+    await audit(tx, actor, 'user.update', { type: 'user', id }, now, {
+      username: user.username,
+      changes: Object.fromEntries(fields.map((field) => [field, { before: user[field], after: changes[field] }])),
+    });
+    return updated!;
+  });
+}
+
+/**
+ * Deletes a user with their tokens, consents, sessions and codes (see
+ * UserStore.delete); the audit log keeps their name. Never the administrator
+ * asking, nor the last active administrator.
+ */
+export async function deleteUser(storage: Storage, id: string, actor: Actor, now = Date.now()): Promise<UserDeletion> {
+  return storage.transaction(async (tx) => {
+    const admins = await tx.users.lockActiveAdmins();
+    const user = await existingUser(tx, id);
+    if (actor.type === 'user' && actor.id === id) throw new StateConflictError('You cannot delete yourself: ask another administrator');
+    keepAnAdministrator(admins, user);
+    const deletion = (await tx.users.delete(id))!;
+    await audit(tx, actor, 'user.delete', { type: 'user', id }, now, {
+      username: user.username, display_name: user.displayName, email: user.email, admin: user.admin,
+      revoked_tokens: deletion.revokedTokens, revoked_consents: deletion.revokedConsents, ended_sessions: deletion.endedSessions,
+    });
+    return deletion;
   });
 }
 

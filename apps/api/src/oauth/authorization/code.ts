@@ -7,7 +7,7 @@ import type { AuthorizationRequest, Stores } from '../../storage/types.js';
  */
 export async function issueAuthorizationCode(
   stores: Pick<Stores, 'codes'>,
-  grant: { request: AuthorizationRequest; userId: string; scopes: string[]; authTime: number; ttlSeconds: number },
+  grant: { request: AuthorizationRequest; userId: string; scopes: string[]; authTime: number; ttlSeconds: number; browserHash: string | null },
   now = Date.now(),
 ): Promise<string> {
   const value = randomSecret(PREFIX.authorizationCode);
@@ -27,6 +27,7 @@ export async function issueAuthorizationCode(
     resources: request.resources ?? [],
     createdAt: now,
     expiresAt: now + grant.ttlSeconds * 1000,
+    browserHash: grant.browserHash,
   });
   return value;
 }

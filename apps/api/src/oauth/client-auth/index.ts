@@ -4,22 +4,45 @@ import { UnidentifiedClient } from '../client-resolver.js';
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../errors.js';
 import type { OAuthRequest } from '../http/oauth-request.js';
 import { readBasicCredentials } from './client-secret-basic.js';
+import { AssertionRejected, claimedClientId, JWT_BEARER, type ClientAssertions } from './private-key-jwt.js';
 
 /** How the client presented itself, before we check that it is who it says. */
 export interface PresentedCredentials {
   method: TokenEndpointAuthMethod;
   clientId: string;
   secret: string | null;
+  /** The JWT of `private_key_jwt`, not yet checked. */
+  assertion?: string;
 }
 
 /**
  * Works out which single authentication method the request uses (RFC 6749 §2.3):
- * Basic header, secret in the body, or a bare client_id for public clients.
+ * Basic header, secret in the body, a client assertion (RFC 7521 §4.2), or a
+ * bare client_id for public clients.
  */
 export function presentedCredentials(req: OAuthRequest): PresentedCredentials {
   const basic = readBasicCredentials(req.headers.authorization);
   const bodySecret = req.params.get('client_secret');
   const bodyId = req.params.get('client_id');
+  const assertionType = req.params.get('client_assertion_type');
+  const assertion = req.params.get('client_assertion');
+  if (assertionType !== undefined || assertion !== undefined) {
+    if (basic || bodySecret !== undefined) throw new InvalidRequest('Use one client authentication method: a client assertion, Basic or client_secret, not several.');
+    if (assertionType === undefined) throw new InvalidRequest('client_assertion needs client_assertion_type.');
+    if (assertion === undefined) throw new InvalidRequest('client_assertion_type needs client_assertion.');
+    if (assertionType !== JWT_BEARER) throw new InvalidRequest(`client_assertion_type must be ${JWT_BEARER}.`);
+    let clientId;
+    try {
+      clientId = claimedClientId(assertion);
+    } catch (error) {
+      if (!(error instanceof AssertionRejected)) throw error;
+      throw new InvalidClient(`Client authentication failed: the client assertion ${error.message}`, { detail: error.detail });
+    }
+    if (bodyId !== undefined && bodyId !== clientId) {
+      throw new InvalidClient('Client authentication failed: client_id does not match the client assertion\'s sub claim.', { detail: 'client_id differs from assertion sub' });
+    }
+    return { method: 'private_key_jwt', clientId, secret: null, assertion };
+  }
   if (basic) {
     if (bodySecret !== undefined) throw new InvalidRequest('Use one client authentication method: Basic or client_secret, not both.');
     if (bodyId !== undefined && bodyId !== basic.clientId) throw new InvalidRequest('client_id in the body does not match the Basic credentials.');
@@ -43,7 +66,7 @@ export type ClientLookup = (id: string, sourceAddress: string) => Promise<Client
  * Authenticates the client with the one method it is registered for. Every
  * failure is the same `invalid_client`, so nothing tells which part was wrong.
  */
-export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup): Promise<Client> {
+export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup, assertions: ClientAssertions): Promise<Client> {
   const presented = presentedCredentials(req);
   const basic = presented.method === 'client_secret_basic';
   const fail = (detail: string) => new InvalidClient('Client authentication failed.', { basic, detail, clientId: presented.clientId });
@@ -59,6 +82,15 @@ export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup
   if (!client) throw fail('unknown client');
   if (client.status !== 'active') throw fail('client revoked');
   if (client.tokenEndpointAuthMethod !== presented.method) throw fail(`registered for ${client.tokenEndpointAuthMethod}, used ${presented.method}`);
+  if (presented.method === 'private_key_jwt') {
+    try {
+      await assertions.verify(client, presented.assertion!);
+    } catch (error) {
+      if (!(error instanceof AssertionRejected)) throw error;
+      throw new InvalidClient(`Client authentication failed: the client assertion ${error.message}`, { detail: error.detail, clientId: client.id });
+    }
+    return client;
+  }
   if (presented.method !== 'none' && (client.secretHash === null || !matchesHash(presented.secret!, client.secretHash))) {
     throw fail('wrong secret');
   }

@@ -11,7 +11,12 @@ import { displayText } from '../../validation/display-text.js';
  */
 
 export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token'] as const;
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
+
+/** Whether a client with this method authenticates with a secret we generate (and so has one to show and rotate). */
+export function usesSecret(method: string): boolean {
+  return method === 'client_secret_basic' || method === 'client_secret_post';
+}
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256'] as const;
 export const APPLICATION_TYPES = ['web', 'native'] as const;
 export const REGISTRATION_KINDS = ['admin', 'dynamic', 'metadata_document'] as const;

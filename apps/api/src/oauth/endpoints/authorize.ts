@@ -46,7 +46,10 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     }
     const step = await nextStep(ctx.storage, ctx.sessions, req, request, null);
     if (step.kind === 'error') return redirectWithError(ctx, res, request, step.error);
-    if (step.kind === 'done') return redirectWithCode(ctx, res, request, step);
+    if (step.kind === 'done') {
+      const browser = ctx.browser.read(req);
+      return redirectWithCode(ctx, res, request, step, browser === undefined ? null : ctx.browser.hash(browser));
+    }
     const limit = ctx.interactionStarts.consume(addressBucket(req.clientAddress ?? ''));
     if (!limit.allowed) {
       res.set('Retry-After', String(Math.ceil(limit.retryAfterSeconds)));

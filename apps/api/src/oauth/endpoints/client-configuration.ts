@@ -3,6 +3,7 @@ import type { RegistrationPolicy } from '../../config.js';
 import { matchesHash, PREFIX, randomSecret, sha256 } from '../../crypto/random.js';
 import { hasUnstorableCharacters } from '../../storage/text.js';
 import type { Client, Storage, Stores } from '../../storage/types.js';
+import { usesSecret } from '../clients/fields.js';
 import { InvalidClientMetadata, InvalidToken } from '../errors.js';
 import { checkGrantTypes, grantedScopes, openAllowance, tokenAllowance, type RegistrationAllowance } from '../registration/allowance.js';
 import type { RegistrationAttempts } from '../registration/attempts.js';
@@ -75,6 +76,9 @@ export function clientConfigurationEndpoint(deps: ClientConfigurationDeps): Rout
       issuer, administered: { accessTokenTtl: client.accessTokenTtl, refreshTokenTtl: client.refreshTokenTtl, resourceServer: client.resourceServer },
     });
     checkGrantTypes(fields.grantTypes, allowance);
+    if (usesSecret(fields.tokenEndpointAuthMethod) !== usesSecret(client.tokenEndpointAuthMethod) && (fields.tokenEndpointAuthMethod === 'none') === (client.tokenEndpointAuthMethod === 'none')) {
+      throw new InvalidClientMetadata('token_endpoint_auth_method: a client with a secret keeps authenticating with it, and a private_key_jwt client with its keys; register a new client to change that.');
+    }
     if ((fields.tokenEndpointAuthMethod === 'none') !== (client.tokenEndpointAuthMethod === 'none')) {
       throw new InvalidClientMetadata('token_endpoint_auth_method: a public client stays public and a confidential one confidential; register a new client to change that.');
     }

@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { GrantType, Storage } from '../../storage/types.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
 import { SIGNING_ALGORITHMS, type SigningKeys } from '../tokens/signing-keys.js';
 
 /** Discovery and keys are public: any origin may read them. */
@@ -17,7 +18,8 @@ export function discoveryRoutes(options: {
 }): Router {
   const router = Router();
   const { issuer } = options;
-  const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
+  const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+  const assertionAlgorithms = [...ASSERTION_SIGNING_ALGORITHMS];
   const metadata = async () => {
     const scopes = await options.storage.scopes.list();
     return {
@@ -37,8 +39,11 @@ export function discoveryRoutes(options: {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: SIGNING_ALGORITHMS,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      token_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
+      introspection_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
       code_challenge_methods_supported: ['S256'],
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],

@@ -1,5 +1,6 @@
 import type { Client, Storage } from '../../storage/types.js';
 import { authenticateClient, type ClientLookup } from '../client-auth/index.js';
+import type { ClientAssertions } from '../client-auth/private-key-jwt.js';
 import { InvalidClient, InvalidRequest } from '../errors.js';
 import type { OAuthEndpoint } from '../http/oauth-request.js';
 import { findToken, isActive } from '../tokens/lookup.js';
@@ -9,6 +10,8 @@ export interface IntrospectionDeps {
   storage: Storage;
   clients: ClientLookup;
   guard: ClientAuthGuard;
+  /** Checks `private_key_jwt` assertions. */
+  assertions: ClientAssertions;
   issuer: string;
 }
 
@@ -29,7 +32,7 @@ export function introspectionEndpoint(deps: IntrospectionDeps): OAuthEndpoint {
     return api !== null && audience.includes(api.identifier);
   };
   return async (req) => {
-    const caller = await deps.guard.run(req, () => authenticateClient(req, deps.clients));
+    const caller = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions));
     if (caller.tokenEndpointAuthMethod === 'none') throw new InvalidClient('Introspection needs a confidential client.');
     const value = req.params.get('token');
     if (value === undefined) throw new InvalidRequest('The token parameter is missing.');

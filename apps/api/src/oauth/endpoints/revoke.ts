@@ -1,5 +1,6 @@
 import type { Storage } from '../../storage/types.js';
 import { authenticateClient, type ClientLookup } from '../client-auth/index.js';
+import type { ClientAssertions } from '../client-auth/private-key-jwt.js';
 import { InvalidRequest, UnauthorizedClient } from '../errors.js';
 import type { OAuthEndpoint } from '../http/oauth-request.js';
 import { findToken } from '../tokens/lookup.js';
@@ -9,6 +10,8 @@ export interface RevocationDeps {
   storage: Storage;
   clients: ClientLookup;
   guard: ClientAuthGuard;
+  /** Checks `private_key_jwt` assertions. */
+  assertions: ClientAssertions;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface RevocationDeps {
  */
 export function revocationEndpoint(deps: RevocationDeps): OAuthEndpoint {
   return async (req) => {
-    const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients));
+    const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions));
     const value = req.params.get('token');
     if (value === undefined) throw new InvalidRequest('The token parameter is missing.');
 

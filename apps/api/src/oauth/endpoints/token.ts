@@ -1,5 +1,6 @@
 import type { Client, GrantType } from '../../storage/types.js';
 import { authenticateClient, type ClientLookup } from '../client-auth/index.js';
+import type { ClientAssertions } from '../client-auth/private-key-jwt.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.js';
 import type { Grant } from '../grants/grant.js';
 import { resourceTarget, type ResourceIndicators } from '../resources/indicators.js';
@@ -11,6 +12,8 @@ export interface TokenEndpointDeps {
   clients: ClientLookup;
   grants: ReadonlyMap<GrantType, Grant>;
   guard: ClientAuthGuard;
+  /** Checks `private_key_jwt` assertions. */
+  assertions: ClientAssertions;
   /** Who pays for each request: the client, or for a public client's failure, its source address. */
   budget: TokenBudget;
   indicators: ResourceIndicators;
@@ -19,7 +22,7 @@ export interface TokenEndpointDeps {
 /** `POST /oauth/token` (RFC 6749 §3.2): authenticate, check the grant and the resources (RFC 8707), dispatch within the budget. */
 export function tokenEndpoint(deps: TokenEndpointDeps): OAuthEndpoint {
   return async (req) => {
-    const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients));
+    const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions));
     const grant = selectGrant(deps.grants, req.params.get('grant_type'), client);
     return {
       status: 200,

@@ -1,5 +1,5 @@
 import { PREFIX, sha256 } from '../../crypto/random.js';
-import type { AuthorizationCode, Storage } from '../../storage/types.js';
+import type { AuthorizationCode, Storage, Stores } from '../../storage/types.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
 import { verifyPkce } from '../helpers/pkce.js';
 import { scopesForResource } from '../resources/indicators.js';
@@ -60,6 +60,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
           const result = await tx.codes.consume(codeHash, now);
           if (result.status !== 'consumed') throw new AlreadyRedeemed(result.status);
           await issuer.store(tx, minted);
+          if (client.system && code.browserHash !== null) await replaceBrowserGrant(tx, code, code.browserHash, req.sourceAddress, now);
         });
       } catch (error) {
         if (!(error instanceof AlreadyRedeemed)) throw error;
@@ -79,6 +80,20 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
     });
     throw new InvalidGrant(INVALID_CODE, 'code replayed');
   }
+}
+
+/**
+ * A system client's (the console's) new grant replaces the one the same user
+ * got in the same browser before: each console sign-in would otherwise leave
+ * a live access and refresh token behind.
+ */
+async function replaceBrowserGrant(tx: Stores, code: AuthorizationCode, browserHash: string, sourceAddress: string, now: number) {
+  const revoked = await tx.tokens.replaceBrowserGrant({ clientId: code.clientId, userId: code.userId, browserHash, codeId: code.id }, now);
+  if (revoked === 0) return;
+  await tx.audit.append({
+    at: now, actorType: 'client', actorId: code.clientId, action: 'grant.replace', targetType: 'user', targetId: code.userId,
+    sourceAddress, details: { revoked_tokens: revoked, code_id: code.id },
+  });
 }
 
 /** §4.1.3: the same redirect_uri as the authorization request, and required when that request sent one. */

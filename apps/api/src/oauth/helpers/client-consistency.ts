@@ -28,6 +28,9 @@ export function clientConsistencyProblems(client: ClientShape): ClientProblem[] 
   if (!grants.has('authorization_code') && client.redirectUris.length > 0) problem('redirectUris', 'redirect URIs are used only by the authorization_code grant');
   if (grants.has('refresh_token') && !grants.has('authorization_code')) problem('grantTypes', 'refresh_token is issued only with authorization_code');
   if (grants.has('client_credentials') && client.tokenEndpointAuthMethod === 'none') problem('grantTypes', 'client_credentials needs a confidential client (RFC 6749 §4.4)');
+  if (client.tokenEndpointAuthMethod === 'private_key_jwt' && !client.jwks && !client.jwksUri) {
+    problem('tokenEndpointAuthMethod', 'private_key_jwt needs the client\'s public keys: give jwks or jwks_uri');
+  }
   if (client.jwks && client.jwksUri) problem('jwksUri', 'give the keys inline (jwks) or by URL (jwks_uri), not both (RFC 7591 §2)');
   return problems;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Client, GrantType } from '../../storage/types.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
 import { createClientInput, type CreateClientInput } from '../clients/fields.js';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../errors.js';
 
@@ -49,6 +50,10 @@ export function readMetadata(body: unknown): RequestedMetadata {
   const fields: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(FIELDS)) {
     if (members[name] !== undefined && members[name] !== null) fields[field] = members[name];
+  }
+  const signingAlg = members.token_endpoint_auth_signing_alg ?? undefined;
+  if (signingAlg !== undefined && !(ASSERTION_SIGNING_ALGORITHMS as readonly unknown[]).includes(signingAlg)) {
+    throw new InvalidClientMetadata(`token_endpoint_auth_signing_alg must be one of ${ASSERTION_SIGNING_ALGORITHMS.join(', ')}.`);
   }
   const scope = members.scope ?? undefined;
   if (scope !== undefined && scope !== null && typeof scope !== 'string') throw new InvalidClientMetadata('scope must be a string of scope names separated by spaces.');

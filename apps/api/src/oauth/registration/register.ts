@@ -2,6 +2,7 @@ import { PREFIX, randomId, randomSecret, sha256 } from '../../crypto/random.js';
 import type { Client, Storage } from '../../storage/types.js';
 import { InvalidToken } from '../errors.js';
 import { checkGrantTypes, grantedScopes, type RegistrationAllowance } from './allowance.js';
+import { usesSecret } from '../clients/fields.js';
 import { validateRegistration, type RequestedMetadata } from './metadata.js';
 
 export interface Registered {
@@ -29,7 +30,7 @@ export async function registerClient(storage: Storage, request: RegistrationRequ
   const existing = (await storage.scopes.list()).map((scope) => scope.name);
   const fields = validateRegistration(request.requested, grantedScopes(request.requested.scopes, request.allowance, existing), { issuer: request.issuer });
   checkGrantTypes(fields.grantTypes, request.allowance);
-  const secret = fields.tokenEndpointAuthMethod === 'none' ? null : randomSecret(PREFIX.clientSecret);
+  const secret = usesSecret(fields.tokenEndpointAuthMethod) ? randomSecret(PREFIX.clientSecret) : null;
   const registrationAccessToken = randomSecret(PREFIX.registrationAccessToken);
   const client = await storage.transaction(async (tx) => {
     let initialAccessTokenId: string | null = null;

@@ -133,5 +133,22 @@ export function describeAuditStore(storage: () => Storage) {
         expect(await storage().audit.countByBucket({ actions: ['token.issue'], from: 9_500_000_000, to: 9_500_000_001, bucketMs: 1 })).toEqual([]);
       });
     });
+
+    it('leaves out the entries of some actors, issued tokens of those clients included, in lists and counts', async () => {
+      const [hidden, shown] = [aClient(), aClient()];
+      await storage().clients.create(hidden, 1000);
+      await storage().clients.create(shown, 1000);
+      const at = 9_700_000_000;
+      const target = unique('target');
+      await storage().tokens.create([aToken(hidden.id, at), aToken(shown.id, at)]);
+      for (const actorId of [hidden.id, shown.id, null]) {
+        await storage().audit.append({ at, actorType: actorId ? 'client' : 'anonymous', actorId, action: 'test.noise', targetType: 'x', targetId: target, sourceAddress: null, details: {} });
+      }
+      const listed = await storage().audit.list({ from: at, to: at + 1, excludeActorIds: [hidden.id], limit: 50 });
+      expect(listed.items.map((e) => [e.action, e.actorId]).sort()).toEqual([['test.noise', null], ['test.noise', shown.id], ['token.issue', shown.id]].sort());
+      expect((await storage().audit.list({ from: at, to: at + 1, limit: 50 })).items).toHaveLength(5);
+      expect(await storage().audit.countByBucket({ actions: ['token.issue', 'test.noise'], from: at, to: at + 1, bucketMs: 1, excludeActorIds: [hidden.id] }))
+        .toEqual([{ start: at, count: 3 }]);
+    });
   });
 }

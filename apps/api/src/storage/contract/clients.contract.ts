@@ -163,5 +163,15 @@ export function describeClientStore(storage: () => Storage) {
       expect(await s.clients.delete(client.id)).toBe(false);
       expect(await s.clients.delete('no-such-client')).toBe(false);
     });
+
+    it('names the clients among some ids, revoked ones too, and leaves out unknown ids', async () => {
+      const [a, b] = [aClient({ name: 'Billing API' }), aClient({ name: 'Reports' })];
+      await storage().clients.create(a, 1000);
+      await storage().clients.create(b, 1000);
+      await storage().clients.revoke(b.id, 2000);
+      const names = await storage().clients.names([a.id, b.id, a.id, 'nobody']);
+      expect(names.sort((x, y) => x.name.localeCompare(y.name))).toEqual([{ id: a.id, name: 'Billing API' }, { id: b.id, name: 'Reports' }]);
+      expect(await storage().clients.names([])).toEqual([]);
+    });
   });
 }

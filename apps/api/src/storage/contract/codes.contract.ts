@@ -49,5 +49,12 @@ export function describeCodeStore(storage: () => Storage) {
       for (const code of expired) expect(await storage().codes.findByHash(code.codeHash)).toBeNull();
       expect(await storage().codes.findByHash(live.codeHash)).not.toBeNull();
     });
+
+    it('keeps the hash of the browser a code was issued to', async () => {
+      const { client, user } = await setup();
+      const code = aCode(client.id, user.id, 1000, { browserHash: 'browser-hash-1' });
+      await storage().codes.create(code);
+      expect((await storage().codes.findByHash(code.codeHash))?.browserHash).toBe('browser-hash-1');
+    });
   });
 }

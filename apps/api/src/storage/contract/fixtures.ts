@@ -65,6 +65,7 @@ export function aCode(clientId: string, userId: string, now: number, overrides: 
     resources: [],
     createdAt: now,
     expiresAt: now + 60_000,
+    browserHash: null,
     ...overrides,
   };
 }

@@ -15,6 +15,7 @@ import { describeSessionStore } from './sessions.contract.js';
 import { describeInteractionStore } from './interactions.contract.js';
 import { describeInitialAccessTokenStore } from './initial-access-tokens.contract.js';
 import { describeResourceStore } from './resources.contract.js';
+import { describeReplayStore } from './replays.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -32,6 +33,7 @@ export function describeStorageContract(storage: () => Storage) {
   describeInteractionStore(storage);
   describeInitialAccessTokenStore(storage);
   describeResourceStore(storage);
+  describeReplayStore(storage);
   describeAdminQueries(storage);
   describeTransactions(storage);
 }

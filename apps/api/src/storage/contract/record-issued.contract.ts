@@ -15,6 +15,23 @@ export function describeRecordIssued(storage: () => Storage) {
       expect(audit).toHaveLength(tokens.length);
     });
 
+    it('stores every field as given, quotes, backslashes, braces and the word NULL included', async () => {
+      const client = aClient({ id: `client "quoted" \\ {braced}, NULL` });
+      await storage().clients.create(client, 1000);
+      const odd = 'a "quote", a \\ backslash, {braces} and NULL';
+      const token = aToken(client.id, Date.now(), {
+        kind: 'refresh', scopes: ['read', 'x"y', 'a\\b'], familyId: 'NULL', parentId: odd, codeId: '', sourceAddress: odd,
+      });
+      const plain = aToken(client.id, Date.now());
+      await Promise.all([storage().recordIssued([token]), storage().recordIssued([plain])]);
+      const { grantType: _, sourceAddress: _address, ...fields } = token;
+      expect(await storage().tokens.find({ id: token.id, tokenHash: token.tokenHash })).toEqual({ ...fields, revokedAt: null, rotatedAt: null, lastUsedAt: null });
+      expect((await storage().tokens.get(plain.id))?.familyId).toBeNull();
+      const entries = (await storage().audit.list({ actorId: client.id, limit: 10 })).items;
+      expect(entries.find((e) => e.targetId === token.id)).toMatchObject({ sourceAddress: odd });
+      expect(entries.find((e) => e.targetId === plain.id)).toMatchObject({ sourceAddress: plain.sourceAddress });
+    });
+
     it('fails only the caller whose rows cannot be written', async () => {
       const client = aClient();
       await storage().clients.create(client, 1000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Storage } from '../types.js';
+import type { NewToken, Storage } from '../types.js';
 import { aClient, aToken, aUser } from './fixtures.js';
 
 export function describeTokenStore(storage: () => Storage) {
@@ -28,8 +28,26 @@ export function describeTokenStore(storage: () => Storage) {
       await storage().tokens.create([token]);
       expect(await storage().tokens.find({ id: token.id, tokenHash: 'not-its-hash' })).toBeNull();
       expect(await storage().tokens.find({ id: randomUUID(), tokenHash: token.tokenHash })).toBeNull();
+      expect(await storage().tokens.find({ id: `${token.id}\0`, tokenHash: token.tokenHash })).toBeNull();
       // Only tokens minted before values carried their id are found by hash (see migration 0007).
       expect(await storage().tokens.find({ id: null, tokenHash: token.tokenHash })).toBeNull();
+    });
+
+    it('answers each of many lookups asked for at once by its own id and hash', async () => {
+      const clientId = await aClientId();
+      const tokens = Array.from({ length: 40 }, (_, i) => aToken(clientId, 1000 + i));
+      await storage().tokens.create(tokens);
+      const [first, second] = tokens as [NewToken, NewToken];
+      const asked = [
+        ...tokens.map((t) => ({ id: t.id, tokenHash: t.tokenHash })),
+        { id: first.id, tokenHash: second.tokenHash },
+        { id: first.id, tokenHash: first.tokenHash },
+        { id: randomUUID(), tokenHash: first.tokenHash },
+        { id: second.id, tokenHash: 'not-its-hash' },
+      ];
+      const found = await Promise.all(asked.map((locator) => storage().tokens.find(locator)));
+      expect(found.map((t) => t?.id ?? null)).toEqual([...tokens.map((t) => t.id), null, first.id, null, null]);
+      expect(found.slice(0, tokens.length).map((t) => t?.createdAt)).toEqual(tokens.map((t) => t.createdAt));
     });
 
     it('inserts a batch all or nothing', async () => {
@@ -150,6 +168,43 @@ export function describeTokenStore(storage: () => Storage) {
       await storage().tokens.purgeExpired(2001, 100);
       for (const token of old) expect(await storage().tokens.get(token.id)).toBeNull();
       expect(await storage().tokens.get(live.id)).not.toBeNull();
+    });
+
+    it('lists and counts active tokens leaving out some clients', async () => {
+      const [shown, hidden] = [await aClientId(), await aClientId()];
+      const now = Date.now();
+      const a = aToken(shown, now);
+      await storage().tokens.create([a, aToken(hidden, now)]);
+      const listed = await storage().tokens.list({ activeAt: now, excludeClientIds: [hidden], limit: 200 });
+      expect(listed.items.map((t) => t.clientId)).toContain(shown);
+      expect(listed.items.map((t) => t.clientId)).not.toContain(hidden);
+      const counts = await storage().tokens.countActiveByClient(now, [hidden]);
+      expect(counts).toContainEqual({ clientId: shown, count: 1 });
+      expect(counts.map((c) => c.clientId)).not.toContain(hidden);
+      expect((await storage().tokens.countActiveByClient(now)).map((c) => c.clientId)).toContain(hidden);
+    });
+
+    it('a new grant in the same browser revokes the earlier grant\'s tokens, and no other browser\'s or user\'s', async () => {
+      const clientId = await aClientId();
+      const [user, other] = [aUser(), aUser()];
+      await storage().users.create(user, 1000);
+      await storage().users.create(other, 1000);
+      const now = Date.now();
+      const grant = (userId: string, codeId: string, browserHash: string) => ({ clientId, userId, codeId, browserHash });
+      const first = [aToken(clientId, now, { userId: user.id, codeId: 'code-1', kind: 'refresh' }), aToken(clientId, now, { userId: user.id, codeId: 'code-1' })];
+      const elsewhere = aToken(clientId, now, { userId: user.id, codeId: 'code-2' });
+      const someoneElse = aToken(clientId, now, { userId: other.id, codeId: 'code-3' });
+      await storage().tokens.create([...first, elsewhere, someoneElse]);
+      expect(await storage().tokens.replaceBrowserGrant(grant(user.id, 'code-1', 'browser-a'), now)).toBe(0);
+      expect(await storage().tokens.replaceBrowserGrant(grant(user.id, 'code-2', 'browser-b'), now)).toBe(0);
+      expect(await storage().tokens.replaceBrowserGrant(grant(other.id, 'code-3', 'browser-a'), now)).toBe(0);
+      expect(await storage().tokens.replaceBrowserGrant(grant(user.id, 'code-1', 'browser-a'), now)).toBe(0);
+
+      expect(await storage().tokens.replaceBrowserGrant(grant(user.id, 'code-4', 'browser-a'), now + 1)).toBe(2);
+      for (const token of first) expect((await storage().tokens.get(token.id))?.revokedAt).toBe(now + 1);
+      expect((await storage().tokens.get(elsewhere.id))?.revokedAt).toBeNull();
+      expect((await storage().tokens.get(someoneElse.id))?.revokedAt).toBeNull();
+      expect(await storage().tokens.replaceBrowserGrant(grant(user.id, 'code-5', 'browser-a'), now + 2)).toBe(0);
     });
   });
 }

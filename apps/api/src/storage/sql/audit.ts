@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { ActorType, AuditCountQuery, AuditEntry, AuditQuery, AuditStore, NewAuditEntry, Page } from '../types.js';
 import type { AuditLogTable, Database, TokensTable } from './schema.js';
 import { decodeCursor, fromJson, InvalidCursorError, toJson, toPage } from './helpers.js';
@@ -71,6 +71,12 @@ export function auditRow(entry: NewAuditEntry): Insertable<AuditLogTable> {
   };
 }
 
+/** Entries by nobody (no actor id) or by an actor other than `ids`. */
+function notBy(ids: string[]): ExpressionWrapperFn {
+  return (eb) => eb.or([eb('actorId', 'is', null), eb('actorId', 'not in', ids)]);
+}
+type ExpressionWrapperFn = (eb: ExpressionBuilder<Database, 'auditLog'>) => Expression<SqlBool>;
+
 export class SqlAuditStore implements AuditStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -87,6 +93,7 @@ export class SqlAuditStore implements AuditStore {
     const entries = await inTransaction(this.db, async (db) => {
       let logged = db.selectFrom('auditLog').selectAll();
       if (query.actorId) logged = logged.where('actorId', '=', query.actorId);
+      if (query.excludeActorIds?.length) logged = logged.where(notBy(query.excludeActorIds));
       if (query.action) logged = logged.where('action', '=', query.action);
       if (query.targetId) logged = logged.where('targetId', '=', query.targetId);
       if (query.from !== undefined) logged = logged.where('id', '>=', idAt(query.from));
@@ -97,6 +104,7 @@ export class SqlAuditStore implements AuditStore {
 
       let issued = db.selectFrom('tokens').select([...ISSUED_TOKEN_COLUMNS]).where('grantType', 'is not', null);
       if (query.actorId) issued = issued.where('clientId', '=', query.actorId);
+      if (query.excludeActorIds?.length) issued = issued.where('clientId', 'not in', query.excludeActorIds);
       if (query.targetId) issued = issued.where('id', '=', query.targetId);
       if (query.from !== undefined) issued = issued.where('createdAt', '>=', query.from);
       if (query.to !== undefined) issued = issued.where('createdAt', '<', query.to);
@@ -126,6 +134,7 @@ export class SqlAuditStore implements AuditStore {
       add(await db.selectFrom('auditLog')
         .select((eb) => [bucket('at').as('bucket'), eb.fn.countAll<number>().as('count')])
         .where('action', 'in', query.actions)
+        .$if(Boolean(query.excludeActorIds?.length), (q) => q.where(notBy(query.excludeActorIds!)))
         .where('at', '>=', query.from)
         .where('at', '<', query.to)
         .groupBy('bucket')
@@ -134,6 +143,7 @@ export class SqlAuditStore implements AuditStore {
       add(await db.selectFrom('tokens')
         .select((eb) => [bucket('createdAt').as('bucket'), eb.fn.countAll<number>().as('count')])
         .where('grantType', 'is not', null)
+        .$if(Boolean(query.excludeActorIds?.length), (q) => q.where('clientId', 'not in', query.excludeActorIds!))
         .where('createdAt', '>=', query.from)
         .where('createdAt', '<', query.to)
         .groupBy('bucket')

@@ -252,8 +252,15 @@ export class SqlClientStore implements ClientStore {
       await trx.deleteFrom('authorizationCodes').where('clientId', '=', id).execute();
       await trx.deleteFrom('consents').where('clientId', '=', id).execute();
       await trx.deleteFrom('interactions').where('clientId', '=', id).execute();
+      await trx.deleteFrom('browserGrants').where('clientId', '=', id).execute();
       const deleted = await trx.deleteFrom('clients').where('id', '=', id).where('status', '=', 'revoked').executeTakeFirst();
       return Number(deleted.numDeletedRows) === 1;
     }));
+  }
+
+  async names(ids: string[]): Promise<{ id: string; name: string }[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    return this.db.selectFrom('clients').select(['id', 'name']).where('id', 'in', unique).execute();
   }
 }

@@ -18,7 +18,10 @@ export class SqlCodeStore implements CodeStore {
 
   async create(code: NewAuthorizationCode): Promise<void> {
     await this.db.insertInto('authorizationCodes')
-      .values({ ...code, scopes: toJson(code.scopes), resources: toJson(code.resources ?? []), redirectUriSent: toFlag(code.redirectUriSent), consumedAt: null })
+      .values({
+        ...code, scopes: toJson(code.scopes), resources: toJson(code.resources ?? []), redirectUriSent: toFlag(code.redirectUriSent), consumedAt: null,
+        browserHash: code.browserHash ?? null,
+      })
       .execute();
   }
 

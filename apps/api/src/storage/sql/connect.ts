@@ -21,6 +21,8 @@ function pgTypes(): pg.CustomTypesConfig {
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
+  /** PostgreSQL's pool, for the prepared statements of the hot path. */
+  pool?: pg.Pool;
   /** SQLite's own handle, for the prepared statements of the hot path. */
   sqlite?: SQLite.Database;
   /** SQLite's file, for the checkpoint thread; absent in memory. */
@@ -101,7 +103,7 @@ async function connectPostgres(url: string): Promise<OpenedDatabase> {
     const reason = (error as Error).message || (error as NodeJS.ErrnoException).code || 'no answer';
     throw new StorageUnavailableError(`cannot reach PostgreSQL at ${describePostgres(url)}: ${reason}`, { cause: error });
   }
-  return { db, dialect: 'postgres' };
+  return { db, dialect: 'postgres', pool };
 }
 
 function describePostgres(url: string): string {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NewToken } from '../types.js';
 import type { Database } from './schema.js';
-import type { SqliteHotPath } from './sqlite-hot-path.js';
+import type { TokenHotPath } from './hot-path.js';
 import { tokenRow } from './tokens.js';
 
 interface Pending {
@@ -18,31 +18,41 @@ const MAX_BATCH = 500;
  * transaction, so one disk flush serves many requests. Each caller's promise
  * settles only after its rows are committed. When a batch fails, its writes
  * are retried one by one so a bad row fails only its own caller.
+ *
+ * `inFlight` batches may be committing at once: one on SQLite, whose writes
+ * hold the thread anyway and where one at a time keeps batches large; more
+ * on PostgreSQL, so that this process goes on serving the next requests
+ * (and batching them) while the database flushes the last batch.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
   private scheduled = false;
-  private flushing = false;
+  private flushing = 0;
 
-  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: TokenHotPath, private readonly inFlight = 1) {}
 
   submit(tokens: NewToken[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ tokens, resolve, reject });
-      // While a flush runs it drains the queue itself; one at a time keeps batches large.
-      if (!this.scheduled && !this.flushing) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    // A running flush drains the queue itself; the queue waits for a free one.
+    if (this.scheduled || this.flushing >= this.inFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    this.flushing = true;
+    this.flushing++;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
+        // Requests arriving while this batch commits may start another, up to `inFlight`.
+        this.schedule();
         try {
           await this.write(batch);
           for (const item of batch) item.resolve();
@@ -55,7 +65,7 @@ export class GroupCommitter {
         }
       }
     } finally {
-      this.flushing = false;
+      this.flushing--;
     }
   }
 

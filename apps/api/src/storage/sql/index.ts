@@ -15,19 +15,24 @@ import type { Database } from './schema.js';
 import { SqlRateLimitStore } from './rate-limits.js';
 import type { SqliteChanges } from './sqlite-changes.js';
 import { SqliteHotPath } from './sqlite-hot-path.js';
+import { PostgresHotPath } from './postgres-hot-path.js';
 import { SqlScopeStore } from './scopes.js';
 import { SqlSessionStore } from './sessions.js';
 import { SqlInteractionStore } from './interactions.js';
 import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
 import { SqlResourceStore } from './resources.js';
+import { SqlReplayStore } from './replays.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
+/** Issue batches committing at once on PostgreSQL: the pool's 10 connections leave room for everything else. */
+const POSTGRES_BATCHES_IN_FLIGHT = 3;
+
 /** `hot` only outside transactions: inside one, every query must go through the transaction. */
-function storesOn(db: Kysely<Database>, hot?: SqliteHotPath, feed?: ClientChangeFeed): Stores {
+function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, feed?: ClientChangeFeed): Stores {
   return {
-    clients: new SqlClientStore(db, hot, feed),
-    users: new SqlUserStore(db),
+    clients: new SqlClientStore(db, hot instanceof SqliteHotPath ? hot : undefined, feed),
+    users: new SqlUserStore(db, hot instanceof PostgresHotPath ? hot : undefined),
     scopes: new SqlScopeStore(db),
     codes: new SqlCodeStore(db),
     tokens: new SqlTokenStore(db, hot),
@@ -39,16 +44,17 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath, feed?: ClientChange
     interactions: new SqlInteractionStore(db),
     initialAccessTokens: new SqlInitialAccessTokenStore(db),
     resources: new SqlResourceStore(db, feed),
+    replays: new SqlReplayStore(db),
   };
 }
 
 /** Opens SQLite or PostgreSQL behind the one `Storage` interface. Call `migrate()` before use. */
 export async function openStorage(config: DatabaseConfig): Promise<Storage> {
-  const { db, dialect, sqlite, sqliteFile, sqliteChanges } = await connect(config);
-  const hot = sqlite && sqliteChanges ? new SqliteHotPath(db, sqlite, sqliteChanges) : undefined;
+  const { db, dialect, pool, sqlite, sqliteFile, sqliteChanges } = await connect(config);
+  const hot = sqlite && sqliteChanges ? new SqliteHotPath(db, sqlite, sqliteChanges) : pool ? new PostgresHotPath(db, pool) : undefined;
   const checkpointer = sqliteFile ? new Checkpointer(sqliteFile, (message) => console.error(`tollgate: SQLite checkpoint failed: ${message}`)) : undefined;
   const feed = sqliteChanges ? sqliteChangeFeed(sqliteChanges) : await postgresChangeFeed((config as { url: string }).url);
-  const committer = new GroupCommitter(db, hot);
+  const committer = new GroupCommitter(db, hot, dialect === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1);
   return {
     dialect,
     ...storesOn(db, hot, feed),

@@ -11,6 +11,8 @@ import * as tokenIssueOnRow from './migrations/0009-token-issue-on-row.js';
 import * as initialAccessTokens from './migrations/0010-initial-access-tokens.js';
 import * as clientRegistrationMetadata from './migrations/0011-client-registration-metadata.js';
 import * as resources from './migrations/0012-resources.js';
+import * as browserGrants from './migrations/0013-browser-grants.js';
+import * as replayCache from './migrations/0014-replay-cache.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +28,8 @@ const migrations: Record<string, Migration> = {
   '0010-initial-access-tokens': initialAccessTokens,
   '0011-client-registration-metadata': clientRegistrationMetadata,
   '0012-resources': resources,
+  '0013-browser-grants': browserGrants,
+  '0014-replay-cache': replayCache,
 };
 
 /** Names of every migration, oldest first. */

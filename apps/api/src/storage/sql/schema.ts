@@ -81,6 +81,7 @@ export interface AuthorizationCodesTable {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+  browserHash: string | null;
 }
 
 export interface TokensTable {
@@ -201,6 +202,19 @@ export interface ResourceScopesTable {
   scope: string;
 }
 
+export interface BrowserGrantsTable {
+  clientId: string;
+  userId: string;
+  browserHash: string;
+  codeId: string;
+  createdAt: number;
+}
+
+export interface ReplayCacheTable {
+  key: string;
+  expiresAt: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -216,4 +230,6 @@ export interface Database {
   initialAccessTokens: InitialAccessTokensTable;
   resources: ResourcesTable;
   resourceScopes: ResourceScopesTable;
+  browserGrants: BrowserGrantsTable;
+  replayCache: ReplayCacheTable;
 }

@@ -3,6 +3,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Token } from '../types.js';
 import type { ClientsTable, Database, TokensTable } from './schema.js';
 import type { SqliteChanges } from './sqlite-changes.js';
+import type { TokenHotPath } from './hot-path.js';
 import { TOKEN_COLUMNS, tokenFromValues } from './tokens.js';
 
 /** Tokens kept in memory at most; past this the cache starts again. */
@@ -39,7 +40,7 @@ function preparedInsert<T extends keyof Database>(db: Kysely<Database>, raw: SQL
  * it never lands inside, or reads from, someone else's open transaction. SQL
  * text comes from Kysely, so the schema is still written in one place.
  */
-export class SqliteHotPath {
+export class SqliteHotPath implements TokenHotPath {
   private statements?: ReturnType<SqliteHotPath['prepare']>;
   /**
    * Tokens found by id, so that a token introspected again and again (each call

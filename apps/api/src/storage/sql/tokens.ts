@@ -3,7 +3,7 @@ import type { ConsumeResult, NewToken, Page, Token, TokenFilter, TokenKind, Toke
 import type { Database, TokensTable } from './schema.js';
 import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
 import { carriesScope, olderThan, fromJson, toJson, toPage } from './helpers.js';
-import type { SqliteHotPath } from './sqlite-hot-path.js';
+import type { TokenHotPath } from './hot-path.js';
 import { inTransaction } from './transaction.js';
 
 function toToken({ legacyValue: _, grantType: _g, sourceAddress: _s, ...row }: Selectable<TokensTable>): Token {
@@ -41,7 +41,7 @@ export function tokenRow(token: NewToken): Insertable<TokensTable> {
 }
 
 export class SqlTokenStore implements TokenStore {
-  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: TokenHotPath) {}
 
   async create(tokens: NewToken[]): Promise<void> {
     if (tokens.length === 0) return;
@@ -70,6 +70,7 @@ export class SqlTokenStore implements TokenStore {
     if (query.userId) q = q.where('userId', '=', query.userId);
     if (query.kind) q = q.where('kind', '=', query.kind);
     if (query.scope) q = q.where(carriesScope(query.scope));
+    if (query.excludeClientIds?.length) q = q.where('clientId', 'not in', query.excludeClientIds);
     if (query.cursor) q = q.where(olderThan('createdAt', query.cursor));
     const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
     return toPage(rows, query.limit, toToken, (row) => ({ value: row.createdAt, id: row.id }));
@@ -168,11 +169,29 @@ export class SqlTokenStore implements TokenStore {
     });
   }
 
-  async countActiveByClient(now: number): Promise<{ clientId: string; count: number }[]> {
-    const rows = await this.db.selectFrom('tokens')
+  async countActiveByClient(now: number, excludeClientIds: string[] = []): Promise<{ clientId: string; count: number }[]> {
+    let q = this.db.selectFrom('tokens')
       .select((eb) => ['clientId', eb.fn.countAll<number>().as('count')])
-      .where('revokedAt', 'is', null).where('expiresAt', '>', now)
-      .groupBy('clientId').orderBy('clientId').execute();
+      .where('revokedAt', 'is', null).where('expiresAt', '>', now);
+    if (excludeClientIds.length > 0) q = q.where('clientId', 'not in', excludeClientIds);
+    const rows = await q.groupBy('clientId').orderBy('clientId').execute();
     return rows.map((row) => ({ clientId: row.clientId, count: Number(row.count) }));
+  }
+
+  replaceBrowserGrant(grant: { clientId: string; userId: string; browserHash: string; codeId: string }, now: number): Promise<number> {
+    return inTransaction(this.db, async (trx) => {
+      const earlier = await trx.selectFrom('browserGrants').select('codeId')
+        .where('clientId', '=', grant.clientId).where('userId', '=', grant.userId).where('browserHash', '=', grant.browserHash)
+        .executeTakeFirst();
+      await trx.insertInto('browserGrants')
+        .values({ ...grant, createdAt: now })
+        .onConflict((oc) => oc.columns(['clientId', 'userId', 'browserHash']).doUpdateSet({ codeId: grant.codeId, createdAt: now }))
+        .execute();
+      if (!earlier || earlier.codeId === grant.codeId) return 0;
+      const result = await trx.updateTable('tokens').set({ revokedAt: now })
+        .where('codeId', '=', earlier.codeId).where('clientId', '=', grant.clientId).where('userId', '=', grant.userId)
+        .where('revokedAt', 'is', null).executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
   }
 }

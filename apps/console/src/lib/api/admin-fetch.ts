@@ -51,3 +51,40 @@ export async function adminFetch<T>(path: string, options: AdminFetchOptions = {
     return (await send(fresh)) as T;
   }
 }
+
+/**
+ * Downloads `path` under `/admin/api` as a file with the administrator's bearer token (a plain
+ * link could not send it): the server streams the answer, the browser saves it under the name of
+ * its `Content-Disposition`. Rejects with {@link ApiError} on a non-2xx status.
+ */
+export async function adminDownload(path: string, query: QueryParams = {}, fallbackName = 'download'): Promise<string> {
+  const send = (token: string | null) => fetch(new URL(adminPath(path, query), window.location.origin), {
+    headers: token === null ? {} : { authorization: `Bearer ${token}` },
+  });
+  const source = tokenSource();
+  let response = await send(source?.accessToken() ?? null);
+  if (response.status === 401 && source !== null) {
+    const fresh = await source.renew();
+    if (fresh !== null) response = await send(fresh);
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    throw new ApiError(response.status, body, `GET ${path} answered ${response.status}`);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+  return name;
+}

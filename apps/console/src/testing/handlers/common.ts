@@ -4,6 +4,9 @@ import type { ApiError } from '../../lib/contract';
 /** The bearer token the fake auth client hands out; handlers refuse any other. */
 export const TEST_ACCESS_TOKEN = 'tg_at_test-admin-token';
 
+/** The console's own client, whose activity `excludeConsole=true` leaves out. */
+export const CONSOLE_CLIENT_ID = 'tollgate-console';
+
 /** A handler's answer: the operation's body, or an error body. */
 export type Reply<T> = T | ApiError;
 

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import type { RevokedCount, TokenPage } from '../../lib/contract';
 import { db } from '../db';
-import { notFound, page, unauthorized, type Reply } from './common';
+import { CONSOLE_CLIENT_ID, notFound, page, unauthorized, type Reply } from './common';
 
 /** The admin API's token list and revocation over the mock data. */
 export const tokenHandlers = [
@@ -12,7 +12,9 @@ export const tokenHandlers = [
     const clientId = url.searchParams.get('clientId');
     const userId = url.searchParams.get('userId');
     const kind = url.searchParams.get('kind');
-    const items = db.tokens.filter((t) => (!clientId || t.clientId === clientId) && (!userId || t.userId === userId) && (!kind || t.kind === kind));
+    const excludeConsole = url.searchParams.get('excludeConsole') === 'true';
+    const items = db.tokens.filter((t) => (!clientId || t.clientId === clientId) && (!userId || t.userId === userId) && (!kind || t.kind === kind)
+      && !(excludeConsole && t.clientId === CONSOLE_CLIENT_ID));
     return HttpResponse.json(page(items, url));
   }),
 

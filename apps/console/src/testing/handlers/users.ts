@@ -1,5 +1,7 @@
 import { http, HttpResponse } from 'msw';
-import type { CreateUserRequest, PasswordReset, ResetPasswordRequest, RevokedCount, User, UserPage, UserStatusChange } from '../../lib/contract';
+import type {
+  CreateUserRequest, PasswordReset, ResetPasswordRequest, RevokedCount, UpdateUserRequest, User, UserDeletion, UserPage, UserStatusChange,
+} from '../../lib/contract';
 import { db } from '../db';
 import { makeUser } from '../fixtures';
 import { apiError, notFound, page, unauthorized, type Reply } from './common';
@@ -47,6 +49,29 @@ export const userHandlers = [
     if (denied) return denied;
     const user = db.users.find((u) => u.id === params.id);
     return user ? HttpResponse.json(user) : notFound('user');
+  }),
+
+  http.patch<{ id: string }, UpdateUserRequest, Reply<User>>('/admin/api/users/:id', async ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    const body = await request.json();
+    if (typeof body.email === 'string' && !body.email.includes('@')) {
+      return apiError(400, 'invalid_request', 'email: Enter an email address, such as ada@example.com', { email: 'Enter an email address, such as ada@example.com' });
+    }
+    const user = update(params.id, { ...(body.displayName !== undefined && { displayName: body.displayName }), ...(body.email !== undefined && { email: body.email }) });
+    return user ? HttpResponse.json(user) : notFound('user');
+  }),
+
+  http.delete<{ id: string }, never, Reply<UserDeletion>>('/admin/api/users/:id', ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    if (params.id === 'user-admin') return apiError(409, 'conflict', 'You cannot delete yourself: ask another administrator');
+    if (!db.users.some((u) => u.id === params.id)) return notFound('user');
+    const before = db.tokens.length;
+    db.users = db.users.filter((u) => u.id !== params.id);
+    db.tokens = db.tokens.filter((t) => t.userId !== params.id);
+    db.consents = db.consents.filter((c) => c.userId !== params.id);
+    return HttpResponse.json({ revokedTokens: before - db.tokens.length, revokedConsents: 1, endedSessions: 2 });
   }),
 
   http.post<{ id: string }, never, Reply<UserStatusChange>>('/admin/api/users/:id/disable', ({ request, params }) => {

@@ -93,6 +93,6 @@ describe('sign-in', () => {
     }));
     renderApp('/');
     await screen.findByText('stop here');
-    expect(seen).toEqual({ authorization: `Bearer ${TEST_ACCESS_TOKEN}`, url: 'http://localhost/admin/api/statistics' });
+    expect(seen).toEqual({ authorization: `Bearer ${TEST_ACCESS_TOKEN}`, url: 'http://localhost/admin/api/statistics?excludeConsole=true' });
   });
 });

@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { ConfirmDialog } from '../../../components/dialog';
-import { FilterForm } from '../../../components/filter-form';
+import { ClientName, UserName } from '../../../components/names';
 import { Pager } from '../../../components/pager';
+import { Picker } from '../../../components/picker';
 import { EmptyState, ErrorMessage, Loading, PageHeader } from '../../../components/states';
 import { errorMessage } from '../../../lib/api/errors';
 import type { Consent } from '../../../lib/contract';
 import { formatDateTime } from '../../../lib/format';
-import { toClient, toUser } from '../../../lib/links';
+import { describeClient, describeUser, searchClients, searchUsers } from '../../../lib/api/lookups';
 import { useToast } from '../../../lib/toast';
 import { useCursorPages } from '../../../lib/use-cursor-pages';
 import { useUpdateSearchParams } from '../../../lib/use-filters';
@@ -32,13 +33,10 @@ export function ConsentsPage() {
   return (
     <>
       <PageHeader title="Consents" description="What users have allowed applications to do for them." />
-      <FilterForm
-        key={`${userId}|${clientId}`}
-        label="Filter consents"
-        fields={[{ name: 'userId', label: 'User ID' }, { name: 'clientId', label: 'Client ID' }]}
-        values={{ userId, clientId }}
-        onApply={update}
-      />
+      <form className="filters" role="search" aria-label="Filter consents" onSubmit={(e) => e.preventDefault()}>
+        <Picker label="User" kind="users" value={userId || undefined} search={searchUsers} describe={describeUser} onChange={(id) => update({ userId: id })} placeholder="Search users" />
+        <Picker label="Client" kind="clients" value={clientId || undefined} search={searchClients} describe={describeClient} onChange={(id) => update({ clientId: id })} placeholder="Search clients" />
+      </form>
       {consents.isPending ? (
         <Loading label="Loading consents…" />
       ) : consents.isError ? (
@@ -50,7 +48,7 @@ export function ConsentsPage() {
       ) : (
         <>
           <div className="table-wrap">
-            <table className="table">
+            <table className="table wide">
               <caption className="visually-hidden">Consents</caption>
               <thead>
                 <tr>
@@ -58,7 +56,7 @@ export function ConsentsPage() {
                   <th scope="col">Client</th>
                   <th scope="col">Scopes</th>
                   <th scope="col">Given</th>
-                  <th scope="col">
+                  <th scope="col" className="actions-cell">
                     <span className="visually-hidden">Actions</span>
                   </th>
                 </tr>
@@ -67,15 +65,20 @@ export function ConsentsPage() {
                 {consents.data.items.map((consent) => (
                   <tr key={consent.id}>
                     <td>
-                      <Link to={toUser({ id: consent.userId })}>{consent.userId}</Link>
+                      <UserName id={consent.userId} name={consent.username} />
                     </td>
                     <td>
-                      <Link to={toClient({ id: consent.clientId })}>{consent.clientId}</Link>
+                      <ClientName id={consent.clientId} name={consent.clientName} />
                     </td>
                     <td>{consent.scopes.join(' ')}</td>
                     <td>{formatDateTime(consent.updatedAt)}</td>
-                    <td>
-                      <button type="button" className="small danger" onClick={() => setTarget(consent)} aria-label={`Revoke consent of ${consent.userId} to ${consent.clientId}`}>
+                    <td className="actions-cell">
+                      <button
+                        type="button"
+                        className="small danger"
+                        onClick={() => setTarget(consent)}
+                        aria-label={`Revoke consent of ${consent.username ?? consent.userId} to ${consent.clientName ?? consent.clientId}`}
+                      >
                         Revoke
                       </button>
                     </td>
@@ -89,7 +92,7 @@ export function ConsentsPage() {
       )}
       <ConfirmDialog
         open={target !== null}
-        title="Revoke this consent?"
+        title={target ? `Revoke ${target.username ?? target.userId}'s consent to ${target.clientName ?? target.clientId}?` : 'Revoke this consent?'}
         confirmLabel="Revoke consent"
         destructive
         pending={revoke.isPending}

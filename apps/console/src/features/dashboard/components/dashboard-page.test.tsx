@@ -16,15 +16,28 @@ describe('dashboard', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
     expect(await screen.findByText('Tokens issued, last 24 hours')).toBeInTheDocument();
     expect(figure('Tokens issued, last 24 hours')).toHaveTextContent('27');
-    expect(figure('Active tokens')).toHaveTextContent('9');
+    expect(figure('Active tokens')).toHaveTextContent('7');
     expect(figure('Failed authentications, last 24 hours')).toHaveTextContent('3');
     expect(screen.getByRole('img', { name: '27 tokens issued in the last 24 hours.' })).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: /9 active tokens across 2 clients; most at Billing \(7\)/ })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: /7 active tokens across 1 clients; most at Billing \(7\)/ })).toBeInTheDocument();
 
     const perClient = screen.getByRole('table', { name: 'Active tokens per client', hidden: true });
     expect(within(perClient).getByRole('link', { name: 'Billing', hidden: true })).toHaveAttribute('href', '/clients/billing-id');
     expect(screen.getByRole('table', { name: 'Tokens issued per day', hidden: true }).querySelectorAll('tbody tr')).toHaveLength(30);
     expect(screen.getByRole('navigation', { name: 'Main' })).toHaveTextContent('Dashboard');
+  });
+
+  it('hides the console\'s own tokens until asked, and remembers the choice in the address', async () => {
+    const { user, router } = renderApp('/');
+    expect(await screen.findByText('Tokens issued, last 24 hours')).toBeInTheDocument();
+    expect(figure('Active tokens')).toHaveTextContent('7');
+    const toggle = screen.getByRole('checkbox', { name: 'Show the console\u2019s own activity' });
+    expect(toggle).not.toBeChecked();
+    await user.click(toggle);
+    await expect.poll(() => figure('Active tokens').textContent, { timeout: 4000 }).toContain('9');
+    expect(router.state.location.search).toBe('?console=shown');
+    expect(within(figure('Active tokens') as HTMLElement).getByRole('link')).toHaveAttribute('href', '/tokens?console=shown');
+    expect(screen.getByRole('img', { name: /9 active tokens across 2 clients/ })).toBeInTheDocument();
   });
 
   it('says so when no client holds an active token', async () => {

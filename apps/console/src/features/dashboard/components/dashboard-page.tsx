@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router';
+import { ConsoleActivityToggle } from '../../../components/console-activity-toggle';
 import { EmptyState, ErrorMessage, Loading, PageHeader } from '../../../components/states';
 import type { Statistics } from '../../../lib/contract';
 import { formatDateTime } from '../../../lib/format';
 import { toAudit, toClient, toTokens } from '../../../lib/links';
+import { useConsoleActivity } from '../../../lib/use-console-activity';
 import { useStatistics } from '../api/get-statistics';
 import { Chart } from './chart';
 
@@ -48,7 +50,7 @@ function BucketTable({ caption, rows, label }: { caption: string; rows: { start:
   );
 }
 
-function Charts({ stats }: { stats: Statistics }) {
+function Charts({ stats, consoleShown }: { stats: Statistics; consoleShown: boolean }) {
   const hourly = useMemo(() => ({
     x: stats.tokensIssuedPerHour.map((b) => seconds(b.start)),
     series: [{ spec: { label: 'Tokens issued', color: BLUE }, values: stats.tokensIssuedPerHour.map((b) => b.count) }],
@@ -81,8 +83,8 @@ function Charts({ stats }: { stats: Statistics }) {
       <div className="stats">
         <Figure label="Tokens issued, last 24 hours" value={issued24h} />
         <Figure label="Tokens issued, last 30 days" value={issued30d} />
-        <Figure label="Active tokens" value={active} to={toTokens()} />
-        <Figure label="Failed authentications, last 24 hours" value={failed24h} to={toAudit()} />
+        <Figure label="Active tokens" value={active} to={toTokens(consoleShown ? { console: 'shown' } : undefined)} />
+        <Figure label="Failed authentications, last 24 hours" value={failed24h} to={toAudit(consoleShown ? { console: 'shown' } : undefined)} />
       </div>
       <div className="chart-grid">
         <Chart
@@ -166,16 +168,18 @@ function Charts({ stats }: { stats: Statistics }) {
 
 /** The console's home: token issuance, failed authentications and active tokens at a glance. */
 export function DashboardPage() {
-  const stats = useStatistics();
+  const [consoleShown, setConsoleShown] = useConsoleActivity();
+  const stats = useStatistics(consoleShown ? {} : { excludeConsole: 'true' });
   return (
     <>
       <PageHeader title="Dashboard" description="Token issuance and authentication failures on this server." />
+      <ConsoleActivityToggle shown={consoleShown} onChange={setConsoleShown} />
       {stats.isPending ? (
         <Loading label="Loading statistics…" />
       ) : stats.isError ? (
         <ErrorMessage error={stats.error} title="Could not load the statistics" onRetry={() => void stats.refetch()} />
       ) : (
-        <Charts stats={stats.data} />
+        <Charts stats={stats.data} consoleShown={consoleShown} />
       )}
     </>
   );

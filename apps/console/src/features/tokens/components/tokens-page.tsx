@@ -1,12 +1,16 @@
-import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { ConsoleActivityToggle } from '../../../components/console-activity-toggle';
+import { ClientName, UserName } from '../../../components/names';
+import { Picker } from '../../../components/picker';
 import { ConfirmDialog } from '../../../components/dialog';
 import { Pager } from '../../../components/pager';
 import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../../../components/states';
 import { errorMessage } from '../../../lib/api/errors';
 import type { Token } from '../../../lib/contract';
 import { formatDateTime } from '../../../lib/format';
-import { toClient, toUser } from '../../../lib/links';
+import { describeClient, describeUser, searchClients, searchUsers } from '../../../lib/api/lookups';
+import { useConsoleActivity } from '../../../lib/use-console-activity';
 import { useToast } from '../../../lib/toast';
 import { useCursorPages } from '../../../lib/use-cursor-pages';
 import { useUpdateSearchParams } from '../../../lib/use-filters';
@@ -17,22 +21,10 @@ import { useTokens } from '../api/list-tokens';
 const PAGE_SIZE = 25;
 
 function Filters({ clientId, userId, kind, onApply }: { clientId: string; userId: string; kind: string; onApply(values: Record<string, string | undefined>): void }) {
-  const [client, setClient] = useState(clientId);
-  const [user, setUser] = useState(userId);
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    onApply({ clientId: client.trim() || undefined, userId: user.trim() || undefined });
-  }
   return (
-    <form className="filters" role="search" onSubmit={submit}>
-      <div className="field">
-        <label htmlFor="token-client">Client ID</label>
-        <input id="token-client" value={client} onChange={(e) => setClient(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="token-user">User ID</label>
-        <input id="token-user" value={user} onChange={(e) => setUser(e.target.value)} />
-      </div>
+    <form className="filters" role="search" aria-label="Filter tokens" onSubmit={(e) => e.preventDefault()}>
+      <Picker label="Client" kind="clients" value={clientId || undefined} search={searchClients} describe={describeClient} onChange={(id) => onApply({ clientId: id })} placeholder="Search clients" />
+      <Picker label="User" kind="users" value={userId || undefined} search={searchUsers} describe={describeUser} onChange={(id) => onApply({ userId: id })} placeholder="Search users" />
       <div className="field">
         <label htmlFor="token-kind">Kind</label>
         <select id="token-kind" value={kind} onChange={(e) => onApply({ kind: e.target.value || undefined })}>
@@ -40,9 +32,6 @@ function Filters({ clientId, userId, kind, onApply }: { clientId: string; userId
           <option value="access">Access</option>
           <option value="refresh">Refresh</option>
         </select>
-      </div>
-      <div className="field field-button">
-        <button type="submit">Filter</button>
       </div>
     </form>
   );
@@ -56,7 +45,8 @@ export function TokensPage() {
   const userId = params.get('userId') ?? '';
   const kindParam = params.get('kind');
   const kind: Token['kind'] | undefined = kindParam === 'access' || kindParam === 'refresh' ? kindParam : undefined;
-  const filters = { clientId: clientId || undefined, userId: userId || undefined, kind };
+  const [consoleShown, setConsoleShown] = useConsoleActivity();
+  const filters = { clientId: clientId || undefined, userId: userId || undefined, kind, excludeConsole: consoleShown ? undefined : ('true' as const) };
   const pages = useCursorPages(JSON.stringify(filters));
   const tokens = useTokens({ ...filters, limit: PAGE_SIZE, cursor: pages.cursor });
   const revoke = useRevokeToken();
@@ -64,6 +54,7 @@ export function TokensPage() {
   const toast = useToast();
   const [target, setTarget] = useState<Token | null>(null);
   const [confirmAll, setConfirmAll] = useState(false);
+  const clientLabel = tokens.data?.items.find((t) => t.clientId === clientId)?.clientName ?? clientId;
 
   return (
     <>
@@ -78,19 +69,23 @@ export function TokensPage() {
           )
         }
       />
-      <Filters key={`${clientId}|${userId}`} clientId={clientId} userId={userId} kind={kind ?? ''} onApply={update} />
+      <Filters clientId={clientId} userId={userId} kind={kind ?? ''} onApply={update} />
+      <ConsoleActivityToggle shown={consoleShown} onChange={setConsoleShown} />
       {tokens.isPending ? (
         <Loading label="Loading tokens…" />
       ) : tokens.isError ? (
         <ErrorMessage error={tokens.error} title="Could not load the tokens" onRetry={() => void tokens.refetch()} />
       ) : tokens.data.items.length === 0 ? (
         <EmptyState title="No active tokens">
-          <p>{clientId || userId || kind ? 'No active token matches these filters.' : 'Tokens appear here once clients request them.'}</p>
+          <p>
+            {clientId || userId || kind ? 'No active token matches these filters.' : 'Tokens appear here once clients request them.'}
+            {!consoleShown && ' The console\u2019s own tokens are hidden.'}
+          </p>
         </EmptyState>
       ) : (
         <>
           <div className="table-wrap">
-            <table className="table">
+            <table className="table wide">
               <caption className="visually-hidden">Active tokens</caption>
               <thead>
                 <tr>
@@ -101,7 +96,7 @@ export function TokensPage() {
                   <th scope="col">Scopes</th>
                   <th scope="col">Issued</th>
                   <th scope="col">Expires</th>
-                  <th scope="col">
+                  <th scope="col" className="actions-cell">
                     <span className="visually-hidden">Actions</span>
                   </th>
                 </tr>
@@ -116,13 +111,13 @@ export function TokensPage() {
                       <Badge tone={token.kind === 'access' ? 'info' : 'muted'}>{token.kind}</Badge>
                     </td>
                     <td>
-                      <Link to={toClient({ id: token.clientId })}>{token.clientId}</Link>
+                      <ClientName id={token.clientId} name={token.clientName} />
                     </td>
-                    <td>{token.userId ? <Link to={toUser({ id: token.userId })}>{token.userId}</Link> : '—'}</td>
+                    <td>{token.userId ? <UserName id={token.userId} name={token.username} /> : '—'}</td>
                     <td>{token.scopes.join(' ') || '—'}</td>
                     <td>{formatDateTime(token.createdAt)}</td>
                     <td>{formatDateTime(token.expiresAt)}</td>
-                    <td>
+                    <td className="actions-cell">
                       <button type="button" className="small danger" onClick={() => setTarget(token)} aria-label={`Revoke token ${token.prefix}`}>
                         Revoke
                       </button>
@@ -163,7 +158,7 @@ export function TokensPage() {
       </ConfirmDialog>
       <ConfirmDialog
         open={confirmAll}
-        title={`Revoke every token of client ${clientId}?`}
+        title={`Revoke every token of ${clientLabel}?`}
         confirmLabel="Revoke all"
         destructive
         pending={revokeAll.isPending}
@@ -172,7 +167,7 @@ export function TokensPage() {
           revokeAll.mutate(clientId, {
             onSuccess: ({ revoked }) => {
               setConfirmAll(false);
-              toast.success(`${revoked} ${revoked === 1 ? 'token' : 'tokens'} of ${clientId} revoked.`);
+              toast.success(`${revoked} ${revoked === 1 ? 'token' : 'tokens'} of ${clientLabel} revoked.`);
             },
             onError: (error) => {
               setConfirmAll(false);

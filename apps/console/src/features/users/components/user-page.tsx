@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '../../../components/dialog';
 import { TextField } from '../../../components/fields';
 import { SecretBox } from '../../../components/secret-box';
@@ -10,6 +10,7 @@ import type { User } from '../../../lib/contract';
 import { formatDateTime } from '../../../lib/format';
 import { toAudit, toConsents, toTokens, toUsers } from '../../../lib/links';
 import { useToast } from '../../../lib/toast';
+import { useDeleteUser } from '../api/delete-user';
 import { useDisableUser } from '../api/disable-user';
 import { useEnableUser } from '../api/enable-user';
 import { useGrantAdmin } from '../api/grant-admin';
@@ -17,8 +18,9 @@ import { useRemoveAdmin } from '../api/remove-admin';
 import { useResetPassword } from '../api/reset-password';
 import { useRevokeUserTokens } from '../api/revoke-user-tokens';
 import { useUser } from '../api/get-user';
+import { EditUserForm } from './edit-user-form';
 
-type Action = 'disable' | 'enable' | 'grant' | 'remove' | 'tokens';
+type Action = 'disable' | 'enable' | 'grant' | 'remove' | 'tokens' | 'delete';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -95,7 +97,10 @@ export function UserPage() {
   const grant = useGrantAdmin();
   const remove = useRemoveAdmin();
   const revokeTokens = useRevokeUserTokens();
+  const deleteUser = useDeleteUser();
+  const navigate = useNavigate();
   const [action, setAction] = useState<Action | null>(null);
+  const [editing, setEditing] = useState(false);
 
   if (user.isPending) return <Loading label="Loading the user…" />;
   if (user.isError) {
@@ -163,6 +168,25 @@ export function UserPage() {
       pending: revokeTokens.isPending,
       run: () => revokeTokens.mutate(u.id, { onSuccess: (r) => done(`${plural(r.revoked, 'token')} of ${u.username} revoked.`)(), onError: failed('revoke the tokens') }),
     },
+    delete: {
+      title: `Delete ${u.username}?`,
+      confirm: 'Delete user',
+      body: (
+        <p>
+          Their account is removed for good: their tokens, consents and sessions go with it, and applications lose access at once. The audit log keeps
+          what they did, under their user name. To stop them signing in but keep the account, disable it instead.
+        </p>
+      ),
+      pending: deleteUser.isPending,
+      run: () => deleteUser.mutate(u.id, {
+        onSuccess: (r) => {
+          setAction(null);
+          toast.success(`${u.username} deleted: ${plural(r.revokedTokens, 'token')} revoked, ${plural(r.revokedConsents, 'consent')} withdrawn, ${plural(r.endedSessions, 'session')} ended.`);
+          void navigate(toUsers());
+        },
+        onError: failed('delete the user'),
+      }),
+    },
   };
   const dialog = action ? dialogs[action] : null;
 
@@ -180,12 +204,22 @@ export function UserPage() {
         }
       />
       <section className="card" aria-labelledby="user-overview">
-        <h2 id="user-overview">Overview</h2>
+        <div className="card-header">
+          <h2 id="user-overview">Overview</h2>
+          {!editing && (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit name and email
+            </button>
+          )}
+        </div>
+        {editing && <EditUserForm user={u} onDone={() => setEditing(false)} />}
         <dl className="details">
           <dt>User ID</dt>
           <dd>
             <code>{u.id}</code>
           </dd>
+          <dt>Name</dt>
+          <dd>{u.displayName ?? '—'}</dd>
           <dt>Email</dt>
           <dd>{u.email ?? '—'}</dd>
           <dt>Must change password</dt>
@@ -231,6 +265,20 @@ export function UserPage() {
           </button>
           <ResetPassword user={u} />
         </div>
+      </section>
+      <section className="card danger-zone" aria-labelledby="user-delete">
+        <h2 id="user-delete">Delete</h2>
+        <p className="muted">Removes the account with its tokens, consents and sessions. This cannot be undone.</p>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => setAction('delete')}
+          disabled={isSelf}
+          title={isSelf ? 'You cannot delete yourself: ask another administrator' : undefined}
+        >
+          Delete user
+        </button>
+        {isSelf && <p className="hint">You cannot delete yourself: ask another administrator.</p>}
       </section>
       <ConfirmDialog
         open={dialog !== null}

@@ -85,4 +85,44 @@ describe('users', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Remove rights' }));
     expect(await screen.findByText('Could not remove administrator rights: This is the last active administrator.')).toBeInTheDocument();
   });
+
+  it('edits the name and email, clears one with an empty box, and puts focus on a field the API refused', async () => {
+    const { user } = renderApp('/users/user-erin');
+    await user.click(await screen.findByRole('button', { name: 'Edit name and email' }));
+    const form = screen.getByRole('form', { name: 'Edit erin' });
+    const email = within(form).getByLabelText('Email');
+    await user.clear(email);
+    await user.type(email, 'not-an-address');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await within(form).findByText('Enter an email address, such as ada@example.com')).toBeInTheDocument();
+    expect(email).toHaveFocus();
+    expect(email).toHaveAttribute('aria-invalid', 'true');
+
+    await user.clear(email);
+    const name = within(form).getByLabelText('Name');
+    await user.clear(name);
+    await user.type(name, 'Erin Example');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('erin saved.')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Erin Example (erin)' })).toBeInTheDocument();
+    expect(screen.queryByRole('form', { name: 'Edit erin' })).not.toBeInTheDocument();
+    expect(db.users.find((u) => u.id === 'user-erin')).toMatchObject({ displayName: 'Erin Example', email: null });
+  });
+
+  it('deletes a user after a confirmation that says what goes with them, and returns to the list', async () => {
+    const { user, router } = renderApp('/users/user-erin');
+    await user.click(await screen.findByRole('button', { name: 'Delete user' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete erin?' });
+    expect(dialog).toHaveTextContent('their tokens, consents and sessions go with it');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete user' }));
+    expect(await screen.findByText('erin deleted: 0 tokens revoked, 1 consent withdrawn, 2 sessions ended.')).toBeInTheDocument();
+    await expect.poll(() => router.state.location.pathname).toBe('/users');
+    expect(db.users.map((u) => u.id)).toEqual(['user-admin']);
+  });
+
+  it('does not offer to delete yourself', async () => {
+    renderApp('/users/user-admin');
+    expect(await screen.findByRole('button', { name: 'Delete user' })).toBeDisabled();
+    expect(screen.getByText('You cannot delete yourself: ask another administrator.')).toBeInTheDocument();
+  });
 });
