@@ -83,7 +83,7 @@ test('a revoked client can be deleted: it leaves the list, and the audit log kee
   expect((await adminApi(baseURL!, accessToken, 'GET', `/clients/${client.clientId}`)).status).toBe(404);
 
   await page.goto(`/console/audit?target=${client.clientId}`);
-  for (const action of ['client.create', 'client.revoke', 'client.delete']) await expect(page.getByRole('cell', { name: action })).toHaveCount(1);
+  for (const action of ['client.create', 'client.revoke', 'client.delete']) await expect(page.getByRole('cell', { name: action, exact: true })).toHaveCount(1);
 });
 
 test('the Signing keys page rotates the keys after a confirmation; the JWKS keeps the old ones', async ({ page, baseURL }) => {
