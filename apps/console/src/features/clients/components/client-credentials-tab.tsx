@@ -10,6 +10,7 @@ import { useRotateClientSecret } from '../api/rotate-client-secret';
 const METHODS: Record<Client['tokenEndpointAuthMethod'], string> = {
   client_secret_basic: 'The secret in HTTP Basic authentication (client_secret_basic).',
   client_secret_post: 'The secret in the body of the token request (client_secret_post).',
+  private_key_jwt: 'A JWT it signs with one of its registered keys (private_key_jwt, RFC 7523): it has no secret.',
   none: 'None: a public client has no secret and proves each sign-in with PKCE.',
 };
 
@@ -34,6 +35,7 @@ function Secret({ client }: { client: Client }) {
   const [confirming, setConfirming] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   if (client.tokenEndpointAuthMethod === 'none') return <p>A public client has no secret.</p>;
+  if (client.tokenEndpointAuthMethod === 'private_key_jwt') return <p>This client has no secret: it signs its requests with its registered keys.</p>;
   return (
     <>
       {secret && <SecretBox label="Client secret" value={secret} onDone={() => setSecret(null)} />}

@@ -333,6 +333,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           <option value="client_secret_basic">Secret in HTTP Basic (client_secret_basic)</option>
           <option value="client_secret_post">Secret in the request body (client_secret_post)</option>
           {(!confidentialOnly || values.tokenEndpointAuthMethod === 'none') && <option value="none">Public: no secret (none)</option>}
+          {values.tokenEndpointAuthMethod === 'private_key_jwt' && <option value="private_key_jwt">A JWT signed with its registered keys (private_key_jwt)</option>}
         </SelectField>
       )}
       {visible('grantTypes') && (

@@ -356,6 +356,17 @@ describe('client detail', () => {
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
   });
 
+  it('says a private_key_jwt client signs with its keys and has no secret to rotate, and its form keeps the method', async () => {
+    db.clients[0] = makeClient({ tokenEndpointAuthMethod: 'private_key_jwt', hasSecret: false, jwksUri: 'https://billing.example/jwks.json' });
+    const { user } = renderApp('/clients/billing-id/credentials');
+    const credentials = await screen.findByRole('region', { name: 'Credentials' });
+    expect(credentials).toHaveTextContent('A JWT it signs with one of its registered keys (private_key_jwt, RFC 7523)');
+    expect(credentials).toHaveTextContent('This client has no secret: it signs its requests with its registered keys.');
+    expect(screen.queryByRole('button', { name: 'Rotate secret' })).not.toBeInTheDocument();
+    await user.click(within(screen.getByRole('navigation', { name: 'Client sections' })).getByRole('link', { name: 'Settings' }));
+    expect(await screen.findByRole('combobox', { name: 'Client type and authentication' })).toHaveDisplayValue('A JWT signed with its registered keys (private_key_jwt)');
+  });
+
   it('gives a quick start filled in with the client\'s id and the server\'s issuer', async () => {
     renderApp('/clients/billing-id/quick-start');
     const curl = await screen.findByRole('figure', { name: 'Get a token with curl' });
