@@ -18,7 +18,10 @@ test('tokens show their client by name, and the console\'s own tokens only when 
   await expect(page.getByRole('link', { name, exact: true })).toHaveAttribute('href', `/console/clients/${client.clientId}`);
   await expect(page.getByRole('link', { name: 'Tollgate console' })).toHaveCount(0);
 
-  await page.getByRole('checkbox', { name: 'Show the console’s own activity' }).check();
+  // The box follows the address, which changes a moment after the click: so click, then wait for it.
+  const showConsole = page.getByRole('checkbox', { name: 'Show the console’s own activity' });
+  await showConsole.click();
+  await expect(showConsole).toBeChecked();
   await expect(page).toHaveURL(/console=shown/);
   await expect(page.getByRole('link', { name: 'Tollgate console' }).first()).toBeVisible();
   await expect(page.getByRole('link', { name: 'e2e-admin' }).first()).toBeVisible();
