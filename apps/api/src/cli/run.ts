@@ -8,6 +8,7 @@ import { openContext, UsageError, type CliContext } from './context.js';
 import { commandHelp, commandList } from './help.js';
 import { keysCommands } from './keys.js';
 import { registrationTokensCommands } from './registration-tokens.js';
+import { resourcesCommands } from './resources.js';
 import { scopesCommands } from './scopes.js';
 import { setupCommands } from './setup.js';
 import { tokensCommands } from './tokens.js';
@@ -18,6 +19,7 @@ export const commands: readonly CommandSpec[] = [
   ...setupCommands,
   ...usersCommands,
   ...clientsCommands,
+  ...resourcesCommands,
   ...scopesCommands,
   ...tokensCommands,
   ...keysCommands,
