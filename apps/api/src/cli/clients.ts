@@ -40,7 +40,7 @@ function allowedResourcesOf(value: string | undefined): string[] | null | undefi
 /** What clients create and clients update both take about the APIs a client may ask for. */
 const allowedResourcesOption = {
   type: 'string', value: 'URIS', field: 'allowedResources',
-  description: 'The identifiers of the APIs the client may ask tokens for, separated by spaces or commas (see resources list); any for any API. Default any.',
+  description: 'The identifiers of the APIs the client may ask tokens for, separated by spaces or commas (see resources list); any for any API.',
 } as const satisfies OptionSpec;
 
 const clientsCreate = defineCommand({
@@ -81,7 +81,7 @@ const clientsCreate = defineCommand({
       type: 'boolean', field: 'resourceServer',
       description: 'An API that may introspect any token, not only its own; it may have no grant types (--grant-types ""). Implied by --resource.',
     },
-    'allowed-resources': allowedResourcesOption,
+    'allowed-resources': { ...allowedResourcesOption, description: `${allowedResourcesOption.description} Default any.` },
     resource: {
       type: 'string', value: 'URI', field: 'resource',
       description: 'Link the client, as a resource server, to the API with this identifier: it introspects only tokens meant for that API. Implies --resource-server.',

@@ -61,17 +61,17 @@ const resourceOptions = {
   name: { type: 'string', value: 'NAME', description: 'The name administrators see in lists and on the console.' },
   scopes: {
     type: 'string', value: 'LIST',
-    description: 'Scopes the API accepts, separated by spaces or commas ("read write"). Scopes that do not exist yet are created. Default none.',
+    description: 'Scopes the API accepts, separated by spaces or commas ("read write"). Scopes that do not exist yet are created.',
   },
   'token-format': {
     type: 'string', value: 'FORMAT', field: 'tokenFormat',
-    description: 'opaque (default): the API checks tokens by introspection; jwt: an RFC 9068 JWT the API can check itself.',
+    description: 'opaque: the API checks tokens by introspection; jwt: an RFC 9068 JWT the API can check itself.',
   },
   'access-token-ttl': {
     type: 'string', value: 'DURATION', field: 'accessTokenTtl',
-    description: 'Lifetime of the access tokens for this API (3600, 15m, 1h). Default: the server\'s default for the token format.',
+    description: 'Lifetime of the access tokens for this API (3600, 15m, 1h).',
   },
-  'signing-alg': { type: 'string', value: 'ALG', field: 'signingAlg', description: 'How its JWT access tokens are signed: ES256 (default) or RS256.' },
+  'signing-alg': { type: 'string', value: 'ALG', field: 'signingAlg', description: 'How its JWT access tokens are signed: ES256 or RS256.' },
   default: {
     type: 'boolean', field: 'isDefault',
     description: 'Make it the default API: the one a token is for when a request names none. At most one API is the default, so this unsets the others.',
@@ -90,6 +90,13 @@ const resourcesCreate = defineCommand({
     ...resourceOptions,
     identifier: { ...resourceOptions.identifier, required: true },
     name: { ...resourceOptions.name, required: true },
+    scopes: { ...resourceOptions.scopes, description: `${resourceOptions.scopes.description} Default none.` },
+    'token-format': { ...resourceOptions['token-format'], description: `${resourceOptions['token-format'].description} Default opaque.` },
+    'access-token-ttl': {
+      ...resourceOptions['access-token-ttl'],
+      description: `${resourceOptions['access-token-ttl'].description} Default: the server's default for the token format.`,
+    },
+    'signing-alg': { ...resourceOptions['signing-alg'], description: `${resourceOptions['signing-alg'].description} Default ES256.` },
     json: { ...jsonOption, description: 'Print the API as JSON: id, identifier, name, scopes, token_format, access_token_ttl, signing_alg, default, client_ids and times.' },
   },
   examples: [
@@ -148,7 +155,8 @@ const resourcesUpdate = defineCommand({
   arguments: [identifierArgument],
   options: {
     ...resourceOptions,
-    identifier: { ...resourceOptions.identifier, description: `A new identifier. ${resourceOptions.identifier.description}` },
+    identifier: { ...resourceOptions.identifier, description: `A new identifier for the API. ${resourceOptions.identifier.description}` },
+    scopes: { ...resourceOptions.scopes, description: `${resourceOptions.scopes.description} The list replaces the one the API had.` },
     'access-token-ttl': { ...resourceOptions['access-token-ttl'], description: 'Lifetime of the access tokens for this API (3600, 15m, 1h), or default for the server\'s default.' },
     'not-default': { type: 'boolean', description: 'Stop it being the default API.' },
     json: { ...jsonOption, description: 'Print the API as JSON, as resources create does.' },
