@@ -4,7 +4,7 @@ import { resourceIdentifiers } from '../admin/clients/resource-links.js';
 import type { CreateAdminClientInput, UpdateClientInput } from '../admin/clients/schema.js';
 import { createClient, ProtectedClientError, revokeClient, updateClient } from '../admin/clients/service.js';
 import type { Client, GrantType, TokenEndpointAuthMethod } from '../storage/types.js';
-import { defineCommand, jsonOption } from './command.js';
+import { defineCommand, jsonOption, type OptionSpec } from './command.js';
 import { parseSeconds, splitList, table, UsageError } from './context.js';
 
 /** A client as the CLI prints it, with RFC 7591 metadata names; `identifiers` maps API ids to identifiers. */
@@ -31,6 +31,18 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     created_at: new Date(client.createdAt).toISOString(),
   };
 }
+
+/** `--allowed-resources "URI URI"`: those APIs only; `any` (or leaving it out at creation) for any API. */
+function allowedResourcesOf(value: string | undefined): string[] | null | undefined {
+  if (value === undefined) return undefined;
+  return value.trim() === 'any' ? null : splitList(value);
+}
+
+/** What clients create and clients update both take about the APIs a client may ask for. */
+const allowedResourcesOption = {
+  type: 'string', value: 'URIS', field: 'allowedResources',
+  description: 'The identifiers of the APIs the client may ask tokens for, separated by spaces or commas (see resources list); any for any API.',
+} as const satisfies OptionSpec;
 
 const clientsCreate = defineCommand({
   name: 'clients create',
@@ -77,40 +89,51 @@ const clientsCreate = defineCommand({
     'refresh-token-ttl': { type: 'string', value: 'DURATION', field: 'refreshTokenTtl', description: 'Refresh token lifetime for this client (30d). Default: REFRESH_TOKEN_TTL.' },
     'resource-server': {
       type: 'boolean', field: 'resourceServer',
-      description: 'An API that may introspect any token, not only its own; it may have no grant types (--grant-types "").',
+      description: 'An API that may introspect any token, not only its own; it may have no grant types (--grant-types ""). Implied by --resource.',
     },
-    json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names), its client_secret included.' },
+    'allowed-resources': { ...allowedResourcesOption, description: `${allowedResourcesOption.description} Default any.` },
+    resource: {
+      type: 'string', value: 'URI', field: 'resource',
+      description: 'Link the client, as a resource server, to the API with this identifier: it introspects only tokens meant for that API. Implies --resource-server.',
+    },
+    json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource), its client_secret included.' },
   },
   examples: [
     'clients create --name Billing --scopes read --json',
     'clients create --name "My app" --public --redirect-uris http://127.0.0.1/callback --scopes "openid profile"',
     'clients create --name "Invoices API" --resource-server --grant-types ""',
     'clients create --name Batch --auth-method private_key_jwt --jwks-uri https://batch.example.com/jwks.json --scopes read',
+    'clients create --name Reports --scopes read --allowed-resources "https://api.example.test"',
+    'clients create --name "Example API gateway" --grant-types "" --resource https://api.example.test',
   ],
   async run(ctx, values) {
     const method = values['auth-method'] ?? (values.public ? 'none' : undefined);
     if (values.public && method !== 'none') throw new UsageError('--public clients authenticate with --auth-method none');
     const grantTypes = splitList(values['grant-types']);
-    const input: CreateClientInput = {
+    const resource = values.resource;
+    const input: CreateAdminClientInput = {
       name: values.name ?? '',
       siteUrl: values['site-url'] ?? null,
       logoUrl: values['logo-url'] ?? null,
       redirectUris: splitList(values['redirect-uris']),
       postLogoutRedirectUris: splitList(values['post-logout-redirect-uris']),
-      idTokenSigningAlg: (values['id-token-alg'] ?? null) as CreateClientInput['idTokenSigningAlg'],
+      idTokenSigningAlg: (values['id-token-alg'] ?? null) as CreateAdminClientInput['idTokenSigningAlg'],
       grantTypes: grantTypes as GrantType[] | undefined ?? (values.public ? ['authorization_code', 'refresh_token'] : undefined),
       scopes: splitList(values.scopes),
       tokenEndpointAuthMethod: method as TokenEndpointAuthMethod | undefined,
       accessTokenTtl: parseSeconds('access-token-ttl', values['access-token-ttl'], parseDuration),
       refreshTokenTtl: parseSeconds('refresh-token-ttl', values['refresh-token-ttl'], parseDuration),
-      resourceServer: values['resource-server'] ?? false,
-      applicationType: values['application-type'] as CreateClientInput['applicationType'],
+      // Linking a client to an API makes it that API's resource server.
+      resourceServer: values['resource-server'] ?? resource !== undefined,
+      applicationType: values['application-type'] as CreateAdminClientInput['applicationType'],
+      allowedResources: allowedResourcesOf(values['allowed-resources']),
+      resource: resource ?? null,
       jwksUri: values['jwks-uri'] ?? null,
       jwks: values.jwks === undefined ? null : await readKeySet(values.jwks),
     };
     const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
     if (values.json) {
-      const { client_id, ...rest } = describeClient(client);
+      const { client_id, ...rest } = describeClient(client, await resourceIdentifiers(ctx.storage, [client]));
       ctx.out(JSON.stringify({ client_id, client_secret: secret, ...rest }, null, 2));
       return;
     }
@@ -148,7 +171,8 @@ const clientsList = defineCommand({
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     if (values.json) {
-      ctx.out(JSON.stringify(clients.map(describeClient), null, 2));
+      const identifiers = await resourceIdentifiers(ctx.storage, clients);
+      ctx.out(JSON.stringify(clients.map((client) => describeClient(client, identifiers)), null, 2));
       return;
     }
     if (clients.length === 0) {
@@ -183,10 +207,75 @@ const clientsRevoke = defineCommand({
   },
 });
 
-export const clientsCommands = [clientsCreate, clientsList, clientsRevoke];
+/** A lifetime to change: a duration, or `default` for the server's default. */
+function ttlChange(flag: 'access-token-ttl' | 'refresh-token-ttl', value: string): number | null {
+  return value === 'default' ? null : parseSeconds(flag, value, parseDuration);
+}
+
+const clientsUpdate = defineCommand({
+  name: 'clients update',
+  summary: 'Change a client: only what is given changes.',
+  description: [
+    'Changes the options given and leaves the rest as it is; a list option replaces the whole list. '
+      + 'A revoked client, and Tollgate\'s own console client, cannot be changed.',
+    '--allowed-resources any lifts the restriction to some APIs. --resource URI links the client to an API as its resource server '
+      + '(and makes it one); --resource none unlinks it.',
+  ],
+  arguments: [{ name: 'CLIENT_ID', description: 'The client to change (see clients list).' }],
+  options: {
+    name: { type: 'string', value: 'NAME', description: 'The name users see on the consent page, and administrators in lists.' },
+    'grant-types': {
+      type: 'string', value: 'LIST', field: 'grantTypes',
+      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token; "" for none (a resource server).',
+    },
+    scopes: { type: 'string', value: 'LIST', description: 'Scopes the client may ask for, separated by spaces or commas ("read write"); "" for none.' },
+    'redirect-uris': { type: 'string', value: 'URLS', field: 'redirectUris', description: 'Where the authorization code flow may send users back, separated by commas.' },
+    'access-token-ttl': {
+      type: 'string', value: 'DURATION', field: 'accessTokenTtl',
+      description: 'Access token lifetime for this client (3600, 15m, 1h), or default for ACCESS_TOKEN_TTL.',
+    },
+    'refresh-token-ttl': {
+      type: 'string', value: 'DURATION', field: 'refreshTokenTtl',
+      description: 'Refresh token lifetime for this client (30d), or default for REFRESH_TOKEN_TTL.',
+    },
+    'allowed-resources': allowedResourcesOption,
+    resource: {
+      type: 'string', value: 'URI', field: 'resource',
+      description: 'Link the client, as a resource server, to the API with this identifier (and make it a resource server); none to unlink it.',
+    },
+    json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
+  },
+  examples: [
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources "https://api.example.test https://other.example.test"',
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources any --access-token-ttl default',
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --resource none',
+  ],
+  async run(ctx, values, [id]) {
+    const resource = values.resource === undefined ? undefined : values.resource.trim() === 'none' ? null : values.resource;
+    const changes: UpdateClientInput = {
+      ...(values.name !== undefined && { name: values.name }),
+      ...(values['grant-types'] !== undefined && { grantTypes: splitList(values['grant-types']) as GrantType[] }),
+      ...(values.scopes !== undefined && { scopes: splitList(values.scopes) }),
+      ...(values['redirect-uris'] !== undefined && { redirectUris: splitList(values['redirect-uris']) }),
+      ...(values['access-token-ttl'] !== undefined && { accessTokenTtl: ttlChange('access-token-ttl', values['access-token-ttl']) }),
+      ...(values['refresh-token-ttl'] !== undefined && { refreshTokenTtl: ttlChange('refresh-token-ttl', values['refresh-token-ttl']) }),
+      ...(values['allowed-resources'] !== undefined && { allowedResources: allowedResourcesOf(values['allowed-resources']) }),
+      ...(resource !== undefined && { resource, ...(resource !== null && { resourceServer: true }) }),
+    };
+    if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
+    const client = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {
+      if (error instanceof ProtectedClientError) throw new UsageError(error.message);
+      throw error;
+    });
+    if (values.json) ctx.out(JSON.stringify(describeClient(client, await resourceIdentifiers(ctx.storage, [client])), null, 2));
+    else ctx.out(`Updated client ${client.name} (${client.id})`);
+  },
+});
+
+export const clientsCommands = [clientsCreate, clientsList, clientsUpdate, clientsRevoke];
 
 /** The JSON Web Key Set in `file`, for `--jwks`; its keys are checked with the rest of the registration. */
-async function readKeySet(file: string): Promise<CreateClientInput['jwks']> {
+async function readKeySet(file: string): Promise<CreateAdminClientInput['jwks']> {
   let text;
   try {
     text = await readFile(file, 'utf8');
@@ -194,7 +283,7 @@ async function readKeySet(file: string): Promise<CreateClientInput['jwks']> {
     throw new UsageError(`--jwks: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   try {
-    return JSON.parse(text) as CreateClientInput['jwks'];
+    return JSON.parse(text) as CreateAdminClientInput['jwks'];
   } catch {
     throw new UsageError(`--jwks: ${file} does not hold JSON`);
   }

@@ -8,6 +8,7 @@ import { openContext, UsageError, type CliContext } from './context.js';
 import { commandHelp, commandList } from './help.js';
 import { keysCommands } from './keys.js';
 import { registrationTokensCommands } from './registration-tokens.js';
+import { resourcesCommands } from './resources.js';
 import { scopesCommands } from './scopes.js';
 import { setupCommands } from './setup.js';
 import { tokensCommands } from './tokens.js';
@@ -18,6 +19,7 @@ export const commands: readonly CommandSpec[] = [
   ...setupCommands,
   ...usersCommands,
   ...clientsCommands,
+  ...resourcesCommands,
   ...scopesCommands,
   ...tokensCommands,
   ...keysCommands,
@@ -73,7 +75,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(commandList(commands, invocation, topic[0]));
       return 0;
     }
-    io.err(`tollgate: no command is called "${topic.join(' ')}"; run ${invocation} --help for the list`);
+    io.err(`tollgate: no command is called ${quoted(topic.join(' '))}; run ${invocation} --help for the list`);
     return 2;
   }
 
@@ -86,7 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       else io.out(list);
       return argv.length === 1 ? 2 : 0;
     }
-    io.err(`tollgate: unknown command "${argv.slice(0, 2).join(' ')}"; run ${invocation} --help for the list`);
+    io.err(`tollgate: unknown command ${quoted(argv.slice(0, 2).join(' '))}; run ${invocation} --help for the list`);
     return 2;
   }
   const { spec, rest } = found;
@@ -104,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (parsed.positionals.length < declared.length) return usage(`missing ${declared.slice(parsed.positionals.length).map((a) => a.name).join(' ')}`);
   if (parsed.positionals.length > declared.length) {
     const extra = parsed.positionals[declared.length]!;
-    return usage(`unexpected argument "${extra}": ${spec.name} takes ${declared.length === 0 ? 'no arguments' : `only ${declared.map((a) => a.name).join(' ')}`}`);
+    return usage(`unexpected argument ${quoted(extra)}: ${spec.name} takes ${declared.length === 0 ? 'no arguments' : `only ${declared.map((a) => a.name).join(' ')}`}`);
   }
   const unstorable = unstorableArgument(spec, parsed);
   if (unstorable !== null) {
@@ -174,6 +176,11 @@ function typedName(spec: CommandSpec, field: string): string {
 function describeInputError(spec: CommandSpec, error: Error): string {
   if (!(error instanceof ValidationError)) return error.message;
   return Object.entries(error.fields).map(([field, message]) => `${typedName(spec, field.split('.')[0]!)} ${message}`).join('; ');
+}
+
+/** What was typed, in double quotes, with a line break or other control character escaped so the message stays one line. */
+function quoted(text: string): string {
+  return JSON.stringify(text);
 }
 
 function oneLine(text: string): string {

@@ -92,6 +92,10 @@ describe('CLI help', () => {
     [['clients', 'create', '--name'], 'tollgate clients create: --name needs a value: --name NAME (see tollgate clients create --help)'],
     [['clients', 'list', '--json=yes'], 'tollgate clients list: Option \'--json\' does not take an argument (see tollgate clients list --help)'],
     [['clients', 'list', '-x'], 'tollgate clients list: Unknown option \'-x\' (see tollgate clients list --help)'],
+    // What was typed is quoted with its line breaks escaped, so the message stays one line.
+    [['setup', '\n'], 'tollgate setup: unexpected argument "\\n": setup takes no arguments (see tollgate setup --help)'],
+    [['clients\nrevoke'], 'tollgate: unknown command "clients\\nrevoke"; run tollgate --help for the list'],
+    [['help', 'keys', 'a\r\nb'], 'tollgate: no command is called "keys a\\r\\nb"; run tollgate --help for the list'],
   ])('bad usage %j names the argument or option, exit code 2, before opening the database', async (args, message) => {
     expect(await cli(NOWHERE, ...args)).toEqual({ code: 2, stdout: '', stderr: message });
   });

@@ -16,6 +16,8 @@ const junk = fc.oneof(
 const value = fc.oneof(junk, fc.constantFrom(
   'read', 'openid profile', 'oauth-admin', 'https://app.example/cb', 'http://evil.example/cb', 'com.example.app:/cb',
   '1h', '0', '400d', 'active', 'client_credentials', 'authorization_code,refresh_token', 'none', 'native', 'tollgate-console', 'root',
+  // APIs: the one made below by identifier, one nobody registered, and the words --allowed-resources, --resource and the TTLs take.
+  'https://api.example.test', 'https://ghost.example.test', 'http://localhost:8080/mcp', 'any', 'default', 'jwt', 'opaque', 'RS256',
 ));
 const flag = fc.tuple(fc.constantFrom(...flags), fc.option(value), fc.boolean())
   .map(([name, v, joined]) => (v === null ? [`--${name}`] : joined ? [`--${name}=${v}`] : [`--${name}`, v]));
@@ -33,6 +35,7 @@ for (const backend of backends) {
       database = await backend.create();
       expect((await cli(database.url, 'setup', '--admin-username', 'root', '--admin-password', 'correct horse battery')).code).toBe(0);
       expect((await cli(database.url, 'scopes', 'create', 'read', '--description', 'Read your data')).code).toBe(0);
+      expect((await cli(database.url, 'resources', 'create', '--identifier', 'https://api.example.test', '--name', 'Example API', '--scopes', 'read')).code).toBe(0);
       db = await digester(database.config);
     });
 
