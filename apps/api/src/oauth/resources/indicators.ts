@@ -44,9 +44,10 @@ export class ResourceIndicators {
   async named(client: Client, values: readonly string[]): Promise<Resource[]> {
     const found: Resource[] = [];
     for (const value of new Set(values)) {
-      const problem = resourceValueProblem(value);
+      // A known identifier was checked when the API was registered: only a miss needs the grammar's verdict.
+      const resource = value.length <= MAX_RESOURCE_LENGTH ? await this.storage.resources.getByIdentifier(value) : null;
+      const problem = resource ? null : resourceValueProblem(value);
       if (problem !== null) throw new InvalidTarget(`A resource parameter ${problem}.`);
-      const resource = await this.storage.resources.getByIdentifier(value);
       if (!resource) throw new InvalidTarget('A resource parameter names no API this server knows.', `unknown resource ${value.slice(0, 200)}`);
       if (!mayAsk(client, resource)) throw new InvalidTarget('This client may not ask for tokens for that API.', `resource ${resource.id} not allowed`);
       found.push(resource);
@@ -78,6 +79,11 @@ export class ResourceIndicators {
   async forToken(client: Client, values: readonly string[], grant: readonly string[] | null): Promise<Resource | null> {
     if (new Set(values).size > 1) throw new InvalidTarget('Name one resource: each access token is for one API.');
     const [named] = await this.named(client, values);
+    return this.forTokenNamed(client, named ?? null, grant);
+  }
+
+  /** {@link forToken} once the named API (if any) has been checked by {@link named}. */
+  async forTokenNamed(client: Client, named: Resource | null, grant: readonly string[] | null): Promise<Resource | null> {
     if (grant === null) return named ?? this.unnamed(client);
     if (named) {
       if (!grant.includes(named.identifier)) throw new InvalidTarget('That API is not one this grant was made for.');
@@ -107,8 +113,8 @@ export interface ResourceTarget {
 /** Checks a token request's `resource` parameters now (`invalid_target`), leaving the choice against the grant to `choose`. */
 export async function resourceTarget(indicators: ResourceIndicators, client: Client, values: readonly string[]): Promise<ResourceTarget> {
   if (new Set(values).size > 1) throw new InvalidTarget('Name one resource: each access token is for one API.');
-  await indicators.named(client, values);
-  return { choose: (grant) => indicators.forToken(client, values, grant) };
+  const [named] = await indicators.named(client, values);
+  return { choose: (grant) => indicators.forTokenNamed(client, named ?? null, grant) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sign } from 'node:crypto';
+import { sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
 import type { NodeSigner } from './signing-keys.js';
 
 /** The claims of an RFC 9068 JWT access token (§2.2); times in epoch seconds. */
@@ -24,11 +24,24 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
  * key named by `kid`. ES256 signatures are r||s (RFC 7518 §3.4), not DER.
  */
 export function signAccessToken(signer: NodeSigner, claims: AccessTokenClaims): string {
-  const input = `${encode({ alg: signer.alg, typ: 'at+jwt', kid: signer.kid })}.${encode(claims)}`;
-  const signature = signer.alg === 'ES256'
-    ? sign('sha256', Buffer.from(input), { key: signer.key, dsaEncoding: 'ieee-p1363' })
-    : sign('sha256', Buffer.from(input), signer.key);
-  return `${input}.${signature.toString('base64url')}`;
+  const prepared = preparedFor(signer);
+  const input = `${prepared.header}.${encode(claims)}`;
+  return `${input}.${sign('sha256', Buffer.from(input), prepared.key).toString('base64url')}`;
+}
+
+/** Per signing key, its encoded header and sign() key argument, built once: every token would build the same. */
+const prepared = new WeakMap<NodeSigner, { header: string; key: KeyObject | SignKeyObjectInput }>();
+
+function preparedFor(signer: NodeSigner): { header: string; key: KeyObject | SignKeyObjectInput } {
+  let found = prepared.get(signer);
+  if (!found) {
+    found = {
+      header: encode({ alg: signer.alg, typ: 'at+jwt', kid: signer.kid }),
+      key: signer.alg === 'ES256' ? { key: signer.key, dsaEncoding: 'ieee-p1363' } : signer.key,
+    };
+    prepared.set(signer, found);
+  }
+  return found;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
