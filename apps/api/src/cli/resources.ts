@@ -1,12 +1,12 @@
 import type { CreateResourceInput, UpdateResourceInput } from '../admin/resources/schema.js';
 import { createResource, deleteResource, linkedClientIds, updateResource } from '../admin/resources/service.js';
 import { parseDuration } from '../config.js';
-import type { Resource, Stores } from '../storage/types.js';
+import type { Resource } from '../storage/types.js';
 import { defineCommand, jsonOption, type OptionSpec } from './command.js';
 import { parseSeconds, splitList, table, UsageError, type CliContext } from './context.js';
 
-/** An API as the CLI prints it. */
-async function describeResource(stores: Pick<Stores, 'clients'>, resource: Resource) {
+/** An API as the CLI prints it, with the ids of its resource-server clients. */
+function describeResource(resource: Resource, clientIds: string[]) {
   return {
     id: resource.id,
     identifier: resource.identifier,
@@ -16,14 +16,14 @@ async function describeResource(stores: Pick<Stores, 'clients'>, resource: Resou
     access_token_ttl: resource.accessTokenTtl,
     signing_alg: resource.signingAlg,
     default: resource.isDefault,
-    client_ids: await linkedClientIds(stores, resource.id),
+    client_ids: clientIds,
     created_at: new Date(resource.createdAt).toISOString(),
     updated_at: new Date(resource.updatedAt).toISOString(),
   };
 }
 
 async function print(ctx: CliContext, verb: string, resource: Resource, json: boolean | undefined) {
-  if (json) ctx.out(JSON.stringify(await describeResource(ctx.storage, resource), null, 2));
+  if (json) ctx.out(JSON.stringify(describeResource(resource, await linkedClientIds(ctx.storage, resource.id)), null, 2));
   else ctx.out(`${verb} API ${resource.name}: ${resource.identifier} (${resource.tokenFormat} tokens${resource.isDefault ? ', the default API' : ''})`);
 }
 
@@ -134,7 +134,8 @@ const resourcesList = defineCommand({
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     if (values.json) {
-      ctx.out(JSON.stringify(await Promise.all(resources.map((resource) => describeResource(ctx.storage, resource))), null, 2));
+      const linked = await ctx.storage.clients.resourceServerIds(resources.map((resource) => resource.id));
+      ctx.out(JSON.stringify(resources.map((resource) => describeResource(resource, linked.get(resource.id) ?? [])), null, 2));
       return;
     }
     if (resources.length === 0) {

@@ -115,6 +115,12 @@ export interface ClientStore {
   /** Null when no client has that id. Revoked clients are returned, with status `revoked`. */
   get(id: string): Promise<Client | null>;
   list(query: ClientListQuery): Promise<Page<Client>>;
+  /**
+   * The ids of the clients linked to each of these APIs as its resource
+   * servers (revoked ones included), by name, in one query: keyed by every
+   * API id asked about, with an empty list for an API that has none.
+   */
+  resourceServerIds(resourceIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Null when no client has that id. */
   update(id: string, changes: ClientUpdate, now: number): Promise<Client | null>;
   /**

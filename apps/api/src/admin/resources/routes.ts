@@ -15,7 +15,8 @@ export const resourceRoutes: AdminRoute[] = [
     response: resourcePage,
     async handle({ query, storage }) {
       const page = await storage.resources.list(query);
-      const items = await Promise.all(page.items.map(async (resource) => toResourceView(resource, await linkedClientIds(storage, resource.id))));
+      const linked = await storage.clients.resourceServerIds(page.items.map((resource) => resource.id));
+      const items = page.items.map((resource) => toResourceView(resource, linked.get(resource.id) ?? []));
       return { items, nextCursor: page.nextCursor };
     },
   }),

@@ -19,14 +19,7 @@ async function existingResource(stores: Pick<Stores, 'resources'>, id: string): 
 
 /** The ids of the clients linked to the API as its resource servers, revoked ones included. */
 export async function linkedClientIds(stores: Pick<Stores, 'clients'>, resourceId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await stores.clients.list({ resourceId, sort: 'name', order: 'asc', limit: 200, cursor });
-    ids.push(...page.items.map((client) => client.id));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return ids;
+  return (await stores.clients.resourceServerIds([resourceId])).get(resourceId) ?? [];
 }
 
 /**

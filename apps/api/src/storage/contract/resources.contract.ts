@@ -151,6 +151,19 @@ export function describeResourceStore(storage: () => Storage) {
       expect((await storage().clients.get(server.id))!.resourceId).toBe(api.id);
     });
 
+    it('gives the resource-server clients of several APIs by name in one call, revoked ones included', async () => {
+      const tag = unique('servers');
+      const [one, two, none] = [await storage().resources.create(aResource(), 1000), await storage().resources.create(aResource(), 1000), await storage().resources.create(aResource(), 1000)];
+      const zed = aClient({ name: `${tag} zed`, resourceServer: true, resourceId: one.id });
+      const alpha = aClient({ name: `${tag} alpha`, resourceServer: true, resourceId: one.id });
+      const beta = aClient({ name: `${tag} beta`, resourceServer: true, resourceId: two.id });
+      for (const client of [zed, alpha, beta, aClient({ allowedResources: [none.id] })]) await storage().clients.create(client, 1000);
+      await storage().clients.revoke(beta.id, 2000);
+      const linked = await storage().clients.resourceServerIds([one.id, two.id, none.id, 'no-such-api']);
+      expect(Object.fromEntries(linked)).toEqual({ [one.id]: [alpha.id, zed.id], [two.id]: [beta.id], [none.id]: [], 'no-such-api': [] });
+      expect((await storage().clients.resourceServerIds([])).size).toBe(0);
+    });
+
     it('keeps a token\'s audience and a code\'s resources', async () => {
       const client = aClient();
       const user = aUser();

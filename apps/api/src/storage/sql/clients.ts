@@ -187,6 +187,15 @@ export class SqlClientStore implements ClientStore {
     return toPage(rows, query.limit, toClient, (row) => ({ value: row[sortColumn], id: row.id }));
   }
 
+  async resourceServerIds(resourceIds: readonly string[]): Promise<Map<string, string[]>> {
+    const linked = new Map(resourceIds.map((id) => [id, [] as string[]]));
+    if (resourceIds.length === 0) return linked;
+    const rows = await this.db.selectFrom('clients').select(['id', 'resourceId'])
+      .where('resourceId', 'in', [...new Set(resourceIds)]).orderBy('name').orderBy('id').execute();
+    for (const row of rows) linked.get(row.resourceId!)?.push(row.id);
+    return linked;
+  }
+
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
     const {
       redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, allowedResources,
