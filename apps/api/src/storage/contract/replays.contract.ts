@@ -24,6 +24,26 @@ export function describeReplayStore(storage: () => Storage) {
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
+    it('decides many keys used at once each on its own: one win per key, whatever else shares the moment', async () => {
+      const keys = Array.from({ length: 12 }, () => unique('jti'));
+      const taken = unique('jti');
+      expect(await storage().replays.use(taken, 9_000_000_000_000, 1000)).toBe(true);
+      const uses = [...keys, ...keys, ...keys, taken].map((key) => ({ key, won: storage().replays.use(key, 9_000_000_000_000, 1000) }));
+      const won = new Map<string, number>();
+      for (const use of uses) if (await use.won) won.set(use.key, (won.get(use.key) ?? 0) + 1);
+      expect(Object.fromEntries(won)).toEqual(Object.fromEntries(keys.map((key) => [key, 1])));
+    });
+
+    it('records a use inside a transaction with the transaction, and forgets it if the transaction fails', async () => {
+      const key = unique('jti');
+      await expect(storage().transaction(async (tx) => {
+        expect(await tx.replays.use(key, 9_000_000_000_000, 1000)).toBe(true);
+        expect(await tx.replays.use(key, 9_000_000_000_000, 1000)).toBe(false);
+        throw new Error('roll back');
+      })).rejects.toThrow('roll back');
+      expect(await storage().replays.use(key, 9_000_000_000_000, 1000)).toBe(true);
+    });
+
     it('purges expired keys in bounded batches and keeps live ones', async () => {
       const key = unique('jti');
       await storage().replays.use(`${key}-a`, 10, 1);
