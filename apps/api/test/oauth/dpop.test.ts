@@ -167,7 +167,8 @@ for (const backend of backends) {
         .setProtectedHeader({ alg, typ: 'dpop+jwt', jwk: signer.jwk, ...header }).sign(signer.privateKey);
     const token = (dpop: string | string[] | null, params: Record<string, string> = { grant_type: 'client_credentials' }) => {
       const req = app.t.http.post('/oauth/token').type(FORM).set('Authorization', basic(machine.id, machine.secret));
-      if (dpop !== null) req.set('DPoP', dpop);
+      // An array goes out as repeated headers.
+      if (dpop !== null) req.set('DPoP', dpop as string);
       return req.send(new URLSearchParams(params).toString());
     };
     const issuedTo = async (jkt: string) => (await app.t.storage.tokens.list({ clientId: machine.id, activeAt: Date.now(), limit: 100 })).items.filter((t) => t.dpopJkt === jkt).length;
