@@ -85,7 +85,7 @@ async function checkProof(dpop: NonNullable<BearerOptions['dpop']>, req: Request
   if (jkt === null) throw new DpopChallenge('invalid_token', 'This access token is not DPoP-bound: send it with the Bearer scheme.', { realm, algs });
   let key;
   try {
-    key = await dpop.proofs.verify(req.headers.dpop, { method: req.method, url: dpop.url, accessToken });
+    key = await dpop.proofs.verify(req.headers.dpop, { method: req.method, url: dpop.url, accessToken, jkt });
   } catch (error) {
     if (!(error instanceof ProofRejected)) throw error;
     throw new DpopChallenge(error.nonce === null ? 'invalid_dpop_proof' : 'use_dpop_nonce', error.message, { realm, algs, nonce: error.nonce });

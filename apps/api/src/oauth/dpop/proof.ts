@@ -40,6 +40,8 @@ export interface ProofTarget {
   /** The URL of the endpoint as this server publishes it (under its issuer), without query. */
   url: string;
   accessToken?: string;
+  /** The thumbprint the access token is bound to: a proof by another key is refused before its jti is recorded. */
+  jkt?: string;
 }
 
 export interface DpopProofsOptions {
@@ -126,6 +128,9 @@ export class DpopProofs {
     }
     const key = jwk as JWK;
     const jkt = await calculateJwkThumbprint(key, 'sha256');
+    if (target.jkt !== undefined && jkt !== target.jkt) {
+      throw new ProofRejected('The DPoP proof is made with another key than the one this access token is bound to.', 'proof key mismatch');
+    }
     const fresh = await this.options.replays.use(sha256(`dpop\0${jkt}\0${jti}`), (iat + this.options.maxAgeSeconds + PROOF_CLOCK_SKEW_SECONDS) * 1000, now);
     if (!fresh) throw new ProofRejected('The DPoP proof was used before: make a new one, with a new jti, for each request.', 'proof replayed');
     return { jkt, jwk: key };

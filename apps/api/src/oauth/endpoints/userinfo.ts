@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Storage } from '../../storage/types.js';
 import { requireBearer } from '../bearer.js';
 import type { DpopProofs } from '../dpop/proof.js';
-import { InvalidToken } from '../errors.js';
+import { DPOP_SIGNING_ALGORITHMS } from '../dpop/proof.js';
+import { DpopChallenge, InvalidToken } from '../errors.js';
 import { userClaims } from '../tokens/claims.js';
 
 /**
@@ -24,8 +25,11 @@ export function userinfoEndpoint(options: { storage: Storage; issuer: string; dp
     next();
   });
   const handler = (req: Request, res: Response) => {
-    const { user, scopes } = req.auth!;
-    if (!user) throw new InvalidToken('This access token was not issued for a user.', options.issuer);
+    const { user, scopes, token } = req.auth!;
+    if (!user) {
+      const description = 'This access token was not issued for a user.';
+      throw token.dpopJkt === null ? new InvalidToken(description, options.issuer) : new DpopChallenge('invalid_token', description, { realm: options.issuer, algs: DPOP_SIGNING_ALGORITHMS });
+    }
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     res.json(userClaims(user, scopes));
   };
