@@ -3,10 +3,14 @@
  * Tollgate on SQLite and PostgreSQL, node-oidc-provider (the peer, in memory)
  * and a bare node:http token endpoint (the floor). Operations: `issue`
  * (client credentials, opaque token), `issue-jwt` (client credentials with
- * `resource` naming an API whose tokens are RFC 9068 JWTs signed with ES256)
- * and `introspect`; BENCH_OPERATIONS=issue-jwt (a comma list) runs only those.
+ * `resource` naming an API whose tokens are RFC 9068 JWTs signed with ES256),
+ * `issue-dpop` (client credentials with an ES256 DPoP proof, RFC 9449: a new
+ * proof per request, made before the run, each checked, its jti recorded
+ * against replay, the token bound to the key) and `introspect`;
+ * BENCH_OPERATIONS=issue-jwt (a comma list) runs only those.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -27,7 +31,7 @@ export const JWT_RESOURCE = 'https://api.bench.example';
 
 export interface LoadResult {
   server: string;
-  operation: 'issue' | 'issue-jwt' | 'introspect';
+  operation: 'issue' | 'issue-jwt' | 'issue-dpop' | 'introspect';
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -44,6 +48,8 @@ interface Target {
     child: ChildProcess; tokenPath: string; introspectPath?: string; id: string; secret: string;
     /** Whether it issues JWT access tokens for {@link JWT_RESOURCE}. */
     jwt?: boolean;
+    /** The URL its DPoP proofs name as `htu`; absent when it takes no DPoP proofs. */
+    dpopHtu?: string;
     cleanup(): Promise<void>;
   }>;
 }
@@ -122,19 +128,19 @@ export function runWrk(url: string, script: string, seconds: number, connections
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)![1]), p50: ms('50%'), p99: ms('99%'), non2xx };
 }
 
-/** One token over a fresh connection (a pooled one may be closing after the load run). */
-export function issueOne(url: string, authorization: string, body = 'grant_type=client_credentials'): Promise<string> {
+/** One token (or another member of the answer) over a fresh connection (a pooled one may be closing after the load run). */
+export function issueOne(url: string, authorization: string, body = 'grant_type=client_credentials', dpop?: string, member = 'access_token'): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST', agent: false,
-      headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded', ...(dpop && { DPoP: dpop }) },
     }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => {
         try {
-          const token = (JSON.parse(body) as { access_token?: string }).access_token;
-          if (token) resolve(token);
+          const token = (JSON.parse(body) as Record<string, unknown>)[member];
+          if (typeof token === 'string' && token) resolve(token);
           else reject(new Error(`${url} answered ${res.statusCode} ${body}`));
         } catch (error) {
           reject(error);
@@ -144,6 +150,57 @@ export function issueOne(url: string, authorization: string, body = 'grant_type=
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Requests per second a DPoP run is given proofs for; past them the last proof repeats and is refused as a replay (counted as non-2xx). */
+const DPOP_PROOFS_PER_SECOND = Number(process.env.BENCH_DPOP_RATE ?? 15_000);
+
+/**
+ * DPoP proofs made before a run, one per line, each with its own `jti` and
+ * the current `iat`, signed by one ES256 key: what one client holding one key
+ * sends. wrk's script reads them at start and sends each once.
+ */
+class DpopProofFile {
+  readonly file: string;
+  private readonly key: KeyObject;
+  private readonly header: string;
+
+  constructor(private readonly dir: string, private readonly name: string, private readonly htu: string) {
+    this.file = path.join(dir, `${name}.proofs`);
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    this.key = privateKey;
+    const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
+    this.header = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty, crv, x, y } })).toString('base64url');
+  }
+
+  /** Proofs for `seconds` of load. */
+  write(seconds: number): void {
+    const iat = Math.floor(Date.now() / 1000);
+    const lines: string[] = [];
+    for (let i = 0; i < seconds * DPOP_PROOFS_PER_SECOND; i++) {
+      const input = `${this.header}.${Buffer.from(JSON.stringify({ jti: randomUUID(), htm: 'POST', htu: this.htu, iat })).toString('base64url')}`;
+      lines.push(`${input}.${sign('sha256', Buffer.from(input), { key: this.key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`);
+    }
+    fs.writeFileSync(this.file, `${lines.join('\n')}\n`);
+  }
+
+  first(): string {
+    return fs.readFileSync(this.file, 'utf8').split('\n')[0]!;
+  }
+
+  luaScript(authorization: string, body: string): string {
+    const file = path.join(this.dir, `${this.name}.lua`);
+    fs.writeFileSync(file, [
+      'local proofs = {}',
+      'local sent = 0',
+      `for line in io.lines(${JSON.stringify(this.file)}) do proofs[#proofs + 1] = line end`,
+      'request = function()',
+      '  sent = sent + 1',
+      `  return wrk.format("POST", nil, { ["Content-Type"] = "application/x-www-form-urlencoded", ["Authorization"] = ${JSON.stringify(authorization)}, ["DPoP"] = proofs[sent] or proofs[#proofs] }, ${JSON.stringify(body)})`,
+      'end',
+    ].join('\n'));
+    return file;
+  }
 }
 
 export function luaScript(dir: string, name: string, authorization: string, body: string): string {
@@ -160,7 +217,7 @@ export function luaScript(dir: string, name: string, authorization: string, body
 interface Running {
   target: Target;
   server: Awaited<ReturnType<Target['start']>>;
-  runs: { operation: LoadResult['operation']; url: string; script: string }[];
+  runs: { operation: LoadResult['operation']; url: string; script: string; beforeEach?: (seconds: number) => void }[];
 }
 
 async function prepare(target: Target, port: number, dir: string): Promise<Running> {
@@ -186,6 +243,16 @@ async function prepareRuns(target: Target, server: Running['server'], port: numb
     assertJwtAccessToken(target.name, await issueOne(base + server.tokenPath, authorization, body));
     runs.push({ operation: 'issue-jwt', url: base + server.tokenPath, script: luaScript(dir, `${target.name}-issue-jwt`, authorization, body) });
   }
+  if (server.dpopHtu) {
+    const proofs = new DpopProofFile(dir, `${target.name}-dpop`, server.dpopHtu);
+    proofs.write(1);
+    const type = await issueOne(base + server.tokenPath, authorization, 'grant_type=client_credentials', proofs.first(), 'token_type');
+    if (type.toLowerCase() !== 'dpop') throw new Error(`${target.name} did not issue a DPoP-bound token: token_type ${type}`);
+    runs.push({
+      operation: 'issue-dpop', url: base + server.tokenPath, script: proofs.luaScript(authorization, 'grant_type=client_credentials'),
+      beforeEach: (seconds) => proofs.write(seconds),
+    });
+  }
   if (server.introspectPath) {
     const token = await issueOne(base + server.tokenPath, authorization);
     runs.push({ operation: 'introspect', url: base + server.introspectPath, script: luaScript(dir, `${target.name}-introspect`, authorization, `token=${encodeURIComponent(token)}`) });
@@ -209,7 +276,11 @@ function tollgate(backend: Backend): Target {
     name: `tollgate-${backend.name}`,
     async start(port) {
       const database = await backend.create();
-      const env = { ...process.env, DATABASE_URL: database.url, PORT: String(port), ISSUER: `http://localhost:${port}`, TOKEN_RATE_LIMIT: 'off', CLIENT_AUTH_FAILURE_LIMIT: 'off' };
+      // DPOP_PROOF_MAX_AGE as node-oidc-provider's window: proofs are made before each run, not during it.
+      const env = {
+        ...process.env, DATABASE_URL: database.url, PORT: String(port), ISSUER: `http://localhost:${port}`, TOKEN_RATE_LIMIT: 'off', CLIENT_AUTH_FAILURE_LIMIT: 'off',
+        DPOP_PROOF_MAX_AGE: '5m',
+      };
       let printed = '';
       const io = { out: (t: string) => (printed += t), err: (t: string) => console.error(t), env };
       if (await runCli(['setup', '--admin-username', 'bench', '--admin-password', 'bench-password'], io) !== 0) throw new Error('setup failed');
@@ -225,19 +296,22 @@ function tollgate(backend: Backend): Target {
         await storage.close();
       }
       const child = pinned([path.join(apiRoot, 'dist/main.js')], { ...env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
-      return { child, tokenPath: '/oauth/token', introspectPath: '/oauth/introspect', id, secret, jwt: true, cleanup: () => database.drop() };
+      return {
+        child, tokenPath: '/oauth/token', introspectPath: '/oauth/introspect', id, secret, jwt: true, dpopHtu: `http://localhost:${port}/oauth/token`,
+        cleanup: () => database.drop(),
+      };
     },
   };
 }
 
-function peer(name: string, script: string, tokenPath: string, introspectPath?: string, jwt = false): Target {
+function peer(name: string, script: string, tokenPath: string, introspectPath?: string, jwt = false, dpop = false): Target {
   return {
     name,
     async start(port) {
       const id = 'bench-client';
       const secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
       const child = pinned(['--import', 'tsx', path.join(import.meta.dirname, 'peers', script), String(port), id, secret, JWT_RESOURCE], { ...process.env, NODE_ENV: 'production' });
-      return { child, tokenPath, introspectPath, id, secret, jwt, cleanup: async () => {} };
+      return { child, tokenPath, introspectPath, id, secret, jwt, ...(dpop && { dpopHtu: `http://127.0.0.1:${port}${tokenPath}` }), cleanup: async () => {} };
     },
   };
 }
@@ -246,7 +320,7 @@ export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'));
   const targets: Target[] = [
     ...backends.map(tollgate),
-    peer('node-oidc-provider', 'oidc-provider.ts', '/token', '/token/introspection', true),
+    peer('node-oidc-provider', 'oidc-provider.ts', '/token', '/token/introspection', true, true),
     peer('minimal-node-http', 'minimal.ts', '/token'),
   ];
   // Every server runs for the whole bench (idle ones cost next to nothing), and the rounds
@@ -260,7 +334,9 @@ export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
       for (const { target, server, runs } of running) {
         for (const run of runs) {
           process.stderr.write(`round ${round}/${ROUNDS}: ${target.name} ${run.operation}\n`);
+          run.beforeEach?.(2);
           runWrk(run.url, run.script, 2);
+          run.beforeEach?.(SECONDS);
           const onPostgres = target.name === 'tollgate-postgres';
           const before = cpuMicros(server.child.pid!);
           const databaseBefore = onPostgres ? postgresCpuMicros() : 0;

@@ -22,6 +22,8 @@ import { registrationEndpoint } from './oauth/endpoints/register.js';
 import { RateLimiter } from './oauth/rate-limit.js';
 import { RegistrationAttempts } from './oauth/registration/attempts.js';
 import { createOAuthEndpoints } from './oauth/index.js';
+import { DpopNonces } from './oauth/dpop/nonces.js';
+import { DpopProofs } from './oauth/dpop/proof.js';
 import { ClientResolver } from './oauth/client-resolver.js';
 import { openAllowance } from './oauth/registration/allowance.js';
 import { createOutbound, type Outbound } from './outbound/fetch.js';
@@ -68,7 +70,8 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     allowance: openAllowance(config.registration),
     fetchesPerAddress: metadataFetches,
   });
-  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds });
+  const dpop = new DpopProofs({ replays: storage.replays, maxAgeSeconds: config.dpop.proofMaxAgeSeconds, nonces: config.dpop.nonces ? new DpopNonces(secret) : null });
+  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds, dpop });
   const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver });
   const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
   const log = requestLogging(logger, config.trustedProxies);
@@ -93,7 +96,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   app.use(authorizationEndpoint(browser));
   app.use(interactionRoutes(browser));
   app.use(endSessionEndpoint(browser));
-  app.use(userinfoEndpoint({ storage, issuer: config.issuer }));
+  app.use(userinfoEndpoint({ storage, issuer: config.issuer, dpop }));
   const registration = { storage, issuer: config.issuer, policy: config.registration, attempts: new RegistrationAttempts(registrations, storage, config.issuer) };
   if (config.registration.mode !== 'off') app.use(registrationEndpoint(registration));
   app.use(clientConfigurationEndpoint(registration));

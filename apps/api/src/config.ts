@@ -79,6 +79,8 @@ export interface Config {
   hstsMaxAgeSeconds: number | null;
   /** Hosts outbound requests may reach over http and at loopback or private addresses (tests, development). */
   outboundAllowHosts: AllowedHost[];
+  /** DPoP (RFC 9449): whether proofs must carry a server nonce (§8), and how old a proof's `iat` may be, in seconds. */
+  dpop: { nonces: boolean; proofMaxAgeSeconds: number };
 }
 
 /**
@@ -205,6 +207,8 @@ const env = z.object({
   OPEN_REGISTRATION_SCOPES: z.string().default('openid'),
   CLIENT_METADATA_DOCUMENTS: z.enum(['on', 'off'], 'must be on or off').default('on'),
   CLIENT_METADATA_FETCH_LIMIT: z.string().default('30/1m'),
+  DPOP_NONCE: z.enum(['on', 'off'], 'must be on or off').default('off'),
+  DPOP_PROOF_MAX_AGE: z.string().default('60s'),
 });
 
 /** Every setting the environment may give, by name, with its default when it has one: what docs/configuration.md must list. */
@@ -333,6 +337,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const outboundAllowHosts = parseAllowedHosts(values.OUTBOUND_ALLOW_HOSTS);
   if (typeof outboundAllowHosts === 'string') problems.push(outboundAllowHosts);
 
+  const proofMaxAgeSeconds = lifetime('DPOP_PROOF_MAX_AGE');
+  if (proofMaxAgeSeconds > 600) problems.push('DPOP_PROOF_MAX_AGE must be at most 10m: a proof is made for one request');
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -357,6 +364,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outboundAllowHosts: outboundAllowHosts as AllowedHost[],
     registration: { mode: values.REGISTRATION, openGrantTypes: openGrantTypes as RegistrationPolicy['openGrantTypes'], openScopes },
     clientMetadataDocuments: values.CLIENT_METADATA_DOCUMENTS === 'on',
+    dpop: { nonces: values.DPOP_NONCE === 'on', proofMaxAgeSeconds },
   };
 }
 

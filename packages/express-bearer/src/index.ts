@@ -14,4 +14,7 @@ export {
   type JwtOptions,
   type VerifierOptions,
 } from './verifier.js';
+export {
+  accessTokenHash, checkDpopProof, DEFAULT_DPOP_ALGORITHMS, DpopProofError, MemoryReplayCache, type DpopOptions, type DpopReplayCache,
+} from './dpop.js';
 export { BearerError, InvalidTokenError, VerificationUnavailableError, type BearerErrorCode } from './errors.js';

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { boundKey, checkDpopProof, DEFAULT_DPOP_ALGORITHMS, DpopProofError, MemoryReplayCache, type DpopOptions } from './dpop.js';
 import { InvalidTokenError } from './errors.js';
 import { resolveResourceMetadata, serveMetadata, type ResourceMetadataOptions } from './metadata.js';
 import { TokenVerifier, type BearerAuth, type VerifierOptions } from './verifier.js';
@@ -37,9 +38,15 @@ export interface BearerAuthOptions extends VerifierOptions {
    * {@link protectedResourceMetadata} at the root when it does not.
    */
   resourceMetadata?: ResourceMetadataOptions;
+  /**
+   * How DPoP-bound tokens (RFC 9449) are checked. They are always accepted
+   * only with the `DPoP` scheme and a valid proof by their key, never as
+   * bearer tokens; these options tune the proof checks.
+   */
+  dpop?: DpopOptions;
 }
 
-type Found = { token: string; location: 'header' | 'body' | 'query' };
+type Found = { token: string; location: 'header' | 'body' | 'query'; scheme: 'bearer' | 'dpop' };
 
 class MalformedRequest extends Error {}
 
@@ -67,6 +74,12 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
   const required = scopeList(options.scope);
   const metadata = resolveResourceMetadata(options);
   const base: ChallengeBase = { realm: options.realm, resource_metadata: metadata?.url };
+  const dpop = {
+    algorithms: options.dpop?.algorithms ?? DEFAULT_DPOP_ALGORITHMS,
+    maxAgeSeconds: options.dpop?.maxAgeSeconds ?? 60,
+    replayCache: options.dpop?.replayCache ?? new MemoryReplayCache(),
+  };
+  const dpopBase = { ...base, algs: dpop.algorithms.join(' ') };
   return async (req: Request, res: Response, next: NextFunction) => {
     if (metadata && serveMetadata(metadata, req, res)) return;
     challenges.set(req, base);
@@ -87,8 +100,28 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
       auth = await verifier.verify(found.token);
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
-      respond(res, 401, base, { error: 'invalid_token', error_description: error.message });
+      respond(res, 401, found.scheme === 'dpop' ? dpopBase : base, { error: 'invalid_token', error_description: error.message }, found.scheme);
       return;
+    }
+    const jkt = boundKey(auth.claims);
+    if (jkt === undefined && found.scheme === 'dpop') {
+      respond(res, 401, dpopBase, { error: 'invalid_token', error_description: 'This access token is not DPoP-bound: send it with the Bearer scheme.' }, 'dpop');
+      return;
+    }
+    if (jkt !== undefined) {
+      // A stolen DPoP-bound token must not work as a bearer token (RFC 9449 §7.1).
+      if (found.scheme !== 'dpop') {
+        respond(res, 401, dpopBase, { error: 'invalid_token', error_description: 'This access token is DPoP-bound: send it with the DPoP scheme and a proof.' }, 'dpop');
+        return;
+      }
+      const origin = options.dpop?.origin ?? `${req.protocol}://${req.get('host') ?? ''}`;
+      try {
+        await checkDpopProof(req.headers.dpop, { method: req.method, url: `${origin}${req.originalUrl}`, accessToken: found.token, jkt }, dpop);
+      } catch (error) {
+        if (!(error instanceof DpopProofError)) throw error;
+        respond(res, 401, dpopBase, { error: 'invalid_dpop_proof', error_description: error.message }, 'dpop');
+        return;
+      }
     }
     req.auth = auth;
     if (!hasScopes(auth, required, res, base)) return;
@@ -127,21 +160,21 @@ function hasScopes(auth: BearerAuth, required: string[], res: Response, base: Ch
 function extractToken(req: Request, options: BearerAuthOptions): Found | undefined {
   const found: Found[] = [];
   const headers = req.headersDistinct?.authorization ?? (req.headers.authorization === undefined ? [] : [req.headers.authorization]);
-  const bearerHeaders = headers.filter((value) => /^bearer(\s|$)/i.test(value));
-  if (bearerHeaders.length > 1) throw new MalformedRequest('Send one Authorization header.');
-  if (bearerHeaders.length === 1) {
-    const match = /^bearer +(\S+) *$/i.exec(bearerHeaders[0]!);
-    if (!match || !B64TOKEN.test(match[1]!)) throw new MalformedRequest('The Authorization header does not hold a well-formed bearer token.');
-    found.push({ token: match[1]!, location: 'header' });
+  const tokenHeaders = headers.filter((value) => /^(bearer|dpop)(\s|$)/i.test(value));
+  if (tokenHeaders.length > 1) throw new MalformedRequest('Send one Authorization header.');
+  if (tokenHeaders.length === 1) {
+    const match = /^(bearer|dpop) +(\S+) *$/i.exec(tokenHeaders[0]!);
+    if (!match || !B64TOKEN.test(match[2]!)) throw new MalformedRequest('The Authorization header does not hold a well-formed access token.');
+    found.push({ token: match[2]!, location: 'header', scheme: match[1]!.toLowerCase() === 'dpop' ? 'dpop' : 'bearer' });
   }
   if (options.allowFormBody && req.method !== 'GET' && req.method !== 'HEAD' && req.is('application/x-www-form-urlencoded')) {
     if (req.body === undefined) throw new Error('bearerAuth: allowFormBody needs the body parsed first; add express.urlencoded() before it');
     const value: unknown = (req.body as Record<string, unknown>).access_token;
-    if (value !== undefined) found.push({ token: single(value, 'body'), location: 'body' });
+    if (value !== undefined) found.push({ token: single(value, 'body'), location: 'body', scheme: 'bearer' });
   }
   if (options.allowQuery) {
     const values = new URLSearchParams(req.originalUrl.split('?')[1] ?? '').getAll('access_token');
-    if (values.length > 0) found.push({ token: single(values.length === 1 ? values[0] : values, 'query string'), location: 'query' });
+    if (values.length > 0) found.push({ token: single(values.length === 1 ? values[0] : values, 'query string'), location: 'query', scheme: 'bearer' });
   }
   if (found.length > 1) throw new MalformedRequest('Send the access token one way only.');
   return found[0];
@@ -153,11 +186,14 @@ function single(value: unknown, where: string): string {
   return value;
 }
 
-function respond(res: Response, status: number, base: ChallengeBase, params: { error?: string; error_description?: string; scope?: string }) {
+function respond(
+  res: Response, status: number, base: ChallengeBase & { algs?: string }, params: { error?: string; error_description?: string; scope?: string }, scheme: 'bearer' | 'dpop' = 'bearer',
+) {
   const attributes = Object.entries({ ...base, ...params })
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `${name}="${value.replace(/["\\]/g, '\\$&')}"`);
-  res.set('WWW-Authenticate', attributes.length > 0 ? `Bearer ${attributes.join(', ')}` : 'Bearer');
+  const name = scheme === 'dpop' ? 'DPoP' : 'Bearer';
+  res.set('WWW-Authenticate', attributes.length > 0 ? `${name} ${attributes.join(', ')}` : name);
   res.set('Cache-Control', 'no-store');
   if (params.error) res.status(status).json({ error: params.error, error_description: params.error_description });
   else res.status(status).end();

@@ -1,3 +1,4 @@
+import { asksForNonce, DpopSigner, type DpopKeyPair } from './dpop.js';
 import {
   DiscoveryError,
   InvalidResponseError,
@@ -65,6 +66,14 @@ export interface TokenAgentOptions {
   fetch?: FetchLike;
   /** Milliseconds since the epoch. Default `Date.now`. */
   clock?: () => number;
+  /**
+   * Use DPoP (RFC 9449): `true` makes an ES256 key pair for this agent (its
+   * private key never leaves Web Crypto), or give your own P-256 pair. Every
+   * token request then carries a proof, tokens come back bound to the key,
+   * and {@link TokenAgent.fetch} sends them with the `DPoP` scheme and a proof
+   * per request, answering `use_dpop_nonce` challenges once each.
+   */
+  dpop?: boolean | DpopKeyPair;
 }
 
 /** A cached access token. */
@@ -75,6 +84,8 @@ export interface AccessToken {
   expiresAt: Date;
   /** The granted scopes: the response's `scope`, or the requested ones when it has none (RFC 6749 §5.1). */
   scopes: string[];
+  /** `DPoP` when the token is bound to the agent's DPoP key, else `Bearer`. */
+  tokenType: 'Bearer' | 'DPoP';
 }
 
 interface CachedToken extends AccessToken {
@@ -115,6 +126,7 @@ export class TokenAgent {
   #discovery: Promise<string> | undefined;
   readonly #cached = new Map<string, CachedToken>();
   readonly #inflight = new Map<string, Promise<CachedToken>>();
+  readonly #dpop: DpopSigner | undefined;
 
   /** @throws TypeError when the options are incomplete or malformed. */
   constructor(options: TokenAgentOptions) {
@@ -128,6 +140,7 @@ export class TokenAgent {
     this.#resources = (typeof options.resource === 'string' ? [options.resource] : [...(options.resource ?? [])]).map((r) => resourceIndicator('resource', r));
     if (this.#resources.length > 0 && 'resource' in this.#params) throw new TypeError('TokenAgent: give resource either as the option or in params, not both');
     this.#authMethod = options.authMethod;
+    this.#dpop = options.dpop ? new DpopSigner(options.dpop === true ? undefined : options.dpop) : undefined;
     this.#options = {
       refreshBeforeExpirySeconds: nonNegative('refreshBeforeExpirySeconds', options.refreshBeforeExpirySeconds, 30),
       defaultExpiresInSeconds: nonNegative('defaultExpiresInSeconds', options.defaultExpiresInSeconds, 300),
@@ -178,7 +191,7 @@ export class TokenAgent {
   async getToken(options?: TokenRequestOptions): Promise<AccessToken> {
     const resource = options?.resource === undefined ? this.#resources[0] : resourceIndicator('resource', options.resource);
     if (this.#fake !== undefined) {
-      return { accessToken: this.#fake, expiresAt: new Date(this.#clock() + 3_600_000), scopes: [...this.#scopes] };
+      return { accessToken: this.#fake, expiresAt: new Date(this.#clock() + 3_600_000), scopes: [...this.#scopes], tokenType: 'Bearer' };
     }
     const key = resource ?? '';
     const cached = this.#cached.get(key);
@@ -201,9 +214,24 @@ export class TokenAgent {
     return publicToken(await inflight);
   }
 
-  /** `{ Authorization: 'Bearer …' }` with the current token, to spread into request headers. */
+  /**
+   * `{ Authorization: 'Bearer …' }` with the current token, to spread into request headers.
+   * @throws TypeError with `dpop`: a DPoP proof names its request, so use {@link requestHeaders}.
+   */
   async authorizationHeader(options?: TokenRequestOptions): Promise<{ Authorization: string }> {
+    if (this.#dpop) throw new TypeError('TokenAgent: with dpop, use requestHeaders(method, url) or fetch(): each request needs its own proof');
     return { Authorization: `Bearer ${await this.authenticate(options)}` };
+  }
+
+  /**
+   * The headers that authorize one request: `Authorization` with the current
+   * token and, for a DPoP-bound token, a `DPoP` proof for `method` and `url`
+   * (used once: make new headers for each request).
+   */
+  async requestHeaders(method: string, url: string | URL, options?: TokenRequestOptions): Promise<Record<string, string>> {
+    const token = await this.getToken({ resource: options?.resource ?? this.resourceFor(url) });
+    if (token.tokenType !== 'DPoP' || !this.#dpop) return { Authorization: `Bearer ${token.accessToken}` };
+    return { Authorization: `DPoP ${token.accessToken}`, DPoP: await this.#dpop.proof(method, String(url), token.accessToken) };
   }
 
   /**
@@ -247,12 +275,21 @@ export class TokenAgent {
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const options = { resource: this.resourceFor(request.url) };
-    const token = await this.authenticate(options);
-    const first = await this.#fetch(withBearer(request.clone(), token));
+    const send = async (req: Request, token: AccessToken) => {
+      const dpop = this.#dpop;
+      if (token.tokenType !== 'DPoP' || !dpop) return this.#fetch(withToken(req, 'Bearer', token.accessToken));
+      const sent = await this.#fetch(withToken(req.clone(), 'DPoP', token.accessToken, await dpop.proof(req.method, req.url, token.accessToken)));
+      // A resource asking for a nonce (RFC 9449 §9) gets one more proof carrying it.
+      if (!(asksForNonce(sent) && dpop.remember(req.url, sent))) return sent;
+      await sent.body?.cancel();
+      return this.#fetch(withToken(req, 'DPoP', token.accessToken, await dpop.proof(req.method, req.url, token.accessToken)));
+    };
+    const token = await this.getToken(options);
+    const first = await send(request.clone(), token);
     if (first.status !== 401) return first;
     await first.body?.cancel();
-    this.invalidate(token);
-    return this.#fetch(withBearer(request, await this.authenticate(options)));
+    this.invalidate(token.accessToken);
+    return send(request, await this.getToken(options));
   };
 
   async #requestToken(resource: string | undefined): Promise<CachedToken> {
@@ -273,8 +310,19 @@ export class TokenAgent {
     }
 
     const sentAt = this.#clock();
-    const response = await this.#send(endpoint, { method: 'POST', headers, body: body.toString() });
-    const json = await readJson(response);
+    const dpop = this.#dpop;
+    // A proof is used once: each attempt (a retry too) gets its own.
+    const init = async (): Promise<RequestInit> => ({
+      method: 'POST', headers: dpop ? { ...headers, dpop: await dpop.proof('POST', endpoint) } : headers, body: body.toString(),
+    });
+    let response = await this.#send(endpoint, init);
+    let json = await readJson(response);
+    // The server wants its nonce in proofs (RFC 9449 §8): one more try with it.
+    if (dpop && dpop.remember(endpoint, response) && response.status === 400 && isObject(json) && json.error === 'use_dpop_nonce') {
+      response = await this.#send(endpoint, init);
+      json = await readJson(response);
+    }
+    dpop?.remember(endpoint, response);
     if (!response.ok) {
       const fields = errorFields(response.status, json);
       if (response.status === 401 || fields.error === 'invalid_client') throw new UnauthorizedError(fields);
@@ -287,8 +335,9 @@ export class TokenAgent {
     if (!isObject(json)) throw new InvalidResponseError('token response is not a JSON object');
     const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn, scope } = json;
     if (typeof accessToken !== 'string' || accessToken === '') throw new InvalidResponseError('token response has no access_token');
-    if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
-      throw new InvalidResponseError(`token response has token_type ${JSON.stringify(tokenType)}, not Bearer`);
+    const type = typeof tokenType === 'string' ? tokenType.toLowerCase() : undefined;
+    if (type !== 'bearer' && !(type === 'dpop' && this.#dpop)) {
+      throw new InvalidResponseError(`token response has token_type ${JSON.stringify(tokenType)}, not ${this.#dpop ? 'DPoP or Bearer' : 'Bearer'}`);
     }
     let lifetime = this.#options.defaultExpiresInSeconds;
     if (expiresIn !== undefined) {
@@ -301,7 +350,7 @@ export class TokenAgent {
     const expiresAt = sentAt + lifetimeMs;
     const refreshAt = expiresAt - Math.min(this.#options.refreshBeforeExpirySeconds * 1000, lifetimeMs / 2);
     const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [...this.#scopes];
-    return { accessToken, expiresAt: new Date(expiresAt), scopes, refreshAt };
+    return { accessToken, expiresAt: new Date(expiresAt), scopes, refreshAt, tokenType: type === 'dpop' ? 'DPoP' : 'Bearer' };
   }
 
   async #endpoint(): Promise<string> {
@@ -339,13 +388,13 @@ export class TokenAgent {
   }
 
   /** One HTTP exchange, retried on network errors, 5xx and short 429s; any other answer is returned. */
-  async #send(url: string, init: RequestInit): Promise<Response> {
+  async #send(url: string, init: RequestInit | (() => Promise<RequestInit>)): Promise<Response> {
     const { retries, retryDelayMs, maxRetryDelayMs, timeoutMs } = this.#options;
     for (let attempt = 0; ; attempt++) {
       const backoff = retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2);
       let response: Response;
       try {
-        response = await this.#fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+        response = await this.#fetch(url, { ...(typeof init === 'function' ? await init() : init), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
         if (attempt >= retries) throw new NetworkError(url, error);
         await sleep(backoff);
@@ -361,13 +410,14 @@ export class TokenAgent {
   }
 }
 
-function publicToken({ accessToken, expiresAt, scopes }: CachedToken): AccessToken {
-  return { accessToken, expiresAt, scopes: [...scopes] };
+function publicToken({ accessToken, expiresAt, scopes, tokenType }: CachedToken): AccessToken {
+  return { accessToken, expiresAt, scopes: [...scopes], tokenType };
 }
 
-function withBearer(request: Request, token: string): Request {
+function withToken(request: Request, scheme: 'Bearer' | 'DPoP', token: string, proof?: string): Request {
   const headers = new Headers(request.headers);
-  headers.set('authorization', `Bearer ${token}`);
+  headers.set('authorization', `${scheme} ${token}`);
+  if (proof !== undefined) headers.set('dpop', proof);
   return new Request(request, { headers });
 }
 

@@ -7,6 +7,7 @@ export {
   type TokenAgentOptions,
   type TokenRequestOptions,
 } from './agent.js';
+export type { DpopKeyPair } from './dpop.js';
 export {
   DiscoveryError,
   InvalidResponseError,

@@ -2,7 +2,8 @@
  * The peer: node-oidc-provider with client credentials and introspection,
  * in memory (its default adapter). Opaque tokens without `resource`; with
  * `resource=<jwt-resource>` (RFC 8707, its resourceIndicators feature),
- * RFC 9068 JWT access tokens signed with ES256.
+ * RFC 9068 JWT access tokens signed with ES256. DPoP proofs (RFC 9449) are
+ * checked and bind the token when sent, as in Tollgate.
  * Usage: oidc-provider.ts <port> <id> <secret> <jwt-resource>
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -27,6 +28,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     devInteractions: { enabled: false },
+    dPoP: { enabled: true },
     resourceIndicators: {
       enabled: true,
       defaultResource: () => undefined,

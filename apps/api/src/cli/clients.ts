@@ -24,6 +24,7 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     id_token_signed_response_alg: client.idTokenSigningAlg,
     application_type: client.applicationType,
     resource_server: client.resourceServer,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     registration: client.registration.kind,
@@ -91,6 +92,10 @@ const clientsCreate = defineCommand({
       type: 'boolean', field: 'resourceServer',
       description: 'An API that may introspect any token, not only its own; it may have no grant types (--grant-types ""). Implied by --resource.',
     },
+    'dpop-bound': {
+      type: 'boolean', field: 'dpopBoundAccessTokens',
+      description: 'Every token request must carry a DPoP proof, so every token is bound to the client\'s key (RFC 9449 dpop_bound_access_tokens).',
+    },
     'allowed-resources': { ...allowedResourcesOption, description: `${allowedResourcesOption.description} Default any.` },
     resource: {
       type: 'string', value: 'URI', field: 'resource',
@@ -130,6 +135,7 @@ const clientsCreate = defineCommand({
       resource: resource ?? null,
       jwksUri: values['jwks-uri'] ?? null,
       jwks: values.jwks === undefined ? null : await readKeySet(values.jwks),
+      dpopBoundAccessTokens: values['dpop-bound'] ?? false,
     };
     const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
     if (values.json) {
@@ -207,6 +213,13 @@ const clientsRevoke = defineCommand({
   },
 });
 
+/** `on` or `off`, for a flag that can be switched both ways. */
+function onOff(flag: string, value: string): boolean {
+  const text = value.trim().toLowerCase();
+  if (text !== 'on' && text !== 'off') throw new UsageError(`--${flag} must be on or off`);
+  return text === 'on';
+}
+
 /** A lifetime to change: a duration, or `default` for the server's default. */
 function ttlChange(flag: 'access-token-ttl' | 'refresh-token-ttl', value: string): number | null {
   return value === 'default' ? null : parseSeconds(flag, value, parseDuration);
@@ -243,6 +256,10 @@ const clientsUpdate = defineCommand({
       type: 'string', value: 'URI', field: 'resource',
       description: 'Link the client, as a resource server, to the API with this identifier (and make it a resource server); none to unlink it.',
     },
+    'dpop-bound': {
+      type: 'string', value: 'on|off', field: 'dpopBoundAccessTokens',
+      description: 'on: every token request must carry a DPoP proof (RFC 9449 dpop_bound_access_tokens); off: bearer tokens are allowed again.',
+    },
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
   },
   examples: [
@@ -261,6 +278,7 @@ const clientsUpdate = defineCommand({
       ...(values['refresh-token-ttl'] !== undefined && { refreshTokenTtl: ttlChange('refresh-token-ttl', values['refresh-token-ttl']) }),
       ...(values['allowed-resources'] !== undefined && { allowedResources: allowedResourcesOf(values['allowed-resources']) }),
       ...(resource !== undefined && { resource, ...(resource !== null && { resourceServer: true }) }),
+      ...(values['dpop-bound'] !== undefined && { dpopBoundAccessTokens: onOff('dpop-bound', values['dpop-bound']) }),
     };
     if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
     const client = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {

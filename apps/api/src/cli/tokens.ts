@@ -37,7 +37,7 @@ const tokensAdmin = defineCommand({
 
     const issuer = new TokenIssuer(ctx.storage, ctx.config.lifetimes, createMetrics());
     const body = await issuer.issueAccessToken({
-      client: { ...client, accessTokenTtl: ttl }, userId: user.id, scopes: ['openid', ADMIN_SCOPE], grantType: 'cli', sourceAddress: 'cli',
+      client: { ...client, accessTokenTtl: ttl }, userId: user.id, scopes: ['openid', ADMIN_SCOPE], grantType: 'cli', sourceAddress: 'cli', dpopJkt: null,
     });
     await audit(ctx.storage, ctx.actor, 'token.issue_admin', { type: 'user', id: user.id }, Date.now(), { expires_in: body.expires_in });
     if (values.json) {

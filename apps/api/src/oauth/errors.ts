@@ -150,3 +150,39 @@ export class InvalidClientMetadata extends OAuthError {
 export class InvalidRedirectUri extends OAuthError {
   readonly error = 'invalid_redirect_uri';
 }
+
+/* DPoP (RFC 9449 §5, §7.1, §8). */
+
+/** At the token endpoint: the DPoP proof is missing where required, malformed, or does not verify. */
+export class InvalidDpopProof extends OAuthError {
+  readonly error = 'invalid_dpop_proof';
+}
+
+/** At the token endpoint: the proof lacks the server's current nonce; `DPoP-Nonce` carries a fresh one (§8). */
+export class UseDpopNonce extends OAuthError {
+  readonly error = 'use_dpop_nonce';
+
+  constructor(description: string, nonce: string, detail?: string) {
+    super(description, detail);
+    this.headers['DPoP-Nonce'] = nonce;
+  }
+}
+
+/**
+ * At a protected resource (§7.1): 401 with a `DPoP` challenge naming the
+ * error and the algorithms proofs may use; `use_dpop_nonce` with a fresh
+ * nonce in `DPoP-Nonce` (§9).
+ */
+export class DpopChallenge extends OAuthError {
+  override readonly status = 401;
+
+  constructor(
+    readonly error: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce',
+    description: string,
+    options: { realm: string; algs: readonly string[]; nonce?: string | null },
+  ) {
+    super(description);
+    this.headers['WWW-Authenticate'] = `DPoP realm="${options.realm}", error="${error}", error_description="${description.replace(/["\\]/g, '')}", algs="${options.algs.join(' ')}"`;
+    if (options.nonce) this.headers['DPoP-Nonce'] = options.nonce;
+  }
+}

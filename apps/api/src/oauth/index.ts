@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { GrantType, Storage } from '../storage/types.js';
 import type { ClientLookup } from './client-auth/index.js';
 import { ClientAssertions } from './client-auth/private-key-jwt.js';
+import type { DpopProofs } from './dpop/proof.js';
 import type { Outbound } from '../outbound/fetch.js';
 import type { ClientResolver } from './client-resolver.js';
 import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
@@ -35,9 +36,9 @@ export interface OAuthEndpoints {
  */
 export function createOAuthEndpoints(deps: {
   config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null; resolver: ClientResolver;
-  outbound: Outbound; keySetRefreshCooldownSeconds?: number;
+  outbound: Outbound; keySetRefreshCooldownSeconds?: number; dpop: DpopProofs;
 }): OAuthEndpoints {
-  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound } = deps;
+  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound, dpop } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
@@ -59,7 +60,8 @@ export function createOAuthEndpoints(deps: {
   });
   const routes = new Map<string, RawHandler>([
     // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.
-    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, assertions, budget: new TokenBudget(perClient, publicFailures), indicators }), true)],
+    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, assertions, budget: new TokenBudget(perClient, publicFailures), indicators, dpop, url: `${config.issuer}/oauth/token`,
+    }), true)],
     ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, assertions, issuer: config.issuer }))],
     ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard, assertions }), true)],
   ]);

@@ -67,6 +67,8 @@ export interface Client {
   allowedResources: string[] | null;
   /** The API a resource-server client introspects for; null when it is linked to none. */
   resourceId: string | null;
+  /** Every token request must carry a DPoP proof, and tokens are always DPoP-bound (RFC 9449 §5.2). */
+  dpopBoundAccessTokens: boolean;
   status: ClientStatus;
   createdAt: number;
   updatedAt: number;
@@ -79,13 +81,16 @@ type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'conta
 /** What an API-less client leaves out: it may ask for any API and introspects for none. */
 type ResourceDetails = 'allowedResources' | 'resourceId';
 
-export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails | ResourceDetails>
-  & Partial<Pick<Client, RegistrationDetails | ResourceDetails>>;
+/** Defaults to false. */
+type ProofDetails = 'dpopBoundAccessTokens';
+
+export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails | ResourceDetails | ProofDetails>
+  & Partial<Pick<Client, RegistrationDetails | ResourceDetails | ProofDetails>>;
 
 export type ClientUpdate = Partial<Pick<Client,
   'name' | 'siteUrl' | 'logoUrl' | 'redirectUris' | 'grantTypes' | 'scopes' |
   'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' |
-  'postLogoutRedirectUris' | 'idTokenSigningAlg' | RegistrationDetails | ResourceDetails>>;
+  'postLogoutRedirectUris' | 'idTokenSigningAlg' | RegistrationDetails | ResourceDetails | ProofDetails>>;
 
 export interface ClientListQuery {
   /** Case-insensitive substring of the name, or a prefix of the client id. */
@@ -304,10 +309,14 @@ export interface AuthorizationCode {
   consumedAt: number | null;
   /** Hash of the cookie of the browser the code was issued to; null when not known. */
   browserHash: string | null;
+  /** The JWK thumbprint the authorization request named (`dpop_jkt`, RFC 9449 §10): the token request must prove that key. */
+  dpopJkt: string | null;
 }
 
-/** `resources` defaults to none, `browserHash` to null. */
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources' | 'browserHash'> & { resources?: string[]; browserHash?: string | null };
+/** `resources` defaults to none, `browserHash` and `dpopJkt` to null. */
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources' | 'browserHash' | 'dpopJkt'> & {
+  resources?: string[]; browserHash?: string | null; dpopJkt?: string | null;
+};
 
 export type ConsumeResult<T> =
   | { status: 'consumed'; value: T }
@@ -356,11 +365,17 @@ export interface Token {
   /** Refresh tokens: when it was exchanged for a successor. */
   rotatedAt: number | null;
   lastUsedAt: number | null;
+  /**
+   * The JWK SHA-256 thumbprint (RFC 7638) of the DPoP key the token is bound
+   * to (RFC 9449 §6): it is accepted only with a proof by that key. Null: a bearer token.
+   */
+  dpopJkt: string | null;
 }
 
-/** `audience` defaults to none. */
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience'> & {
+/** `audience` defaults to none, `dpopJkt` to null. */
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt'> & {
   audience?: string[];
+  dpopJkt?: string | null;
   /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
   grantType: GrantType | 'cli';
   sourceAddress: string;
@@ -589,6 +604,8 @@ export interface AuthorizationRequest {
   idTokenHintSubject: string | null;
   /** Identifiers of the APIs the request named (RFC 8707), or the default one; empty for none. Absent in requests stored before it existed. */
   resources?: string[];
+  /** The JWK thumbprint of the DPoP key the code is bound to (RFC 9449 §10); absent or null for none. */
+  dpopJkt?: string | null;
 }
 
 /** One authorization request waiting for the user, bound to the browser that started it. */

@@ -89,7 +89,7 @@ for (const backend of backends) {
       // As if its registration held oauth-admin (none but the console's may): the issuer issues only what it holds.
       const { access_token: token } = await issuer.issueAccessToken({
         client: { ...client, scopes: [...client.scopes, 'oauth-admin'] }, userId: t.admin.id, scopes: ['openid', 'oauth-admin'],
-        grantType: 'authorization_code', sourceAddress: '127.0.0.1',
+        grantType: 'authorization_code', sourceAddress: '127.0.0.1', dpopJkt: null,
       });
       const res = await t.http.get('/admin/api/clients').set('Authorization', `Bearer ${token}`).expect(403);
       expect(res.body).toEqual({ error: 'insufficient_scope', error_description: 'The admin API accepts only tokens issued to the Tollgate console.', scope: 'oauth-admin' });

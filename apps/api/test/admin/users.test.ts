@@ -155,12 +155,12 @@ for (const backend of backends) {
       const scopes = ['openid', ADMIN_SCOPE];
       const consoleTokens = await issuer.mintUserTokens({
         client: (await t.storage.clients.get(CONSOLE_CLIENT_ID))!, user: boss, scopes, grantType: 'authorization_code', sourceAddress: '127.0.0.1',
-        codeId: null, resource: null, authTime: null, refresh: { familyId: issuer.newFamily(), parentId: null, scopes, resources: [] },
+        codeId: null, resource: null, authTime: null, refresh: { familyId: issuer.newFamily(), parentId: null, scopes, resources: [] }, dpopJkt: null,
       });
       await issuer.store(t.storage, consoleTokens);
       const { access_token: consoleAccess, refresh_token: consoleRefresh } = consoleTokens.body;
       const appAccess = (await issuer.issueAccessToken({
-        client: (await t.storage.clients.get(app.id))!, userId: boss.id, scopes: ['openid', 'read'], grantType: 'authorization_code', sourceAddress: '127.0.0.1',
+        client: (await t.storage.clients.get(app.id))!, userId: boss.id, scopes: ['openid', 'read'], grantType: 'authorization_code', sourceAddress: '127.0.0.1', dpopJkt: null,
       })).access_token;
       const asBoss = () => t.http.get('/admin/api/users').set('Authorization', `Bearer ${consoleAccess}`);
       const introspect = async (value: string) => (await t.http.post('/oauth/introspect').type('form')

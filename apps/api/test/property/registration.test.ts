@@ -79,7 +79,7 @@ const REDIRECT_URIS = [...GOOD_URIS, ...BAD_URIS, 'https:///cb', 'com.example.ap
 const TEMPLATES: Entries[] = [
   [['client_name', 'Agent'], ['redirect_uris', ['https://agent.example/cb']], ['grant_types', ['authorization_code', 'refresh_token']],
     ['response_types', ['code']], ['token_endpoint_auth_method', 'none'], ['scope', 'openid read']],
-  [['client_name', 'Nightly job'], ['grant_types', ['client_credentials']], ['scope', 'read']],
+  [['client_name', 'Nightly job'], ['grant_types', ['client_credentials']], ['scope', 'read'], ['dpop_bound_access_tokens', true]],
   [['client_name', 'Web'], ['redirect_uris', ['https://web.example/cb', 'http://127.0.0.1:8080/cb']], ['post_logout_redirect_uris', ['https://web.example/']],
     ['grant_types', ['authorization_code']], ['token_endpoint_auth_method', 'client_secret_post'], ['scope', 'openid profile read write'],
     ['contacts', ['ops@web.example']], ['client_uri', 'https://web.example'], ['logo_uri', 'https://web.example/logo.png'], ['policy_uri', 'https://web.example/policy'],
@@ -92,7 +92,7 @@ const TEMPLATES: Entries[] = [
 const METADATA_NAMES = [
   'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'scope', 'contacts', 'client_uri',
   'logo_uri', 'policy_uri', 'tos_uri', 'software_id', 'software_version', 'jwks', 'jwks_uri', 'id_token_signed_response_alg', 'application_type',
-  'token_endpoint_auth_signing_alg',
+  'token_endpoint_auth_signing_alg', 'dpop_bound_access_tokens',
 ];
 const ODD_NAMES = [
   '__proto__', 'constructor', 'client_id', 'client_secret', 'registration_access_token', 'registration_client_uri', 'client_id_issued_at', 'software_statement',

@@ -39,7 +39,7 @@ export async function adminTestApp(backend: Backend, env: Record<string, string>
     username: input.username ?? `user${++counter}-${Date.now().toString(36)}`, password: 'correct horse battery', admin: input.admin ?? false,
   }, setupActor, { cost: FAST_HASH });
   const token = async (userId: string | null, scopes = ['openid', ADMIN_SCOPE]) => (await issuer.issueAccessToken({
-    client: consoleClient, userId, scopes, grantType: 'authorization_code', sourceAddress: '127.0.0.1',
+    client: consoleClient, userId, scopes, grantType: 'authorization_code', sourceAddress: '127.0.0.1', dpopJkt: null,
   })).access_token;
   const admin = await user({ username: 'root-admin', admin: true });
   const adminToken = await token(admin.id);

@@ -28,6 +28,7 @@ export async function issueAuthorizationCode(
     createdAt: now,
     expiresAt: now + grant.ttlSeconds * 1000,
     browserHash: grant.browserHash,
+    dpopJkt: request.dpopJkt ?? null,
   });
   return value;
 }

@@ -10,6 +10,7 @@ import { isRegisteredRedirectUri } from '../helpers/redirect-uri.js';
 import { decideScope } from '../helpers/scope.js';
 import { scopesForResources, type ResourceIndicators } from '../resources/indicators.js';
 import { isolate } from '../../validation/display-text.js';
+import { isThumbprint } from '../dpop/proof.js';
 import { hasUnstorableCharacters } from '../../storage/text.js';
 
 /** Parameters of an authorization request; empty ones are absent, repeated ones remembered. */
@@ -136,6 +137,8 @@ export function validateAuthorizationRequest(
   const state = values.get('state') ?? null;
   if (state !== null && state.length > 2048) throw new InvalidRequest('state must be at most 2048 characters.');
   const loginHint = values.get('login_hint') ?? null;
+  const dpopJkt = values.get('dpop_jkt') ?? null;
+  if (dpopJkt !== null && !isThumbprint(dpopJkt)) throw new InvalidRequest('dpop_jkt must be the base64url SHA-256 JWK thumbprint of the DPoP key (RFC 9449 §10).');
 
   return {
     clientId: client.id,
@@ -150,6 +153,7 @@ export function validateAuthorizationRequest(
     maxAge: maxAgeText === undefined ? null : Number(maxAgeText),
     loginHint: loginHint !== null && loginHint.length <= 200 ? loginHint : null,
     idTokenHintSubject: null,
+    ...(dpopJkt !== null && { dpopJkt }),
   };
 }
 

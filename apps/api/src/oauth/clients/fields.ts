@@ -74,6 +74,8 @@ export const clientFields = z.object({
   softwareVersion: shortText.nullable().default(null),
   jwks: jwks.nullable().default(null),
   jwksUri: keySetUrl.nullable().default(null),
+  // RFC 9449 §5.2: every token request must carry a DPoP proof, so no bearer token is ever issued to the client.
+  dpopBoundAccessTokens: z.boolean('must be true or false').default(false),
 }).strict();
 
 type ClientFields = z.output<typeof clientFields>;

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import type { GrantType, Storage } from '../../storage/types.js';
 import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
+import { DPOP_SIGNING_ALGORITHMS } from '../dpop/proof.js';
 import { SIGNING_ALGORITHMS, type SigningKeys } from '../tokens/signing-keys.js';
 
 /** Discovery and keys are public: any origin may read them. */
@@ -45,6 +46,7 @@ export function discoveryRoutes(options: {
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       revocation_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
       code_challenge_methods_supported: ['S256'],
+      dpop_signing_alg_values_supported: DPOP_SIGNING_ALGORITHMS,
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
       claims_parameter_supported: false,

@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Storage } from '../../storage/types.js';
 import { requireBearer } from '../bearer.js';
-import { InvalidToken } from '../errors.js';
+import type { DpopProofs } from '../dpop/proof.js';
+import { DPOP_SIGNING_ALGORITHMS } from '../dpop/proof.js';
+import { DpopChallenge, InvalidToken } from '../errors.js';
 import { userClaims } from '../tokens/claims.js';
 
 /**
@@ -9,11 +11,13 @@ import { userClaims } from '../tokens/claims.js';
  * scopes release about its user. Needs `openid`. Bearer tokens carry no
  * cookies, so any origin may call it.
  */
-export function userinfoEndpoint(options: { storage: Storage; issuer: string }): Router {
+export function userinfoEndpoint(options: { storage: Storage; issuer: string; dpop: DpopProofs }): Router {
   const router = Router();
-  const bearer = requireBearer({ storage: options.storage, realm: options.issuer, scope: 'openid' });
+  const bearer = requireBearer({
+    storage: options.storage, realm: options.issuer, scope: 'openid', dpop: { proofs: options.dpop, url: `${options.issuer}/oauth/userinfo` },
+  });
   router.use('/oauth/userinfo', (req, res, next) => {
-    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Expose-Headers': 'WWW-Authenticate' });
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Authorization, DPoP', 'Access-Control-Expose-Headers': 'WWW-Authenticate, DPoP-Nonce' });
     if (req.method === 'OPTIONS') {
       res.set('Access-Control-Allow-Methods', 'GET, POST').status(204).end();
       return;
@@ -21,8 +25,11 @@ export function userinfoEndpoint(options: { storage: Storage; issuer: string }):
     next();
   });
   const handler = (req: Request, res: Response) => {
-    const { user, scopes } = req.auth!;
-    if (!user) throw new InvalidToken('This access token was not issued for a user.', options.issuer);
+    const { user, scopes, token } = req.auth!;
+    if (!user) {
+      const description = 'This access token was not issued for a user.';
+      throw token.dpopJkt === null ? new InvalidToken(description, options.issuer) : new DpopChallenge('invalid_token', description, { realm: options.issuer, algs: DPOP_SIGNING_ALGORITHMS });
+    }
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     res.json(userClaims(user, scopes));
   };

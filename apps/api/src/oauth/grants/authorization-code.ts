@@ -1,5 +1,6 @@
 import { PREFIX, sha256 } from '../../crypto/random.js';
 import type { AuthorizationCode, Storage, Stores } from '../../storage/types.js';
+import { requireBoundKey } from '../dpop/binding.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
 import { verifyPkce } from '../helpers/pkce.js';
 import { scopesForResource } from '../resources/indicators.js';
@@ -37,6 +38,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
       if (code.clientId !== client.id) throw new InvalidGrant(INVALID_CODE, `code of client ${code.clientId}`);
       checkRedirectUri(code, req.params.get('redirect_uri'));
       verifyPkce(code.codeChallenge, req.params.get('code_verifier'));
+      requireBoundKey(code.dpopJkt, req.dpop, 'The authorization code');
       if (code.consumedAt !== null) await replayed(code, req.sourceAddress, now);
       if (code.expiresAt <= now) throw new InvalidGrant(INVALID_CODE, 'expired code');
       const user = await storage.users.get(code.userId);
@@ -50,6 +52,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
         refresh: client.grantTypes.includes('refresh_token')
           ? { familyId: issuer.newFamily(now), parentId: null, scopes: code.scopes, resources: code.resources }
           : null,
+        dpopJkt: req.dpop?.jkt ?? null,
       }, now);
       const { scopes } = minted;
       if (scopes.includes('openid')) {

@@ -25,7 +25,7 @@ export function clientCredentialsGrant(issuer: TokenIssuer): Grant {
       const resource = await target.choose(null);
       return issuer.issueAccessToken({
         client, userId: null, scopes: scopesForResource(decision.scopes, resource, requested !== undefined),
-        grantType: 'client_credentials', sourceAddress: req.sourceAddress, resource,
+        grantType: 'client_credentials', sourceAddress: req.sourceAddress, resource, dpopJkt: req.dpop?.jkt ?? null,
       });
     },
   };

@@ -1,4 +1,5 @@
 import type { Storage, Token } from '../../storage/types.js';
+import { requireBoundKey } from '../dpop/binding.js';
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../errors.js';
 import { decideScope, scopesForClient } from '../helpers/scope.js';
 import { scopesForResource } from '../resources/indicators.js';
@@ -36,6 +37,8 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       const requested = req.params.get('scope');
       const decision = decideScope(requested, scopesForClient(token.scopes, client));
       if (!decision.ok) throw new InvalidScope(decision.reason.replace('for this client', 'by this refresh token'));
+      // Before reuse detection: a replay without the key proves nothing, so it revokes nothing either.
+      requireBoundKey(token.dpopJkt, req.dpop, 'The refresh token');
       if (token.rotatedAt !== null) await reused(token, req.sourceAddress, now);
       if (token.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID_REFRESH, 'revoked or expired');
       const user = await storage.users.get(token.userId);
@@ -47,6 +50,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
         client, user, scopes: scopesForResource(decision.scopes, resource, requested !== undefined), grantType: 'refresh_token',
         sourceAddress: req.sourceAddress, codeId: token.codeId, resource, authTime: null,
         refresh: { familyId: token.familyId ?? token.id, parentId: token.id, scopes: token.scopes, resources: token.audience },
+        dpopJkt: req.dpop?.jkt ?? null,
       }, now);
       try {
         await storage.transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress, type TrustedProxies } from '../../http/client-address.js';
 import { hasUnstorableCharacters, UNSTORABLE_MESSAGE } from '../../storage/text.js';
+import type { DpopKey } from '../dpop/proof.js';
 import { InvalidRequest, MethodNotAllowed, OAuthError, PayloadTooLarge } from '../errors.js';
 
 /** What a protocol endpoint sees: the body's parameters, already checked, and little else. */
@@ -13,6 +14,11 @@ export interface OAuthRequest {
   /** The peer's address, for rate limits and the audit log. */
   sourceAddress: string;
   requestId: string;
+  /**
+   * At the token endpoint, the key a verified DPoP proof showed (RFC 9449),
+   * set once for every grant before it runs: the issuer binds tokens to it. Absent or null: no proof.
+   */
+  dpop?: DpopKey | null;
 }
 
 export interface OAuthResponse {
@@ -229,10 +235,12 @@ export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
     const requestId = req.id ?? '';
     if (options.cors && req.headers.origin !== undefined) {
       res.setHeader('Access-Control-Allow-Origin', '*');
+      // A browser app reads a DPoP nonce from the answer (RFC 9449 §8).
+      res.setHeader('Access-Control-Expose-Headers', 'DPoP-Nonce, WWW-Authenticate');
       if (req.method === 'OPTIONS') {
         const head: Record<string, string> = {
           'Access-Control-Allow-Methods': 'POST',
-          'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
           'Access-Control-Max-Age': '600',
           'X-Content-Type-Options': 'nosniff',
           'X-Request-Id': requestId,

@@ -28,12 +28,18 @@ export interface AccessTokenRequest {
   sourceAddress: string;
   /** The API the token is for: its audience, format and lifetime. Absent or null: no audience, opaque. */
   resource?: Resource | null;
+  /**
+   * The JWK thumbprint of the DPoP key the token endpoint verified (`req.dpop`),
+   * or null for a bearer token. Required so that no grant can forget to pass it on.
+   */
+  dpopJkt: string | null;
 }
 
 /** The RFC 6749 §5.1 success body, with the OIDC ID token when there is one. */
 export interface TokenResponseBody {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` for a DPoP-bound token (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
   refresh_token?: string;
@@ -59,6 +65,8 @@ export interface UserTokensRequest {
    * refresh token keeps so a later refresh may pick another of them.
    */
   refresh: { familyId: string; parentId: string | null; scopes: string[]; resources: string[] } | null;
+  /** See AccessTokenRequest. A public client's refresh token is bound to the key too (RFC 9449 §5). */
+  dpopJkt: string | null;
 }
 
 /** Minted but not yet stored: the caller writes `tokens` in its own transaction. */
@@ -92,9 +100,9 @@ export class TokenIssuer {
     return resource?.tokenFormat === 'jwt' ? Math.min(usual, JWT_ACCESS_TOKEN_TTL) : usual;
   }
 
-  /** An access token for `resource`, opaque or JWT as the API wants, its audience stamped on the row. */
+  /** An access token for `resource`, opaque or JWT as the API wants, its audience and DPoP key stamped on the row (and in a JWT's `cnf`). */
   private async mintAccess(
-    issue: { client: Client; grantType: GrantType | 'cli'; sourceAddress: string },
+    issue: { client: Client; grantType: GrantType | 'cli'; sourceAddress: string; dpopJkt: string | null },
     user: { id: string; authTime: number | null } | null,
     scopes: string[],
     resource: Resource | null,
@@ -104,6 +112,7 @@ export class TokenIssuer {
     if (resource?.tokenFormat !== 'jwt') {
       const minted = this.mint('access', issue, user?.id ?? null, scopes, now, expiresAt);
       if (resource) minted.token.audience = [resource.identifier];
+      minted.token.dpopJkt = issue.dpopJkt;
       return minted;
     }
     if (!this.jwt) throw new Error('this token issuer cannot sign JWT access tokens');
@@ -119,9 +128,11 @@ export class TokenIssuer {
       jti: id,
       scope: scopes.join(' '),
       ...(user && user.authTime !== null && { auth_time: Math.floor(user.authTime / 1000) }),
+      ...(issue.dpopJkt !== null && { cnf: { jkt: issue.dpopJkt } }),
     });
     const token = this.row(id, value, `jwt_${value.slice(value.lastIndexOf('.') + 1, value.lastIndexOf('.') + 7)}`, 'access', issue, user?.id ?? null, scopes, now, expiresAt);
     token.audience = [resource.identifier];
+    token.dpopJkt = issue.dpopJkt;
     return { value, token };
   }
 
@@ -133,7 +144,7 @@ export class TokenIssuer {
     const { value, token } = await this.mintAccess(request, user, scopes, resource, now, now + expiresIn * 1000);
     await this.storage.recordIssued([token]);
     this.metrics.tokensIssued.inc({ grant_type: request.grantType });
-    return { access_token: value, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
+    return { access_token: value, token_type: request.dpopJkt === null ? 'Bearer' : 'DPoP', expires_in: expiresIn, scope: scopes.join(' ') };
   }
 
   /** A new rotation family for a grant made now. Its id carries its start (a UUIDv7). */
@@ -157,13 +168,17 @@ export class TokenIssuer {
       request, { id: user.id, authTime: request.authTime }, scopes, request.resource, now, now + expiresIn * 1000,
     );
     access.codeId = request.codeId;
-    const body: TokenResponseBody = { access_token: accessValue, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
+    const body: TokenResponseBody = {
+      access_token: accessValue, token_type: request.dpopJkt === null ? 'Bearer' : 'DPoP', expires_in: expiresIn, scope: scopes.join(' '),
+    };
     const tokens = [access];
     if (request.refresh) {
       const absolute = uuidTime(request.refresh.familyId) + (client.refreshTokenTtl ?? this.lifetimes.refreshToken) * 1000;
       const idle = now + this.lifetimes.refreshTokenIdle * 1000;
       const { value: refreshValue, token: refresh } = this.mint('refresh', request, user.id, allowed(request.refresh.scopes), now, Math.min(absolute, idle));
       Object.assign(refresh, { familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId, audience: request.refresh.resources });
+      // A confidential client proves itself at every refresh; a public one's refresh token would otherwise be a bearer credential (RFC 9449 §5).
+      if (client.tokenEndpointAuthMethod === 'none') refresh.dpopJkt = request.dpopJkt;
       Object.assign(access, { familyId: request.refresh.familyId, parentId: request.refresh.parentId });
       tokens.push(refresh);
       body.refresh_token = refreshValue;

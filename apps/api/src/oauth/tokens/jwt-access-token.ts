@@ -15,6 +15,8 @@ export interface AccessTokenClaims {
   jti: string;
   scope: string;
   auth_time?: number;
+  /** The DPoP key the token is bound to (RFC 9449 §6.1). */
+  cnf?: { jkt: string };
 }
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -11,6 +11,15 @@ export function describeClientStore(storage: () => Storage) {
       expect(await storage().clients.get(input.id)).toEqual(created);
     });
 
+    it('keeps whether a client must use DPoP, on create and on update, false when not given', async () => {
+      const bound = aClient({ dpopBoundAccessTokens: true });
+      expect((await storage().clients.create(bound, 1000)).dpopBoundAccessTokens).toBe(true);
+      const { dpopBoundAccessTokens: _, ...unsaid } = aClient();
+      expect((await storage().clients.create(unsaid, 1000)).dpopBoundAccessTokens).toBe(false);
+      expect((await storage().clients.update(bound.id, { dpopBoundAccessTokens: false }, 2000))?.dpopBoundAccessTokens).toBe(false);
+      expect((await storage().clients.get(bound.id))?.dpopBoundAccessTokens).toBe(false);
+    });
+
     it('keeps the metadata and registration of a dynamically registered client', async () => {
       const input = aClient({
         applicationType: 'native', policyUrl: 'https://app.example/policy', termsUrl: 'https://app.example/terms',

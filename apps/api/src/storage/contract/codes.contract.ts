@@ -21,6 +21,14 @@ export function describeCodeStore(storage: () => Storage) {
       expect(await storage().codes.consume(code.codeHash, 3000)).toEqual({ status: 'reused', value: { ...code, consumedAt: 2000 } });
     });
 
+    it('keeps the DPoP key thumbprint a code is bound to (dpop_jkt)', async () => {
+      const { client, user } = await setup();
+      const code = aCode(client.id, user.id, 1000, { dpopJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' });
+      await storage().codes.create(code);
+      expect((await storage().codes.findByHash(code.codeHash))?.dpopJkt).toBe(code.dpopJkt);
+      expect(await storage().codes.consume(code.codeHash, 2000)).toEqual({ status: 'consumed', value: { ...code, consumedAt: 2000 } });
+    });
+
     it('does not consume an expired code, and knows no unknown one', async () => {
       const { client, user } = await setup();
       const code = aCode(client.id, user.id, 1000, { expiresAt: 61_000 });

@@ -30,6 +30,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null, accessTokenHash: null },
     system: false,
     resourceServer: false,
+    dpopBoundAccessTokens: false,
     allowedResources: null,
     resourceId: null,
     ...overrides,
@@ -66,6 +67,7 @@ export function aCode(clientId: string, userId: string, now: number, overrides: 
     createdAt: now,
     expiresAt: now + 60_000,
     browserHash: null,
+    dpopJkt: null,
     ...overrides,
   };
 }
@@ -87,6 +89,7 @@ export function aToken(clientId: string, now: number, overrides: Partial<NewToke
     codeId: null,
     grantType: 'client_credentials',
     sourceAddress: '127.0.0.1',
+    dpopJkt: null,
     ...overrides,
   };
 }

@@ -22,6 +22,20 @@ export function describeTokenStore(storage: () => Storage) {
       expect(await storage().tokens.get(token.id)).toEqual(expected);
     });
 
+    it('keeps the DPoP key thumbprint a token is bound to, written one by one or by the issue batch', async () => {
+      const clientId = await aClientId();
+      const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+      const one = aToken(clientId, 1000, { dpopJkt: jkt });
+      const batched = aToken(clientId, 1000, { dpopJkt: jkt });
+      const bearer = aToken(clientId, 1000);
+      await storage().tokens.create([one]);
+      await storage().recordIssued([batched, bearer]);
+      expect((await storage().tokens.find({ id: one.id, tokenHash: one.tokenHash }))?.dpopJkt).toBe(jkt);
+      expect((await storage().tokens.find({ id: batched.id, tokenHash: batched.tokenHash }))?.dpopJkt).toBe(jkt);
+      expect((await storage().tokens.get(batched.id))?.dpopJkt).toBe(jkt);
+      expect((await storage().tokens.find({ id: bearer.id, tokenHash: bearer.tokenHash }))?.dpopJkt).toBeNull();
+    });
+
     it('finds nothing for a wrong hash, an unknown id, or a new token asked for by hash alone', async () => {
       const clientId = await aClientId();
       const token = aToken(clientId, 1000);

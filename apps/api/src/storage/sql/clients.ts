@@ -40,6 +40,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
     resourceServer: row.resourceServer === 1,
     allowedResources: row.allowedResources === null ? null : fromJson<string[]>(row.allowedResources),
     resourceId: row.resourceId,
+    dpopBoundAccessTokens: row.dpopBoundAccessTokens === 1,
     status: row.status as Client['status'],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -127,6 +128,7 @@ export class SqlClientStore implements ClientStore {
       resourceServer: toFlag(client.resourceServer),
       allowedResources: client.allowedResources ? toJson(client.allowedResources) : null,
       resourceId: client.resourceId ?? null,
+      dpopBoundAccessTokens: toFlag(client.dpopBoundAccessTokens ?? false),
       status: 'active',
       createdAt: now,
       updatedAt: now,
@@ -198,7 +200,7 @@ export class SqlClientStore implements ClientStore {
 
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
     const {
-      redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, allowedResources,
+      redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, allowedResources, dpopBoundAccessTokens,
       applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...plain
     } = changes;
     const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration });
@@ -210,6 +212,7 @@ export class SqlClientStore implements ClientStore {
         ...(scopes && { scopes: toJson(scopes) }),
         ...(postLogoutRedirectUris && { postLogoutRedirectUris: toJson(postLogoutRedirectUris) }),
         ...(resourceServer !== undefined && { resourceServer: toFlag(resourceServer) }),
+        ...(dpopBoundAccessTokens !== undefined && { dpopBoundAccessTokens: toFlag(dpopBoundAccessTokens) }),
         ...(allowedResources !== undefined && { allowedResources: allowedResources === null ? null : toJson(allowedResources) }),
         ...registrationColumns(details),
         updatedAt: now,

@@ -36,6 +36,7 @@ export interface ClientsTable {
   /** JSON list of resource ids; null: any. */
   allowedResources: string | null;
   resourceId: string | null;
+  dpopBoundAccessTokens: number;
   status: string;
   createdAt: number;
   updatedAt: number;
@@ -82,6 +83,8 @@ export interface AuthorizationCodesTable {
   expiresAt: number;
   consumedAt: number | null;
   browserHash: string | null;
+  /** The JWK thumbprint the authorization request named (RFC 9449 §10). */
+  dpopJkt: string | null;
 }
 
 export interface TokensTable {
@@ -107,6 +110,8 @@ export interface TokensTable {
   /** Null on tokens issued before migration 0009, whose issue the audit log holds. */
   grantType: string | null;
   sourceAddress: string | null;
+  /** The DPoP key's JWK thumbprint (RFC 9449 §6); null for a bearer token. */
+  dpopJkt: string | null;
 }
 
 export interface ConsentsTable {

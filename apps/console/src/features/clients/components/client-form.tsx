@@ -36,6 +36,8 @@ export interface ClientFormValues {
   allowedResources: string[] | null;
   /** The identifier of the API a resource server introspects for; '' for none. */
   resource: string;
+  /** Every token request must carry a DPoP proof (RFC 9449). */
+  dpopBoundAccessTokens: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): 
   const preset = presetById(id);
   return {
     name: '', siteUrl: '', logoUrl: '', redirectUris: [], postLogoutRedirectUris: [], accessTokenTtl: '', refreshTokenTtl: '', idTokenSigningAlg: '',
+    dpopBoundAccessTokens: false,
     ...keep,
     grantTypes: [...preset.grantTypes],
     tokenEndpointAuthMethod: preset.tokenEndpointAuthMethod,
@@ -63,7 +66,8 @@ export const emptyClientForm: ClientFormValues = presetForm('machine');
 /** The registration fields this form edits; the rest (keys, contacts, registration metadata) stay as they are. */
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' |
-  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource'>>;
+  'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource' |
+  'dpopBoundAccessTokens'>>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -83,6 +87,7 @@ export function clientToForm(client: Client): ClientFormValues {
     idTokenSigningAlg: client.idTokenSigningAlg ?? '',
     allowedResources: client.allowedResources === null ? null : [...client.allowedResources],
     resource: client.resource ?? '',
+    dpopBoundAccessTokens: client.dpopBoundAccessTokens,
   };
 }
 
@@ -141,6 +146,7 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       idTokenSigningAlg: values.idTokenSigningAlg === '' ? null : values.idTokenSigningAlg,
       allowedResources: values.allowedResources,
       resource: values.resource === '' ? null : values.resource,
+      dpopBoundAccessTokens: values.dpopBoundAccessTokens,
     },
   };
 }
@@ -162,6 +168,7 @@ const FIELD_LABELS: [keyof ClientFormValues, string][] = [
   ['logoUrl', 'Logo URL'],
   ['idTokenSigningAlg', 'ID token signing algorithm'],
   ['resourceServer', 'Resource server'],
+  ['dpopBoundAccessTokens', 'Require DPoP'],
 ];
 const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris']);
 
@@ -423,7 +430,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           <option value="native">Native (runs on a device)</option>
         </SelectField>
       )}
-      {(visible('more') || visible('resourceServer')) && (
+      {(visible('more') || visible('resourceServer') || visible('dpop')) && (
         <details className="advanced">
           <summary>More settings</summary>
           {visible('more') && (
@@ -441,6 +448,19 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
                 <option value="ES256">ES256</option>
                 <option value="RS256">RS256</option>
               </SelectField>
+            </>
+          )}
+          {visible('dpop') && values.grantTypes.length > 0 && (
+            <>
+              <CheckboxField
+                id={fieldId('dpopBoundAccessTokens')}
+                label="Require DPoP"
+                hint="Every token request must carry a DPoP proof, so each token is bound to the client's key and useless to anyone who copies it."
+                checked={values.dpopBoundAccessTokens}
+                aria-invalid={errors.dpopBoundAccessTokens ? true : undefined}
+                onChange={(e) => set('dpopBoundAccessTokens')(e.target.checked)}
+              />
+              {errors.dpopBoundAccessTokens && <p className="field-error">{sentence(errors.dpopBoundAccessTokens)}</p>}
             </>
           )}
           {visible('resourceServer') && (

@@ -44,6 +44,8 @@ function ReadOnlySettings({ client }: { client: Client }) {
           <dd><code>{client.resource}</code></dd>
         </>
       )}
+      <dt>DPoP</dt>
+      <dd>{client.dpopBoundAccessTokens ? 'Required: every token is bound to the client\'s key' : 'Optional'}</dd>
     </dl>
   );
 }

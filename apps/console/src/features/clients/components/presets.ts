@@ -7,7 +7,7 @@ export type PresetId = 'spa' | 'native' | 'web' | 'machine' | 'api' | 'custom';
 /** Which of the form's fields a preset shows; the others keep the preset's values. */
 export type FormField =
   | 'authMethod' | 'grantTypes' | 'redirectUris' | 'postLogoutRedirectUris' | 'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'more' | 'resourceServer'
-  | 'applicationType' | 'allowedResources' | 'resource';
+  | 'applicationType' | 'allowedResources' | 'resource' | 'dpop';
 
 /** An application type: what it is, the values it starts with, and the fields that apply to it. */
 export interface Preset {
@@ -25,7 +25,7 @@ export interface Preset {
   redirectHint?: string;
 }
 
-const USER_FIELDS = ['redirectUris', 'postLogoutRedirectUris', 'scopes', 'allowedResources', 'accessTokenTtl', 'refreshTokenTtl', 'more'] as const;
+const USER_FIELDS = ['redirectUris', 'postLogoutRedirectUris', 'scopes', 'allowedResources', 'accessTokenTtl', 'refreshTokenTtl', 'more', 'dpop'] as const;
 
 /** The application types offered when a client is created, in the order shown. */
 export const PRESETS: readonly Preset[] = [
@@ -47,7 +47,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'machine', label: 'Machine to machine', description: 'A service, job or script that calls APIs as itself, with a secret and no user.',
     grantTypes: ['client_credentials'], tokenEndpointAuthMethod: 'client_secret_basic', applicationType: 'web', resourceServer: false, scopes: [],
-    fields: ['authMethod', 'scopes', 'allowedResources', 'accessTokenTtl'],
+    fields: ['authMethod', 'scopes', 'allowedResources', 'accessTokenTtl', 'dpop'],
   },
   {
     id: 'api', label: 'API (resource server)', description: 'An API that receives tokens and checks them by introspection; it gets no tokens itself.',
