@@ -84,6 +84,7 @@ export const clientView = responseSchema('Client', z.object({
     sourceAddress: z.string().nullable().meta({ description: 'The address a dynamic registration came from.' }),
   }),
   resourceServer: z.boolean(),
+  requirePushedAuthorizationRequests: z.boolean().meta({ description: 'The client must push its authorization requests (RFC 9126); REQUIRE_PAR makes every client.' }),
   allowedResources: z.array(z.string()).nullable().meta({ description: 'Identifiers of the APIs the client may ask tokens for; null means any API.' }),
   resource: z.string().nullable().meta({ description: 'For a resource server: the identifier of the API it introspects tokens for.' }),
   system: z.boolean().meta({ description: 'A client Tollgate itself relies on (the console): it cannot be changed or revoked here.' }),
@@ -121,6 +122,7 @@ export function toClientView(client: Client, identifiers: ReadonlyMap<string, st
     // The registration access token's hash stays out, like the secret's.
     registration: { kind: client.registration.kind, initialAccessTokenId: client.registration.initialAccessTokenId, sourceAddress: client.registration.sourceAddress },
     resourceServer: client.resourceServer,
+    requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     allowedResources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     system: client.system,

@@ -22,6 +22,7 @@ const FIELDS = {
   jwks_uri: 'jwksUri',
   id_token_signed_response_alg: 'idTokenSigningAlg',
   application_type: 'applicationType',
+  require_pushed_authorization_requests: 'requirePushedAuthorizationRequests',
 } as const satisfies Record<string, keyof CreateClientInput>;
 
 type MetadataName = keyof typeof FIELDS;
@@ -159,7 +160,8 @@ function defaultName(redirectUris: unknown): string {
 }
 
 const REGISTRATION_FIELDS = ['name', 'siteUrl', 'logoUrl', 'policyUrl', 'termsUrl', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes',
-  'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod'] as const;
+  'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod',
+  'requirePushedAuthorizationRequests'] as const;
 
 /** A client field that registration metadata sets. */
 export type RegistrationField = (typeof REGISTRATION_FIELDS)[number];
@@ -209,5 +211,6 @@ export function clientInformation(client: Client, options: {
     ...(client.jwks !== null && { jwks: client.jwks }),
     ...optional('jwks_uri', client.jwksUri),
     ...optional('id_token_signed_response_alg', client.idTokenSigningAlg),
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
   };
 }

@@ -30,6 +30,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null, accessTokenHash: null },
     system: false,
     resourceServer: false,
+    requirePushedAuthorizationRequests: false,
     allowedResources: null,
     resourceId: null,
     ...overrides,
