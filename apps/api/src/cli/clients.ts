@@ -251,7 +251,7 @@ const clientsUpdate = defineCommand({
       description: 'Link the client, as a resource server, to the API with this identifier (and make it a resource server); none to unlink it.',
     },
     'require-par': {
-      type: 'string', value: 'on|off', field: 'requirePushedAuthorizationRequests',
+      type: 'string', value: 'SWITCH', field: 'requirePushedAuthorizationRequests',
       description: 'on: the client must push its authorization requests to /oauth/par (RFC 9126); off: it may send them to /oauth/authorize directly.',
     },
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
