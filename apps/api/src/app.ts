@@ -91,7 +91,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   });
   app.use(discoveryRoutes({
     issuer: config.issuer, storage, keys, grantTypes: oauth.grantTypes,
-    registration: config.registration.mode !== 'off', clientMetadataDocuments: config.clientMetadataDocuments,
+    registration: config.registration.mode !== 'off', clientMetadataDocuments: config.clientMetadataDocuments, requirePar: config.par.required,
   }));
   app.use(authorizationEndpoint(browser));
   app.use(interactionRoutes(browser));

@@ -59,6 +59,10 @@ export interface Config {
   idTokenSigningAlg: 'ES256' | 'RS256';
   /** PKCE for every client, not only public ones (RFC 9700 §2.1.1). */
   pkceRequired: boolean;
+  /** Pushed authorization requests (RFC 9126): how long a `request_uri` lives, and whether every client must push. */
+  par: { ttlSeconds: number; required: boolean };
+  /** Seconds after a refresh token's rotation during which its client may use it again without revoking the family; 0: never. */
+  refreshTokenReuseGraceSeconds: number;
   /** Seconds a browser stays signed in. */
   sessionTtl: number;
   /** Where the secret that encrypts signing keys comes from: the variable, else the file. */
@@ -187,6 +191,9 @@ const env = z.object({
   KEY_FILE: z.string().optional(),
   ID_TOKEN_SIGNING_ALG: z.enum(['ES256', 'RS256'], 'must be ES256 or RS256').default('ES256'),
   PKCE_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
+  PAR_TTL: z.string().default('60s'),
+  REQUIRE_PAR: z.enum(['true', 'false'], 'must be true or false').default('false'),
+  REFRESH_TOKEN_REUSE_GRACE: z.string().default('10s'),
   LOGIN_FAILURE_LIMIT: z.string().default('10/15m'),
   LOGIN_ADDRESS_FAILURE_LIMIT: z.string().default('100/15m'),
   AUTHORIZE_RATE_LIMIT: z.string().default('300/1m'),
@@ -318,6 +325,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (openScopes.some((scope) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope))) problems.push('OPEN_REGISTRATION_SCOPES must be scope names separated by spaces');
   if (openScopes.includes('oauth-admin')) problems.push('OPEN_REGISTRATION_SCOPES must not include oauth-admin: it is only ever granted to administrators through the console');
   const sessionTtl = lifetime('SESSION_TTL');
+  const parTtl = lifetime('PAR_TTL');
+  // RFC 9126 §2.2 suggests 5 to 600 seconds; FAPI 2.0 makes that a rule.
+  if (parTtl !== 0 && (parTtl < 5 || parTtl > 600)) problems.push(`PAR_TTL must be between 5s and 10m (got "${values.PAR_TTL}")`);
+  const graceText = values.REFRESH_TOKEN_REUSE_GRACE.trim();
+  const refreshTokenReuseGraceSeconds = graceText === '0' ? 0 : parseDuration(graceText);
+  if (refreshTokenReuseGraceSeconds === undefined || refreshTokenReuseGraceSeconds > 300) {
+    problems.push(`REFRESH_TOKEN_REUSE_GRACE must be 0 (off) or a duration up to 5m such as 10s (got "${values.REFRESH_TOKEN_REUSE_GRACE}")`);
+  }
   const purgeIntervalSeconds = values.PURGE_INTERVAL.trim().toLowerCase() === 'off' ? null : parseDuration(values.PURGE_INTERVAL) ?? null;
   if (purgeIntervalSeconds === null && values.PURGE_INTERVAL.trim().toLowerCase() !== 'off') {
     problems.push(`PURGE_INTERVAL must be a positive duration such as 5m, or off (got "${values.PURGE_INTERVAL}")`);
@@ -352,6 +367,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     rateLimits,
     idTokenSigningAlg: values.ID_TOKEN_SIGNING_ALG,
     pkceRequired: values.PKCE_REQUIRED === 'true',
+    par: { ttlSeconds: parTtl, required: values.REQUIRE_PAR === 'true' },
+    refreshTokenReuseGraceSeconds: refreshTokenReuseGraceSeconds ?? 0,
     sessionTtl,
     keyEncryption: { secret: values.KEY_ENCRYPTION_KEY ?? null, file: path.resolve(values.KEY_FILE ?? defaultKeyFile(database as DatabaseConfig)) },
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),

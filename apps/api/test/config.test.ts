@@ -114,6 +114,20 @@ describe('loadConfig', () => {
     expect(problemsOf({ CLIENT_METADATA_FETCH_LIMIT: '5' })).toEqual(['CLIENT_METADATA_FETCH_LIMIT must be a count per duration such as 600/1m, or off (got "5")']);
   });
 
+  it('reads PAR_TTL (60s by default, 5s to 10m), REQUIRE_PAR, and REFRESH_TOKEN_REUSE_GRACE (10s by default, 0 for strict, at most 5m)', () => {
+    expect(loadConfig({})).toMatchObject({ par: { ttlSeconds: 60, required: false }, refreshTokenReuseGraceSeconds: 10 });
+    expect(loadConfig({ PAR_TTL: '10m', REQUIRE_PAR: 'true', REFRESH_TOKEN_REUSE_GRACE: '0' })).toMatchObject({ par: { ttlSeconds: 600, required: true }, refreshTokenReuseGraceSeconds: 0 });
+    expect(loadConfig({ REFRESH_TOKEN_REUSE_GRACE: '5m' }).refreshTokenReuseGraceSeconds).toBe(300);
+    expect(problemsOf({ PAR_TTL: '4s', REQUIRE_PAR: 'yes', REFRESH_TOKEN_REUSE_GRACE: '6m' })).toEqual([
+      'REQUIRE_PAR must be true or false',
+    ]);
+    expect(problemsOf({ PAR_TTL: '11m', REFRESH_TOKEN_REUSE_GRACE: '-1' })).toEqual([
+      'PAR_TTL must be between 5s and 10m (got "11m")',
+      'REFRESH_TOKEN_REUSE_GRACE must be 0 (off) or a duration up to 5m such as 10s (got "-1")',
+    ]);
+    expect(problemsOf({ PAR_TTL: 'soon' })).toEqual(['PAR_TTL must be a positive duration such as 3600, 15m, 1h or 30d (got "soon")']);
+  });
+
   it('refuses an ISSUER or CONSOLE_DEV_ORIGIN whose host is not a DNS name or IP literal: they become the console client\'s redirect URIs', () => {
     const host = 'must name its host by a DNS name (letters, digits and hyphens) or an IP address';
     expect(problemsOf({ ISSUER: 'https://*.example.com', CONSOLE_DEV_ORIGIN: 'https://*' })).toEqual([

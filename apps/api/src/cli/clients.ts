@@ -25,6 +25,7 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     application_type: client.applicationType,
     resource_server: client.resourceServer,
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     registration: client.registration.kind,
@@ -96,6 +97,10 @@ const clientsCreate = defineCommand({
       type: 'boolean', field: 'dpopBoundAccessTokens',
       description: 'Every token request must carry a DPoP proof, so every token is bound to the client\'s key (RFC 9449 dpop_bound_access_tokens).',
     },
+    'require-par': {
+      type: 'boolean', field: 'requirePushedAuthorizationRequests',
+      description: 'The client must push its authorization requests to /oauth/par (RFC 9126); /oauth/authorize then takes only client_id and request_uri from it.',
+    },
     'allowed-resources': { ...allowedResourcesOption, description: `${allowedResourcesOption.description} Default any.` },
     resource: {
       type: 'string', value: 'URI', field: 'resource',
@@ -109,6 +114,7 @@ const clientsCreate = defineCommand({
     'clients create --name "Invoices API" --resource-server --grant-types ""',
     'clients create --name Batch --auth-method private_key_jwt --jwks-uri https://batch.example.com/jwks.json --scopes read',
     'clients create --name Reports --scopes read --allowed-resources "https://api.example.test"',
+    'clients create --name Portal --redirect-uris https://portal.example.com/cb --grant-types authorization_code --scopes openid --require-par',
     'clients create --name "Example API gateway" --grant-types "" --resource https://api.example.test',
   ],
   async run(ctx, values) {
@@ -130,6 +136,7 @@ const clientsCreate = defineCommand({
       refreshTokenTtl: parseSeconds('refresh-token-ttl', values['refresh-token-ttl'], parseDuration),
       // Linking a client to an API makes it that API's resource server.
       resourceServer: values['resource-server'] ?? resource !== undefined,
+      requirePushedAuthorizationRequests: values['require-par'] ?? false,
       applicationType: values['application-type'] as CreateAdminClientInput['applicationType'],
       allowedResources: allowedResourcesOf(values['allowed-resources']),
       resource: resource ?? null,
@@ -260,12 +267,17 @@ const clientsUpdate = defineCommand({
       type: 'string', value: 'on|off', field: 'dpopBoundAccessTokens',
       description: 'on: every token request must carry a DPoP proof (RFC 9449 dpop_bound_access_tokens); off: bearer tokens are allowed again.',
     },
+    'require-par': {
+      type: 'string', value: 'on|off', field: 'requirePushedAuthorizationRequests',
+      description: 'on: the client must push its authorization requests to /oauth/par (RFC 9126); off: it may send them to /oauth/authorize directly.',
+    },
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
   },
   examples: [
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources "https://api.example.test https://other.example.test"',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources any --access-token-ttl default',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --resource none',
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --require-par on',
   ],
   async run(ctx, values, [id]) {
     const resource = values.resource === undefined ? undefined : values.resource.trim() === 'none' ? null : values.resource;
@@ -279,6 +291,7 @@ const clientsUpdate = defineCommand({
       ...(values['allowed-resources'] !== undefined && { allowedResources: allowedResourcesOf(values['allowed-resources']) }),
       ...(resource !== undefined && { resource, ...(resource !== null && { resourceServer: true }) }),
       ...(values['dpop-bound'] !== undefined && { dpopBoundAccessTokens: onOff('dpop-bound', values['dpop-bound']) }),
+      ...(values['require-par'] !== undefined && { requirePushedAuthorizationRequests: onOff('require-par', values['require-par']) }),
     };
     if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
     const client = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {

@@ -10,6 +10,7 @@ import type { Outbound } from '../outbound/fetch.js';
 import type { ClientResolver } from './client-resolver.js';
 import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
+import { pushedAuthorizationRequestEndpoint } from './endpoints/par.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { TokenBudget } from './endpoints/token-budget.js';
@@ -31,7 +32,7 @@ export interface OAuthEndpoints {
 }
 
 /**
- * Builds the token, introspection and revocation endpoints and what they share.
+ * Builds the token, introspection, revocation and pushed authorization request endpoints and what they share.
  * `strictTransportSecurity` is the header value their answers carry, or null for none.
  */
 export function createOAuthEndpoints(deps: {
@@ -41,6 +42,8 @@ export function createOAuthEndpoints(deps: {
   const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound, dpop } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
+  // Pushes count against the same rule as token requests, on a counter of their own: a busy sign-in page never starves refreshes.
+  const pushesPerClient = new RateLimiter('par', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
   const publicFailures = new RateLimiter('public-client-failure', config.rateLimits.publicClientFailures, storage.rateLimits, 250, onSyncError);
   const guard = new ClientAuthGuard(failures, storage, metrics, logger);
@@ -49,7 +52,7 @@ export function createOAuthEndpoints(deps: {
   const storedClients: ClientLookup = (id) => storage.clients.get(id);
   const assertions = new ClientAssertions({ issuer: config.issuer, replays: storage.replays, outbound, refreshCooldownSeconds: deps.keySetRefreshCooldownSeconds });
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
-  const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens });
+  const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens, refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds });
   const indicators = new ResourceIndicators(storage);
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {
@@ -64,12 +67,16 @@ export function createOAuthEndpoints(deps: {
     }), true)],
     ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, assertions, issuer: config.issuer }))],
     ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard, assertions }), true)],
+    ['/oauth/par', serve(pushedAuthorizationRequestEndpoint({
+      clients, guard, assertions, budget: new TokenBudget(pushesPerClient, publicFailures), indicators, pushed: storage.pushedRequests,
+      keys, issuer: config.issuer, pkceRequired: config.pkceRequired, ttlSeconds: config.par.ttlSeconds,
+    }), true)],
   ]);
   return {
     routes,
     grantTypes: [...grants.keys()],
     close: async () => {
-      await Promise.all([perClient.close(), failures.close(), publicFailures.close()]);
+      await Promise.all([perClient.close(), pushesPerClient.close(), failures.close(), publicFailures.close()]);
     },
   };
 }

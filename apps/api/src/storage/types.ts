@@ -63,6 +63,8 @@ export interface Client {
    * identifier; unlinked, only tokens with no audience.
    */
   resourceServer: boolean;
+  /** The client must push its authorization requests (RFC 9126 §6): `/oauth/authorize` accepts it only with a `request_uri`. */
+  requirePushedAuthorizationRequests: boolean;
   /** Ids of the APIs (resources) this client may ask tokens for; null: any API. */
   allowedResources: string[] | null;
   /** The API a resource-server client introspects for; null when it is linked to none. */
@@ -82,7 +84,7 @@ type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'conta
 type ResourceDetails = 'allowedResources' | 'resourceId';
 
 /** Defaults to false. */
-type ProofDetails = 'dpopBoundAccessTokens';
+type ProofDetails = 'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests';
 
 export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails | ResourceDetails | ProofDetails>
   & Partial<Pick<Client, RegistrationDetails | ResourceDetails | ProofDetails>>;
@@ -324,6 +326,9 @@ export type ConsumeResult<T> =
   | { status: 'reused'; value: T }
   | { status: 'expired' | 'revoked' | 'not_found' };
 
+/** A refresh token's rotation: `retried` is a use again within the grace (see TokenStore.rotate). */
+export type RotateResult = ConsumeResult<Token> | { status: 'retried'; value: Token };
+
 export interface CodeStore {
   create(code: NewAuthorizationCode): Promise<void>;
   /** Read without consuming; null when unknown. */
@@ -416,9 +421,13 @@ export interface TokenStore {
   list(query: TokenListQuery): Promise<Page<Token>>;
   /**
    * Marks a refresh token rotated in one conditional write: exactly one of
-   * many concurrent calls gets `consumed`, the others `reused`.
+   * many concurrent calls gets `consumed`, the others `reused`. With
+   * `graceMs` above 0, a token rotated at most that long before `now`,
+   * neither revoked nor expired, and none of whose successors has been used
+   * in turn, gets `retried` instead of `reused`, any number of times: it keeps
+   * its first rotation time, so the grace never extends itself.
    */
-  rotate(id: string, now: number): Promise<ConsumeResult<Token>>;
+  rotate(id: string, now: number, graceMs?: number): Promise<RotateResult>;
   /** Revokes one token and every token issued from it (transitively). Returns how many changed. */
   revoke(id: string, now: number): Promise<number>;
   revokeFamily(familyId: string, now: number): Promise<number>;
@@ -708,6 +717,31 @@ export interface ReplayStore {
   purgeExpired(before: number, limit: number): Promise<number>;
 }
 
+/** An authorization request pushed by an authenticated client (RFC 9126), waiting for its `request_uri`. */
+export interface PushedRequest {
+  /** SHA-256 of the `request_uri`: the value itself is never stored. */
+  uriHash: string;
+  clientId: string;
+  /** The authorization request's parameters, form-encoded, as the client pushed them. */
+  parameters: string;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+export interface PushedRequestStore {
+  create(request: Omit<PushedRequest, 'consumedAt'>): Promise<void>;
+  /**
+   * Uses the request in one conditional write: only one pushed by `clientId`,
+   * not yet used and not expired at `now`. Of concurrent calls exactly one
+   * gets it; the rest, and every call for an unknown, foreign, used or
+   * expired request, get null.
+   */
+  consume(uriHash: string, clientId: string, now: number): Promise<PushedRequest | null>;
+  /** Deletes at most `limit` requests that expired before `before`; returns how many. */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 export interface Stores {
   clients: ClientStore;
   users: UserStore;
@@ -723,6 +757,7 @@ export interface Stores {
   initialAccessTokens: InitialAccessTokenStore;
   resources: ResourceStore;
   replays: ReplayStore;
+  pushedRequests: PushedRequestStore;
 }
 
 export interface Storage extends Stores {

@@ -31,7 +31,8 @@ for (const backend of backends) {
         id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [],
         postLogoutRedirectUris: [], grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic',
         hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, dpopBoundAccessTokens: false,
-        allowedResources: null, resource: null, system: false, applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
+        requirePushedAuthorizationRequests: false, allowedResources: null, resource: null, system: false,
+        applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
         registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
         status: 'active', createdAt: expect.any(String), updatedAt: client.createdAt, revokedAt: null,
       });
@@ -47,6 +48,17 @@ for (const backend of backends) {
       const entry = (await t.storage.audit.list({ targetId: client.id, limit: 5 })).items[0];
       expect(entry).toMatchObject({ action: 'client.create', actorType: 'user', actorId: t.admin.id, sourceAddress: expect.stringMatching(/127\.0\.0\.1/), details: { name: 'Billing' } });
       expect(JSON.stringify(entry)).not.toContain(clientSecret);
+    });
+
+    it('switches requirePushedAuthorizationRequests, audited by name, and names a value that is not a boolean', async () => {
+      const created = await t.post('/clients', { name: 'Portal', grantTypes: ['authorization_code'], redirectUris: ['https://portal.example/cb'], requirePushedAuthorizationRequests: true }).expect(201);
+      expect(created.body.client.requirePushedAuthorizationRequests).toBe(true);
+      const id = created.body.client.id as string;
+      const off = await t.patch(`/clients/${id}`, { requirePushedAuthorizationRequests: false }).expect(200);
+      expect(off.body.requirePushedAuthorizationRequests).toBe(false);
+      expect((await t.storage.audit.list({ targetId: id, limit: 1 })).items[0]).toMatchObject({ action: 'client.update', details: { fields: ['requirePushedAuthorizationRequests'] } });
+      const bad = await t.patch(`/clients/${id}`, { requirePushedAuthorizationRequests: 'yes' }).expect(400);
+      expect(Object.keys(bad.body.fields)).toEqual(['requirePushedAuthorizationRequests']);
     });
 
     it('lets a native application register a private-use scheme, and no web application, also by a change', async () => {

@@ -125,6 +125,21 @@ for (const backend of backends) {
       });
     });
 
+    it('makes a client require pushed authorization requests with --require-par, and switches it with clients update --require-par on|off', async () => {
+      const created = await run('clients', 'create', '--name', 'Portal', '--grant-types', 'authorization_code', '--redirect-uris', 'https://portal.example/cb', '--scopes', 'openid', '--require-par', '--json');
+      expect(created.code, created.stderr).toBe(0);
+      const printed = JSON.parse(created.stdout) as { client_id: string; require_pushed_authorization_requests: boolean };
+      expect(printed.require_pushed_authorization_requests).toBe(true);
+      expect(await storage.clients.get(printed.client_id)).toMatchObject({ requirePushedAuthorizationRequests: true });
+      const off = await run('clients', 'update', printed.client_id, '--require-par', 'off', '--json');
+      expect(off.code, off.stderr).toBe(0);
+      expect(JSON.parse(off.stdout)).toMatchObject({ require_pushed_authorization_requests: false });
+      const bad = await run('clients', 'update', printed.client_id, '--require-par', 'yes');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--require-par must be on or off');
+      expect(await storage.clients.get(printed.client_id)).toMatchObject({ requirePushedAuthorizationRequests: false });
+    });
+
     it('creates private_key_jwt clients without a secret, with keys by URL or from a file', async () => {
       const byUri = await run('clients', 'create', '--name', 'Batch', '--auth-method', 'private_key_jwt', '--jwks-uri', 'https://batch.example/jwks.json', '--json');
       expect(byUri.code, byUri.stderr).toBe(0);

@@ -27,6 +27,8 @@ describe('discovery (RFC 8414)', () => {
       end_session_endpoint: `${issuer}/oauth/logout`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
+      require_pushed_authorization_requests: false,
       registration_endpoint: `${issuer}/oauth/register`,
       scopes_supported: ['email', 'oauth-admin', 'offline_access', 'openid', 'profile', 'read', 'write'],
       response_types_supported: ['code'],

@@ -1,6 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/storage/sql/index.js';
 import { cli } from '../support/cli.js';
@@ -114,6 +117,65 @@ for (const backend of backends) {
       const back = await browser.submit(page, { decision: 'deny' }, { stopAt: redirectUri });
       await expect(oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedState: state }))
         .rejects.toMatchObject({ error: 'access_denied' });
+    });
+
+    /** The code flow through PAR (RFC 9126) with the library's buildAuthorizationUrlWithPAR; returns the tokens. */
+    async function signInThroughPar(config: oidc.Configuration, name: string) {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const nonce = oidc.randomNonce();
+      const state = oidc.randomState();
+      const url = await oidc.buildAuthorizationUrlWithPAR(config, {
+        redirect_uri: redirectUri, scope: 'openid profile', nonce, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      });
+      // All the browser carries is the client id and the request_uri.
+      expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+      const browser = new CookieBrowser();
+      let page = await browser.go(url.href);
+      page = await browser.submit(page, { username: 'rita', password: 'rita the relying party' });
+      expect(page.text).toContain(name);
+      const back = await browser.submit(page, { decision: 'allow' }, { stopAt: redirectUri });
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state });
+      expect(tokens.claims()).toMatchObject({ iss: issuer, aud: config.clientMetadata().client_id, nonce, preferred_username: 'rita' });
+      // The request_uri was used once: the same address again is refused with an error page.
+      const again = await fetch(url, { redirect: 'manual' });
+      expect(again.status).toBe(400);
+      expect(again.headers.get('location')).toBeNull();
+      return tokens;
+    }
+
+    it('signs in through PAR with buildAuthorizationUrlWithPAR, for clients the CLI registered (Basic, private_key_jwt) that require it', async () => {
+      const basicClient = JSON.parse((await cli(database.url, 'clients', 'create', '--name', 'PAR portal', '--grant-types', 'authorization_code,refresh_token',
+        '--redirect-uris', redirectUri, '--scopes', 'openid profile', '--require-par', '--json')).stdout) as typeof client & { require_pushed_authorization_requests: boolean };
+      expect(basicClient.require_pushed_authorization_requests).toBe(true);
+      const config = await oidc.discovery(new URL(issuer), basicClient.client_id, undefined, oidc.ClientSecretBasic(basicClient.client_secret), { execute: [oidc.allowInsecureRequests] });
+      expect(config.serverMetadata().pushed_authorization_request_endpoint).toBe(`${issuer}/oauth/par`);
+      // Without PAR, the library's usual URL is refused back to the client.
+      const direct = await fetch(oidc.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid', state: 'direct', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' }), { redirect: 'manual' });
+      expect(new URL(direct.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+      const tokens = await signInThroughPar(config, 'PAR portal');
+      expect((await oidc.refreshTokenGrant(config, tokens.refresh_token!)).access_token).toMatch(/^tg_at_/);
+
+      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwksFile = path.join(tmpdir(), `tollgate-par-${process.pid}-${Date.now()}.json`);
+      await writeFile(jwksFile, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'par-1', alg: 'ES256', use: 'sig' }] }));
+      const created = await cli(database.url, 'clients', 'create', '--name', 'PAR keys', '--grant-types', 'authorization_code',
+        '--redirect-uris', redirectUri, '--scopes', 'openid profile', '--auth-method', 'private_key_jwt', '--jwks', jwksFile, '--require-par', '--json');
+      expect(created.code, created.stderr).toBe(0);
+      const keyed = JSON.parse(created.stdout) as { client_id: string };
+      const keyConfig = await oidc.discovery(new URL(issuer), keyed.client_id, undefined, oidc.PrivateKeyJwt({ key: privateKey, kid: 'par-1' }), { execute: [oidc.allowInsecureRequests] });
+      await signInThroughPar(keyConfig, 'PAR keys');
+    });
+
+    it('signs in through PAR for a client that registered itself with require_pushed_authorization_requests', async () => {
+      const registered = await oidc.dynamicClientRegistration(new URL(issuer), {
+        client_name: 'Self-registered PAR', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'],
+        scope: 'openid profile', token_endpoint_auth_method: 'client_secret_basic', require_pushed_authorization_requests: true,
+      }, oidc.ClientSecretBasic(), { initialAccessToken: await initialAccessToken(), execute: [oidc.allowInsecureRequests] });
+      expect(registered.clientMetadata().require_pushed_authorization_requests).toBe(true);
+      await signInThroughPar(registered, 'Self-registered PAR');
+      // A request that is not pushed is refused back to it.
+      const direct = await fetch(oidc.buildAuthorizationUrl(registered, { redirect_uri: redirectUri, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' }), { redirect: 'manual' });
+      expect(new URL(direct.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
     });
 
     /** An initial access token from the CLI, as an administrator would hand one out. */

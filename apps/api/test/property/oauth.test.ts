@@ -18,6 +18,13 @@ const ORDERS = 'https://orders.example.test';
 const BILLING = 'https://billing.example.test/v1';
 /** `resource` values (RFC 8707) that must get invalid_target: relative, fragment, unknown, not a URI, NUL, too long. */
 const BAD_RESOURCES = ['/orders', 'orders.example.test', `${ORDERS}#x`, `${ORDERS}/`, 'https://unknown.example.test', 'urn:', `${ORDERS}\u0000`, `https://x.example/${'a'.repeat(2100)}`, 'https://a b'];
+/** What a pushed authorization request (RFC 9126 §2.3) may be refused with: the token endpoint's, and the authorization endpoint's. */
+const PAR_ERRORS = ['invalid_request', 'invalid_client', 'invalid_scope', 'unauthorized_client', 'unsupported_response_type', 'invalid_target', 'request_not_supported', 'registration_not_supported'];
+/** The authorization request's parameters, for /oauth/par. */
+const AUTHORIZATION_PARAMS = [
+  'client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'response_type', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge',
+  'code_challenge_method', 'prompt', 'max_age', 'login_hint', 'id_token_hint', 'response_mode', 'resource', 'request_uri', 'request', 'registration',
+];
 const BEARER_ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope'];
 const PARAMS = [
   'grant_type', 'client_id', 'client_secret', 'scope', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'token', 'token_type_hint', 'access_token', 'resource',
@@ -40,6 +47,7 @@ for (const backend of backends) {
     let bearers: fc.Arbitrary<string | undefined>;
     let grantsFor: (caller: Caller) => fc.Arbitrary<Pairs>;
     let clients: Record<'machine' | 'post' | 'app' | 'api', { id: string; secret: string }>;
+    let parGood: fc.Arbitrary<string>;
     let ordersServer: { id: string; secret: string };
     let billingToken: string;
 
@@ -135,7 +143,16 @@ for (const backend of backends) {
       );
       grantsFor = (caller) => caller.id === app.id || caller.id === spa.id ? fc.oneof({ weight: 4, arbitrary: userGrants }, { weight: 1, arbitrary: machineGrants })
         : fc.oneof({ weight: 4, arbitrary: machineGrants }, { weight: 1, arbitrary: userGrants });
+      const pushed = (extra: Pairs): Pairs => [['response_type', 'code'], ['redirect_uri', REDIRECT], ['scope', 'openid read'], ['code_challenge', challenge], ['code_challenge_method', 'S256'], ...extra];
+      parGood = fc.oneof(good, fc.constantFrom(
+        'code', 'token', 'S256', 'plain', 'none', 'login', 'consent none', 'query', 'fragment', '60', '-1', '1e3', 'urn:ietf:params:oauth:request_uri:abc',
+        challenge, `${challenge}+`, 'n-1', 'x'.repeat(3000), codeTokens.id_token ?? 'a.b.c', 'https://elsewhere.example/cb',
+      ));
       templates = {
+        '/oauth/par': fc.constantFrom<Pairs>(
+          pushed([['state', 's']]), pushed([['nonce', 'n'], ['prompt', 'login'], ['max_age', '60']]), pushed([['resource', ORDERS]]),
+          pushed([['id_token_hint', codeTokens.id_token ?? 'a.b.c'], ['login_hint', 'ada']]), [['response_type', 'code'], ['scope', 'read']],
+        ),
         '/oauth/token': fc.oneof(machineGrants, userGrants),
         '/oauth/introspect': tokenTemplates,
         '/oauth/revoke': tokenTemplates,
@@ -162,11 +179,15 @@ for (const backend of backends) {
     const authStyle = fc.oneof({ weight: 6, arbitrary: fc.constant('native') }, { weight: 1, arbitrary: fc.constantFrom('basic', 'body', 'both', 'id-only', 'junk', 'assertion', 'assertion-twice') });
     const style = fc.constantFrom('form', 'form', 'form', 'raw', 'json', 'json-any', 'none');
 
-    for (const endpoint of ['/oauth/token', '/oauth/introspect', '/oauth/revoke']) {
+    for (const endpoint of ['/oauth/token', '/oauth/introspect', '/oauth/revoke', '/oauth/par']) {
+      const par = endpoint === '/oauth/par';
       it(`${endpoint}: never a 5xx, always an RFC 6749 error body, and a refusal changes nothing`, async () => {
+        let accepted = 0;
         await unchanged.baseline();
         await fc.assert(fc.asyncProperty(
-          methods, contentType, callers.chain((c) => fc.tuple(fc.constant(c), mutated(endpoint === '/oauth/token' ? grantsFor(c) : templates[endpoint]!, PARAMS, good))),
+          methods, contentType, callers.chain((c) => fc.tuple(fc.constant(c), par
+            ? mutated(templates[endpoint]!, AUTHORIZATION_PARAMS, parGood)
+            : mutated(endpoint === '/oauth/token' ? grantsFor(c) : templates[endpoint]!, PARAMS, good))),
           style, fc.jsonValue({ maxDepth: 3 }), authStyle, junkAuthorization,
           rarely, fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: mutated(templates[endpoint]!, PARAMS, good) }),
           async (method, type, [caller, pairs], bodyStyle, anyJson, auth, junkAuth, twoHeaders, query) => {
@@ -188,12 +209,16 @@ for (const backend of backends) {
             expectNoServerError(res, what);
             expectRefusedIfUnstorable(res, what, [...bodyStrings(type, body), ...basicStrings(authorization)]);
             if (res.status >= 400 && !refusedByNode(res) && method !== 'HEAD') {
-              expectOAuthError(res, what, res.status === 401 ? ['invalid_client'] : TOKEN_ERRORS);
+              expectOAuthError(res, what, res.status === 401 ? ['invalid_client'] : par ? PAR_ERRORS : TOKEN_ERRORS);
               if (res.status === 401 && authorization?.startsWith('Basic ')) expect(res.headers['www-authenticate'], what).toMatch(/^Basic/);
             }
+            if (par && res.status === 201) expect(res.body, what).toEqual({ request_uri: expect.stringMatching(/^urn:ietf:params:oauth:request_uri:[\w-]{43}$/), expires_in: 60 });
+            if (res.status < 300) accepted++;
             await unchanged.check(res.status >= 400, what);
           },
         ), { numRuns: NUM_RUNS ?? 150 });
+        // The generated requests reach the endpoint's success path too, not only its refusals.
+        expect(accepted).toBeGreaterThan(0);
       });
     }
 

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'scope.update': 'A scope was changed',
   'token.issue': 'A token was issued',
   'token.issue_admin': 'An administrator token was issued from the command line',
+  'token.refresh_retry': 'A rotated refresh token was used again within the grace (REFRESH_TOKEN_REUSE_GRACE); a fresh pair was issued',
   'token.refresh_reuse': 'A rotated refresh token was presented again; its family was revoked',
   'token.revoke': 'A token was revoked',
   'user.admin_grant': 'A user was made an administrator',

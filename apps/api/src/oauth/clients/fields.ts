@@ -65,6 +65,8 @@ export const clientFields = z.object({
   accessTokenTtl: ttl.nullable().default(null),
   refreshTokenTtl: ttl.nullable().default(null),
   resourceServer: z.boolean().default(false),
+  requirePushedAuthorizationRequests: z.boolean().default(false)
+    .meta({ description: 'The client must push its authorization requests to /oauth/par (RFC 9126) and send only client_id and request_uri to /oauth/authorize.' }),
   idTokenSigningAlg: z.enum(SIGNING_ALGORITHMS, `must be one of ${SIGNING_ALGORITHMS.join(', ')}`).nullable().default(null),
   applicationType: z.enum(APPLICATION_TYPES, `must be one of ${APPLICATION_TYPES.join(', ')}`).default('web'),
   policyUrl: webUrl.nullable().default(null),

@@ -7,13 +7,15 @@ import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
 import { nextStep } from '../authorization/flow.js';
 import { readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest, withResources } from '../authorization/request.js';
 import { ResourceIndicators } from '../resources/indicators.js';
+import { REQUEST_URI_PREFIX, usePushedRequest } from '../authorization/pushed.js';
 
 /** How long a user has to sign in and decide. */
 const INTERACTION_TTL_MS = 30 * 60_000;
 
 /**
  * `GET` and `POST /oauth/authorize` (RFC 6749 §4.1.1, OIDC Core §3.1.2.1).
- * Validates the request, then either answers at once (signed in, consent
+ * Takes the request's parameters from the query, or from a pushed request
+ * named by `request_uri` (RFC 9126 §4). Validates the request, then either answers at once (signed in, consent
  * remembered) or parks it as an interaction bound to this browser and sends
  * the browser to the login or consent page.
  */
@@ -22,8 +24,19 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
   const indicators = new ResourceIndicators(ctx.storage);
   const form = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
   const handle = async (req: Request, res: Response, encoded: string) => {
-    const params = readAuthorizationParams(encoded);
+    let params = readAuthorizationParams(encoded);
     if ('problem' in params) return sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', params.problem);
+    const requestUri = params.values.get('request_uri');
+    const pushed = requestUri?.startsWith(REQUEST_URI_PREFIX) === true;
+    if (pushed) {
+      if (params.repeated.has('request_uri') || params.repeated.has('client_id')) {
+        return sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', 'The request names client_id or request_uri more than once.');
+      }
+      // Used now, once: a reload of the sign-in page that follows finds the request in its interaction.
+      const found = await usePushedRequest(ctx.storage.pushedRequests, requestUri!, params.values.get('client_id'), Date.now());
+      if (found.kind === 'problem') return sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', found.problem);
+      params = found.params;
+    }
     const target = await resolveRedirectTarget(params, (id) => ctx.clients.resolve(id, req.clientAddress ?? ''));
     if ('problem' in target) {
       sendErrorPage(ctx, res, 400, 'This sign-in request is not valid', target.problem);
@@ -32,6 +45,9 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     const state = params.repeated.has('state') ? null : (params.values.get('state') ?? null);
     let request;
     try {
+      if (!pushed && (ctx.config.par.required || target.client.requirePushedAuthorizationRequests)) {
+        throw new InvalidRequest('This client must push its authorization requests (RFC 9126): POST them to /oauth/par, then send only client_id and request_uri here.');
+      }
       request = await withResources(validateAuthorizationRequest(params, target, { pkceRequired: ctx.config.pkceRequired }), params, target.client, indicators);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;

@@ -16,6 +16,8 @@ function publicJson(res: Response, maxAgeSeconds: number) {
  */
 export function discoveryRoutes(options: {
   issuer: string; storage: Storage; keys: SigningKeys; grantTypes: readonly GrantType[]; registration: boolean; clientMetadataDocuments: boolean;
+  /** `REQUIRE_PAR`: every client must push its authorization requests. */
+  requirePar: boolean;
 }): Router {
   const router = Router();
   const { issuer } = options;
@@ -32,6 +34,8 @@ export function discoveryRoutes(options: {
       end_session_endpoint: `${issuer}/oauth/logout`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
+      require_pushed_authorization_requests: options.requirePar,
       ...(options.registration && { registration_endpoint: `${issuer}/oauth/register` }),
       scopes_supported: scopes.map((s) => s.name),
       response_types_supported: ['code'],

@@ -10,10 +10,12 @@ export interface GrantDeps {
   storage: Storage;
   issuer: TokenIssuer;
   idTokens: IdTokens;
+  /** `REFRESH_TOKEN_REUSE_GRACE` in seconds (see refreshTokenGrant). */
+  refreshTokenReuseGraceSeconds?: number;
 }
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file here. */
 export function grantRegistry(deps: GrantDeps): ReadonlyMap<GrantType, Grant> {
-  const grants = [authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant(deps)];
+  const grants = [authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds })];
   return new Map(grants.map((g) => [g.grantType, g]));
 }

@@ -10,6 +10,8 @@ import type { Grant } from './grant.js';
 export interface RefreshTokenGrantDeps {
   storage: Storage;
   issuer: TokenIssuer;
+  /** `REFRESH_TOKEN_REUSE_GRACE` in seconds; 0 (the default) is strict rotation. */
+  reuseGraceSeconds?: number;
 }
 
 const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked.';
@@ -21,9 +23,19 @@ class NotRotated extends Error {}
  * refresh token, and presenting one already used revokes its whole family.
  * The access token may narrow the scope; the new refresh token keeps it, less
  * what the issuer finds the client or the user may no longer hold.
+ *
+ * Graceful rotation: within `reuseGraceSeconds` of its first rotation, and
+ * while no successor of it has been used, the same client may use a refresh
+ * token again and gets a fresh pair, issued from it like the first successor
+ * and in the same family, which is not revoked. Returning "the same successor" instead would need its value, and
+ * only hashes are stored; a fresh pair also serves a client that lost the
+ * first response and never saw that successor. The first successor stays
+ * valid, so two tabs refreshing together both keep working. After the grace,
+ * a reuse revokes the family as before (and with it every pair of the grace).
  */
 export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
   const { storage, issuer } = deps;
+  const graceMs = (deps.reuseGraceSeconds ?? 0) * 1000;
   return {
     grantType: 'refresh_token',
     async handle(client, req, target) {
@@ -37,9 +49,11 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       const requested = req.params.get('scope');
       const decision = decideScope(requested, scopesForClient(token.scopes, client));
       if (!decision.ok) throw new InvalidScope(decision.reason.replace('for this client', 'by this refresh token'));
-      // Before reuse detection: a replay without the key proves nothing, so it revokes nothing either.
+      // Before reuse detection: a replay without the key proves nothing, so it revokes nothing either. Past
+      // this line the request comes from the token's holder (its client, and its DPoP key if bound), so a
+      // retry within the grace is only a retry.
       requireBoundKey(token.dpopJkt, req.dpop, 'The refresh token');
-      if (token.rotatedAt !== null) await reused(token, req.sourceAddress, now);
+      if (token.rotatedAt !== null && !withinGrace(token, now)) await reused(token, req.sourceAddress, now);
       if (token.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID_REFRESH, 'revoked or expired');
       const user = await storage.users.get(token.userId);
       if (!user || user.disabledAt !== null) throw new InvalidGrant('The user of this refresh token can no longer sign in.');
@@ -54,9 +68,15 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       }, now);
       try {
         await storage.transaction(async (tx) => {
-          const result = await tx.tokens.rotate(token.id, now);
-          if (result.status !== 'consumed') throw new NotRotated(result.status);
+          const result = await tx.tokens.rotate(token.id, now, graceMs);
+          if (result.status !== 'consumed' && result.status !== 'retried') throw new NotRotated(result.status);
           await issuer.store(tx, minted);
+          if (result.status === 'retried') {
+            await tx.audit.append({
+              at: now, actorType: 'client', actorId: client.id, action: 'token.refresh_retry', targetType: 'token', targetId: token.id,
+              sourceAddress: req.sourceAddress, details: { family_id: token.familyId, user_id: token.userId, rotated_at: result.value.rotatedAt },
+            });
+          }
         });
       } catch (error) {
         if (!(error instanceof NotRotated)) throw error;
@@ -67,6 +87,10 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       return minted.body;
     },
   };
+
+  function withinGrace(token: Token, now: number): boolean {
+    return graceMs > 0 && token.rotatedAt !== null && token.rotatedAt >= now - graceMs;
+  }
 
   async function reused(token: Token, sourceAddress: string, now: number): Promise<never> {
     const revoked = token.familyId ? await storage.tokens.revokeFamily(token.familyId, now) : await storage.tokens.revoke(token.id, now);

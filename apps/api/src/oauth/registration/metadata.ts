@@ -23,6 +23,7 @@ const FIELDS = {
   id_token_signed_response_alg: 'idTokenSigningAlg',
   application_type: 'applicationType',
   dpop_bound_access_tokens: 'dpopBoundAccessTokens',
+  require_pushed_authorization_requests: 'requirePushedAuthorizationRequests',
 } as const satisfies Record<string, keyof CreateClientInput>;
 
 type MetadataName = keyof typeof FIELDS;
@@ -161,7 +162,7 @@ function defaultName(redirectUris: unknown): string {
 
 const REGISTRATION_FIELDS = ['name', 'siteUrl', 'logoUrl', 'policyUrl', 'termsUrl', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes',
   'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod',
-  'dpopBoundAccessTokens'] as const;
+  'dpopBoundAccessTokens', 'requirePushedAuthorizationRequests'] as const;
 
 /** A client field that registration metadata sets. */
 export type RegistrationField = (typeof REGISTRATION_FIELDS)[number];
@@ -212,5 +213,6 @@ export function clientInformation(client: Client, options: {
     ...optional('jwks_uri', client.jwksUri),
     ...optional('id_token_signed_response_alg', client.idTokenSigningAlg),
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
   };
 }

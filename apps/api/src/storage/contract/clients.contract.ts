@@ -81,6 +81,8 @@ export function describeClientStore(storage: () => Storage) {
       const updated = await storage().clients.update(input.id, { name: 'Renamed', redirectUris: ['https://x.example/cb'] }, 2000);
       expect(updated).toMatchObject({ name: 'Renamed', redirectUris: ['https://x.example/cb'], scopes: input.scopes, updatedAt: 2000, createdAt: 1000 });
       expect(await storage().clients.update('no-such-client', { name: 'x' }, 2000)).toBeNull();
+      expect(await storage().clients.update(input.id, { requirePushedAuthorizationRequests: true }, 3000)).toMatchObject({ requirePushedAuthorizationRequests: true, name: 'Renamed' });
+      expect(await storage().clients.get(input.id)).toMatchObject({ requirePushedAuthorizationRequests: true });
     });
 
     it('lists with search, status filter, sorting and cursor pagination', async () => {

@@ -31,6 +31,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     system: false,
     resourceServer: false,
     dpopBoundAccessTokens: false,
+    requirePushedAuthorizationRequests: false,
     allowedResources: null,
     resourceId: null,
     ...overrides,

@@ -81,6 +81,42 @@ export function describeTokenStore(storage: () => Storage) {
       expect(results.filter((r) => r.status === 'reused')).toHaveLength(9);
     });
 
+    it('within the grace, lets a rotated token be used again any number of times, counting from its first rotation', async () => {
+      const clientId = await aClientId();
+      const refresh = aToken(clientId, 1000, { kind: 'refresh', familyId: randomUUID() });
+      await storage().tokens.create([refresh]);
+      expect((await storage().tokens.rotate(refresh.id, 2000, 5000)).status).toBe('consumed');
+      const retries = await Promise.all(Array.from({ length: 10 }, () => storage().tokens.rotate(refresh.id, 4000, 5000)));
+      expect(retries.map((r) => r.status)).toEqual(Array(10).fill('retried'));
+      expect(retries[0]).toMatchObject({ value: { id: refresh.id, rotatedAt: 2000, lastUsedAt: 4000 } });
+      // The grace counts from 2000, not from the last retry.
+      expect((await storage().tokens.rotate(refresh.id, 7000, 5000)).status).toBe('retried');
+      expect((await storage().tokens.rotate(refresh.id, 7001, 5000)).status).toBe('reused');
+      // Without a grace, the rule is strict.
+      expect((await storage().tokens.rotate(refresh.id, 2500)).status).toBe('reused');
+    });
+
+    it('ends the grace for a token once one of its successors has been used, and never retries a revoked one', async () => {
+      const clientId = await aClientId();
+      const familyId = randomUUID();
+      const refresh = aToken(clientId, 1000, { kind: 'refresh', familyId });
+      const successor = aToken(clientId, 2000, { kind: 'refresh', familyId, parentId: refresh.id });
+      const access = aToken(clientId, 2000, { familyId, parentId: refresh.id });
+      await storage().tokens.create([refresh]);
+      expect((await storage().tokens.rotate(refresh.id, 2000, 5000)).status).toBe('consumed');
+      await storage().tokens.create([successor, access]);
+      // An access token issued from it does not count: only a refresh token that was itself rotated.
+      expect((await storage().tokens.rotate(refresh.id, 2500, 5000)).status).toBe('retried');
+      expect((await storage().tokens.rotate(successor.id, 3000, 5000)).status).toBe('consumed');
+      expect((await storage().tokens.rotate(refresh.id, 3100, 5000)).status).toBe('reused');
+
+      const other = aToken(clientId, 1000, { kind: 'refresh', familyId: randomUUID() });
+      await storage().tokens.create([other]);
+      expect((await storage().tokens.rotate(other.id, 2000, 5000)).status).toBe('consumed');
+      await storage().tokens.revokeFamily(other.familyId!, 2100);
+      expect((await storage().tokens.rotate(other.id, 2200, 5000)).status).toBe('reused');
+    });
+
     it('does not rotate access, expired, revoked or unknown tokens', async () => {
       const clientId = await aClientId();
       const access = aToken(clientId, 1000);

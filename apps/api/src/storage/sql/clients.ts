@@ -38,6 +38,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
     },
     system: row.system === 1,
     resourceServer: row.resourceServer === 1,
+    requirePushedAuthorizationRequests: row.requirePushedAuthorizationRequests === 1,
     allowedResources: row.allowedResources === null ? null : fromJson<string[]>(row.allowedResources),
     resourceId: row.resourceId,
     dpopBoundAccessTokens: row.dpopBoundAccessTokens === 1,
@@ -126,6 +127,7 @@ export class SqlClientStore implements ClientStore {
       ...(registrationColumns(registrationDetails(client)) as Required<ReturnType<typeof registrationColumns>>),
       system: toFlag(client.system),
       resourceServer: toFlag(client.resourceServer),
+      requirePushedAuthorizationRequests: toFlag(client.requirePushedAuthorizationRequests ?? false),
       allowedResources: client.allowedResources ? toJson(client.allowedResources) : null,
       resourceId: client.resourceId ?? null,
       dpopBoundAccessTokens: toFlag(client.dpopBoundAccessTokens ?? false),
@@ -200,7 +202,7 @@ export class SqlClientStore implements ClientStore {
 
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
     const {
-      redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, allowedResources, dpopBoundAccessTokens,
+      redirectUris, grantTypes, scopes, resourceServer, requirePushedAuthorizationRequests, postLogoutRedirectUris, allowedResources, dpopBoundAccessTokens,
       applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...plain
     } = changes;
     const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration });
@@ -213,6 +215,7 @@ export class SqlClientStore implements ClientStore {
         ...(postLogoutRedirectUris && { postLogoutRedirectUris: toJson(postLogoutRedirectUris) }),
         ...(resourceServer !== undefined && { resourceServer: toFlag(resourceServer) }),
         ...(dpopBoundAccessTokens !== undefined && { dpopBoundAccessTokens: toFlag(dpopBoundAccessTokens) }),
+        ...(requirePushedAuthorizationRequests !== undefined && { requirePushedAuthorizationRequests: toFlag(requirePushedAuthorizationRequests) }),
         ...(allowedResources !== undefined && { allowedResources: allowedResources === null ? null : toJson(allowedResources) }),
         ...registrationColumns(details),
         updatedAt: now,
@@ -265,6 +268,7 @@ export class SqlClientStore implements ClientStore {
       await trx.deleteFrom('consents').where('clientId', '=', id).execute();
       await trx.deleteFrom('interactions').where('clientId', '=', id).execute();
       await trx.deleteFrom('browserGrants').where('clientId', '=', id).execute();
+      await trx.deleteFrom('pushedRequests').where('clientId', '=', id).execute();
       const deleted = await trx.deleteFrom('clients').where('id', '=', id).where('status', '=', 'revoked').executeTakeFirst();
       return Number(deleted.numDeletedRows) === 1;
     }));

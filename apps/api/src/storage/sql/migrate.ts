@@ -14,6 +14,7 @@ import * as resources from './migrations/0012-resources.js';
 import * as browserGrants from './migrations/0013-browser-grants.js';
 import * as replayCache from './migrations/0014-replay-cache.js';
 import * as dpop from './migrations/0015-dpop.js';
+import * as pushedRequests from './migrations/0016-pushed-authorization-requests.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-browser-grants': browserGrants,
   '0014-replay-cache': replayCache,
   '0015-dpop': dpop,
+  '0016-pushed-authorization-requests': pushedRequests,
 };
 
 /** Names of every migration, oldest first. */

@@ -33,6 +33,7 @@ export interface ClientsTable {
   registrationAccessTokenHash: string | null;
   system: number;
   resourceServer: number;
+  requirePushedAuthorizationRequests: number;
   /** JSON list of resource ids; null: any. */
   allowedResources: string | null;
   resourceId: string | null;
@@ -220,6 +221,16 @@ export interface ReplayCacheTable {
   expiresAt: number;
 }
 
+export interface PushedRequestsTable {
+  uriHash: string;
+  clientId: string;
+  /** The authorization request's parameters, form-encoded. */
+  parameters: string;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -237,4 +248,5 @@ export interface Database {
   resourceScopes: ResourceScopesTable;
   browserGrants: BrowserGrantsTable;
   replayCache: ReplayCacheTable;
+  pushedRequests: PushedRequestsTable;
 }

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { ConsumeResult, NewToken, Page, Token, TokenFilter, TokenKind, TokenListQuery, TokenLocator, TokenStore } from '../types.js';
+import type { NewToken, RotateResult, Page, Token, TokenFilter, TokenKind, TokenListQuery, TokenLocator, TokenStore } from '../types.js';
 import type { Database, TokensTable } from './schema.js';
 import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
 import { carriesScope, olderThan, fromJson, toJson, toPage } from './helpers.js';
@@ -77,7 +77,7 @@ export class SqlTokenStore implements TokenStore {
     return toPage(rows, query.limit, toToken, (row) => ({ value: row.createdAt, id: row.id }));
   }
 
-  async rotate(id: string, now: number): Promise<ConsumeResult<Token>> {
+  async rotate(id: string, now: number, graceMs = 0): Promise<RotateResult> {
     const rotated = await this.db.updateTable('tokens')
       .set({ rotatedAt: now, lastUsedAt: now })
       .where('id', '=', id)
@@ -88,6 +88,22 @@ export class SqlTokenStore implements TokenStore {
       .returningAll()
       .executeTakeFirst();
     if (rotated) return { status: 'consumed', value: toToken(rotated) };
+    if (graceMs > 0) {
+      // rotatedAt stays the first rotation's, so retries never stretch the grace. A successor
+      // already used means the holder moved on: whoever presents this one now is someone else.
+      const retried = await this.db.updateTable('tokens')
+        .set({ lastUsedAt: now })
+        .where('id', '=', id)
+        .where('kind', '=', 'refresh')
+        .where('rotatedAt', '>=', now - graceMs)
+        .where('revokedAt', 'is', null)
+        .where('expiresAt', '>', now)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tokens as successor').select('successor.id')
+          .whereRef('successor.parentId', '=', 'tokens.id').where('successor.kind', '=', 'refresh').where('successor.rotatedAt', 'is not', null))))
+        .returningAll()
+        .executeTakeFirst();
+      if (retried) return { status: 'retried', value: toToken(retried) };
+    }
     const existing = await this.get(id);
     if (!existing || existing.kind !== 'refresh') return { status: 'not_found' };
     if (existing.rotatedAt !== null) return { status: 'reused', value: existing };

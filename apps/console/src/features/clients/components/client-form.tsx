@@ -31,6 +31,8 @@ export interface ClientFormValues {
   accessTokenTtl: string;
   refreshTokenTtl: string;
   resourceServer: boolean;
+  /** The client must push its authorization requests (RFC 9126). */
+  requirePushedAuthorizationRequests: boolean;
   idTokenSigningAlg: '' | 'ES256' | 'RS256';
   /** Identifiers; null for any API. */
   allowedResources: string[] | null;
@@ -49,6 +51,7 @@ export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): 
   return {
     name: '', siteUrl: '', logoUrl: '', redirectUris: [], postLogoutRedirectUris: [], accessTokenTtl: '', refreshTokenTtl: '', idTokenSigningAlg: '',
     dpopBoundAccessTokens: false,
+    requirePushedAuthorizationRequests: false,
     ...keep,
     grantTypes: [...preset.grantTypes],
     tokenEndpointAuthMethod: preset.tokenEndpointAuthMethod,
@@ -67,7 +70,7 @@ export const emptyClientForm: ClientFormValues = presetForm('machine');
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' |
   'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource' |
-  'dpopBoundAccessTokens'>>;
+  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests'>>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -84,6 +87,7 @@ export function clientToForm(client: Client): ClientFormValues {
     accessTokenTtl: client.accessTokenTtl === null ? '' : formatDuration(client.accessTokenTtl),
     refreshTokenTtl: client.refreshTokenTtl === null ? '' : formatDuration(client.refreshTokenTtl),
     resourceServer: client.resourceServer,
+    requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     idTokenSigningAlg: client.idTokenSigningAlg ?? '',
     allowedResources: client.allowedResources === null ? null : [...client.allowedResources],
     resource: client.resource ?? '',
@@ -143,6 +147,8 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       accessTokenTtl,
       refreshTokenTtl,
       resourceServer: values.resourceServer,
+      // Only the code flow has authorization requests to push.
+      requirePushedAuthorizationRequests: values.grantTypes.includes('authorization_code') && values.requirePushedAuthorizationRequests,
       idTokenSigningAlg: values.idTokenSigningAlg === '' ? null : values.idTokenSigningAlg,
       allowedResources: values.allowedResources,
       resource: values.resource === '' ? null : values.resource,
@@ -167,6 +173,7 @@ const FIELD_LABELS: [keyof ClientFormValues, string][] = [
   ['siteUrl', 'Site URL'],
   ['logoUrl', 'Logo URL'],
   ['idTokenSigningAlg', 'ID token signing algorithm'],
+  ['requirePushedAuthorizationRequests', 'Require pushed authorization requests'],
   ['resourceServer', 'Resource server'],
   ['dpopBoundAccessTokens', 'Require DPoP'],
 ];
@@ -448,6 +455,19 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
                 <option value="ES256">ES256</option>
                 <option value="RS256">RS256</option>
               </SelectField>
+              {values.grantTypes.includes('authorization_code') && (
+                <>
+                  <CheckboxField
+                    id={fieldId('requirePushedAuthorizationRequests')}
+                    label="Require pushed authorization requests (PAR)"
+                    hint="The app must send its sign-in requests to /oauth/par first (RFC 9126); requests straight to /oauth/authorize are refused."
+                    checked={values.requirePushedAuthorizationRequests}
+                    aria-invalid={errors.requirePushedAuthorizationRequests ? true : undefined}
+                    onChange={(e) => set('requirePushedAuthorizationRequests')(e.target.checked)}
+                  />
+                  {errors.requirePushedAuthorizationRequests && <p className="field-error">{sentence(errors.requirePushedAuthorizationRequests)}</p>}
+                </>
+              )}
             </>
           )}
           {visible('dpop') && values.grantTypes.length > 0 && (

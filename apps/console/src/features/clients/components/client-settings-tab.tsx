@@ -36,6 +36,12 @@ function ReadOnlySettings({ client }: { client: Client }) {
       <dd>{formatDuration(client.accessTokenTtl)}</dd>
       <dt>Refresh token lifetime</dt>
       <dd>{formatDuration(client.refreshTokenTtl)}</dd>
+      {client.grantTypes.includes('authorization_code') && (
+        <>
+          <dt>Pushed authorization requests</dt>
+          <dd>{client.requirePushedAuthorizationRequests ? 'Required' : 'Optional'}</dd>
+        </>
+      )}
       <dt>APIs it may ask for</dt>
       <dd>{client.allowedResources === null ? 'Any API' : client.allowedResources.length > 0 ? client.allowedResources.map((uri) => <div key={uri}><code>{uri}</code></div>) : 'None'}</dd>
       {client.resource !== null && (

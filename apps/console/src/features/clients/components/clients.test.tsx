@@ -172,6 +172,25 @@ describe('new client', () => {
     expect(screen.getByRole('alert', { name: 'One thing to fix before saving:' })).toHaveTextContent('Redirect URIs, line 2: Must use https');
   });
 
+  it('makes a sign-in app require pushed authorization requests, and offers it only where there are authorization requests', async () => {
+    const { user } = renderApp('/clients/new');
+    await user.click(await screen.findByRole('radio', { name: /Web server app/ }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Portal');
+    await user.click(screen.getByRole('textbox', { name: 'Redirect URIs, line 1' }));
+    await user.paste('https://portal.example/cb');
+    await user.click(screen.getByText('More settings'));
+    await user.click(screen.getByRole('checkbox', { name: 'Require pushed authorization requests (PAR)' }));
+    await user.click(screen.getByRole('button', { name: 'Create client' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Portal is registered' })).toBeInTheDocument();
+    expect(db.clients.at(-1)).toMatchObject({ name: 'Portal', requirePushedAuthorizationRequests: true });
+    cleanup();
+
+    const again = renderApp('/clients/new');
+    await again.user.click(await screen.findByRole('radio', { name: /Custom/ }));
+    await again.user.click(screen.getByText('More settings'));
+    expect(screen.queryByRole('checkbox', { name: 'Require pushed authorization requests (PAR)' })).not.toBeInTheDocument();
+  });
+
   it('offers the APIs a client may ask for, and for an API the one it introspects for', async () => {
     const { user } = renderApp('/clients/new');
     await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'Invoicer');
