@@ -257,7 +257,7 @@ const clientsUpdate = defineCommand({
       description: 'Link the client, as a resource server, to the API with this identifier (and make it a resource server); none to unlink it.',
     },
     'dpop-bound': {
-      type: 'string', value: 'on|off', field: 'dpopBoundAccessTokens',
+      type: 'string', value: 'SWITCH', field: 'dpopBoundAccessTokens',
       description: 'on: every token request must carry a DPoP proof (RFC 9449 dpop_bound_access_tokens); off: bearer tokens are allowed again.',
     },
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
