@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { boundKey, checkDpopProof, DEFAULT_DPOP_ALGORITHMS, DpopProofError, MemoryReplayCache, type DpopOptions } from './dpop.js';
+import { checkDpopProof, DEFAULT_DPOP_ALGORITHMS, DpopProofError, MemoryReplayCache, type DpopOptions } from './dpop.js';
 import { InvalidTokenError } from './errors.js';
 import { resolveResourceMetadata, serveMetadata, type ResourceMetadataOptions } from './metadata.js';
 import { TokenVerifier, type BearerAuth, type VerifierOptions } from './verifier.js';
@@ -103,7 +103,7 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
       respond(res, 401, found.scheme === 'dpop' ? dpopBase : base, { error: 'invalid_token', error_description: error.message }, found.scheme);
       return;
     }
-    const jkt = boundKey(auth.claims);
+    const jkt = auth.dpopJkt;
     if (jkt === undefined && found.scheme === 'dpop') {
       respond(res, 401, dpopBase, { error: 'invalid_token', error_description: 'This access token is not DPoP-bound: send it with the Bearer scheme.' }, 'dpop');
       return;

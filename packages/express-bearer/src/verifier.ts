@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { boundKey } from './dpop.js';
 import { InvalidTokenError, VerificationUnavailableError } from './errors.js';
 
 /** A `fetch` with the signature of the global one; the test seam. */
@@ -19,6 +20,11 @@ export interface BearerAuth {
   source: 'introspection' | 'jwt';
   /** Every claim: the RFC 7662 introspection answer or the RFC 9068 JWT payload. */
   claims: Readonly<Record<string, unknown>>;
+  /**
+   * The thumbprint (`cnf.jkt`) of the key a DPoP-bound token is bound to (RFC 9449 §6):
+   * accept the token only with a valid proof by that key, as {@link bearerAuth} does. Undefined for a bearer token.
+   */
+  dpopJkt?: string | undefined;
 }
 
 /** How to check opaque tokens at an RFC 7662 introspection endpoint. */
@@ -232,7 +238,10 @@ export class TokenVerifier {
     const now = this.#clock() / 1000;
     if (typeof body.exp === 'number' && body.exp <= now) return null;
     if (typeof body.nbf === 'number' && body.nbf > now) return null;
-    if (typeof body.token_type === 'string' && !['bearer', 'access_token'].includes(body.token_type.toLowerCase())) return null;
+    const type = typeof body.token_type === 'string' ? body.token_type.toLowerCase() : undefined;
+    if (type !== undefined && !['bearer', 'access_token', 'dpop'].includes(type)) return null;
+    // A DPoP token without the thumbprint its proofs are checked against could only be taken as a bearer token.
+    if (type === 'dpop' && boundKey(body) === undefined) return null;
     if (this.#options.issuer && body.iss !== undefined && body.iss !== this.#options.issuer) return null;
     if (this.#audience && !audienceMatches(body.aud, this.#audience)) return null;
     return toAuth(body, 'introspection');
@@ -317,6 +326,7 @@ function toAuth(claims: Record<string, unknown> | JWTPayload, source: BearerAuth
     expiresAt: typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined,
     source,
     claims: Object.freeze({ ...claims }),
+    ...(boundKey(claims) !== undefined && { dpopJkt: boundKey(claims) }),
   };
 }
 

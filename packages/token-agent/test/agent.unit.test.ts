@@ -90,7 +90,7 @@ describe('TokenAgent answers', () => {
     let now = 1_000_000;
     const agent = new TokenAgent({ url: server.url, clientId: 'c', clientSecret: 's', defaultExpiresInSeconds: 100, clock: () => now });
     const token = await agent.getToken();
-    expect(token).toEqual({ accessToken: 'x', expiresAt: new Date(1_100_000), scopes: [] });
+    expect(token).toEqual({ accessToken: 'x', expiresAt: new Date(1_100_000), scopes: [], tokenType: 'Bearer' });
     now = 1_049_999;
     await agent.authenticate();
     expect(server.requests).toHaveLength(1);
@@ -264,5 +264,50 @@ describe('TokenAgent options', () => {
   ])('refuses %j', (options, message) => {
     expect(() => new TokenAgent(options)).toThrow(TypeError);
     expect(() => new TokenAgent(options)).toThrow(message);
+  });
+});
+
+describe('TokenAgent with DPoP (RFC 9449)', () => {
+  const decode = (jwt: string) => jwt.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+
+  it('sends a new ES256 proof with each token request, retries once with the nonce use_dpop_nonce gives, and keeps the DPoP token', async () => {
+    const server = await cannedServer([
+      { status: 400, body: { error: 'use_dpop_nonce', error_description: 'nonce' }, headers: { 'dpop-nonce': 'n-1' } },
+      { status: 200, body: { access_token: 'bound', token_type: 'DPoP', expires_in: 3600 }, headers: { 'dpop-nonce': 'n-2' } },
+    ]);
+    const agent = new TokenAgent({ url: server.url, clientId: 'c', clientSecret: 's', dpop: true });
+    const token = await agent.getToken();
+    expect(token).toMatchObject({ accessToken: 'bound', tokenType: 'DPoP' });
+    expect(server.requests).toHaveLength(2);
+    const [first, second] = server.requests.map((r) => decode(r.headers.dpop as string));
+    expect(first![0]).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256' } });
+    expect(first![0]!.jwk).not.toHaveProperty('d');
+    expect(first![1]).toMatchObject({ htm: 'POST', htu: `${server.url}/oauth/token` });
+    expect(first![1]).not.toHaveProperty('nonce');
+    expect(second![1]).toMatchObject({ nonce: 'n-1' });
+    expect(second![1]!.jti).not.toBe(first![1]!.jti);
+    await expect(agent.authorizationHeader()).rejects.toThrow(TypeError);
+  });
+
+  it('sends the token with the DPoP scheme and a proof naming the request and the token (ath), answering a resource\'s nonce once', async () => {
+    const tokens = await cannedServer([{ status: 200, body: { access_token: 'bound', token_type: 'DPoP', expires_in: 3600 } }]);
+    const api = await cannedServer([
+      { status: 401, body: { error: 'use_dpop_nonce' }, headers: { 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'r-1' } },
+      { status: 200, body: { ok: true } },
+    ]);
+    const agent = new TokenAgent({ url: tokens.url, clientId: 'c', clientSecret: 's', dpop: true });
+    const res = await agent.fetch(`${api.url}/things?page=2`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(api.requests).toHaveLength(2);
+    expect(api.requests[1]!.headers.authorization).toBe('DPoP bound');
+    const [, claims] = decode(api.requests[1]!.headers.dpop as string);
+    expect(claims).toMatchObject({ htm: 'DELETE', htu: `${api.url}/things`, nonce: 'r-1', ath: 'Xhz0KHjfWP6nv6RbcVt4MtiJCSrSPoAuY5ErG_0gVjA' });
+    expect(tokens.requests).toHaveLength(1);
+  });
+
+  it('refuses a DPoP token when it did not ask for one', async () => {
+    const server = await cannedServer([{ status: 200, body: { access_token: 'bound', token_type: 'DPoP', expires_in: 3600 } }]);
+    const agent = new TokenAgent({ url: server.url, clientId: 'c', clientSecret: 's' });
+    await expect(agent.getToken()).rejects.toThrow(InvalidResponseError);
   });
 });

@@ -264,7 +264,7 @@ const clientsUpdate = defineCommand({
       description: 'Link the client, as a resource server, to the API with this identifier (and make it a resource server); none to unlink it.',
     },
     'dpop-bound': {
-      type: 'string', value: 'on|off', field: 'dpopBoundAccessTokens',
+      type: 'string', value: 'SWITCH', field: 'dpopBoundAccessTokens',
       description: 'on: every token request must carry a DPoP proof (RFC 9449 dpop_bound_access_tokens); off: bearer tokens are allowed again.',
     },
     'require-par': {

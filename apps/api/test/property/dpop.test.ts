@@ -87,7 +87,8 @@ for (const backend of backends) {
           ...claims, iat: Math.floor(Date.now() / 1000) + (Number.isNaN(claims.iat) ? 0 : claims.iat), ...(claims.jti !== undefined && { jti: claims.jti }),
           ...(Number.isNaN(claims.iat) && { iat: 'now' }),
         }, header))) },
-        { weight: 1, arbitrary: fc.oneof(junk, headerSafe(junk), fc.constantFrom('a.b.c', '...', 'e'.repeat(10_000), 'eyJ.eyJ.AAAA')).map((value) => Promise.resolve(value)) },
+        // Raw junk would not pass Node's header check: made header-safe, as it would reach the server.
+        { weight: 1, arbitrary: fc.oneof(headerSafe(junk), fc.constantFrom('a.b.c', '...', 'e'.repeat(10_000), 'eyJ.eyJ.AAAA', ' ', 'a,b')).map((value) => Promise.resolve(value)) },
       );
       const several = fc.oneof({ weight: 8, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) });
 
