@@ -268,7 +268,7 @@ const clientsUpdate = defineCommand({
       description: 'on: every token request must carry a DPoP proof (RFC 9449 dpop_bound_access_tokens); off: bearer tokens are allowed again.',
     },
     'require-par': {
-      type: 'string', value: 'on|off', field: 'requirePushedAuthorizationRequests',
+      type: 'string', value: 'SWITCH', field: 'requirePushedAuthorizationRequests',
       description: 'on: the client must push its authorization requests to /oauth/par (RFC 9126); off: it may send them to /oauth/authorize directly.',
     },
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },

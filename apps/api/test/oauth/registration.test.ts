@@ -45,7 +45,7 @@ for (const backend of backends) {
         registration_access_token: expect.stringMatching(/^tg_rat_/), registration_client_uri: `${ISSUER}/oauth/register/${body.client_id as string}`,
         client_name: 'Nightly job', application_type: 'web', redirect_uris: [], grant_types: ['client_credentials'], response_types: [],
         token_endpoint_auth_method: 'client_secret_basic', scope: 'read', contacts: ['ops@job.example'], software_id: 'nightly', software_version: '1.2.3',
-        dpop_bound_access_tokens: false,
+        dpop_bound_access_tokens: false, require_pushed_authorization_requests: false,
       });
       const stored = (await t.storage.clients.get(body.client_id as string))!;
       expect(stored.registration).toEqual({
