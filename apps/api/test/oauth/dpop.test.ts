@@ -7,7 +7,7 @@ import { createUser } from '../../src/admin/users/service.js';
 import { accessTokenHash } from '../../src/oauth/dpop/proof.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
 import { backends, type Backend } from '../support/databases.js';
-import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+import { basic, oauthTestApp } from '../support/oauth-app.js';
 import { freePort } from '../support/process.js';
 import { registrationRequests } from '../support/registration.js';
 
