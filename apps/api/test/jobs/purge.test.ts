@@ -100,14 +100,18 @@ for (const backend of backends) {
       const recentRegistration = await seedInitialAccessToken(now - 1000);
       await t.storage.replays.use('purge-test:old-jti', now - 1000, now - 60_000);
       await t.storage.replays.use('purge-test:live-jti', now + 60_000, now - 60_000);
+      const pushed = (uriHash: string, expiresAt: number) => ({ uriHash, clientId: client.id, parameters: 'response_type=code', createdAt: expiresAt - 60_000, expiresAt });
+      await t.storage.pushedRequests.create(pushed('purge-test:old-par', now - 1000));
+      await t.storage.pushedRequests.create(pushed('purge-test:live-par', now + 60_000));
 
       const job = startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now });
       const result = await job.runOnce();
       await job.stop();
 
-      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1, replays: 1 });
+      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1, replays: 1, pushedRequests: 1 });
       // 46 tokens in batches of 10: five full ones and a short one; one short batch for each other table.
-      expect(result.batches).toBe(5 + 6);
+      expect(result.batches).toBe(5 + 7);
+      expect(await t.storage.pushedRequests.consume('purge-test:live-par', client.id, now)).not.toBeNull();
       for (const row of [...expired, oldRefresh]) expect(await t.storage.tokens.get(row.id)).toBeNull();
       for (const row of [...live, liveRefresh]) expect(await t.storage.tokens.get(row.id)).not.toBeNull();
       expect(await t.storage.codes.findByHash(oldCode)).toBeNull();
@@ -126,7 +130,7 @@ for (const backend of backends) {
       expect(await t.storage.replays.use('purge-test:old-jti', now + 60_000, 0)).toBe(true);
       expect(await t.storage.replays.use('purge-test:live-jti', now + 60_000, now)).toBe(false);
 
-      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(7);
+      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(8);
     });
 
     it('yields between batches: timers fire and requests are answered while a large backlog is deleted', async () => {

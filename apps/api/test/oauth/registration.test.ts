@@ -182,6 +182,8 @@ for (const backend of backends) {
         'token_endpoint_auth_signing_alg must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA.'],
       ['a name that is a number', { ...app, client_name: 42 }, 'invalid_client_metadata', 'client_name: Invalid input: expected string, received number.'],
       ['redirect URIs that are a string', { ...app, redirect_uris: 'https://agent.example/cb' }, 'invalid_redirect_uri', 'redirect_uris: Invalid input: expected array, received string.'],
+      ['require_pushed_authorization_requests that is not a boolean', { ...app, require_pushed_authorization_requests: 'yes' }, 'invalid_client_metadata',
+        'require_pushed_authorization_requests: Invalid input: expected boolean, received string.'],
       ['a scope that is a list', { ...app, scope: ['openid'] }, 'invalid_client_metadata', 'scope must be a string of scope names separated by spaces.'],
       ['keys inline and by URL', { ...app, jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] }, jwks_uri: 'https://agent.example/jwks' }, 'invalid_client_metadata',
         'jwks_uri: give the keys inline (jwks) or by URL (jwks_uri), not both (RFC 7591 §2).'],
