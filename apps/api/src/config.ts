@@ -79,6 +79,12 @@ export interface Config {
   hstsMaxAgeSeconds: number | null;
   /** Hosts outbound requests may reach over http and at loopback or private addresses (tests, development). */
   outboundAllowHosts: AllowedHost[];
+  /**
+   * A host application's login and consent pages (LOGIN_URL, CONSENT_URL): the
+   * browser is sent there with a `login_challenge` or `consent_challenge`, and
+   * the application answers through the admin API. Absent: Tollgate's own pages.
+   */
+  interactionUrls?: { login: string; consent: string } | null;
 }
 
 /**
@@ -205,6 +211,8 @@ const env = z.object({
   OPEN_REGISTRATION_SCOPES: z.string().default('openid'),
   CLIENT_METADATA_DOCUMENTS: z.enum(['on', 'off'], 'must be on or off').default('on'),
   CLIENT_METADATA_FETCH_LIMIT: z.string().default('30/1m'),
+  LOGIN_URL: z.string().optional(),
+  CONSENT_URL: z.string().optional(),
 });
 
 /** Every setting the environment may give, by name, with its default when it has one: what docs/configuration.md must list. */
@@ -333,6 +341,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const outboundAllowHosts = parseAllowedHosts(values.OUTBOUND_ALLOW_HOSTS);
   if (typeof outboundAllowHosts === 'string') problems.push(outboundAllowHosts);
 
+  for (const name of ['LOGIN_URL', 'CONSENT_URL'] as const) {
+    const value = values[name];
+    if (value !== undefined && !isPageUrl(value)) problems.push(`${name} must be an absolute http or https URL without a fragment, such as https://app.example.com/login (got "${value}")`);
+  }
+  if (values.CONSENT_URL !== undefined && values.LOGIN_URL === undefined) problems.push('CONSENT_URL needs LOGIN_URL: set both, or LOGIN_URL alone for one page that does both');
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -357,7 +371,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outboundAllowHosts: outboundAllowHosts as AllowedHost[],
     registration: { mode: values.REGISTRATION, openGrantTypes: openGrantTypes as RegistrationPolicy['openGrantTypes'], openScopes },
     clientMetadataDocuments: values.CLIENT_METADATA_DOCUMENTS === 'on',
+    interactionUrls: values.LOGIN_URL === undefined ? null : { login: values.LOGIN_URL, consent: values.CONSENT_URL ?? values.LOGIN_URL },
   };
+}
+
+/** A page a browser is sent to: http(s), absolute, no fragment (a query is kept and added to). */
+function isPageUrl(value: string): boolean {
+  const url = URL.parse(value);
+  return url !== null && (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '' && !value.includes('#') && url.host !== '';
 }
 
 /** Beside the SQLite file, or in ./data for PostgreSQL: never inside the database it protects. */

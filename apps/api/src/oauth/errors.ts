@@ -150,3 +150,9 @@ export class InvalidClientMetadata extends OAuthError {
 export class InvalidRedirectUri extends OAuthError {
   readonly error = 'invalid_redirect_uri';
 }
+
+/** The server could not finish the request (RFC 6749 §4.1.2.1): sent back to the client on a redirect. */
+export class ServerError extends OAuthError {
+  readonly error = 'server_error';
+  override readonly status = 500;
+}

@@ -19,6 +19,7 @@ import { PostgresHotPath } from './postgres-hot-path.js';
 import { SqlScopeStore } from './scopes.js';
 import { SqlSessionStore } from './sessions.js';
 import { SqlInteractionStore } from './interactions.js';
+import { SqlExternalAccountStore } from './external-accounts.js';
 import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
 import { SqlResourceStore } from './resources.js';
 import { SqlReplayStore } from './replays.js';
@@ -45,6 +46,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, f
     initialAccessTokens: new SqlInitialAccessTokenStore(db),
     resources: new SqlResourceStore(db, feed),
     replays: new SqlReplayStore(db),
+    externalAccounts: new SqlExternalAccountStore(db),
   };
 }
 

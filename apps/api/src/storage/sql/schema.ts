@@ -165,6 +165,14 @@ export interface InteractionsTable {
   createdAt: number;
   expiresAt: number;
   completedAt: number | null;
+  decision: string | null;
+}
+
+export interface ExternalAccountsTable {
+  userId: string;
+  claims: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface InitialAccessTokensTable {
@@ -232,4 +240,5 @@ export interface Database {
   resourceScopes: ResourceScopesTable;
   browserGrants: BrowserGrantsTable;
   replayCache: ReplayCacheTable;
+  externalAccounts: ExternalAccountsTable;
 }
