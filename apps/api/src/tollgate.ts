@@ -212,3 +212,6 @@ function inProcess(host: HostInteractions | null, logger: Logger): Interactions 
     },
   };
 }
+
+/** For a host application to register its clients at start (the example seeds two). */
+export { createClient, rotateClientSecret } from './admin/clients/service.js';
