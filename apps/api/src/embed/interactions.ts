@@ -157,7 +157,8 @@ export class HostInteractions {
         try {
           await tx.externalAccounts.link(subject, now);
         } catch (error) {
-          if (error instanceof ConflictError) throw new ValidationError({ subject: 'is the id of one of Tollgate\'s own users, not an account of this application' });
+          if (error instanceof ConflictError && error.field === 'subject') throw new ValidationError({ subject: 'is the id of one of Tollgate\'s own users, not an account of this application' });
+          if (error instanceof ConflictError) throw new StateConflictError('this account was being created by another request: try again');
           throw error;
         }
       }

@@ -12,7 +12,17 @@ const NO_PASSWORD = '!external';
 export class SqlExternalAccountStore implements ExternalAccountStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  link(subject: string, now: number): Promise<User> {
+  async link(subject: string, now: number): Promise<User> {
+    try {
+      return await this.linkOnce(subject, now);
+    } catch (error) {
+      // Two first uses at once: the loser finds the winner's row, unless inside a transaction the failure already ended.
+      if (!(error instanceof ConflictError) || error.field === 'subject' || this.db.isTransaction) throw error;
+      return this.linkOnce(subject, now);
+    }
+  }
+
+  private linkOnce(subject: string, now: number): Promise<User> {
     return inTransaction(this.db, async (trx) => {
       const users = new SqlUserStore(trx);
       const existing = await users.get(subject);
