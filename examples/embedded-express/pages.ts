@@ -15,13 +15,13 @@ const layout = (title: string, body: string) => `<!doctype html>
   ul { padding-left: 1.2rem; }
 </style></head><body><main>${body}</main></body></html>`;
 
-export function loginPage(details: InteractionDetails, error?: string): string {
+export function loginPage(details: InteractionDetails, error?: string, username?: string): string {
   return layout('Sign in', `
     <h1>Sign in to Example Notes</h1>
     <p>to continue to <strong>${escape(details.client.name)}</strong></p>
     ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
     <form method="post" action="/login?interaction=${escape(details.id)}">
-      <label for="username">User name</label><input id="username" name="username" type="text" autocomplete="username" value="${escape(details.loginHint ?? '')}" required>
+      <label for="username">User name</label><input id="username" name="username" type="text" autocomplete="username" value="${escape(username ?? details.loginHint ?? '')}" required>
       <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
       <label><input type="checkbox" name="remember" value="yes"> Keep me signed in</label>
       <button type="submit">Sign in</button>

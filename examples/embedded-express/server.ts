@@ -69,7 +69,7 @@ server.post('/login', (req, res) => guarded(res, async () => {
   const details = await tollgate.interactions.get(req);
   if (req.body.cancel === 'yes') return tollgate.interactions.deny(req, res, 'The user cancelled the sign-in.');
   const user = checkPassword(String(req.body.username ?? ''), String(req.body.password ?? ''));
-  if (!user) return void res.status(401).send(loginPage(details, 'The user name or password is not right.'));
+  if (!user) return void res.status(401).send(loginPage(details, 'The user name or password is not right.', String(req.body.username ?? '')));
   // The subject comes from this app's own check, never from the browser.
   await tollgate.interactions.finish(req, res, { login: { subject: user.id, amr: ['pwd'], remember: req.body.remember === 'yes' } });
 }));
