@@ -7,6 +7,8 @@ const CALLBACK = 'http://127.0.0.1:9/callback';
 
 let example: RunningExample;
 
+// Playwright wants the fixtures argument destructured, even when none is used.
+// eslint-disable-next-line no-empty-pattern
 test.beforeAll(async ({}, testInfo) => {
   const kind = testInfo.project.name === 'postgres' ? 'postgres' : 'sqlite';
   example = await startExample(kind, kind === 'postgres' ? 4331 : 4330);

@@ -8,7 +8,7 @@ const layout = (title: string, body: string) => `<!doctype html>
 <style>
   :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
   body { margin: 0; display: grid; place-items: center; min-height: 100vh; background: light-dark(#f4f1ea, #1c1b19); color: light-dark(#222, #eee); }
-  main { width: min(24rem, 100% - 2rem); padding: 1.5rem; border-radius: 12px; background: light-dark(#fff, #2a2926); box-shadow: 0 1px 4px #0003; }
+  main { box-sizing: border-box; width: min(24rem, 100% - 2rem); padding: 1.5rem; border-radius: 12px; background: light-dark(#fff, #2a2926); box-shadow: 0 1px 4px #0003; }
   h1 { font-size: 1.3rem; margin-top: 0; } label { display: block; margin: .8rem 0 .3rem; }
   input[type=text], input[type=password] { width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; }
   button { margin-top: 1rem; padding: .5rem 1rem; font-size: 1rem; } .error { color: light-dark(#a00, #f88); }

@@ -42,11 +42,30 @@ api ??= (await createClient(tollgate.storage, { name: 'Example Notes API', grant
 const apiSecret = (await rotateClientSecret(tollgate.storage, api.id, system)).secret;
 
 const server = express();
+server.disable('x-powered-by');
+// The host's own pages carry the headers Tollgate's do: no framing, no referrer, nothing loaded from elsewhere.
+// (No form-action: after a form post the browser is redirected on to the client, which form-action would block.)
+server.use((_req, res, next) => {
+  res.set({
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+    'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store',
+  });
+  next();
+});
 // Tollgate first: it reads its own request bodies. It answers /oauth/*, /.well-known/* and /interaction/*.
 server.use('/oauth', tollgate.router);
 server.use('/.well-known', tollgate.router);
 server.use('/interaction', tollgate.router);
 server.use(express.urlencoded({ extended: false, limit: '8kb' }));
+// Forms are posted only from this origin. (The interaction is also bound to the browser, and its cookie is SameSite=Lax.)
+server.post(['/login', '/consent'], (req, res, next) => {
+  // Browsers say where a request comes from in Sec-Fetch-Site; with Referrer-Policy no-referrer, Origin may be "null".
+  const site = req.get('sec-fetch-site');
+  const origin = req.get('origin');
+  const crossSite = site !== undefined ? site !== 'same-origin' && site !== 'none' : origin !== undefined && origin !== 'null' && origin !== new URL(issuer).origin;
+  if (crossSite) return void res.status(403).send(messagePage('Request refused', 'This form was sent from another site.'));
+  next();
+});
 
 /** Tollgate's errors about the interaction, as a page: expired, finished, from another browser. */
 async function guarded(res: express.Response, work: () => Promise<void>) {

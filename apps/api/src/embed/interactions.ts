@@ -287,7 +287,7 @@ function checkLogin(login: LoginAnswer, now: number): NonNullable<InteractionDec
   const fields: Record<string, string> = {};
   if (typeof subject !== 'string' || subject.length === 0) fields.subject = 'is required';
   else if (subject.length > 255) fields.subject = 'must be at most 255 characters';
-  else if (hasUnstorableCharacters(subject) || /[\u0000-\u001f\u007f\s]/.test(subject)) fields.subject = 'must not hold spaces or control characters';
+  else if (hasUnstorableCharacters(subject) || /[\p{Cc}\s]/u.test(subject)) fields.subject = 'must not hold spaces or control characters';
   const authTime = login.authTime ?? now;
   if (typeof authTime !== 'number' || !Number.isSafeInteger(authTime) || authTime > now + 60_000 || authTime < now - 366 * 86_400_000) {
     fields.authTime = 'must be epoch milliseconds within the last year, not in the future';

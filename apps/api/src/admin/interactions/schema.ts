@@ -30,7 +30,7 @@ export function toInteractionView(details: InteractionDetails): z.input<typeof i
 }
 
 export const acceptLoginRequest = requestSchema('AcceptLoginRequest', z.strictObject({
-  subject: z.string().min(1, 'is required').max(255, 'must be at most 255 characters').regex(/^[^\s\u0000-\u001f\u007f]+$/, 'must not hold spaces or control characters')
+  subject: z.string().min(1, 'is required').max(255, 'must be at most 255 characters').regex(/^[^\s\p{Cc}]+$/u, 'must not hold spaces or control characters')
     .meta({ description: 'Your user\'s stable id: the `sub` of their tokens. Never take it from the browser.' }),
   authTime: z.number().int().optional().meta({ description: 'When the user signed in, epoch milliseconds; now by default.' }),
   amr: z.array(z.string()).max(10, 'at most 10 methods').optional().meta({ description: 'Authentication methods (RFC 8176), such as `pwd` or `otp`.' }),
