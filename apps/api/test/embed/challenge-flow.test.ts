@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/admin/clients/service.js';
+import { createResource } from '../../src/admin/resources/service.js';
 import { createLogger } from '../../src/logger.js';
 import { createTollgate, type Tollgate } from '../../src/tollgate.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
@@ -71,6 +72,8 @@ for (const backend of backends) {
         loginUrl: `${loginApp}/login`, consentUrl: `${loginApp}/consent`, interactionMode: 'challenge',
       });
       handle = tollgate.handle;
+      // A default API takes the tokens of requests naming none: not the login app's, which are for Tollgate itself.
+      await createResource(tollgate.storage, { identifier: 'https://api.example.test', name: 'Default API', isDefault: true }, actor);
       const app = await createClient(tollgate.storage, { name: 'Login app', grantTypes: ['client_credentials'], scopes: ['oauth-interactions'] }, actor);
       const token = await fetch(`${issuer}/oauth/token`, {
         method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${app.client.id}:${app.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
