@@ -31,6 +31,8 @@ import { SigningKeys } from './oauth/tokens/signing-keys.js';
 import { installationSecret, KeySealer } from './crypto/key-sealer.js';
 import type { Storage } from './storage/types.js';
 import { VERSION } from './version.js';
+import { accountClaims, authenticateHostUser, type Authenticate, type FindAccount } from './embed/accounts.js';
+import { HostInteractions, type HostPages } from './embed/interactions.js';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +43,12 @@ export interface AppDeps {
   outbound?: Outbound;
   /** Test seam: how often an unknown `kid` may make us refetch a client's `jwks_uri`; 60 s by default. */
   keySetRefreshCooldownSeconds?: number;
+  /**
+   * A host application's users and pages (createTollgate, issue 22). Without
+   * it, LOGIN_URL/CONSENT_URL (config.interactionUrls) give the HTTP challenge
+   * flow, and without those Tollgate's own users and pages serve.
+   */
+  embed?: { pages: HostPages; findAccount?: FindAccount; authenticate?: Authenticate };
 }
 
 export interface App {
@@ -48,6 +56,8 @@ export interface App {
   handle: RequestListener;
   /** Flushes shared counters and stops timers; the storage stays open. */
   close(): Promise<void>;
+  /** The host application's interactions, when its pages answer them. */
+  interactions: HostInteractions | null;
 }
 
 /**
@@ -55,7 +65,7 @@ export interface App {
  * (token, introspection, revocation) are served straight from node:http; the
  * rest goes through Express. No listening, no process state: tests build as many as they like.
  */
-export function createApp({ config, storage, logger, metrics, outbound: givenOutbound, keySetRefreshCooldownSeconds }: AppDeps): App {
+export function createApp({ config, storage, logger, metrics, outbound: givenOutbound, keySetRefreshCooldownSeconds, embed: givenEmbed }: AppDeps): App {
   const outbound = givenOutbound ?? createOutbound({ allowedHosts: config.outboundAllowHosts });
   const hsts = strictTransportSecurity(config.issuer, config.hstsMaxAgeSeconds);
   const secret = installationSecret(config.keyEncryption);
@@ -71,8 +81,16 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     fetchesPerAddress: metadataFetches,
   });
   const dpop = new DpopProofs({ replays: storage.replays, maxAgeSeconds: config.dpop.proofMaxAgeSeconds, nonces: config.dpop.nonces ? new DpopNonces(secret) : null });
-  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds, dpop });
+  const embed = givenEmbed ?? (config.interactionUrls ? { pages: { loginUrl: config.interactionUrls.login, consentUrl: config.interactionUrls.consent, mode: 'challenge' as const } } : undefined);
+  const claims = accountClaims(storage, embed?.findAccount);
+  const authenticate = embed?.authenticate;
+  const authenticateUser = authenticate && ((username: string, password: string) => authenticateHostUser(storage, authenticate, username, password));
+  const oauth = createOAuthEndpoints({
+    config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds, dpop, accountClaims: claims, authenticateUser,
+  });
   const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver });
+  const interactions = embed ? new HostInteractions(browser, embed.pages, embed.findAccount) : null;
+  browser.host = interactions ?? undefined;
   const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
   const log = requestLogging(logger, config.trustedProxies);
   const logProtocol = requestLogging(logger, config.trustedProxies, { echoId: false });
@@ -96,7 +114,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   app.use(authorizationEndpoint(browser));
   app.use(interactionRoutes(browser));
   app.use(endSessionEndpoint(browser));
-  app.use(userinfoEndpoint({ storage, issuer: config.issuer, dpop }));
+  app.use(userinfoEndpoint({ storage, issuer: config.issuer, dpop, claims }));
   const registration = { storage, issuer: config.issuer, policy: config.registration, attempts: new RegistrationAttempts(registrations, storage, config.issuer) };
   if (config.registration.mode !== 'off') app.use(registrationEndpoint(registration));
   app.use(clientConfigurationEndpoint(registration));
@@ -108,6 +126,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
       server: toSettingsView(config, VERSION),
     },
     keys,
+    interactions,
   }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint at ${req.method} ${req.path}`)));
@@ -128,6 +147,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   };
   return {
     handle,
+    interactions,
     close: async () => {
       await Promise.all([oauth.close(), browser.close(), registrations.close(), metadataFetches.close()]);
     },

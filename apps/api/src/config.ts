@@ -85,6 +85,12 @@ export interface Config {
   outboundAllowHosts: AllowedHost[];
   /** DPoP (RFC 9449): whether proofs must carry a server nonce (§8), and how old a proof's `iat` may be, in seconds. */
   dpop: { nonces: boolean; proofMaxAgeSeconds: number };
+  /**
+   * A host application's login and consent pages (LOGIN_URL, CONSENT_URL): the
+   * browser is sent there with a `login_challenge` or `consent_challenge`, and
+   * the application answers through the admin API. Absent: Tollgate's own pages.
+   */
+  interactionUrls?: { login: string; consent: string } | null;
 }
 
 /**
@@ -216,6 +222,8 @@ const env = z.object({
   CLIENT_METADATA_FETCH_LIMIT: z.string().default('30/1m'),
   DPOP_NONCE: z.enum(['on', 'off'], 'must be on or off').default('off'),
   DPOP_PROOF_MAX_AGE: z.string().default('60s'),
+  LOGIN_URL: z.string().optional(),
+  CONSENT_URL: z.string().optional(),
 });
 
 /** Every setting the environment may give, by name, with its default when it has one: what docs/configuration.md must list. */
@@ -354,6 +362,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
   const proofMaxAgeSeconds = lifetime('DPOP_PROOF_MAX_AGE');
   if (proofMaxAgeSeconds > 600) problems.push('DPOP_PROOF_MAX_AGE must be at most 10m: a proof is made for one request');
+  for (const name of ['LOGIN_URL', 'CONSENT_URL'] as const) {
+    const value = values[name];
+    if (value !== undefined && !isPageUrl(value)) problems.push(`${name} must be an absolute http or https URL without a fragment, such as https://app.example.com/login (got "${value}")`);
+  }
+  if (values.CONSENT_URL !== undefined && values.LOGIN_URL === undefined) problems.push('CONSENT_URL needs LOGIN_URL: set both, or LOGIN_URL alone for one page that does both');
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -382,7 +395,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     registration: { mode: values.REGISTRATION, openGrantTypes: openGrantTypes as RegistrationPolicy['openGrantTypes'], openScopes },
     clientMetadataDocuments: values.CLIENT_METADATA_DOCUMENTS === 'on',
     dpop: { nonces: values.DPOP_NONCE === 'on', proofMaxAgeSeconds },
+    interactionUrls: values.LOGIN_URL === undefined ? null : { login: values.LOGIN_URL, consent: values.CONSENT_URL ?? values.LOGIN_URL },
   };
+}
+
+/** A page a browser is sent to: http(s), absolute, no fragment (a query is kept and added to). */
+function isPageUrl(value: string): boolean {
+  const url = URL.parse(value);
+  return url !== null && (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '' && !value.includes('#') && url.host !== '';
 }
 
 /** Beside the SQLite file, or in ./data for PostgreSQL: never inside the database it protects. */

@@ -1,13 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
-import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { createMetrics } from './http/metrics.js';
-import { startPurgeJob } from './jobs/purge.js';
 import type { Logger } from './logger.js';
-import { bootstrap, type BootstrapResult } from './setup/bootstrap.js';
-import { openKeySealer } from './crypto/key-sealer.js';
-import { openStorage } from './storage/sql/index.js';
+import type { BootstrapResult } from './setup/bootstrap.js';
+import { startTollgate } from './tollgate.js';
 import type { Storage } from './storage/types.js';
 
 export interface RunningServer {
@@ -24,16 +20,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Opens storage, bootstraps it, and listens. Used by main.ts and by tests that need a real server. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const storage = await openStorage(config.database);
-  let setup: BootstrapResult;
-  try {
-    setup = await bootstrap(storage, { issuer: config.issuer, consoleDevOrigin: config.consoleDevOrigin, actor: { type: 'system', id: 'startup', sourceAddress: null }, keySealer: openKeySealer(config.keyEncryption) });
-  } catch (error) {
-    await storage.close();
-    throw error;
-  }
-  const app = createApp({ config, storage, logger, metrics: createMetrics() });
-  const server = http.createServer(app.handle);
+  const tollgate = await startTollgate(config, logger);
+  const { storage, setup } = tollgate;
+  const server = http.createServer(tollgate.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -41,17 +30,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       resolve();
     });
   }).catch(async (error: unknown) => {
-    await app.close();
-    await storage.close();
+    await tollgate.close();
     throw error;
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  const purge = startPurgeJob(storage, {
-    intervalMs: config.purgeIntervalSeconds === null ? null : config.purgeIntervalSeconds * 1000,
-    onPurged: (result) => logger.info({ purged: result }, 'purged expired rows'),
-    onError: (error) => logger.error({ err: error }, 'purging expired rows failed'),
-  });
 
   let closing: Promise<void> | undefined;
   const close = () => closing ??= (async () => {
@@ -61,9 +44,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await drained;
     clearTimeout(timer);
-    await purge.stop();
-    await app.close();
-    await storage.close();
+    await tollgate.close();
   })();
 
   return { server, storage, address: `http://${host}:${port}`, setup, close };

@@ -11,7 +11,7 @@ import { isPrivateUseScheme } from '../oauth/helpers/redirect-uri.js';
 import { RateLimiter } from '../oauth/rate-limit.js';
 import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
 import { hasUnstorableCharacters } from '../storage/text.js';
-import type { AuthorizationRequest, Storage, User } from '../storage/types.js';
+import type { AuthorizationRequest, Interaction, Storage, User } from '../storage/types.js';
 import { isDnsNameOrIp } from '../validation/url.js';
 import { BrowserBinding } from './browser.js';
 import type { CookiePolicy } from './cookies.js';
@@ -48,6 +48,12 @@ export interface BrowserContext {
    * wrong password. Made at start, at the cost real passwords are hashed with.
    */
   decoyPasswordHash: Promise<string>;
+  /**
+   * A host application's login and consent pages (issue 22), set by the app
+   * when configured: the interactions it `handles` are resumed by it instead of
+   * Tollgate's pages.
+   */
+  host?: { handles(interaction: Interaction): boolean; resume(req: Request, res: Response, interaction: Interaction): Promise<void> };
   close(): Promise<void>;
 }
 

@@ -60,6 +60,11 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     }
     const interaction = await load(req, res);
     if (!interaction) return null;
+    // A host application's pages answer this request: Tollgate's own forms do not.
+    if (ctx.host?.handles(interaction)) {
+      sendErrorPage(ctx, res, 403, 'Request refused', 'This sign-in request is answered by the application\'s own pages.');
+      return null;
+    }
     if (!ctx.browser.verifyCsrf(req, `${purpose}:${interaction.id}`, field(req, 'csrf'))) {
       sendErrorPage(ctx, res, 403, 'Request refused', 'This form has expired or was not sent from this page. Go back, reload the page and try again.');
       return null;
@@ -139,7 +144,9 @@ export function interactionRoutes(ctx: BrowserContext): Router {
 
   router.get('/interaction/:id', async (req, res) => {
     const interaction = await load(req, res);
-    if (interaction) await show(req, res, interaction);
+    if (!interaction) return;
+    if (ctx.host?.handles(interaction)) return ctx.host.resume(req, res, interaction);
+    await show(req, res, interaction);
   });
 
   router.post('/interaction/:id/login', form, async (req, res) => {

@@ -186,3 +186,9 @@ export class DpopChallenge extends OAuthError {
     if (options.nonce) this.headers['DPoP-Nonce'] = options.nonce;
   }
 }
+
+/** The server could not finish the request (RFC 6749 §4.1.2.1): sent back to the client on a redirect. */
+export class ServerError extends OAuthError {
+  readonly error = 'server_error';
+  override readonly status = 500;
+}

@@ -14,10 +14,11 @@ import { pushedAuthorizationRequestEndpoint } from './endpoints/par.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { TokenBudget } from './endpoints/token-budget.js';
-import { grantRegistry } from './grants/index.js';
+import { grantRegistry, type GrantDeps } from './grants/index.js';
 import { serveOAuth } from './http/oauth-request.js';
 import { RateLimiter } from './rate-limit.js';
 import { ResourceIndicators } from './resources/indicators.js';
+import type { AccountClaims } from './tokens/claims.js';
 import { IdTokens } from './tokens/id-token.js';
 import { TokenIssuer } from './tokens/issue.js';
 import type { SigningKeys } from './tokens/signing-keys.js';
@@ -38,6 +39,10 @@ export interface OAuthEndpoints {
 export function createOAuthEndpoints(deps: {
   config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null; resolver: ClientResolver;
   outbound: Outbound; keySetRefreshCooldownSeconds?: number; dpop: DpopProofs;
+  /** Where ID token claims come from; Tollgate's own users by default. */
+  accountClaims?: AccountClaims;
+  /** The password grant's user check when a host application keeps the users (see GrantDeps). */
+  authenticateUser?: GrantDeps['authenticateUser'];
 }): OAuthEndpoints {
   const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound, dpop } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
@@ -51,8 +56,11 @@ export function createOAuthEndpoints(deps: {
   // Introspection is for confidential clients, which a metadata document never describes: nothing to fetch for it.
   const storedClients: ClientLookup = (id) => storage.clients.get(id);
   const assertions = new ClientAssertions({ issuer: config.issuer, replays: storage.replays, outbound, refreshCooldownSeconds: deps.keySetRefreshCooldownSeconds });
-  const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
-  const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens, refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds });
+  const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken, deps.accountClaims);
+  const grants = grantRegistry({
+    storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens,
+    refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds, authenticateUser: deps.authenticateUser,
+  });
   const indicators = new ResourceIndicators(storage);
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {

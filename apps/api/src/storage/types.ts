@@ -629,10 +629,19 @@ export interface Interaction {
   createdAt: number;
   expiresAt: number;
   completedAt: number | null;
+  /** What a host application's login and consent pages decided (issue 22); null until they answer. */
+  decision: InteractionDecision | null;
+}
+
+/** A host application's answers for an interaction, kept until the browser comes back for the result. */
+export interface InteractionDecision {
+  login?: { subject: string; authTime: number; amr: string[]; remember: boolean };
+  consent?: { scopes: string[]; remember: boolean };
+  reject?: { error: 'access_denied' | 'login_required' | 'consent_required' | 'interaction_required' | 'server_error'; description: string };
 }
 
 export interface InteractionStore {
-  create(interaction: Omit<Interaction, 'userId' | 'authTime' | 'completedAt'>): Promise<void>;
+  create(interaction: Omit<Interaction, 'userId' | 'authTime' | 'completedAt' | 'decision'>): Promise<void>;
   /** Null when unknown; expired and completed ones are returned as they are. */
   get(id: string): Promise<Interaction | null>;
   /** Records who signed in. False when the interaction is unknown or completed. */
@@ -642,7 +651,30 @@ export interface InteractionStore {
    * one gets true. An expired or completed interaction gets false.
    */
   complete(id: string, now: number): Promise<boolean>;
+  /**
+   * Replaces the decision if it is still `expected` (compare and set, so of two
+   * concurrent answers exactly one counts) and the interaction is open and
+   * unexpired; `login` also records who signed in. False otherwise.
+   */
+  decide(id: string, expected: InteractionDecision | null, next: InteractionDecision, now: number): Promise<boolean>;
   purgeExpired(before: number, limit: number): Promise<number>;
+}
+
+/**
+ * Marks users rows as accounts a host application keeps (issue 22): the row's
+ * id is the host's subject; it has no usable password and is never an
+ * administrator.
+ */
+export interface ExternalAccountStore {
+  /**
+   * The user row for the host's subject, created (with its mark) on first use.
+   * Throws `ConflictError` when a Tollgate user of its own already has that id.
+   */
+  link(subject: string, now: number): Promise<User>;
+  /** The claims last given for the subject; null when the user is not a host's account. */
+  claims(userId: string): Promise<Record<string, unknown> | null>;
+  /** Replaces the stored claims. False when the user is not a host's account. */
+  setClaims(userId: string, claims: Record<string, unknown>, now: number): Promise<boolean>;
 }
 
 /**
@@ -758,6 +790,7 @@ export interface Stores {
   resources: ResourceStore;
   replays: ReplayStore;
   pushedRequests: PushedRequestStore;
+  externalAccounts: ExternalAccountStore;
 }
 
 export interface Storage extends Stores {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRoutes } from '../../src/admin/index.js';
+import { adminRoutes as allRoutes } from '../../src/admin/index.js';
 import { createRegistrationToken } from '../../src/admin/registration-tokens/service.js';
 import { createResource } from '../../src/admin/resources/service.js';
 import type { AdminRoute } from '../../src/admin/http/route.js';
@@ -12,6 +12,9 @@ import {
   bodyStrings, contentTypes, digester, expectNoServerError, expectRefusedIfUnstorable, HUGE, expand, headerSafe, junk, NUM_RUNS, refusedByNode, send, sometimesHuge,
   Unchanged, unstorable, wellFormed, type Digester,
 } from './support.js';
+
+/** The administrators' routes; the login app's (`/interactions`) have their own token and test (interactions.test.ts). */
+const adminRoutes = allRoutes.filter((route) => route.auth !== 'interactions');
 
 const ADMIN_ERRORS = ['invalid_request', 'invalid_token', 'insufficient_scope', 'not_found', 'conflict', 'request_too_large'];
 

@@ -37,3 +37,28 @@ export function requireAdministrator(storage: Storage) {
     next();
   };
 }
+
+/** 403 for a token that carries `oauth-interactions` but speaks for a user rather than the login app's client. */
+export class NotAnInteractionsClient extends OAuthError {
+  readonly error = 'insufficient_scope';
+  override readonly status = 403;
+
+  constructor(description: string) {
+    super(description);
+    this.headers['WWW-Authenticate'] = `Bearer realm="${ADMIN_REALM}", error="insufficient_scope", scope="oauth-interactions"`;
+  }
+}
+
+/**
+ * After `requireBearer` with `oauth-interactions`: the token must be one a
+ * client holds for itself (client credentials). A token issued to a user
+ * could otherwise let that user sign anyone in.
+ */
+export function requireInteractionsClient(storage: Storage) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    if (req.auth?.user) throw new NotAnInteractionsClient('Interactions are answered with a token a client holds for itself (client credentials), not a user\'s.');
+    const client = await storage.clients.get(req.auth!.clientId);
+    if (!client || client.status !== 'active') throw new NotAnInteractionsClient('The token\'s client is not active.');
+    next();
+  };
+}

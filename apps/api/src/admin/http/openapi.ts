@@ -42,7 +42,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 const ERRORS: Record<number, string> = {
   400: 'Invalid input: one message per field in `fields`.',
   401: 'No bearer token, or one that is invalid, expired or revoked (with a `WWW-Authenticate: Bearer` challenge).',
-  403: '`insufficient_scope`: the token lacks `oauth-admin`, has no user, its user is not an administrator, or it was not issued to the console.',
+  403: '`insufficient_scope`: the token lacks `oauth-admin` (`oauth-interactions` for the interactions operations), has no user (has one, for interactions), its user is not an administrator, or it was not issued to the console.',
   404: 'No such resource.',
   409: 'The request conflicts with the current state (already revoked, the last administrator, a protected client, a name taken).',
   415: 'The body is not JSON.',
@@ -73,6 +73,7 @@ export function openApiDocument(routes: AdminRoute[], options: { serverUrl: stri
       tags: [route.tag],
       summary: route.summary,
       ...(route.description !== undefined && { description: route.description }),
+      ...(route.auth === 'interactions' && { security: [{ interactions: [] }] }),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       ...(route.body && {
         requestBody: { required: true, content: { 'application/json': { schema: ref(idOf(requestSchemas, route.body, route)) } } },
@@ -99,12 +100,16 @@ export function openApiDocument(routes: AdminRoute[], options: { serverUrl: stri
     },
     servers: [{ url: options.serverUrl }],
     security: [{ bearer: [] }],
-    tags: ['clients', 'resources', 'tokens', 'users', 'scopes', 'consents', 'audit', 'statistics', 'registration', 'keys', 'settings', 'meta'].map((name) => ({ name })),
+    tags: ['clients', 'resources', 'tokens', 'users', 'scopes', 'consents', 'audit', 'statistics', 'registration', 'keys', 'settings', 'interactions', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       schemas: { ...components(requestSchemas, 'input'), ...components(responseSchemas, 'output') },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An access token with the `oauth-admin` scope, in the Authorization header only.' },
+        interactions: {
+          type: 'http', scheme: 'bearer',
+          description: 'An access token with the `oauth-interactions` scope that a login and consent app\'s client holds for itself (client credentials), in the Authorization header only.',
+        },
       },
     },
   };

@@ -4,6 +4,7 @@ import type { RateLimitRule, RegistrationPolicy } from '../../config.js';
 import type { SigningKeys } from '../../oauth/tokens/signing-keys.js';
 import type { Storage, User } from '../../storage/types.js';
 import type { Actor } from '../actor.js';
+import type { HostInteractions } from '../../embed/interactions.js';
 import type { SettingsView } from '../settings/schema.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -21,6 +22,8 @@ export interface AdminDeps {
   storage: Storage;
   settings: AdminSettings;
   keys: SigningKeys;
+  /** A host application's login and consent pages, when they answer sign-ins (issue 22). */
+  interactions?: HostInteractions | null;
 }
 
 /** What a handler gets: validated input, the administrator calling, the storage and the settings. */
@@ -28,12 +31,14 @@ export interface HandlerInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  /** The administrator, for the audit log. */
+  /** The administrator (or, for `auth: 'interactions'`, the client), for the audit log. */
   actor: Actor;
+  /** The administrator; absent for `auth: 'interactions'` routes, whose tokens have no user. */
   user: User;
   storage: Storage;
   settings: AdminSettings;
   keys: SigningKeys;
+  interactions?: HostInteractions | null;
 }
 
 /**
@@ -47,7 +52,9 @@ export interface AdminRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType
   /** Express syntax under /admin/api: `/clients/:id`. */
   path: string;
   operationId: string;
-  tag: 'clients' | 'resources' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration' | 'keys' | 'settings';
+  tag: 'clients' | 'resources' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration' | 'keys' | 'settings' | 'interactions';
+  /** Who may call: administrators (`oauth-admin`, the default), or a login and consent app's client (`oauth-interactions`). */
+  auth?: 'admin' | 'interactions';
   summary: string;
   description?: string;
   params?: P;

@@ -45,7 +45,8 @@ async function readBody(req: Request, res: Response): Promise<unknown> {
 }
 
 function actorOf(req: Request): Actor {
-  return { type: 'user', id: req.auth!.user!.id, sourceAddress: req.clientAddress ?? null };
+  const { user, clientId } = req.auth!;
+  return user ? { type: 'user', id: user.id, sourceAddress: req.clientAddress ?? null } : { type: 'client', id: clientId, sourceAddress: req.clientAddress ?? null };
 }
 
 /** Validates input, runs the handler, and answers with the output its response schema allows. */

@@ -1,4 +1,4 @@
-import type { GrantType, Storage } from '../../storage/types.js';
+import type { GrantType, Storage, User } from '../../storage/types.js';
 import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import { authorizationCodeGrant } from './authorization-code.js';
@@ -12,6 +12,12 @@ export interface GrantDeps {
   idTokens: IdTokens;
   /** `REFRESH_TOKEN_REUSE_GRACE` in seconds (see refreshTokenGrant). */
   refreshTokenReuseGraceSeconds?: number;
+  /**
+   * The password grant's user check when a host application keeps the users
+   * (createTollgate's `authenticate`, issue 22): the user, or null for a wrong
+   * user name or password. Absent: the grant checks Tollgate's own users.
+   */
+  authenticateUser?: (username: string, password: string) => Promise<User | null>;
 }
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file here. */

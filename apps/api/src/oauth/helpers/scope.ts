@@ -42,7 +42,10 @@ export function scopesForClient(scopes: readonly string[], client: { scopes: rea
   return scopes.filter((scope) => client.scopes.includes(scope));
 }
 
-/** The scopes a user may receive: `oauth-admin` only when the user is an administrator. */
+/** Answers sign-ins through the admin API (issue 22): held only by a login app's client for itself, never by a user's token. */
+export const INTERACTIONS_SCOPE = 'oauth-interactions';
+
+/** The scopes a user may receive: `oauth-admin` only when the user is an administrator; `oauth-interactions` never. */
 export function scopesForUser(scopes: readonly string[], user: { admin: boolean }): string[] {
-  return user.admin ? [...scopes] : scopes.filter((scope) => scope !== ADMIN_SCOPE);
+  return scopes.filter((scope) => scope !== INTERACTIONS_SCOPE && (user.admin || scope !== ADMIN_SCOPE));
 }

@@ -2,7 +2,7 @@ import type { RegistrationPolicy } from '../../config.js';
 import type { GrantType, InitialAccessToken } from '../../storage/types.js';
 import { GRANT_TYPES } from '../clients/fields.js';
 import { InvalidClientMetadata } from '../errors.js';
-import { ADMIN_SCOPE } from '../helpers/scope.js';
+import { ADMIN_SCOPE, INTERACTIONS_SCOPE } from '../helpers/scope.js';
 
 /** What a self-registering client may have: from its initial access token, or the open policy without one. */
 export interface RegistrationAllowance {
@@ -38,7 +38,7 @@ export function openAllowance(policy: RegistrationPolicy): RegistrationAllowance
  * have when it asked for none. Never `oauth-admin` (SECURITY.md rule 43).
  */
 export function grantedScopes(requested: string[] | undefined, allowance: RegistrationAllowance, existing: readonly string[]): string[] {
-  const allowed = (allowance.scopes ?? existing).filter((scope) => scope !== ADMIN_SCOPE && existing.includes(scope));
+  const allowed = (allowance.scopes ?? existing).filter((scope) => scope !== ADMIN_SCOPE && scope !== INTERACTIONS_SCOPE && existing.includes(scope));
   if (requested === undefined) return allowed;
   const granted = [...new Set(requested)].filter((scope) => allowed.includes(scope));
   if (requested.length > 0 && granted.length === 0) throw new InvalidClientMetadata('scope: none of these scopes may be registered here.');

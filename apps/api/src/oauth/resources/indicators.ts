@@ -1,4 +1,5 @@
 import type { Client, Resource, Storage } from '../../storage/types.js';
+import { INTERACTIONS_SCOPE } from '../helpers/scope.js';
 import { InvalidScope, InvalidTarget } from '../errors.js';
 
 /** How long a `resource` value may be; identifiers registered are no longer. */
@@ -57,7 +58,8 @@ export class ResourceIndicators {
 
   /** The API of a request that names none: the default, or none; `invalid_target` for a restricted client with neither. */
   async unnamed(client: Client): Promise<Resource | null> {
-    if (client.system) return null;
+    // The console, and a login app's client (oauth-interactions), ask for tokens for Tollgate itself.
+    if (client.system || client.scopes.includes(INTERACTIONS_SCOPE)) return null;
     const fallback = await this.storage.resources.getDefault();
     if (fallback && mayAsk(client, fallback)) return fallback;
     if (client.allowedResources !== null) throw new InvalidTarget('This client may only ask for certain APIs: name one with the resource parameter.');

@@ -18,3 +18,17 @@ export function userClaims(user: User, scopes: readonly string[]): Record<string
   }
   return claims;
 }
+
+/** What the claims are for: an ID token, or the userinfo endpoint's answer (OIDC Core §5.3). */
+export type ClaimsUse = 'id_token' | 'userinfo';
+
+/**
+ * The claims about a user that `scopes` release, for an ID token or userinfo;
+ * null when the account no longer exists (a host application's account that
+ * its `findAccount` no longer finds). `sub` and the protocol's own claims are
+ * set by the caller, whatever this returns.
+ */
+export type AccountClaims = (user: User, use: ClaimsUse, scopes: readonly string[]) => Promise<Record<string, unknown> | null>;
+
+/** Tollgate's own users' claims. */
+export const ownUserClaims: AccountClaims = async (user, _use, scopes) => userClaims(user, scopes);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Client, SigningAlgorithm, User } from '../../storage/types.js';
-import { userClaims } from './claims.js';
+import { InvalidGrant } from '../errors.js';
+import { ownUserClaims, type AccountClaims } from './claims.js';
 import type { SigningKeys } from './signing-keys.js';
 
 export interface IdTokenRequest {
@@ -28,13 +29,17 @@ export class IdTokens {
     private readonly keys: SigningKeys,
     private readonly defaultAlg: SigningAlgorithm,
     private readonly lifetime: number,
+    /** Where the user's claims come from: Tollgate's users by default, or a host application's accounts. */
+    private readonly claims: AccountClaims = ownUserClaims,
   ) {}
 
   async sign(request: IdTokenRequest): Promise<string> {
     const signer = await this.keys.signer(request.client.idTokenSigningAlg ?? this.defaultAlg, request.now);
     const iat = Math.floor(request.now / 1000);
+    const claims = await this.claims(request.user, 'id_token', request.scopes);
+    if (claims === null) throw new InvalidGrant('The account this code was issued for no longer exists.');
     return new SignJWT({
-      ...userClaims(request.user, request.scopes),
+      ...claims,
       auth_time: Math.floor(request.authTime / 1000),
       ...(request.nonce !== null && { nonce: request.nonce }),
       at_hash: accessTokenHash(request.accessToken),

@@ -17,6 +17,7 @@ import { describeInitialAccessTokenStore } from './initial-access-tokens.contrac
 import { describeResourceStore } from './resources.contract.js';
 import { describeReplayStore } from './replays.contract.js';
 import { describePushedRequestStore } from './pushed-requests.contract.js';
+import { describeExternalAccountStore } from './external-accounts.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -36,6 +37,7 @@ export function describeStorageContract(storage: () => Storage) {
   describeResourceStore(storage);
   describeReplayStore(storage);
   describePushedRequestStore(storage);
+  describeExternalAccountStore(storage);
   describeAdminQueries(storage);
   describeTransactions(storage);
 }

@@ -19,7 +19,7 @@ export function describeInteractionStore(storage: () => Storage) {
 
     it('keeps the request as it was given', async () => {
       const interaction = await anInteraction();
-      expect(await storage().interactions.get(interaction.id)).toEqual({ ...interaction, userId: null, authTime: null, completedAt: null });
+      expect(await storage().interactions.get(interaction.id)).toEqual({ ...interaction, userId: null, authTime: null, completedAt: null, decision: null });
       expect(await storage().interactions.get('unknown')).toBeNull();
     });
 
@@ -38,6 +38,25 @@ export function describeInteractionStore(storage: () => Storage) {
       expect((await storage().interactions.get(interaction.id))?.completedAt).toBe(2000);
       const late = await anInteraction(5000);
       expect(await storage().interactions.complete(late.id, 5000)).toBe(false);
+    });
+
+    it('takes a decision only over the one it replaces (of concurrent answers exactly one counts), recording who signed in', async () => {
+      const interaction = await anInteraction();
+      const user = aUser();
+      await storage().users.create(user, 1000);
+      const login = { subject: user.id, authTime: 1500, amr: ['pwd'], remember: false };
+      const answers = await Promise.all(Array.from({ length: 8 }, () => storage().interactions.decide(interaction.id, null, { login }, 2000)));
+      expect(answers.filter(Boolean)).toHaveLength(1);
+      expect(await storage().interactions.get(interaction.id)).toMatchObject({ userId: user.id, authTime: 1500, decision: { login } });
+      expect(await storage().interactions.decide(interaction.id, null, { reject: { error: 'access_denied', description: 'x' } }, 2000)).toBe(false);
+      const consent = { scopes: ['openid'], remember: true };
+      expect(await storage().interactions.decide(interaction.id, { login }, { login, consent }, 2000)).toBe(true);
+      expect((await storage().interactions.get(interaction.id))?.decision).toEqual({ login, consent });
+      expect(await storage().interactions.complete(interaction.id, 2500)).toBe(true);
+      expect(await storage().interactions.decide(interaction.id, { login, consent }, { login }, 3000)).toBe(false);
+      const late = await anInteraction(5000);
+      expect(await storage().interactions.decide(late.id, null, { reject: { error: 'access_denied', description: 'x' } }, 5000)).toBe(false);
+      expect(await storage().interactions.decide('unknown', null, { login }, 2000)).toBe(false);
     });
 
     it('purges expired interactions', async () => {

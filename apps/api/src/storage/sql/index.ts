@@ -19,6 +19,7 @@ import { PostgresHotPath } from './postgres-hot-path.js';
 import { SqlScopeStore } from './scopes.js';
 import { SqlSessionStore } from './sessions.js';
 import { SqlInteractionStore } from './interactions.js';
+import { SqlExternalAccountStore } from './external-accounts.js';
 import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
 import { SqlResourceStore } from './resources.js';
 import { SqlReplayStore } from './replays.js';
@@ -47,6 +48,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, f
     resources: new SqlResourceStore(db, feed),
     replays: new SqlReplayStore(db),
     pushedRequests: new SqlPushedRequestStore(db),
+    externalAccounts: new SqlExternalAccountStore(db),
   };
 }
 

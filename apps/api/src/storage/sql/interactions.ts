@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuthorizationRequest, Interaction, InteractionStore } from '../types.js';
+import type { AuthorizationRequest, Interaction, InteractionDecision, InteractionStore } from '../types.js';
 import type { Database, InteractionsTable } from './schema.js';
 import { fromJson, toJson } from './helpers.js';
 
@@ -13,13 +13,14 @@ function toInteraction(row: Selectable<InteractionsTable>): Interaction {
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     completedAt: row.completedAt,
+    decision: row.decision === null ? null : fromJson<InteractionDecision>(row.decision),
   };
 }
 
 export class SqlInteractionStore implements InteractionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(interaction: Omit<Interaction, 'userId' | 'authTime' | 'completedAt'>): Promise<void> {
+  async create(interaction: Omit<Interaction, 'userId' | 'authTime' | 'completedAt' | 'decision'>): Promise<void> {
     await this.db.insertInto('interactions').values({
       ...interaction,
       clientId: interaction.request.clientId,
@@ -27,6 +28,7 @@ export class SqlInteractionStore implements InteractionStore {
       userId: null,
       authTime: null,
       completedAt: null,
+      decision: null,
     }).execute();
   }
 
@@ -44,6 +46,15 @@ export class SqlInteractionStore implements InteractionStore {
   async complete(id: string, now: number): Promise<boolean> {
     const result = await this.db.updateTable('interactions').set({ completedAt: now })
       .where('id', '=', id).where('completedAt', 'is', null).where('expiresAt', '>', now).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async decide(id: string, expected: InteractionDecision | null, next: InteractionDecision, now: number): Promise<boolean> {
+    const login = next.login && !expected?.login ? { userId: next.login.subject, authTime: next.login.authTime } : {};
+    let update = this.db.updateTable('interactions').set({ decision: toJson(next), ...login })
+      .where('id', '=', id).where('completedAt', 'is', null).where('expiresAt', '>', now);
+    update = expected === null ? update.where('decision', 'is', null) : update.where('decision', '=', toJson(expected));
+    const result = await update.executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 

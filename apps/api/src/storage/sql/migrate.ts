@@ -15,6 +15,7 @@ import * as browserGrants from './migrations/0013-browser-grants.js';
 import * as replayCache from './migrations/0014-replay-cache.js';
 import * as dpop from './migrations/0015-dpop.js';
 import * as pushedRequests from './migrations/0016-pushed-authorization-requests.js';
+import * as externalAccounts from './migrations/0022-external-accounts.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-replay-cache': replayCache,
   '0015-dpop': dpop,
   '0016-pushed-authorization-requests': pushedRequests,
+  '0022-external-accounts': externalAccounts,
 };
 
 /** Names of every migration, oldest first. */

@@ -171,6 +171,14 @@ export interface InteractionsTable {
   createdAt: number;
   expiresAt: number;
   completedAt: number | null;
+  decision: string | null;
+}
+
+export interface ExternalAccountsTable {
+  userId: string;
+  claims: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface InitialAccessTokensTable {
@@ -249,4 +257,5 @@ export interface Database {
   browserGrants: BrowserGrantsTable;
   replayCache: ReplayCacheTable;
   pushedRequests: PushedRequestsTable;
+  externalAccounts: ExternalAccountsTable;
 }

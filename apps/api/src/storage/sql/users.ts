@@ -144,6 +144,7 @@ export class SqlUserStore implements UserStore {
       await trx.deleteFrom('browserGrants').where('userId', '=', id).execute();
       await trx.deleteFrom('authorizationCodes').where('userId', '=', id).execute();
       await trx.deleteFrom('interactions').where('userId', '=', id).execute();
+      await trx.deleteFrom('externalAccounts').where('userId', '=', id).execute();
       await trx.deleteFrom('users').where('id', '=', id).execute();
       return {
         revokedTokens: Number(live.count),
