@@ -8,6 +8,7 @@ import { ClientAssertions } from './client-auth/private-key-jwt.js';
 import type { Outbound } from '../outbound/fetch.js';
 import type { ClientResolver } from './client-resolver.js';
 import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
+import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
@@ -30,7 +31,7 @@ export interface OAuthEndpoints {
 }
 
 /**
- * Builds the token, introspection and revocation endpoints and what they share.
+ * Builds the token, introspection, revocation and device authorization endpoints and what they share.
  * `strictTransportSecurity` is the header value their answers carry, or null for none.
  */
 export function createOAuthEndpoints(deps: {
@@ -42,6 +43,8 @@ export function createOAuthEndpoints(deps: {
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
   const publicFailures = new RateLimiter('public-client-failure', config.rateLimits.publicClientFailures, storage.rateLimits, 250, onSyncError);
+  // Each device authorization is a row anyone may make with a public client's id, as a pending sign-in is.
+  const deviceStarts = new RateLimiter('device-authorization', config.rateLimits.interactions, storage.rateLimits, 250, onSyncError);
   const guard = new ClientAuthGuard(failures, storage, metrics, logger);
   const clients: ClientLookup = (id, sourceAddress) => resolver.resolve(id, sourceAddress);
   // Introspection is for confidential clients, which a metadata document never describes: nothing to fetch for it.
@@ -62,12 +65,15 @@ export function createOAuthEndpoints(deps: {
     ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, assertions, budget: new TokenBudget(perClient, publicFailures), indicators }), true)],
     ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, assertions, issuer: config.issuer }))],
     ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard, assertions }), true)],
+    ['/oauth/device_authorization', serve(deviceAuthorizationEndpoint({
+      storage, clients, guard, assertions, indicators, starts: deviceStarts, issuer: config.issuer, codeTtl: config.deviceFlow.codeTtl, interval: config.deviceFlow.interval,
+    }), true)],
   ]);
   return {
     routes,
     grantTypes: [...grants.keys()],
     close: async () => {
-      await Promise.all([perClient.close(), failures.close(), publicFailures.close()]);
+      await Promise.all([perClient.close(), failures.close(), publicFailures.close(), deviceStarts.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import type { GrantType, Storage } from '../../storage/types.js';
 import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
+import { DEVICE_CODE_GRANT } from '../clients/fields.js';
 import { SIGNING_ALGORITHMS, type SigningKeys } from '../tokens/signing-keys.js';
 
 /** Discovery and keys are public: any origin may read them. */
@@ -32,6 +33,7 @@ export function discoveryRoutes(options: {
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
       ...(options.registration && { registration_endpoint: `${issuer}/oauth/register` }),
+      ...(options.grantTypes.includes(DEVICE_CODE_GRANT) && { device_authorization_endpoint: `${issuer}/oauth/device_authorization` }),
       scopes_supported: scopes.map((s) => s.name),
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

@@ -215,6 +215,25 @@ export interface ReplayCacheTable {
   expiresAt: number;
 }
 
+export interface DeviceAuthorizationsTable {
+  id: string;
+  deviceCodeHash: string;
+  userCodeHash: string;
+  clientId: string;
+  scopes: string;
+  resources: string;
+  status: string;
+  userId: string | null;
+  authTime: number | null;
+  browserHash: string | null;
+  intervalSeconds: number;
+  lastPolledAt: number | null;
+  sourceAddress: string;
+  createdAt: number;
+  expiresAt: number;
+  decidedAt: number | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -232,4 +251,5 @@ export interface Database {
   resourceScopes: ResourceScopesTable;
   browserGrants: BrowserGrantsTable;
   replayCache: ReplayCacheTable;
+  deviceAuthorizations: DeviceAuthorizationsTable;
 }
