@@ -76,7 +76,7 @@ export class SqlDeviceAuthorizationStore implements DeviceAuthorizationStore {
       .where('id', '=', id)
       .where((eb) => eb.or([
         eb('lastPolledAt', 'is', null),
-        eb('lastPolledAt', '<=', sql<number>`${now + graceMs} - ${sql.ref('intervalSeconds')} * 1000`),
+        eb('lastPolledAt', '<=', sql<number>`cast(${now + graceMs} as bigint) - ${sql.ref('intervalSeconds')} * 1000`),
       ]))
       .returning('intervalSeconds')
       .executeTakeFirst();
