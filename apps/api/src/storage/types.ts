@@ -350,6 +350,11 @@ export interface Token {
   /** Refresh tokens: when it was exchanged for a successor. */
   rotatedAt: number | null;
   lastUsedAt: number | null;
+  /**
+   * How it was issued (a `GrantType`, or `cli`); read only by `list`, for
+   * administrators. null for tokens from before migration 0009.
+   */
+  grantType?: string | null;
 }
 
 /** `audience` defaults to none. */
