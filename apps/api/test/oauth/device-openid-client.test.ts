@@ -6,6 +6,7 @@ import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import { freePort } from '../support/process.js';
+import { deviceLogin, type DeviceAuthorization } from '../../../../packages/token-agent/src/index.js';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -77,6 +78,17 @@ for (const backend of backends) {
       expect(userinfo.sub).toBe(tokens.claims()!.sub);
       const introspected = await t.storage.audit.list({ limit: 50 });
       expect(introspected.items.some((e) => e.action === 'token.issue' && e.details?.grant_type === DEVICE_GRANT)).toBe(true);
+    });
+
+    it('@tollgate/token-agent\'s deviceLogin finds the endpoints by discovery, shows the code and gets the tokens', async () => {
+      let shown!: (code: DeviceAuthorization) => void;
+      const code = new Promise<DeviceAuthorization>((resolve) => (shown = resolve));
+      const login = deviceLogin({ issuer, clientId, scopes: 'read', show: shown });
+      const started = await code;
+      expect(started.instructions).toContain(started.userCode);
+      await person(started.verificationUriComplete!, 'Allow');
+      const tokens = await login;
+      expect(tokens).toMatchObject({ tokenType: 'Bearer', scopes: ['read'], refreshToken: expect.stringMatching(/^tg_rt_/) });
     });
 
     it('reports access_denied once the person denies the device', async () => {
