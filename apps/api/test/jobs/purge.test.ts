@@ -100,14 +100,26 @@ for (const backend of backends) {
       const recentRegistration = await seedInitialAccessToken(now - 1000);
       await t.storage.replays.use('purge-test:old-jti', now - 1000, now - 60_000);
       await t.storage.replays.use('purge-test:live-jti', now + 60_000, now - 60_000);
+      const seedDevice = async (expiresAt: number) => {
+        const id = randomId();
+        await t.storage.deviceAuthorizations.create({
+          id, deviceCodeHash: `dc-${id}`, userCodeHash: `uc-${id}`, clientId: client.id, scopes: ['read'], resources: [], intervalSeconds: 5,
+          sourceAddress: '127.0.0.1', createdAt: now - 600_000, expiresAt,
+        });
+        return id;
+      };
+      const oldDevice = await seedDevice(now - 1000);
+      const liveDevice = await seedDevice(now + 60_000);
 
       const job = startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now });
       const result = await job.runOnce();
       await job.stop();
 
-      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1, replays: 1 });
+      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1, replays: 1, deviceAuthorizations: 1 });
       // 46 tokens in batches of 10: five full ones and a short one; one short batch for each other table.
-      expect(result.batches).toBe(5 + 6);
+      expect(result.batches).toBe(5 + 7);
+      expect(await t.storage.deviceAuthorizations.get(oldDevice)).toBeNull();
+      expect(await t.storage.deviceAuthorizations.get(liveDevice)).not.toBeNull();
       for (const row of [...expired, oldRefresh]) expect(await t.storage.tokens.get(row.id)).toBeNull();
       for (const row of [...live, liveRefresh]) expect(await t.storage.tokens.get(row.id)).not.toBeNull();
       expect(await t.storage.codes.findByHash(oldCode)).toBeNull();
@@ -126,7 +138,7 @@ for (const backend of backends) {
       expect(await t.storage.replays.use('purge-test:old-jti', now + 60_000, 0)).toBe(true);
       expect(await t.storage.replays.use('purge-test:live-jti', now + 60_000, now)).toBe(false);
 
-      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(7);
+      expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(8);
     });
 
     it('yields between batches: timers fire and requests are answered while a large backlog is deleted', async () => {
