@@ -19,7 +19,8 @@ export async function registerDeviceClient(page: Page, baseURL: string, name: st
  * device shows, checks the code, signs in and answers. Answers the page's heading after.
  */
 export async function personAnswers(browser: Browser, seed: Seed, link: string, userCode: string, decision: 'Allow' | 'Deny'): Promise<string> {
-  const context = await browser.newContext();
+  // A browser of their own: not the administrator's state the spec's pages start with.
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   try {
     await page.goto(link);

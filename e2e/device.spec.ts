@@ -10,6 +10,7 @@ test('a TV signs its user in with the device flow: openid-client polls while the
   test.setTimeout(90_000);
   const seed = readSeed(baseURL);
   const name = `Living-room TV ${Date.now().toString(36)}`;
+  await openConsoleAsAdmin(page, '/console/');
   const clientId = await registerDeviceClient(page, baseURL!, name);
 
   const config = await oidc.discovery(new URL(baseURL!), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
@@ -20,7 +21,6 @@ test('a TV signs its user in with the device flow: openid-client polls while the
   expect(tokens.scope).toBe('openid photos');
   expect(tokens.claims()?.iss).toBe(baseURL);
 
-  await openConsoleAsAdmin(page, '/console/');
   await page.getByRole('link', { name: 'Tokens', exact: true }).click();
   const row = page.getByRole('row').filter({ hasText: name }).first();
   await expect(row).toContainText('Device code');
@@ -29,6 +29,7 @@ test('a TV signs its user in with the device flow: openid-client polls while the
 test('a person denies a device, and the device hears access_denied', async ({ page, browser, baseURL }) => {
   test.setTimeout(90_000);
   const seed = readSeed(baseURL);
+  await openConsoleAsAdmin(page, '/console/');
   const clientId = await registerDeviceClient(page, baseURL!, `Denied TV ${Date.now().toString(36)}`);
   const config = await oidc.discovery(new URL(baseURL!), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
   const started = await oidc.initiateDeviceAuthorization(config, { scope: 'photos' });
