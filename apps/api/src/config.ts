@@ -50,7 +50,11 @@ export interface Config {
     registrations: RateLimitRule | null;
     /** Client metadata documents fetched for requests from a source address; null when off. */
     clientMetadataFetches: RateLimitRule | null;
+    /** Wrong user codes entered on the device verification page per source address (RFC 8628 §5.1); null when off. */
+    deviceUserCodeFailures: RateLimitRule | null;
   };
+  /** The device authorization grant (RFC 8628): seconds a device code lives, and between polls. */
+  deviceFlow: { codeTtl: number; interval: number };
   /** Dynamic client registration (RFC 7591). */
   registration: RegistrationPolicy;
   /** Clients whose client_id is the https URL of their metadata document, fetched when they are used (within the open registration policy's grants and scopes). */
@@ -100,7 +104,7 @@ export interface Config {
  */
 export interface RegistrationPolicy {
   mode: 'off' | 'token' | 'open';
-  openGrantTypes: ('authorization_code' | 'refresh_token')[];
+  openGrantTypes: ('authorization_code' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code')[];
   openScopes: string[];
 }
 
@@ -224,6 +228,9 @@ const env = z.object({
   DPOP_PROOF_MAX_AGE: z.string().default('60s'),
   LOGIN_URL: z.string().optional(),
   CONSENT_URL: z.string().optional(),
+  DEVICE_CODE_TTL: z.string().default('10m'),
+  DEVICE_POLL_INTERVAL: z.string().default('5s'),
+  DEVICE_USER_CODE_FAILURE_LIMIT: z.string().default('20/15m'),
 });
 
 /** Every setting the environment may give, by name, with its default when it has one: what docs/configuration.md must list. */
@@ -304,7 +311,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
   const rateLimit = (
     name: 'TOKEN_RATE_LIMIT' | 'CLIENT_AUTH_FAILURE_LIMIT' | 'PUBLIC_CLIENT_FAILURE_LIMIT' | 'LOGIN_FAILURE_LIMIT' | 'LOGIN_ADDRESS_FAILURE_LIMIT' | 'AUTHORIZE_RATE_LIMIT' | 'REGISTRATION_RATE_LIMIT'
-      | 'CLIENT_METADATA_FETCH_LIMIT',
+      | 'CLIENT_METADATA_FETCH_LIMIT' | 'DEVICE_USER_CODE_FAILURE_LIMIT',
   ): RateLimitRule | null => {
     const rule = parseRateLimit(values[name]);
     if (rule === undefined) {
@@ -322,11 +329,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     interactions: rateLimit('AUTHORIZE_RATE_LIMIT'),
     registrations: rateLimit('REGISTRATION_RATE_LIMIT'),
     clientMetadataFetches: rateLimit('CLIENT_METADATA_FETCH_LIMIT'),
+    deviceUserCodeFailures: rateLimit('DEVICE_USER_CODE_FAILURE_LIMIT'),
   };
+  const deviceFlow = { codeTtl: lifetime('DEVICE_CODE_TTL'), interval: lifetime('DEVICE_POLL_INTERVAL') };
+  // A user code is guessable given enough tries: its life bounds them (RFC 8628 §5.1).
+  if (deviceFlow.codeTtl > 1800) problems.push('DEVICE_CODE_TTL must be at most 30m (RFC 8628 §5.1: a short-lived user code limits guessing)');
+  if (deviceFlow.interval > 60) problems.push('DEVICE_POLL_INTERVAL must be at most 60s');
   const openGrantTypes = values.OPEN_REGISTRATION_GRANT_TYPES.split(',').map((g) => g.trim()).filter((g) => g !== '');
-  const closedGrant = openGrantTypes.find((g) => g !== 'authorization_code' && g !== 'refresh_token');
+  const closedGrant = openGrantTypes.find((g) => g !== 'authorization_code' && g !== 'refresh_token' && g !== 'urn:ietf:params:oauth:grant-type:device_code');
   if (closedGrant !== undefined) {
-    problems.push(`OPEN_REGISTRATION_GRANT_TYPES may list only authorization_code and refresh_token: a client that registered itself without a token never gets ${closedGrant === 'client_credentials' ? 'client_credentials' : `"${closedGrant}"`}`);
+    problems.push(`OPEN_REGISTRATION_GRANT_TYPES may list only authorization_code, refresh_token and urn:ietf:params:oauth:grant-type:device_code: a client that registered itself without a token never gets ${closedGrant === 'client_credentials' ? 'client_credentials' : `"${closedGrant}"`}`);
   }
   const openScopes = [...new Set(values.OPEN_REGISTRATION_SCOPES.split(/\s+/).filter((s) => s !== ''))];
   // RFC 6749 §3.3's scope-token.
@@ -396,6 +408,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     clientMetadataDocuments: values.CLIENT_METADATA_DOCUMENTS === 'on',
     dpop: { nonces: values.DPOP_NONCE === 'on', proofMaxAgeSeconds },
     interactionUrls: values.LOGIN_URL === undefined ? null : { login: values.LOGIN_URL, consent: values.CONSENT_URL ?? values.LOGIN_URL },
+    deviceFlow,
   };
 }
 

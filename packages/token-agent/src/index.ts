@@ -19,3 +19,12 @@ export {
   type TokenAgentErrorCode,
 } from './errors.js';
 export { configureTokenAgent, resetSharedTokenAgent, sharedTokenAgent } from './shared.js';
+export {
+  DEVICE_CODE_GRANT_TYPE,
+  deviceLogin,
+  startDeviceAuthorization,
+  type DeviceAuthorization,
+  type DeviceCode,
+  type DeviceFlowOptions,
+  type DeviceTokens,
+} from './device.js';

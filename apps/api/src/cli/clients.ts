@@ -60,7 +60,8 @@ const clientsCreate = defineCommand({
     name: { type: 'string', value: 'NAME', required: true, description: 'The name users see on the consent page, and administrators in lists.' },
     'grant-types': {
       type: 'string', value: 'LIST', field: 'grantTypes',
-      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token. '
+      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token, '
+        + 'urn:ietf:params:oauth:grant-type:device_code (devices that show a code and poll, RFC 8628). '
         + 'Default client_credentials (authorization_code,refresh_token with --public); "" for none (a resource server).',
     },
     scopes: { type: 'string', value: 'LIST', description: 'Scopes the client may ask for, separated by spaces or commas ("read write"). Default none.' },

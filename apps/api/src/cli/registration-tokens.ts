@@ -44,7 +44,7 @@ const registrationTokensCreate = defineCommand({
     'max-uses': { type: 'string', value: 'N', field: 'maxUses', description: 'How many clients it may register, 1 or more. Default: any number.' },
     'grant-types': {
       type: 'string', value: 'LIST', field: 'grantTypes',
-      description: 'The grant types a client registered with it may have, separated by commas: authorization_code, refresh_token, client_credentials. Default: any.',
+      description: 'The grant types a client registered with it may have, separated by commas: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code. Default: any.',
     },
     scopes: { type: 'string', value: 'LIST', description: 'The scopes a client registered with it may have, separated by spaces ("openid read"); they must exist. Default: any but oauth-admin.' },
     description: { type: 'string', value: 'TEXT', description: 'A note for administrators: who it is for.' },

@@ -29,6 +29,7 @@ export const PREFIX = {
   clientSecret: 'tg_cs_',
   registrationAccessToken: 'tg_rat_',
   initialAccessToken: 'tg_iat_',
+  deviceCode: 'tg_dc_',
 } as const;
 
 /** 256 bits from the CSPRNG, base64url, behind a prefix. */

@@ -39,6 +39,8 @@ export interface BrowserContext {
   trustedDevices: TrustedDevices;
   /** Interactions started per address: each is a row anyone can make without signing in. */
   interactionStarts: RateLimiter;
+  /** Wrong user codes entered on the device page per address (RFC 8628 §5.1). */
+  deviceCodeFailures: RateLimiter;
   /** The issuer's path, for links and form actions. */
   basePath: string;
   /** The issuer's origin: the only one our forms may be posted from. */
@@ -68,6 +70,7 @@ export function createBrowserContext(deps: {
   const perDevice = new RateLimiter('login-device', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError);
   const perAddress = new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError);
   const interactionStarts = new RateLimiter('interaction-start', config.rateLimits.interactions, storage.rateLimits, 250, onSyncError);
+  const deviceCodeFailures = new RateLimiter('device-user-code', config.rateLimits.deviceUserCodeFailures, storage.rateLimits, 250, onSyncError);
   return {
     config,
     storage,
@@ -79,11 +82,12 @@ export function createBrowserContext(deps: {
     loginFailures: { perAccount, perDevice, perAddress },
     trustedDevices: new TrustedDevices(installationSecret, policy),
     interactionStarts,
+    deviceCodeFailures,
     basePath: issuer.pathname.replace(/\/+$/, ''),
     origin: issuer.origin,
     decoyPasswordHash: hashPassword(randomSecret('decoy-')),
     close: async () => {
-      await Promise.all([perAccount.close(), perDevice.close(), perAddress.close(), interactionStarts.close()]);
+      await Promise.all([perAccount.close(), perDevice.close(), perAddress.close(), interactionStarts.close(), deviceCodeFailures.close()]);
     },
   };
 }

@@ -86,5 +86,6 @@ ul.scopes, ul.apis { padding-left: 1.2rem; margin: .5rem 0; }
 ul.scopes li, ul.apis li { margin: .35rem 0; }
 ul.apis code { display: block; overflow-wrap: anywhere; }
 code { font-size: .9em; }
+.user-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: .12em; text-transform: uppercase; }
 a { color: var(--accent); }
 `;

@@ -11,6 +11,7 @@ export interface PurgeResult {
   initialAccessTokens: number;
   replays: number;
   pushedRequests: number;
+  deviceAuthorizations: number;
   /** Batches run (one DELETE each, with the kept audit entries for tokens), each at most `batchSize` rows. */
   batches: number;
   /** Wall time of the run. */
@@ -50,11 +51,11 @@ export const INITIAL_ACCESS_TOKEN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 const DEFAULT_BATCH = 500;
 
-type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits' | 'initialAccessTokens' | 'replays' | 'pushedRequests'>;
+type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits' | 'initialAccessTokens' | 'replays' | 'pushedRequests' | 'deviceAuthorizations'>;
 
 /**
  * Deletes expired authorization codes, tokens, sessions, interactions,
- * rate-limit counters, replay-cache entries, pushed authorization requests and initial access tokens in bounded batches, yielding to the event loop between
+ * rate-limit counters, initial access tokens, replay entries, pushed authorization requests and device authorizations in bounded batches, yielding to the event loop between
  * batches. Tokens go as soon as they expire, refresh tokens included: an
  * expired refresh token cannot be used, so what its row still gave was only
  * reuse detection of a rotated token presented after its own expiry (see
@@ -87,7 +88,7 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
   const run = async (): Promise<PurgeResult> => {
     const started = performance.now();
     const at = now();
-    const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, initialAccessTokens: 0, replays: 0, pushedRequests: 0, batches: 0, ms: 0 };
+    const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, initialAccessTokens: 0, replays: 0, pushedRequests: 0, deviceAuthorizations: 0, batches: 0, ms: 0 };
     result.tokens = await drain((b, l) => stores.tokens.purgeExpired(b, l), at, result);
     result.codes = await drain((b, l) => stores.codes.purgeExpired(b, l), at - CODE_RETENTION_MS, result);
     result.sessions = await drain((b, l) => stores.sessions.purgeExpired(b, l), at, result);
@@ -96,6 +97,7 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
     result.initialAccessTokens = await drain((b, l) => stores.initialAccessTokens.purgeExpired(b, l), at - INITIAL_ACCESS_TOKEN_RETENTION_MS, result);
     result.replays = await drain((b, l) => stores.replays.purgeExpired(b, l), at, result);
     result.pushedRequests = await drain((b, l) => stores.pushedRequests.purgeExpired(b, l), at, result);
+    result.deviceAuthorizations = await drain((b, l) => stores.deviceAuthorizations.purgeExpired(b, l), at, result);
     result.ms = performance.now() - started;
     return result;
   };
@@ -112,7 +114,7 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
     timer = setTimeout(() => {
       runOnce().then(
         (result) => {
-          if (result.codes + result.tokens + result.sessions + result.interactions + result.rateLimits + result.initialAccessTokens + result.replays + result.pushedRequests > 0) options.onPurged?.(result);
+          if (result.codes + result.tokens + result.sessions + result.interactions + result.rateLimits + result.initialAccessTokens + result.replays + result.pushedRequests + result.deviceAuthorizations > 0) options.onPurged?.(result);
         },
         (error: unknown) => options.onError?.(error),
       ).finally(schedule);

@@ -57,6 +57,30 @@ export class InvalidTarget extends OAuthError {
   readonly error = 'invalid_target';
 }
 
+/* Device authorization grant errors at the token endpoint (RFC 8628 §3.5). */
+
+/** The user has not decided yet: poll again after the interval. */
+export class AuthorizationPending extends OAuthError {
+  readonly error = 'authorization_pending';
+}
+
+/** Polled too soon: the interval of this device code is now `interval` seconds. */
+export class SlowDown extends OAuthError {
+  readonly error = 'slow_down';
+
+  constructor(readonly interval: number) {
+    super(`Polling too fast: wait at least ${interval} seconds between requests.`);
+  }
+
+  override get body() {
+    return { ...super.body, interval: this.interval };
+  }
+}
+
+export class ExpiredToken extends OAuthError {
+  readonly error = 'expired_token';
+}
+
 export class TooManyRequests extends OAuthError {
   readonly error = 'invalid_request';
   override readonly status = 429;

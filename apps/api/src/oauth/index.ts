@@ -9,6 +9,7 @@ import type { DpopProofs } from './dpop/proof.js';
 import type { Outbound } from '../outbound/fetch.js';
 import type { ClientResolver } from './client-resolver.js';
 import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
+import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { pushedAuthorizationRequestEndpoint } from './endpoints/par.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
@@ -33,7 +34,7 @@ export interface OAuthEndpoints {
 }
 
 /**
- * Builds the token, introspection, revocation and pushed authorization request endpoints and what they share.
+ * Builds the token, introspection, revocation, pushed authorization request and device authorization endpoints and what they share.
  * `strictTransportSecurity` is the header value their answers carry, or null for none.
  */
 export function createOAuthEndpoints(deps: {
@@ -51,6 +52,8 @@ export function createOAuthEndpoints(deps: {
   const pushesPerClient = new RateLimiter('par', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
   const publicFailures = new RateLimiter('public-client-failure', config.rateLimits.publicClientFailures, storage.rateLimits, 250, onSyncError);
+  // Each device authorization is a row anyone may make with a public client's id, as a pending sign-in is.
+  const deviceStarts = new RateLimiter('device-authorization', config.rateLimits.interactions, storage.rateLimits, 250, onSyncError);
   const guard = new ClientAuthGuard(failures, storage, metrics, logger);
   const clients: ClientLookup = (id, sourceAddress) => resolver.resolve(id, sourceAddress);
   // Introspection is for confidential clients, which a metadata document never describes: nothing to fetch for it.
@@ -79,12 +82,15 @@ export function createOAuthEndpoints(deps: {
       clients, guard, assertions, budget: new TokenBudget(pushesPerClient, publicFailures), indicators, pushed: storage.pushedRequests,
       keys, issuer: config.issuer, pkceRequired: config.pkceRequired, ttlSeconds: config.par.ttlSeconds,
     }), true)],
+    ['/oauth/device_authorization', serve(deviceAuthorizationEndpoint({
+      storage, clients, guard, assertions, indicators, starts: deviceStarts, issuer: config.issuer, codeTtl: config.deviceFlow.codeTtl, interval: config.deviceFlow.interval,
+    }), true)],
   ]);
   return {
     routes,
     grantTypes: [...grants.keys()],
     close: async () => {
-      await Promise.all([perClient.close(), pushesPerClient.close(), failures.close(), publicFailures.close()]);
+      await Promise.all([perClient.close(), pushesPerClient.close(), failures.close(), publicFailures.close(), deviceStarts.close()]);
     },
   };
 }

@@ -4,7 +4,7 @@
  * Secrets, tokens and codes never reach a store: only their SHA-256 hashes do.
  */
 
-export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
+export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code';
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
@@ -375,6 +375,11 @@ export interface Token {
    * to (RFC 9449 §6): it is accepted only with a proof by that key. Null: a bearer token.
    */
   dpopJkt: string | null;
+  /**
+   * How it was issued (a `GrantType`, or `cli`); read only by `list`, for
+   * administrators. null for tokens from before migration 0009.
+   */
+  grantType?: string | null;
 }
 
 /** `audience` defaults to none, `dpopJkt` to null. */
@@ -774,6 +779,73 @@ export interface PushedRequestStore {
   purgeExpired(before: number, limit: number): Promise<number>;
 }
 
+/** Where a device authorization stands: waiting for the user, decided, or redeemed by the device. */
+export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'consumed';
+
+/** A device authorization request (RFC 8628 §3.1); both codes only as hashes. */
+export interface DeviceAuthorization {
+  /** Random id, used in the verification page's address once the user code was entered. */
+  id: string;
+  deviceCodeHash: string;
+  /** Hash of the user code in its normal form (eight letters, upper case, no dash). */
+  userCodeHash: string;
+  clientId: string;
+  scopes: string[];
+  /** Identifiers of the APIs asked for (RFC 8707); empty for none. */
+  resources: string[];
+  status: DeviceAuthorizationStatus;
+  /** Who approved or denied it. */
+  userId: string | null;
+  authTime: number | null;
+  /** Hash of the cookie of the browser the user code was entered in: only it may decide. */
+  browserHash: string | null;
+  /** Seconds the device must wait between polls; raised by 5 each time it polls too fast (RFC 8628 §3.5). */
+  intervalSeconds: number;
+  lastPolledAt: number | null;
+  sourceAddress: string;
+  createdAt: number;
+  expiresAt: number;
+  decidedAt: number | null;
+}
+
+export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'status' | 'userId' | 'authTime' | 'browserHash' | 'lastPolledAt' | 'decidedAt'>;
+
+/** The user's answer to a device authorization. */
+export type DeviceDecision =
+  | { status: 'approved'; userId: string; scopes: string[]; authTime: number }
+  /** `userId` null: cancelled before signing in. */
+  | { status: 'denied'; userId: string | null };
+
+/** What a poll found: allowed now, or too soon after the last one (the interval, already raised). */
+export type DevicePoll = { tooFast: boolean; intervalSeconds: number };
+
+export interface DeviceAuthorizationStore {
+  /** Throws `ConflictError` when either code's hash is taken (the caller draws another user code). */
+  create(authorization: NewDeviceAuthorization): Promise<void>;
+  /** null when unknown (or purged). */
+  get(id: string): Promise<DeviceAuthorization | null>;
+  findByDeviceCodeHash(hash: string): Promise<DeviceAuthorization | null>;
+  findByUserCodeHash(hash: string): Promise<DeviceAuthorization | null>;
+  /**
+   * Binds a pending, unexpired authorization to the browser the user code was
+   * entered in. True when it is now bound to that browser (also when it already
+   * was); false when another browser holds it, or it is decided or expired.
+   */
+  claim(id: string, browserHash: string, now: number): Promise<boolean>;
+  /** Records the decision once, from the bound browser, while pending and unexpired; false otherwise. */
+  decide(id: string, browserHash: string, decision: DeviceDecision, now: number): Promise<boolean>;
+  /**
+   * Records a poll in one conditional write. `tooFast` when the last poll was
+   * less than the interval ago (less `graceMs`): then the interval is raised by
+   * 5 seconds and this poll counts as the last. null when unknown.
+   */
+  poll(id: string, now: number, graceMs: number): Promise<DevicePoll | null>;
+  /** Marks an approved, unexpired authorization redeemed; of any number of concurrent calls exactly one gets true. */
+  consume(id: string, now: number): Promise<boolean>;
+  /** Deletes at most `limit` authorizations that expired before `before`; returns how many. */
+  purgeExpired(before: number, limit: number): Promise<number>;
+}
+
 export interface Stores {
   clients: ClientStore;
   users: UserStore;
@@ -791,6 +863,7 @@ export interface Stores {
   replays: ReplayStore;
   pushedRequests: PushedRequestStore;
   externalAccounts: ExternalAccountStore;
+  deviceAuthorizations: DeviceAuthorizationStore;
 }
 
 export interface Storage extends Stores {

@@ -121,7 +121,7 @@ for (const backend of backends) {
       expect(res.body.fields).toMatchObject({
         name: 'is required', accessTokenTtl: 'must be positive',
         tokenEndpointAuthMethod: 'must be one of client_secret_basic, client_secret_post, private_key_jwt, none',
-        'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token',
+        'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code',
       });
 
       const unknownScope = await t.post('/clients', { name: 'Reports', scopes: ['read', 'nope'] }).expect(400);
@@ -131,7 +131,7 @@ for (const backend of backends) {
       const huge = await t.post('/clients', { name: 'Many', redirectUris: Array.from({ length: 21 }, (_, i) => `https://a.example/${i}`), grantTypes: ['authorization_code'] }).expect(400);
       expect(huge.body).toEqual(invalid({ redirectUris: 'at most 20 redirect URIs' }));
       const tooManyGrants = await t.post('/clients', { name: 'G', grantTypes: Array(50).fill('client_credentials') }).expect(400);
-      expect(tooManyGrants.body).toEqual(invalid({ grantTypes: 'at most 3 grant types' }));
+      expect(tooManyGrants.body).toEqual(invalid({ grantTypes: 'at most 4 grant types' }));
       const noBody = await t.post('/clients').expect(400);
       expect(noBody.body.fields).toEqual({ name: expect.any(String) });
 

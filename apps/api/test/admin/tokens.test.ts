@@ -28,7 +28,7 @@ for (const backend of backends) {
       expect(res.body.items).toHaveLength(3);
       expect(res.body.items[0]).toEqual({
         id: expect.any(String), kind: 'access', prefix: issued[2]!.slice(0, 12), clientId: client.id, clientName: 'Test client', userId: null, username: null,
-        scopes: ['read', 'write'], createdAt: expect.any(String), expiresAt: expect.any(String), lastUsedAt: null, familyId: null,
+        scopes: ['read', 'write'], createdAt: expect.any(String), expiresAt: expect.any(String), lastUsedAt: null, familyId: null, grantType: 'client_credentials',
       });
       const text = JSON.stringify(res.body);
       for (const value of issued) {

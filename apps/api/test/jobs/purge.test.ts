@@ -103,15 +103,27 @@ for (const backend of backends) {
       const pushed = (uriHash: string, expiresAt: number) => ({ uriHash, clientId: client.id, parameters: 'response_type=code', createdAt: expiresAt - 60_000, expiresAt });
       await t.storage.pushedRequests.create(pushed('purge-test:old-par', now - 1000));
       await t.storage.pushedRequests.create(pushed('purge-test:live-par', now + 60_000));
+      const seedDevice = async (expiresAt: number) => {
+        const id = randomId();
+        await t.storage.deviceAuthorizations.create({
+          id, deviceCodeHash: `dc-${id}`, userCodeHash: `uc-${id}`, clientId: client.id, scopes: ['read'], resources: [], intervalSeconds: 5,
+          sourceAddress: '127.0.0.1', createdAt: now - 600_000, expiresAt,
+        });
+        return id;
+      };
+      const oldDevice = await seedDevice(now - 1000);
+      const liveDevice = await seedDevice(now + 60_000);
 
       const job = startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now });
       const result = await job.runOnce();
       await job.stop();
 
-      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1, replays: 1, pushedRequests: 1 });
+      expect(result).toMatchObject({ tokens: 46, codes: 1, sessions: 1, interactions: 1, rateLimits: 1, initialAccessTokens: 1, replays: 1, pushedRequests: 1, deviceAuthorizations: 1 });
       // 46 tokens in batches of 10: five full ones and a short one; one short batch for each other table.
-      expect(result.batches).toBe(5 + 7);
+      expect(result.batches).toBe(5 + 8);
       expect(await t.storage.pushedRequests.consume('purge-test:live-par', client.id, now)).not.toBeNull();
+      expect(await t.storage.deviceAuthorizations.get(oldDevice)).toBeNull();
+      expect(await t.storage.deviceAuthorizations.get(liveDevice)).not.toBeNull();
       for (const row of [...expired, oldRefresh]) expect(await t.storage.tokens.get(row.id)).toBeNull();
       for (const row of [...live, liveRefresh]) expect(await t.storage.tokens.get(row.id)).not.toBeNull();
       expect(await t.storage.codes.findByHash(oldCode)).toBeNull();

@@ -8,7 +8,7 @@ import type { DatabaseConfig } from '../../src/config.js';
 
 /** Every table a request could change, less the audit log and rate-limit counters, which a rejected request may write. */
 const TABLES = ['clients', 'users', 'scopes', 'authorization_codes', 'tokens', 'consents', 'signing_keys', 'sessions', 'interactions', 'initial_access_tokens',
-  'resources', 'resource_scopes', 'pushed_requests', 'external_accounts'];
+  'resources', 'resource_scopes', 'pushed_requests', 'external_accounts', 'device_authorizations'];
 
 /** Audit entries of the two refusals that rightly revoke tokens: a used code or a rotated refresh token presented again. */
 const REUSE = "select count(*) as n from audit_log where action in ('code.reuse', 'token.refresh_reuse')";

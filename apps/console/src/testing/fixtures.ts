@@ -42,7 +42,7 @@ export function makeUser(overrides: Partial<User> = {}): User {
 export function makeToken(overrides: Partial<Token> = {}): Token {
   return {
     id: 'tok-1', kind: 'access', prefix: 'tg_at_Ab12Cd', clientId: 'billing-id', clientName: 'Billing', userId: null, username: null, scopes: ['read'],
-    createdAt: T0, expiresAt: '2025-06-01T10:00:00.000Z', lastUsedAt: null, familyId: null, ...overrides,
+    createdAt: T0, expiresAt: '2025-06-01T10:00:00.000Z', lastUsedAt: null, familyId: null, grantType: 'client_credentials', ...overrides,
   };
 }
 

@@ -9,7 +9,7 @@ export const registrationPolicyView = responseSchema('RegistrationPolicy', z.obj
   }),
   registrationEndpoint: z.string().nullable().meta({ description: 'Where clients register (RFC 7591 §3); null while registration is off.' }),
   open: z.object({
-    grantTypes: z.array(z.enum(['authorization_code', 'refresh_token'])).meta({ description: 'OPEN_REGISTRATION_GRANT_TYPES.' }),
+    grantTypes: z.array(z.enum(['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'])).meta({ description: 'OPEN_REGISTRATION_GRANT_TYPES.' }),
     scopes: z.array(z.string()).meta({ description: 'OPEN_REGISTRATION_SCOPES.' }),
     missingScopes: z.array(z.string()).meta({ description: 'Those of `scopes` this server does not have: nobody gets them until they are created.' }),
   }).nullable().meta({ description: 'What a client registering without an initial access token may have; null unless the mode is open.' }),

@@ -18,6 +18,9 @@ export const tokenView = responseSchema('Token', z.object({
   expiresAt: time,
   lastUsedAt: time.nullable(),
   familyId: z.string().nullable().meta({ description: 'Refresh rotation family: every token descending from one grant shares it.' }),
+  grantType: z.string().nullable().meta({
+    description: 'How it was issued: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code, or cli; null if not recorded.',
+  }),
 }));
 export type TokenView = z.output<typeof tokenView>;
 
@@ -35,6 +38,7 @@ export function toTokenView(token: Token, names: Names): TokenView {
     expiresAt: toTime(token.expiresAt),
     lastUsedAt: toTimeOrNull(token.lastUsedAt),
     familyId: token.familyId,
+    grantType: token.grantType ?? null,
   };
 }
 

@@ -15,6 +15,11 @@ export interface ConsentView {
    * and for a client known by its metadata document, the host that publishes it.
    */
   unverified: { destination: string; publishedAt: string | null } | null;
+  /**
+   * A device flow (RFC 8628): a warning against codes sent by someone else
+   * (§5.4, remote phishing), and no "remember": each device is approved on its own.
+   */
+  device?: boolean;
 }
 
 /** What the client asks for, scope by scope, with Allow and Deny. */
@@ -39,9 +44,10 @@ ${view.apis.length > 0 && html`<p>${view.apis.length === 1 ? 'at this API' : 'at
 <ul class="apis">
   ${view.apis.map((api) => html`<li><strong><bdi>${api.name}</bdi></strong> <span class="muted"><bdi><code>${api.identifier}</code></bdi></span></li>`)}
 </ul>`}
+${view.device && html`<p class="notice">Allow only if you started this on your own device and entered the code it shows. If someone sent you the code, choose Deny.</p>`}
 <form method="post" action="${view.action}">
   <input type="hidden" name="csrf" value="${view.csrf}">
-  <label class="check"><input type="checkbox" name="remember" value="yes" checked> Remember this decision</label>
+  ${!view.device && html`<label class="check"><input type="checkbox" name="remember" value="yes" checked> Remember this decision</label>`}
   <div class="actions">
     <button type="submit" name="decision" value="allow" class="primary" autofocus>Allow</button>
     <button type="submit" name="decision" value="deny">Deny</button>

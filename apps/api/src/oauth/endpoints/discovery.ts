@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import type { GrantType, Storage } from '../../storage/types.js';
 import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
 import { DPOP_SIGNING_ALGORITHMS } from '../dpop/proof.js';
+import { DEVICE_CODE_GRANT } from '../clients/fields.js';
 import { SIGNING_ALGORITHMS, type SigningKeys } from '../tokens/signing-keys.js';
 
 /** Discovery and keys are public: any origin may read them. */
@@ -37,6 +38,7 @@ export function discoveryRoutes(options: {
       pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
       require_pushed_authorization_requests: options.requirePar,
       ...(options.registration && { registration_endpoint: `${issuer}/oauth/register` }),
+      ...(options.grantTypes.includes(DEVICE_CODE_GRANT) && { device_authorization_endpoint: `${issuer}/oauth/device_authorization` }),
       scopes_supported: scopes.map((s) => s.name),
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

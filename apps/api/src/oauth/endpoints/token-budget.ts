@@ -1,6 +1,6 @@
 import { addressBucket } from '../../http/client-address.js';
 import type { Client } from '../../storage/types.js';
-import { OAuthError, TooManyRequests } from '../errors.js';
+import { AuthorizationPending, OAuthError, SlowDown, TooManyRequests } from '../errors.js';
 import type { OAuthRequest } from '../http/oauth-request.js';
 import type { RateDecision, RateLimiter } from '../rate-limit.js';
 
@@ -34,7 +34,8 @@ export class TokenBudget {
     try {
       result = await grant();
     } catch (error) {
-      if (error instanceof OAuthError) this.publicFailuresPerAddress.record(address);
+      // A device polling while its user decides (RFC 8628 §3.5) is not failing: it holds a real device code.
+      if (error instanceof OAuthError && !(error instanceof AuthorizationPending) && !(error instanceof SlowDown)) this.publicFailuresPerAddress.record(address);
       throw error;
     }
     this.perClient.record(client.id);

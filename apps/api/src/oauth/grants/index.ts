@@ -3,6 +3,7 @@ import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
+import { deviceCodeGrant } from './device-code.js';
 import type { Grant } from './grant.js';
 import { refreshTokenGrant } from './refresh-token.js';
 
@@ -22,6 +23,8 @@ export interface GrantDeps {
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file here. */
 export function grantRegistry(deps: GrantDeps): ReadonlyMap<GrantType, Grant> {
-  const grants = [authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds })];
+  const grants = [
+    authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds }), deviceCodeGrant(deps),
+  ];
   return new Map(grants.map((g) => [g.grantType, g]));
 }

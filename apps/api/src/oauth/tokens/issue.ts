@@ -46,13 +46,13 @@ export interface TokenResponseBody {
   id_token?: string;
 }
 
-/** Tokens for a signed-in user, from a code or a refresh token. */
+/** Tokens for a signed-in user, from a code, a refresh token or an approved device code. */
 export interface UserTokensRequest {
   client: Client;
   user: User;
   /** What the access token carries, before the issuer cuts it to what client and user may hold now. */
   scopes: string[];
-  grantType: 'authorization_code' | 'refresh_token';
+  grantType: 'authorization_code' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code';
   sourceAddress: string;
   codeId: string | null;
   /** The API the access token is for (see AccessTokenRequest). */

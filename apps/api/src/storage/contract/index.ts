@@ -18,6 +18,7 @@ import { describeResourceStore } from './resources.contract.js';
 import { describeReplayStore } from './replays.contract.js';
 import { describePushedRequestStore } from './pushed-requests.contract.js';
 import { describeExternalAccountStore } from './external-accounts.contract.js';
+import { describeDeviceAuthorizationStore } from './device-authorizations.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -38,6 +39,7 @@ export function describeStorageContract(storage: () => Storage) {
   describeReplayStore(storage);
   describePushedRequestStore(storage);
   describeExternalAccountStore(storage);
+  describeDeviceAuthorizationStore(storage);
   describeAdminQueries(storage);
   describeTransactions(storage);
 }

@@ -24,6 +24,7 @@ import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
 import { SqlResourceStore } from './resources.js';
 import { SqlReplayStore } from './replays.js';
 import { SqlPushedRequestStore } from './pushed-requests.js';
+import { SqlDeviceAuthorizationStore } from './device-authorizations.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -49,6 +50,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, f
     replays: new SqlReplayStore(db),
     pushedRequests: new SqlPushedRequestStore(db),
     externalAccounts: new SqlExternalAccountStore(db),
+    deviceAuthorizations: new SqlDeviceAuthorizationStore(db),
   };
 }
 

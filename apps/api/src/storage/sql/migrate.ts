@@ -16,6 +16,7 @@ import * as replayCache from './migrations/0014-replay-cache.js';
 import * as dpop from './migrations/0015-dpop.js';
 import * as pushedRequests from './migrations/0016-pushed-authorization-requests.js';
 import * as externalAccounts from './migrations/0022-external-accounts.js';
+import * as deviceAuthorizations from './migrations/0017-device-authorizations.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0015-dpop': dpop,
   '0016-pushed-authorization-requests': pushedRequests,
   '0022-external-accounts': externalAccounts,
+  '0017-device-authorizations': deviceAuthorizations,
 };
 
 /** Names of every migration, oldest first. */

@@ -239,6 +239,25 @@ export interface PushedRequestsTable {
   consumedAt: number | null;
 }
 
+export interface DeviceAuthorizationsTable {
+  id: string;
+  deviceCodeHash: string;
+  userCodeHash: string;
+  clientId: string;
+  scopes: string;
+  resources: string;
+  status: string;
+  userId: string | null;
+  authTime: number | null;
+  browserHash: string | null;
+  intervalSeconds: number;
+  lastPolledAt: number | null;
+  sourceAddress: string;
+  createdAt: number;
+  expiresAt: number;
+  decidedAt: number | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   users: UsersTable;
@@ -258,4 +277,5 @@ export interface Database {
   replayCache: ReplayCacheTable;
   pushedRequests: PushedRequestsTable;
   externalAccounts: ExternalAccountsTable;
+  deviceAuthorizations: DeviceAuthorizationsTable;
 }

@@ -74,7 +74,7 @@ export class SqlTokenStore implements TokenStore {
     if (query.excludeClientIds?.length) q = q.where('clientId', 'not in', query.excludeClientIds);
     if (query.cursor) q = q.where(olderThan('createdAt', query.cursor));
     const rows = await q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
-    return toPage(rows, query.limit, toToken, (row) => ({ value: row.createdAt, id: row.id }));
+    return toPage(rows, query.limit, (row) => ({ ...toToken(row), grantType: row.grantType }), (row) => ({ value: row.createdAt, id: row.id }));
   }
 
   async rotate(id: string, now: number, graceMs = 0): Promise<RotateResult> {

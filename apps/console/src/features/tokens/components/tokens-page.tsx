@@ -9,6 +9,7 @@ import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../../../c
 import { errorMessage } from '../../../lib/api/errors';
 import type { Token } from '../../../lib/contract';
 import { formatDateTime } from '../../../lib/format';
+import { grantTypeLabel } from '../../../lib/grant-types';
 import { describeClient, describeUser, searchClients, searchUsers } from '../../../lib/api/lookups';
 import { useConsoleActivity } from '../../../lib/use-console-activity';
 import { useToast } from '../../../lib/toast';
@@ -91,6 +92,7 @@ export function TokensPage() {
                 <tr>
                   <th scope="col">Token</th>
                   <th scope="col">Kind</th>
+                  <th scope="col">Grant</th>
                   <th scope="col">Client</th>
                   <th scope="col">User</th>
                   <th scope="col">Scopes</th>
@@ -110,6 +112,7 @@ export function TokensPage() {
                     <td>
                       <Badge tone={token.kind === 'access' ? 'info' : 'muted'}>{token.kind}</Badge>
                     </td>
+                    <td>{grantTypeLabel(token.grantType)}</td>
                     <td>
                       <ClientName id={token.clientId} name={token.clientName} />
                     </td>

@@ -1,0 +1,203 @@
+import express, { Router, type Request, type Response } from 'express';
+import { addressBucket } from '../http/client-address.js';
+import { sha256 } from '../crypto/random.js';
+import { formatUserCode, normalizeUserCode } from '../oauth/device/user-code.js';
+import { VERIFICATION_PATH } from '../oauth/endpoints/device-authorization.js';
+import { scopesForUser } from '../oauth/helpers/scope.js';
+import type { Client, DeviceAuthorization } from '../storage/types.js';
+import { isolate } from '../validation/display-text.js';
+import { isCrossSite } from './browser.js';
+import { browserErrorPages, sendErrorPage, storableForm, type BrowserContext } from './context.js';
+import { sendPage } from './page.js';
+import { signIn } from './sign-in.js';
+import { consentView } from './views/consent.js';
+import { deviceApprovedView, deviceCodeView, deviceDeniedView } from './views/device.js';
+import { loginView } from './views/login.js';
+
+/**
+ * The device flow's verification pages (RFC 8628 §3.3): the person enters the
+ * code their device shows, signs in, and allows or denies the device's client.
+ * Entering a code binds that authorization to this browser (only it may decide),
+ * wrong codes are limited per address (§5.1), every form carries a CSRF token
+ * bound to the browser and is answered with a 303. No JavaScript.
+ */
+export function deviceRoutes(ctx: BrowserContext): Router {
+  const router = Router();
+  const form = storableForm(ctx, express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
+  const entry = `${ctx.basePath}${VERIFICATION_PATH}`;
+  const path = (authorization: DeviceAuthorization, action = '') => `${entry}/${authorization.id}${action && `/${action}`}`;
+  const field = (req: Request, name: string): string => {
+    const value = (req.body as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' ? value : '';
+  };
+  const page = (res: Response, status: number, body: Parameters<typeof sendPage>[2], title: string) => sendPage(res, status, body, { title, basePath: ctx.basePath });
+
+  function codePage(req: Request, res: Response, status: number, userCode: string, prefilled: boolean, error: string | null) {
+    const secret = ctx.browser.ensure(req, res);
+    page(res, status, deviceCodeView({ action: entry, csrf: ctx.browser.csrfToken(secret, 'device-code'), userCode, prefilled, error }), 'Connect a device');
+  }
+
+  function refused(res: Response, message: string) {
+    sendErrorPage(ctx, res, 403, 'Request refused', message);
+  }
+
+  router.get(VERIFICATION_PATH, (req, res) => {
+    const raw = new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '').get('user_code') ?? '';
+    const code = normalizeUserCode(raw);
+    codePage(req, res, 200, code === null ? '' : formatUserCode(code), code !== null, null);
+  });
+
+  router.post(VERIFICATION_PATH, form, async (req, res) => {
+    if (isCrossSite(req, ctx.origin)) return refused(res, 'This form was sent from another site.');
+    const secret = ctx.browser.read(req);
+    if (!secret || !ctx.browser.verifyCsrf(req, 'device-code', field(req, 'csrf'))) {
+      return refused(res, 'This form has expired or was not sent from this page. Go back, reload the page and try again.');
+    }
+    const typed = field(req, 'user_code').slice(0, 64);
+    const limiter = ctx.deviceCodeFailures;
+    const key = addressBucket(req.clientAddress ?? '');
+    // Counted before the look-up, so guesses sent together cannot all slip under the limit; refunded when right.
+    const decision = limiter.consume(key);
+    if (!decision.allowed) {
+      res.set('Retry-After', String(Math.ceil(decision.retryAfterSeconds)));
+      const minutes = Math.max(1, Math.ceil(decision.retryAfterSeconds / 60));
+      return codePage(req, res, 429, typed, false, `Too many wrong codes from your network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+    }
+    const now = Date.now();
+    const code = normalizeUserCode(typed);
+    const found = code === null ? null : await ctx.storage.deviceAuthorizations.findByUserCodeHash(sha256(code));
+    const usable = found !== null && found.status === 'pending' && found.expiresAt > now && (await activeClient(req, found)) !== null;
+    if (!usable || !(await ctx.storage.deviceAuthorizations.claim(found.id, ctx.browser.hash(secret), now))) {
+      await ctx.storage.audit.append({
+        at: now, actorType: 'anonymous', actorId: null, action: 'device.code_failed', targetType: null, targetId: null,
+        sourceAddress: req.clientAddress ?? null, details: { reason: !found ? 'unknown code' : usable ? 'entered in another browser' : 'expired or decided' },
+      });
+      return codePage(req, res, 400, typed, false, 'That code is not right, or it has expired or been used. Check the code your device shows, or start again on the device.');
+    }
+    limiter.refund(key);
+    res.redirect(303, path(found));
+  });
+
+  /** The client of an authorization while it is active. */
+  async function activeClient(req: Request, authorization: DeviceAuthorization): Promise<Client | null> {
+    const client = await ctx.clients.resolve(authorization.clientId, req.clientAddress ?? '');
+    return client && client.status === 'active' ? client : null;
+  }
+
+  /** The authorization if this browser entered its code; otherwise the error page is sent. */
+  async function load(req: Request, res: Response): Promise<DeviceAuthorization | null> {
+    const authorization = /^[A-Za-z0-9]{22}$/.test(req.params.id as string) ? await ctx.storage.deviceAuthorizations.get(req.params.id as string) : null;
+    const browser = ctx.browser.read(req);
+    if (!authorization || !browser || authorization.browserHash !== ctx.browser.hash(browser)) {
+      sendErrorPage(ctx, res, 404, 'Device request not found', 'This device request does not exist or was started in another browser. Enter the code your device shows again.');
+      return null;
+    }
+    return authorization;
+  }
+
+  async function loadForPost(req: Request, res: Response, purpose: string): Promise<DeviceAuthorization | null> {
+    if (isCrossSite(req, ctx.origin)) {
+      refused(res, 'This form was sent from another site.');
+      return null;
+    }
+    const authorization = await load(req, res);
+    if (!authorization) return null;
+    if (!ctx.browser.verifyCsrf(req, `${purpose}:${authorization.id}`, field(req, 'csrf'))) {
+      refused(res, 'This form has expired or was not sent from this page. Go back, reload the page and try again.');
+      return null;
+    }
+    return authorization;
+  }
+
+  function expired(res: Response) {
+    sendErrorPage(ctx, res, 400, 'Device request expired', 'This device request has expired. Start again on your device to get a new code.');
+  }
+
+  /** What the authorization needs next: its outcome, sign-in, or consent. */
+  async function show(req: Request, res: Response, authorization: DeviceAuthorization, login: { username?: string; error?: string; status?: number } = {}) {
+    const client = await activeClient(req, authorization);
+    if (!client) return sendErrorPage(ctx, res, 400, 'Application unavailable', 'The application on your device is no longer registered.');
+    if (authorization.status === 'approved' || authorization.status === 'consumed') return page(res, 200, deviceApprovedView(client.name), 'Device connected');
+    if (authorization.status === 'denied') return page(res, 200, deviceDeniedView(client.name), 'Request denied');
+    if (authorization.expiresAt <= Date.now()) return expired(res);
+    const secret = ctx.browser.read(req)!;
+    const signedIn = await ctx.sessions.current(req);
+    if (!signedIn) {
+      return page(res, login.status ?? 200, loginView({
+        action: path(authorization, 'login'), csrf: ctx.browser.csrfToken(secret, `device-login:${authorization.id}`), clientName: client.name,
+        cancel: { action: path(authorization, 'cancel'), csrf: ctx.browser.csrfToken(secret, `device-cancel:${authorization.id}`) },
+        username: login.username ?? '', error: login.error ?? null,
+      }), 'Sign in');
+    }
+    if (signedIn.user.passwordMustChange) {
+      return sendErrorPage(ctx, res, 400, 'Choose a new password first',
+        'An administrator set your password, so you must choose a new one before connecting a device. Sign in to any application in this browser, choose your password, then enter the code again.');
+    }
+    const known = new Map((await ctx.storage.scopes.list()).map((s) => [s.name, s.description]));
+    return page(res, 200, consentView({
+      action: path(authorization, 'consent'), csrf: ctx.browser.csrfToken(secret, `device-consent:${authorization.id}`),
+      // No logo: the page's CSP stays 'self', and the warning below is what protects the person (RFC 8628 §5.4).
+      client: { name: client.name, siteUrl: client.siteUrl, logoUrl: null },
+      username: signedIn.user.username,
+      scopes: scopesForUser(authorization.scopes, signedIn.user).map((name) => ({ name, description: known.get(name) ?? name })),
+      apis: await Promise.all(authorization.resources.map(async (identifier) => ({
+        identifier, name: (await ctx.storage.resources.getByIdentifier(identifier))?.name ?? identifier,
+      }))),
+      unverified: null,
+      device: true,
+    }), `Allow ${isolate(client.name)}?`);
+  }
+
+  router.get(`${VERIFICATION_PATH}/:id`, async (req, res) => {
+    const authorization = await load(req, res);
+    if (authorization) await show(req, res, authorization);
+  });
+
+  router.post(`${VERIFICATION_PATH}/:id/login`, form, async (req, res) => {
+    const authorization = await loadForPost(req, res, 'device-login');
+    if (!authorization) return;
+    const username = field(req, 'username').trim().slice(0, 200);
+    const result = await signIn(ctx, req, res, { username, password: field(req, 'password').slice(0, 1024) }, authorization.clientId);
+    if (!('user' in result)) return show(req, res, authorization, { username, ...result });
+    res.redirect(303, path(authorization));
+  });
+
+  router.post(`${VERIFICATION_PATH}/:id/cancel`, form, async (req, res) => {
+    const authorization = await loadForPost(req, res, 'device-cancel');
+    if (!authorization) return;
+    await decide(req, res, authorization, 'deny');
+  });
+
+  router.post(`${VERIFICATION_PATH}/:id/consent`, form, async (req, res) => {
+    const authorization = await loadForPost(req, res, 'device-consent');
+    if (!authorization) return;
+    const decision = field(req, 'decision');
+    if (decision !== 'allow' && decision !== 'deny') return show(req, res, authorization);
+    await decide(req, res, authorization, decision);
+  });
+
+  /** Records the answer once (a second post finds it decided and shows the outcome), audited; then shows the outcome. */
+  async function decide(req: Request, res: Response, authorization: DeviceAuthorization, decision: 'allow' | 'deny') {
+    const signedIn = await ctx.sessions.current(req);
+    if (decision === 'allow' && (!signedIn || signedIn.user.passwordMustChange)) return res.redirect(303, path(authorization));
+    if (!(await activeClient(req, authorization))) return show(req, res, authorization);
+    const now = Date.now();
+    const user = signedIn?.user ?? null;
+    const scopes = user ? scopesForUser(authorization.scopes, user) : [];
+    const recorded = decision === 'allow'
+      ? await ctx.storage.deviceAuthorizations.decide(authorization.id, authorization.browserHash!, { status: 'approved', userId: user!.id, scopes, authTime: signedIn!.session.authTime }, now)
+      : await ctx.storage.deviceAuthorizations.decide(authorization.id, authorization.browserHash!, { status: 'denied', userId: user?.id ?? null }, now);
+    if (recorded) {
+      const entry = {
+        at: now, actorType: user ? 'user' as const : 'anonymous' as const, actorId: user?.id ?? null,
+        targetType: 'client', targetId: authorization.clientId, sourceAddress: req.clientAddress ?? null,
+      };
+      if (decision === 'allow') await ctx.storage.audit.append({ ...entry, action: 'device.approve', details: { scope: scopes.join(' '), device_authorization_id: authorization.id } });
+      else await ctx.storage.audit.append({ ...entry, action: 'device.deny', details: { device_authorization_id: authorization.id } });
+    }
+    res.redirect(303, path(authorization));
+  }
+
+  router.use(VERIFICATION_PATH, browserErrorPages(ctx));
+  return router;
+}
