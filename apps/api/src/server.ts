@@ -22,6 +22,9 @@ export interface RunningServer {
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** How often each process looks for back-channel logouts to send: a session's end reaches its applications within about this long. */
+const LOGOUT_POLL_MS = 500;
+
 /** Opens storage, bootstraps it, and listens. Used by main.ts and by tests that need a real server. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const storage = await openStorage(config.database);
@@ -47,6 +50,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  const logouts = app.startLogoutDelivery(LOGOUT_POLL_MS);
   const purge = startPurgeJob(storage, {
     intervalMs: config.purgeIntervalSeconds === null ? null : config.purgeIntervalSeconds * 1000,
     onPurged: (result) => logger.info({ purged: result }, 'purged expired rows'),
@@ -62,6 +66,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await drained;
     clearTimeout(timer);
     await purge.stop();
+    await logouts.stop();
     await app.close();
     await storage.close();
   })();

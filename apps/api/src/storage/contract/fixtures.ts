@@ -19,6 +19,8 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     refreshTokenTtl: null,
     postLogoutRedirectUris: [],
     idTokenSigningAlg: null,
+    backchannelLogoutUri: null,
+    backchannelLogoutSessionRequired: false,
     applicationType: 'web',
     policyUrl: null,
     termsUrl: null,
@@ -66,6 +68,7 @@ export function aCode(clientId: string, userId: string, now: number, overrides: 
     createdAt: now,
     expiresAt: now + 60_000,
     browserHash: null,
+    sessionId: null,
     ...overrides,
   };
 }

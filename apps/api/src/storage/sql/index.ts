@@ -22,6 +22,7 @@ import { SqlInteractionStore } from './interactions.js';
 import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
 import { SqlResourceStore } from './resources.js';
 import { SqlReplayStore } from './replays.js';
+import { SqlLogoutOutboxStore } from './logout-outbox.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -29,7 +30,7 @@ import { SqlUserStore } from './users.js';
 const POSTGRES_BATCHES_IN_FLIGHT = 3;
 
 /** `hot` only outside transactions: inside one, every query must go through the transaction. */
-function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, feed?: ClientChangeFeed): Stores {
+function storesOn(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', hot?: SqliteHotPath | PostgresHotPath, feed?: ClientChangeFeed): Stores {
   return {
     clients: new SqlClientStore(db, hot instanceof SqliteHotPath ? hot : undefined, feed),
     users: new SqlUserStore(db, hot instanceof PostgresHotPath ? hot : undefined),
@@ -45,6 +46,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, f
     initialAccessTokens: new SqlInitialAccessTokenStore(db),
     resources: new SqlResourceStore(db, feed),
     replays: new SqlReplayStore(db),
+    logoutOutbox: new SqlLogoutOutboxStore(db, dialect),
   };
 }
 
@@ -57,8 +59,8 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   const committer = new GroupCommitter(db, hot, dialect === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1);
   return {
     dialect,
-    ...storesOn(db, hot, feed),
-    transaction: (fn) => db.transaction().execute((trx) => fn(storesOn(trx, undefined, feed))),
+    ...storesOn(db, dialect, hot, feed),
+    transaction: (fn) => db.transaction().execute((trx) => fn(storesOn(trx, dialect, undefined, feed))),
     recordIssued: (tokens) => committer.submit(tokens),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>),
     ping: async () => {
