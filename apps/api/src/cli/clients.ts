@@ -22,6 +22,8 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
     id_token_signed_response_alg: client.idTokenSigningAlg,
+    backchannel_logout_uri: client.backchannelLogoutUri,
+    backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
     application_type: client.applicationType,
     resource_server: client.resourceServer,
     allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
@@ -44,6 +46,18 @@ const allowedResourcesOption = {
   description: 'The identifiers of the APIs the client may ask tokens for, separated by spaces or commas (see resources list); any for any API.',
 } as const satisfies OptionSpec;
 
+/** What clients create and clients update both take about back-channel logout. */
+const logoutOptions = {
+  'backchannel-logout-uri': {
+    type: 'string', value: 'URL', field: 'backchannelLogoutUri',
+    description: 'Where a logout token is posted when a session that signed in to this client ends (OIDC Back-Channel Logout): https, or http for a confidential client.',
+  },
+  'backchannel-logout-session-required': {
+    type: 'boolean', field: 'backchannelLogoutSessionRequired',
+    description: 'The client needs sid in logout tokens (Tollgate always sends it; this records the client\'s need).',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
 const clientsCreate = defineCommand({
   name: 'clients create',
   summary: 'Register a client and print its client_id and client_secret (the secret only this once).',
@@ -65,6 +79,7 @@ const clientsCreate = defineCommand({
     'redirect-uris': { type: 'string', value: 'URLS', field: 'redirectUris', description: 'Where the authorization code flow may send users back, separated by commas.' },
     'post-logout-redirect-uris': { type: 'string', value: 'URLS', field: 'postLogoutRedirectUris', description: 'Where users may be sent after signing out (RP-initiated logout), separated by commas.' },
     'id-token-alg': { type: 'string', value: 'ALG', field: 'idTokenSigningAlg', description: 'How this client\'s ID tokens are signed: ES256 or RS256. Default: ID_TOKEN_SIGNING_ALG (ES256).' },
+    ...logoutOptions,
     public: { type: 'boolean', description: 'A public client (a single-page or native app): no secret, auth method none, PKCE required.' },
     'auth-method': {
       type: 'string', value: 'METHOD', field: 'tokenEndpointAuthMethod',
@@ -130,6 +145,8 @@ const clientsCreate = defineCommand({
       resource: resource ?? null,
       jwksUri: values['jwks-uri'] ?? null,
       jwks: values.jwks === undefined ? null : await readKeySet(values.jwks),
+      backchannelLogoutUri: values['backchannel-logout-uri'] ?? null,
+      backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
     };
     const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
     if (values.json) {
@@ -243,12 +260,15 @@ const clientsUpdate = defineCommand({
       type: 'string', value: 'URI', field: 'resource',
       description: 'Link the client, as a resource server, to the API with this identifier (and make it a resource server); none to unlink it.',
     },
+    'backchannel-logout-uri': { ...logoutOptions['backchannel-logout-uri'], description: `${logoutOptions['backchannel-logout-uri'].description} none to remove it.` },
+    'backchannel-logout-session-required': logoutOptions['backchannel-logout-session-required'],
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
   },
   examples: [
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources "https://api.example.test https://other.example.test"',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources any --access-token-ttl default',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --resource none',
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --backchannel-logout-uri https://app.example.com/backchannel-logout',
   ],
   async run(ctx, values, [id]) {
     const resource = values.resource === undefined ? undefined : values.resource.trim() === 'none' ? null : values.resource;
@@ -261,6 +281,8 @@ const clientsUpdate = defineCommand({
       ...(values['refresh-token-ttl'] !== undefined && { refreshTokenTtl: ttlChange('refresh-token-ttl', values['refresh-token-ttl']) }),
       ...(values['allowed-resources'] !== undefined && { allowedResources: allowedResourcesOf(values['allowed-resources']) }),
       ...(resource !== undefined && { resource, ...(resource !== null && { resourceServer: true }) }),
+      ...(values['backchannel-logout-uri'] !== undefined && { backchannelLogoutUri: values['backchannel-logout-uri'].trim() === 'none' ? null : values['backchannel-logout-uri'] }),
+      ...(values['backchannel-logout-session-required'] !== undefined && { backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] }),
     };
     if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
     const client = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {

@@ -47,7 +47,7 @@ export interface AdminRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType
   /** Express syntax under /admin/api: `/clients/:id`. */
   path: string;
   operationId: string;
-  tag: 'clients' | 'resources' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration' | 'keys' | 'settings';
+  tag: 'clients' | 'resources' | 'tokens' | 'users' | 'sessions' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration' | 'keys' | 'settings';
   summary: string;
   description?: string;
   params?: P;

@@ -22,6 +22,8 @@ const FIELDS = {
   jwks_uri: 'jwksUri',
   id_token_signed_response_alg: 'idTokenSigningAlg',
   application_type: 'applicationType',
+  backchannel_logout_uri: 'backchannelLogoutUri',
+  backchannel_logout_session_required: 'backchannelLogoutSessionRequired',
 } as const satisfies Record<string, keyof CreateClientInput>;
 
 type MetadataName = keyof typeof FIELDS;
@@ -122,6 +124,7 @@ function checkImpersonation(fields: RegisteredFields, issuer: string) {
   const urls: [string, string | null | string[]][] = [
     ['client_uri', fields.siteUrl], ['logo_uri', fields.logoUrl], ['policy_uri', fields.policyUrl], ['tos_uri', fields.termsUrl],
     ['redirect_uris', fields.redirectUris], ['post_logout_redirect_uris', fields.postLogoutRedirectUris],
+    ['backchannel_logout_uri', fields.backchannelLogoutUri],
   ];
   for (const [name, value] of urls) {
     const own = [value ?? []].flat().find((url) => URL.parse(url)?.origin === origin);
@@ -159,7 +162,8 @@ function defaultName(redirectUris: unknown): string {
 }
 
 const REGISTRATION_FIELDS = ['name', 'siteUrl', 'logoUrl', 'policyUrl', 'termsUrl', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes',
-  'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod'] as const;
+  'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod',
+  'backchannelLogoutUri', 'backchannelLogoutSessionRequired'] as const;
 
 /** A client field that registration metadata sets. */
 export type RegistrationField = (typeof REGISTRATION_FIELDS)[number];
@@ -209,5 +213,7 @@ export function clientInformation(client: Client, options: {
     ...(client.jwks !== null && { jwks: client.jwks }),
     ...optional('jwks_uri', client.jwksUri),
     ...optional('id_token_signed_response_alg', client.idTokenSigningAlg),
+    ...optional('backchannel_logout_uri', client.backchannelLogoutUri),
+    ...(client.backchannelLogoutUri !== null && { backchannel_logout_session_required: client.backchannelLogoutSessionRequired }),
   };
 }
