@@ -56,13 +56,13 @@ const sessionsEnd = defineCommand({
   ],
   arguments: [{ name: 'USERNAME', description: 'The user to sign out (any case).' }],
   options: {
-    session: { type: 'string', value: 'SESSION_ID', description: 'The session to end (see sessions list).' },
+    session: { type: 'string', value: 'SID', description: 'The session to end (see sessions list).' },
     all: { type: 'boolean', description: 'End every session of the user.' },
     json: jsonOption,
   },
   examples: ['sessions end ada --all', 'sessions end ada --session 0b9b6a4e-51d8-4c1e-a0f4-4f9f7a2c3d10'],
   async run(ctx, values, [username]) {
-    if ((values.session === undefined) === (values.all !== true)) throw new UsageError('give either --session SESSION_ID or --all');
+    if ((values.session === undefined) === (values.all !== true)) throw new UsageError('give either --session SID or --all');
     const user = await userNamed(ctx, username!);
     const result = values.all ? await endAllUserSessions(ctx.storage, user.id, ctx.actor) : await endUserSession(ctx.storage, user.id, values.session!, ctx.actor);
     if (values.json) ctx.out(JSON.stringify({ username: user.username, ended: result.ended, logouts_queued: result.logoutsQueued }));

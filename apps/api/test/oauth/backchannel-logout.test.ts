@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disableUser } from '../../src/admin/users/service.js';
 import { hashPassword } from '../../src/crypto/password.js';
 import { openStorage } from '../../src/storage/sql/index.js';
 import { cli } from '../support/cli.js';
@@ -198,17 +197,17 @@ for (const backend of backends) {
       await logoutFor(signedIn.claims.sid);
     });
 
-    it('tells the application when the user is disabled', async () => {
+    it('tells the application when an administrator disables the user (admin API)', async () => {
       const signedIn = await signIn();
-      const storage = await openStorage(database.config);
-      try {
-        const rita = (await storage.users.getByUsername('rita'))!;
-        await disableUser(storage, rita.id, { type: 'system', id: 'test', sourceAddress: null });
-        await logoutFor(signedIn.claims.sid);
-        await storage.transaction((tx) => tx.users.update(rita.id, { disabledAt: null }, Date.now()));
-      } finally {
-        await storage.close();
-      }
+      const token = (await cli(database.url, 'tokens', 'admin', '--username', 'root')).stdout.trim();
+      const admin = (path: string, method = 'GET') => fetch(`${issuer}/admin/api${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+      const users = await (await admin('/users?search=rita')).json() as { items: { id: string }[] };
+      const rita = users.items[0]!.id;
+      const sessions = await (await admin(`/users/${rita}/sessions`)).json() as { items: { id: string; clients: { id: string; name: string }[] }[] };
+      expect(sessions.items.find((s) => s.id === signedIn.claims.sid)?.clients).toEqual([{ id: client.client_id, name: 'Relying Party' }]);
+      expect((await admin(`/users/${rita}/disable`, 'POST')).status).toBe(200);
+      await logoutFor(signedIn.claims.sid);
+      expect((await admin(`/users/${rita}/enable`, 'POST')).status).toBe(200);
     });
 
     it('delivers a logout queued while the server was down once it is back, and retries after a 503 with the same jti', async () => {

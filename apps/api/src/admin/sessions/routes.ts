@@ -30,8 +30,10 @@ export const sessionRoutes: AdminRoute[] = [
     response: sessionPage,
     errors: [404],
     async handle({ params, query, storage }) {
+      // The page first: a bad cursor is the request's fault (400) whoever the user is.
+      const page = await storage.sessions.list({ ...query, userId: params.id }, Date.now());
       if (!(await storage.users.get(params.id))) throw new NotFoundError(`no user has id ${params.id}`);
-      return withNames(storage, await storage.sessions.list({ ...query, userId: params.id }, Date.now()));
+      return withNames(storage, page);
     },
   }),
   defineRoute({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { EndedSession, NewSession, Page, Session, SessionListQuery, SessionSelector, SessionStore, SessionWithClients } from '../types.js';
 import type { Database, SessionsTable } from './schema.js';
-import { decodeCursor, toPage } from './helpers.js';
+import { decodeCursor, InvalidCursorError, toPage } from './helpers.js';
 
 function toSession(row: Selectable<SessionsTable>): Session {
   // A row written by a server from before migration 0019 has no public id: its hash stands in (never shown as a secret: it is only a hash).
@@ -35,7 +35,8 @@ export class SqlSessionStore implements SessionStore {
     if (query.userId !== undefined) q = q.where('userId', '=', query.userId);
     if (query.cursor !== undefined) {
       const cursor = decodeCursor(query.cursor);
-      const at = Number(cursor.value);
+      if (typeof cursor.value !== 'number' || !Number.isSafeInteger(cursor.value)) throw new InvalidCursorError();
+      const at = cursor.value;
       q = q.where((eb) => eb.or([eb('createdAt', '<', at), eb.and([eb('createdAt', '=', at), eb('idHash', '<', cursor.id)])]));
     }
     const rows = await q.orderBy('createdAt', 'desc').orderBy('idHash', 'desc').limit(query.limit + 1).execute();
