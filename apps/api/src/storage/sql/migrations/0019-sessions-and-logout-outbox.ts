@@ -15,8 +15,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('sessions').addColumn('source_address', 'text').execute();
   await db.schema.alterTable('sessions').addColumn('last_used_at', 'bigint').execute();
   // Sessions open during the upgrade keep going, each with a fresh random id.
-  const open = await sql<{ id_hash: string }>`select id_hash from sessions`.execute(db);
-  for (const row of open.rows) await sql`update sessions set id = ${randomUUID()} where id_hash = ${row.id_hash}`.execute(db);
+  // Aliased to one word: the connection may map snake_case result names to camelCase.
+  const open = await sql<{ hash: string }>`select id_hash as hash from sessions`.execute(db);
+  for (const row of open.rows) await sql`update sessions set id = ${randomUUID()} where id_hash = ${row.hash}`.execute(db);
   await db.schema.createIndex('sessions_id').on('sessions').column('id').unique().execute();
 
   await db.schema.alterTable('authorization_codes').addColumn('session_id', 'text').execute();
