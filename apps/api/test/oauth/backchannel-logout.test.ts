@@ -26,7 +26,8 @@ interface Received {
  * ended, and when the application first answers 503.
  */
 for (const backend of backends) {
-  describe.skipIf(backend.unavailable !== null)(`back-channel logout on ${backend.name}`, () => {
+  // Each test signs in through real password hashing and waits for a delivery: generous on a shared machine.
+  describe.skipIf(backend.unavailable !== null)(`back-channel logout on ${backend.name}`, { timeout: 90_000 }, () => {
     let database: TestDatabase;
     let server: ServerProcess | undefined;
     let receiver: LocalServer;
