@@ -28,6 +28,7 @@ import { DpopProofs } from './oauth/dpop/proof.js';
 import { ClientResolver } from './oauth/client-resolver.js';
 import { openAllowance } from './oauth/registration/allowance.js';
 import { createOutbound, type Outbound } from './outbound/fetch.js';
+import { startLogoutDelivery, type LogoutDeliveryJob } from './oauth/logout/delivery.js';
 import { SigningKeys } from './oauth/tokens/signing-keys.js';
 import { installationSecret, KeySealer } from './crypto/key-sealer.js';
 import type { Storage } from './storage/types.js';
@@ -55,6 +56,12 @@ export interface AppDeps {
 export interface App {
   /** The request listener for node:http (and for supertest). */
   handle: RequestListener;
+  /**
+   * Starts delivering queued back-channel logouts with this app's keys and
+   * outbound client, looking at the outbox every `intervalMs` (null: only when
+   * asked through `runOnce`). The server starts one per process.
+   */
+  startLogoutDelivery(intervalMs: number | null): LogoutDeliveryJob;
   /** Flushes shared counters and stops timers; the storage stays open. */
   close(): Promise<void>;
   /** The host application's interactions, when its pages answer them. */
@@ -150,6 +157,10 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   return {
     handle,
     interactions,
+    startLogoutDelivery: (intervalMs) => startLogoutDelivery({
+      storage, keys, outbound, issuer: config.issuer, defaultAlg: config.idTokenSigningAlg, logger, intervalMs,
+      maxAttempts: config.backchannelLogout.attempts, retryBaseMs: config.backchannelLogout.retrySeconds * 1000,
+    }),
     close: async () => {
       await Promise.all([oauth.close(), browser.close(), registrations.close(), metadataFetches.close()]);
     },

@@ -69,6 +69,8 @@ export interface Config {
   refreshTokenReuseGraceSeconds: number;
   /** Seconds a browser stays signed in. */
   sessionTtl: number;
+  /** Back-channel logout delivery: attempts before giving up, and the first retry's wait in seconds (each later one doubles, up to an hour). */
+  backchannelLogout: { attempts: number; retrySeconds: number };
   /** Where the secret that encrypts signing keys comes from: the variable, else the file. */
   keyEncryption: { secret: string | null; file: string };
   /** Where the built console lives; served at /console when it exists. */
@@ -197,6 +199,9 @@ const env = z.object({
   AUTHORIZATION_CODE_TTL: z.string().default('60s'),
   ID_TOKEN_TTL: z.string().default('1h'),
   SESSION_TTL: z.string().default('12h'),
+  BACKCHANNEL_LOGOUT_ATTEMPTS: z.string().regex(/^\d{1,2}$/, 'must be a whole number from 1 to 50').transform(Number)
+    .refine((n) => n >= 1 && n <= 50, 'must be a whole number from 1 to 50').default(12),
+  BACKCHANNEL_LOGOUT_RETRY: z.string().default('5s'),
   KEY_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   KEY_FILE: z.string().optional(),
   ID_TOKEN_SIGNING_ALG: z.enum(['ES256', 'RS256'], 'must be ES256 or RS256').default('ES256'),
@@ -353,6 +358,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (refreshTokenReuseGraceSeconds === undefined || refreshTokenReuseGraceSeconds > 300) {
     problems.push(`REFRESH_TOKEN_REUSE_GRACE must be 0 (off) or a duration up to 5m such as 10s (got "${values.REFRESH_TOKEN_REUSE_GRACE}")`);
   }
+  const logoutRetrySeconds = lifetime('BACKCHANNEL_LOGOUT_RETRY');
   const purgeIntervalSeconds = values.PURGE_INTERVAL.trim().toLowerCase() === 'off' ? null : parseDuration(values.PURGE_INTERVAL) ?? null;
   if (purgeIntervalSeconds === null && values.PURGE_INTERVAL.trim().toLowerCase() !== 'off') {
     problems.push(`PURGE_INTERVAL must be a positive duration such as 5m, or off (got "${values.PURGE_INTERVAL}")`);
@@ -395,6 +401,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     par: { ttlSeconds: parTtl, required: values.REQUIRE_PAR === 'true' },
     refreshTokenReuseGraceSeconds: refreshTokenReuseGraceSeconds ?? 0,
     sessionTtl,
+    backchannelLogout: { attempts: values.BACKCHANNEL_LOGOUT_ATTEMPTS, retrySeconds: logoutRetrySeconds },
     keyEncryption: { secret: values.KEY_ENCRYPTION_KEY ?? null, file: path.resolve(values.KEY_FILE ?? defaultKeyFile(database as DatabaseConfig)) },
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),
     metricsToken: values.METRICS_TOKEN ?? null,

@@ -77,7 +77,7 @@ export interface Tollgate {
   storage: Storage;
   config: Config;
   setup: BootstrapResult;
-  /** Stops timers and the purge job, and closes the storage if Tollgate opened it. */
+  /** Stops timers, the purge job and the logout worker, and closes the storage if Tollgate opened it. */
   close(): Promise<void>;
 }
 
@@ -100,7 +100,10 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
   return startTollgate(config, options.logger ?? createLogger(config.logLevel), { storage: options.storage, embed, admin: options.admin });
 }
 
-/** Opens (or takes) storage, bootstraps it, builds the app and starts the purge job: the standalone server and createTollgate share this. */
+/** How often each process looks for back-channel logouts to send: a session's end reaches its applications within about this long. */
+const LOGOUT_POLL_MS = 500;
+
+/** Opens (or takes) storage, bootstraps it, builds the app and starts the purge job and the back-channel logout worker: the standalone server and createTollgate share this. */
 export async function startTollgate(config: Config, logger: Logger, extra: { storage?: Storage; embed?: Parameters<typeof createApp>[0]['embed']; admin?: { username: string; password: string } } = {}): Promise<Tollgate> {
   const owned = extra.storage === undefined;
   const storage = extra.storage ?? await openStorage(config.database);
@@ -119,6 +122,7 @@ export async function startTollgate(config: Config, logger: Logger, extra: { sto
     if (owned) await storage.close();
     throw error;
   }
+  const logouts = app.startLogoutDelivery(LOGOUT_POLL_MS);
   const purge = startPurgeJob(storage, {
     intervalMs: config.purgeIntervalSeconds === null ? null : config.purgeIntervalSeconds * 1000,
     onPurged: (result) => logger.info({ purged: result }, 'purged expired rows'),
@@ -137,6 +141,7 @@ export async function startTollgate(config: Config, logger: Logger, extra: { sto
     setup,
     close: () => closing ??= (async () => {
       await purge.stop();
+      await logouts.stop();
       await app.close();
       if (owned) await storage.close();
     })(),

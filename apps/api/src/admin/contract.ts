@@ -18,6 +18,7 @@ import type {
   createResourceRequest, listResourcesQuery, resourcePage, resourceView, updateResourceRequest,
 } from './resources/schema.js';
 import type { createScopeRequest, scopeList, scopeView, updateScopeRequest } from './scopes/schema.js';
+import type { listSessionsQuery, sessionPage, sessionsEnded, sessionView } from './sessions/schema.js';
 import type { statisticsQuery, statisticsView } from './stats/schema.js';
 import type { listTokensQuery, tokenPage, tokenView } from './tokens/schema.js';
 import type {
@@ -61,6 +62,11 @@ export type UserStatusChange = z.output<typeof userStatusChange>;
 export type ListUsersQuery = z.input<typeof listUsersQuery>;
 export type UpdateUserRequest = z.input<typeof updateUserRequest>;
 export type UserDeletion = z.output<typeof userDeletion>;
+
+export type Session = z.output<typeof sessionView>;
+export type SessionPage = z.output<typeof sessionPage>;
+export type ListSessionsQuery = z.input<typeof listSessionsQuery>;
+export type SessionsEnded = z.output<typeof sessionsEnded>;
 
 export type Scope = z.output<typeof scopeView>;
 export type ScopeList = z.output<typeof scopeList>;

@@ -20,6 +20,7 @@ import { registrationPolicyRoutes } from './registration-policy/routes.js';
 import { registrationTokenRoutes } from './registration-tokens/routes.js';
 import { resourceRoutes } from './resources/routes.js';
 import { scopeRoutes } from './scopes/routes.js';
+import { sessionRoutes } from './sessions/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { statisticsRoutes } from './stats/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
@@ -27,7 +28,7 @@ import { userRoutes } from './users/routes.js';
 
 /** Every admin API operation; the router and the OpenAPI document are both built from it. */
 export const adminRoutes: AdminRoute[] = [
-  ...clientRoutes, ...resourceRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes,
+  ...clientRoutes, ...resourceRoutes, ...tokenRoutes, ...userRoutes, ...sessionRoutes, ...scopeRoutes, ...consentRoutes, ...auditRoutes, ...statisticsRoutes,
   ...registrationPolicyRoutes, ...registrationTokenRoutes, ...keyRoutes, ...settingsRoutes, ...interactionRoutes,
 ];
 

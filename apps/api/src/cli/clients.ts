@@ -22,6 +22,8 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
     id_token_signed_response_alg: client.idTokenSigningAlg,
+    backchannel_logout_uri: client.backchannelLogoutUri,
+    backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
     application_type: client.applicationType,
     resource_server: client.resourceServer,
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
@@ -46,6 +48,18 @@ const allowedResourcesOption = {
   description: 'The identifiers of the APIs the client may ask tokens for, separated by spaces or commas (see resources list); any for any API.',
 } as const satisfies OptionSpec;
 
+/** What clients create and clients update both take about back-channel logout. */
+const logoutOptions = {
+  'backchannel-logout-uri': {
+    type: 'string', value: 'URL', field: 'backchannelLogoutUri',
+    description: 'Where a logout token is posted when a session that signed in to this client ends (OIDC Back-Channel Logout): https, or http for a confidential client.',
+  },
+  'backchannel-logout-session-required': {
+    type: 'boolean', field: 'backchannelLogoutSessionRequired',
+    description: 'The client needs sid in logout tokens (Tollgate always sends it; this records the client\'s need).',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
 const clientsCreate = defineCommand({
   name: 'clients create',
   summary: 'Register a client and print its client_id and client_secret (the secret only this once).',
@@ -68,6 +82,7 @@ const clientsCreate = defineCommand({
     'redirect-uris': { type: 'string', value: 'URLS', field: 'redirectUris', description: 'Where the authorization code flow may send users back, separated by commas.' },
     'post-logout-redirect-uris': { type: 'string', value: 'URLS', field: 'postLogoutRedirectUris', description: 'Where users may be sent after signing out (RP-initiated logout), separated by commas.' },
     'id-token-alg': { type: 'string', value: 'ALG', field: 'idTokenSigningAlg', description: 'How this client\'s ID tokens are signed: ES256 or RS256. Default: ID_TOKEN_SIGNING_ALG (ES256).' },
+    ...logoutOptions,
     public: { type: 'boolean', description: 'A public client (a single-page or native app): no secret, auth method none, PKCE required.' },
     'auth-method': {
       type: 'string', value: 'METHOD', field: 'tokenEndpointAuthMethod',
@@ -144,6 +159,8 @@ const clientsCreate = defineCommand({
       jwksUri: values['jwks-uri'] ?? null,
       jwks: values.jwks === undefined ? null : await readKeySet(values.jwks),
       dpopBoundAccessTokens: values['dpop-bound'] ?? false,
+      backchannelLogoutUri: values['backchannel-logout-uri'] ?? null,
+      backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
     };
     const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
     if (values.json) {
@@ -272,6 +289,8 @@ const clientsUpdate = defineCommand({
       type: 'string', value: 'SWITCH', field: 'requirePushedAuthorizationRequests',
       description: 'on: the client must push its authorization requests to /oauth/par (RFC 9126); off: it may send them to /oauth/authorize directly.',
     },
+    'backchannel-logout-uri': { ...logoutOptions['backchannel-logout-uri'], description: `${logoutOptions['backchannel-logout-uri'].description} none to remove it.` },
+    'backchannel-logout-session-required': logoutOptions['backchannel-logout-session-required'],
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
   },
   examples: [
@@ -279,6 +298,7 @@ const clientsUpdate = defineCommand({
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources any --access-token-ttl default',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --resource none',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --require-par on',
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --backchannel-logout-uri https://app.example.com/backchannel-logout',
   ],
   async run(ctx, values, [id]) {
     const resource = values.resource === undefined ? undefined : values.resource.trim() === 'none' ? null : values.resource;
@@ -293,6 +313,8 @@ const clientsUpdate = defineCommand({
       ...(resource !== undefined && { resource, ...(resource !== null && { resourceServer: true }) }),
       ...(values['dpop-bound'] !== undefined && { dpopBoundAccessTokens: onOff('dpop-bound', values['dpop-bound']) }),
       ...(values['require-par'] !== undefined && { requirePushedAuthorizationRequests: onOff('require-par', values['require-par']) }),
+      ...(values['backchannel-logout-uri'] !== undefined && { backchannelLogoutUri: values['backchannel-logout-uri'].trim() === 'none' ? null : values['backchannel-logout-uri'] }),
+      ...(values['backchannel-logout-session-required'] !== undefined && { backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] }),
     };
     if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
     const client = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {

@@ -10,6 +10,7 @@ import { keysCommands } from './keys.js';
 import { registrationTokensCommands } from './registration-tokens.js';
 import { resourcesCommands } from './resources.js';
 import { scopesCommands } from './scopes.js';
+import { sessionsCommands } from './sessions.js';
 import { setupCommands } from './setup.js';
 import { tokensCommands } from './tokens.js';
 import { usersCommands } from './users.js';
@@ -18,6 +19,7 @@ import { usersCommands } from './users.js';
 export const commands: readonly CommandSpec[] = [
   ...setupCommands,
   ...usersCommands,
+  ...sessionsCommands,
   ...clientsCommands,
   ...resourcesCommands,
   ...scopesCommands,

@@ -228,7 +228,8 @@ export class HostInteractions {
     if (!scopes) return this.sendTo(res, 'consent', interaction.id);
     const now = Date.now();
     if (!(await ctx.storage.interactions.complete(interaction.id, now))) return this.alreadyDone(res);
-    if (decision.login?.remember) await ctx.sessions.start(req, res, user, now);
+    // A remembered sign-in is a Tollgate session (its sid in the ID token, its end a back-channel logout); otherwise the code has none.
+    const session = decision.login?.remember ? await ctx.sessions.start(req, res, user, now) : null;
     if (decision.consent) {
       if (decision.consent.remember) await ctx.storage.consents.grant(user.id, request.clientId, decision.consent.scopes, now);
       await ctx.storage.audit.append({
@@ -236,7 +237,7 @@ export class HostInteractions {
         sourceAddress: req.clientAddress ?? null, details: { scope: decision.consent.scopes.join(' '), remembered: decision.consent.remember },
       });
     }
-    await redirectWithCode(ctx, res, request, { user, scopes, authTime: login.authTime }, interaction.browserHash);
+    await redirectWithCode(ctx, res, request, { user, scopes, authTime: login.authTime, sessionId: session?.id ?? null }, interaction.browserHash);
   }
 
   /** Tollgate's remembered sign-in of a host's account in this browser, when the request lets it count. */

@@ -4,7 +4,7 @@ import { hashPassword } from '../crypto/password.js';
 import { randomSecret } from '../crypto/random.js';
 import type { Logger } from '../logger.js';
 import { UnidentifiedClient, type ClientResolver } from '../oauth/client-resolver.js';
-import type { OAuthError } from '../oauth/errors.js';
+import { LoginRequired, type OAuthError } from '../oauth/errors.js';
 import { authorizationResponseUrl, errorResponseUrl } from '../oauth/authorization/request.js';
 import { issueAuthorizationCode } from '../oauth/authorization/code.js';
 import { isPrivateUseScheme } from '../oauth/helpers/redirect-uri.js';
@@ -169,11 +169,13 @@ export function redirectWithError(ctx: BrowserContext, res: Response, request: {
  * browser back to the client with it, the state and our issuer (RFC 9207).
  */
 export async function redirectWithCode(
-  ctx: BrowserContext, res: Response, request: AuthorizationRequest, grant: { user: User; scopes: string[]; authTime: number }, browserHash: string | null,
+  ctx: BrowserContext, res: Response, request: AuthorizationRequest, grant: { user: User; scopes: string[]; authTime: number; sessionId: string | null }, browserHash: string | null,
 ) {
   const code = await issueAuthorizationCode(ctx.storage, {
     request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, ttlSeconds: ctx.config.lifetimes.authorizationCode, browserHash,
+    sessionId: grant.sessionId,
   });
+  if (code === null) return redirectWithError(ctx, res, request, new LoginRequired('The session ended while the request was answered.'));
   res.set('Cache-Control', 'no-store');
   res.redirect(303, authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: ctx.config.issuer }));
 }

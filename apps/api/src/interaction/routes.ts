@@ -1,3 +1,4 @@
+import { endSessions } from '../oauth/logout/end-sessions.js';
 import express, { Router, type Request, type Response } from 'express';
 import { hashPassword } from '../crypto/password.js';
 import { password as passwordRule } from '../admin/users/schema.js';
@@ -185,11 +186,11 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     // Whoever knew the old password may hold sessions or tokens: they end with it.
     await ctx.storage.transaction(async (tx) => {
       await tx.users.update(user.id, { passwordHash, passwordMustChange: false }, now);
-      await tx.sessions.deleteByUser(user.id);
+      const ended = await endSessions(tx, { userId: user.id }, 'password_change', now);
       const revoked = await tx.tokens.revokeByUser(user.id, now);
       await tx.audit.append({
         at: now, actorType: 'user', actorId: user.id, action: 'user.password_change', targetType: 'user', targetId: user.id,
-        sourceAddress: req.clientAddress ?? null, details: { revoked_tokens: revoked },
+        sourceAddress: req.clientAddress ?? null, details: { revoked_tokens: revoked, ended_sessions: ended.sessionIds.length, logouts_queued: ended.logoutsQueued },
       });
     });
     await ctx.sessions.start(req, res, { ...user, passwordMustChange: false }, now);

@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomSecret, sha256 } from '../crypto/random.js';
-import type { Session, Storage, User } from '../storage/types.js';
+import { endSessions, type SessionsEnded } from '../oauth/logout/end-sessions.js';
+import type { Session, SessionEndReason, Storage, Stores, User } from '../storage/types.js';
 import { clearCookie, cookieName, readCookie, setCookie, type CookiePolicy } from './cookies.js';
 
 export interface SignedIn {
   session: Session;
   user: User;
 }
+
+const USER_AGENT_LENGTH = 300;
 
 /** End-user sessions: a random cookie value, stored as a hash with the user and when they signed in. */
 export class Sessions {
@@ -18,32 +21,54 @@ export class Sessions {
 
   /** The signed-in user, or null when there is no live session or the user was disabled since. */
   async current(req: IncomingMessage, now = Date.now()): Promise<SignedIn | null> {
-    const value = readCookie(req, this.name);
-    if (!value || !value.startsWith('tg_s_')) return null;
-    const session = await this.storage.sessions.get(sha256(value), now);
+    const idHash = this.idHash(req);
+    if (!idHash) return null;
+    const session = await this.storage.sessions.get(idHash, now);
     if (!session) return null;
     const user = await this.storage.users.get(session.userId);
     if (!user || user.disabledAt !== null) return null;
     return { session, user };
   }
 
-  /** Signs the user in with a fresh session id, ending the browser's previous session (no fixation). */
-  async start(req: IncomingMessage, res: ServerResponse, user: User, now = Date.now()): Promise<Session> {
-    await this.endStored(req);
+  /**
+   * Signs the user in with a fresh session id, ending the browser's previous
+   * session (no fixation; its applications hear of it by back-channel logout).
+   */
+  async start(req: IncomingMessage & { clientAddress?: string }, res: ServerResponse, user: User, now = Date.now()): Promise<Session> {
     const value = randomSecret('tg_s_');
-    const session: Session = { idHash: sha256(value), userId: user.id, authTime: now, createdAt: now, expiresAt: now + this.ttlSeconds * 1000 };
-    await this.storage.sessions.create(session);
+    const previous = this.idHash(req);
+    const userAgent = req.headers['user-agent'];
+    const session = await this.storage.transaction(async (tx) => {
+      if (previous) await endSessions(tx, { idHash: previous }, 'signin', now);
+      return tx.sessions.create({
+        idHash: sha256(value), userId: user.id, authTime: now, createdAt: now, expiresAt: now + this.ttlSeconds * 1000,
+        userAgent: typeof userAgent === 'string' && userAgent !== '' ? userAgent.slice(0, USER_AGENT_LENGTH) : null,
+        sourceAddress: req.clientAddress ?? null,
+      });
+    });
     setCookie(res, this.name, value, this.policy, this.ttlSeconds);
     return session;
   }
 
-  async end(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await this.endStored(req);
+  /**
+   * Ends this browser's session through `endSessions` and clears its cookie;
+   * `also` runs in the same transaction (the caller's audit entry).
+   */
+  async end(req: IncomingMessage, res: ServerResponse, reason: SessionEndReason, also?: (tx: Stores, ended: SessionsEnded) => Promise<void>): Promise<SessionsEnded> {
+    const idHash = this.idHash(req);
+    const ended = idHash
+      ? await this.storage.transaction(async (tx) => {
+        const result = await endSessions(tx, { idHash }, reason);
+        await also?.(tx, result);
+        return result;
+      })
+      : { sessionIds: [], logoutsQueued: 0 };
     clearCookie(res, this.name, this.policy);
+    return ended;
   }
 
-  private async endStored(req: IncomingMessage) {
+  private idHash(req: IncomingMessage): string | null {
     const value = readCookie(req, this.name);
-    if (value && value.startsWith('tg_s_')) await this.storage.sessions.delete(sha256(value));
+    return value && value.startsWith('tg_s_') ? sha256(value) : null;
   }
 }

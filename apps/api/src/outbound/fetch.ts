@@ -29,6 +29,12 @@ export interface Limits {
   maxBytes?: number;
   /** Milliseconds the whole exchange may take, connecting included; 3 s by default. */
   timeoutMs?: number;
+  /**
+   * Accept an http URL too (a confidential client's back-channel logout URI,
+   * as OIDC Back-Channel Logout §2.2 allows); its host must still resolve to
+   * public addresses unless it is in `allowedHosts`.
+   */
+  allowHttp?: boolean;
 }
 
 export interface JsonDocument {
@@ -67,7 +73,7 @@ const defaultResolve: Resolver = (hostname) => dnsLookup(hostname, { all: true, 
 export function createOutbound(options: OutboundOptions): Outbound {
   const resolve = options.resolve ?? defaultResolve;
   const send = (url: string, request: OutgoingRequest, limits: Limits = {}) => {
-    const { target, allowed } = checkTarget(url, options.allowedHosts);
+    const { target, allowed } = checkTarget(url, options.allowedHosts, limits.allowHttp ?? false);
     return exchange(target, request, {
       maxBytes: limits.maxBytes ?? DEFAULT_MAX_BYTES,
       timeoutMs: limits.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -103,7 +109,7 @@ interface OutgoingRequest {
 }
 
 /** Refuses what can be refused before any connection: the URL's form, its scheme, an IP-literal host. */
-function checkTarget(url: string, allowedHosts: readonly AllowedHost[]): { target: URL; allowed: boolean } {
+function checkTarget(url: string, allowedHosts: readonly AllowedHost[], allowHttp: boolean): { target: URL; allowed: boolean } {
   let target: URL;
   try {
     target = new URL(url);
@@ -112,7 +118,7 @@ function checkTarget(url: string, allowedHosts: readonly AllowedHost[]): { targe
   }
   if (target.username || target.password) throw new OutboundError('invalid_url', 'The URL must not carry a user name or password.');
   const allowed = isAllowedHost(target, allowedHosts);
-  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && allowed)) throw new OutboundError('not_https', 'The URL must use https.');
+  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && (allowed || allowHttp))) throw new OutboundError('not_https', 'The URL must use https.');
   const literal = bareHost(target);
   const range = allowed || !isIP(literal) ? undefined : forbiddenRange(literal);
   if (range) throw new OutboundError('forbidden_address', "The URL's host is not a public address.", `${literal}: ${range}`);

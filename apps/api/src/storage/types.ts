@@ -44,6 +44,10 @@ export interface Client {
   postLogoutRedirectUris: string[];
   /** How this client's ID tokens are signed; null means the server's default. */
   idTokenSigningAlg: SigningAlgorithm | null;
+  /** Where logout tokens are posted when a session that signed in to it ends (OIDC Back-Channel Logout §2.2). */
+  backchannelLogoutUri: string | null;
+  /** The client needs `sid` in logout tokens (and ID tokens); we always send it. */
+  backchannelLogoutSessionRequired: boolean;
   applicationType: ApplicationType;
   policyUrl: string | null;
   termsUrl: string | null;
@@ -85,14 +89,16 @@ type ResourceDetails = 'allowedResources' | 'resourceId';
 
 /** Defaults to false. */
 type ProofDetails = 'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests';
+/** What a client without back-channel logout leaves out. */
+type LogoutDetails = 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired';
 
-export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails | ResourceDetails | ProofDetails>
-  & Partial<Pick<Client, RegistrationDetails | ResourceDetails | ProofDetails>>;
+export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails | ResourceDetails | ProofDetails | LogoutDetails>
+  & Partial<Pick<Client, RegistrationDetails | ResourceDetails | ProofDetails | LogoutDetails>>;
 
 export type ClientUpdate = Partial<Pick<Client,
   'name' | 'siteUrl' | 'logoUrl' | 'redirectUris' | 'grantTypes' | 'scopes' |
   'tokenEndpointAuthMethod' | 'secretHash' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' |
-  'postLogoutRedirectUris' | 'idTokenSigningAlg' | RegistrationDetails | ResourceDetails | ProofDetails>>;
+  'postLogoutRedirectUris' | 'idTokenSigningAlg' | RegistrationDetails | ResourceDetails | ProofDetails | LogoutDetails>>;
 
 export interface ClientListQuery {
   /** Case-insensitive substring of the name, or a prefix of the client id. */
@@ -300,6 +306,8 @@ export interface AuthorizationCode {
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | null;
   nonce: string | null;
+  /** Public id of the session the user signed in with (the ID token's `sid`); null for codes from before it was recorded. */
+  sessionId: string | null;
   /** The authorization request named the redirect URI, so the token request must repeat it (RFC 6749 §4.1.3). */
   redirectUriSent: boolean;
   /** When the user authenticated (OIDC `auth_time`). */
@@ -315,9 +323,9 @@ export interface AuthorizationCode {
   dpopJkt: string | null;
 }
 
-/** `resources` defaults to none, `browserHash` and `dpopJkt` to null. */
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources' | 'browserHash' | 'dpopJkt'> & {
-  resources?: string[]; browserHash?: string | null; dpopJkt?: string | null;
+/** `resources` defaults to none, `browserHash`, `dpopJkt` and `sessionId` to null. */
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources' | 'browserHash' | 'dpopJkt' | 'sessionId'> & {
+  resources?: string[]; browserHash?: string | null; dpopJkt?: string | null; sessionId?: string | null;
 };
 
 export type ConsumeResult<T> =
@@ -581,22 +589,122 @@ export interface RateLimitStore {
 /** A signed-in browser. The cookie holds a random value; the store only its hash. */
 export interface Session {
   idHash: string;
+  /**
+   * The session's public id: the `sid` claim of ID tokens and logout tokens
+   * (OIDC Back-Channel Logout §2.1), and how administrators name it. Random,
+   * and no key to the session: knowing it signs no one in.
+   */
+  id: string;
   userId: string;
   /** When the user last entered their password (OIDC `auth_time`). */
   authTime: number;
   createdAt: number;
   expiresAt: number;
+  /** The browser's User-Agent when the session began, cut to 300 characters. */
+  userAgent: string | null;
+  /** The address the session began from. */
+  sourceAddress: string | null;
+  /** When an application last got a sign-in through it; null until one does. */
+  lastUsedAt: number | null;
+}
+
+/** `id` is generated when absent; device, address and last use default to unknown. */
+export type NewSession = Omit<Session, 'id' | 'userAgent' | 'sourceAddress' | 'lastUsedAt'> & Partial<Pick<Session, 'id' | 'userAgent' | 'sourceAddress' | 'lastUsedAt'>>;
+
+/** A live session and the clients it signed the user in to. */
+export interface SessionWithClients extends Session {
+  /** Ids of the clients that got a code through this session, oldest first. */
+  clientIds: string[];
+}
+
+/** Which sessions to end: one by its cookie's hash, or a user's (some of them by public id, or all but one). */
+export type SessionSelector =
+  | { idHash: string }
+  | { userId: string; ids?: string[]; exceptId?: string };
+
+/** A session that was ended, with the clients it had signed in to. */
+export interface EndedSession {
+  id: string;
+  userId: string;
+  clientIds: string[];
+}
+
+export interface SessionListQuery {
+  userId?: string;
+  limit: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
 }
 
 export interface SessionStore {
-  create(session: Session): Promise<void>;
+  create(session: NewSession): Promise<Session>;
   /** Null when unknown or expired at `now`. */
   get(idHash: string, now: number): Promise<Session | null>;
-  /** Returns false when there was no such session. */
-  delete(idHash: string): Promise<boolean>;
-  /** Ends every session of the user (disabled, password reset); returns how many. */
-  deleteByUser(userId: string): Promise<number>;
+  /** By public id; null when unknown or expired at `now`. */
+  findById(id: string, now: number): Promise<Session | null>;
+  /** Live sessions at `now`, newest first, each with its clients. */
+  list(query: SessionListQuery, now: number): Promise<Page<SessionWithClients>>;
+  /**
+   * Records that the session signed the user in to `clientId` (a code was
+   * issued through it) and marks the session used at `now`. False (nothing
+   * recorded) when the session has ended.
+   */
+  recordClient(id: string, clientId: string, now: number): Promise<boolean>;
+  /**
+   * Deletes the selected sessions (expired ones too) and their client records
+   * in one statement each, returning what was deleted: of concurrent calls for
+   * one session, exactly one gets it. Call through `endSessions`
+   * (oauth/logout/end-sessions.ts), which also queues the back-channel logouts.
+   */
+  end(selector: SessionSelector): Promise<EndedSession[]>;
   purgeExpired(before: number, limit: number): Promise<number>;
+}
+
+/** Why a session ended, as logout deliveries and audit entries name it. */
+export type SessionEndReason = 'logout' | 'signin' | 'admin' | 'account' | 'password_change' | 'password_reset' | 'user_disabled' | 'user_deleted';
+
+/** A back-channel logout waiting in the outbox for one client. */
+export interface LogoutDelivery {
+  id: string;
+  clientId: string;
+  /** The `sub` of the logout token. */
+  userId: string;
+  /** The `sid` of the logout token. */
+  sessionId: string;
+  reason: SessionEndReason;
+  createdAt: number;
+  /** Attempts made, the one being made now included once claimed. */
+  attempts: number;
+  /** Due time while waiting; end of the lease while claimed. */
+  availableAt: number;
+  /** Set while a worker holds it: only that worker can finish or reschedule it. */
+  claimToken: string | null;
+  lastError: string | null;
+}
+
+export type NewLogoutDelivery = Pick<LogoutDelivery, 'clientId' | 'userId' | 'sessionId' | 'reason'>;
+
+/**
+ * The durable outbox of back-channel logouts (OIDC Back-Channel Logout §2.7).
+ * Rows are added in the transaction that ends the session, so a logout is
+ * never lost to a crash, and claimed with a lease, so several processes share
+ * the work and a worker that dies only delays its rows until the lease ends.
+ */
+export interface LogoutOutboxStore {
+  enqueue(deliveries: NewLogoutDelivery[], now: number): Promise<void>;
+  /**
+   * Claims up to `limit` rows due at `now` (waiting, or whose lease ended),
+   * leasing each until `now + leaseMs` and counting an attempt. Of concurrent
+   * claims each row goes to one (PostgreSQL `FOR UPDATE SKIP LOCKED`; SQLite
+   * has one writer).
+   */
+  claim(now: number, leaseMs: number, limit: number): Promise<LogoutDelivery[]>;
+  /** Deletes a delivered (or abandoned) row; false when the claim was lost (the lease ended and another worker took it). */
+  finish(id: string, claimToken: string): Promise<boolean>;
+  /** Releases a claimed row to be tried again at `availableAt`; false when the claim was lost. */
+  retry(id: string, claimToken: string, availableAt: number, error: string): Promise<boolean>;
+  /** Rows waiting or in flight, oldest first. */
+  list(limit: number): Promise<LogoutDelivery[]>;
 }
 
 /** A validated authorization request (RFC 6749 §4.1.1), kept while the user signs in and consents. */
@@ -864,6 +972,7 @@ export interface Stores {
   pushedRequests: PushedRequestStore;
   externalAccounts: ExternalAccountStore;
   deviceAuthorizations: DeviceAuthorizationStore;
+  logoutOutbox: LogoutOutboxStore;
 }
 
 export interface Storage extends Stores {

@@ -29,7 +29,7 @@ for (const backend of backends) {
       expect(clientSecret).toMatch(/^tg_cs_[\w-]{43}$/);
       expect(client).toEqual({
         id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [],
-        postLogoutRedirectUris: [], grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic',
+        postLogoutRedirectUris: [], backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic',
         hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, dpopBoundAccessTokens: false,
         requirePushedAuthorizationRequests: false, allowedResources: null, resource: null, system: false,
         applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,

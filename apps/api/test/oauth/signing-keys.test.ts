@@ -20,7 +20,7 @@ for (const backend of backends) {
       expect((await keys.ensure(1000)).sort()).toEqual(['ES256', 'RS256']);
       expect(await keys.ensure(1000)).toEqual([]);
       const idTokens = new IdTokens('https://issuer.example', keys, 'ES256', 600);
-      const sign = (c: Client) => idTokens.sign({ client: c, user, scopes: ['openid'], nonce: null, authTime: Date.now(), accessToken: 'tg_at_x', now: Date.now() });
+      const sign = (c: Client) => idTokens.sign({ client: c, user, scopes: ['openid'], nonce: null, sessionId: null, authTime: Date.now(), accessToken: 'tg_at_x', now: Date.now() });
 
       const before = await sign(client);
       const oldKid = decodeProtectedHeader(before).kid;

@@ -207,7 +207,8 @@ for (const backend of backends) {
         let field = '_';
         let path = route.path.replace(/:(\w+)/g, (_, param: string) => {
           if (where !== 'path') return encodeURIComponent(known[pick % known.length]!);
-          field = `params.${param}`;
+          // The router names the first unstorable parameter.
+          if (field === '_') field = `params.${param}`;
           return encodeURIComponent(bad);
         });
         let body: Record<string, unknown> | undefined;

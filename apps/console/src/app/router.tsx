@@ -8,6 +8,7 @@ import { keyRoutes } from '../features/keys/routes';
 import { registrationRoutes } from '../features/registration/routes';
 import { resourceRoutes } from '../features/resources/routes';
 import { scopeRoutes } from '../features/scopes/routes';
+import { sessionRoutes } from '../features/sessions/routes';
 import { settingsRoutes } from '../features/settings/routes';
 import { statusRoutes } from '../features/status/routes';
 import { tokenRoutes } from '../features/tokens/routes';
@@ -31,7 +32,7 @@ export const routes: RouteObject[] = [
       {
         Component: RequireAuth,
         children: [
-          ...dashboardRoutes, ...clientRoutes, ...resourceRoutes, ...registrationRoutes, ...tokenRoutes, ...userRoutes, ...scopeRoutes, ...consentRoutes,
+          ...dashboardRoutes, ...clientRoutes, ...resourceRoutes, ...registrationRoutes, ...tokenRoutes, ...userRoutes, ...sessionRoutes, ...scopeRoutes, ...consentRoutes,
           ...auditRoutes, ...keyRoutes, ...settingsRoutes,
         ],
       },

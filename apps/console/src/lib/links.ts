@@ -29,6 +29,7 @@ export const routePaths = {
   users: 'users',
   newUser: 'users/new',
   user: 'users/:id',
+  sessions: 'sessions',
   scopes: 'scopes',
   consents: 'consents',
   audit: 'audit',
@@ -59,6 +60,8 @@ export const toTokens = (search?: { clientId?: string; userId?: string; kind?: '
 export const toUsers = (search?: { search?: string }) => withSearch('/users', search);
 export const toNewUser = () => '/users/new';
 export const toUser = ({ id }: { id: string }) => `/users/${encodeURIComponent(id)}`;
+/** Every live session (signed-in browser). */
+export const toSessions = () => '/sessions';
 export const toScopes = () => '/scopes';
 export const toConsents = (search?: { userId?: string; clientId?: string }) => withSearch('/consents', search);
 export const toAudit = (search?: { actor?: string; action?: string; target?: string; console?: 'shown' }) => withSearch('/audit', search);

@@ -35,6 +35,10 @@ export const queryKeys = {
     list: (query: QueryParams) => ['users', 'list', query] as const,
     detail: (id: string) => ['users', 'detail', id] as const,
   },
+  sessions: {
+    all: ['sessions'] as const,
+    list: (query: QueryParams) => ['sessions', 'list', query] as const,
+  },
   scopes: {
     all: ['scopes'] as const,
     list: () => ['scopes', 'list'] as const,

@@ -1,9 +1,9 @@
 import type {
-  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, Settings, SigningKey, Statistics, Token, User,
+  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, Session, Settings, SigningKey, Statistics, Token, User,
 } from '../lib/contract';
 import {
   makeAuditEntry, makeClient, makeConsent, makeRegistrationPolicy, makeRegistrationToken, makeResource, makeScope, makeSettings, makeSigningKey,
-  makeStatistics, makeToken, makeUser,
+  makeSession, makeStatistics, makeToken, makeUser,
 } from './fixtures';
 
 /** The mock API's data; handlers read and change it, and every test starts from {@link resetDb}'s. */
@@ -11,6 +11,7 @@ export interface MockDb {
   clients: Client[];
   resources: Resource[];
   users: User[];
+  sessions: Session[];
   tokens: Token[];
   scopes: Scope[];
   consents: Consent[];
@@ -44,6 +45,7 @@ function seed(): MockDb {
       makeUser({ id: 'user-admin', username: 'admin', displayName: 'Administrator', email: null, admin: true }),
       makeUser(),
     ],
+    sessions: [makeSession()],
     tokens: [
       makeToken(),
       makeToken({

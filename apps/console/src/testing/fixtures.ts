@@ -1,5 +1,5 @@
 import type {
-  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, Settings, SigningKey, Statistics, Token, User,
+  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, Session, Settings, SigningKey, Statistics, Token, User,
 } from '../lib/contract';
 
 const T0 = '2025-06-01T09:00:00.000Z';
@@ -10,7 +10,7 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
     id: 'billing-id', name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [], postLogoutRedirectUris: [],
     grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic', hasSecret: true,
     accessTokenTtl: null, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, dpopBoundAccessTokens: false, requirePushedAuthorizationRequests: false, allowedResources: null, resource: null, system: false,
-    applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
+    applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null, backchannelLogoutUri: null, backchannelLogoutSessionRequired: false,
     registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
     status: 'active', createdAt: T0, updatedAt: T0, revokedAt: null, ...overrides,
   };
@@ -35,6 +35,15 @@ export function makeUser(overrides: Partial<User> = {}): User {
   return {
     id: 'user-erin', username: 'erin', displayName: 'Erin End-User', email: 'erin@example.com', admin: false,
     passwordMustChange: false, status: 'active', disabledAt: null, createdAt: T0, updatedAt: T0, ...overrides,
+  };
+}
+
+/** A live session of erin, signed in to Billing. */
+export function makeSession(overrides: Partial<Session> = {}): Session {
+  return {
+    id: '0b9b6a4e-51d8-4c1e-a0f4-4f9f7a2c3d10', userId: 'user-erin', username: 'erin', authTime: T0, createdAt: T0, expiresAt: '2025-06-01T21:00:00.000Z',
+    lastUsedAt: '2025-06-01T09:05:00.000Z', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', sourceAddress: '192.0.2.10',
+    clients: [{ id: 'billing-id', name: 'Billing' }], ...overrides,
   };
 }
 

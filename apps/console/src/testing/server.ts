@@ -8,6 +8,7 @@ import { registrationPolicyHandlers } from './handlers/registration-policy';
 import { registrationTokenHandlers } from './handlers/registration-tokens';
 import { resourceHandlers } from './handlers/resources';
 import { scopeHandlers } from './handlers/scopes';
+import { sessionHandlers } from './handlers/sessions';
 import { settingsHandlers } from './handlers/settings';
 import { statisticsHandlers } from './handlers/statistics';
 import { tokenHandlers } from './handlers/tokens';
@@ -15,6 +16,6 @@ import { userHandlers } from './handlers/users';
 
 /** The mock API every test runs against (unhandled requests fail the test); tests override handlers with `server.use`. */
 export const server = setupServer(
-  ...healthHandlers, ...statisticsHandlers, ...clientHandlers, ...resourceHandlers, ...tokenHandlers, ...userHandlers, ...scopeHandlers,
+  ...healthHandlers, ...statisticsHandlers, ...clientHandlers, ...resourceHandlers, ...tokenHandlers, ...userHandlers, ...sessionHandlers, ...scopeHandlers,
   ...consentHandlers, ...auditHandlers, ...registrationPolicyHandlers, ...registrationTokenHandlers, ...settingsHandlers, ...keyHandlers,
 );

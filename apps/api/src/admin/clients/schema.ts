@@ -78,6 +78,8 @@ export const clientView = responseSchema('Client', z.object({
   softwareVersion: z.string().nullable(),
   jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).nullable(),
   jwksUri: z.string().nullable(),
+  backchannelLogoutUri: z.string().nullable().meta({ description: 'Where logout tokens are posted (OIDC Back-Channel Logout); null: none.' }),
+  backchannelLogoutSessionRequired: z.boolean(),
   registration: z.object({
     kind: z.enum(REGISTRATION_KINDS).meta({ description: 'admin: made by an administrator; dynamic: registered itself (RFC 7591); metadata_document: its client_id is the URL of its metadata.' }),
     initialAccessTokenId: z.string().nullable().meta({ description: 'The initial access token a dynamic registration presented.' }),
@@ -120,6 +122,8 @@ export function toClientView(client: Client, identifiers: ReadonlyMap<string, st
     softwareVersion: client.softwareVersion,
     jwks: client.jwks,
     jwksUri: client.jwksUri,
+    backchannelLogoutUri: client.backchannelLogoutUri,
+    backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired,
     // The registration access token's hash stays out, like the secret's.
     registration: { kind: client.registration.kind, initialAccessTokenId: client.registration.initialAccessTokenId, sourceAddress: client.registration.sourceAddress },
     resourceServer: client.resourceServer,

@@ -100,7 +100,7 @@ export function openApiDocument(routes: AdminRoute[], options: { serverUrl: stri
     },
     servers: [{ url: options.serverUrl }],
     security: [{ bearer: [] }],
-    tags: ['clients', 'resources', 'tokens', 'users', 'scopes', 'consents', 'audit', 'statistics', 'registration', 'keys', 'settings', 'interactions', 'meta'].map((name) => ({ name })),
+    tags: ['clients', 'resources', 'tokens', 'users', 'sessions', 'scopes', 'consents', 'audit', 'statistics', 'registration', 'keys', 'settings', 'interactions', 'meta'].map((name) => ({ name })),
     paths,
     components: {
       schemas: { ...components(requestSchemas, 'input'), ...components(responseSchemas, 'output') },

@@ -52,7 +52,7 @@ export interface AdminRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType
   /** Express syntax under /admin/api: `/clients/:id`. */
   path: string;
   operationId: string;
-  tag: 'clients' | 'resources' | 'tokens' | 'users' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration' | 'keys' | 'settings' | 'interactions';
+  tag: 'clients' | 'resources' | 'tokens' | 'users' | 'sessions' | 'scopes' | 'consents' | 'audit' | 'statistics' | 'registration' | 'keys' | 'settings' | 'interactions';
   /** Who may call: administrators (`oauth-admin`, the default), or a login and consent app's client (`oauth-interactions`). */
   auth?: 'admin' | 'interactions';
   summary: string;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { generatePassword, hashPassword, type PasswordHashCost } from '../../crypto/password.js';
 import { ADMIN_SCOPE } from '../../oauth/helpers/scope.js';
 import type { Storage, Stores, User, UserDeletion } from '../../storage/types.js';
+import { endSessions } from '../../oauth/logout/end-sessions.js';
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
@@ -52,8 +53,9 @@ export async function disableUser(storage: Storage, id: string, actor: Actor, no
     keepAnAdministrator(admins, user);
     const updated = await tx.users.update(id, { disabledAt: now }, now);
     const revokedTokens = await tx.tokens.revokeByUser(id, now);
-    const endedSessions = await tx.sessions.deleteByUser(id);
-    await audit(tx, actor, 'user.disable', { type: 'user', id }, now, { revoked_tokens: revokedTokens, ended_sessions: endedSessions });
+    const ended = await endSessions(tx, { userId: id }, 'user_disabled', now);
+    const endedSessions = ended.sessionIds.length;
+    await audit(tx, actor, 'user.disable', { type: 'user', id }, now, { revoked_tokens: revokedTokens, ended_sessions: endedSessions, logouts_queued: ended.logoutsQueued });
     return { user: updated!, revokedTokens, endedSessions };
   });
 }
@@ -85,9 +87,10 @@ export async function resetPassword(
     await existingUser(tx, id);
     const user = await tx.users.update(id, { passwordHash, passwordMustChange: true }, now);
     const revokedTokens = await tx.tokens.revokeByUser(id, now);
-    const endedSessions = await tx.sessions.deleteByUser(id);
+    const ended = await endSessions(tx, { userId: id }, 'password_reset', now);
+    const endedSessions = ended.sessionIds.length;
     await audit(tx, actor, 'user.password_reset', { type: 'user', id }, now, {
-      generated: chosen === undefined, revoked_tokens: revokedTokens, ended_sessions: endedSessions,
+      generated: chosen === undefined, revoked_tokens: revokedTokens, ended_sessions: endedSessions, logouts_queued: ended.logoutsQueued,
     });
     return { user: user!, revokedTokens, endedSessions, password: chosen === undefined ? newPassword : null };
   });
@@ -122,10 +125,12 @@ export async function deleteUser(storage: Storage, id: string, actor: Actor, now
     const user = await existingUser(tx, id);
     if (actor.type === 'user' && actor.id === id) throw new StateConflictError('You cannot delete yourself: ask another administrator');
     keepAnAdministrator(admins, user);
-    const deletion = (await tx.users.delete(id))!;
+    // Its applications hear of the sessions' end before the user is gone.
+    const ended = await endSessions(tx, { userId: id }, 'user_deleted', now);
+    const deletion = { ...(await tx.users.delete(id))!, endedSessions: ended.sessionIds.length };
     await audit(tx, actor, 'user.delete', { type: 'user', id }, now, {
       username: user.username, display_name: user.displayName, email: user.email, admin: user.admin,
-      revoked_tokens: deletion.revokedTokens, revoked_consents: deletion.revokedConsents, ended_sessions: deletion.endedSessions,
+      revoked_tokens: deletion.revokedTokens, revoked_consents: deletion.revokedConsents, ended_sessions: deletion.endedSessions, logouts_queued: ended.logoutsQueued,
     });
     return deletion;
   });

@@ -8,8 +8,8 @@ import { scopesForUser } from '../helpers/scope.js';
 export type Step =
   | { kind: 'login' }
   | { kind: 'password'; user: User }
-  | { kind: 'consent'; user: User; scopes: string[]; authTime: number }
-  | { kind: 'done'; user: User; scopes: string[]; authTime: number }
+  | { kind: 'consent'; user: User; scopes: string[]; authTime: number; sessionId: string }
+  | { kind: 'done'; user: User; scopes: string[]; authTime: number; sessionId: string }
   | { kind: 'error'; error: OAuthError };
 
 /**
@@ -50,7 +50,7 @@ export async function nextStep(
   const consent = await storage.consents.find(user.id, request.clientId);
   const granted = consent !== null && scopes.every((scope) => consent.scopes.includes(scope));
   if (!granted || request.prompt.includes('consent')) {
-    return silent ? { kind: 'error', error: new ConsentRequired('The user has not granted these scopes to this client.') } : { kind: 'consent', user, scopes, authTime: session.authTime };
+    return silent ? { kind: 'error', error: new ConsentRequired('The user has not granted these scopes to this client.') } : { kind: 'consent', user, scopes, authTime: session.authTime, sessionId: session.id };
   }
-  return { kind: 'done', user, scopes, authTime: session.authTime };
+  return { kind: 'done', user, scopes, authTime: session.authTime, sessionId: session.id };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clientConsistencyProblems } from '../helpers/client-consistency.js';
-import { jwksProblem, keySetUrlProblem, MAX_CLIENT_KEYS } from '../helpers/client-metadata.js';
+import { jwksProblem, keySetUrlProblem, logoutUriProblem, MAX_CLIENT_KEYS } from '../helpers/client-metadata.js';
 import { redirectUriProblem, webUrlProblem } from '../helpers/redirect-uri.js';
 import { ADMIN_SCOPE, isScopeToken } from '../helpers/scope.js';
 import { displayText } from '../../validation/display-text.js';
@@ -44,6 +44,11 @@ const keySetUrl = z.string().trim().max(2000).superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+const logoutUri = z.string().trim().max(2000).superRefine((value, ctx) => {
+  const problem = logoutUriProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).max(MAX_CLIENT_KEYS, `at most ${MAX_CLIENT_KEYS} keys`) }).superRefine((value, ctx) => {
   const problem = jwksProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -80,6 +85,10 @@ export const clientFields = z.object({
   jwksUri: keySetUrl.nullable().default(null),
   // RFC 9449 §5.2: every token request must carry a DPoP proof, so no bearer token is ever issued to the client.
   dpopBoundAccessTokens: z.boolean('must be true or false').default(false),
+  backchannelLogoutUri: logoutUri.nullable().default(null)
+    .meta({ description: 'Where a logout token is posted when a session that signed in to this client ends (OIDC Back-Channel Logout). https, or http for a confidential client.' }),
+  backchannelLogoutSessionRequired: z.boolean().default(false)
+    .meta({ description: 'The client needs sid in logout tokens; Tollgate always sends it.' }),
 }).strict();
 
 type ClientFields = z.output<typeof clientFields>;

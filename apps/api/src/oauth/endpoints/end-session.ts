@@ -69,10 +69,11 @@ export function endSessionEndpoint(ctx: BrowserContext): Router {
     const signedIn = await ctx.sessions.current(req);
     if (!signedIn) return finish(res, request);
     if (confirmed || request.hintSubject === signedIn.user.id) {
-      await ctx.sessions.end(req, res);
-      await ctx.storage.audit.append({
-        at: Date.now(), actorType: 'user', actorId: signedIn.user.id, action: 'user.logout', targetType: 'user', targetId: signedIn.user.id,
-        sourceAddress: req.clientAddress ?? null, details: { client_id: request.clientId },
+      await ctx.sessions.end(req, res, 'logout', async (tx, ended) => {
+        await tx.audit.append({
+          at: Date.now(), actorType: 'user', actorId: signedIn.user.id, action: 'user.logout', targetType: 'user', targetId: signedIn.user.id,
+          sourceAddress: req.clientAddress ?? null, details: { client_id: request.clientId, session_id: signedIn.session.id, logouts_queued: ended.logoutsQueued },
+        });
       });
       return finish(res, request);
     }

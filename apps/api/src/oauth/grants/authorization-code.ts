@@ -56,7 +56,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
       }, now);
       const { scopes } = minted;
       if (scopes.includes('openid')) {
-        minted.body.id_token = await idTokens.sign({ client, user, scopes, nonce: code.nonce, authTime: code.authTime, accessToken: minted.body.access_token, now });
+        minted.body.id_token = await idTokens.sign({ client, user, scopes, nonce: code.nonce, authTime: code.authTime, sessionId: code.sessionId, accessToken: minted.body.access_token, now });
       }
       try {
         await storage.transaction(async (tx) => {

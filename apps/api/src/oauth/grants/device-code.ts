@@ -62,6 +62,8 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): Grant {
       if (minted.scopes.includes('openid')) {
         minted.body.id_token = await idTokens.sign({
           client, user, scopes: minted.scopes, nonce: null, authTime: authorization.authTime ?? now, accessToken: minted.body.access_token, now,
+          // The browser session that approved the device is not the device's: ending it does not sign the device out.
+          sessionId: null,
         });
       }
       const redeemed = await storage.transaction(async (tx) => {

@@ -27,3 +27,17 @@ export function keySetUrlProblem(value: string): string | null {
   if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
   return null;
 }
+
+/**
+ * Why a back-channel logout URI cannot be registered, or null when it can
+ * (OIDC Back-Channel Logout §2.2): absolute, http or https, no fragment, no
+ * credentials. Whether http is allowed depends on the client (only a
+ * confidential one), which `clientConsistencyProblems` checks.
+ */
+export function logoutUriProblem(value: string): string | null {
+  const url = parseRegisteredUrl(value);
+  if (typeof url === 'string') return url;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${value} must use https (or http, for a confidential client)`;
+  if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
+  return null;
+}

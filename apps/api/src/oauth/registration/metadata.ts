@@ -24,6 +24,8 @@ const FIELDS = {
   application_type: 'applicationType',
   dpop_bound_access_tokens: 'dpopBoundAccessTokens',
   require_pushed_authorization_requests: 'requirePushedAuthorizationRequests',
+  backchannel_logout_uri: 'backchannelLogoutUri',
+  backchannel_logout_session_required: 'backchannelLogoutSessionRequired',
 } as const satisfies Record<string, keyof CreateClientInput>;
 
 type MetadataName = keyof typeof FIELDS;
@@ -124,6 +126,7 @@ function checkImpersonation(fields: RegisteredFields, issuer: string) {
   const urls: [string, string | null | string[]][] = [
     ['client_uri', fields.siteUrl], ['logo_uri', fields.logoUrl], ['policy_uri', fields.policyUrl], ['tos_uri', fields.termsUrl],
     ['redirect_uris', fields.redirectUris], ['post_logout_redirect_uris', fields.postLogoutRedirectUris],
+    ['backchannel_logout_uri', fields.backchannelLogoutUri],
   ];
   for (const [name, value] of urls) {
     const own = [value ?? []].flat().find((url) => URL.parse(url)?.origin === origin);
@@ -162,7 +165,7 @@ function defaultName(redirectUris: unknown): string {
 
 const REGISTRATION_FIELDS = ['name', 'siteUrl', 'logoUrl', 'policyUrl', 'termsUrl', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes',
   'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod',
-  'dpopBoundAccessTokens', 'requirePushedAuthorizationRequests'] as const;
+  'dpopBoundAccessTokens', 'requirePushedAuthorizationRequests', 'backchannelLogoutUri', 'backchannelLogoutSessionRequired'] as const;
 
 /** A client field that registration metadata sets. */
 export type RegistrationField = (typeof REGISTRATION_FIELDS)[number];
@@ -214,5 +217,7 @@ export function clientInformation(client: Client, options: {
     ...optional('id_token_signed_response_alg', client.idTokenSigningAlg),
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    ...optional('backchannel_logout_uri', client.backchannelLogoutUri),
+    ...(client.backchannelLogoutUri !== null && { backchannel_logout_session_required: client.backchannelLogoutSessionRequired }),
   };
 }

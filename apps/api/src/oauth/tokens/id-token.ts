@@ -12,6 +12,8 @@ export interface IdTokenRequest {
   nonce: string | null;
   /** Epoch milliseconds. */
   authTime: number;
+  /** Public id of the session the user signed in with (OIDC Back-Channel Logout §2.1); null when unknown. */
+  sessionId: string | null;
   accessToken: string;
   now: number;
 }
@@ -44,6 +46,7 @@ export class IdTokens {
       ...(request.nonce !== null && { nonce: request.nonce }),
       at_hash: accessTokenHash(request.accessToken),
       azp: request.client.id,
+      ...(request.sessionId !== null && { sid: request.sessionId }),
     })
       .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'JWT' })
       .setIssuer(this.issuer)

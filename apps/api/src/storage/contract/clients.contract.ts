@@ -39,6 +39,15 @@ export function describeClientStore(storage: () => Storage) {
       expect(await storage().clients.get(bare.id)).toEqual(created);
     });
 
+    it('keeps a back-channel logout URI, defaults to none, and changes it on update', async () => {
+      const { backchannelLogoutUri: _u, backchannelLogoutSessionRequired: _r, ...without } = aClient();
+      expect(await storage().clients.create(without, 1000)).toMatchObject({ backchannelLogoutUri: null, backchannelLogoutSessionRequired: false });
+      const updated = await storage().clients.update(without.id, { backchannelLogoutUri: 'https://app.example/logout', backchannelLogoutSessionRequired: true }, 2000);
+      expect(updated).toMatchObject({ backchannelLogoutUri: 'https://app.example/logout', backchannelLogoutSessionRequired: true });
+      expect(await storage().clients.get(without.id)).toEqual(updated);
+      expect(await storage().clients.update(without.id, { backchannelLogoutUri: null }, 3000)).toMatchObject({ backchannelLogoutUri: null, backchannelLogoutSessionRequired: true });
+    });
+
     it('replaces registration details and the registration access token on update, and filters lists by registration kind', async () => {
       const tag = unique('kind');
       const dynamic = aClient({ name: `${tag} dynamic`, registration: { kind: 'dynamic', initialAccessTokenId: null, sourceAddress: '192.0.2.8', accessTokenHash: hash('first') } });

@@ -19,6 +19,8 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     refreshTokenTtl: null,
     postLogoutRedirectUris: [],
     idTokenSigningAlg: null,
+    backchannelLogoutUri: null,
+    backchannelLogoutSessionRequired: false,
     applicationType: 'web',
     policyUrl: null,
     termsUrl: null,
@@ -69,6 +71,7 @@ export function aCode(clientId: string, userId: string, now: number, overrides: 
     expiresAt: now + 60_000,
     browserHash: null,
     dpopJkt: null,
+    sessionId: null,
     ...overrides,
   };
 }

@@ -19,6 +19,7 @@ import { describeReplayStore } from './replays.contract.js';
 import { describePushedRequestStore } from './pushed-requests.contract.js';
 import { describeExternalAccountStore } from './external-accounts.contract.js';
 import { describeDeviceAuthorizationStore } from './device-authorizations.contract.js';
+import { describeLogoutOutboxStore } from './logout-outbox.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -40,6 +41,7 @@ export function describeStorageContract(storage: () => Storage) {
   describePushedRequestStore(storage);
   describeExternalAccountStore(storage);
   describeDeviceAuthorizationStore(storage);
+  describeLogoutOutboxStore(storage);
   describeAdminQueries(storage);
   describeTransactions(storage);
 }

@@ -1,44 +1,84 @@
 import { describe, expect, it } from 'vitest';
 import type { Storage } from '../types.js';
-import { aUser, hash, unique } from './fixtures.js';
+import { aClient, aUser, hash, unique } from './fixtures.js';
 
 export function describeSessionStore(storage: () => Storage) {
   describe('SessionStore', () => {
-    async function aSession(expiresAt = 10_000) {
-      const user = aUser();
-      await storage().users.create(user, 1000);
-      const session = { idHash: hash(unique('session')), userId: user.id, authTime: 1000, createdAt: 1000, expiresAt };
-      await storage().sessions.create(session);
-      return session;
+    async function aSession(expiresAt = 10_000, userId?: string, createdAt = 1000) {
+      let owner = userId;
+      if (owner === undefined) {
+        const user = aUser();
+        await storage().users.create(user, 1000);
+        owner = user.id;
+      }
+      return storage().sessions.create({ idHash: hash(unique('session')), userId: owner, authTime: 1000, createdAt, expiresAt, userAgent: 'Firefox', sourceAddress: '192.0.2.1' });
     }
 
-    it('finds a live session and forgets an expired one', async () => {
+    it('gives each session a public id and finds a live one by cookie hash or id, forgetting an expired one', async () => {
       const session = await aSession(10_000);
+      expect(session.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(session.id).not.toBe(session.idHash);
       expect(await storage().sessions.get(session.idHash, 9_999)).toEqual(session);
+      expect(await storage().sessions.findById(session.id, 9_999)).toEqual(session);
       expect(await storage().sessions.get(session.idHash, 10_000)).toBeNull();
+      expect(await storage().sessions.findById(session.id, 10_000)).toBeNull();
       expect(await storage().sessions.get('unknown', 2000)).toBeNull();
+      expect(await storage().sessions.findById('unknown', 2000)).toBeNull();
     });
 
-    it('deletes one session', async () => {
-      const one = await aSession();
+    it('records the clients a session signed in to, once each, and marks it used', async () => {
+      const session = await aSession();
+      const [one, two] = [aClient(), aClient()];
+      await storage().clients.create(one, 1000);
+      await storage().clients.create(two, 1000);
+      expect(await storage().sessions.recordClient(session.id, two.id, 2000)).toBe(true);
+      expect(await storage().sessions.recordClient(session.id, one.id, 3000)).toBe(true);
+      expect(await storage().sessions.recordClient(session.id, two.id, 4000)).toBe(true);
+      expect(await storage().sessions.recordClient('unknown', one.id, 4000)).toBe(false);
+      const page = await storage().sessions.list({ userId: session.userId, limit: 10 }, 2000);
+      expect(page.items).toEqual([{ ...session, lastUsedAt: 4000, clientIds: [two.id, one.id] }]);
+    });
+
+    it("ends one session by cookie hash, some of a user's by id, or all but one, returning each with its clients exactly once", async () => {
+      const first = await aSession();
+      const second = await aSession(10_000, first.userId);
+      const third = await aSession(10_000, first.userId);
       const other = await aSession();
-      expect(await storage().sessions.delete(one.idHash)).toBe(true);
-      expect(await storage().sessions.delete(one.idHash)).toBe(false);
-      expect(await storage().sessions.get(one.idHash, 2000)).toBeNull();
+      const client = aClient();
+      await storage().clients.create(client, 1000);
+      await storage().sessions.recordClient(second.id, client.id, 2000);
+      expect(await storage().sessions.end({ idHash: first.idHash })).toEqual([{ id: first.id, userId: first.userId, clientIds: [] }]);
+      expect(await storage().sessions.end({ idHash: first.idHash })).toEqual([]);
+      // Another user's session id ends nothing.
+      expect(await storage().sessions.end({ userId: first.userId, ids: [other.id] })).toEqual([]);
+      expect(await storage().sessions.end({ userId: first.userId, exceptId: third.id })).toEqual([{ id: second.id, userId: first.userId, clientIds: [client.id] }]);
+      expect(await storage().sessions.get(third.idHash, 2000)).not.toBeNull();
+      expect(await storage().sessions.end({ userId: first.userId, ids: [third.id] })).toEqual([{ id: third.id, userId: first.userId, clientIds: [] }]);
+      expect(await storage().sessions.end({ userId: first.userId, ids: [] })).toEqual([]);
       expect(await storage().sessions.get(other.idHash, 2000)).toEqual(other);
+      // The ended session's client record went with it: a later session with the same id starts clean.
+      expect(await storage().sessions.recordClient(second.id, client.id, 3000)).toBe(false);
     });
 
-    it("ends exactly one user's sessions and says how many", async () => {
-      const ada = await aSession();
-      const adaAgain = { ...ada, idHash: hash(unique('session')) };
-      await storage().sessions.create(adaAgain);
-      const grace = await aSession();
-      expect(await storage().sessions.deleteByUser(ada.userId)).toBe(2);
-      expect(await storage().sessions.get(ada.idHash, 2000)).toBeNull();
-      expect(await storage().sessions.get(adaAgain.idHash, 2000)).toBeNull();
-      expect(await storage().sessions.get(grace.idHash, 2000)).toEqual(grace);
-      expect(await storage().sessions.deleteByUser(ada.userId)).toBe(0);
-      expect(await storage().sessions.deleteByUser(grace.userId)).toBe(1);
+    it('of concurrent ends of one session, exactly one gets it', async () => {
+      const session = await aSession();
+      const results = await Promise.all(Array.from({ length: 5 }, () => storage().transaction((tx) => tx.sessions.end({ userId: session.userId }))));
+      expect(results.filter((ended) => ended.length === 1)).toHaveLength(1);
+    });
+
+    it('lists live sessions newest first, page by page, for everyone or one user', async () => {
+      const user = aUser();
+      await storage().users.create(user, 1000);
+      const made = [];
+      for (let i = 0; i < 3; i += 1) made.push(await aSession(1_000_000, user.id, 2000 + i));
+      await aSession(1500, user.id, 2100);
+      const first = await storage().sessions.list({ userId: user.id, limit: 2 }, 3000);
+      expect(first.items.map((s) => s.id)).toEqual([made[2]!.id, made[1]!.id]);
+      const second = await storage().sessions.list({ userId: user.id, limit: 2, cursor: first.nextCursor! }, 3000);
+      expect(second.items.map((s) => s.id)).toEqual([made[0]!.id]);
+      expect(second.nextCursor).toBeNull();
+      const everyone = await storage().sessions.list({ limit: 100 }, 3000);
+      expect(everyone.items.map((s) => s.id)).toEqual(expect.arrayContaining(made.map((s) => s.id)));
     });
 
     it('purges expired sessions in bounded batches', async () => {

@@ -22,6 +22,8 @@ function toClient(row: Selectable<ClientsTable>): Client {
     refreshTokenTtl: row.refreshTokenTtl,
     postLogoutRedirectUris: fromJson<string[]>(row.postLogoutRedirectUris),
     idTokenSigningAlg: row.idTokenSigningAlg as Client['idTokenSigningAlg'],
+    backchannelLogoutUri: row.backchannelLogoutUri,
+    backchannelLogoutSessionRequired: row.backchannelLogoutSessionRequired === 1,
     applicationType: row.applicationType as ApplicationType,
     policyUrl: row.policyUrl,
     termsUrl: row.termsUrl,
@@ -123,6 +125,8 @@ export class SqlClientStore implements ClientStore {
       refreshTokenTtl: client.refreshTokenTtl,
       postLogoutRedirectUris: toJson(client.postLogoutRedirectUris),
       idTokenSigningAlg: client.idTokenSigningAlg,
+      backchannelLogoutUri: client.backchannelLogoutUri ?? null,
+      backchannelLogoutSessionRequired: toFlag(client.backchannelLogoutSessionRequired ?? false),
       // Every detail is given here (defaults fill the gaps), so every column is.
       ...(registrationColumns(registrationDetails(client)) as Required<ReturnType<typeof registrationColumns>>),
       system: toFlag(client.system),
@@ -203,6 +207,7 @@ export class SqlClientStore implements ClientStore {
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
     const {
       redirectUris, grantTypes, scopes, resourceServer, requirePushedAuthorizationRequests, postLogoutRedirectUris, allowedResources, dpopBoundAccessTokens,
+      backchannelLogoutSessionRequired,
       applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...plain
     } = changes;
     const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration });
@@ -216,6 +221,7 @@ export class SqlClientStore implements ClientStore {
         ...(resourceServer !== undefined && { resourceServer: toFlag(resourceServer) }),
         ...(dpopBoundAccessTokens !== undefined && { dpopBoundAccessTokens: toFlag(dpopBoundAccessTokens) }),
         ...(requirePushedAuthorizationRequests !== undefined && { requirePushedAuthorizationRequests: toFlag(requirePushedAuthorizationRequests) }),
+        ...(backchannelLogoutSessionRequired !== undefined && { backchannelLogoutSessionRequired: toFlag(backchannelLogoutSessionRequired) }),
         ...(allowedResources !== undefined && { allowedResources: allowedResources === null ? null : toJson(allowedResources) }),
         ...registrationColumns(details),
         updatedAt: now,

@@ -20,7 +20,7 @@ export class SqlCodeStore implements CodeStore {
     await this.db.insertInto('authorizationCodes')
       .values({
         ...code, scopes: toJson(code.scopes), resources: toJson(code.resources ?? []), redirectUriSent: toFlag(code.redirectUriSent), consumedAt: null,
-        browserHash: code.browserHash ?? null, dpopJkt: code.dpopJkt ?? null,
+        browserHash: code.browserHash ?? null, dpopJkt: code.dpopJkt ?? null, sessionId: code.sessionId ?? null,
       })
       .execute();
   }

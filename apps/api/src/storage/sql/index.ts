@@ -25,6 +25,7 @@ import { SqlResourceStore } from './resources.js';
 import { SqlReplayStore } from './replays.js';
 import { SqlPushedRequestStore } from './pushed-requests.js';
 import { SqlDeviceAuthorizationStore } from './device-authorizations.js';
+import { SqlLogoutOutboxStore } from './logout-outbox.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -32,7 +33,7 @@ import { SqlUserStore } from './users.js';
 const POSTGRES_BATCHES_IN_FLIGHT = 3;
 
 /** `hot` only outside transactions: inside one, every query must go through the transaction. */
-function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, feed?: ClientChangeFeed): Stores {
+function storesOn(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', hot?: SqliteHotPath | PostgresHotPath, feed?: ClientChangeFeed): Stores {
   return {
     clients: new SqlClientStore(db, hot instanceof SqliteHotPath ? hot : undefined, feed),
     users: new SqlUserStore(db, hot instanceof PostgresHotPath ? hot : undefined),
@@ -51,6 +52,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, f
     pushedRequests: new SqlPushedRequestStore(db),
     externalAccounts: new SqlExternalAccountStore(db),
     deviceAuthorizations: new SqlDeviceAuthorizationStore(db),
+    logoutOutbox: new SqlLogoutOutboxStore(db, dialect),
   };
 }
 
@@ -63,8 +65,8 @@ export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   const committer = new GroupCommitter(db, hot, dialect === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1);
   return {
     dialect,
-    ...storesOn(db, hot, feed),
-    transaction: (fn) => db.transaction().execute((trx) => fn(storesOn(trx, undefined, feed))),
+    ...storesOn(db, dialect, hot, feed),
+    transaction: (fn) => db.transaction().execute((trx) => fn(storesOn(trx, dialect, undefined, feed))),
     recordIssued: (tokens) => committer.submit(tokens),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>),
     ping: async () => {

@@ -17,6 +17,7 @@ import * as dpop from './migrations/0015-dpop.js';
 import * as pushedRequests from './migrations/0016-pushed-authorization-requests.js';
 import * as externalAccounts from './migrations/0022-external-accounts.js';
 import * as deviceAuthorizations from './migrations/0017-device-authorizations.js';
+import * as sessionsAndLogoutOutbox from './migrations/0019-sessions-and-logout-outbox.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0016-pushed-authorization-requests': pushedRequests,
   '0022-external-accounts': externalAccounts,
   '0017-device-authorizations': deviceAuthorizations,
+  '0019-sessions-and-logout-outbox': sessionsAndLogoutOutbox,
 };
 
 /** Names of every migration, oldest first. */

@@ -19,6 +19,8 @@ export interface ClientsTable {
   refreshTokenTtl: number | null;
   postLogoutRedirectUris: string;
   idTokenSigningAlg: string | null;
+  backchannelLogoutUri: string | null;
+  backchannelLogoutSessionRequired: number;
   applicationType: string;
   policyUrl: string | null;
   termsUrl: string | null;
@@ -86,6 +88,7 @@ export interface AuthorizationCodesTable {
   browserHash: string | null;
   /** The JWK thumbprint the authorization request named (RFC 9449 §10). */
   dpopJkt: string | null;
+  sessionId: string | null;
 }
 
 export interface TokensTable {
@@ -155,10 +158,35 @@ export interface RateLimitsTable {
 
 export interface SessionsTable {
   idHash: string;
+  /** The public session id (`sid`); null only in a table migrated while a server from before 0019 still wrote to it. */
+  id: string | null;
   userId: string;
   authTime: number;
   createdAt: number;
   expiresAt: number;
+  userAgent: string | null;
+  sourceAddress: string | null;
+  lastUsedAt: number | null;
+}
+
+export interface SessionClientsTable {
+  sessionId: string;
+  clientId: string;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface LogoutOutboxTable {
+  id: string;
+  clientId: string;
+  userId: string;
+  sessionId: string;
+  reason: string;
+  createdAt: number;
+  attempts: number;
+  availableAt: number;
+  claimToken: string | null;
+  lastError: string | null;
 }
 
 export interface InteractionsTable {
@@ -278,4 +306,6 @@ export interface Database {
   pushedRequests: PushedRequestsTable;
   externalAccounts: ExternalAccountsTable;
   deviceAuthorizations: DeviceAuthorizationsTable;
+  sessionClients: SessionClientsTable;
+  logoutOutbox: LogoutOutboxTable;
 }

@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { isRouteErrorResponse, NavLink, Outlet, useLocation, useRouteError } from 'react-router';
 import { useAuth } from '../../lib/auth/auth';
 import {
-  toAudit, toClients, toConsents, toDashboard, toKeys, toRegistration, toResources, toScopes, toSettings, toStatus, toTokens, toUsers,
+  toAudit, toClients, toConsents, toDashboard, toKeys, toRegistration, toResources, toScopes, toSessions, toSettings, toStatus, toTokens, toUsers,
 } from '../../lib/links';
 import { useTheme, type Theme } from '../../lib/theme';
 
@@ -13,6 +13,7 @@ const adminLinks = [
   { to: toRegistration(), label: 'Registration' },
   { to: toTokens(), label: 'Tokens' },
   { to: toUsers(), label: 'Users' },
+  { to: toSessions(), label: 'Sessions' },
   { to: toScopes(), label: 'Scopes' },
   { to: toConsents(), label: 'Consents' },
   { to: toAudit(), label: 'Audit log' },

@@ -27,6 +27,8 @@ export interface ClientFormValues {
   applicationType: Client['applicationType'];
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /** Where logout tokens are posted (OIDC Back-Channel Logout); '' for none. */
+  backchannelLogoutUri: string;
   scopes: string[];
   accessTokenTtl: string;
   refreshTokenTtl: string;
@@ -49,7 +51,7 @@ export interface ClientFormValues {
 export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): ClientFormValues {
   const preset = presetById(id);
   return {
-    name: '', siteUrl: '', logoUrl: '', redirectUris: [], postLogoutRedirectUris: [], accessTokenTtl: '', refreshTokenTtl: '', idTokenSigningAlg: '',
+    name: '', siteUrl: '', logoUrl: '', redirectUris: [], postLogoutRedirectUris: [], backchannelLogoutUri: '', accessTokenTtl: '', refreshTokenTtl: '', idTokenSigningAlg: '',
     dpopBoundAccessTokens: false,
     requirePushedAuthorizationRequests: false,
     ...keep,
@@ -68,7 +70,7 @@ export const emptyClientForm: ClientFormValues = presetForm('machine');
 
 /** The registration fields this form edits; the rest (keys, contacts, registration metadata) stay as they are. */
 export type ClientFormBody = Required<Pick<CreateClientRequest,
-  'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' |
+  'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' |
   'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource' |
   'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests'>>;
 
@@ -83,6 +85,7 @@ export function clientToForm(client: Client): ClientFormValues {
     applicationType: client.applicationType,
     redirectUris: [...client.redirectUris],
     postLogoutRedirectUris: [...client.postLogoutRedirectUris],
+    backchannelLogoutUri: client.backchannelLogoutUri ?? '',
     scopes: [...client.scopes],
     accessTokenTtl: client.accessTokenTtl === null ? '' : formatDuration(client.accessTokenTtl),
     refreshTokenTtl: client.refreshTokenTtl === null ? '' : formatDuration(client.refreshTokenTtl),
@@ -126,6 +129,9 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       if (!isAbsoluteUri(uri)) errors[`${field}.${index}`] = 'Enter a whole URI with its scheme, such as https://app.example.com/callback.';
     });
   }
+  if (values.backchannelLogoutUri.trim() !== '' && !isAbsoluteUri(values.backchannelLogoutUri.trim())) {
+    errors.backchannelLogoutUri = 'Enter a whole URI with its scheme, such as https://app.example.com/backchannel-logout.';
+  }
   if (values.grantTypes.includes('authorization_code') && redirectUris.length === 0) {
     errors.redirectUris = 'Add a redirect URI: users are sent back there after they sign in.';
   }
@@ -143,6 +149,7 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       applicationType: values.applicationType,
       redirectUris,
       postLogoutRedirectUris,
+      backchannelLogoutUri: orNull(values.backchannelLogoutUri),
       scopes: values.scopes,
       accessTokenTtl,
       refreshTokenTtl,
@@ -164,6 +171,7 @@ const FIELD_LABELS: [keyof ClientFormValues, string][] = [
   ['grantTypes', 'Grant types'],
   ['redirectUris', 'Redirect URIs'],
   ['postLogoutRedirectUris', 'Post-logout redirect URIs'],
+  ['backchannelLogoutUri', 'Back-channel logout URI'],
   ['scopes', 'Scopes'],
   ['allowedResources', 'APIs this client may ask for'],
   ['resource', 'API it introspects for'],
@@ -374,6 +382,18 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           onChange={set('postLogoutRedirectUris')}
           errors={lineErrors('postLogoutRedirectUris')}
           listError={message('postLogoutRedirectUris')}
+        />
+      )}
+      {visible('postLogoutRedirectUris') && (
+        <TextField
+          id={fieldId('backchannelLogoutUri')}
+          label="Back-channel logout URI"
+          type="url"
+          placeholder="https://app.example.com/backchannel-logout"
+          value={values.backchannelLogoutUri}
+          onChange={(e) => set('backchannelLogoutUri')(e.target.value)}
+          error={message('backchannelLogoutUri')}
+          hint="Where Tollgate posts a signed logout token when a session that signed in to this application ends (OIDC Back-Channel Logout). Optional; https (http only for a confidential client)."
         />
       )}
       {visible('scopes') && (

@@ -30,6 +30,8 @@ function ReadOnlySettings({ client }: { client: Client }) {
       <dd>{client.redirectUris.length > 0 ? client.redirectUris.map((uri) => <div key={uri}><code>{uri}</code></div>) : '—'}</dd>
       <dt>Post-logout redirect URIs</dt>
       <dd>{client.postLogoutRedirectUris.length > 0 ? client.postLogoutRedirectUris.map((uri) => <div key={uri}><code>{uri}</code></div>) : '—'}</dd>
+      <dt>Back-channel logout URI</dt>
+      <dd>{client.backchannelLogoutUri ? <code>{client.backchannelLogoutUri}</code> : '—'}</dd>
       <dt>Scopes</dt>
       <dd>{client.scopes.join(' ') || '—'}</dd>
       <dt>Access token lifetime</dt>

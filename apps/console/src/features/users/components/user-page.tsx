@@ -19,6 +19,8 @@ import { useResetPassword } from '../api/reset-password';
 import { useRevokeUserTokens } from '../api/revoke-user-tokens';
 import { useUser } from '../api/get-user';
 import { EditUserForm } from './edit-user-form';
+import { SessionsTable } from '../../../components/sessions-table';
+import { useEndSessions, useSessions } from '../../../lib/api/sessions';
 
 type Action = 'disable' | 'enable' | 'grant' | 'remove' | 'tokens' | 'delete';
 
@@ -86,7 +88,59 @@ function ResetPassword({ user }: { user: User }) {
   );
 }
 
-/** One user: status, administrator rights, password reset and their tokens. */
+/** The user's live sessions, each with "End", and "End all sessions". */
+function UserSessions({ user }: { user: User }) {
+  const sessions = useSessions({ userId: user.id, limit: 200 });
+  const end = useEndSessions();
+  const toast = useToast();
+  const [confirming, setConfirming] = useState(false);
+  const count = sessions.data?.items.length ?? 0;
+  return (
+    <section className="card" aria-labelledby="user-sessions">
+      <div className="card-header">
+        <h2 id="user-sessions">Sessions</h2>
+        {count > 0 && (
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            End all sessions
+          </button>
+        )}
+      </div>
+      {sessions.isPending ? (
+        <Loading label="Loading sessions…" />
+      ) : sessions.isError ? (
+        <ErrorMessage error={sessions.error} title="Could not load the sessions" onRetry={() => void sessions.refetch()} />
+      ) : count === 0 ? (
+        <p className="muted">{user.username} is not signed in anywhere.</p>
+      ) : (
+        <SessionsTable sessions={sessions.data.items} showUser={false} caption={`Sessions of ${user.username}`} />
+      )}
+      <ConfirmDialog
+        open={confirming}
+        title={`End every session of ${user.username}?`}
+        confirmLabel="End all sessions"
+        destructive
+        pending={end.isPending}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() =>
+          end.mutate({ userId: user.id }, {
+            onSuccess: (result) => {
+              setConfirming(false);
+              toast.success(`${plural(result.ended, 'session')} ended; applications told: ${result.logoutsQueued}.`);
+            },
+            onError: (error) => {
+              setConfirming(false);
+              toast.error(`Could not end the sessions: ${errorMessage(error)}`);
+            },
+          })
+        }
+      >
+        <p>They are signed out everywhere, and the applications they signed in to are told. Their tokens stay valid: revoke them too if the account may be compromised.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+/** One user: status, administrator rights, password reset, their sessions and tokens. */
 export function UserPage() {
   const { id = '' } = useParams();
   const user = useUser(id);
@@ -266,6 +320,7 @@ export function UserPage() {
           <ResetPassword user={u} />
         </div>
       </section>
+      <UserSessions user={u} />
       <section className="card danger-zone" aria-labelledby="user-delete">
         <h2 id="user-delete">Delete</h2>
         <p className="muted">Removes the account with its tokens, consents and sessions. This cannot be undone.</p>
