@@ -22,6 +22,8 @@ import { registrationEndpoint } from './oauth/endpoints/register.js';
 import { RateLimiter } from './oauth/rate-limit.js';
 import { RegistrationAttempts } from './oauth/registration/attempts.js';
 import { createOAuthEndpoints } from './oauth/index.js';
+import { PasswordSignIn } from './oauth/users/password-sign-in.js';
+import { addressBucket } from './http/client-address.js';
 import { ClientResolver } from './oauth/client-resolver.js';
 import { openAllowance } from './oauth/registration/allowance.js';
 import { createOutbound, type Outbound } from './outbound/fetch.js';
@@ -68,8 +70,14 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     allowance: openAllowance(config.registration),
     fetchesPerAddress: metadataFetches,
   });
-  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds });
-  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver });
+  // The login page and the password grant spend the same sign-in throttles.
+  const signIn = new PasswordSignIn(storage, {
+    perAccount: new RateLimiter('login-account', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError),
+    perDevice: new RateLimiter('login-device', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError),
+    perAddress: new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError),
+  }, addressBucket);
+  const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds, signIn });
+  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver, signIn });
   const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
   const log = requestLogging(logger, config.trustedProxies);
   const logProtocol = requestLogging(logger, config.trustedProxies, { echoId: false });
@@ -126,7 +134,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   return {
     handle,
     close: async () => {
-      await Promise.all([oauth.close(), browser.close(), registrations.close(), metadataFetches.close()]);
+      await Promise.all([oauth.close(), browser.close(), signIn.close(), registrations.close(), metadataFetches.close()]);
     },
   };
 }

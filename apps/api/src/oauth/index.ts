@@ -19,6 +19,7 @@ import { ResourceIndicators } from './resources/indicators.js';
 import { IdTokens } from './tokens/id-token.js';
 import { TokenIssuer } from './tokens/issue.js';
 import type { SigningKeys } from './tokens/signing-keys.js';
+import type { PasswordSignIn } from './users/password-sign-in.js';
 
 export type RawHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -35,9 +36,9 @@ export interface OAuthEndpoints {
  */
 export function createOAuthEndpoints(deps: {
   config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null; resolver: ClientResolver;
-  outbound: Outbound; keySetRefreshCooldownSeconds?: number;
+  outbound: Outbound; keySetRefreshCooldownSeconds?: number; signIn: PasswordSignIn;
 }): OAuthEndpoints {
-  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound } = deps;
+  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound, signIn } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   const failures = new RateLimiter('client-auth-failure', config.rateLimits.clientAuthFailures, storage.rateLimits, 250, onSyncError);
@@ -48,8 +49,11 @@ export function createOAuthEndpoints(deps: {
   const storedClients: ClientLookup = (id) => storage.clients.get(id);
   const assertions = new ClientAssertions({ issuer: config.issuer, replays: storage.replays, outbound, refreshCooldownSeconds: deps.keySetRefreshCooldownSeconds });
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken);
-  const grants = grantRegistry({ storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens });
   const indicators = new ResourceIndicators(storage);
+  const grants = grantRegistry({
+    storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens, indicators, keys,
+    issuerId: config.issuer, signIn, passwordGrantPublicClients: config.passwordGrantPublicClients,
+  });
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {
     trustedProxies: config.trustedProxies,

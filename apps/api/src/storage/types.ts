@@ -4,7 +4,34 @@
  * Secrets, tokens and codes never reach a store: only their SHA-256 hashes do.
  */
 
-export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
+export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token' | 'password' | typeof TOKEN_EXCHANGE_GRANT;
+/** RFC 8693 §2.1's grant type. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/**
+ * Who acts for a token's subject (RFC 8693 §4.1 `act`): the actor's subject
+ * (a user id, or a client id when a client acts for itself), its client, and
+ * the actors before it, nested.
+ */
+export interface Actor {
+  sub: string;
+  client_id: string;
+  act?: Actor;
+}
+
+/**
+ * Which tokens a client may exchange (RFC 8693), beyond the default: its own
+ * tokens and tokens whose audience is the API it serves. The APIs it may
+ * exchange for are those it may ask for (`allowedResources`).
+ */
+export interface TokenExchangePolicy {
+  /** Ids of other clients whose tokens it may exchange. */
+  subjectClients: string[];
+  /** Whether it may exchange without an actor_token (impersonation, RFC 8693 §1.1); false: delegation only. */
+  impersonation: boolean;
+}
+
+export const DEFAULT_TOKEN_EXCHANGE_POLICY: TokenExchangePolicy = { subjectClients: [], impersonation: true };
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
@@ -67,6 +94,8 @@ export interface Client {
   allowedResources: string[] | null;
   /** The API a resource-server client introspects for; null when it is linked to none. */
   resourceId: string | null;
+  /** Token exchange policy; meaningful only with the token-exchange grant. */
+  tokenExchange: TokenExchangePolicy;
   status: ClientStatus;
   createdAt: number;
   updatedAt: number;
@@ -77,7 +106,7 @@ export interface Client {
 type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'registration';
 
 /** What an API-less client leaves out: it may ask for any API and introspects for none. */
-type ResourceDetails = 'allowedResources' | 'resourceId';
+type ResourceDetails = 'allowedResources' | 'resourceId' | 'tokenExchange';
 
 export type NewClient = Omit<Client, 'status' | 'createdAt' | 'updatedAt' | 'revokedAt' | RegistrationDetails | ResourceDetails>
   & Partial<Pick<Client, RegistrationDetails | ResourceDetails>>;
@@ -350,11 +379,14 @@ export interface Token {
   /** Refresh tokens: when it was exchanged for a successor. */
   rotatedAt: number | null;
   lastUsedAt: number | null;
+  /** Who acts for the subject (RFC 8693 `act`), for a token exchanged with an actor token; else null. */
+  actor: Actor | null;
 }
 
-/** `audience` defaults to none. */
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience'> & {
+/** `audience` defaults to none, `actor` to null. */
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'actor'> & {
   audience?: string[];
+  actor?: Actor | null;
   /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
   grantType: GrantType | 'cli';
   sourceAddress: string;

@@ -10,7 +10,7 @@ import { displayText } from '../../validation/display-text.js';
  * rules for the admin API, the CLI and dynamic registration (RFC 7591).
  */
 
-export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token'] as const;
+export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token', 'password', 'urn:ietf:params:oauth:grant-type:token-exchange'] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
 /** Whether a client with this method authenticates with a secret we generate (and so has one to show and rotate). */

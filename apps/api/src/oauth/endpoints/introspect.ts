@@ -55,6 +55,7 @@ export function introspectionEndpoint(deps: IntrospectionDeps): OAuthEndpoint {
         client_id: token.clientId,
         ...(token.audience.length > 0 && { aud: token.audience.length === 1 ? token.audience[0] : token.audience }),
         ...(user && { username: user.username, sub: user.id }),
+        ...(token.actor && { act: token.actor }),
         ...(token.kind === 'access' && { token_type: 'Bearer' }),
         exp: Math.floor(token.expiresAt / 1000),
         iat: Math.floor(token.createdAt / 1000),

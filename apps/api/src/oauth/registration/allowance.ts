@@ -22,9 +22,9 @@ export function registrationTokenStatus(token: InitialAccessToken, now: number):
   return 'active';
 }
 
-/** An administrator made the token: without limits it allows every grant and every scope but `oauth-admin`. */
+/** An administrator made the token: without limits it allows every grant but password, and every scope but `oauth-admin`. */
 export function tokenAllowance(token: InitialAccessToken): RegistrationAllowance {
-  return { grantTypes: token.grantTypes ?? GRANT_TYPES, scopes: token.scopes };
+  return { grantTypes: token.grantTypes ?? GRANT_TYPES.filter((grant) => grant !== 'password'), scopes: token.scopes };
 }
 
 /** Anyone may register under the open policy: only what the administrator opened to it (never client_credentials). */

@@ -1,4 +1,5 @@
 import { sign } from 'node:crypto';
+import type { Actor } from '../../storage/types.js';
 import type { NodeSigner } from './signing-keys.js';
 
 /** The claims of an RFC 9068 JWT access token (§2.2); times in epoch seconds. */
@@ -15,6 +16,8 @@ export interface AccessTokenClaims {
   jti: string;
   scope: string;
   auth_time?: number;
+  /** Who acts for `sub` (RFC 8693 §4.1), prior actors nested. */
+  act?: Actor;
 }
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { DEFAULT_TOKEN_EXCHANGE_POLICY, type TokenExchangePolicy } from '../types.js';
 import type { ApplicationType, Client, ClientListQuery, RegistrationKind, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
 import type { ClientsTable, Database } from './schema.js';
 import { decodeCursor, fromJson, holdsId, InvalidCursorError, likePattern, rethrowConflict, throwIfUnknownResource, toFlag, toJson, toPage } from './helpers.js';
@@ -40,6 +41,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
     resourceServer: row.resourceServer === 1,
     allowedResources: row.allowedResources === null ? null : fromJson<string[]>(row.allowedResources),
     resourceId: row.resourceId,
+    tokenExchange: row.tokenExchange === null ? DEFAULT_TOKEN_EXCHANGE_POLICY : fromJson<TokenExchangePolicy>(row.tokenExchange),
     status: row.status as Client['status'],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -127,6 +129,7 @@ export class SqlClientStore implements ClientStore {
       resourceServer: toFlag(client.resourceServer),
       allowedResources: client.allowedResources ? toJson(client.allowedResources) : null,
       resourceId: client.resourceId ?? null,
+      tokenExchange: client.tokenExchange ? toJson(client.tokenExchange) : null,
       status: 'active',
       createdAt: now,
       updatedAt: now,
@@ -189,7 +192,7 @@ export class SqlClientStore implements ClientStore {
 
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
     const {
-      redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, allowedResources,
+      redirectUris, grantTypes, scopes, resourceServer, postLogoutRedirectUris, allowedResources, tokenExchange,
       applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...plain
     } = changes;
     const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration });
@@ -202,6 +205,7 @@ export class SqlClientStore implements ClientStore {
         ...(postLogoutRedirectUris && { postLogoutRedirectUris: toJson(postLogoutRedirectUris) }),
         ...(resourceServer !== undefined && { resourceServer: toFlag(resourceServer) }),
         ...(allowedResources !== undefined && { allowedResources: allowedResources === null ? null : toJson(allowedResources) }),
+        ...(tokenExchange !== undefined && { tokenExchange: toJson(tokenExchange) }),
         ...registrationColumns(details),
         updatedAt: now,
       })

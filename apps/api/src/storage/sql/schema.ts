@@ -36,6 +36,8 @@ export interface ClientsTable {
   /** JSON list of resource ids; null: any. */
   allowedResources: string | null;
   resourceId: string | null;
+  /** JSON TokenExchangePolicy; null: the default. */
+  tokenExchange: string | null;
   status: string;
   createdAt: number;
   updatedAt: number;
@@ -107,6 +109,8 @@ export interface TokensTable {
   /** Null on tokens issued before migration 0009, whose issue the audit log holds. */
   grantType: string | null;
   sourceAddress: string | null;
+  /** JSON actor chain (RFC 8693 `act`); null when no one acts for the subject. */
+  actor: string | null;
 }
 
 export interface ConsentsTable {
