@@ -26,6 +26,7 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     resource_server: client.resourceServer,
     allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
+    token_exchange: { subject_clients: client.tokenExchange.subjectClients, impersonation: client.tokenExchange.impersonation },
     registration: client.registration.kind,
     status: client.status,
     created_at: new Date(client.createdAt).toISOString(),
@@ -36,6 +37,26 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
 function allowedResourcesOf(value: string | undefined): string[] | null | undefined {
   if (value === undefined) return undefined;
   return value.trim() === 'any' ? null : splitList(value);
+}
+
+/** The options of a client's token exchange policy, shared by clients create and clients update. */
+const exchangeOptions = {
+  'exchange-subject-clients': {
+    type: 'string', value: 'IDS', field: 'tokenExchange',
+    description: 'For token exchange: ids of other clients whose tokens this client may exchange, separated by spaces or commas; "" for none. '
+      + 'Its own tokens and tokens meant for the API it serves (--resource) need none.',
+  },
+  'exchange-impersonation': {
+    type: 'string', value: 'yes|no', field: 'tokenExchange',
+    description: 'For token exchange: whether it may exchange without an actor_token (yes, the default), or only with one (no: delegation only).',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** yes or no, as --exchange-impersonation takes it. */
+function impersonationOf(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'yes' || value === 'no') return value === 'yes';
+  throw new UsageError('--exchange-impersonation takes yes or no');
 }
 
 /** What clients create and clients update both take about the APIs a client may ask for. */
@@ -58,8 +79,8 @@ const clientsCreate = defineCommand({
     name: { type: 'string', value: 'NAME', required: true, description: 'The name users see on the consent page, and administrators in lists.' },
     'grant-types': {
       type: 'string', value: 'LIST', field: 'grantTypes',
-      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token. '
-        + 'Default client_credentials (authorization_code,refresh_token with --public); "" for none (a resource server).',
+      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token, password '
+        + '(discouraged: see docs/grants.md), urn:ietf:params:oauth:grant-type:token-exchange. Default client_credentials (authorization_code,refresh_token with --public); "" for none (a resource server).',
     },
     scopes: { type: 'string', value: 'LIST', description: 'Scopes the client may ask for, separated by spaces or commas ("read write"). Default none.' },
     'redirect-uris': { type: 'string', value: 'URLS', field: 'redirectUris', description: 'Where the authorization code flow may send users back, separated by commas.' },
@@ -96,6 +117,7 @@ const clientsCreate = defineCommand({
       type: 'string', value: 'URI', field: 'resource',
       description: 'Link the client, as a resource server, to the API with this identifier: it introspects only tokens meant for that API. Implies --resource-server.',
     },
+    ...exchangeOptions,
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource), its client_secret included.' },
   },
   examples: [
@@ -105,6 +127,8 @@ const clientsCreate = defineCommand({
     'clients create --name Batch --auth-method private_key_jwt --jwks-uri https://batch.example.com/jwks.json --scopes read',
     'clients create --name Reports --scopes read --allowed-resources "https://api.example.test"',
     'clients create --name "Example API gateway" --grant-types "" --resource https://api.example.test',
+    'clients create --name "Legacy app" --grant-types password,refresh_token --scopes "openid read"',
+    'clients create --name "Orders service" --grant-types urn:ietf:params:oauth:grant-type:token-exchange --resource https://orders.example.test --exchange-impersonation no',
   ],
   async run(ctx, values) {
     const method = values['auth-method'] ?? (values.public ? 'none' : undefined);
@@ -130,6 +154,10 @@ const clientsCreate = defineCommand({
       resource: resource ?? null,
       jwksUri: values['jwks-uri'] ?? null,
       jwks: values.jwks === undefined ? null : await readKeySet(values.jwks),
+      tokenExchange: {
+        subjectClients: splitList(values['exchange-subject-clients']) ?? [],
+        impersonation: impersonationOf(values['exchange-impersonation']) ?? true,
+      },
     };
     const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
     if (values.json) {
@@ -226,7 +254,8 @@ const clientsUpdate = defineCommand({
     name: { type: 'string', value: 'NAME', description: 'The name users see on the consent page, and administrators in lists.' },
     'grant-types': {
       type: 'string', value: 'LIST', field: 'grantTypes',
-      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token; "" for none (a resource server).',
+      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token, password, '
+        + 'urn:ietf:params:oauth:grant-type:token-exchange; "" for none (a resource server).',
     },
     scopes: { type: 'string', value: 'LIST', description: 'Scopes the client may ask for, separated by spaces or commas ("read write"); "" for none.' },
     'redirect-uris': { type: 'string', value: 'URLS', field: 'redirectUris', description: 'Where the authorization code flow may send users back, separated by commas.' },
@@ -243,12 +272,14 @@ const clientsUpdate = defineCommand({
       type: 'string', value: 'URI', field: 'resource',
       description: 'Link the client, as a resource server, to the API with this identifier (and make it a resource server); none to unlink it.',
     },
+    ...exchangeOptions,
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
   },
   examples: [
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources "https://api.example.test https://other.example.test"',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources any --access-token-ttl default',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --resource none',
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --exchange-subject-clients "Fz2mEhxvHhJsqke0uECiuf" --exchange-impersonation no',
   ],
   async run(ctx, values, [id]) {
     const resource = values.resource === undefined ? undefined : values.resource.trim() === 'none' ? null : values.resource;
@@ -262,6 +293,13 @@ const clientsUpdate = defineCommand({
       ...(values['allowed-resources'] !== undefined && { allowedResources: allowedResourcesOf(values['allowed-resources']) }),
       ...(resource !== undefined && { resource, ...(resource !== null && { resourceServer: true }) }),
     };
+    const subjectClients = splitList(values['exchange-subject-clients']);
+    const impersonation = impersonationOf(values['exchange-impersonation']);
+    if (subjectClients !== undefined || impersonation !== undefined) {
+      // One option changes one half of the policy: the other half stays as it is.
+      const current = (await ctx.storage.clients.get(id!))?.tokenExchange;
+      changes.tokenExchange = { subjectClients: subjectClients ?? current?.subjectClients ?? [], impersonation: impersonation ?? current?.impersonation ?? true };
+    }
     if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
     const client = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {
       if (error instanceof ProtectedClientError) throw new UsageError(error.message);

@@ -57,7 +57,7 @@ const registrationTokensCreate = defineCommand({
       description: values.description,
       expiresIn: expiresIn ?? undefined,
       maxUses: parseMaxUses(values['max-uses']),
-      grantTypes: splitList(values['grant-types']) as GrantType[] | undefined,
+      grantTypes: splitList(values['grant-types']) as CreateRegistrationTokenInput['grantTypes'],
       scopes: splitList(values.scopes),
     };
     const { token, value } = await createRegistrationToken(ctx.storage, input, ctx.actor);

@@ -30,7 +30,7 @@ for (const backend of backends) {
       expect(client).toEqual({
         id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [],
         postLogoutRedirectUris: [], grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic',
-        hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, allowedResources: null, resource: null, system: false,
+        hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, allowedResources: null, resource: null, tokenExchange: { subjectClients: [], impersonation: true }, system: false,
         applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
         registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
         status: 'active', createdAt: expect.any(String), updatedAt: client.createdAt, revokedAt: null,
@@ -109,7 +109,7 @@ for (const backend of backends) {
       expect(res.body.fields).toMatchObject({
         name: 'is required', accessTokenTtl: 'must be positive',
         tokenEndpointAuthMethod: 'must be one of client_secret_basic, client_secret_post, private_key_jwt, none',
-        'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token',
+        'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token, password, urn:ietf:params:oauth:grant-type:token-exchange',
       });
 
       const unknownScope = await t.post('/clients', { name: 'Reports', scopes: ['read', 'nope'] }).expect(400);

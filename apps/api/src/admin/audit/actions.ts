@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'resource.update': 'An API was changed',
   'scope.create': 'A scope was created',
   'scope.update': 'A scope was changed',
+  'token.exchange': 'A token was exchanged for another (RFC 8693); details name the subject token and the actors',
   'token.issue': 'A token was issued',
   'token.issue_admin': 'An administrator token was issued from the command line',
   'token.refresh_reuse': 'A rotated refresh token was presented again; its family was revoked',

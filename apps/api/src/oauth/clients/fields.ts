@@ -11,6 +11,8 @@ import { displayText } from '../../validation/display-text.js';
  */
 
 export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token', 'password', 'urn:ietf:params:oauth:grant-type:token-exchange'] as const;
+/** What a client may get by registering itself (RFC 7591): every grant but password, which only an administrator gives. */
+export const SELF_REGISTRABLE_GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
 /** Whether a client with this method authenticates with a secret we generate (and so has one to show and rotate). */

@@ -32,6 +32,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     resourceServer: false,
     allowedResources: null,
     resourceId: null,
+    tokenExchange: { subjectClients: [], impersonation: true },
     ...overrides,
   };
 }
@@ -87,6 +88,7 @@ export function aToken(clientId: string, now: number, overrides: Partial<NewToke
     codeId: null,
     grantType: 'client_credentials',
     sourceAddress: '127.0.0.1',
+    actor: null,
     ...overrides,
   };
 }
