@@ -1,7 +1,7 @@
 import { registrationTokenStatus, type CreateRegistrationTokenInput } from '../admin/registration-tokens/schema.js';
 import { createRegistrationToken, revokeRegistrationToken } from '../admin/registration-tokens/service.js';
 import { parseDuration } from '../config.js';
-import type { GrantType, InitialAccessToken } from '../storage/types.js';
+import type { InitialAccessToken } from '../storage/types.js';
 import { defineCommand, jsonOption } from './command.js';
 import { parseSeconds, splitList, table, UsageError } from './context.js';
 

@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import { hashPassword, verifyPassword } from '../crypto/password.js';
+import { hashPassword } from '../crypto/password.js';
 import { password as passwordRule } from '../admin/users/schema.js';
 import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';

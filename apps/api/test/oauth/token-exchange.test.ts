@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeClient } from '../../src/admin/clients/service.js';
 import { aResource } from '../../src/storage/contract/fixtures.js';
 import type { User } from '../../src/storage/types.js';
 import { createTestUser } from '../support/browser.js';
@@ -107,6 +108,18 @@ for (const backend of backends) {
       expect(await introspect(onward, orders)).toEqual({ active: false });
       const again = await exchange(orders, { subject_token: subject, resource: BILLING }).expect(400);
       expect(again.body).toEqual({ error: 'invalid_request', error_description: 'The subject_token is expired or revoked.' });
+    });
+
+    it('revoking the subject token\'s client revokes what other clients exchanged from its tokens', async () => {
+      const other = await t.client({ name: 'Other app', grantTypes: ['password'], scopes: ['read'] });
+      const subject = (await token({ grant_type: 'password', username: 'ada', password: PASSWORD, resource: ORDERS }, other).expect(200)).body.access_token as string;
+      const exchanged = (await exchange(orders, { subject_token: subject, resource: BILLING }).expect(200)).body.access_token as string;
+      const onward = (await exchange(billing, { subject_token: exchanged, resource: ORDERS }).expect(200)).body.access_token as string;
+      expect(await introspect(exchanged, billing)).toMatchObject({ active: true });
+      await revokeClient(t.storage, other.id, { type: 'system', id: 'test', sourceAddress: null });
+      expect(await introspect(exchanged, billing)).toEqual({ active: false });
+      expect(await introspect(onward, orders)).toEqual({ active: false });
+      expect(await introspect(await userToken(), orders)).toMatchObject({ active: true });
     });
 
     it('refuses other clients\' tokens unless the policy names that client, and impersonation when the policy forbids it', async () => {

@@ -6,6 +6,7 @@ import { decodeCursor, fromJson, holdsId, InvalidCursorError, likePattern, rethr
 import type { ClientCache } from './client-cache.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
+import { revokeExchanged } from './tokens.js';
 import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
 
 function toClient(row: Selectable<ClientsTable>): Client {
@@ -238,6 +239,8 @@ export class SqlClientStore implements ClientStore {
       if (Number(revoked.numUpdatedRows) === 0) return false;
       await trx.updateTable('tokens').set({ revokedAt: now })
         .where('clientId', '=', id).where('revokedAt', 'is', null).execute();
+      // Tokens other clients exchanged from this client's die with them.
+      await revokeExchanged(trx, (eb) => eb.selectFrom('tokens').select('id').where('clientId', '=', id), now);
       await trx.updateTable('authorizationCodes').set({ consumedAt: now })
         .where('clientId', '=', id).where('consumedAt', 'is', null).execute();
       await trx.updateTable('consents').set({ revokedAt: now, updatedAt: now })
