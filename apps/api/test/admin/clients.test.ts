@@ -119,7 +119,7 @@ for (const backend of backends) {
       const huge = await t.post('/clients', { name: 'Many', redirectUris: Array.from({ length: 21 }, (_, i) => `https://a.example/${i}`), grantTypes: ['authorization_code'] }).expect(400);
       expect(huge.body).toEqual(invalid({ redirectUris: 'at most 20 redirect URIs' }));
       const tooManyGrants = await t.post('/clients', { name: 'G', grantTypes: Array(50).fill('client_credentials') }).expect(400);
-      expect(tooManyGrants.body).toEqual(invalid({ grantTypes: 'at most 3 grant types' }));
+      expect(tooManyGrants.body).toEqual(invalid({ grantTypes: 'at most 5 grant types' }));
       const noBody = await t.post('/clients').expect(400);
       expect(noBody.body.fields).toEqual({ name: expect.any(String) });
 
