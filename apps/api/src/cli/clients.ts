@@ -47,7 +47,7 @@ const exchangeOptions = {
       + 'Its own tokens and tokens meant for the API it serves (--resource) need none.',
   },
   'exchange-impersonation': {
-    type: 'string', value: 'yes|no', field: 'tokenExchange',
+    type: 'string', value: 'YESNO', field: 'tokenExchange',
     description: 'For token exchange: whether it may exchange without an actor_token (yes, the default), or only with one (no: delegation only).',
   },
 } as const satisfies Record<string, OptionSpec>;
