@@ -25,6 +25,8 @@ import { RegistrationAttempts } from './oauth/registration/attempts.js';
 import { createOAuthEndpoints } from './oauth/index.js';
 import { DpopNonces } from './oauth/dpop/nonces.js';
 import { DpopProofs } from './oauth/dpop/proof.js';
+import { PasswordSignIn } from './oauth/users/password-sign-in.js';
+import { addressBucket } from './http/client-address.js';
 import { ClientResolver } from './oauth/client-resolver.js';
 import { openAllowance } from './oauth/registration/allowance.js';
 import { createOutbound, type Outbound } from './outbound/fetch.js';
@@ -93,10 +95,18 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   const claims = accountClaims(storage, embed?.findAccount);
   const authenticate = embed?.authenticate;
   const authenticateUser = authenticate && ((username: string, password: string) => authenticateHostUser(storage, authenticate, username, password));
+  // The login page and the password grant spend the same sign-in throttles.
+  const signIn = new PasswordSignIn(storage, {
+    perAccount: new RateLimiter('login-account', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError),
+    perDevice: new RateLimiter('login-device', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError),
+    perAddress: new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError),
+  }, addressBucket);
   const oauth = createOAuthEndpoints({
-    config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds, dpop, accountClaims: claims, authenticateUser,
+    config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds, dpop, accountClaims: claims,
+    // The password grant asks the host's users when it keeps them; Tollgate's own pages (the console's sign-in) keep Tollgate's.
+    signIn: authenticateUser ? signIn.withHostAuthenticator(authenticateUser) : signIn,
   });
-  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver });
+  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver, signIn });
   const interactions = embed ? new HostInteractions(browser, embed.pages, embed.findAccount) : null;
   browser.host = interactions ?? undefined;
   const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
@@ -162,7 +172,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
       maxAttempts: config.backchannelLogout.attempts, retryBaseMs: config.backchannelLogout.retrySeconds * 1000,
     }),
     close: async () => {
-      await Promise.all([oauth.close(), browser.close(), registrations.close(), metadataFetches.close()]);
+      await Promise.all([oauth.close(), browser.close(), signIn.close(), registrations.close(), metadataFetches.close()]);
     },
   };
 }

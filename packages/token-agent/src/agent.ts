@@ -98,6 +98,32 @@ export interface TokenRequestOptions {
   resource?: string;
 }
 
+/** RFC 8693 §3: the token type of an access token. */
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** What {@link TokenAgent.exchange} asks for. */
+export interface TokenExchangeOptions {
+  /** The subject token's type (RFC 8693 §3). Default `urn:ietf:params:oauth:token-type:access_token`. */
+  subjectTokenType?: string;
+  /** The API the new token is for (RFC 8707). */
+  resource?: string;
+  /** The API the new token is for, by a name the server knows (RFC 8693 §2.1); Tollgate takes an API identifier. */
+  audience?: string;
+  /** Scopes, at most the subject token's. Default: the subject token's. */
+  scope?: string | readonly string[];
+  /** RFC 8693 `requested_token_type`. Default: the server's (an access token). */
+  requestedTokenType?: string;
+  /** `'self'`: this agent's own token is the actor (delegation); or a token and its type. Default: no actor. */
+  actor?: 'self' | { token: string; type?: string };
+}
+
+/** The answer to {@link TokenAgent.exchange}. */
+export interface ExchangedToken extends AccessToken {
+  /** RFC 8693 `issued_token_type`. */
+  issuedTokenType: string;
+}
+
 /** The token `fake: true` hands out. */
 export const FAKE_ACCESS_TOKEN = 'fake-access-token';
 
@@ -292,11 +318,55 @@ export class TokenAgent {
     return send(request, await this.getToken(options));
   };
 
+  /**
+   * Exchanges a token this service received (a user's access token, say) for
+   * an access token for another API, with the token exchange grant (RFC 8693).
+   * With `actor: 'self'` the agent's own client-credentials token goes along as
+   * the `actor_token`, so the new token records this service in its `act`
+   * claim (delegation); without an actor the new token names only the subject.
+   * Not cached: each subject token gets its own answer.
+   * @throws TokenRequestError when the server refuses (`invalid_request`, `invalid_scope`, `invalid_target`…).
+   */
+  async exchange(subjectToken: string, options: TokenExchangeOptions = {}): Promise<ExchangedToken> {
+    if (this.#fake !== undefined) {
+      return { accessToken: this.#fake, expiresAt: new Date(this.#clock() + this.#options.defaultExpiresInSeconds * 1000), scopes: [...this.#scopes], tokenType: 'Bearer', issuedTokenType: ACCESS_TOKEN_TYPE };
+    }
+    if (typeof subjectToken !== 'string' || subjectToken === '') throw new TypeError('TokenAgent: exchange needs the subject token');
+    const params: Record<string, string> = {
+      grant_type: TOKEN_EXCHANGE_GRANT,
+      subject_token: subjectToken,
+      subject_token_type: options.subjectTokenType ?? ACCESS_TOKEN_TYPE,
+    };
+    if (options.resource !== undefined) params.resource = resourceIndicator('resource', options.resource);
+    if (options.audience !== undefined) params.audience = options.audience;
+    if (options.scope !== undefined) params.scope = typeof options.scope === 'string' ? options.scope : options.scope.join(' ');
+    if (options.requestedTokenType !== undefined) params.requested_token_type = options.requestedTokenType;
+    if (options.actor === 'self') {
+      params.actor_token = await this.authenticate();
+      params.actor_token_type = ACCESS_TOKEN_TYPE;
+    } else if (options.actor !== undefined) {
+      params.actor_token = options.actor.token;
+      params.actor_token_type = options.actor.type ?? ACCESS_TOKEN_TYPE;
+    }
+    const sentAt = this.#clock();
+    const json = await this.#post(new URLSearchParams(params));
+    const cached = this.#toCachedToken(json, sentAt);
+    const issued = isObject(json) ? json.issued_token_type : undefined;
+    if (typeof issued !== 'string') throw new InvalidResponseError('token exchange response has no issued_token_type (RFC 8693 §2.2.1)');
+    return { ...publicToken(cached), issuedTokenType: issued };
+  }
+
   async #requestToken(resource: string | undefined): Promise<CachedToken> {
-    const endpoint = await this.#endpoint();
     const body = new URLSearchParams({ ...this.#params, grant_type: 'client_credentials' });
     if (this.#scopes.length > 0) body.set('scope', this.#scopes.join(' '));
     if (resource !== undefined) body.set('resource', resource);
+    const sentAt = this.#clock();
+    return this.#toCachedToken(await this.#post(body), sentAt);
+  }
+
+  /** A token request with the client's credentials; the answer's JSON, or the error it names. */
+  async #post(body: URLSearchParams): Promise<unknown> {
+    const endpoint = await this.#endpoint();
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
@@ -309,7 +379,6 @@ export class TokenAgent {
       headers.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
     }
 
-    const sentAt = this.#clock();
     const dpop = this.#dpop;
     // A proof is used once: each attempt (a retry too) gets its own.
     const init = async (): Promise<RequestInit> => ({
@@ -328,7 +397,7 @@ export class TokenAgent {
       if (response.status === 401 || fields.error === 'invalid_client') throw new UnauthorizedError(fields);
       throw new TokenRequestError(fields);
     }
-    return this.#toCachedToken(json, sentAt);
+    return json;
   }
 
   #toCachedToken(json: unknown, sentAt: number): CachedToken {

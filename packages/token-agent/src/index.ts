@@ -3,8 +3,10 @@ export {
   TokenAgent,
   type AccessToken,
   type ClientAuthMethod,
+  type ExchangedToken,
   type FetchLike,
   type TokenAgentOptions,
+  type TokenExchangeOptions,
   type TokenRequestOptions,
 } from './agent.js';
 export type { DpopKeyPair } from './dpop.js';

@@ -30,6 +30,7 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
+    token_exchange: { subject_clients: client.tokenExchange.subjectClients, impersonation: client.tokenExchange.impersonation },
     registration: client.registration.kind,
     status: client.status,
     created_at: new Date(client.createdAt).toISOString(),
@@ -40,6 +41,26 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
 function allowedResourcesOf(value: string | undefined): string[] | null | undefined {
   if (value === undefined) return undefined;
   return value.trim() === 'any' ? null : splitList(value);
+}
+
+/** The options of a client's token exchange policy, shared by clients create and clients update. */
+const exchangeOptions = {
+  'exchange-subject-clients': {
+    type: 'string', value: 'IDS', field: 'tokenExchange',
+    description: 'For token exchange: ids of other clients whose tokens this client may exchange, separated by spaces or commas; "" for none. '
+      + 'Its own tokens and tokens meant for the API it serves (--resource) need none.',
+  },
+  'exchange-impersonation': {
+    type: 'string', value: 'YESNO', field: 'tokenExchange',
+    description: 'For token exchange: whether it may exchange without an actor_token (yes, the default), or only with one (no: delegation only).',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** yes or no, as --exchange-impersonation takes it. */
+function impersonationOf(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'yes' || value === 'no') return value === 'yes';
+  throw new UsageError('--exchange-impersonation takes yes or no');
 }
 
 /** What clients create and clients update both take about the APIs a client may ask for. */
@@ -75,7 +96,8 @@ const clientsCreate = defineCommand({
     'grant-types': {
       type: 'string', value: 'LIST', field: 'grantTypes',
       description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token, '
-        + 'urn:ietf:params:oauth:grant-type:device_code (devices that show a code and poll, RFC 8628). '
+        + 'urn:ietf:params:oauth:grant-type:device_code (devices that show a code and poll, RFC 8628), password '
+        + '(discouraged: see docs/grants.md), urn:ietf:params:oauth:grant-type:token-exchange. '
         + 'Default client_credentials (authorization_code,refresh_token with --public); "" for none (a resource server).',
     },
     scopes: { type: 'string', value: 'LIST', description: 'Scopes the client may ask for, separated by spaces or commas ("read write"). Default none.' },
@@ -122,6 +144,7 @@ const clientsCreate = defineCommand({
       type: 'string', value: 'URI', field: 'resource',
       description: 'Link the client, as a resource server, to the API with this identifier: it introspects only tokens meant for that API. Implies --resource-server.',
     },
+    ...exchangeOptions,
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource), its client_secret included.' },
   },
   examples: [
@@ -132,6 +155,8 @@ const clientsCreate = defineCommand({
     'clients create --name Reports --scopes read --allowed-resources "https://api.example.test"',
     'clients create --name Portal --redirect-uris https://portal.example.com/cb --grant-types authorization_code --scopes openid --require-par',
     'clients create --name "Example API gateway" --grant-types "" --resource https://api.example.test',
+    'clients create --name "Legacy app" --grant-types password,refresh_token --scopes "openid read"',
+    'clients create --name "Orders service" --grant-types urn:ietf:params:oauth:grant-type:token-exchange --resource https://orders.example.test --exchange-impersonation no',
   ],
   async run(ctx, values) {
     const method = values['auth-method'] ?? (values.public ? 'none' : undefined);
@@ -161,6 +186,10 @@ const clientsCreate = defineCommand({
       dpopBoundAccessTokens: values['dpop-bound'] ?? false,
       backchannelLogoutUri: values['backchannel-logout-uri'] ?? null,
       backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
+      tokenExchange: {
+        subjectClients: splitList(values['exchange-subject-clients']) ?? [],
+        impersonation: impersonationOf(values['exchange-impersonation']) ?? true,
+      },
     };
     const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
     if (values.json) {
@@ -264,7 +293,8 @@ const clientsUpdate = defineCommand({
     name: { type: 'string', value: 'NAME', description: 'The name users see on the consent page, and administrators in lists.' },
     'grant-types': {
       type: 'string', value: 'LIST', field: 'grantTypes',
-      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token; "" for none (a resource server).',
+      description: 'Grant types, separated by commas or spaces: client_credentials, authorization_code, refresh_token, password, '
+        + 'urn:ietf:params:oauth:grant-type:token-exchange; "" for none (a resource server).',
     },
     scopes: { type: 'string', value: 'LIST', description: 'Scopes the client may ask for, separated by spaces or commas ("read write"); "" for none.' },
     'redirect-uris': { type: 'string', value: 'URLS', field: 'redirectUris', description: 'Where the authorization code flow may send users back, separated by commas.' },
@@ -291,6 +321,7 @@ const clientsUpdate = defineCommand({
     },
     'backchannel-logout-uri': { ...logoutOptions['backchannel-logout-uri'], description: `${logoutOptions['backchannel-logout-uri'].description} none to remove it.` },
     'backchannel-logout-session-required': logoutOptions['backchannel-logout-session-required'],
+    ...exchangeOptions,
     json: { ...jsonOption, description: 'Print the client as JSON (RFC 7591 names, with allowed_resources and resource); never a secret.' },
   },
   examples: [
@@ -299,6 +330,7 @@ const clientsUpdate = defineCommand({
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --resource none',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --require-par on',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --backchannel-logout-uri https://app.example.com/backchannel-logout',
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --exchange-subject-clients "Fz2mEhxvHhJsqke0uECiuf" --exchange-impersonation no',
   ],
   async run(ctx, values, [id]) {
     const resource = values.resource === undefined ? undefined : values.resource.trim() === 'none' ? null : values.resource;
@@ -316,6 +348,13 @@ const clientsUpdate = defineCommand({
       ...(values['backchannel-logout-uri'] !== undefined && { backchannelLogoutUri: values['backchannel-logout-uri'].trim() === 'none' ? null : values['backchannel-logout-uri'] }),
       ...(values['backchannel-logout-session-required'] !== undefined && { backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] }),
     };
+    const subjectClients = splitList(values['exchange-subject-clients']);
+    const impersonation = impersonationOf(values['exchange-impersonation']);
+    if (subjectClients !== undefined || impersonation !== undefined) {
+      // One option changes one half of the policy: the other half stays as it is.
+      const current = (await ctx.storage.clients.get(id!))?.tokenExchange;
+      changes.tokenExchange = { subjectClients: subjectClients ?? current?.subjectClients ?? [], impersonation: impersonation ?? current?.impersonation ?? true };
+    }
     if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
     const client = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {
       if (error instanceof ProtectedClientError) throw new UsageError(error.message);

@@ -1,7 +1,7 @@
 import { registrationTokenStatus, type CreateRegistrationTokenInput } from '../admin/registration-tokens/schema.js';
 import { createRegistrationToken, revokeRegistrationToken } from '../admin/registration-tokens/service.js';
 import { parseDuration } from '../config.js';
-import type { GrantType, InitialAccessToken } from '../storage/types.js';
+import type { InitialAccessToken } from '../storage/types.js';
 import { defineCommand, jsonOption } from './command.js';
 import { parseSeconds, splitList, table, UsageError } from './context.js';
 
@@ -57,7 +57,7 @@ const registrationTokensCreate = defineCommand({
       description: values.description,
       expiresIn: expiresIn ?? undefined,
       maxUses: parseMaxUses(values['max-uses']),
-      grantTypes: splitList(values['grant-types']) as GrantType[] | undefined,
+      grantTypes: splitList(values['grant-types']) as CreateRegistrationTokenInput['grantTypes'],
       scopes: splitList(values.scopes),
     };
     const { token, value } = await createRegistrationToken(ctx.storage, input, ctx.actor);

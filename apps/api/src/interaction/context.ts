@@ -1,7 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
-import { hashPassword } from '../crypto/password.js';
-import { randomSecret } from '../crypto/random.js';
 import type { Logger } from '../logger.js';
 import { UnidentifiedClient, type ClientResolver } from '../oauth/client-resolver.js';
 import { LoginRequired, type OAuthError } from '../oauth/errors.js';
@@ -10,6 +8,7 @@ import { issueAuthorizationCode } from '../oauth/authorization/code.js';
 import { isPrivateUseScheme } from '../oauth/helpers/redirect-uri.js';
 import { RateLimiter } from '../oauth/rate-limit.js';
 import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
+import type { PasswordSignIn } from '../oauth/users/password-sign-in.js';
 import { hasUnstorableCharacters } from '../storage/text.js';
 import type { AuthorizationRequest, Interaction, Storage, User } from '../storage/types.js';
 import { isDnsNameOrIp } from '../validation/url.js';
@@ -31,10 +30,11 @@ export interface BrowserContext {
   sessions: Sessions;
   browser: BrowserBinding;
   /**
-   * Failed sign-ins per account from browsers it has not signed in with, per
-   * trusted browser (device cookie), and per address.
+   * Checks a user name and password, spending the failed sign-ins per account
+   * from browsers it has not signed in with, per trusted browser (device
+   * cookie), and per address; shared with the password grant.
    */
-  loginFailures: { perAccount: RateLimiter; perDevice: RateLimiter; perAddress: RateLimiter };
+  signIn: PasswordSignIn;
   /** Browsers where a user signed in before: the account's lockout does not apply to them. */
   trustedDevices: TrustedDevices;
   /** Interactions started per address: each is a row anyone can make without signing in. */
@@ -46,11 +46,6 @@ export interface BrowserContext {
   /** The issuer's origin: the only one our forms may be posted from. */
   origin: string;
   /**
-   * Checked when the user name is unknown, so that answer takes as long as a
-   * wrong password. Made at start, at the cost real passwords are hashed with.
-   */
-  decoyPasswordHash: Promise<string>;
-  /**
    * A host application's login and consent pages (issue 22), set by the app
    * when configured: the interactions it `handles` are resumed by it instead of
    * Tollgate's pages.
@@ -60,15 +55,12 @@ export interface BrowserContext {
 }
 
 export function createBrowserContext(deps: {
-  config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver;
+  config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver; signIn: PasswordSignIn;
 }): BrowserContext {
-  const { config, storage, keys, logger, installationSecret, resolver } = deps;
+  const { config, storage, keys, logger, installationSecret, resolver, signIn } = deps;
   const issuer = new URL(config.issuer);
   const policy: CookiePolicy = { secure: issuer.protocol === 'https:' };
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
-  const perAccount = new RateLimiter('login-account', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError);
-  const perDevice = new RateLimiter('login-device', config.rateLimits.loginFailuresPerAccount, storage.rateLimits, 250, onSyncError);
-  const perAddress = new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError);
   const interactionStarts = new RateLimiter('interaction-start', config.rateLimits.interactions, storage.rateLimits, 250, onSyncError);
   const deviceCodeFailures = new RateLimiter('device-user-code', config.rateLimits.deviceUserCodeFailures, storage.rateLimits, 250, onSyncError);
   return {
@@ -79,15 +71,14 @@ export function createBrowserContext(deps: {
     clients: resolver,
     sessions: new Sessions(storage, config.sessionTtl, policy),
     browser: new BrowserBinding(policy),
-    loginFailures: { perAccount, perDevice, perAddress },
+    signIn,
     trustedDevices: new TrustedDevices(installationSecret, policy),
     interactionStarts,
     deviceCodeFailures,
     basePath: issuer.pathname.replace(/\/+$/, ''),
     origin: issuer.origin,
-    decoyPasswordHash: hashPassword(randomSecret('decoy-')),
     close: async () => {
-      await Promise.all([perAccount.close(), perDevice.close(), perAddress.close(), interactionStarts.close(), deviceCodeFailures.close()]);
+      await Promise.all([interactionStarts.close(), deviceCodeFailures.close()]);
     },
   };
 }

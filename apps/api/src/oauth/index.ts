@@ -15,7 +15,7 @@ import { pushedAuthorizationRequestEndpoint } from './endpoints/par.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { TokenBudget } from './endpoints/token-budget.js';
-import { grantRegistry, type GrantDeps } from './grants/index.js';
+import { grantRegistry } from './grants/index.js';
 import { serveOAuth } from './http/oauth-request.js';
 import { RateLimiter } from './rate-limit.js';
 import { ResourceIndicators } from './resources/indicators.js';
@@ -23,6 +23,7 @@ import type { AccountClaims } from './tokens/claims.js';
 import { IdTokens } from './tokens/id-token.js';
 import { TokenIssuer } from './tokens/issue.js';
 import type { SigningKeys } from './tokens/signing-keys.js';
+import type { PasswordSignIn } from './users/password-sign-in.js';
 
 export type RawHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -39,13 +40,11 @@ export interface OAuthEndpoints {
  */
 export function createOAuthEndpoints(deps: {
   config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null; resolver: ClientResolver;
-  outbound: Outbound; keySetRefreshCooldownSeconds?: number; dpop: DpopProofs;
+  outbound: Outbound; keySetRefreshCooldownSeconds?: number; dpop: DpopProofs; signIn: PasswordSignIn;
   /** Where ID token claims come from; Tollgate's own users by default. */
   accountClaims?: AccountClaims;
-  /** The password grant's user check when a host application keeps the users (see GrantDeps). */
-  authenticateUser?: GrantDeps['authenticateUser'];
 }): OAuthEndpoints {
-  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound, dpop } = deps;
+  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound, dpop, signIn } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   // Pushes count against the same rule as token requests, on a counter of their own: a busy sign-in page never starves refreshes.
@@ -60,11 +59,12 @@ export function createOAuthEndpoints(deps: {
   const storedClients: ClientLookup = (id) => storage.clients.get(id);
   const assertions = new ClientAssertions({ issuer: config.issuer, replays: storage.replays, outbound, refreshCooldownSeconds: deps.keySetRefreshCooldownSeconds });
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken, deps.accountClaims);
-  const grants = grantRegistry({
-    storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens,
-    refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds, authenticateUser: deps.authenticateUser,
-  });
   const indicators = new ResourceIndicators(storage);
+  const grants = grantRegistry({
+    storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens, indicators, keys,
+    issuerId: config.issuer, signIn, passwordGrantPublicClients: config.passwordGrantPublicClients,
+    refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds,
+  });
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {
     trustedProxies: config.trustedProxies,

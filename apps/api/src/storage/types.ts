@@ -4,7 +4,34 @@
  * Secrets, tokens and codes never reach a store: only their SHA-256 hashes do.
  */
 
-export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code';
+export type GrantType = 'authorization_code' | 'client_credentials' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code' | 'password' | typeof TOKEN_EXCHANGE_GRANT;
+/** RFC 8693 §2.1's grant type. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/**
+ * Who acts for a token's subject (RFC 8693 §4.1 `act`): the actor's subject
+ * (a user id, or a client id when a client acts for itself), its client, and
+ * the actors before it, nested.
+ */
+export interface Actor {
+  sub: string;
+  client_id: string;
+  act?: Actor;
+}
+
+/**
+ * Which tokens a client may exchange (RFC 8693), beyond the default: its own
+ * tokens and tokens whose audience is the API it serves. The APIs it may
+ * exchange for are those it may ask for (`allowedResources`).
+ */
+export interface TokenExchangePolicy {
+  /** Ids of other clients whose tokens it may exchange. */
+  subjectClients: string[];
+  /** Whether it may exchange without an actor_token (impersonation, RFC 8693 §1.1); false: delegation only. */
+  impersonation: boolean;
+}
+
+export const DEFAULT_TOKEN_EXCHANGE_POLICY: TokenExchangePolicy = { subjectClients: [], impersonation: true };
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
@@ -75,6 +102,8 @@ export interface Client {
   resourceId: string | null;
   /** Every token request must carry a DPoP proof, and tokens are always DPoP-bound (RFC 9449 §5.2). */
   dpopBoundAccessTokens: boolean;
+  /** Token exchange policy; meaningful only with the token-exchange grant. */
+  tokenExchange: TokenExchangePolicy;
   status: ClientStatus;
   createdAt: number;
   updatedAt: number;
@@ -85,7 +114,7 @@ export interface Client {
 type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'registration';
 
 /** What an API-less client leaves out: it may ask for any API and introspects for none. */
-type ResourceDetails = 'allowedResources' | 'resourceId';
+type ResourceDetails = 'allowedResources' | 'resourceId' | 'tokenExchange';
 
 /** Defaults to false. */
 type ProofDetails = 'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests';
@@ -383,6 +412,8 @@ export interface Token {
    * to (RFC 9449 §6): it is accepted only with a proof by that key. Null: a bearer token.
    */
   dpopJkt: string | null;
+  /** Who acts for the subject (RFC 8693 `act`), for a token exchanged with an actor token; else null. */
+  actor: Actor | null;
   /**
    * How it was issued (a `GrantType`, or `cli`); read only by `list`, for
    * administrators. null for tokens from before migration 0009.
@@ -390,10 +421,11 @@ export interface Token {
   grantType?: string | null;
 }
 
-/** `audience` defaults to none, `dpopJkt` to null. */
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt'> & {
+/** `audience` defaults to none, `dpopJkt` and `actor` to null. */
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt' | 'actor'> & {
   audience?: string[];
   dpopJkt?: string | null;
+  actor?: Actor | null;
   /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
   grantType: GrantType | 'cli';
   sourceAddress: string;

@@ -31,7 +31,7 @@ for (const backend of backends) {
         id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [],
         postLogoutRedirectUris: [], backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic',
         hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, dpopBoundAccessTokens: false,
-        requirePushedAuthorizationRequests: false, allowedResources: null, resource: null, system: false,
+        requirePushedAuthorizationRequests: false, allowedResources: null, resource: null, tokenExchange: { subjectClients: [], impersonation: true }, system: false,
         applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
         registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
         status: 'active', createdAt: expect.any(String), updatedAt: client.createdAt, revokedAt: null,
@@ -121,7 +121,7 @@ for (const backend of backends) {
       expect(res.body.fields).toMatchObject({
         name: 'is required', accessTokenTtl: 'must be positive',
         tokenEndpointAuthMethod: 'must be one of client_secret_basic, client_secret_post, private_key_jwt, none',
-        'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code',
+        'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code, password, urn:ietf:params:oauth:grant-type:token-exchange',
       });
 
       const unknownScope = await t.post('/clients', { name: 'Reports', scopes: ['read', 'nope'] }).expect(400);
@@ -131,7 +131,7 @@ for (const backend of backends) {
       const huge = await t.post('/clients', { name: 'Many', redirectUris: Array.from({ length: 21 }, (_, i) => `https://a.example/${i}`), grantTypes: ['authorization_code'] }).expect(400);
       expect(huge.body).toEqual(invalid({ redirectUris: 'at most 20 redirect URIs' }));
       const tooManyGrants = await t.post('/clients', { name: 'G', grantTypes: Array(50).fill('client_credentials') }).expect(400);
-      expect(tooManyGrants.body).toEqual(invalid({ grantTypes: 'at most 4 grant types' }));
+      expect(tooManyGrants.body).toEqual(invalid({ grantTypes: 'at most 6 grant types' }));
       const noBody = await t.post('/clients').expect(400);
       expect(noBody.body.fields).toEqual({ name: expect.any(String) });
 

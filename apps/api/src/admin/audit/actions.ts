@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'session.end': 'An administrator ended one of a user\'s sessions',
   'session.end_all': 'An administrator ended all of a user\'s sessions',
   'session.logout_abandoned': 'A back-channel logout could not be delivered after every attempt',
+  'token.exchange': 'A token was exchanged for another (RFC 8693); details name the subject token and the actors',
   'token.issue': 'A token was issued',
   'token.issue_admin': 'An administrator token was issued from the command line',
   'token.refresh_retry': 'A rotated refresh token was used again within the grace (REFRESH_TOKEN_REUSE_GRACE); a fresh pair was issued',

@@ -2,12 +2,20 @@ import { z } from 'zod';
 import {
   APPLICATION_TYPES, AUTH_METHODS, checkClientConsistency, clientFields, GRANT_TYPES, REGISTRATION_KINDS, SIGNING_ALGORITHMS,
 } from '../../oauth/clients/fields.js';
-import type { Client } from '../../storage/types.js';
+import { DEFAULT_TOKEN_EXCHANGE_POLICY, type Client } from '../../storage/types.js';
 import { MAX_IDENTIFIER_LENGTH } from '../../validation/resource-identifier.js';
 import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
 const identifierReference = z.string({ error: 'must be an API identifier' }).min(1, 'must be an API identifier')
   .max(MAX_IDENTIFIER_LENGTH, `must be at most ${MAX_IDENTIFIER_LENGTH} characters`);
+
+/** What a client registered for token exchange (RFC 8693) may exchange beyond its own tokens and those meant for its API. */
+export const tokenExchangePolicy = z.object({
+  subjectClients: z.array(z.string().min(1, 'must be a client id').max(200, 'must be a client id')).max(50, 'at most 50 clients')
+    .meta({ description: 'Ids of other clients whose tokens this client may exchange. Its own tokens, and tokens meant for the API it serves, need no entry.' }),
+  impersonation: z.boolean()
+    .meta({ description: 'Whether it may exchange without an actor_token (the new token names only the subject); false: only delegation, recorded in the act claim.' }),
+}).strict().meta({ description: 'Token exchange policy; used only with the urn:ietf:params:oauth:grant-type:token-exchange grant. The APIs it may exchange for are allowedResources.' });
 
 /**
  * A client's registration as an administrator sets it: the fields dynamic
@@ -19,6 +27,7 @@ export const adminClientFields = clientFields.extend({
     .meta({ description: 'Identifiers of the APIs the client may ask tokens for; null means any API.' }),
   resource: identifierReference.nullable().default(null)
     .meta({ description: 'For a resource server: the identifier of the API it introspects tokens for; it sees only tokens meant for that API.' }),
+  tokenExchange: tokenExchangePolicy.default({ ...DEFAULT_TOKEN_EXCHANGE_POLICY }),
 });
 
 type AdminClientFields = z.output<typeof adminClientFields>;
@@ -90,6 +99,7 @@ export const clientView = responseSchema('Client', z.object({
   requirePushedAuthorizationRequests: z.boolean().meta({ description: 'The client must push its authorization requests (RFC 9126); REQUIRE_PAR makes every client.' }),
   allowedResources: z.array(z.string()).nullable().meta({ description: 'Identifiers of the APIs the client may ask tokens for; null means any API.' }),
   resource: z.string().nullable().meta({ description: 'For a resource server: the identifier of the API it introspects tokens for.' }),
+  tokenExchange: tokenExchangePolicy,
   system: z.boolean().meta({ description: 'A client Tollgate itself relies on (the console): it cannot be changed or revoked here.' }),
   status: z.enum(['active', 'revoked']),
   createdAt: time,
@@ -131,6 +141,7 @@ export function toClientView(client: Client, identifiers: ReadonlyMap<string, st
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     allowedResources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
+    tokenExchange: client.tokenExchange,
     system: client.system,
     status: client.status,
     createdAt: toTime(client.createdAt),

@@ -23,6 +23,7 @@ export async function createClient(storage: Storage, input: CreateAdminClientInp
       throw new ValidationError({ scopes: `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: create it first` });
     }
     const links = await resolveLinks(tx, { allowedResources, resource });
+    await checkSubjectClients(tx, fields.tokenExchange.subjectClients);
     const created = await tx.clients.create({
       ...fields,
       ...links,
@@ -83,6 +84,14 @@ function registration(client: Client): Record<keyof typeof clientFields.shape, u
   return Object.fromEntries(Object.keys(clientFields.shape).map((key) => [key, client[key as keyof Client]])) as Record<keyof typeof clientFields.shape, unknown>;
 }
 
+/** The clients a token exchange policy names must exist (revoked ones may stay named: their tokens are dead anyway). */
+async function checkSubjectClients(tx: Stores, ids: readonly string[]) {
+  if (ids.length === 0) return;
+  const known = new Set((await tx.clients.names([...ids])).map((client) => client.id));
+  const index = ids.findIndex((id) => !known.has(id));
+  if (index !== -1) throw new ValidationError({ [`tokenExchange.subjectClients.${index}`]: `no client has id ${ids[index]}` });
+}
+
 async function changeableClient(tx: Stores, id: string): Promise<Client> {
   const client = await tx.clients.get(id);
   if (!client) throw new NotFoundError(`no client has id ${id}`);
@@ -108,7 +117,7 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
   const changes = parseOrThrow(updateClientInput, input);
   return storage.transaction(async (tx) => {
     const client = await changeableClient(tx, id);
-    const before = { ...registration(client), ...await linksOf(tx, client) };
+    const before = { ...registration(client), ...await linksOf(tx, client), tokenExchange: client.tokenExchange };
     const after = parseOrThrow(createAdminClientInput, { ...before, ...changes });
     if (usesSecret(client.tokenEndpointAuthMethod) !== usesSecret(after.tokenEndpointAuthMethod) && (client.tokenEndpointAuthMethod === 'none') === (after.tokenEndpointAuthMethod === 'none')) {
       throw new ValidationError({
@@ -133,6 +142,7 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
     if (changed.length === 0) return client;
     const { allowedResources, resource, ...fields } = Object.fromEntries(changed.map((key) => [key, after[key]])) as Partial<typeof after>;
     const update: ClientUpdate = fields;
+    if (fields.tokenExchange) await checkSubjectClients(tx, fields.tokenExchange.subjectClients);
     if (allowedResources !== undefined || resource !== undefined) {
       const links = await resolveLinks(tx, { allowedResources: after.allowedResources, resource: after.resource });
       if (allowedResources !== undefined) update.allowedResources = links.allowedResources;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ADMIN_SCOPE } from '../../oauth/helpers/scope.js';
 import { REGISTRATION_TOKEN_STATUSES, registrationTokenStatus, type RegistrationTokenStatus } from '../../oauth/registration/allowance.js';
 import type { InitialAccessToken } from '../../storage/types.js';
-import { GRANT_TYPES, scopeName } from '../../oauth/clients/fields.js';
+import { GRANT_TYPES, scopeName, SELF_REGISTRABLE_GRANT_TYPES } from '../../oauth/clients/fields.js';
 import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
 /** Longest a registration token may be given to live; leaving the expiry out makes one that never expires. */
@@ -21,8 +21,8 @@ export const createRegistrationTokenInput = z.object({
     .meta({ description: 'When it stops working: in the future and at most a year away.' }),
   maxUses: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_USES, `must be at most ${MAX_USES}`).nullable().default(null)
     .meta({ description: 'How many clients it may register; null for any number.' }),
-  grantTypes: z.array(z.enum(GRANT_TYPES, `must each be one of ${GRANT_TYPES.join(', ')}`))
-    .min(1, 'must name at least one grant type (leave it out to allow every one)').max(GRANT_TYPES.length, `at most ${GRANT_TYPES.length} grant types`)
+  grantTypes: z.array(z.enum(SELF_REGISTRABLE_GRANT_TYPES, `must each be one of ${SELF_REGISTRABLE_GRANT_TYPES.join(', ')}`))
+    .min(1, 'must name at least one grant type (leave it out to allow every one)').max(SELF_REGISTRABLE_GRANT_TYPES.length, `at most ${SELF_REGISTRABLE_GRANT_TYPES.length} grant types`)
     .refine(distinct, 'must not name a grant type twice').nullable().default(null)
     .meta({ description: 'The grant types a client registered with it may have; null for every one.' }),
   scopes: z.array(scopeName).min(1, 'must name at least one scope (leave it out to allow every one but oauth-admin)').max(100, 'at most 100 scopes')

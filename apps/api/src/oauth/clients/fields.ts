@@ -12,7 +12,9 @@ import { displayText } from '../../validation/display-text.js';
 
 /** RFC 8628 §3.4's grant type, for devices that show a code and poll. */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token', DEVICE_CODE_GRANT] as const;
+export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token', DEVICE_CODE_GRANT, 'password', 'urn:ietf:params:oauth:grant-type:token-exchange'] as const;
+/** What a client may get by registering itself (RFC 7591): every grant but password, which only an administrator gives. */
+export const SELF_REGISTRABLE_GRANT_TYPES = ['authorization_code', 'client_credentials', 'refresh_token', DEVICE_CODE_GRANT, 'urn:ietf:params:oauth:grant-type:token-exchange'] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
 /** Whether a client with this method authenticates with a secret we generate (and so has one to show and rotate). */

@@ -55,6 +55,7 @@ export function introspectionEndpoint(deps: IntrospectionDeps): OAuthEndpoint {
         client_id: token.clientId,
         ...(token.audience.length > 0 && { aud: token.audience.length === 1 ? token.audience[0] : token.audience }),
         ...(user && { username: user.username, sub: user.id }),
+        ...(token.actor && { act: token.actor }),
         ...(token.kind === 'access' && { token_type: token.dpopJkt === null ? 'Bearer' : 'DPoP' }),
         // RFC 9449 §6.2: the resource server checks the proof's key against this thumbprint.
         ...(token.dpopJkt !== null && { cnf: { jkt: token.dpopJkt } }),

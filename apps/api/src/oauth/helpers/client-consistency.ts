@@ -26,8 +26,8 @@ export function clientConsistencyProblems(client: ClientShape): ClientProblem[] 
     problem('postLogoutRedirectUris', 'post-logout redirect URIs are used only by clients that sign users in (authorization_code)');
   }
   if (!grants.has('authorization_code') && client.redirectUris.length > 0) problem('redirectUris', 'redirect URIs are used only by the authorization_code grant');
-  if (grants.has('refresh_token') && !grants.has('authorization_code') && !grants.has('urn:ietf:params:oauth:grant-type:device_code')) {
-    problem('grantTypes', 'refresh_token is issued only with authorization_code or the device code grant');
+  if (grants.has('refresh_token') && !grants.has('authorization_code') && !grants.has('urn:ietf:params:oauth:grant-type:device_code') && !grants.has('password')) {
+    problem('grantTypes', 'refresh_token is issued only with authorization_code, the device code grant or password');
   }
   if (grants.has('client_credentials') && client.tokenEndpointAuthMethod === 'none') problem('grantTypes', 'client_credentials needs a confidential client (RFC 6749 §4.4)');
   if (client.tokenEndpointAuthMethod === 'private_key_jwt' && !client.jwks && !client.jwksUri) {

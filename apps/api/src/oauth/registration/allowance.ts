@@ -1,6 +1,6 @@
 import type { RegistrationPolicy } from '../../config.js';
 import type { GrantType, InitialAccessToken } from '../../storage/types.js';
-import { GRANT_TYPES } from '../clients/fields.js';
+import { SELF_REGISTRABLE_GRANT_TYPES } from '../clients/fields.js';
 import { InvalidClientMetadata } from '../errors.js';
 import { ADMIN_SCOPE, INTERACTIONS_SCOPE } from '../helpers/scope.js';
 
@@ -22,9 +22,9 @@ export function registrationTokenStatus(token: InitialAccessToken, now: number):
   return 'active';
 }
 
-/** An administrator made the token: without limits it allows every grant and every scope but `oauth-admin`. */
+/** An administrator made the token: without limits it allows every grant but password, and every scope but `oauth-admin`. */
 export function tokenAllowance(token: InitialAccessToken): RegistrationAllowance {
-  return { grantTypes: token.grantTypes ?? GRANT_TYPES, scopes: token.scopes };
+  return { grantTypes: token.grantTypes ?? SELF_REGISTRABLE_GRANT_TYPES, scopes: token.scopes };
 }
 
 /** Anyone may register under the open policy: only what the administrator opened to it (never client_credentials). */

@@ -105,6 +105,9 @@ export function validateRegistration(
     if (path[0] === 'redirectUris' || path[0] === 'postLogoutRedirectUris') throw new InvalidRedirectUri(description);
     throw new InvalidClientMetadata(description);
   }
+  if (result.data.grantTypes.includes('password')) {
+    throw new InvalidClientMetadata('grant_types: password is registered only by an administrator: it hands the user\'s password to the client (RFC 9700 §2.4).');
+  }
   checkImpersonation(result.data, context.issuer);
   return result.data;
 }

@@ -1,11 +1,14 @@
 import type { TokenLifetimes } from '../../config.js';
 import { sha256, timeOrderedUuid, uuidTime, visiblePrefix } from '../../crypto/random.js';
 import type { Metrics } from '../../http/metrics.js';
-import type { Client, GrantType, NewToken, Resource, Storage, Stores, TokenKind, User } from '../../storage/types.js';
+import { TOKEN_EXCHANGE_GRANT, type Actor, type Client, type GrantType, type NewToken, type Resource, type Storage, type Stores, type TokenKind, type User } from '../../storage/types.js';
 import { scopesForClient, scopesForUser } from '../helpers/scope.js';
 import { signAccessToken } from './jwt-access-token.js';
 import type { SigningKeys } from './signing-keys.js';
 import { mintTokenValue, TOKEN_PREFIX } from './token-value.js';
+
+/** RFC 8693 §3: the token type of an access token. */
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 /**
  * Lifetime of a JWT access token whose API sets none, in seconds: a resource
@@ -44,6 +47,8 @@ export interface TokenResponseBody {
   scope: string;
   refresh_token?: string;
   id_token?: string;
+  /** Token exchange (RFC 8693 §2.2.1): the type of `access_token`. */
+  issued_token_type?: string;
 }
 
 /** Tokens for a signed-in user, from a code, a refresh token or an approved device code. */
@@ -52,7 +57,7 @@ export interface UserTokensRequest {
   user: User;
   /** What the access token carries, before the issuer cuts it to what client and user may hold now. */
   scopes: string[];
-  grantType: 'authorization_code' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code';
+  grantType: 'authorization_code' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code' | 'password';
   sourceAddress: string;
   codeId: string | null;
   /** The API the access token is for (see AccessTokenRequest). */
@@ -67,6 +72,29 @@ export interface UserTokensRequest {
   refresh: { familyId: string; parentId: string | null; scopes: string[]; resources: string[] } | null;
   /** See AccessTokenRequest. A public client's refresh token is bound to the key too (RFC 9449 §5). */
   dpopJkt: string | null;
+}
+
+/** An access token exchanged for another (RFC 8693): whose, for which API, who acts, and the token it came from. */
+export interface ExchangedTokenRequest {
+  client: Client;
+  /** The subject's user; null when the subject is a client acting for itself. */
+  user: User | null;
+  /** The subject when it is a client (client credentials): the JWT's `sub`. */
+  subjectClientId: string;
+  scopes: string[];
+  resource: Resource | null;
+  sourceAddress: string;
+  /** The DPoP key the request proved (RFC 9449), which the new token is bound to; null for a bearer token. */
+  dpopJkt: string | null;
+  actor: Actor | null;
+  /**
+   * The subject token's row, when it has one (an ID token has none): the new
+   * token is its child, of its family and code, so revoking it, its family or
+   * its code revokes the new token too.
+   */
+  parent: { id: string; familyId: string | null; codeId: string | null } | null;
+  /** The new token never outlives its subject (epoch ms). */
+  notAfter: number;
 }
 
 /** Minted but not yet stored: the caller writes `tokens` in its own transaction. */
@@ -108,11 +136,13 @@ export class TokenIssuer {
     resource: Resource | null,
     now: number,
     expiresAt: number,
+    exchange: { actor: Actor | null; subjectClientId: string } | null = null,
   ): Promise<{ value: string; token: NewToken }> {
     if (resource?.tokenFormat !== 'jwt') {
       const minted = this.mint('access', issue, user?.id ?? null, scopes, now, expiresAt);
       if (resource) minted.token.audience = [resource.identifier];
       minted.token.dpopJkt = issue.dpopJkt;
+      if (exchange?.actor) minted.token.actor = exchange.actor;
       return minted;
     }
     if (!this.jwt) throw new Error('this token issuer cannot sign JWT access tokens');
@@ -121,7 +151,7 @@ export class TokenIssuer {
     const value = signAccessToken(signer, {
       iss: this.jwt.issuer,
       aud: resource.identifier,
-      sub: user?.id ?? issue.client.id,
+      sub: user?.id ?? exchange?.subjectClientId ?? issue.client.id,
       client_id: issue.client.id,
       iat: Math.floor(now / 1000),
       exp: Math.floor(expiresAt / 1000),
@@ -129,10 +159,12 @@ export class TokenIssuer {
       scope: scopes.join(' '),
       ...(user && user.authTime !== null && { auth_time: Math.floor(user.authTime / 1000) }),
       ...(issue.dpopJkt !== null && { cnf: { jkt: issue.dpopJkt } }),
+      ...(exchange?.actor && { act: exchange.actor }),
     });
     const token = this.row(id, value, `jwt_${value.slice(value.lastIndexOf('.') + 1, value.lastIndexOf('.') + 7)}`, 'access', issue, user?.id ?? null, scopes, now, expiresAt);
     token.audience = [resource.identifier];
     token.dpopJkt = issue.dpopJkt;
+    if (exchange?.actor) token.actor = exchange.actor;
     return { value, token };
   }
 
@@ -184,6 +216,27 @@ export class TokenIssuer {
       body.refresh_token = refreshValue;
     }
     return { tokens, body, scopes };
+  }
+
+  /**
+   * An access token from a token exchange, cut like every other to what the
+   * client (and the user) may hold now, and expiring no later than its subject.
+   */
+  async mintExchanged(request: ExchangedTokenRequest, now = Date.now()): Promise<MintedTokens> {
+    const { client, user } = request;
+    const cut = scopesForClient(request.scopes, client);
+    const scopes = user ? scopesForUser(cut, user) : cut;
+    const expiresAt = Math.min(now + this.accessTokenLifetime(client, request.resource) * 1000, request.notAfter);
+    const { value, token } = await this.mintAccess(
+      { client, grantType: TOKEN_EXCHANGE_GRANT, sourceAddress: request.sourceAddress, dpopJkt: request.dpopJkt }, user ? { id: user.id, authTime: null } : null,
+      scopes, request.resource, now, expiresAt, { actor: request.actor, subjectClientId: request.subjectClientId },
+    );
+    if (request.parent) Object.assign(token, { parentId: request.parent.id, familyId: request.parent.familyId, codeId: request.parent.codeId });
+    const body: TokenResponseBody = {
+      access_token: value, issued_token_type: ACCESS_TOKEN_TYPE, token_type: request.dpopJkt === null ? 'Bearer' : 'DPoP',
+      expires_in: Math.max(0, Math.floor((expiresAt - now) / 1000)), scope: scopes.join(' '),
+    };
+    return { tokens: [token], body, scopes };
   }
 
   /** Writes minted tokens inside the caller's transaction. */

@@ -1,4 +1,5 @@
 import { sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
+import type { Actor } from '../../storage/types.js';
 import type { NodeSigner } from './signing-keys.js';
 
 /** The claims of an RFC 9068 JWT access token (§2.2); times in epoch seconds. */
@@ -17,6 +18,8 @@ export interface AccessTokenClaims {
   auth_time?: number;
   /** The DPoP key the token is bound to (RFC 9449 §6.1). */
   cnf?: { jkt: string };
+  /** Who acts for `sub` (RFC 8693 §4.1), prior actors nested. */
+  act?: Actor;
 }
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

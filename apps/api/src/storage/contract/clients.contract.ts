@@ -32,6 +32,18 @@ export function describeClientStore(storage: () => Storage) {
       expect(await storage().clients.get(input.id)).toEqual(created);
     });
 
+    it('keeps a token exchange policy, defaults it when none is given, and changes it', async () => {
+      const policy = { subjectClients: ['client-a', 'client-b'], impersonation: false };
+      const created = await storage().clients.create(aClient({ tokenExchange: policy }), 1000);
+      expect((await storage().clients.get(created.id))?.tokenExchange).toEqual(policy);
+      const { tokenExchange: _, ...bare } = aClient();
+      const plain = await storage().clients.create(bare, 1000);
+      expect((await storage().clients.get(plain.id))?.tokenExchange).toEqual({ subjectClients: [], impersonation: true });
+      const updated = await storage().clients.update(plain.id, { tokenExchange: policy }, 2000);
+      expect(updated?.tokenExchange).toEqual(policy);
+      expect((await storage().clients.get(plain.id))?.tokenExchange).toEqual(policy);
+    });
+
     it('registers a client given without registration details as an administrator\'s web application', async () => {
       const { applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...bare } = aClient();
       const created = await storage().clients.create(bare, 1000);

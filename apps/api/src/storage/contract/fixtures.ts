@@ -36,6 +36,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     requirePushedAuthorizationRequests: false,
     allowedResources: null,
     resourceId: null,
+    tokenExchange: { subjectClients: [], impersonation: true },
     ...overrides,
   };
 }
@@ -94,6 +95,7 @@ export function aToken(clientId: string, now: number, overrides: Partial<NewToke
     grantType: 'client_credentials',
     sourceAddress: '127.0.0.1',
     dpopJkt: null,
+    actor: null,
     ...overrides,
   };
 }

@@ -21,6 +21,7 @@ export function describeRecordIssued(storage: () => Storage) {
       const odd = 'a "quote", a \\ backslash, {braces} and NULL';
       const token = aToken(client.id, Date.now(), {
         kind: 'refresh', scopes: ['read', 'x"y', 'a\\b'], familyId: 'NULL', parentId: odd, codeId: '', sourceAddress: odd,
+        actor: { sub: odd, client_id: 'NULL', act: { sub: '{braced}', client_id: 'x"y' } },
       });
       const plain = aToken(client.id, Date.now());
       await Promise.all([storage().recordIssued([token]), storage().recordIssued([plain])]);

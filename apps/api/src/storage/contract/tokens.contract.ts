@@ -36,6 +36,19 @@ export function describeTokenStore(storage: () => Storage) {
       expect((await storage().tokens.find({ id: bearer.id, tokenHash: bearer.tokenHash }))?.dpopJkt).toBeNull();
     });
 
+    it('keeps an exchanged token\'s actor chain, and revoking its subject revokes it', async () => {
+      const clientId = await aClientId();
+      const subject = aToken(clientId, 1000);
+      const actor = { sub: 'service-user', client_id: clientId, act: { sub: 'first', client_id: 'first-client' } };
+      const exchanged = aToken(clientId, 1000, { parentId: subject.id, actor, grantType: 'urn:ietf:params:oauth:grant-type:token-exchange' });
+      await storage().tokens.create([subject]);
+      await storage().tokens.create([exchanged]);
+      expect((await storage().tokens.find({ id: exchanged.id, tokenHash: exchanged.tokenHash }))?.actor).toEqual(actor);
+      expect((await storage().tokens.get(subject.id))?.actor).toBeNull();
+      expect(await storage().tokens.revoke(subject.id, 2000)).toBe(2);
+      expect((await storage().tokens.get(exchanged.id))?.revokedAt).toBe(2000);
+    });
+
     it('finds nothing for a wrong hash, an unknown id, or a new token asked for by hash alone', async () => {
       const clientId = await aClientId();
       const token = aToken(clientId, 1000);

@@ -1,10 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { DEFAULT_TOKEN_EXCHANGE_POLICY, type TokenExchangePolicy } from '../types.js';
 import type { ApplicationType, Client, ClientListQuery, RegistrationKind, ClientStore, ClientUpdate, GrantType, NewClient, Page, TokenEndpointAuthMethod } from '../types.js';
 import type { ClientsTable, Database } from './schema.js';
 import { decodeCursor, fromJson, holdsId, InvalidCursorError, likePattern, rethrowConflict, throwIfUnknownResource, toFlag, toJson, toPage } from './helpers.js';
 import type { ClientCache } from './client-cache.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import { inTransaction } from './transaction.js';
+import { revokeExchanged } from './tokens.js';
 import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
 
 function toClient(row: Selectable<ClientsTable>): Client {
@@ -44,6 +46,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
     allowedResources: row.allowedResources === null ? null : fromJson<string[]>(row.allowedResources),
     resourceId: row.resourceId,
     dpopBoundAccessTokens: row.dpopBoundAccessTokens === 1,
+    tokenExchange: row.tokenExchange === null ? DEFAULT_TOKEN_EXCHANGE_POLICY : fromJson<TokenExchangePolicy>(row.tokenExchange),
     status: row.status as Client['status'],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -135,6 +138,7 @@ export class SqlClientStore implements ClientStore {
       allowedResources: client.allowedResources ? toJson(client.allowedResources) : null,
       resourceId: client.resourceId ?? null,
       dpopBoundAccessTokens: toFlag(client.dpopBoundAccessTokens ?? false),
+      tokenExchange: client.tokenExchange ? toJson(client.tokenExchange) : null,
       status: 'active',
       createdAt: now,
       updatedAt: now,
@@ -207,7 +211,7 @@ export class SqlClientStore implements ClientStore {
   async update(id: string, changes: ClientUpdate, now: number): Promise<Client | null> {
     const {
       redirectUris, grantTypes, scopes, resourceServer, requirePushedAuthorizationRequests, postLogoutRedirectUris, allowedResources, dpopBoundAccessTokens,
-      backchannelLogoutSessionRequired,
+      backchannelLogoutSessionRequired, tokenExchange,
       applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...plain
     } = changes;
     const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration });
@@ -223,6 +227,7 @@ export class SqlClientStore implements ClientStore {
         ...(requirePushedAuthorizationRequests !== undefined && { requirePushedAuthorizationRequests: toFlag(requirePushedAuthorizationRequests) }),
         ...(backchannelLogoutSessionRequired !== undefined && { backchannelLogoutSessionRequired: toFlag(backchannelLogoutSessionRequired) }),
         ...(allowedResources !== undefined && { allowedResources: allowedResources === null ? null : toJson(allowedResources) }),
+        ...(tokenExchange !== undefined && { tokenExchange: toJson(tokenExchange) }),
         ...registrationColumns(details),
         updatedAt: now,
       })
@@ -255,6 +260,8 @@ export class SqlClientStore implements ClientStore {
       if (Number(revoked.numUpdatedRows) === 0) return false;
       await trx.updateTable('tokens').set({ revokedAt: now })
         .where('clientId', '=', id).where('revokedAt', 'is', null).execute();
+      // Tokens other clients exchanged from this client's die with them.
+      await revokeExchanged(trx, (eb) => eb.selectFrom('tokens').select('id').where('clientId', '=', id), now);
       await trx.updateTable('authorizationCodes').set({ consumedAt: now })
         .where('clientId', '=', id).where('consumedAt', 'is', null).execute();
       await trx.updateTable('consents').set({ revokedAt: now, updatedAt: now })

@@ -18,6 +18,7 @@ import * as pushedRequests from './migrations/0016-pushed-authorization-requests
 import * as externalAccounts from './migrations/0022-external-accounts.js';
 import * as deviceAuthorizations from './migrations/0017-device-authorizations.js';
 import * as sessionsAndLogoutOutbox from './migrations/0019-sessions-and-logout-outbox.js';
+import * as tokenExchange from './migrations/0018-token-exchange.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0022-external-accounts': externalAccounts,
   '0017-device-authorizations': deviceAuthorizations,
   '0019-sessions-and-logout-outbox': sessionsAndLogoutOutbox,
+  '0018-token-exchange': tokenExchange,
 };
 
 /** Names of every migration, oldest first. */

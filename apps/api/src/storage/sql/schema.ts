@@ -40,6 +40,8 @@ export interface ClientsTable {
   allowedResources: string | null;
   resourceId: string | null;
   dpopBoundAccessTokens: number;
+  /** JSON TokenExchangePolicy; null: the default. */
+  tokenExchange: string | null;
   status: string;
   createdAt: number;
   updatedAt: number;
@@ -116,6 +118,8 @@ export interface TokensTable {
   sourceAddress: string | null;
   /** The DPoP key's JWK thumbprint (RFC 9449 §6); null for a bearer token. */
   dpopJkt: string | null;
+  /** JSON actor chain (RFC 8693 `act`); null when no one acts for the subject. */
+  actor: string | null;
 }
 
 export interface ConsentsTable {

@@ -1,5 +1,5 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { NewToken, RotateResult, Page, Token, TokenFilter, TokenKind, TokenListQuery, TokenLocator, TokenStore } from '../types.js';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import { TOKEN_EXCHANGE_GRANT, type Actor, type NewToken, type Page, type RotateResult, type Token, type TokenFilter, type TokenKind, type TokenListQuery, type TokenLocator, type TokenStore } from '../types.js';
 import type { Database, TokensTable } from './schema.js';
 import { ISSUED_TOKEN_COLUMNS, issueEntryRow } from './audit.js';
 import { carriesScope, olderThan, fromJson, toJson, toPage } from './helpers.js';
@@ -7,13 +7,16 @@ import type { TokenHotPath } from './hot-path.js';
 import { inTransaction } from './transaction.js';
 
 function toToken({ legacyValue: _, grantType: _g, sourceAddress: _s, ...row }: Selectable<TokensTable>): Token {
-  return { ...row, kind: row.kind as TokenKind, scopes: fromJson<string[]>(row.scopes), audience: fromJson<string[]>(row.audience) };
+  return {
+    ...row, kind: row.kind as TokenKind, scopes: fromJson<string[]>(row.scopes), audience: fromJson<string[]>(row.audience),
+    actor: row.actor === null ? null : fromJson<Actor>(row.actor),
+  };
 }
 
 /** Every column a `Token` is read from, in the order `tokenFromValues` expects them. */
 export const TOKEN_COLUMNS = [
   'id', 'tokenHash', 'kind', 'prefix', 'clientId', 'userId', 'scopes', 'createdAt', 'expiresAt',
-  'revokedAt', 'familyId', 'parentId', 'codeId', 'rotatedAt', 'lastUsedAt', 'audience', 'dpopJkt',
+  'revokedAt', 'familyId', 'parentId', 'codeId', 'rotatedAt', 'lastUsedAt', 'audience', 'dpopJkt', 'actor',
 ] as const;
 
 /**
@@ -28,6 +31,7 @@ export function tokenFromValues(v: unknown[]): Token {
     revokedAt: v[9] as number | null, familyId: v[10] as string | null, parentId: v[11] as string | null, codeId: v[12] as string | null,
     rotatedAt: v[13] as number | null, lastUsedAt: v[14] as number | null, audience: fromJson<string[]>(v[15] as string),
     dpopJkt: v[16] as string | null,
+    actor: v[17] === null ? null : fromJson<Actor>(v[17] as string),
   };
 }
 
@@ -37,8 +41,29 @@ export function tokenRow(token: NewToken): Insertable<TokensTable> {
     id: token.id, tokenHash: token.tokenHash, kind: token.kind, prefix: token.prefix, clientId: token.clientId, userId: token.userId,
     scopes: toJson(token.scopes), audience: token.audience === undefined || token.audience.length === 0 ? '[]' : toJson(token.audience), createdAt: token.createdAt, expiresAt: token.expiresAt, revokedAt: null,
     familyId: token.familyId, parentId: token.parentId, codeId: token.codeId, rotatedAt: null, lastUsedAt: null, legacyValue: null,
-    grantType: token.grantType, sourceAddress: token.sourceAddress, dpopJkt: token.dpopJkt ?? null,
+    grantType: token.grantType, sourceAddress: token.sourceAddress, dpopJkt: token.dpopJkt ?? null, actor: token.actor ? toJson(token.actor) : null,
   };
+}
+
+/**
+ * Revokes the tokens exchanged (RFC 8693) from the tokens `from` selects, and
+ * those exchanged from them, down the chain: an exchanged token is a child
+ * (`parent_id`) of its subject token, whoever it was issued to. Returns how many.
+ */
+export async function revokeExchanged(
+  trx: Kysely<Database>, from: (eb: ExpressionBuilder<Database, 'tokens'>) => SelectQueryBuilder<Database, 'tokens', { id: string }>, now: number,
+): Promise<number> {
+  let changed = 0;
+  let frontier = (await trx.updateTable('tokens').set({ revokedAt: now })
+    .where('grantType', '=', TOKEN_EXCHANGE_GRANT).where('revokedAt', 'is', null).where('parentId', 'in', from)
+    .returning('id').execute()).map((row) => row.id);
+  while (frontier.length > 0) {
+    changed += frontier.length;
+    frontier = (await trx.updateTable('tokens').set({ revokedAt: now })
+      .where('grantType', '=', TOKEN_EXCHANGE_GRANT).where('revokedAt', 'is', null).where('parentId', 'in', frontier)
+      .returning('id').execute()).map((row) => row.id);
+  }
+  return changed;
 }
 
 export class SqlTokenStore implements TokenStore {
@@ -137,17 +162,24 @@ export class SqlTokenStore implements TokenStore {
   }
 
   revokeByClient(clientId: string, now: number): Promise<number> {
-    return this.revokeWhere('clientId', clientId, now);
+    return inTransaction(this.db, async (trx) => {
+      const result = await trx.updateTable('tokens').set({ revokedAt: now })
+        .where('clientId', '=', clientId).where('revokedAt', 'is', null).executeTakeFirst();
+      return Number(result.numUpdatedRows) + await revokeExchanged(trx, (eb) => eb.selectFrom('tokens').select('id').where('clientId', '=', clientId), now);
+    });
   }
 
   revokeByUser(userId: string, now: number): Promise<number> {
     return this.revokeWhere('userId', userId, now);
   }
 
-  async revokeByUserAndClient(userId: string, clientId: string, now: number): Promise<number> {
-    const result = await this.db.updateTable('tokens').set({ revokedAt: now })
-      .where('userId', '=', userId).where('clientId', '=', clientId).where('revokedAt', 'is', null).executeTakeFirst();
-    return Number(result.numUpdatedRows);
+  revokeByUserAndClient(userId: string, clientId: string, now: number): Promise<number> {
+    return inTransaction(this.db, async (trx) => {
+      const result = await trx.updateTable('tokens').set({ revokedAt: now })
+        .where('userId', '=', userId).where('clientId', '=', clientId).where('revokedAt', 'is', null).executeTakeFirst();
+      const own = (eb: ExpressionBuilder<Database, 'tokens'>) => eb.selectFrom('tokens').select('id').where('userId', '=', userId).where('clientId', '=', clientId);
+      return Number(result.numUpdatedRows) + await revokeExchanged(trx, own, now);
+    });
   }
 
   async revokeCarrying(filter: TokenFilter, scopes: string[], now: number): Promise<number> {

@@ -8,7 +8,7 @@ import { errorMessage, fieldErrors } from '../../../lib/api/errors';
 import { useScopes } from '../../../lib/api/list-scopes';
 import type { CreateRegistrationTokenRequest, RegistrationTokenWithValue } from '../../../lib/contract';
 import { parseDuration } from '../../../lib/format';
-import { GRANT_TYPE_OPTIONS, type GrantType } from '../../../lib/grant-types';
+import { SELF_REGISTRABLE_GRANT_TYPE_OPTIONS, type GrantType } from '../../../lib/grant-types';
 import { toRegistration } from '../../../lib/links';
 import { useToast } from '../../../lib/toast';
 import { useCreateRegistrationToken } from '../api/create-registration-token';
@@ -22,7 +22,7 @@ interface Values {
   description: string;
   expiresIn: string;
   maxUses: string;
-  grantTypes: GrantType[] | null;
+  grantTypes: Exclude<GrantType, 'password'>[] | null;
   scopes: string[] | null;
 }
 
@@ -189,7 +189,7 @@ export function NewRegistrationTokenPage() {
           legend="Grant types"
           anyLabel="Any grant type"
           hint="What a client registered with it may use."
-          options={GRANT_TYPE_OPTIONS}
+          options={SELF_REGISTRABLE_GRANT_TYPE_OPTIONS}
           value={values.grantTypes}
           onChange={set('grantTypes')}
           error={errors.grantTypes}

@@ -1,0 +1,186 @@
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { TOKEN_EXCHANGE_GRANT, type Actor, type Client, type Resource, type Storage, type Token, type User } from '../../storage/types.js';
+import { InvalidRequest, InvalidScope, InvalidTarget } from '../errors.js';
+import { decideScope } from '../helpers/scope.js';
+import type { ResourceIndicators } from '../resources/indicators.js';
+import { scopesForResource } from '../resources/indicators.js';
+import { ACCESS_TOKEN_TYPE, type TokenIssuer } from '../tokens/issue.js';
+import { findToken, isActive } from '../tokens/lookup.js';
+import type { SigningKeys } from '../tokens/signing-keys.js';
+import type { Grant } from './grant.js';
+
+export interface TokenExchangeGrantDeps {
+  storage: Storage;
+  issuer: TokenIssuer;
+  indicators: ResourceIndicators;
+  keys: SigningKeys;
+  /** The issuer identifier our ID tokens carry. */
+  issuerId: string;
+}
+
+/** RFC 8693 §3's token type identifiers this server reads. */
+export const TOKEN_TYPES = {
+  accessToken: ACCESS_TOKEN_TYPE,
+  refreshToken: 'urn:ietf:params:oauth:token-type:refresh_token',
+  idToken: 'urn:ietf:params:oauth:token-type:id_token',
+  jwt: 'urn:ietf:params:oauth:token-type:jwt',
+} as const;
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set([...Object.values(TOKEN_TYPES),
+  'urn:ietf:params:oauth:token-type:saml1', 'urn:ietf:params:oauth:token-type:saml2']);
+
+/** What a subject or actor token stands for, once verified. */
+interface Presented {
+  /** The token's row; null for an ID token, which has none. */
+  token: Token | null;
+  type: string;
+  /** The client it was issued to. */
+  clientId: string;
+  user: User | null;
+  scopes: string[];
+  audience: string[];
+  actor: Actor | null;
+  expiresAt: number;
+}
+
+/**
+ * RFC 8693 token exchange: a client presents a token (`subject_token`) and,
+ * for delegation, its own token (`actor_token`), and gets an access token for
+ * the same subject, for the API it names, with at most the subject's scopes.
+ *
+ * Policy (the client's `tokenExchange`): it may exchange its own tokens, tokens
+ * meant for the API it serves, and tokens of the clients its policy names; for
+ * any API it may ask for (`allowedResources`); without an actor only when its
+ * policy allows impersonation. The actor token must be the client's own: a
+ * client acts for itself, never in another's name.
+ *
+ * Invalid or unacceptable subject and actor tokens are `invalid_request`, as
+ * §2.2.2 requires; an API the client may not have is `invalid_target`.
+ * Only access tokens are issued: the exchanged token is a child of its subject
+ * (revoking the subject revokes it) and never outlives it.
+ */
+export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
+  const { storage, issuer, indicators } = deps;
+
+  /** Reads a token of ours, or throws `invalid_request` naming `role` (subject or actor). */
+  async function present(role: 'subject' | 'actor', value: string, type: string, now: number): Promise<Presented> {
+    if (!KNOWN_TYPES.has(type) && !/^urn:/i.test(type)) throw new InvalidRequest(`${role}_token_type is not a token type URI (RFC 8693 §3).`);
+    if (type === TOKEN_TYPES.idToken) return idToken(role, value, now);
+    if (type !== TOKEN_TYPES.accessToken && type !== TOKEN_TYPES.refreshToken && type !== TOKEN_TYPES.jwt) {
+      throw new InvalidRequest(`This server does not accept ${role} tokens of type ${type.slice(0, 100)}.`);
+    }
+    const token = await findToken(storage, value);
+    const wanted = type === TOKEN_TYPES.refreshToken ? 'refresh' : 'access';
+    // A JWT token type is accepted for our own JWT access tokens: tokens of other issuers are not trusted here.
+    if (!token || token.kind !== wanted || (type === TOKEN_TYPES.jwt && !value.startsWith('eyJ'))) {
+      throw new InvalidRequest(`The ${role}_token is not a token this server issued, or not of its ${role}_token_type.`, `${role}: unknown`);
+    }
+    if (!isActive(token, now)) throw new InvalidRequest(`The ${role}_token is expired or revoked.`, `${role}: inactive`);
+    const owner = await storage.clients.get(token.clientId);
+    if (!owner || owner.status !== 'active') throw new InvalidRequest(`The ${role}_token's client is revoked.`, `${role}: client gone`);
+    const user = token.userId === null ? null : await storage.users.get(token.userId);
+    if (token.userId !== null && (!user || user.disabledAt !== null)) throw new InvalidRequest(`The ${role}_token's user can no longer sign in.`);
+    return { token, type, clientId: token.clientId, user, scopes: token.scopes, audience: token.audience, actor: token.actor, expiresAt: token.expiresAt };
+  }
+
+  /** One of our ID tokens, unexpired: the user and the client it was issued to; its scopes are that user's consent to that client. */
+  async function idToken(role: 'subject' | 'actor', value: string, now: number): Promise<Presented> {
+    const payload = await jwtVerify(value, createLocalJWKSet(await deps.keys.jwks()), {
+      issuer: deps.issuerId, algorithms: ['ES256', 'RS256'], currentDate: new Date(now),
+    }).then((verified) => verified.payload, () => null);
+    const aud = Array.isArray(payload?.aud) ? payload.aud[0] : payload?.aud;
+    if (!payload || typeof payload.sub !== 'string' || typeof aud !== 'string' || typeof payload.exp !== 'number') {
+      throw new InvalidRequest(`The ${role}_token is not a valid, unexpired ID token from this server.`, `${role}: bad id token`);
+    }
+    const [user, owner] = await Promise.all([storage.users.get(payload.sub), storage.clients.get(aud)]);
+    if (!user || user.disabledAt !== null) throw new InvalidRequest(`The ${role}_token's user can no longer sign in.`);
+    if (!owner || owner.status !== 'active') throw new InvalidRequest(`The ${role}_token's client is revoked.`);
+    const consent = await storage.consents.find(user.id, owner.id);
+    return {
+      token: null, type: TOKEN_TYPES.idToken, clientId: owner.id, user, scopes: consent?.scopes ?? ['openid'], audience: [], actor: null,
+      expiresAt: payload.exp * 1000,
+    };
+  }
+
+  /** The default policy and the client's own: whose tokens this client may exchange. */
+  async function mayExchange(client: Client, subject: Presented): Promise<boolean> {
+    if (subject.clientId === client.id || client.tokenExchange.subjectClients.includes(subject.clientId)) return true;
+    if (client.resourceId === null || subject.audience.length === 0) return false;
+    const served = await storage.resources.get(client.resourceId);
+    return served !== null && subject.audience.includes(served.identifier);
+  }
+
+  return {
+    grantType: TOKEN_EXCHANGE_GRANT,
+    async handle(client, req, target) {
+      const p = (name: string) => req.params.get(name);
+      const subjectValue = p('subject_token');
+      const subjectType = p('subject_token_type');
+      if (subjectValue === undefined) throw new InvalidRequest('The subject_token parameter is missing.');
+      if (subjectType === undefined) throw new InvalidRequest('The subject_token_type parameter is missing.');
+      const actorValue = p('actor_token');
+      const actorType = p('actor_token_type');
+      if (actorValue !== undefined && actorType === undefined) throw new InvalidRequest('actor_token_type is required with actor_token.');
+      if (actorValue === undefined && actorType !== undefined) throw new InvalidRequest('actor_token_type is sent only with actor_token.');
+      const requestedType = p('requested_token_type');
+      if (requestedType !== undefined && requestedType !== TOKEN_TYPES.accessToken && requestedType !== TOKEN_TYPES.jwt) {
+        throw new InvalidRequest('Token exchange here issues access tokens only: ask for urn:ietf:params:oauth:token-type:access_token.');
+      }
+
+      const now = Date.now();
+      const subject = await present('subject', subjectValue, subjectType, now);
+      if (!(await mayExchange(client, subject))) {
+        throw new InvalidRequest('This client may not exchange tokens issued to that client.', `subject of client ${subject.clientId}`);
+      }
+      let actor: Actor | null = subject.actor;
+      if (actorValue !== undefined) {
+        const presented = await present('actor', actorValue, actorType!, now);
+        if (presented.clientId !== client.id) throw new InvalidRequest('The actor_token must be one issued to this client.', `actor of client ${presented.clientId}`);
+        actor = { sub: presented.user?.id ?? presented.clientId, client_id: presented.clientId, ...(subject.actor && { act: subject.actor }) };
+      } else if (!client.tokenExchange.impersonation) {
+        throw new InvalidRequest('This client may exchange tokens only with an actor_token (delegation).');
+      }
+
+      const resource = await chooseResource(client, p('audience'), req.resources, target);
+      if (requestedType === TOKEN_TYPES.jwt && resource?.tokenFormat !== 'jwt') {
+        throw new InvalidRequest('Only an API whose tokens are JWTs gets a JWT: ask for an access token.');
+      }
+      const requested = p('scope');
+      const decision = decideScope(requested, subject.scopes);
+      if (!decision.ok) throw new InvalidScope(decision.reason.replace('for this client', 'by the subject token'));
+      const scopes = scopesForResource(decision.scopes, resource, requested !== undefined);
+
+      const minted = await issuer.mintExchanged({
+        client, user: subject.user, subjectClientId: subject.clientId, scopes, resource, sourceAddress: req.sourceAddress, actor, dpopJkt: req.dpop?.jkt ?? null,
+        parent: subject.token && { id: subject.token.id, familyId: subject.token.familyId ?? (subject.token.kind === 'refresh' ? subject.token.id : null), codeId: subject.token.codeId },
+        notAfter: subject.expiresAt,
+      }, now);
+      const issued = minted.tokens[0]!;
+      await storage.transaction(async (tx) => {
+        await issuer.store(tx, minted);
+        await tx.audit.append({
+          at: now, actorType: 'client', actorId: client.id, action: 'token.exchange', targetType: 'token', targetId: issued.id,
+          sourceAddress: req.sourceAddress,
+          details: {
+            subject_token_id: subject.token?.id ?? null, subject_token_type: subject.type, subject_client_id: subject.clientId,
+            ...(subject.user && { user_id: subject.user.id }), ...(actor && { act: actor }),
+            ...(resource && { audience: resource.identifier }), scope: minted.scopes.join(' '),
+          },
+        });
+      });
+      issuer.issued(TOKEN_EXCHANGE_GRANT);
+      return minted.body;
+    },
+  };
+
+  /** `audience` names an API by its identifier, like `resource` (RFC 8693 §2.1); both must then name the same one. */
+  async function chooseResource(client: Client, audience: string | undefined, resources: readonly string[], target: { choose(grant: null): Promise<Resource | null> }) {
+    if (audience === undefined) return target.choose(null);
+    const [named] = await indicators.named(client, [audience]).catch((error: unknown) => {
+      if (error instanceof InvalidTarget) throw new InvalidTarget(error.message.replace('A resource parameter', 'The audience parameter'), error.detail);
+      throw error;
+    });
+    if (resources.length > 0 && !resources.includes(audience)) throw new InvalidTarget('audience and resource name different APIs: each token is for one.');
+    return named!;
+  }
+}

@@ -1,0 +1,101 @@
+import { hashPassword, verifyPassword } from '../../crypto/password.js';
+import { randomSecret } from '../../crypto/random.js';
+import type { RateLimiter } from '../rate-limit.js';
+import type { Storage, User } from '../../storage/types.js';
+
+/** The /64 of an IPv6 address, or the address itself: one host usually holds a whole /64. */
+export type AddressBucket = (address: string) => string;
+
+/** The throttles a password sign-in spends: per account from unknown browsers, per trusted browser, per address. */
+export interface SignInLimiters {
+  perAccount: RateLimiter;
+  perDevice: RateLimiter;
+  perAddress: RateLimiter;
+}
+
+export type SignInFailure = 'unknown user' | 'wrong password' | 'user disabled';
+
+/** What a user name and password come to. `user` is set on a failure when the name was known (for the audit entry). */
+export type SignInResult =
+  | { kind: 'signed_in'; user: User }
+  | { kind: 'limited'; retryAfterSeconds: number }
+  | { kind: 'failed'; reason: SignInFailure; user: User | null };
+
+export interface SignInAttempt {
+  /** Trimmed by the caller; compared case-insensitively. */
+  username: string;
+  password: string;
+  /** Source address, for the per-address throttle. */
+  address: string;
+  /** The trusted-browser id the caller found for this user, or null (a token request never has one). */
+  deviceOf?: (user: User) => string | null;
+}
+
+/**
+ * One password check for every place a person types a password: the login
+ * page and the password grant (RFC 6749 §4.3), so both spend the same
+ * throttles and refuse the same users. An unknown user name is checked
+ * against a decoy hash, so that answer takes as long as a wrong password.
+ *
+ * The seam for other ways to check a password (issue 22: an embedding host's
+ * `authenticate(username, password)`) is `verify`: everything around it, the
+ * throttles, the disabled check and the audit, stays here.
+ */
+export class PasswordSignIn {
+  private readonly decoy: Promise<string>;
+
+  constructor(
+    private readonly storage: Pick<Storage, 'users'>,
+    readonly limiters: SignInLimiters,
+    private readonly addressBucket: AddressBucket,
+    private readonly verify: (password: string, hash: string) => Promise<boolean> = verifyPassword,
+    /** A host application's own check (createTollgate's \`authenticate\`): the user, or null. Replaces the lookup and the hash. */
+    private readonly host?: (username: string, password: string) => Promise<User | null>,
+  ) {
+    this.decoy = hashPassword(randomSecret('decoy-'));
+  }
+
+  /**
+   * The same throttles around a host application's user check, for the
+   * password grant of an embedding app that keeps its own users (issue 22).
+   */
+  withHostAuthenticator(host: (username: string, password: string) => Promise<User | null>): PasswordSignIn {
+    return new PasswordSignIn(this.storage, this.limiters, this.addressBucket, this.verify, host);
+  }
+
+  async attempt(attempt: SignInAttempt): Promise<SignInResult> {
+    const { username, password, address } = attempt;
+    const user = username === '' || this.host ? null : await this.storage.users.getByUsername(username);
+    // A browser the user signed in with before is throttled on its own, so a stranger's failures cannot lock it out.
+    const device = user && attempt.deviceOf ? attempt.deviceOf(user) : null;
+    const { perAccount, perDevice, perAddress } = this.limiters;
+    const [userLimiter, userKey] = device !== null ? [perDevice, device] : [perAccount, username.toLowerCase()];
+    const addressKey = this.addressBucket(address);
+    // Counted before the (slow) password check, so attempts sent together cannot all slip under the limit.
+    const byUser = userLimiter.consume(userKey);
+    const byAddress = perAddress.consume(addressKey);
+    if (!byUser.allowed || !byAddress.allowed) {
+      if (byUser.allowed) userLimiter.refund(userKey);
+      if (byAddress.allowed) perAddress.refund(addressKey);
+      const limited = (!byUser.allowed ? byUser : byAddress) as { retryAfterSeconds: number };
+      return { kind: 'limited', retryAfterSeconds: limited.retryAfterSeconds };
+    }
+    if (this.host) {
+      const hosted = username === '' ? null : await this.host(username, password);
+      if (!hosted) return { kind: 'failed', reason: 'wrong password', user: null };
+      userLimiter.refund(userKey);
+      perAddress.refund(addressKey);
+      return { kind: 'signed_in', user: hosted };
+    }
+    const valid = await this.verify(password, user !== null ? user.passwordHash : await this.decoy);
+    const failure = !user ? 'unknown user' : !valid ? 'wrong password' : user.disabledAt !== null ? 'user disabled' : null;
+    if (failure !== null || !user) return { kind: 'failed', reason: failure ?? 'unknown user', user };
+    userLimiter.refund(userKey);
+    perAddress.refund(addressKey);
+    return { kind: 'signed_in', user };
+  }
+
+  close(): Promise<void> {
+    return Promise.all([this.limiters.perAccount.close(), this.limiters.perDevice.close(), this.limiters.perAddress.close()]).then(() => undefined);
+  }
+}
