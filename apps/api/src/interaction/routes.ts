@@ -1,7 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import { addressBucket } from '../http/client-address.js';
-import { hashPassword, verifyPassword } from '../crypto/password.js';
-import { password as passwordRule } from '../admin/users/schema.js';
+import { hashPassword } from '../crypto/password.js';
 import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';
 import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
@@ -10,6 +8,7 @@ import { isolate } from '../validation/display-text.js';
 import { isCrossSite } from './browser.js';
 import { browserErrorPages, formTargetsOf, originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
+import { checkPassword, newPasswordErrors, throttledMessage } from './password-check.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
 import { passwordView } from './views/password.js';
@@ -147,39 +146,13 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (!interaction) return;
     const username = field(req, 'username').trim().slice(0, 200);
     const password = field(req, 'password').slice(0, 1024);
-    const address = req.clientAddress ?? '';
-    const user = username === '' ? null : await ctx.storage.users.getByUsername(username);
-    // A browser the user signed in with before is throttled on its own, so a stranger's failures cannot lock it out.
-    const device = user ? ctx.trustedDevices.read(req, user.id) : null;
-    const { perAccount, perDevice, perAddress } = ctx.loginFailures;
-    const [userLimiter, userKey] = device !== null ? [perDevice, device] : [perAccount, username.toLowerCase()];
-    const addressKey = addressBucket(address);
-    // Counted before the (slow) password check, so attempts sent together cannot all slip under the limit.
-    const byUser = userLimiter.consume(userKey);
-    const byAddress = perAddress.consume(addressKey);
-    if (!byUser.allowed || !byAddress.allowed) {
-      if (byUser.allowed) userLimiter.refund(userKey);
-      if (byAddress.allowed) perAddress.refund(addressKey);
-      const limited = (!byUser.allowed ? byUser : byAddress) as { retryAfterSeconds: number };
-      res.set('Retry-After', String(Math.ceil(limited.retryAfterSeconds)));
-      const minutes = Math.max(1, Math.ceil(limited.retryAfterSeconds / 60));
-      return show(req, res, interaction, { username, status: 429, error: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` });
-    }
-    const valid = user !== null
-      ? await verifyPassword(password, user.passwordHash)
-      : await verifyPassword(password, await ctx.decoyPasswordHash);
-    const failure = !user ? 'unknown user' : !valid ? 'wrong password' : user.disabledAt !== null ? 'user disabled' : null;
-    if (failure !== null || !user) {
-      await ctx.storage.audit.append({
-        at: Date.now(), actorType: 'anonymous', actorId: null, action: 'user.login_failed',
-        targetType: user ? 'user' : null, targetId: user?.id ?? null, sourceAddress: address,
-        details: { reason: failure, client_id: interaction.request.clientId },
-      });
-      req.log?.info({ reason: failure }, 'sign-in failed');
+    const check = await checkPassword(ctx, req, username, password, { client_id: interaction.request.clientId });
+    if (check.kind === 'limited') return show(req, res, interaction, { username, status: 429, error: throttledMessage(res, check.retryAfterSeconds) });
+    if (check.kind === 'failed') {
       return show(req, res, interaction, { username, status: 401, error: 'The user name or password is not right, or the account is disabled.' });
     }
-    userLimiter.refund(userKey);
-    perAddress.refund(addressKey);
+    const { user } = check;
+    const address = req.clientAddress ?? '';
     const now = Date.now();
     await ctx.sessions.start(req, res, user, now);
     ctx.trustedDevices.issue(res, user.id, now);
@@ -206,11 +179,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const user = await signedInUser(req, interaction);
     if (!user || !user.passwordMustChange) return res.redirect(303, path(interaction));
     const password = field(req, 'password');
-    const problem = passwordRule.safeParse(password);
-    const errors: { password?: string; confirm?: string } = {};
-    if (!problem.success) errors.password = `The password ${problem.error.issues[0]!.message}.`;
-    else if (password === user.username) errors.password = 'The password must not be your user name.';
-    else if (password !== field(req, 'confirm')) errors.confirm = 'The two passwords are not the same.';
+    const errors = newPasswordErrors(user.username, password, field(req, 'confirm'));
     if (errors.password || errors.confirm) return passwordPage(req, res, interaction, user, errors, 400);
     const now = Date.now();
     const passwordHash = await hashPassword(password);

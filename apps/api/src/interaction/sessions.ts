@@ -1,7 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomSecret, sha256 } from '../crypto/random.js';
+import { hasUnstorableCharacters } from '../storage/text.js';
 import type { Session, Storage, User } from '../storage/types.js';
 import { clearCookie, cookieName, readCookie, setCookie, type CookiePolicy } from './cookies.js';
+
+/** A session's last use is recorded to within this, so a busy browser does not write on every request. */
+export const LAST_USE_GRANULARITY_MS = 60_000;
+
+/**
+ * What a page may name a session by: derived from its stored hash, so it
+ * cannot be turned back into the cookie, and means nothing outside the
+ * signed-in user's own list.
+ */
+export function sessionReference(session: Pick<Session, 'idHash'>): string {
+  return sha256(`session-reference:${session.idHash}`);
+}
+
+/** The User-Agent as the account page shows it: capped, and only what every store can keep. */
+function storableUserAgent(req: IncomingMessage): string | null {
+  const value = req.headers['user-agent']?.slice(0, 512) ?? '';
+  return value === '' || hasUnstorableCharacters(value) ? null : value;
+}
 
 export interface SignedIn {
   session: Session;
@@ -24,6 +43,7 @@ export class Sessions {
     if (!session) return null;
     const user = await this.storage.users.get(session.userId);
     if (!user || user.disabledAt !== null) return null;
+    if (now - session.lastUsedAt >= LAST_USE_GRANULARITY_MS) await this.storage.sessions.touch(session.idHash, now, LAST_USE_GRANULARITY_MS);
     return { session, user };
   }
 
@@ -31,7 +51,10 @@ export class Sessions {
   async start(req: IncomingMessage, res: ServerResponse, user: User, now = Date.now()): Promise<Session> {
     await this.endStored(req);
     const value = randomSecret('tg_s_');
-    const session: Session = { idHash: sha256(value), userId: user.id, authTime: now, createdAt: now, expiresAt: now + this.ttlSeconds * 1000 };
+    const session: Session = {
+      idHash: sha256(value), userId: user.id, authTime: now, createdAt: now, expiresAt: now + this.ttlSeconds * 1000,
+      userAgent: storableUserAgent(req), sourceAddress: (req as { clientAddress?: string }).clientAddress ?? null, lastUsedAt: now,
+    };
     await this.storage.sessions.create(session);
     setCookie(res, this.name, value, this.policy, this.ttlSeconds);
     return session;

@@ -551,12 +551,25 @@ export interface Session {
   authTime: number;
   createdAt: number;
   expiresAt: number;
+  /** The browser's User-Agent when the session began (at most 512 characters), for the account page. */
+  userAgent: string | null;
+  /** The address the session began from. */
+  sourceAddress: string | null;
+  /** When the session was last used, to within a minute (see `touch`). */
+  lastUsedAt: number;
 }
 
+/** Device, address and last use may be left out: none, none, and the session's start. */
+export type NewSession = Omit<Session, 'userAgent' | 'sourceAddress' | 'lastUsedAt'> & Partial<Pick<Session, 'userAgent' | 'sourceAddress' | 'lastUsedAt'>>;
+
 export interface SessionStore {
-  create(session: Session): Promise<void>;
+  create(session: NewSession): Promise<void>;
   /** Null when unknown or expired at `now`. */
   get(idHash: string, now: number): Promise<Session | null>;
+  /** The user's sessions live at `now`, most recently used first. */
+  listByUser(userId: string, now: number): Promise<Session[]>;
+  /** Records a use at `now`; a use less than `granularityMs` after the last one writes nothing. */
+  touch(idHash: string, now: number, granularityMs: number): Promise<void>;
   /** Returns false when there was no such session. */
   delete(idHash: string): Promise<boolean>;
   /** Ends every session of the user (disabled, password reset); returns how many. */

@@ -7,7 +7,10 @@ export function describeSessionStore(storage: () => Storage) {
     async function aSession(expiresAt = 10_000) {
       const user = aUser();
       await storage().users.create(user, 1000);
-      const session = { idHash: hash(unique('session')), userId: user.id, authTime: 1000, createdAt: 1000, expiresAt };
+      const session = {
+        idHash: hash(unique('session')), userId: user.id, authTime: 1000, createdAt: 1000, expiresAt,
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', sourceAddress: '203.0.113.7', lastUsedAt: 1000,
+      };
       await storage().sessions.create(session);
       return session;
     }
@@ -39,6 +42,28 @@ export function describeSessionStore(storage: () => Storage) {
       expect(await storage().sessions.get(grace.idHash, 2000)).toEqual(grace);
       expect(await storage().sessions.deleteByUser(ada.userId)).toBe(0);
       expect(await storage().sessions.deleteByUser(grace.userId)).toBe(1);
+    });
+
+    it("lists one user's live sessions, most recently used first", async () => {
+      const older = await aSession(10_000);
+      const user = older.userId;
+      const newer = { ...older, idHash: hash(unique('session')), userAgent: null, sourceAddress: null, lastUsedAt: 3000 };
+      const expired = { ...older, idHash: hash(unique('session')), expiresAt: 2500 };
+      await storage().sessions.create(newer);
+      await storage().sessions.create(expired);
+      const someoneElse = await aSession(10_000);
+      expect(await storage().sessions.listByUser(user, 2500)).toEqual([newer, older]);
+      expect(await storage().sessions.listByUser(someoneElse.userId, 2500)).toEqual([someoneElse]);
+      expect(await storage().sessions.listByUser('nobody', 2500)).toEqual([]);
+    });
+
+    it('records a use only once per granularity', async () => {
+      const session = await aSession(100_000);
+      await storage().sessions.touch(session.idHash, 1500, 60_000);
+      expect((await storage().sessions.get(session.idHash, 2000))!.lastUsedAt).toBe(1000);
+      await storage().sessions.touch(session.idHash, 61_000, 60_000);
+      expect((await storage().sessions.get(session.idHash, 2000))!.lastUsedAt).toBe(61_000);
+      await storage().sessions.touch('unknown', 61_000, 60_000);
     });
 
     it('purges expired sessions in bounded batches', async () => {

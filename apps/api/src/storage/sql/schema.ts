@@ -153,6 +153,10 @@ export interface SessionsTable {
   authTime: number;
   createdAt: number;
   expiresAt: number;
+  userAgent: string | null;
+  sourceAddress: string | null;
+  /** Null only between migration 0020's two statements. */
+  lastUsedAt: number | null;
 }
 
 export interface InteractionsTable {

@@ -1,18 +1,37 @@
-import type { Kysely } from 'kysely';
-import type { Session, SessionStore } from '../types.js';
-import type { Database } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { NewSession, Session, SessionStore } from '../types.js';
+import type { Database, SessionsTable } from './schema.js';
+
+function toSession(row: Selectable<SessionsTable>): Session {
+  return { ...row, lastUsedAt: row.lastUsedAt ?? row.createdAt };
+}
 
 export class SqlSessionStore implements SessionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(session: Session): Promise<void> {
-    await this.db.insertInto('sessions').values(session).execute();
+  async create(session: NewSession): Promise<void> {
+    await this.db.insertInto('sessions').values({
+      userAgent: null, sourceAddress: null, ...session, lastUsedAt: session.lastUsedAt ?? session.createdAt,
+    }).execute();
   }
 
   async get(idHash: string, now: number): Promise<Session | null> {
     const row = await this.db.selectFrom('sessions').selectAll()
       .where('idHash', '=', idHash).where('expiresAt', '>', now).executeTakeFirst();
-    return row ?? null;
+    return row ? toSession(row) : null;
+  }
+
+  async listByUser(userId: string, now: number): Promise<Session[]> {
+    const rows = await this.db.selectFrom('sessions').selectAll()
+      .where('userId', '=', userId).where('expiresAt', '>', now)
+      .orderBy('lastUsedAt', 'desc').orderBy('createdAt', 'desc').execute();
+    return rows.map(toSession);
+  }
+
+  async touch(idHash: string, now: number, granularityMs: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ lastUsedAt: now })
+      .where('idHash', '=', idHash).where((eb) => eb.or([eb('lastUsedAt', 'is', null), eb('lastUsedAt', '<=', now - granularityMs)]))
+      .execute();
   }
 
   async delete(idHash: string): Promise<boolean> {
