@@ -150,7 +150,7 @@ export function accountRoutes(ctx: BrowserContext): Router {
   });
 
   async function signOutHere(req: Request, res: Response, signedIn: SignedIn) {
-    await endUserSessions(ctx.storage, actorOf(req, signedIn), [signedIn.session], 'user.logout');
+    await endUserSessions(ctx.storage, actorOf(req, signedIn), [signedIn.session], true);
     await ctx.sessions.end(req, res);
     res.redirect(303, href('/account/signed-out'));
   }
@@ -182,7 +182,7 @@ export function accountRoutes(ctx: BrowserContext): Router {
     const target = (await ctx.storage.sessions.listByUser(signedIn.user.id, Date.now())).find((s) => sessionReference(s) === reference);
     if (!target) return sendErrorPage(ctx, res, 404, 'Session not found', 'That session has already ended. Go back and reload the page.');
     if (target.idHash === signedIn.session.idHash) return signOutHere(req, res, signedIn);
-    await endUserSessions(ctx.storage, actorOf(req, signedIn), [target], 'user.session_end');
+    await endUserSessions(ctx.storage, actorOf(req, signedIn), [target], false);
     res.redirect(303, href('/account?done=session-ended#sessions'));
   });
 
@@ -190,7 +190,7 @@ export function accountRoutes(ctx: BrowserContext): Router {
     const signedIn = await forPost(req, res, 'end-others');
     if (!signedIn) return;
     const others = (await ctx.storage.sessions.listByUser(signedIn.user.id, Date.now())).filter((s) => s.idHash !== signedIn.session.idHash);
-    await endUserSessions(ctx.storage, actorOf(req, signedIn), others, 'user.session_end');
+    await endUserSessions(ctx.storage, actorOf(req, signedIn), others, false);
     res.redirect(303, href('/account?done=others-ended#sessions'));
   });
 

@@ -80,18 +80,18 @@ export async function removeAccess(storage: Storage, actor: AccountActor, client
 
 /**
  * Ends the given sessions of the user (never anyone else's), audited as
- * `user.logout` (this browser) or `user.session_end` (others); returns how many ended.
+ * `user.logout` when it is the browser's own session, else `user.session_end`;
+ * returns how many ended.
  */
-export async function endUserSessions(
-  storage: Storage, actor: AccountActor, sessions: Session[], action: 'user.logout' | 'user.session_end', now = Date.now(),
-): Promise<number> {
+export async function endUserSessions(storage: Storage, actor: AccountActor, sessions: Session[], thisBrowser: boolean, now = Date.now()): Promise<number> {
   return storage.transaction(async (tx) => {
     const ended = await endSessions(tx, actor.user.id, sessions.map((s) => s.idHash));
     if (ended > 0) {
-      await tx.audit.append({
-        at: now, actorType: 'user', actorId: actor.user.id, action, targetType: 'user', targetId: actor.user.id,
+      const entry = {
+        at: now, actorType: 'user' as const, actorId: actor.user.id, targetType: 'user', targetId: actor.user.id,
         sourceAddress: actor.sourceAddress, details: { ended_sessions: ended, via: 'account' },
-      });
+      };
+      await tx.audit.append(thisBrowser ? { ...entry, action: 'user.logout' } : { ...entry, action: 'user.session_end' });
     }
     return ended;
   });
