@@ -350,11 +350,14 @@ export interface Token {
   /** Refresh tokens: when it was exchanged for a successor. */
   rotatedAt: number | null;
   lastUsedAt: number | null;
+  /** When the user of the grant signed in (epoch ms), kept through refreshes; null for client tokens and tokens from before it was kept. */
+  authTime: number | null;
 }
 
-/** `audience` defaults to none. */
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience'> & {
+/** `audience` defaults to none, `authTime` to unknown. */
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'authTime'> & {
   audience?: string[];
+  authTime?: number | null;
   /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
   grantType: GrantType | 'cli';
   sourceAddress: string;

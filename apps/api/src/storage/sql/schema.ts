@@ -107,6 +107,8 @@ export interface TokensTable {
   /** Null on tokens issued before migration 0009, whose issue the audit log holds. */
   grantType: string | null;
   sourceAddress: string | null;
+  /** When the user of the grant signed in (migration 0020); null for client tokens and older rows. */
+  authTime: number | null;
 }
 
 export interface ConsentsTable {

@@ -13,7 +13,7 @@ function toToken({ legacyValue: _, grantType: _g, sourceAddress: _s, ...row }: S
 /** Every column a `Token` is read from, in the order `tokenFromValues` expects them. */
 export const TOKEN_COLUMNS = [
   'id', 'tokenHash', 'kind', 'prefix', 'clientId', 'userId', 'scopes', 'createdAt', 'expiresAt',
-  'revokedAt', 'familyId', 'parentId', 'codeId', 'rotatedAt', 'lastUsedAt', 'audience',
+  'revokedAt', 'familyId', 'parentId', 'codeId', 'rotatedAt', 'lastUsedAt', 'audience', 'authTime',
 ] as const;
 
 /**
@@ -27,6 +27,7 @@ export function tokenFromValues(v: unknown[]): Token {
     userId: v[5] as string | null, scopes: fromJson<string[]>(v[6] as string), createdAt: v[7] as number, expiresAt: v[8] as number,
     revokedAt: v[9] as number | null, familyId: v[10] as string | null, parentId: v[11] as string | null, codeId: v[12] as string | null,
     rotatedAt: v[13] as number | null, lastUsedAt: v[14] as number | null, audience: fromJson<string[]>(v[15] as string),
+    authTime: v[16] as number | null,
   };
 }
 
@@ -36,7 +37,7 @@ export function tokenRow(token: NewToken): Insertable<TokensTable> {
     id: token.id, tokenHash: token.tokenHash, kind: token.kind, prefix: token.prefix, clientId: token.clientId, userId: token.userId,
     scopes: toJson(token.scopes), audience: token.audience === undefined || token.audience.length === 0 ? '[]' : toJson(token.audience), createdAt: token.createdAt, expiresAt: token.expiresAt, revokedAt: null,
     familyId: token.familyId, parentId: token.parentId, codeId: token.codeId, rotatedAt: null, lastUsedAt: null, legacyValue: null,
-    grantType: token.grantType, sourceAddress: token.sourceAddress,
+    grantType: token.grantType, sourceAddress: token.sourceAddress, authTime: token.authTime ?? null,
   };
 }
 
