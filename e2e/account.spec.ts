@@ -3,7 +3,7 @@ import { introspect, shot, signInToAccount } from './account.helpers.js';
 import { authorizePath, catchRedirect, pkce, redeem } from './authorize.helpers.js';
 import { readSeed } from './support/seed.js';
 
-test("an end user removes an application's access on the account page, and its token stops introspecting", async ({ page, baseURL }) => {
+test("an end user removes an application's access on the account page, and its token stops introspecting (light and dark, 1280 and 390 wide)", async ({ page, baseURL }) => {
   const seed = readSeed(baseURL);
   const redirected = await catchRedirect(page, seed);
   const { verifier, challenge } = pkce();
@@ -21,20 +21,8 @@ test("an end user removes an application's access on the account page, and its t
   await expect(page).toHaveTitle('Your account · Tollgate');
   const application = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: seed.app.name }) });
   await expect(application.getByText('See and print your photos')).toBeVisible();
-  await expect(page.getByText('This browser')).toBeVisible();
-  await application.getByRole('button', { name: `Remove access of ${seed.app.name}` }).click();
-
-  await expect(page.getByRole('status')).toHaveText(/Access removed/);
-  await expect(page.getByRole('heading', { name: seed.app.name })).toHaveCount(0);
-  expect(await introspect(baseURL!, seed, accessToken)).toEqual({ active: false });
-});
-
-test('the account page signs a visitor in and back, works at phone width and in dark mode, and signs out', async ({ page }) => {
-  const seed = readSeed(test.info().project.use.baseURL);
-  await signInToAccount(page, seed);
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Passkeys, authenticator app and recovery codes' })).toHaveAttribute('href', '/account/security');
+  await expect(page.getByText('This browser', { exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /^Chrome on Linux This browser$/ })).toBeVisible();
 
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
@@ -45,8 +33,27 @@ test('the account page signs a visitor in and back, works at phone width and in 
       await shot(page, `account-${width}-${colorScheme}`);
     }
   }
-  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  expect(background).toBe('rgb(17, 21, 28)');
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(17, 21, 28)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await application.getByRole('button', { name: `Remove access of ${seed.app.name}` }).click();
+
+  await expect(page.getByRole('status')).toHaveText(/Access removed/);
+  await expect(page.getByRole('heading', { name: seed.app.name })).toHaveCount(0);
+  expect(await introspect(baseURL!, seed, accessToken)).toEqual({ active: false });
+});
+
+test('the account page signs a visitor in and back, refuses a wrong current password beside its field, and signs out', async ({ page }) => {
+  const seed = readSeed(test.info().project.use.baseURL);
+  await signInToAccount(page, seed);
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Passkeys, authenticator app and recovery codes' })).toHaveAttribute('href', '/account/security');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 900 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
   // A wrong current password is refused beside its field, and the password stays.
   await page.getByLabel('Current password').fill('not the password');
