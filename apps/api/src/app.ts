@@ -15,6 +15,7 @@ import { discoveryRoutes } from './oauth/endpoints/discovery.js';
 import { createBrowserContext } from './interaction/context.js';
 import { deviceRoutes } from './interaction/device-routes.js';
 import { interactionRoutes } from './interaction/routes.js';
+import { accountRoutes } from './account/routes.js';
 import { authorizationEndpoint } from './oauth/endpoints/authorize.js';
 import { endSessionEndpoint } from './oauth/endpoints/end-session.js';
 import { userinfoEndpoint } from './oauth/endpoints/userinfo.js';
@@ -132,6 +133,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   app.use(authorizationEndpoint(browser));
   app.use(interactionRoutes(browser));
   app.use(deviceRoutes(browser));
+  app.use(accountRoutes(browser));
   app.use(endSessionEndpoint(browser));
   app.use(userinfoEndpoint({ storage, issuer: config.issuer, dpop, claims }));
   const registration = { storage, issuer: config.issuer, policy: config.registration, attempts: new RegistrationAttempts(registrations, storage, config.issuer) };

@@ -9,6 +9,8 @@ export interface PageOptions {
   imageOrigins?: string[];
   /** Origins a form on the page may end up at (the client's redirect URI, reached by a 303). */
   formTargets?: string[];
+  /** A page with several sections (the account page) rather than one small form. */
+  wide?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ function layout(body: SafeHtml, options: PageOptions): SafeHtml {
 <link rel="stylesheet" href="${options.basePath}/interaction/style.css">
 </head>
 <body>
-<main class="card">
+<main class="${options.wide ? 'card wide' : 'card'}">
 ${body}
 </main>
 </body>
@@ -88,4 +90,20 @@ ul.apis code { display: block; overflow-wrap: anywhere; }
 code { font-size: .9em; }
 .user-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: .12em; text-transform: uppercase; }
 a { color: var(--accent); }
+.card.wide { max-width: 46rem; }
+h2 { font-size: 1.15rem; margin: 2rem 0 .5rem; padding-top: 1rem; border-top: 1px solid var(--border); }
+h3 { font-size: 1rem; margin: 0 0 .25rem; overflow-wrap: anywhere; }
+.account-head { display: flex; gap: 1rem; justify-content: space-between; align-items: flex-start; flex-wrap: wrap; }
+.toc { display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 1rem 0 0; font-size: .95rem; }
+ul.items { list-style: none; padding: 0; margin: .5rem 0; }
+li.item { border: 1px solid var(--border); border-radius: 8px; padding: .75rem 1rem; margin: .75rem 0; }
+button.inline { flex: 0 0 auto; padding: .4rem .9rem; margin-top: .5rem; }
+button.danger { color: var(--danger); border-color: var(--danger); }
+.badge { display: inline-block; font-size: .8rem; font-weight: 600; padding: .05rem .5rem; border-radius: 999px;
+  background: var(--accent); color: var(--accent-text); vertical-align: middle; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .25rem 0; font-size: .95rem; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+@media (max-width: 480px) { .card { padding: 1.25rem; } dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .35rem; } }
 `;

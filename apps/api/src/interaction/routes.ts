@@ -1,7 +1,6 @@
 import { endSessions } from '../oauth/logout/end-sessions.js';
 import express, { Router, type Request, type Response } from 'express';
 import { hashPassword } from '../crypto/password.js';
-import { password as passwordRule } from '../admin/users/schema.js';
 import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';
 import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
@@ -11,6 +10,7 @@ import { isCrossSite } from './browser.js';
 import { browserErrorPages, formTargetsOf, originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, type BrowserContext } from './context.js';
 import { sendPage, STYLESHEET } from './page.js';
 import { signIn } from './sign-in.js';
+import { newPasswordErrors } from './password-check.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
 import { passwordView } from './views/password.js';
@@ -175,11 +175,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const user = await signedInUser(req, interaction);
     if (!user || !user.passwordMustChange) return res.redirect(303, path(interaction));
     const password = field(req, 'password');
-    const problem = passwordRule.safeParse(password);
-    const errors: { password?: string; confirm?: string } = {};
-    if (!problem.success) errors.password = `The password ${problem.error.issues[0]!.message}.`;
-    else if (password === user.username) errors.password = 'The password must not be your user name.';
-    else if (password !== field(req, 'confirm')) errors.confirm = 'The two passwords are not the same.';
+    const errors = newPasswordErrors(user.username, password, field(req, 'confirm'));
     if (errors.password || errors.confirm) return passwordPage(req, res, interaction, user, errors, 400);
     const now = Date.now();
     const passwordHash = await hashPassword(password);

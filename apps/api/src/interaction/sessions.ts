@@ -1,15 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomSecret, sha256 } from '../crypto/random.js';
 import { endSessions, type SessionsEnded } from '../oauth/logout/end-sessions.js';
+import { hasUnstorableCharacters } from '../storage/text.js';
 import type { Session, SessionEndReason, Storage, Stores, User } from '../storage/types.js';
 import { clearCookie, cookieName, readCookie, setCookie, type CookiePolicy } from './cookies.js';
+
+/** A session's last use is recorded to within this, so a busy browser does not write on every request. */
+export const LAST_USE_GRANULARITY_MS = 60_000;
+
+/**
+ * What a page may name a session by: derived from its stored hash, so it
+ * cannot be turned back into the cookie, and means nothing outside the
+ * signed-in user's own list.
+ */
+export function sessionReference(session: Pick<Session, 'idHash'>): string {
+  return sha256(`session-reference:${session.idHash}`);
+}
+
+/** The User-Agent as the account page shows it: capped, and only what every store can keep. */
+function storableUserAgent(req: IncomingMessage): string | null {
+  const value = req.headers['user-agent']?.slice(0, 512) ?? '';
+  return value === '' || hasUnstorableCharacters(value) ? null : value;
+}
 
 export interface SignedIn {
   session: Session;
   user: User;
 }
-
-const USER_AGENT_LENGTH = 300;
 
 /** End-user sessions: a random cookie value, stored as a hash with the user and when they signed in. */
 export class Sessions {
@@ -27,6 +44,7 @@ export class Sessions {
     if (!session) return null;
     const user = await this.storage.users.get(session.userId);
     if (!user || user.disabledAt !== null) return null;
+    if (now - (session.lastUsedAt ?? session.createdAt) >= LAST_USE_GRANULARITY_MS) await this.storage.sessions.touch(session.idHash, now, LAST_USE_GRANULARITY_MS);
     return { session, user };
   }
 
@@ -37,13 +55,11 @@ export class Sessions {
   async start(req: IncomingMessage & { clientAddress?: string }, res: ServerResponse, user: User, now = Date.now()): Promise<Session> {
     const value = randomSecret('tg_s_');
     const previous = this.idHash(req);
-    const userAgent = req.headers['user-agent'];
     const session = await this.storage.transaction(async (tx) => {
       if (previous) await endSessions(tx, { idHash: previous }, 'signin', now);
       return tx.sessions.create({
         idHash: sha256(value), userId: user.id, authTime: now, createdAt: now, expiresAt: now + this.ttlSeconds * 1000,
-        userAgent: typeof userAgent === 'string' && userAgent !== '' ? userAgent.slice(0, USER_AGENT_LENGTH) : null,
-        sourceAddress: req.clientAddress ?? null,
+        userAgent: storableUserAgent(req), sourceAddress: req.clientAddress ?? null, lastUsedAt: now,
       });
     });
     setCookie(res, this.name, value, this.policy, this.ttlSeconds);

@@ -419,13 +419,16 @@ export interface Token {
    * administrators. null for tokens from before migration 0009.
    */
   grantType?: string | null;
+  /** When the user of the grant signed in (epoch ms), kept through refreshes; null for client tokens and tokens from before it was kept. */
+  authTime: number | null;
 }
 
-/** `audience` defaults to none, `dpopJkt` and `actor` to null. */
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt' | 'actor'> & {
+/** `audience` defaults to none, `dpopJkt` and `actor` to null, `authTime` to unknown. */
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt' | 'actor' | 'authTime'> & {
   audience?: string[];
   dpopJkt?: string | null;
   actor?: Actor | null;
+  authTime?: number | null;
   /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
   grantType: GrantType | 'cli';
   sourceAddress: string;
@@ -632,15 +635,15 @@ export interface Session {
   authTime: number;
   createdAt: number;
   expiresAt: number;
-  /** The browser's User-Agent when the session began, cut to 300 characters. */
+  /** The browser's User-Agent when the session began (at most 512 characters), for the account page. */
   userAgent: string | null;
   /** The address the session began from. */
   sourceAddress: string | null;
-  /** When an application last got a sign-in through it; null until one does. */
+  /** When the session was last used (a page seen, to within a minute, or an application signed in); null for sessions from before migration 0019 that were not used since. */
   lastUsedAt: number | null;
 }
 
-/** `id` is generated when absent; device, address and last use default to unknown. */
+/** `id` is generated when absent; device and address default to unknown, last use to the session's start. */
 export type NewSession = Omit<Session, 'id' | 'userAgent' | 'sourceAddress' | 'lastUsedAt'> & Partial<Pick<Session, 'id' | 'userAgent' | 'sourceAddress' | 'lastUsedAt'>>;
 
 /** A live session and the clients it signed the user in to. */
@@ -668,6 +671,7 @@ export interface SessionListQuery {
   cursor?: string;
 }
 
+
 export interface SessionStore {
   create(session: NewSession): Promise<Session>;
   /** Null when unknown or expired at `now`. */
@@ -689,6 +693,10 @@ export interface SessionStore {
    * (oauth/logout/end-sessions.ts), which also queues the back-channel logouts.
    */
   end(selector: SessionSelector): Promise<EndedSession[]>;
+  /** The user's sessions live at `now`, most recently used first. */
+  listByUser(userId: string, now: number): Promise<Session[]>;
+  /** Records a use at `now`; a use less than `granularityMs` after the last one writes nothing. */
+  touch(idHash: string, now: number, granularityMs: number): Promise<void>;
   purgeExpired(before: number, limit: number): Promise<number>;
 }
 

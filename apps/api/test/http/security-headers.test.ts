@@ -35,6 +35,10 @@ const routes: Route[] = [
     name: 'the authorization error page', status: 400, kind: 'page',
     send: (t) => t.http.get('/oauth/authorize?response_type=code&client_id=nope&redirect_uri=https%3A%2F%2Fevil.example%2Fcb'),
   },
+  { name: 'the account page, signed out', status: 303, kind: 'express', send: (t) => t.http.get('/account') },
+  { name: 'the account sign-in page', status: 200, kind: 'page', send: (t) => t.http.get('/account/sign-in?return_to=%2Faccount') },
+  { name: 'the account signed-out page', status: 200, kind: 'page', send: (t) => t.http.get('/account/signed-out') },
+  { name: 'a refused account form', status: 403, kind: 'page', send: (t) => t.http.post('/account/password').type(FORM).set('Origin', 'https://evil.example').send('csrf=x') },
   { name: 'the pages\' stylesheet', status: 200, kind: 'express', send: (t) => t.http.get('/interaction/style.css') },
   {
     name: 'a token', status: 200, kind: 'protocol',

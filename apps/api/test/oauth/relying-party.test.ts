@@ -91,10 +91,17 @@ for (const backend of backends) {
       const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
       expect(refreshed.access_token).not.toBe(tokens.access_token);
       expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+      // OIDC Core §12.2: a new ID token, checked by the library, with the sign-in's auth_time and no nonce.
+      const again = refreshed.claims()!;
+      expect(again).toMatchObject({ iss: issuer, sub: claims.sub, aud: client.client_id, azp: client.client_id, auth_time: claims.auth_time });
+      expect(again.auth_time).toEqual(expect.any(Number));
+      expect(again.nonce).toBeUndefined();
+      const twice = await oidc.refreshTokenGrant(config, refreshed.refresh_token!);
+      expect(twice.claims()).toMatchObject({ sub: claims.sub, auth_time: claims.auth_time });
       const introspected = await oidc.tokenIntrospection(config, refreshed.access_token);
       expect(introspected).toMatchObject({ active: true, sub: claims.sub, client_id: client.client_id });
-      await oidc.tokenRevocation(config, refreshed.refresh_token!);
-      expect(await oidc.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
+      await oidc.tokenRevocation(config, twice.refresh_token!);
+      expect(await oidc.tokenIntrospection(config, twice.access_token)).toEqual({ active: false });
 
       // Replaying the used refresh token is refused, as the library reports it.
       await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });

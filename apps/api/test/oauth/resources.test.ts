@@ -237,6 +237,9 @@ for (const backend of backends) {
         expect((await findToken(t.storage, narrowed.body.refresh_token))!.audience).toEqual([opaqueApi.identifier, jwtApi.identifier]);
         const scoped = await token(`${new URLSearchParams({ grant_type: 'refresh_token', refresh_token: narrowed.body.refresh_token, scope: 'write' })}&${resources(jwtApi.identifier)}`, app).expect(400);
         expect(scoped.body.error).toBe('invalid_scope');
+        // A JWT from a refresh still says when the user signed in (OIDC Core §12.2, RFC 9068 §2.2.1).
+        const again = await refresh(narrowed.body.refresh_token, jwtApi.identifier).expect(200);
+        expect((await jwtVerify(again.body.access_token, jwks, { issuer: ISSUER, audience: jwtApi.identifier, typ: 'at+jwt' })).payload.auth_time).toBe(payload.auth_time);
       });
 
       it('gives a grant of one API its tokens without naming it again', async () => {

@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'token.refresh_retry': 'A rotated refresh token was used again within the grace (REFRESH_TOKEN_REUSE_GRACE); a fresh pair was issued',
   'token.refresh_reuse': 'A rotated refresh token was presented again; its family was revoked',
   'token.revoke': 'A token was revoked',
+  'user.access_remove': 'A user removed an application\'s access to their account (its consent and tokens)',
   'user.admin_grant': 'A user was made an administrator',
   'user.admin_remove': 'A user\'s administrator rights were removed',
   'user.create': 'A user was created',
@@ -53,6 +54,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'user.logout': 'A user signed out',
   'user.password_change': 'A user changed their password',
   'user.password_reset': 'An administrator reset a user\'s password',
+  'user.session_end': 'A user signed out other sessions from their account page',
   'user.tokens_revoke': 'Every token of a user was revoked',
   'user.update': 'A user\'s name or email was changed',
 };

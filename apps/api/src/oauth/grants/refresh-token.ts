@@ -3,6 +3,7 @@ import { requireBoundKey } from '../dpop/binding.js';
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../errors.js';
 import { decideScope, scopesForClient } from '../helpers/scope.js';
 import { scopesForResource } from '../resources/indicators.js';
+import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import { findToken } from '../tokens/lookup.js';
 import type { Grant } from './grant.js';
@@ -12,6 +13,7 @@ export interface RefreshTokenGrantDeps {
   issuer: TokenIssuer;
   /** `REFRESH_TOKEN_REUSE_GRACE` in seconds; 0 (the default) is strict rotation. */
   reuseGraceSeconds?: number;
+  idTokens: IdTokens;
 }
 
 const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked.';
@@ -22,7 +24,10 @@ class NotRotated extends Error {}
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new
  * refresh token, and presenting one already used revokes its whole family.
  * The access token may narrow the scope; the new refresh token keeps it, less
- * what the issuer finds the client or the user may no longer hold.
+ * what the issuer finds the client or the user may no longer hold. With
+ * `openid`, a new ID token too (OIDC Core §12.2): the same subject, audience
+ * and `auth_time` as at sign-in, a new `iat`, no `nonce`; only for grants whose
+ * sign-in time is known (those made since migration 0020).
  *
  * Graceful rotation: within `reuseGraceSeconds` of its first rotation, and
  * while no successor of it has been used, the same client may use a refresh
@@ -34,7 +39,7 @@ class NotRotated extends Error {}
  * a reuse revokes the family as before (and with it every pair of the grace).
  */
 export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
-  const { storage, issuer } = deps;
+  const { storage, issuer, idTokens } = deps;
   const graceMs = (deps.reuseGraceSeconds ?? 0) * 1000;
   return {
     grantType: 'refresh_token',
@@ -62,10 +67,13 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
 
       const minted = await issuer.mintUserTokens({
         client, user, scopes: scopesForResource(decision.scopes, resource, requested !== undefined), grantType: 'refresh_token',
-        sourceAddress: req.sourceAddress, codeId: token.codeId, resource, authTime: null,
+        sourceAddress: req.sourceAddress, codeId: token.codeId, resource, authTime: token.authTime,
         refresh: { familyId: token.familyId ?? token.id, parentId: token.id, scopes: token.scopes, resources: token.audience },
         dpopJkt: req.dpop?.jkt ?? null,
       }, now);
+      if (token.authTime !== null && minted.scopes.includes('openid')) {
+        minted.body.id_token = await idTokens.sign({ client, user, scopes: minted.scopes, nonce: null, authTime: token.authTime, sessionId: null, accessToken: minted.body.access_token, now });
+      }
       try {
         await storage.transaction(async (tx) => {
           const result = await tx.tokens.rotate(token.id, now, graceMs);

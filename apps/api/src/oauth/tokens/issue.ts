@@ -62,7 +62,7 @@ export interface UserTokensRequest {
   codeId: string | null;
   /** The API the access token is for (see AccessTokenRequest). */
   resource: Resource | null;
-  /** When the user authenticated (epoch ms), for a JWT's `auth_time`; null when not known (a refresh). */
+  /** When the user authenticated (epoch ms), for a JWT's `auth_time`, kept on the rows; null when not known (a refresh token from before it was kept). */
   authTime: number | null;
   /**
    * Present when the client may refresh: the rotation family this grant
@@ -200,6 +200,7 @@ export class TokenIssuer {
       request, { id: user.id, authTime: request.authTime }, scopes, request.resource, now, now + expiresIn * 1000,
     );
     access.codeId = request.codeId;
+    access.authTime = request.authTime;
     const body: TokenResponseBody = {
       access_token: accessValue, token_type: request.dpopJkt === null ? 'Bearer' : 'DPoP', expires_in: expiresIn, scope: scopes.join(' '),
     };
@@ -208,7 +209,9 @@ export class TokenIssuer {
       const absolute = uuidTime(request.refresh.familyId) + (client.refreshTokenTtl ?? this.lifetimes.refreshToken) * 1000;
       const idle = now + this.lifetimes.refreshTokenIdle * 1000;
       const { value: refreshValue, token: refresh } = this.mint('refresh', request, user.id, allowed(request.refresh.scopes), now, Math.min(absolute, idle));
-      Object.assign(refresh, { familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId, audience: request.refresh.resources });
+      Object.assign(refresh, {
+        familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId, audience: request.refresh.resources, authTime: request.authTime,
+      });
       // A confidential client proves itself at every refresh; a public one's refresh token would otherwise be a bearer credential (RFC 9449 §5).
       if (client.tokenEndpointAuthMethod === 'none') refresh.dpopJkt = request.dpopJkt;
       Object.assign(access, { familyId: request.refresh.familyId, parentId: request.refresh.parentId });

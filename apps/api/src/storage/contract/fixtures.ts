@@ -92,6 +92,7 @@ export function aToken(clientId: string, now: number, overrides: Partial<NewToke
     familyId: null,
     parentId: null,
     codeId: null,
+    authTime: null,
     grantType: 'client_credentials',
     sourceAddress: '127.0.0.1',
     dpopJkt: null,

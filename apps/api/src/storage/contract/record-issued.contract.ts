@@ -20,7 +20,7 @@ export function describeRecordIssued(storage: () => Storage) {
       await storage().clients.create(client, 1000);
       const odd = 'a "quote", a \\ backslash, {braces} and NULL';
       const token = aToken(client.id, Date.now(), {
-        kind: 'refresh', scopes: ['read', 'x"y', 'a\\b'], familyId: 'NULL', parentId: odd, codeId: '', sourceAddress: odd,
+        kind: 'refresh', scopes: ['read', 'x"y', 'a\\b'], familyId: 'NULL', parentId: odd, codeId: '', sourceAddress: odd, authTime: 1_700_000_000_123,
         actor: { sub: odd, client_id: 'NULL', act: { sub: '{braced}', client_id: 'x"y' } },
       });
       const plain = aToken(client.id, Date.now());

@@ -81,6 +81,27 @@ export function describeSessionStore(storage: () => Storage) {
       expect(everyone.items.map((s) => s.id)).toEqual(expect.arrayContaining(made.map((s) => s.id)));
     });
 
+    it("lists one user's live sessions, most recently used first", async () => {
+      const older = await aSession(10_000);
+      const user = older.userId;
+      const { id: _id, ...rest } = older;
+      const newer = await storage().sessions.create({ ...rest, idHash: hash(unique('session')), userAgent: null, sourceAddress: null, lastUsedAt: 3000 });
+      await storage().sessions.create({ ...rest, idHash: hash(unique('session')), expiresAt: 2500 });
+      const someoneElse = await aSession(10_000);
+      expect(await storage().sessions.listByUser(user, 2500)).toEqual([newer, older]);
+      expect(await storage().sessions.listByUser(someoneElse.userId, 2500)).toEqual([someoneElse]);
+      expect(await storage().sessions.listByUser('nobody', 2500)).toEqual([]);
+    });
+
+    it('records a use only once per granularity', async () => {
+      const session = await aSession(100_000);
+      await storage().sessions.touch(session.idHash, 1500, 60_000);
+      expect((await storage().sessions.get(session.idHash, 2000))!.lastUsedAt).toBe(1000);
+      await storage().sessions.touch(session.idHash, 61_000, 60_000);
+      expect((await storage().sessions.get(session.idHash, 2000))!.lastUsedAt).toBe(61_000);
+      await storage().sessions.touch('unknown', 61_000, 60_000);
+    });
+
     it('purges expired sessions in bounded batches', async () => {
       const expired = await Promise.all([aSession(5000), aSession(5000)]);
       const live = await aSession(1_000_000_000);

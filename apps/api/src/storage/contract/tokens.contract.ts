@@ -13,7 +13,7 @@ export function describeTokenStore(storage: () => Storage) {
 
     it('stores tokens and finds them by id with their hash, and by id', async () => {
       const clientId = await aClientId();
-      const token = aToken(clientId, 1000, { scopes: ['read', 'write'] });
+      const token = aToken(clientId, 1000, { scopes: ['read', 'write'], authTime: 900 });
       await storage().tokens.create([token]);
       // How it was issued is the audit log's to show (see the AuditStore contract), not part of a Token.
       const { grantType: _, sourceAddress: _address, ...stored } = token;

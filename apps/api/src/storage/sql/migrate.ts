@@ -19,6 +19,7 @@ import * as externalAccounts from './migrations/0022-external-accounts.js';
 import * as deviceAuthorizations from './migrations/0017-device-authorizations.js';
 import * as sessionsAndLogoutOutbox from './migrations/0019-sessions-and-logout-outbox.js';
 import * as tokenExchange from './migrations/0018-token-exchange.js';
+import * as sessionDevices from './migrations/0020-session-devices.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0017-device-authorizations': deviceAuthorizations,
   '0019-sessions-and-logout-outbox': sessionsAndLogoutOutbox,
   '0018-token-exchange': tokenExchange,
+  '0020-session-devices': sessionDevices,
 };
 
 /** Names of every migration, oldest first. */

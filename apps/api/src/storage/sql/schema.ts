@@ -120,6 +120,8 @@ export interface TokensTable {
   dpopJkt: string | null;
   /** JSON actor chain (RFC 8693 `act`); null when no one acts for the subject. */
   actor: string | null;
+  /** When the user of the grant signed in (migration 0020); null for client tokens and older rows. */
+  authTime: number | null;
 }
 
 export interface ConsentsTable {

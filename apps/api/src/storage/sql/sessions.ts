@@ -13,7 +13,7 @@ export class SqlSessionStore implements SessionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(session: NewSession): Promise<Session> {
-    const row: Session = { userAgent: null, sourceAddress: null, lastUsedAt: null, ...session, id: session.id ?? randomUUID() };
+    const row: Session = { userAgent: null, sourceAddress: null, lastUsedAt: session.createdAt, ...session, id: session.id ?? randomUUID() };
     await this.db.insertInto('sessions').values(row).execute();
     return row;
   }
@@ -22,6 +22,19 @@ export class SqlSessionStore implements SessionStore {
     const row = await this.db.selectFrom('sessions').selectAll()
       .where('idHash', '=', idHash).where('expiresAt', '>', now).executeTakeFirst();
     return row ? toSession(row) : null;
+  }
+
+  async listByUser(userId: string, now: number): Promise<Session[]> {
+    const rows = await this.db.selectFrom('sessions').selectAll()
+      .where('userId', '=', userId).where('expiresAt', '>', now)
+      .orderBy('lastUsedAt', 'desc').orderBy('createdAt', 'desc').execute();
+    return rows.map(toSession);
+  }
+
+  async touch(idHash: string, now: number, granularityMs: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ lastUsedAt: now })
+      .where('idHash', '=', idHash).where((eb) => eb.or([eb('lastUsedAt', 'is', null), eb('lastUsedAt', '<=', now - granularityMs)]))
+      .execute();
   }
 
   async findById(id: string, now: number): Promise<Session | null> {
