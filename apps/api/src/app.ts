@@ -14,6 +14,7 @@ import type { Logger } from './logger.js';
 import { discoveryRoutes } from './oauth/endpoints/discovery.js';
 import { createBrowserContext } from './interaction/context.js';
 import { interactionRoutes } from './interaction/routes.js';
+import { accountSecurityRoutes } from './interaction/account-security.js';
 import { authorizationEndpoint } from './oauth/endpoints/authorize.js';
 import { endSessionEndpoint } from './oauth/endpoints/end-session.js';
 import { userinfoEndpoint } from './oauth/endpoints/userinfo.js';
@@ -57,7 +58,8 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   const outbound = givenOutbound ?? createOutbound({ allowedHosts: config.outboundAllowHosts });
   const hsts = strictTransportSecurity(config.issuer, config.hstsMaxAgeSeconds);
   const secret = installationSecret(config.keyEncryption);
-  const keys = new SigningKeys(storage, config.lifetimes.idToken, new KeySealer(secret));
+  const sealer = new KeySealer(secret);
+  const keys = new SigningKeys(storage, config.lifetimes.idToken, sealer);
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const metadataFetches = new RateLimiter('client-metadata-fetch', config.rateLimits.clientMetadataFetches, storage.rateLimits, 250, onSyncError);
   const resolver = new ClientResolver({
@@ -69,7 +71,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     fetchesPerAddress: metadataFetches,
   });
   const oauth = createOAuthEndpoints({ config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds });
-  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver });
+  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver, sealer });
   const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
   const log = requestLogging(logger, config.trustedProxies);
   const logProtocol = requestLogging(logger, config.trustedProxies, { echoId: false });
@@ -92,6 +94,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   }));
   app.use(authorizationEndpoint(browser));
   app.use(interactionRoutes(browser));
+  app.use(accountSecurityRoutes(browser));
   app.use(endSessionEndpoint(browser));
   app.use(userinfoEndpoint({ storage, issuer: config.issuer }));
   const registration = { storage, issuer: config.issuer, policy: config.registration, attempts: new RegistrationAttempts(registrations, storage, config.issuer) };

@@ -59,6 +59,8 @@ export interface Config {
   idTokenSigningAlg: 'ES256' | 'RS256';
   /** PKCE for every client, not only public ones (RFC 9700 §2.1.1). */
   pkceRequired: boolean;
+  /** Administrators must sign in with a second factor (and enrol one at their next sign-in when they have none). */
+  adminMfaRequired: boolean;
   /** Seconds a browser stays signed in. */
   sessionTtl: number;
   /** Where the secret that encrypts signing keys comes from: the variable, else the file. */
@@ -185,6 +187,7 @@ const env = z.object({
   KEY_FILE: z.string().optional(),
   ID_TOKEN_SIGNING_ALG: z.enum(['ES256', 'RS256'], 'must be ES256 or RS256').default('ES256'),
   PKCE_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
+  ADMIN_MFA_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
   LOGIN_FAILURE_LIMIT: z.string().default('10/15m'),
   LOGIN_ADDRESS_FAILURE_LIMIT: z.string().default('100/15m'),
   AUTHORIZE_RATE_LIMIT: z.string().default('300/1m'),
@@ -345,6 +348,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     rateLimits,
     idTokenSigningAlg: values.ID_TOKEN_SIGNING_ALG,
     pkceRequired: values.PKCE_REQUIRED === 'true',
+    adminMfaRequired: values.ADMIN_MFA_REQUIRED === 'true',
     sessionTtl,
     keyEncryption: { secret: values.KEY_ENCRYPTION_KEY ?? null, file: path.resolve(values.KEY_FILE ?? defaultKeyFile(database as DatabaseConfig)) },
     consoleDist: path.resolve(values.CONSOLE_DIST ?? defaultConsoleDist()),

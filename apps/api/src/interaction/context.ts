@@ -13,7 +13,9 @@ import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
 import { hasUnstorableCharacters } from '../storage/text.js';
 import type { AuthorizationRequest, Storage, User } from '../storage/types.js';
 import { isDnsNameOrIp } from '../validation/url.js';
+import type { KeySealer } from '../crypto/key-sealer.js';
 import { BrowserBinding } from './browser.js';
+import { SecondFactors } from './factors/index.js';
 import type { CookiePolicy } from './cookies.js';
 import { sendPage } from './page.js';
 import { Sessions } from './sessions.js';
@@ -37,6 +39,8 @@ export interface BrowserContext {
   loginFailures: { perAccount: RateLimiter; perDevice: RateLimiter; perAddress: RateLimiter };
   /** Browsers where a user signed in before: the account's lockout does not apply to them. */
   trustedDevices: TrustedDevices;
+  /** TOTP, recovery codes and passkeys. */
+  factors: SecondFactors;
   /** Interactions started per address: each is a row anyone can make without signing in. */
   interactionStarts: RateLimiter;
   /** The issuer's path, for links and form actions. */
@@ -52,9 +56,9 @@ export interface BrowserContext {
 }
 
 export function createBrowserContext(deps: {
-  config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver;
+  config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver; sealer: KeySealer;
 }): BrowserContext {
-  const { config, storage, keys, logger, installationSecret, resolver } = deps;
+  const { config, storage, keys, logger, installationSecret, resolver, sealer } = deps;
   const issuer = new URL(config.issuer);
   const policy: CookiePolicy = { secure: issuer.protocol === 'https:' };
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
@@ -72,6 +76,7 @@ export function createBrowserContext(deps: {
     browser: new BrowserBinding(policy),
     loginFailures: { perAccount, perDevice, perAddress },
     trustedDevices: new TrustedDevices(installationSecret, policy),
+    factors: new SecondFactors(storage, sealer, config.issuer),
     interactionStarts,
     basePath: issuer.pathname.replace(/\/+$/, ''),
     origin: issuer.origin,
@@ -159,10 +164,10 @@ export function redirectWithError(ctx: BrowserContext, res: Response, request: {
  * browser back to the client with it, the state and our issuer (RFC 9207).
  */
 export async function redirectWithCode(
-  ctx: BrowserContext, res: Response, request: AuthorizationRequest, grant: { user: User; scopes: string[]; authTime: number }, browserHash: string | null,
+  ctx: BrowserContext, res: Response, request: AuthorizationRequest, grant: { user: User; scopes: string[]; authTime: number; amr: string[] }, browserHash: string | null,
 ) {
   const code = await issueAuthorizationCode(ctx.storage, {
-    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, ttlSeconds: ctx.config.lifetimes.authorizationCode, browserHash,
+    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, amr: grant.amr, ttlSeconds: ctx.config.lifetimes.authorizationCode, browserHash,
   });
   res.set('Cache-Control', 'no-store');
   res.redirect(303, authorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: ctx.config.issuer }));

@@ -27,14 +27,25 @@ export class Sessions {
     return { session, user };
   }
 
-  /** Signs the user in with a fresh session id, ending the browser's previous session (no fixation). */
-  async start(req: IncomingMessage, res: ServerResponse, user: User, now = Date.now()): Promise<Session> {
+  /**
+   * Signs the user in with a fresh session id, ending the browser's previous
+   * session (no fixation). `amr`: how they authenticated (RFC 8176), a password by default.
+   */
+  async start(req: IncomingMessage, res: ServerResponse, user: User, now = Date.now(), amr: string[] = ['pwd']): Promise<Session> {
     await this.endStored(req);
     const value = randomSecret('tg_s_');
-    const session: Session = { idHash: sha256(value), userId: user.id, authTime: now, createdAt: now, expiresAt: now + this.ttlSeconds * 1000 };
+    const session: Session = { idHash: sha256(value), userId: user.id, authTime: now, amr, createdAt: now, expiresAt: now + this.ttlSeconds * 1000 };
     await this.storage.sessions.create(session);
     setCookie(res, this.name, value, this.policy, this.ttlSeconds);
     return session;
+  }
+
+  /**
+   * Records a new authentication on the session: a second factor (`amr`
+   * grows), or a re-entered password (`authTime` moves, `amr` starts again).
+   */
+  async update(session: Session, amr: string[], authTime?: number): Promise<void> {
+    await this.storage.sessions.update(session.idHash, { amr, ...(authTime !== undefined && { authTime }) });
   }
 
   async end(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -108,6 +108,7 @@ export function makeSettings(overrides: Partial<Settings> = {}): Settings {
     registration: { mode: 'token', openGrantTypes: ['authorization_code', 'refresh_token'], openScopes: ['openid'], clientMetadataDocuments: true },
     idTokenSigningAlg: 'ES256',
     pkceRequired: false,
+    adminMfaRequired: false,
     adminCorsOrigins: [],
     purgeIntervalSeconds: 300,
     hstsMaxAgeSeconds: 31_536_000,

@@ -1,4 +1,5 @@
 import { PREFIX, randomSecret, sha256, timeOrderedUuid } from '../../crypto/random.js';
+import { acrOf } from './acr.js';
 import type { AuthorizationRequest, Stores } from '../../storage/types.js';
 
 /**
@@ -7,7 +8,9 @@ import type { AuthorizationRequest, Stores } from '../../storage/types.js';
  */
 export async function issueAuthorizationCode(
   stores: Pick<Stores, 'codes'>,
-  grant: { request: AuthorizationRequest; userId: string; scopes: string[]; authTime: number; ttlSeconds: number; browserHash: string | null },
+  grant: { request: AuthorizationRequest; userId: string; scopes: string[]; authTime: number; ttlSeconds: number; browserHash: string | null;
+    /** How the user authenticated (RFC 8176), for the tokens' `amr` and `acr`. */
+    amr: string[] },
   now = Date.now(),
 ): Promise<string> {
   const value = randomSecret(PREFIX.authorizationCode);
@@ -28,6 +31,8 @@ export async function issueAuthorizationCode(
     createdAt: now,
     expiresAt: now + grant.ttlSeconds * 1000,
     browserHash: grant.browserHash,
+    amr: grant.amr,
+    acr: acrOf(grant.amr),
   });
   return value;
 }

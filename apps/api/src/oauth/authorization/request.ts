@@ -136,6 +136,8 @@ export function validateAuthorizationRequest(
   const state = values.get('state') ?? null;
   if (state !== null && state.length > 2048) throw new InvalidRequest('state must be at most 2048 characters.');
   const loginHint = values.get('login_hint') ?? null;
+  const acrValues = (values.get('acr_values') ?? '').split(' ').filter((v) => v !== '');
+  if (acrValues.length > 10 || acrValues.some((v) => v.length > 200)) throw new InvalidRequest('acr_values must be at most 10 values of at most 200 characters.');
 
   return {
     clientId: client.id,
@@ -150,6 +152,7 @@ export function validateAuthorizationRequest(
     maxAge: maxAgeText === undefined ? null : Number(maxAgeText),
     loginHint: loginHint !== null && loginHint.length <= 200 ? loginHint : null,
     idTokenHintSubject: null,
+    acrValues,
   };
 }
 

@@ -11,6 +11,9 @@ export interface IdTokenRequest {
   nonce: string | null;
   /** Epoch milliseconds. */
   authTime: number;
+  /** How the user authenticated (RFC 8176) and the class it reached; absent for codes issued before second factors. */
+  amr?: string[] | null;
+  acr?: string | null;
   accessToken: string;
   now: number;
 }
@@ -36,6 +39,8 @@ export class IdTokens {
     return new SignJWT({
       ...userClaims(request.user, request.scopes),
       auth_time: Math.floor(request.authTime / 1000),
+      ...(request.acr && { acr: request.acr }),
+      ...(request.amr && { amr: request.amr }),
       ...(request.nonce !== null && { nonce: request.nonce }),
       at_hash: accessTokenHash(request.accessToken),
       azp: request.client.id,

@@ -53,6 +53,8 @@ export interface UserTokensRequest {
   resource: Resource | null;
   /** When the user authenticated (epoch ms), for a JWT's `auth_time`; null when not known (a refresh). */
   authTime: number | null;
+  /** How the user authenticated, for a JWT's `amr` and `acr`; null when not known (a refresh, an old code). */
+  authentication?: { amr: string[]; acr: string } | null;
   /**
    * Present when the client may refresh: the rotation family this grant
    * belongs to, its scopes and the identifiers of its APIs, which the new
@@ -95,7 +97,7 @@ export class TokenIssuer {
   /** An access token for `resource`, opaque or JWT as the API wants, its audience stamped on the row. */
   private async mintAccess(
     issue: { client: Client; grantType: GrantType | 'cli'; sourceAddress: string },
-    user: { id: string; authTime: number | null } | null,
+    user: { id: string; authTime: number | null; authentication?: { amr: string[]; acr: string } | null } | null,
     scopes: string[],
     resource: Resource | null,
     now: number,
@@ -119,6 +121,7 @@ export class TokenIssuer {
       jti: id,
       scope: scopes.join(' '),
       ...(user && user.authTime !== null && { auth_time: Math.floor(user.authTime / 1000) }),
+      ...(user?.authentication && { acr: user.authentication.acr, amr: user.authentication.amr }),
     });
     const token = this.row(id, value, `jwt_${value.slice(value.lastIndexOf('.') + 1, value.lastIndexOf('.') + 7)}`, 'access', issue, user?.id ?? null, scopes, now, expiresAt);
     token.audience = [resource.identifier];
@@ -154,7 +157,7 @@ export class TokenIssuer {
     const scopes = allowed(request.scopes);
     const expiresIn = this.accessTokenLifetime(client, request.resource);
     const { value: accessValue, token: access } = await this.mintAccess(
-      request, { id: user.id, authTime: request.authTime }, scopes, request.resource, now, now + expiresIn * 1000,
+      request, { id: user.id, authTime: request.authTime, authentication: request.authentication ?? null }, scopes, request.resource, now, now + expiresIn * 1000,
     );
     access.codeId = request.codeId;
     const body: TokenResponseBody = { access_token: accessValue, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };

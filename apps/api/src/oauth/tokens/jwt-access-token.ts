@@ -15,6 +15,9 @@ export interface AccessTokenClaims {
   jti: string;
   scope: string;
   auth_time?: number;
+  /** RFC 9068 §2.2.1: how the user authenticated, when known. */
+  acr?: string;
+  amr?: string[];
 }
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -10,6 +10,7 @@ function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCode {
     resources: fromJson<string[]>(row.resources),
     codeChallengeMethod: row.codeChallengeMethod as AuthorizationCode['codeChallengeMethod'],
     redirectUriSent: row.redirectUriSent === 1,
+    amr: row.amr === null ? null : fromJson<string[]>(row.amr),
   };
 }
 
@@ -20,7 +21,7 @@ export class SqlCodeStore implements CodeStore {
     await this.db.insertInto('authorizationCodes')
       .values({
         ...code, scopes: toJson(code.scopes), resources: toJson(code.resources ?? []), redirectUriSent: toFlag(code.redirectUriSent), consumedAt: null,
-        browserHash: code.browserHash ?? null,
+        browserHash: code.browserHash ?? null, amr: code.amr ? toJson(code.amr) : null, acr: code.acr ?? null,
       })
       .execute();
   }

@@ -22,6 +22,7 @@ import { SqlInteractionStore } from './interactions.js';
 import { SqlInitialAccessTokenStore } from './initial-access-tokens.js';
 import { SqlResourceStore } from './resources.js';
 import { SqlReplayStore } from './replays.js';
+import { SqlSecondFactorStore } from './factors.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -45,6 +46,7 @@ function storesOn(db: Kysely<Database>, hot?: SqliteHotPath | PostgresHotPath, f
     initialAccessTokens: new SqlInitialAccessTokenStore(db),
     resources: new SqlResourceStore(db, feed),
     replays: new SqlReplayStore(db),
+    factors: new SqlSecondFactorStore(db),
   };
 }
 

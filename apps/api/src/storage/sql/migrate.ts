@@ -13,6 +13,7 @@ import * as clientRegistrationMetadata from './migrations/0011-client-registrati
 import * as resources from './migrations/0012-resources.js';
 import * as browserGrants from './migrations/0013-browser-grants.js';
 import * as replayCache from './migrations/0014-replay-cache.js';
+import * as secondFactors from './migrations/0021-second-factors.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012-resources': resources,
   '0013-browser-grants': browserGrants,
   '0014-replay-cache': replayCache,
+  '0021-second-factors': secondFactors,
 };
 
 /** Names of every migration, oldest first. */

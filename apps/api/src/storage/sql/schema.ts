@@ -52,6 +52,7 @@ export interface UsersTable {
   passwordHash: string;
   passwordMustChange: number;
   admin: number;
+  mfaRequired: number;
   disabledAt: number | null;
   createdAt: number;
   updatedAt: number;
@@ -82,6 +83,9 @@ export interface AuthorizationCodesTable {
   expiresAt: number;
   consumedAt: number | null;
   browserHash: string | null;
+  /** JSON list; null for codes issued before second factors. */
+  amr: string | null;
+  acr: string | null;
 }
 
 export interface TokensTable {
@@ -151,6 +155,8 @@ export interface SessionsTable {
   idHash: string;
   userId: string;
   authTime: number;
+  /** JSON list of RFC 8176 method references. */
+  amr: string;
   createdAt: number;
   expiresAt: number;
 }
@@ -215,7 +221,39 @@ export interface ReplayCacheTable {
   expiresAt: number;
 }
 
+export interface TotpFactorsTable {
+  userId: string;
+  /** The key-sealer's JSON of the base32 secret. */
+  secretSealed: string;
+  lastStep: number | null;
+  createdAt: number;
+  confirmedAt: number | null;
+}
+
+export interface RecoveryCodesTable {
+  codeHash: string;
+  userId: string;
+  createdAt: number;
+  usedAt: number | null;
+}
+
+export interface WebauthnCredentialsTable {
+  id: string;
+  userId: string;
+  name: string;
+  publicKey: string;
+  counter: number;
+  transports: string;
+  deviceType: string;
+  backedUp: number;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
 export interface Database {
+  totpFactors: TotpFactorsTable;
+  recoveryCodes: RecoveryCodesTable;
+  webauthnCredentials: WebauthnCredentialsTable;
   clients: ClientsTable;
   users: UsersTable;
   scopes: ScopesTable;

@@ -1,18 +1,26 @@
 import type { Kysely } from 'kysely';
 import type { Session, SessionStore } from '../types.js';
 import type { Database } from './schema.js';
+import { fromJson, toJson } from './helpers.js';
 
 export class SqlSessionStore implements SessionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(session: Session): Promise<void> {
-    await this.db.insertInto('sessions').values(session).execute();
+  async create(session: Omit<Session, 'amr'> & { amr?: string[] }): Promise<void> {
+    await this.db.insertInto('sessions').values({ ...session, amr: toJson(session.amr ?? ['pwd']) }).execute();
+  }
+
+  async update(idHash: string, changes: { authTime?: number; amr: string[] }): Promise<boolean> {
+    const result = await this.db.updateTable('sessions')
+      .set({ amr: toJson(changes.amr), ...(changes.authTime !== undefined && { authTime: changes.authTime }) })
+      .where('idHash', '=', idHash).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async get(idHash: string, now: number): Promise<Session | null> {
     const row = await this.db.selectFrom('sessions').selectAll()
       .where('idHash', '=', idHash).where('expiresAt', '>', now).executeTakeFirst();
-    return row ?? null;
+    return row ? { ...row, amr: fromJson<string[]>(row.amr) } : null;
   }
 
   async delete(idHash: string): Promise<boolean> {
