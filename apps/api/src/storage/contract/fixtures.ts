@@ -45,6 +45,7 @@ export function aUser(overrides: Partial<NewUser> = {}): NewUser {
     passwordHash: 'scrypt$not-a-real-hash',
     passwordMustChange: false,
     admin: false,
+    mfaRequired: false,
     ...overrides,
   };
 }
@@ -66,6 +67,8 @@ export function aCode(clientId: string, userId: string, now: number, overrides: 
     createdAt: now,
     expiresAt: now + 60_000,
     browserHash: null,
+    amr: ['pwd', 'otp', 'mfa'],
+    acr: 'http://schemas.openid.net/pape/policies/2007/06/multi-factor',
     ...overrides,
   };
 }

@@ -16,6 +16,7 @@ import { describeInteractionStore } from './interactions.contract.js';
 import { describeInitialAccessTokenStore } from './initial-access-tokens.contract.js';
 import { describeResourceStore } from './resources.contract.js';
 import { describeReplayStore } from './replays.contract.js';
+import { describeSecondFactorStore } from './factors.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -34,6 +35,7 @@ export function describeStorageContract(storage: () => Storage) {
   describeInitialAccessTokenStore(storage);
   describeResourceStore(storage);
   describeReplayStore(storage);
+  describeSecondFactorStore(storage);
   describeAdminQueries(storage);
   describeTransactions(storage);
 }

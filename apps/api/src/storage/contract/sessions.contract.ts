@@ -7,7 +7,7 @@ export function describeSessionStore(storage: () => Storage) {
     async function aSession(expiresAt = 10_000) {
       const user = aUser();
       await storage().users.create(user, 1000);
-      const session = { idHash: hash(unique('session')), userId: user.id, authTime: 1000, createdAt: 1000, expiresAt };
+      const session = { idHash: hash(unique('session')), userId: user.id, authTime: 1000, amr: ['pwd'], createdAt: 1000, expiresAt };
       await storage().sessions.create(session);
       return session;
     }
@@ -17,6 +17,19 @@ export function describeSessionStore(storage: () => Storage) {
       expect(await storage().sessions.get(session.idHash, 9_999)).toEqual(session);
       expect(await storage().sessions.get(session.idHash, 10_000)).toBeNull();
       expect(await storage().sessions.get('unknown', 2000)).toBeNull();
+    });
+
+    it('records a second factor or a new sign-in on a session; amr is a password by default', async () => {
+      const user = aUser();
+      await storage().users.create(user, 1000);
+      const idHash = hash(unique('session'));
+      await storage().sessions.create({ idHash, userId: user.id, authTime: 1000, createdAt: 1000, expiresAt: 10_000 });
+      expect((await storage().sessions.get(idHash, 2000))!.amr).toEqual(['pwd']);
+      expect(await storage().sessions.update(idHash, { amr: ['pwd', 'otp', 'mfa'] })).toBe(true);
+      expect(await storage().sessions.get(idHash, 2000)).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], authTime: 1000 });
+      expect(await storage().sessions.update(idHash, { amr: ['pwd'], authTime: 3000 })).toBe(true);
+      expect(await storage().sessions.get(idHash, 4000)).toMatchObject({ amr: ['pwd'], authTime: 3000 });
+      expect(await storage().sessions.update('unknown', { amr: ['pwd'] })).toBe(false);
     });
 
     it('deletes one session', async () => {
