@@ -118,10 +118,15 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     at: Date.now(), actorType: 'user', actorId: user.id, action, targetType: 'user', targetId: user.id, sourceAddress: req.clientAddress ?? null, details,
   });
 
-  /** After a first factor is added: recovery codes, shown once; the session counts as having used the factor. */
-  async function enrolled(req: Request, res: Response, signedIn: SignedIn, method: string, amr: string[]) {
+  /**
+   * After a factor is added: recovery codes with the first, shown once. A
+   * confirmed TOTP code counts as using the factor (`amr`); a passkey's
+   * registration ("none" attestation) proves nothing signed by its key, so it
+   * does not: its first use does.
+   */
+  async function enrolled(req: Request, res: Response, signedIn: SignedIn, method: string, amr: string[] | null) {
     const now = Date.now();
-    await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, amr));
+    if (amr) await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, amr));
     const codes = await ctx.storage.transaction(async (tx) => {
       const had = (await tx.factors.summary(signedIn.user.id)).recoveryCodes > 0;
       const made = had ? null : await ctx.factors.newRecoveryCodes(tx, signedIn.user, now);
@@ -240,7 +245,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
       return render(req, res, signedIn, 409, { error: 'This passkey is registered already.' });
     }
     if (!result.ok) return render(req, res, signedIn, 400, { error: result.reason });
-    await enrolled(req, res, signedIn, 'passkey', result.amr);
+    await enrolled(req, res, signedIn, 'passkey', null);
   });
 
   router.post('/account/security/passkeys/:credential/remove', form, async (req, res) => {

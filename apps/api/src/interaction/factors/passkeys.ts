@@ -49,6 +49,11 @@ export class Passkeys {
     return Buffer.concat([head, this.mac(browserSecret, purpose, head)]).toString('base64url');
   }
 
+  /** The library takes a string challenge as text to encode; ours goes as its bytes, so the browser echoes it as we made it. */
+  private challengeBytes(browserSecret: string, purpose: string, now: number): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(Buffer.from(this.challenge(browserSecret, purpose, now), 'base64url'));
+  }
+
   private mac(browserSecret: string, purpose: string, head: Buffer): Buffer {
     return createHmac('sha256', browserSecret).update(`webauthn:${purpose}:`).update(head).digest().subarray(0, 16);
   }
@@ -73,7 +78,7 @@ export class Passkeys {
   ): Promise<PublicKeyCredentialCreationOptionsJSON> {
     return generateRegistrationOptions({
       rpName: this.rpName, rpID: this.rpID, userName: user.username, userDisplayName: user.displayName ?? user.username,
-      userID: userHandle(user), challenge: this.challenge(browserSecret, purpose, now), attestationType: 'none', timeout: CHALLENGE_TTL_MS,
+      userID: userHandle(user), challenge: this.challengeBytes(browserSecret, purpose, now), attestationType: 'none', timeout: CHALLENGE_TTL_MS,
       excludeCredentials: existing.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransportFuture[] })),
       // A discoverable credential (a passkey) can also sign in without a user name.
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
@@ -115,7 +120,7 @@ export class Passkeys {
     credentials: WebAuthnCredential[] | null, browserSecret: string, purpose: string, now: number,
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     return generateAuthenticationOptions({
-      rpID: this.rpID, challenge: this.challenge(browserSecret, purpose, now), timeout: CHALLENGE_TTL_MS,
+      rpID: this.rpID, challenge: this.challengeBytes(browserSecret, purpose, now), timeout: CHALLENGE_TTL_MS,
       userVerification: credentials === null ? 'required' : 'preferred',
       ...(credentials && { allowCredentials: credentials.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransportFuture[] })) }),
     });
