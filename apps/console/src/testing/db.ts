@@ -1,5 +1,5 @@
 import type {
-  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, Settings, SigningKey, Statistics, Token, User,
+  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, SecondFactors, Settings, SigningKey, Statistics, Token, User,
 } from '../lib/contract';
 import {
   makeAuditEntry, makeClient, makeConsent, makeRegistrationPolicy, makeRegistrationToken, makeResource, makeScope, makeSettings, makeSigningKey,
@@ -11,6 +11,8 @@ export interface MockDb {
   clients: Client[];
   resources: Resource[];
   users: User[];
+  /** Each user's second factors, by user id; a user not listed has none. */
+  secondFactors: Record<string, SecondFactors>;
   tokens: Token[];
   scopes: Scope[];
   consents: Consent[];
@@ -44,6 +46,9 @@ function seed(): MockDb {
       makeUser({ id: 'user-admin', username: 'admin', displayName: 'Administrator', email: null, admin: true }),
       makeUser(),
     ],
+    secondFactors: {
+      'user-erin': { totp: true, passkeys: [{ id: 'cred-1', name: 'Laptop', createdAt: '2025-06-01T10:00:00.000Z', lastUsedAt: null }], recoveryCodes: 8 },
+    },
     tokens: [
       makeToken(),
       makeToken({

@@ -34,7 +34,7 @@ export function makeRegistrationPolicy(overrides: Partial<RegistrationPolicy> = 
 export function makeUser(overrides: Partial<User> = {}): User {
   return {
     id: 'user-erin', username: 'erin', displayName: 'Erin End-User', email: 'erin@example.com', admin: false,
-    passwordMustChange: false, status: 'active', disabledAt: null, createdAt: T0, updatedAt: T0, ...overrides,
+    passwordMustChange: false, mfaRequired: false, status: 'active', disabledAt: null, createdAt: T0, updatedAt: T0, ...overrides,
   };
 }
 

@@ -19,6 +19,7 @@ import { useResetPassword } from '../api/reset-password';
 import { useRevokeUserTokens } from '../api/revoke-user-tokens';
 import { useUser } from '../api/get-user';
 import { EditUserForm } from './edit-user-form';
+import { SecondFactorsCard } from './second-factors-card';
 
 type Action = 'disable' | 'enable' | 'grant' | 'remove' | 'tokens' | 'delete';
 
@@ -266,6 +267,7 @@ export function UserPage() {
           <ResetPassword user={u} />
         </div>
       </section>
+      <SecondFactorsCard user={u} />
       <section className="card danger-zone" aria-labelledby="user-delete">
         <h2 id="user-delete">Delete</h2>
         <p className="muted">Removes the account with its tokens, consents and sessions. This cannot be undone.</p>
