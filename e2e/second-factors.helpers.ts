@@ -24,6 +24,7 @@ export async function startSignIn(page: Page, seed: Seed, state: string) {
       return redirected();
     })]);
     expect(url.searchParams.get('state')).toBe(state);
+    await page.waitForURL((at) => at.href.startsWith(seed.app.redirectUri));
     const tokens = await redeem(baseURL, seed, url.searchParams.get('code')!, verifier);
     expect(tokens.status).toBe(200);
     return claimsOf(tokens.body.id_token as string);

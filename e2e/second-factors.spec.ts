@@ -27,12 +27,12 @@ test('a user enrols a passkey on the security page, signs out, and signs in with
   await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
   await shoot(page, 'confirm-factor');
   await page.getByRole('button', { name: 'Use a passkey or security key' }).click();
-  await expect(page.getByText('Virtual key')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Remove Virtual key' })).toBeVisible();
   await shoot(page, 'security-with-passkey');
 
   await signOut(page);
   const second = await startSignIn(page, seed, 'passkey-2');
-  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await page.getByRole('button', { name: 'Use a passkey instead' }).click();
   const claims = await second(baseURL!);
   expect(claims.amr).toContain('mfa');
   expect(claims.acr).toBe('phr');

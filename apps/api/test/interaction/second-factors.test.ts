@@ -203,7 +203,7 @@ for (const backend of backends) {
         const browser = newBrowser(t);
         const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', ...pkce() });
         const page = await browser.get(interaction);
-        expect(page.text).toContain('Sign in with a passkey');
+        expect(page.text).toContain('Use a passkey instead');
         const answer = authenticator.get(webauthnOptions(page.text, 'get'), credentialId);
         const res = await browser.post(`${interaction}/passkey`).type('form').send({ csrf: formCsrf(page.text, `${interaction}/passkey`), credential: JSON.stringify(answer) });
         expect(res.status, res.text).toBe(303);

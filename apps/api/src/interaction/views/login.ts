@@ -31,7 +31,7 @@ ${view.passkey && html`
 <form method="post" action="${view.passkey.action}">
   <input type="hidden" name="csrf" value="${view.passkey.csrf}">
   <input type="hidden" name="credential" value="">
-  <div class="actions"><button type="submit" data-webauthn="get" data-status="passkey-status" data-options="${view.passkey.options}" hidden>Sign in with a passkey</button></div>
+  <div class="actions"><button type="submit" data-webauthn="get" data-status="passkey-status" data-options="${view.passkey.options}" hidden>Use a passkey instead</button></div>
   <p class="muted" id="passkey-status" role="status" aria-live="polite"></p>
 </form>`}
 <form method="post" action="${view.cancel.action}">
