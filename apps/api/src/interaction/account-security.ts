@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { verifyPassword } from '../crypto/password.js';
 import { withSecondFactor } from '../oauth/authorization/acr.js';
-import { ConflictError, type SecondFactorSummary, type Stores, type User } from '../storage/types.js';
+import { ConflictError, type SecondFactorSummary, type Stores } from '../storage/types.js';
 import { isCrossSite } from './browser.js';
 import { browserErrorPages, sendErrorPage, storableForm, type BrowserContext } from './context.js';
 import { sendPage } from './page.js';
@@ -113,10 +113,6 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     }
     return signedIn;
   }
-
-  const audit = (req: Request, user: User, action: string, details: Record<string, unknown>) => ctx.storage.audit.append({
-    at: Date.now(), actorType: 'user', actorId: user.id, action, targetType: 'user', targetId: user.id, sourceAddress: req.clientAddress ?? null, details,
-  });
 
   /**
    * After a factor is added: recovery codes with the first, shown once. A
