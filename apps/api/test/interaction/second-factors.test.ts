@@ -21,8 +21,6 @@ function formCsrf(html: string, action: string): string {
   return csrfOf(html.slice(at));
 }
 
-const unescape = (text: string) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`second factors on ${backend.name}`, () => {
     let t: OAuthTestApp;
@@ -351,7 +349,6 @@ for (const backend of backends) {
       await passwordSignIn(dan, 'dan');
       const stolen = await dan.post('/account/security/totp').type('form').send({ csrf: formCsrf(page.text, '/account/security/totp') });
       expect(stolen.status).toBe(403);
-      expect(unescape('&amp;')).toBe('&');
     });
 
     it('lets an administrator see and reset a user\'s second factors, audited', async () => {
