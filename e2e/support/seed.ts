@@ -14,6 +14,11 @@ export interface Seed {
 
 export const SEED_APP = { name: 'Photo Printer', redirectUri: 'http://127.0.0.1:4399/callback' };
 export const SEED_USER = { username: 'e2e-user', password: 'e2e-user-password' };
+/** Users the second-factor specs enrol, so no other spec meets a second-factor step. */
+export const SEED_MFA_USERS = {
+  passkey: { username: 'e2e-passkey', password: 'e2e-passkey-password' },
+  totp: { username: 'e2e-totp', password: 'e2e-totp-password' },
+};
 
 /** One file per server port, so the SQLite and PostgreSQL servers do not mix their seeds. */
 export function seedFile(port: string | number): string {

@@ -9,7 +9,7 @@ import { runCli } from '../../apps/api/src/cli/run.js';
 import { postgresBackend, sqliteBackend } from '../../apps/api/test/support/databases.js';
 import fs from 'node:fs';
 import { E2E_ADMIN } from './credentials.js';
-import { SEED_APP, SEED_USER, seedFile, type Seed } from './seed.js';
+import { SEED_APP, SEED_MFA_USERS, SEED_USER, seedFile, type Seed } from './seed.js';
 
 const [kind, port] = process.argv.slice(2);
 if ((kind !== 'sqlite' && kind !== 'postgres') || !port) {
@@ -35,6 +35,7 @@ async function cli(...argv: string[]): Promise<string> {
 }
 await cli('scopes', 'create', 'photos', '--description', 'See and print your photos');
 await cli('users', 'create', '--username', SEED_USER.username, '--password', SEED_USER.password, '--name', 'Erin End-User');
+for (const { username, password } of Object.values(SEED_MFA_USERS)) await cli('users', 'create', '--username', username, '--password', password);
 const app = JSON.parse(await cli('clients', 'create', '--name', SEED_APP.name, '--grant-types', 'authorization_code,refresh_token',
   '--redirect-uris', SEED_APP.redirectUri, '--scopes', 'openid profile photos', '--site-url', 'https://photos.example', '--json')) as { client_id: string; client_secret: string };
 const api = JSON.parse(await cli('clients', 'create', '--name', 'Invoices API', '--grant-types', '', '--resource-server', '--json')) as { client_id: string; client_secret: string };

@@ -16,6 +16,7 @@ import { createBrowserContext } from './interaction/context.js';
 import { deviceRoutes } from './interaction/device-routes.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { accountRoutes } from './account/routes.js';
+import { accountSecurityRoutes } from './interaction/account-security.js';
 import { authorizationEndpoint } from './oauth/endpoints/authorize.js';
 import { endSessionEndpoint } from './oauth/endpoints/end-session.js';
 import { userinfoEndpoint } from './oauth/endpoints/userinfo.js';
@@ -80,7 +81,8 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   const outbound = givenOutbound ?? createOutbound({ allowedHosts: config.outboundAllowHosts });
   const hsts = strictTransportSecurity(config.issuer, config.hstsMaxAgeSeconds);
   const secret = installationSecret(config.keyEncryption);
-  const keys = new SigningKeys(storage, config.lifetimes.idToken, new KeySealer(secret));
+  const sealer = new KeySealer(secret);
+  const keys = new SigningKeys(storage, config.lifetimes.idToken, sealer);
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const metadataFetches = new RateLimiter('client-metadata-fetch', config.rateLimits.clientMetadataFetches, storage.rateLimits, 250, onSyncError);
   const resolver = new ClientResolver({
@@ -107,7 +109,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     // The password grant asks the host's users when it keeps them; Tollgate's own pages (the console's sign-in) keep Tollgate's.
     signIn: authenticateUser ? signIn.withHostAuthenticator(authenticateUser) : signIn,
   });
-  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver, signIn });
+  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver, signIn, sealer });
   const interactions = embed ? new HostInteractions(browser, embed.pages, embed.findAccount) : null;
   browser.host = interactions ?? undefined;
   const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
@@ -134,6 +136,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   app.use(interactionRoutes(browser));
   app.use(deviceRoutes(browser));
   app.use(accountRoutes(browser));
+  app.use(accountSecurityRoutes(browser));
   app.use(endSessionEndpoint(browser));
   app.use(userinfoEndpoint({ storage, issuer: config.issuer, dpop, claims }));
   const registration = { storage, issuer: config.issuer, policy: config.registration, attempts: new RegistrationAttempts(registrations, storage, config.issuer) };

@@ -69,6 +69,8 @@ export interface Config {
   refreshTokenReuseGraceSeconds: number;
   /** Public clients registered for the password grant may use it (RFC 9700 §2.4 says they should not). */
   passwordGrantPublicClients: boolean;
+  /** Administrators must sign in with a second factor (and enrol one at their next sign-in when they have none). */
+  adminMfaRequired: boolean;
   /** Seconds a browser stays signed in. */
   sessionTtl: number;
   /** Back-channel logout delivery: attempts before giving up, and the first retry's wait in seconds (each later one doubles, up to an hour). */
@@ -212,6 +214,7 @@ const env = z.object({
   REQUIRE_PAR: z.enum(['true', 'false'], 'must be true or false').default('false'),
   REFRESH_TOKEN_REUSE_GRACE: z.string().default('10s'),
   PASSWORD_GRANT_PUBLIC_CLIENTS: z.enum(['true', 'false'], 'must be true or false').default('false'),
+  ADMIN_MFA_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
   LOGIN_FAILURE_LIMIT: z.string().default('10/15m'),
   LOGIN_ADDRESS_FAILURE_LIMIT: z.string().default('100/15m'),
   AUTHORIZE_RATE_LIMIT: z.string().default('300/1m'),
@@ -404,6 +407,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     par: { ttlSeconds: parTtl, required: values.REQUIRE_PAR === 'true' },
     refreshTokenReuseGraceSeconds: refreshTokenReuseGraceSeconds ?? 0,
     passwordGrantPublicClients: values.PASSWORD_GRANT_PUBLIC_CLIENTS === 'true',
+    adminMfaRequired: values.ADMIN_MFA_REQUIRED === 'true',
     sessionTtl,
     backchannelLogout: { attempts: values.BACKCHANNEL_LOGOUT_ATTEMPTS, retrySeconds: logoutRetrySeconds },
     keyEncryption: { secret: values.KEY_ENCRYPTION_KEY ?? null, file: path.resolve(values.KEY_FILE ?? defaultKeyFile(database as DatabaseConfig)) },

@@ -22,7 +22,7 @@ import type { listSessionsQuery, sessionPage, sessionsEnded, sessionView } from 
 import type { statisticsQuery, statisticsView } from './stats/schema.js';
 import type { listTokensQuery, tokenPage, tokenView } from './tokens/schema.js';
 import type {
-  createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, updateUserRequest, userDeletion, userPage, userStatusChange, userView,
+  createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, secondFactorsReset, secondFactorsView, updateUserRequest, userDeletion, userPage, userStatusChange, userView,
 } from './users/schema.js';
 
 /** A page of a list: `nextCursor` goes back as `cursor` for the next one. */
@@ -58,6 +58,8 @@ export type UserPage = z.output<typeof userPage>;
 export type CreateUserRequest = z.input<typeof createUserRequest>;
 export type ResetPasswordRequest = z.input<typeof resetPasswordRequest>;
 export type PasswordReset = z.output<typeof passwordReset>;
+export type SecondFactors = z.output<typeof secondFactorsView>;
+export type SecondFactorsReset = z.output<typeof secondFactorsReset>;
 export type UserStatusChange = z.output<typeof userStatusChange>;
 export type ListUsersQuery = z.input<typeof listUsersQuery>;
 export type UpdateUserRequest = z.input<typeof updateUserRequest>;

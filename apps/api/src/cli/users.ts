@@ -1,5 +1,5 @@
 import { resetPasswordRequest } from '../admin/users/schema.js';
-import { createUser, resetPassword } from '../admin/users/service.js';
+import { createUser, resetPassword, resetSecondFactors } from '../admin/users/service.js';
 import { parseOrThrow } from '../admin/validation.js';
 import { defineCommand, jsonOption } from './command.js';
 import { UsageError } from './context.js';
@@ -67,4 +67,29 @@ const usersResetPassword = defineCommand({
   },
 });
 
-export const usersCommands = [usersCreate, usersResetPassword];
+/** For a user who lost their phone or security key, and for an administrator locked out by ADMIN_MFA_REQUIRED. */
+const usersResetMfa = defineCommand({
+  name: 'users reset-mfa',
+  summary: 'Remove every second factor of a user (authenticator app, passkeys, recovery codes).',
+  description: [
+    'For a user who lost their phone or security key: their authenticator app, passkeys and recovery codes are removed. '
+      + 'They sign in with their password alone, or, if they must use a second factor, set one up at the next sign-in. '
+      + 'Their sessions are left as they are. Audited as user.second_factors_reset.',
+  ],
+  arguments: [{ name: 'USERNAME', description: 'The user whose second factors to remove (any case).' }],
+  options: { json: jsonOption },
+  examples: ['users reset-mfa ada'],
+  async run(ctx, values, [username]) {
+    const user = await ctx.storage.users.getByUsername(username!);
+    if (!user) throw new UsageError(`no user is named ${username}`);
+    const removed = await resetSecondFactors(ctx.storage, user.id, ctx.actor);
+    if (values.json) {
+      ctx.out(JSON.stringify({ username: user.username, totp: removed.totp, passkeys: removed.passkeys, recovery_codes: removed.recoveryCodes }, null, 2));
+      return;
+    }
+    ctx.out(`Removed the second factors of ${user.username}: authenticator app ${removed.totp ? 'removed' : 'none'}, `
+      + `${removed.passkeys} passkey(s), ${removed.recoveryCodes} unused recovery code(s).`);
+  },
+});
+
+export const usersCommands = [usersCreate, usersResetPassword, usersResetMfa];

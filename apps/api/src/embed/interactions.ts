@@ -229,7 +229,7 @@ export class HostInteractions {
     const now = Date.now();
     if (!(await ctx.storage.interactions.complete(interaction.id, now))) return this.alreadyDone(res);
     // A remembered sign-in is a Tollgate session (its sid in the ID token, its end a back-channel logout); otherwise the code has none.
-    const session = decision.login?.remember ? await ctx.sessions.start(req, res, user, now) : null;
+    const session = decision.login?.remember ? await ctx.sessions.start(req, res, user, now, decision.login.amr) : null;
     if (decision.consent) {
       if (decision.consent.remember) await ctx.storage.consents.grant(user.id, request.clientId, decision.consent.scopes, now);
       await ctx.storage.audit.append({
@@ -237,7 +237,7 @@ export class HostInteractions {
         sourceAddress: req.clientAddress ?? null, details: { scope: decision.consent.scopes.join(' '), remembered: decision.consent.remember },
       });
     }
-    await redirectWithCode(ctx, res, request, { user, scopes, authTime: login.authTime, sessionId: session?.id ?? null }, interaction.browserHash);
+    await redirectWithCode(ctx, res, request, { user, scopes, authTime: login.authTime, amr: login.amr, sessionId: session?.id ?? null }, interaction.browserHash);
   }
 
   /** Tollgate's remembered sign-in of a host's account in this browser, when the request lets it count. */
@@ -248,7 +248,7 @@ export class HostInteractions {
     if (!signedIn) return null;
     if (request.maxAge !== null && Date.now() - signedIn.session.authTime > request.maxAge * 1000) return null;
     if ((await this.ctx.storage.externalAccounts.claims(signedIn.user.id)) === null) return null;
-    return { subject: signedIn.user.id, authTime: signedIn.session.authTime, amr: [], remember: false };
+    return { subject: signedIn.user.id, authTime: signedIn.session.authTime, amr: signedIn.session.amr, remember: false };
   }
 
   /** The session in this browser, for the host's page to show. */

@@ -12,7 +12,9 @@ import type { PasswordSignIn } from '../oauth/users/password-sign-in.js';
 import { hasUnstorableCharacters } from '../storage/text.js';
 import type { AuthorizationRequest, Interaction, Storage, User } from '../storage/types.js';
 import { isDnsNameOrIp } from '../validation/url.js';
+import type { KeySealer } from '../crypto/key-sealer.js';
 import { BrowserBinding } from './browser.js';
+import { SecondFactors } from './factors/index.js';
 import type { CookiePolicy } from './cookies.js';
 import { sendPage } from './page.js';
 import { Sessions } from './sessions.js';
@@ -37,6 +39,8 @@ export interface BrowserContext {
   signIn: PasswordSignIn;
   /** Browsers where a user signed in before: the account's lockout does not apply to them. */
   trustedDevices: TrustedDevices;
+  /** TOTP, recovery codes and passkeys. */
+  factors: SecondFactors;
   /** Interactions started per address: each is a row anyone can make without signing in. */
   interactionStarts: RateLimiter;
   /** Wrong user codes entered on the device page per address (RFC 8628 §5.1). */
@@ -55,9 +59,9 @@ export interface BrowserContext {
 }
 
 export function createBrowserContext(deps: {
-  config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver; signIn: PasswordSignIn;
+  config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver; signIn: PasswordSignIn; sealer: KeySealer;
 }): BrowserContext {
-  const { config, storage, keys, logger, installationSecret, resolver, signIn } = deps;
+  const { config, storage, keys, logger, installationSecret, resolver, signIn, sealer } = deps;
   const issuer = new URL(config.issuer);
   const policy: CookiePolicy = { secure: issuer.protocol === 'https:' };
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
@@ -73,6 +77,7 @@ export function createBrowserContext(deps: {
     browser: new BrowserBinding(policy),
     signIn,
     trustedDevices: new TrustedDevices(installationSecret, policy),
+    factors: new SecondFactors(storage, sealer, config.issuer),
     interactionStarts,
     deviceCodeFailures,
     basePath: issuer.pathname.replace(/\/+$/, ''),
@@ -160,10 +165,11 @@ export function redirectWithError(ctx: BrowserContext, res: Response, request: {
  * browser back to the client with it, the state and our issuer (RFC 9207).
  */
 export async function redirectWithCode(
-  ctx: BrowserContext, res: Response, request: AuthorizationRequest, grant: { user: User; scopes: string[]; authTime: number; sessionId: string | null }, browserHash: string | null,
+  ctx: BrowserContext, res: Response, request: AuthorizationRequest,
+  grant: { user: User; scopes: string[]; authTime: number; amr: string[]; sessionId: string | null }, browserHash: string | null,
 ) {
   const code = await issueAuthorizationCode(ctx.storage, {
-    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, ttlSeconds: ctx.config.lifetimes.authorizationCode, browserHash,
+    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, amr: grant.amr, ttlSeconds: ctx.config.lifetimes.authorizationCode, browserHash,
     sessionId: grant.sessionId,
   });
   if (code === null) return redirectWithError(ctx, res, request, new LoginRequired('The session ended while the request was answered.'));

@@ -126,7 +126,7 @@ export function deviceRoutes(ctx: BrowserContext): Router {
       return page(res, login.status ?? 200, loginView({
         action: path(authorization, 'login'), csrf: ctx.browser.csrfToken(secret, `device-login:${authorization.id}`), clientName: client.name,
         cancel: { action: path(authorization, 'cancel'), csrf: ctx.browser.csrfToken(secret, `device-cancel:${authorization.id}`) },
-        username: login.username ?? '', error: login.error ?? null,
+        username: login.username ?? '', error: login.error ?? null, passkey: null,
       }), 'Sign in');
     }
     if (signedIn.user.passwordMustChange) {

@@ -9,17 +9,21 @@ export interface PageOptions {
   imageOrigins?: string[];
   /** Origins a form on the page may end up at (the client's redirect URI, reached by a 303). */
   formTargets?: string[];
-  /** A page with several sections (the account page) rather than one small form. */
+  /** The page runs our one script (`/interaction/webauthn.js`, for passkeys): `script-src 'self'`, nothing inline. */
+  script?: boolean;
+  /** A wider card: a page with several sections (the account page) or lists (the security page), rather than one small form. */
   wide?: boolean;
 }
 
 /**
  * Sends a server-rendered page with the headers every browser page gets:
- * a strict CSP without scripts, no framing, no referrer, never cached.
+ * a strict CSP (no scripts, or only our own file for passkey pages), no
+ * framing, no referrer, never cached.
  */
 export function sendPage(res: Response, status: number, body: SafeHtml, options: PageOptions) {
   const csp = [
     "default-src 'none'",
+    ...(options.script ? ["script-src 'self'"] : []),
     `style-src 'self'`,
     `img-src ${["'self'", ...(options.imageOrigins ?? [])].join(' ')}`,
     `form-action ${["'self'", ...(options.formTargets ?? [])].join(' ')}`,
@@ -47,6 +51,7 @@ function layout(body: SafeHtml, options: PageOptions): SafeHtml {
 <meta name="color-scheme" content="light dark">
 <title>${options.title} · Tollgate</title>
 <link rel="stylesheet" href="${options.basePath}/interaction/style.css">
+${options.script ? html`<script src="${options.basePath}/interaction/webauthn.js" defer></script>` : ''}
 </head>
 <body>
 <main class="${options.wide ? 'card wide' : 'card'}">
@@ -106,4 +111,57 @@ dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 @media (max-width: 480px) { .card { padding: 1.25rem; } dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .35rem; } }
+a.button { display: inline-block; text-align: center; text-decoration: none; font-weight: 600; padding: .6rem 1.2rem; border-radius: 8px;
+  background: var(--accent); color: var(--accent-text); flex: 1; }
+.or { display: flex; align-items: center; gap: .75rem; color: var(--muted); margin: 1.25rem 0 0; font-size: .9rem; }
+.or::before, .or::after { content: ""; flex: 1; border-top: 1px solid var(--border); }
+.qr { display: block; width: 12rem; height: 12rem; margin: 1rem auto; background: #fff; border-radius: 8px; }
+.qr svg { width: 100%; height: 100%; display: block; }
+.secret { font-family: ui-monospace, monospace; overflow-wrap: anywhere; letter-spacing: .05em; }
+ul.codes { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .4rem;
+  font-family: ui-monospace, monospace; font-size: 1.05rem; }
+section.factor { border-top: 1px solid var(--border); margin-top: 1.25rem; padding-top: .75rem; }
+section.factor h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
+ul.keys { list-style: none; padding: 0; margin: .5rem 0; }
+ul.keys li { display: flex; gap: .75rem; align-items: center; justify-content: space-between; padding: .4rem 0; flex-wrap: wrap; }
+ul.keys form button { flex: none; padding: .35rem .8rem; }
+.status { font-weight: 600; }
+details summary { cursor: pointer; color: var(--accent); margin-top: 1rem; }
+input.code { letter-spacing: .2em; font-family: ui-monospace, monospace; }
+`;
+
+/**
+ * The passkey pages' script: a button with `data-webauthn="create|get"` and
+ * its options (JSON) in `data-options` runs the browser's WebAuthn ceremony,
+ * puts the answer in its form's `credential` field and sends the form. The
+ * buttons stay hidden where the browser has no WebAuthn.
+ */
+export const WEBAUTHN_SCRIPT = `'use strict';
+document.addEventListener('DOMContentLoaded', function () {
+  var supported = !!(window.PublicKeyCredential && PublicKeyCredential.parseCreationOptionsFromJSON);
+  document.querySelectorAll('[data-webauthn]').forEach(function (button) {
+    if (!supported) return;
+    button.hidden = false;
+    var form = button.form;
+    var status = document.getElementById(button.getAttribute('data-status') || '');
+    button.addEventListener('click', function (event) {
+      event.preventDefault();
+      if (form.reportValidity && !form.reportValidity()) return;
+      var options = JSON.parse(button.getAttribute('data-options'));
+      var create = button.getAttribute('data-webauthn') === 'create';
+      var ceremony = create
+        ? navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) })
+        : navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+      if (status) status.textContent = 'Follow your browser\u2019s instructions\u2026';
+      ceremony.then(function (credential) {
+        form.elements.namedItem('credential').value = JSON.stringify(credential.toJSON());
+        form.submit();
+      }, function (error) {
+        if (status) status.textContent = error && error.name === 'NotAllowedError'
+          ? 'Cancelled, or no passkey for this site was found. Try again.'
+          : 'The browser could not use a passkey: ' + (error && error.message ? error.message : 'unknown error') + '.';
+      });
+    });
+  });
+});
 `;

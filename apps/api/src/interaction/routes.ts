@@ -6,11 +6,16 @@ import { nextStep } from '../oauth/authorization/flow.js';
 import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isolate } from '../validation/display-text.js';
+import { html } from './html.js';
+import { addressBucket } from '../http/client-address.js';
 import { isCrossSite } from './browser.js';
 import { browserErrorPages, formTargetsOf, originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, type BrowserContext } from './context.js';
-import { sendPage, STYLESHEET } from './page.js';
 import { signIn } from './sign-in.js';
 import { newPasswordErrors } from './password-check.js';
+import { withSecondFactor } from '../oauth/authorization/acr.js';
+import { sendPage, STYLESHEET, WEBAUTHN_SCRIPT } from './page.js';
+import { attemptSignIn } from './throttle.js';
+import { enrolView, secondFactorView } from './views/second-factor.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
 import { passwordView } from './views/password.js';
@@ -32,6 +37,11 @@ export function interactionRoutes(ctx: BrowserContext): Router {
   router.get('/interaction/style.css', (_req, res) => {
     res.set({ 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' });
     res.send(STYLESHEET);
+  });
+
+  router.get('/interaction/webauthn.js', (_req, res) => {
+    res.set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' });
+    res.send(WEBAUTHN_SCRIPT);
   });
 
   /** The interaction if this browser started it and it is still open; otherwise the error page is sent. */
@@ -88,16 +98,39 @@ export function interactionRoutes(ctx: BrowserContext): Router {
   async function show(req: Request, res: Response, interaction: Interaction, login: { username?: string; error?: string; status?: number } = {}) {
     const client = await clientOf(req, interaction);
     if (!client) return clientGone(res);
-    const step = await nextStep(ctx.storage, ctx.sessions, req, interaction.request, interaction);
+    const step = await nextStep(ctx.storage, ctx.sessions, req, interaction.request, interaction, ctx.config);
     const secret = ctx.browser.read(req)!;
     const pageOptions = { basePath: ctx.basePath, formTargets: formTargetsOf(interaction.request.redirectUri) };
+    const now = Date.now();
+    const cancel = { action: path(interaction, 'cancel'), csrf: ctx.browser.csrfToken(secret, `cancel:${interaction.id}`) };
     switch (step.kind) {
-      case 'login':
+      case 'login': {
+        const passkeyOptions = await ctx.factors.passkeys.authenticationOptions(null, secret, `passkey-login:${interaction.id}`, now);
         return sendPage(res, login.status ?? 200, loginView({
           action: path(interaction, 'login'), csrf: ctx.browser.csrfToken(secret, `login:${interaction.id}`), clientName: client.name,
-          cancel: { action: path(interaction, 'cancel'), csrf: ctx.browser.csrfToken(secret, `cancel:${interaction.id}`) },
+          cancel,
           username: login.username ?? interaction.request.loginHint ?? '', error: login.error ?? null,
-        }), { ...pageOptions, title: 'Sign in' });
+          passkey: { action: path(interaction, 'passkey'), csrf: ctx.browser.csrfToken(secret, `passkey:${interaction.id}`), options: JSON.stringify(passkeyOptions) },
+        }), { ...pageOptions, title: 'Sign in', script: true });
+      }
+      case 'second-factor': {
+        const credentials = step.factors.passkeys > 0 ? await ctx.storage.factors.listCredentials(step.user.id) : [];
+        const passkeyOptions = credentials.length > 0
+          ? JSON.stringify(await ctx.factors.passkeys.authenticationOptions(credentials, secret, `second-factor:${interaction.id}`, now))
+          : null;
+        return sendPage(res, login.status ?? 200, secondFactorView({
+          heading: step.passkeyOnly ? 'Confirm with your passkey' : 'Two-step verification',
+          intro: step.passkeyOnly
+            ? html`<bdi>${client.name}</bdi> asks for a passkey or security key sign-in.`
+            : html`Signed in as <strong>${step.user.username}</strong>. Confirm it is you with your second factor.`,
+          action: path(interaction, 'second-factor'), csrf: ctx.browser.csrfToken(secret, `second-factor:${interaction.id}`),
+          totp: step.factors.totp && !step.passkeyOnly, passkeyOptions, recovery: step.factors.recoveryCodes > 0 && !step.passkeyOnly,
+          error: login.error ?? null,
+          cancel: { ...cancel, label: html`Cancel and return to <bdi>${client.name}</bdi>` },
+        }), { ...pageOptions, title: 'Two-step verification', script: passkeyOptions !== null });
+      }
+      case 'enrol':
+        return sendPage(res, 200, enrolView({ username: step.user.username, href: `${ctx.basePath}/account/security?interaction=${interaction.id}` }), { ...pageOptions, title: 'Set up a second factor' });
       case 'password':
         return passwordPage(req, res, interaction, step.user, {}, 200);
       case 'consent': {
@@ -174,6 +207,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (!interaction) return;
     const user = await signedInUser(req, interaction);
     if (!user || !user.passwordMustChange) return res.redirect(303, path(interaction));
+    const amr = (await ctx.sessions.current(req))?.session.amr ?? ['pwd'];
     const password = field(req, 'password');
     const errors = newPasswordErrors(user.username, password, field(req, 'confirm'));
     if (errors.password || errors.confirm) return passwordPage(req, res, interaction, user, errors, 400);
@@ -189,15 +223,79 @@ export function interactionRoutes(ctx: BrowserContext): Router {
         sourceAddress: req.clientAddress ?? null, details: { revoked_tokens: revoked, ended_sessions: ended.sessionIds.length, logouts_queued: ended.logoutsQueued },
       });
     });
-    await ctx.sessions.start(req, res, { ...user, passwordMustChange: false }, now);
+    await ctx.sessions.start(req, res, { ...user, passwordMustChange: false }, now, amr);
     await ctx.storage.interactions.authenticate(interaction.id, user.id, now);
+    res.redirect(303, path(interaction));
+  });
+
+  // The second factor after the password: a code, a recovery code or a passkey, throttled as passwords are.
+  router.post('/interaction/:id/second-factor', form, async (req, res) => {
+    const interaction = await loadForPost(req, res, 'second-factor');
+    if (!interaction) return;
+    const step = await nextStep(ctx.storage, ctx.sessions, req, interaction.request, interaction, ctx.config);
+    const signedIn = await ctx.sessions.current(req);
+    if (step.kind !== 'second-factor' || !signedIn) return res.redirect(303, path(interaction));
+    const method = field(req, 'method');
+    if (step.passkeyOnly && method !== 'passkey') return res.redirect(303, path(interaction));
+    const attempt = attemptSignIn(ctx, req, step.user, step.user.username);
+    if (!attempt.allowed) {
+      res.set('Retry-After', String(Math.ceil(attempt.retryAfterSeconds)));
+      return show(req, res, interaction, { status: 429, error: attempt.message });
+    }
+    const now = Date.now();
+    const result = await ctx.factors.verify(step.user, { method, code: field(req, 'code'), credential: field(req, 'credential') },
+      ctx.browser.read(req)!, `second-factor:${interaction.id}`, now);
+    const audit = { at: now, targetType: 'user', targetId: step.user.id, sourceAddress: req.clientAddress ?? null };
+    if (!result.ok) {
+      await ctx.storage.audit.append({
+        ...audit, actorType: 'anonymous', actorId: null, action: 'user.second_factor_failed',
+        details: { method: method.slice(0, 20), client_id: interaction.request.clientId },
+      });
+      return show(req, res, interaction, { status: 401, error: result.error });
+    }
+    attempt.succeeded();
+    await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
+    await ctx.storage.audit.append({
+      ...audit, actorType: 'user', actorId: step.user.id, action: 'user.second_factor', details: { method: result.method, client_id: interaction.request.clientId },
+    });
+    res.redirect(303, path(interaction));
+  });
+
+  // Sign in with a passkey alone: the browser offers the user's discoverable credentials, user verification required.
+  router.post('/interaction/:id/passkey', form, async (req, res) => {
+    const interaction = await loadForPost(req, res, 'passkey');
+    if (!interaction) return;
+    const addressKey = addressBucket(req.clientAddress ?? '');
+    const byAddress = ctx.signIn.limiters.perAddress.consume(addressKey);
+    if (!byAddress.allowed) {
+      res.set('Retry-After', String(Math.ceil(byAddress.retryAfterSeconds)));
+      return show(req, res, interaction, { status: 429, error: 'Too many failed sign-ins from your network. Try again later.' });
+    }
+    const now = Date.now();
+    const result = await ctx.factors.passkeys.authenticate(ctx.storage, field(req, 'credential'), null, ctx.browser.read(req)!, `passkey-login:${interaction.id}`, now);
+    const user = result.ok ? await ctx.storage.users.get(result.credential.userId) : null;
+    if (!result.ok || !user || user.disabledAt !== null) {
+      await ctx.storage.audit.append({
+        at: now, actorType: 'anonymous', actorId: null, action: 'user.login_failed', targetType: user ? 'user' : null, targetId: user?.id ?? null,
+        sourceAddress: req.clientAddress ?? null, details: { reason: result.ok ? 'user disabled' : 'passkey refused', method: 'passkey', client_id: interaction.request.clientId },
+      });
+      return show(req, res, interaction, { status: 401, error: result.ok ? 'This account is disabled.' : result.reason });
+    }
+    ctx.signIn.limiters.perAddress.refund(addressKey);
+    await ctx.sessions.start(req, res, user, now, result.amr);
+    ctx.trustedDevices.issue(res, user.id, now);
+    await ctx.storage.interactions.authenticate(interaction.id, user.id, now);
+    await ctx.storage.audit.append({
+      at: now, actorType: 'user', actorId: user.id, action: 'user.login', targetType: 'user', targetId: user.id,
+      sourceAddress: req.clientAddress ?? null, details: { client_id: interaction.request.clientId, method: 'passkey' },
+    });
     res.redirect(303, path(interaction));
   });
 
   router.post('/interaction/:id/consent', form, async (req, res) => {
     const interaction = await loadForPost(req, res, 'consent');
     if (!interaction) return;
-    const step = await nextStep(ctx.storage, ctx.sessions, req, { ...interaction.request, prompt: ['consent'] }, interaction);
+    const step = await nextStep(ctx.storage, ctx.sessions, req, { ...interaction.request, prompt: ['consent'] }, interaction, ctx.config);
     if (step.kind !== 'consent') return res.redirect(303, path(interaction));
     const decision = field(req, 'decision');
     if (decision !== 'allow' && decision !== 'deny') return show(req, res, interaction);

@@ -197,15 +197,18 @@ export interface User {
   /** The password was generated or reset by someone else and must be changed at next sign-in. */
   passwordMustChange: boolean;
   admin: boolean;
+  /** The user must sign in with a second factor (and enrol one first when they have none). */
+  mfaRequired: boolean;
   disabledAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
 
-export type NewUser = Omit<User, 'createdAt' | 'updatedAt' | 'disabledAt'>;
+/** `mfaRequired` defaults to false. */
+export type NewUser = Omit<User, 'createdAt' | 'updatedAt' | 'disabledAt' | 'mfaRequired'> & { mfaRequired?: boolean };
 
 export type UserUpdate = Partial<Pick<User,
-  'displayName' | 'email' | 'passwordHash' | 'passwordMustChange' | 'admin' | 'disabledAt'>>;
+  'displayName' | 'email' | 'passwordHash' | 'passwordMustChange' | 'admin' | 'disabledAt' | 'mfaRequired'>>;
 
 export interface UserListQuery {
   /** Case-insensitive substring of user name, display name or email. */
@@ -350,11 +353,14 @@ export interface AuthorizationCode {
   browserHash: string | null;
   /** The JWK thumbprint the authorization request named (`dpop_jkt`, RFC 9449 §10): the token request must prove that key. */
   dpopJkt: string | null;
+  /** How the user authenticated (RFC 8176) and the resulting ACR; null for codes issued before second factors. */
+  amr: string[] | null;
+  acr: string | null;
 }
 
-/** `resources` defaults to none, `browserHash`, `dpopJkt` and `sessionId` to null. */
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources' | 'browserHash' | 'dpopJkt' | 'sessionId'> & {
-  resources?: string[]; browserHash?: string | null; dpopJkt?: string | null; sessionId?: string | null;
+/** `resources` defaults to none, `browserHash`, `dpopJkt`, `sessionId`, `amr` and `acr` to null. */
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'resources' | 'browserHash' | 'dpopJkt' | 'sessionId' | 'amr' | 'acr'> & {
+  resources?: string[]; browserHash?: string | null; dpopJkt?: string | null; sessionId?: string | null; amr?: string[] | null; acr?: string | null;
 };
 
 export type ConsumeResult<T> =
@@ -633,6 +639,11 @@ export interface Session {
   userId: string;
   /** When the user last entered their password (OIDC `auth_time`). */
   authTime: number;
+  /**
+   * How the user authenticated (RFC 8176 values: `pwd`, `otp`, `hwk`, `swk`,
+   * `user`, `mfa`); second factors add theirs to the password's.
+   */
+  amr: string[];
   createdAt: number;
   expiresAt: number;
   /** The browser's User-Agent when the session began (at most 512 characters), for the account page. */
@@ -643,8 +654,8 @@ export interface Session {
   lastUsedAt: number | null;
 }
 
-/** `id` is generated when absent; device and address default to unknown, last use to the session's start. */
-export type NewSession = Omit<Session, 'id' | 'userAgent' | 'sourceAddress' | 'lastUsedAt'> & Partial<Pick<Session, 'id' | 'userAgent' | 'sourceAddress' | 'lastUsedAt'>>;
+/** `id` is generated when absent; device and address default to unknown, last use to the session's start, `amr` to a password. */
+export type NewSession = Omit<Session, 'id' | 'userAgent' | 'sourceAddress' | 'lastUsedAt' | 'amr'> & Partial<Pick<Session, 'id' | 'userAgent' | 'sourceAddress' | 'lastUsedAt' | 'amr'>>;
 
 /** A live session and the clients it signed the user in to. */
 export interface SessionWithClients extends Session {
@@ -674,6 +685,8 @@ export interface SessionListQuery {
 
 export interface SessionStore {
   create(session: NewSession): Promise<Session>;
+  /** Records a new authentication on a live session (a second factor, a re-entered password). False when it is gone. */
+  update(idHash: string, changes: { authTime?: number; amr: string[] }): Promise<boolean>;
   /** Null when unknown or expired at `now`. */
   get(idHash: string, now: number): Promise<Session | null>;
   /** By public id; null when unknown or expired at `now`. */
@@ -768,6 +781,8 @@ export interface AuthorizationRequest {
   resources?: string[];
   /** The JWK thumbprint of the DPoP key the code is bound to (RFC 9449 §10); absent or null for none. */
   dpopJkt?: string | null;
+  /** OIDC `acr_values`, in the order sent; absent in requests stored before it existed. */
+  acrValues?: string[];
 }
 
 /** One authorization request waiting for the user, bound to the browser that started it. */
@@ -884,6 +899,81 @@ export interface InitialAccessTokenStore {
    * `before`, at most `limit`; returns how many.
    */
   purgeExpired(before: number, limit: number): Promise<number>;
+}
+
+/** A user's TOTP secret (RFC 6238), sealed: it must be read back to check codes, so it cannot be hashed. */
+export interface TotpFactor {
+  userId: string;
+  secretSealed: string;
+  /** The newest time step a code was accepted for: a code of this step or older counts no more. */
+  lastStep: number | null;
+  createdAt: number;
+  /** Null while being enrolled: a pending secret is not a factor until a code from it is entered. */
+  confirmedAt: number | null;
+}
+
+/** A WebAuthn credential (passkey or security key): its public key and signature counter. */
+export interface WebAuthnCredential {
+  /** The credential id, base64url. */
+  id: string;
+  userId: string;
+  /** A name the user gave it. */
+  name: string;
+  /** COSE public key, base64url. */
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  /** `multiDevice`: synced (a software-held key); `singleDevice`: bound to one authenticator. */
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** What second factors a user has. */
+export interface SecondFactorSummary {
+  /** A confirmed TOTP secret. */
+  totp: boolean;
+  passkeys: number;
+  /** Recovery codes not used yet. */
+  recoveryCodes: number;
+}
+
+export interface SecondFactorStore {
+  /** Null when the user has no TOTP secret, pending or confirmed. */
+  getTotp(userId: string): Promise<TotpFactor | null>;
+  /** Stores a new pending secret, replacing a pending one; a confirmed one is kept (false, nothing changes). */
+  putPendingTotp(userId: string, secretSealed: string, now: number): Promise<boolean>;
+  /**
+   * Accepts a code of time step `step` in one conditional write: only when no
+   * code of this step or a later one was accepted before (so a code counts
+   * once), and, unless `confirming`, only for a confirmed secret. Confirming
+   * marks the secret confirmed. False when refused.
+   */
+  useTotpStep(userId: string, step: number, now: number, confirming: boolean): Promise<boolean>;
+  /** False when there was none. */
+  deleteTotp(userId: string): Promise<boolean>;
+  /** Replaces every recovery code of the user with these hashes. */
+  replaceRecoveryCodes(userId: string, codeHashes: string[], now: number): Promise<void>;
+  /** Spends an unused recovery code in one conditional write: of concurrent uses one wins. */
+  useRecoveryCode(userId: string, codeHash: string, now: number): Promise<boolean>;
+  /** Throws `ConflictError` when the credential id is registered already (to anyone). */
+  addCredential(credential: Omit<WebAuthnCredential, 'lastUsedAt'>): Promise<void>;
+  /** Oldest first. */
+  listCredentials(userId: string): Promise<WebAuthnCredential[]>;
+  /** Null when unknown. */
+  getCredential(id: string): Promise<WebAuthnCredential | null>;
+  /**
+   * Records a use with the authenticator's new signature counter, only if it
+   * moved forward (or both are 0: authenticators that keep no counter), in one
+   * conditional write. False otherwise: a cloned authenticator or a replay.
+   */
+  useCredential(id: string, counter: number, now: number): Promise<boolean>;
+  /** False when the user has no credential with that id. */
+  deleteCredential(userId: string, id: string): Promise<boolean>;
+  summary(userId: string): Promise<SecondFactorSummary>;
+  /** Removes every second factor of the user (an administrator's reset); returns what there was. */
+  deleteAll(userId: string): Promise<SecondFactorSummary>;
 }
 
 /** Everything a request handler may touch, all on one connection or transaction. */
@@ -1013,6 +1103,7 @@ export interface Stores {
   externalAccounts: ExternalAccountStore;
   deviceAuthorizations: DeviceAuthorizationStore;
   logoutOutbox: LogoutOutboxStore;
+  factors: SecondFactorStore;
 }
 
 export interface Storage extends Stores {

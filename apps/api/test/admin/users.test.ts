@@ -28,7 +28,7 @@ for (const backend of backends) {
       const res = await t.post('/users', { username: 'Grace', password: 'a long passphrase', email: 'grace@example.com', displayName: 'Grace Hopper' }).expect(201);
       expect(res.body).toEqual({
         id: expect.any(String), username: 'Grace', displayName: 'Grace Hopper', email: 'grace@example.com', admin: false,
-        passwordMustChange: true, status: 'active', disabledAt: null, createdAt: expect.any(String), updatedAt: res.body.createdAt,
+        passwordMustChange: true, mfaRequired: false, status: 'active', disabledAt: null, createdAt: expect.any(String), updatedAt: res.body.createdAt,
       });
       expect(JSON.stringify(res.body)).not.toMatch(/scrypt|passwordHash|a long passphrase/);
       const stored = await t.storage.users.get(res.body.id);

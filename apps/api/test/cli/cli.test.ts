@@ -241,6 +241,20 @@ for (const backend of backends) {
       expect((await storage.users.getByUsername('root'))!.passwordHash).toBe(chosenHash);
     });
 
+    it('users reset-mfa removes every second factor of a user, audited, and names its problems', async () => {
+      const root = (await storage.users.getByUsername('root'))!;
+      await storage.factors.putPendingTotp(root.id, 'sealed', 1000);
+      await storage.factors.useTotpStep(root.id, 1, 1000, true);
+      await storage.factors.replaceRecoveryCodes(root.id, ['h1', 'h2'], 1000);
+      const reset = await run('users', 'reset-mfa', 'ROOT');
+      expect(reset).toEqual({ code: 0, stderr: '', stdout: 'Removed the second factors of root: authenticator app removed, 0 passkey(s), 2 unused recovery code(s).' });
+      expect(await storage.factors.summary(root.id)).toEqual({ totp: false, passkeys: 0, recoveryCodes: 0 });
+      expect((await storage.audit.list({ limit: 1, action: 'user.second_factors_reset' })).items[0]).toMatchObject({ actorType: 'cli', targetId: root.id });
+      expect(JSON.parse((await run('users', 'reset-mfa', 'root', '--json')).stdout)).toEqual({ username: 'root', totp: false, passkeys: 0, recovery_codes: 0 });
+      expect(await run('users', 'reset-mfa', 'nobody')).toEqual({ code: 2, stdout: '', stderr: 'tollgate users reset-mfa: no user is named nobody' });
+      expect(await run('users', 'reset-mfa')).toEqual({ code: 2, stdout: '', stderr: 'tollgate users reset-mfa: missing USERNAME (see tollgate users reset-mfa --help)' });
+    });
+
     it('clients list shows every client, as a table or JSON', async () => {
       const json = JSON.parse((await run('clients', 'list', '--json')).stdout) as { client_id: string; client_name: string }[];
       expect(json.map((c) => c.client_name)).toEqual(expect.arrayContaining(['Tollgate console', 'Billing', 'SPA']));

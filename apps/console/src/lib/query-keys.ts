@@ -34,6 +34,7 @@ export const queryKeys = {
     all: ['users'] as const,
     list: (query: QueryParams) => ['users', 'list', query] as const,
     detail: (id: string) => ['users', 'detail', id] as const,
+    secondFactors: (id: string) => ['users', 'detail', id, 'second-factors'] as const,
   },
   sessions: {
     all: ['sessions'] as const,

@@ -1,5 +1,5 @@
 import type {
-  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, Session, Settings, SigningKey, Statistics, Token, User,
+  AuditEntry, Client, Consent, RegistrationPolicy, RegistrationToken, Resource, Scope, SecondFactors, Session, Settings, SigningKey, Statistics, Token, User,
 } from '../lib/contract';
 import {
   makeAuditEntry, makeClient, makeConsent, makeRegistrationPolicy, makeRegistrationToken, makeResource, makeScope, makeSettings, makeSigningKey,
@@ -12,6 +12,8 @@ export interface MockDb {
   resources: Resource[];
   users: User[];
   sessions: Session[];
+  /** Each user's second factors, by user id; a user not listed has none. */
+  secondFactors: Record<string, SecondFactors>;
   tokens: Token[];
   scopes: Scope[];
   consents: Consent[];
@@ -46,6 +48,9 @@ function seed(): MockDb {
       makeUser(),
     ],
     sessions: [makeSession()],
+    secondFactors: {
+      'user-erin': { totp: true, passkeys: [{ id: 'cred-1', name: 'Laptop', createdAt: '2025-06-01T10:00:00.000Z', lastUsedAt: null }], recoveryCodes: 8 },
+    },
     tokens: [
       makeToken(),
       makeToken({

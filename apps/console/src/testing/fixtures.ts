@@ -34,7 +34,7 @@ export function makeRegistrationPolicy(overrides: Partial<RegistrationPolicy> = 
 export function makeUser(overrides: Partial<User> = {}): User {
   return {
     id: 'user-erin', username: 'erin', displayName: 'Erin End-User', email: 'erin@example.com', admin: false,
-    passwordMustChange: false, status: 'active', disabledAt: null, createdAt: T0, updatedAt: T0, ...overrides,
+    passwordMustChange: false, mfaRequired: false, status: 'active', disabledAt: null, createdAt: T0, updatedAt: T0, ...overrides,
   };
 }
 
@@ -117,6 +117,7 @@ export function makeSettings(overrides: Partial<Settings> = {}): Settings {
     registration: { mode: 'token', openGrantTypes: ['authorization_code', 'refresh_token'], openScopes: ['openid'], clientMetadataDocuments: true },
     idTokenSigningAlg: 'ES256',
     pkceRequired: false,
+    adminMfaRequired: false,
     adminCorsOrigins: [],
     purgeIntervalSeconds: 300,
     hstsMaxAgeSeconds: 31_536_000,

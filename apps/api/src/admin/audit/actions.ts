@@ -55,6 +55,12 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'user.password_change': 'A user changed their password',
   'user.password_reset': 'An administrator reset a user\'s password',
   'user.session_end': 'A user signed out other sessions from their account page',
+  'user.recovery_codes_replace': 'A user made new recovery codes',
+  'user.second_factor': 'A user confirmed a sign-in with a second factor',
+  'user.second_factor_add': 'A user added a second factor (authenticator app or passkey)',
+  'user.second_factor_failed': 'A second factor was wrong, replayed or refused',
+  'user.second_factor_remove': 'A user removed a second factor',
+  'user.second_factors_reset': 'An administrator removed every second factor of a user',
   'user.tokens_revoke': 'Every token of a user was revoked',
   'user.update': 'A user\'s name or email was changed',
 };

@@ -3,9 +3,11 @@ import { defineRoute, type AdminRoute } from '../http/route.js';
 import { idParams, revokedCount } from '../http/schemas.js';
 import { revokeUserTokens } from '../tokens/service.js';
 import {
-  createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, toUserView, updateUserRequest, userDeletion, userPage, userStatusChange, userView,
+  createUserRequest, listUsersQuery, passwordReset, resetPasswordRequest, secondFactorsReset, secondFactorsView, toUserView, updateUserRequest, userDeletion,
+  userPage, userStatusChange, userView,
 } from './schema.js';
-import { createUser, deleteUser, disableUser, enableUser, resetPassword, setAdmin, updateUser } from './service.js';
+import { createUser, deleteUser, disableUser, enableUser, resetPassword, resetSecondFactors, setAdmin, updateUser } from './service.js';
+import { toTime, toTimeOrNull } from '../http/schemas.js';
 
 export const userRoutes: AdminRoute[] = [
   defineRoute({
@@ -45,7 +47,7 @@ export const userRoutes: AdminRoute[] = [
   }),
   defineRoute({
     method: 'patch', path: '/users/:id', operationId: 'updateUser', tag: 'users',
-    summary: 'Change a user\'s name or email',
+    summary: 'Change a user\'s name, email or second-factor requirement',
     description: 'Only the fields sent change; null clears one. Audited with each change as before and after.',
     params: idParams,
     body: updateUserRequest,
@@ -123,6 +125,34 @@ export const userRoutes: AdminRoute[] = [
     errors: [404, 409],
     async handle({ params, actor, storage }) {
       return toUserView(await setAdmin(storage, params.id, false, actor));
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/users/:id/second-factors', operationId: 'getUserSecondFactors', tag: 'users',
+    summary: 'A user\'s second factors',
+    description: 'Whether an authenticator app is set up, their passkeys, and how many recovery codes are left; never a secret.',
+    params: idParams,
+    response: secondFactorsView,
+    errors: [404],
+    async handle({ params, storage }) {
+      if (!(await storage.users.get(params.id))) throw new NotFoundError(`no user has id ${params.id}`);
+      const [summary, passkeys] = await Promise.all([storage.factors.summary(params.id), storage.factors.listCredentials(params.id)]);
+      return {
+        totp: summary.totp, recoveryCodes: summary.recoveryCodes,
+        passkeys: passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: toTime(p.createdAt), lastUsedAt: toTimeOrNull(p.lastUsedAt) })),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/users/:id/second-factors/reset', operationId: 'resetUserSecondFactors', tag: 'users',
+    summary: 'Remove every second factor of a user',
+    description: 'For a user who lost their phone or security key: their authenticator app, passkeys and recovery codes are removed, audited. '
+      + 'If they must use a second factor, their next sign-in asks them to set one up.',
+    params: idParams,
+    response: secondFactorsReset,
+    errors: [404],
+    async handle({ params, actor, storage }) {
+      return resetSecondFactors(storage, params.id, actor);
     },
   }),
   defineRoute({

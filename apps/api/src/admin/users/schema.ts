@@ -16,6 +16,7 @@ export const createUserInput = z.object({
   admin: z.boolean().default(false),
   /** Set when someone other than the user chose the password. */
   passwordMustChange: z.boolean().default(false),
+  mfaRequired: z.boolean().default(false).meta({ description: 'The user must sign in with a second factor, and set one up at the next sign-in when they have none.' }),
 }).strict();
 
 export type CreateUserInput = z.input<typeof createUserInput>;
@@ -28,6 +29,7 @@ export const userView = responseSchema('User', z.object({
   email: z.string().nullable(),
   admin: z.boolean(),
   passwordMustChange: z.boolean(),
+  mfaRequired: z.boolean().meta({ description: 'This user must use a second factor (administrators also must when ADMIN_MFA_REQUIRED is true).' }),
   status: z.enum(['active', 'disabled']),
   disabledAt: time.nullable(),
   createdAt: time,
@@ -43,6 +45,7 @@ export function toUserView(user: User): UserView {
     email: user.email,
     admin: user.admin,
     passwordMustChange: user.passwordMustChange,
+    mfaRequired: user.mfaRequired,
     status: user.disabledAt === null ? 'active' : 'disabled',
     disabledAt: toTimeOrNull(user.disabledAt),
     createdAt: toTime(user.createdAt),
@@ -68,6 +71,7 @@ export const updateUserRequest = requestSchema('UpdateUserRequest', z.object({
     .meta({ description: 'The name shown to people; null clears it.' }),
   email: z.email('Enter an email address, such as ada@example.com').max(320, 'must be at most 320 characters').nullable().optional()
     .meta({ description: 'null clears it.' }),
+  mfaRequired: z.boolean().optional().meta({ description: 'Whether the user must sign in with a second factor.' }),
 }).strict());
 export type UpdateUserRequest = z.output<typeof updateUserRequest>;
 
@@ -92,4 +96,17 @@ export const userStatusChange = responseSchema('UserStatusChange', z.object({
   user: userView,
   revokedTokens: z.number().int(),
   endedSessions: z.number().int(),
+}));
+
+/** A user's second factors as an administrator sees them: which, never a secret. */
+export const secondFactorsView = responseSchema('SecondFactors', z.object({
+  totp: z.boolean().meta({ description: 'An authenticator app (TOTP) is set up.' }),
+  passkeys: z.array(z.object({ id: z.string(), name: z.string(), createdAt: time, lastUsedAt: time.nullable() })),
+  recoveryCodes: z.number().int().meta({ description: 'Unused recovery codes left.' }),
+}));
+
+export const secondFactorsReset = responseSchema('SecondFactorsReset', z.object({
+  totp: z.boolean().meta({ description: 'An authenticator app was removed.' }),
+  passkeys: z.number().int().meta({ description: 'Passkeys and security keys removed.' }),
+  recoveryCodes: z.number().int().meta({ description: 'Unused recovery codes removed.' }),
 }));

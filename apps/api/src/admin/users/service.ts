@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generatePassword, hashPassword, type PasswordHashCost } from '../../crypto/password.js';
 import { ADMIN_SCOPE } from '../../oauth/helpers/scope.js';
-import type { Storage, Stores, User, UserDeletion } from '../../storage/types.js';
+import type { SecondFactorSummary, Storage, Stores, User, UserDeletion } from '../../storage/types.js';
 import { endSessions } from '../../oauth/logout/end-sessions.js';
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
@@ -103,7 +103,7 @@ export async function resetPassword(
 export async function updateUser(storage: Storage, id: string, changes: UpdateUserRequest, actor: Actor, now = Date.now()): Promise<User> {
   return storage.transaction(async (tx) => {
     const user = await existingUser(tx, id);
-    const fields = (['displayName', 'email'] as const).filter((field) => changes[field] !== undefined && changes[field] !== user[field]);
+    const fields = (['displayName', 'email', 'mfaRequired'] as const).filter((field) => changes[field] !== undefined && changes[field] !== user[field]);
     if (fields.length === 0) return user;
     const updated = await tx.users.update(id, Object.fromEntries(fields.map((field) => [field, changes[field]])), now);
     await audit(tx, actor, 'user.update', { type: 'user', id }, now, {
@@ -154,5 +154,19 @@ export async function setAdmin(storage: Storage, id: string, admin: boolean, act
     const revokedTokens = await tx.tokens.revokeCarrying({ userId: id }, [ADMIN_SCOPE], now);
     await audit(tx, actor, admin ? 'user.admin_grant' : 'user.admin_remove', { type: 'user', id }, now, { revoked_tokens: revokedTokens });
     return updated!;
+  });
+}
+
+/**
+ * Removes every second factor of a user who lost their phone or key (TOTP,
+ * passkeys, recovery codes), audited. Their sessions stay; if they must use
+ * a second factor, their next sign-in asks them to set one up.
+ */
+export async function resetSecondFactors(storage: Storage, id: string, actor: Actor, now = Date.now()): Promise<SecondFactorSummary> {
+  return storage.transaction(async (tx) => {
+    const user = await existingUser(tx, id);
+    const removed = await tx.factors.deleteAll(id);
+    await audit(tx, actor, 'user.second_factors_reset', { type: 'user', id }, now, { username: user.username, ...removed });
+    return removed;
   });
 }

@@ -8,6 +8,8 @@ export interface LoginView {
   clientName: string;
   username: string;
   error: string | null;
+  /** Sign in with a passkey instead (no user name, no password): where its answer goes, and the ceremony's options. */
+  passkey: { action: string; csrf: string; options: string } | null;
 }
 
 /** User name and password. The error, when there is one, is announced and focus goes to the password. */
@@ -25,6 +27,13 @@ ${view.error && html`<p class="error" role="alert" id="login-error">${view.error
   <input type="password" id="password" name="password" autocomplete="current-password" required ${focusPassword ? html`autofocus` : ''}${view.error ? html` aria-describedby="login-error"` : ''}>
   <div class="actions"><button type="submit" class="primary">Sign in</button></div>
 </form>
+${view.passkey && html`
+<form method="post" action="${view.passkey.action}">
+  <input type="hidden" name="csrf" value="${view.passkey.csrf}">
+  <input type="hidden" name="credential" value="">
+  <div class="actions"><button type="submit" data-webauthn="get" data-status="passkey-status" data-options="${view.passkey.options}" hidden>Use a passkey instead</button></div>
+  <p class="muted" id="passkey-status" role="status" aria-live="polite"></p>
+</form>`}
 <form method="post" action="${view.cancel.action}">
   <input type="hidden" name="csrf" value="${view.cancel.csrf}">
   <div class="actions"><button type="submit">Cancel and return to <bdi>${view.clientName}</bdi></button></div>

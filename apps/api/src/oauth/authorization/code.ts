@@ -1,4 +1,5 @@
 import { PREFIX, randomSecret, sha256, timeOrderedUuid } from '../../crypto/random.js';
+import { acrOf } from './acr.js';
 import type { AuthorizationRequest, Storage } from '../../storage/types.js';
 
 /**
@@ -10,7 +11,11 @@ import type { AuthorizationRequest, Storage } from '../../storage/types.js';
  */
 export async function issueAuthorizationCode(
   storage: Pick<Storage, 'transaction'>,
-  grant: { request: AuthorizationRequest; userId: string; scopes: string[]; authTime: number; ttlSeconds: number; browserHash: string | null; sessionId: string | null },
+  grant: {
+    request: AuthorizationRequest; userId: string; scopes: string[]; authTime: number; ttlSeconds: number; browserHash: string | null; sessionId: string | null;
+    /** How the user authenticated (RFC 8176), for the tokens' `amr` and `acr`. */
+    amr: string[];
+  },
   now = Date.now(),
 ): Promise<string | null> {
   const value = randomSecret(PREFIX.authorizationCode);
@@ -36,6 +41,8 @@ export async function issueAuthorizationCode(
       browserHash: grant.browserHash,
       dpopJkt: request.dpopJkt ?? null,
       sessionId: grant.sessionId,
+      amr: grant.amr,
+      acr: acrOf(grant.amr),
     });
     return true;
   });

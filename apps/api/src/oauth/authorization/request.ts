@@ -139,6 +139,8 @@ export function validateAuthorizationRequest(
   const loginHint = values.get('login_hint') ?? null;
   const dpopJkt = values.get('dpop_jkt') ?? null;
   if (dpopJkt !== null && !isThumbprint(dpopJkt)) throw new InvalidRequest('dpop_jkt must be the base64url SHA-256 JWK thumbprint of the DPoP key (RFC 9449 §10).');
+  const acrValues = (values.get('acr_values') ?? '').split(' ').filter((v) => v !== '');
+  if (acrValues.length > 10 || acrValues.some((v) => v.length > 200)) throw new InvalidRequest('acr_values must be at most 10 values of at most 200 characters.');
 
   return {
     clientId: client.id,
@@ -154,6 +156,7 @@ export function validateAuthorizationRequest(
     loginHint: loginHint !== null && loginHint.length <= 200 ? loginHint : null,
     idTokenHintSubject: null,
     ...(dpopJkt !== null && { dpopJkt }),
+    acrValues,
   };
 }
 

@@ -60,7 +60,7 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
       if (!claims) return redirectWithError(ctx, res, request, new InvalidRequest('id_token_hint is not an ID token this server issued.'));
       request.idTokenHintSubject = claims.sub;
     }
-    const step = await nextStep(ctx.storage, ctx.sessions, req, request, null);
+    const step = await nextStep(ctx.storage, ctx.sessions, req, request, null, ctx.config);
     if (step.kind === 'error') return redirectWithError(ctx, res, request, step.error);
     if (step.kind === 'done') {
       const browser = ctx.browser.read(req);

@@ -1,3 +1,4 @@
+import { ACR_VALUES_SUPPORTED } from '../authorization/acr.js';
 import { Router, type Response } from 'express';
 import type { GrantType, Storage } from '../../storage/types.js';
 import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
@@ -56,7 +57,8 @@ export function discoveryRoutes(options: {
       code_challenge_methods_supported: ['S256'],
       dpop_signing_alg_values_supported: DPOP_SIGNING_ALGORITHMS,
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'sid', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
+      acr_values_supported: ACR_VALUES_SUPPORTED,
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'at_hash', 'azp', 'sid', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],
       claims_parameter_supported: false,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,

@@ -49,6 +49,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
       const minted = await issuer.mintUserTokens({
         client, user, scopes: scopesForResource(code.scopes, resource, false), grantType: 'authorization_code', sourceAddress: req.sourceAddress,
         codeId: code.id, resource, authTime: code.authTime,
+        authentication: code.amr && code.acr ? { amr: code.amr, acr: code.acr } : null,
         refresh: client.grantTypes.includes('refresh_token')
           ? { familyId: issuer.newFamily(now), parentId: null, scopes: code.scopes, resources: code.resources }
           : null,
@@ -56,7 +57,9 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
       }, now);
       const { scopes } = minted;
       if (scopes.includes('openid')) {
-        minted.body.id_token = await idTokens.sign({ client, user, scopes, nonce: code.nonce, authTime: code.authTime, sessionId: code.sessionId, accessToken: minted.body.access_token, now });
+        minted.body.id_token = await idTokens.sign({
+          client, user, scopes, nonce: code.nonce, authTime: code.authTime, amr: code.amr, acr: code.acr, sessionId: code.sessionId, accessToken: minted.body.access_token, now,
+        });
       }
       try {
         await storage.transaction(async (tx) => {

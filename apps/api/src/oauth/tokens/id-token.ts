@@ -14,6 +14,9 @@ export interface IdTokenRequest {
   authTime: number;
   /** Public id of the session the user signed in with (OIDC Back-Channel Logout §2.1); null when unknown. */
   sessionId: string | null;
+  /** How the user authenticated (RFC 8176) and the class it reached; absent for codes issued before second factors. */
+  amr?: string[] | null;
+  acr?: string | null;
   accessToken: string;
   now: number;
 }
@@ -43,6 +46,8 @@ export class IdTokens {
     return new SignJWT({
       ...claims,
       auth_time: Math.floor(request.authTime / 1000),
+      ...(request.acr && { acr: request.acr }),
+      ...(request.amr && { amr: request.amr }),
       ...(request.nonce !== null && { nonce: request.nonce }),
       at_hash: accessTokenHash(request.accessToken),
       azp: request.client.id,

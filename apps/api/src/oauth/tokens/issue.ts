@@ -64,6 +64,8 @@ export interface UserTokensRequest {
   resource: Resource | null;
   /** When the user authenticated (epoch ms), for a JWT's `auth_time`, kept on the rows; null when not known (a refresh token from before it was kept). */
   authTime: number | null;
+  /** How the user authenticated, for a JWT's `amr` and `acr`; null when not known (a refresh, an old code). */
+  authentication?: { amr: string[]; acr: string } | null;
   /**
    * Present when the client may refresh: the rotation family this grant
    * belongs to, its scopes and the identifiers of its APIs, which the new
@@ -131,7 +133,7 @@ export class TokenIssuer {
   /** An access token for `resource`, opaque or JWT as the API wants, its audience and DPoP key stamped on the row (and in a JWT's `cnf`). */
   private async mintAccess(
     issue: { client: Client; grantType: GrantType | 'cli'; sourceAddress: string; dpopJkt: string | null },
-    user: { id: string; authTime: number | null } | null,
+    user: { id: string; authTime: number | null; authentication?: { amr: string[]; acr: string } | null } | null,
     scopes: string[],
     resource: Resource | null,
     now: number,
@@ -160,6 +162,7 @@ export class TokenIssuer {
       ...(user && user.authTime !== null && { auth_time: Math.floor(user.authTime / 1000) }),
       ...(issue.dpopJkt !== null && { cnf: { jkt: issue.dpopJkt } }),
       ...(exchange?.actor && { act: exchange.actor }),
+      ...(user?.authentication && { acr: user.authentication.acr, amr: user.authentication.amr }),
     });
     const token = this.row(id, value, `jwt_${value.slice(value.lastIndexOf('.') + 1, value.lastIndexOf('.') + 7)}`, 'access', issue, user?.id ?? null, scopes, now, expiresAt);
     token.audience = [resource.identifier];
@@ -197,7 +200,7 @@ export class TokenIssuer {
     const scopes = allowed(request.scopes);
     const expiresIn = this.accessTokenLifetime(client, request.resource);
     const { value: accessValue, token: access } = await this.mintAccess(
-      request, { id: user.id, authTime: request.authTime }, scopes, request.resource, now, now + expiresIn * 1000,
+      request, { id: user.id, authTime: request.authTime, authentication: request.authentication ?? null }, scopes, request.resource, now, now + expiresIn * 1000,
     );
     access.codeId = request.codeId;
     access.authTime = request.authTime;

@@ -20,6 +20,9 @@ export interface AccessTokenClaims {
   cnf?: { jkt: string };
   /** Who acts for `sub` (RFC 8693 §4.1), prior actors nested. */
   act?: Actor;
+  /** RFC 9068 §2.2.1: how the user authenticated, when known. */
+  acr?: string;
+  amr?: string[];
 }
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

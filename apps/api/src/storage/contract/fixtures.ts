@@ -50,6 +50,7 @@ export function aUser(overrides: Partial<NewUser> = {}): NewUser {
     passwordHash: 'scrypt$not-a-real-hash',
     passwordMustChange: false,
     admin: false,
+    mfaRequired: false,
     ...overrides,
   };
 }
@@ -73,6 +74,8 @@ export function aCode(clientId: string, userId: string, now: number, overrides: 
     browserHash: null,
     dpopJkt: null,
     sessionId: null,
+    amr: ['pwd', 'otp', 'mfa'],
+    acr: 'http://schemas.openid.net/pape/policies/2007/06/multi-factor',
     ...overrides,
   };
 }

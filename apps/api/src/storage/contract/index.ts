@@ -20,6 +20,7 @@ import { describePushedRequestStore } from './pushed-requests.contract.js';
 import { describeExternalAccountStore } from './external-accounts.contract.js';
 import { describeDeviceAuthorizationStore } from './device-authorizations.contract.js';
 import { describeLogoutOutboxStore } from './logout-outbox.contract.js';
+import { describeSecondFactorStore } from './factors.contract.js';
 
 /** Every store contract, for one backend. `storage()` is called inside tests, after setup. */
 export function describeStorageContract(storage: () => Storage) {
@@ -42,6 +43,7 @@ export function describeStorageContract(storage: () => Storage) {
   describeExternalAccountStore(storage);
   describeDeviceAuthorizationStore(storage);
   describeLogoutOutboxStore(storage);
+  describeSecondFactorStore(storage);
   describeAdminQueries(storage);
   describeTransactions(storage);
 }

@@ -26,6 +26,17 @@ export function describeSessionStore(storage: () => Storage) {
       expect(await storage().sessions.findById('unknown', 2000)).toBeNull();
     });
 
+    it('records a second factor or a new sign-in on a session; amr is a password by default', async () => {
+      const session = await aSession();
+      expect(session.amr).toEqual(['pwd']);
+      expect((await storage().sessions.get(session.idHash, 2000))!.amr).toEqual(['pwd']);
+      expect(await storage().sessions.update(session.idHash, { amr: ['pwd', 'otp', 'mfa'] })).toBe(true);
+      expect(await storage().sessions.get(session.idHash, 2000)).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], authTime: 1000 });
+      expect(await storage().sessions.update(session.idHash, { amr: ['pwd'], authTime: 3000 })).toBe(true);
+      expect(await storage().sessions.get(session.idHash, 4000)).toMatchObject({ amr: ['pwd'], authTime: 3000 });
+      expect(await storage().sessions.update('unknown', { amr: ['pwd'] })).toBe(false);
+    });
+
     it('records the clients a session signed in to, once each, and marks it used', async () => {
       const session = await aSession();
       const [one, two] = [aClient(), aClient()];

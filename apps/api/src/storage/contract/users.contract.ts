@@ -6,7 +6,7 @@ import { aClient, aCode, aToken, aUser, unique } from './fixtures.js';
 export function describeUserStore(storage: () => Storage) {
   describe('UserStore', () => {
     it('creates a user and finds it by id and by user name in any case', async () => {
-      const input = aUser({ username: `${unique('Grace')}`, admin: true, passwordMustChange: true });
+      const input = aUser({ username: `${unique('Grace')}`, admin: true, passwordMustChange: true, mfaRequired: true });
       const created = await storage().users.create(input, 1000);
       expect(created).toEqual({ ...input, disabledAt: null, createdAt: 1000, updatedAt: 1000 });
       expect(await storage().users.get(input.id)).toEqual(created);

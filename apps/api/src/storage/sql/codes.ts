@@ -10,6 +10,7 @@ function toCode(row: Selectable<AuthorizationCodesTable>): AuthorizationCode {
     resources: fromJson<string[]>(row.resources),
     codeChallengeMethod: row.codeChallengeMethod as AuthorizationCode['codeChallengeMethod'],
     redirectUriSent: row.redirectUriSent === 1,
+    amr: row.amr === null ? null : fromJson<string[]>(row.amr),
   };
 }
 
@@ -21,6 +22,7 @@ export class SqlCodeStore implements CodeStore {
       .values({
         ...code, scopes: toJson(code.scopes), resources: toJson(code.resources ?? []), redirectUriSent: toFlag(code.redirectUriSent), consumedAt: null,
         browserHash: code.browserHash ?? null, dpopJkt: code.dpopJkt ?? null, sessionId: code.sessionId ?? null,
+        amr: code.amr ? toJson(code.amr) : null, acr: code.acr ?? null,
       })
       .execute();
   }

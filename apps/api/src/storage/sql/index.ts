@@ -26,6 +26,7 @@ import { SqlReplayStore } from './replays.js';
 import { SqlPushedRequestStore } from './pushed-requests.js';
 import { SqlDeviceAuthorizationStore } from './device-authorizations.js';
 import { SqlLogoutOutboxStore } from './logout-outbox.js';
+import { SqlSecondFactorStore } from './factors.js';
 import { SqlTokenStore } from './tokens.js';
 import { SqlUserStore } from './users.js';
 
@@ -53,6 +54,7 @@ function storesOn(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', hot?: Sq
     externalAccounts: new SqlExternalAccountStore(db),
     deviceAuthorizations: new SqlDeviceAuthorizationStore(db),
     logoutOutbox: new SqlLogoutOutboxStore(db, dialect),
+    factors: new SqlSecondFactorStore(db),
   };
 }
 

@@ -20,6 +20,7 @@ import * as deviceAuthorizations from './migrations/0017-device-authorizations.j
 import * as sessionsAndLogoutOutbox from './migrations/0019-sessions-and-logout-outbox.js';
 import * as tokenExchange from './migrations/0018-token-exchange.js';
 import * as sessionDevices from './migrations/0020-session-devices.js';
+import * as secondFactors from './migrations/0021-second-factors.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0019-sessions-and-logout-outbox': sessionsAndLogoutOutbox,
   '0018-token-exchange': tokenExchange,
   '0020-session-devices': sessionDevices,
+  '0021-second-factors': secondFactors,
 };
 
 /** Names of every migration, oldest first. */

@@ -58,6 +58,7 @@ export interface UsersTable {
   passwordHash: string;
   passwordMustChange: number;
   admin: number;
+  mfaRequired: number;
   disabledAt: number | null;
   createdAt: number;
   updatedAt: number;
@@ -91,6 +92,9 @@ export interface AuthorizationCodesTable {
   /** The JWK thumbprint the authorization request named (RFC 9449 §10). */
   dpopJkt: string | null;
   sessionId: string | null;
+  /** JSON list; null for codes issued before second factors. */
+  amr: string | null;
+  acr: string | null;
 }
 
 export interface TokensTable {
@@ -168,6 +172,8 @@ export interface SessionsTable {
   id: string | null;
   userId: string;
   authTime: number;
+  /** JSON list of RFC 8176 method references. */
+  amr: string;
   createdAt: number;
   expiresAt: number;
   userAgent: string | null;
@@ -292,7 +298,39 @@ export interface DeviceAuthorizationsTable {
   decidedAt: number | null;
 }
 
+export interface TotpFactorsTable {
+  userId: string;
+  /** The key-sealer's JSON of the base32 secret. */
+  secretSealed: string;
+  lastStep: number | null;
+  createdAt: number;
+  confirmedAt: number | null;
+}
+
+export interface RecoveryCodesTable {
+  codeHash: string;
+  userId: string;
+  createdAt: number;
+  usedAt: number | null;
+}
+
+export interface WebauthnCredentialsTable {
+  id: string;
+  userId: string;
+  name: string;
+  publicKey: string;
+  counter: number;
+  transports: string;
+  deviceType: string;
+  backedUp: number;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
 export interface Database {
+  totpFactors: TotpFactorsTable;
+  recoveryCodes: RecoveryCodesTable;
+  webauthnCredentials: WebauthnCredentialsTable;
   clients: ClientsTable;
   users: UsersTable;
   scopes: ScopesTable;

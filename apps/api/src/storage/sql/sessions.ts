@@ -2,20 +2,27 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { EndedSession, NewSession, Page, Session, SessionListQuery, SessionSelector, SessionStore, SessionWithClients } from '../types.js';
 import type { Database, SessionsTable } from './schema.js';
-import { decodeCursor, InvalidCursorError, toPage } from './helpers.js';
+import { decodeCursor, fromJson, InvalidCursorError, toJson, toPage } from './helpers.js';
 
 function toSession(row: Selectable<SessionsTable>): Session {
   // A row written by a server from before migration 0019 has no public id: its hash stands in (never shown as a secret: it is only a hash).
-  return { ...row, id: row.id ?? row.idHash };
+  return { ...row, id: row.id ?? row.idHash, amr: fromJson<string[]>(row.amr) };
 }
 
 export class SqlSessionStore implements SessionStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(session: NewSession): Promise<Session> {
-    const row: Session = { userAgent: null, sourceAddress: null, lastUsedAt: session.createdAt, ...session, id: session.id ?? randomUUID() };
-    await this.db.insertInto('sessions').values(row).execute();
+    const row: Session = { userAgent: null, sourceAddress: null, lastUsedAt: session.createdAt, amr: ['pwd'], ...session, id: session.id ?? randomUUID() };
+    await this.db.insertInto('sessions').values({ ...row, amr: toJson(row.amr) }).execute();
     return row;
+  }
+
+  async update(idHash: string, changes: { authTime?: number; amr: string[] }): Promise<boolean> {
+    const result = await this.db.updateTable('sessions')
+      .set({ amr: toJson(changes.amr), ...(changes.authTime !== undefined && { authTime: changes.authTime }) })
+      .where('idHash', '=', idHash).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async get(idHash: string, now: number): Promise<Session | null> {

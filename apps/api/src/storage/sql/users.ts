@@ -14,6 +14,7 @@ function toUser(row: Selectable<UsersTable>): User {
     passwordHash: row.passwordHash,
     passwordMustChange: row.passwordMustChange === 1,
     admin: row.admin === 1,
+    mfaRequired: row.mfaRequired === 1,
     disabledAt: row.disabledAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -22,7 +23,7 @@ function toUser(row: Selectable<UsersTable>): User {
 
 /** Every column a `User` is read from, in the order `userFromValues` expects them. */
 export const USER_COLUMNS = [
-  'id', 'username', 'displayName', 'email', 'passwordHash', 'passwordMustChange', 'admin', 'disabledAt', 'createdAt', 'updatedAt',
+  'id', 'username', 'displayName', 'email', 'passwordHash', 'passwordMustChange', 'admin', 'disabledAt', 'createdAt', 'updatedAt', 'mfaRequired',
 ] as const;
 
 /** A user from a row read as an array of USER_COLUMNS (PostgreSQL's hot path reads rows that way). */
@@ -30,7 +31,7 @@ export function userFromValues(v: unknown[]): User {
   return {
     id: v[0] as string, username: v[1] as string, displayName: v[2] as string | null, email: v[3] as string | null,
     passwordHash: v[4] as string, passwordMustChange: v[5] === 1, admin: v[6] === 1, disabledAt: v[7] as number | null,
-    createdAt: v[8] as number, updatedAt: v[9] as number,
+    createdAt: v[8] as number, updatedAt: v[9] as number, mfaRequired: v[10] === 1,
   };
 }
 
@@ -48,6 +49,7 @@ export class SqlUserStore implements UserStore {
       passwordHash: user.passwordHash,
       passwordMustChange: toFlag(user.passwordMustChange),
       admin: toFlag(user.admin),
+      mfaRequired: toFlag(user.mfaRequired ?? false),
       disabledAt: null,
       createdAt: now,
       updatedAt: now,
@@ -91,12 +93,13 @@ export class SqlUserStore implements UserStore {
   }
 
   async update(id: string, changes: UserUpdate, now: number): Promise<User | null> {
-    const { passwordMustChange, admin, ...plain } = changes;
+    const { passwordMustChange, admin, mfaRequired, ...plain } = changes;
     const row = await this.db.updateTable('users')
       .set({
         ...plain,
         ...(passwordMustChange !== undefined && { passwordMustChange: toFlag(passwordMustChange) }),
         ...(admin !== undefined && { admin: toFlag(admin) }),
+        ...(mfaRequired !== undefined && { mfaRequired: toFlag(mfaRequired) }),
         updatedAt: now,
       })
       .where('id', '=', id)
@@ -145,6 +148,9 @@ export class SqlUserStore implements UserStore {
       await trx.deleteFrom('authorizationCodes').where('userId', '=', id).execute();
       await trx.deleteFrom('interactions').where('userId', '=', id).execute();
       await trx.deleteFrom('externalAccounts').where('userId', '=', id).execute();
+      await trx.deleteFrom('totpFactors').where('userId', '=', id).execute();
+      await trx.deleteFrom('recoveryCodes').where('userId', '=', id).execute();
+      await trx.deleteFrom('webauthnCredentials').where('userId', '=', id).execute();
       await trx.deleteFrom('users').where('id', '=', id).execute();
       return {
         revokedTokens: Number(live.count),

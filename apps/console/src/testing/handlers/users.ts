@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import type {
-  CreateUserRequest, PasswordReset, ResetPasswordRequest, RevokedCount, UpdateUserRequest, User, UserDeletion, UserPage, UserStatusChange,
+  CreateUserRequest, PasswordReset, ResetPasswordRequest, RevokedCount, SecondFactors, SecondFactorsReset, UpdateUserRequest, User, UserDeletion, UserPage,
+  UserStatusChange,
 } from '../../lib/contract';
 import { db } from '../db';
 import { makeUser } from '../fixtures';
@@ -58,7 +59,8 @@ export const userHandlers = [
     if (typeof body.email === 'string' && !body.email.includes('@')) {
       return apiError(400, 'invalid_request', 'email: Enter an email address, such as ada@example.com', { email: 'Enter an email address, such as ada@example.com' });
     }
-    const user = update(params.id, { ...(body.displayName !== undefined && { displayName: body.displayName }), ...(body.email !== undefined && { email: body.email }) });
+    const user = update(params.id, { ...(body.displayName !== undefined && { displayName: body.displayName }), ...(body.email !== undefined && { email: body.email }),
+      ...(body.mfaRequired !== undefined && { mfaRequired: body.mfaRequired }) });
     return user ? HttpResponse.json(user) : notFound('user');
   }),
 
@@ -100,6 +102,22 @@ export const userHandlers = [
     const user = update(params.id, { passwordMustChange: true });
     if (!user) return notFound('user');
     return HttpResponse.json({ user, password: body.password === undefined ? 'generated-Pa55word' : null, revokedTokens: 2, endedSessions: 1 });
+  }),
+
+  http.get<{ id: string }, never, Reply<SecondFactors>>('/admin/api/users/:id/second-factors', ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    if (!db.users.some((u) => u.id === params.id)) return notFound('user');
+    return HttpResponse.json(db.secondFactors[params.id] ?? { totp: false, passkeys: [], recoveryCodes: 0 });
+  }),
+
+  http.post<{ id: string }, never, Reply<SecondFactorsReset>>('/admin/api/users/:id/second-factors/reset', ({ request, params }) => {
+    const denied = unauthorized(request);
+    if (denied) return denied;
+    if (!db.users.some((u) => u.id === params.id)) return notFound('user');
+    const before = db.secondFactors[params.id] ?? { totp: false, passkeys: [], recoveryCodes: 0 };
+    db.secondFactors[params.id] = { totp: false, passkeys: [], recoveryCodes: 0 };
+    return HttpResponse.json({ totp: before.totp, passkeys: before.passkeys.length, recoveryCodes: before.recoveryCodes });
   }),
 
   http.put<{ id: string }, never, Reply<User>>('/admin/api/users/:id/admin', ({ request, params }) => {

@@ -77,6 +77,7 @@ export function SettingsPage() {
       <Group title="Tokens and sign-in">
         <Row label="ID token signing" env="ID_TOKEN_SIGNING_ALG">{s.idTokenSigningAlg}</Row>
         <Row label="PKCE for every client" env="PKCE_REQUIRED">{s.pkceRequired ? 'required' : 'public clients only'}</Row>
+        <Row label="Second factor for administrators" env="ADMIN_MFA_REQUIRED">{s.adminMfaRequired ? 'required' : 'optional'}</Row>
       </Group>
       <Group title="Rate limits">
         <Row label="Token requests per client" env="TOKEN_RATE_LIMIT">{rule(r.token)}</Row>

@@ -21,6 +21,7 @@ import { useUser } from '../api/get-user';
 import { EditUserForm } from './edit-user-form';
 import { SessionsTable } from '../../../components/sessions-table';
 import { useEndSessions, useSessions } from '../../../lib/api/sessions';
+import { SecondFactorsCard } from './second-factors-card';
 
 type Action = 'disable' | 'enable' | 'grant' | 'remove' | 'tokens' | 'delete';
 
@@ -321,6 +322,7 @@ export function UserPage() {
         </div>
       </section>
       <UserSessions user={u} />
+      <SecondFactorsCard user={u} />
       <section className="card danger-zone" aria-labelledby="user-delete">
         <h2 id="user-delete">Delete</h2>
         <p className="muted">Removes the account with its tokens, consents and sessions. This cannot be undone.</p>

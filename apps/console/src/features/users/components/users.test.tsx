@@ -69,6 +69,24 @@ describe('users', () => {
     expect(await within(dialog).findByText('must be at least 8 characters')).toBeInTheDocument();
   });
 
+  it('shows a user\'s second factors, requires one, and resets them after a confirmation', async () => {
+    const { user } = renderApp('/users/user-erin');
+    const card = await screen.findByRole('region', { name: 'Second factors' });
+    expect(await within(card).findByText('Set up')).toBeInTheDocument();
+    expect(within(card).getByText(/Laptop/)).toBeInTheDocument();
+    expect(within(card).getByText('8')).toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: 'Require a second factor' }));
+    expect(await screen.findByText('This user must now use a second factor.')).toBeInTheDocument();
+    expect(db.users.find((u) => u.id === 'user-erin')!.mfaRequired).toBe(true);
+    await user.click(within(card).getByRole('button', { name: 'Reset second factors' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog).toHaveTextContent('lost their phone or security key');
+    await user.click(within(dialog).getByRole('button', { name: 'Reset second factors' }));
+    expect(await screen.findByText('Removed the authenticator app, 1 passkey and 8 recovery codes.')).toBeInTheDocument();
+    expect(await within(card).findByText('Recovery codes left')).toBeInTheDocument();
+    expect(await within(card).findByRole('button', { name: 'Reset second factors' })).toBeDisabled();
+  });
+
   it('grants administrator rights after a confirmation', async () => {
     const { user } = renderApp('/users/user-erin');
     await user.click(await screen.findByRole('button', { name: 'Make administrator' }));
