@@ -48,6 +48,17 @@ export function accountRoutes(ctx: BrowserContext): Router {
   }
 
   /**
+   * Whether the session still owes its second factor: a password alone (this
+   * page's own sign-in, say) does not open the account of a user who has one.
+   * /account/security asks for it, as it does before any change there.
+   */
+  async function secondFactorPending(signedIn: SignedIn): Promise<boolean> {
+    if (signedIn.session.amr.includes('mfa')) return false;
+    const factors = await ctx.storage.factors.summary(signedIn.user.id);
+    return factors.totp || factors.passkeys > 0;
+  }
+
+  /**
    * The signed-in user for a form post, after checking where the post came
    * from and its CSRF token; otherwise the answer is sent and null returned.
    */
@@ -59,6 +70,10 @@ export function accountRoutes(ctx: BrowserContext): Router {
     const signedIn = await ctx.sessions.current(req);
     if (!signedIn) {
       res.redirect(303, signInPath('/account'));
+      return null;
+    }
+    if (await secondFactorPending(signedIn)) {
+      res.redirect(303, href('/account/security'));
       return null;
     }
     if (!ctx.browser.verifyCsrf(req, `account:${purpose}:${sessionReference(signedIn.session)}`, field(req, 'csrf'))) {
@@ -110,6 +125,7 @@ export function accountRoutes(ctx: BrowserContext): Router {
   router.get('/account', async (req, res) => {
     const signedIn = await ctx.sessions.current(req);
     if (!signedIn) return res.redirect(303, signInPath('/account'));
+    if (await secondFactorPending(signedIn)) return res.redirect(303, href('/account/security'));
     await showAccount(req, res, signedIn, ctx.browser.ensure(req, res));
   });
 

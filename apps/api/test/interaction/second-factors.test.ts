@@ -108,6 +108,22 @@ for (const backend of backends) {
       expect(claims.acr).toBe(ACR.mfa);
     });
 
+    it('does not open the account page to a password alone when the user has a second factor', async () => {
+      await createTestUser(t.storage, { username: 'petra' });
+      await enrolTotp('petra');
+      const browser = newBrowser(t);
+      const form = await browser.get('/account/sign-in');
+      const signedIn = await browser.post('/account/sign-in').type('form')
+        .send({ csrf: csrfOf(form.text), username: 'petra', password: 'correct horse battery', return_to: '/account' });
+      expect(signedIn.status, signedIn.text).toBe(303);
+      const account = await browser.get('/account');
+      expect(account.status).toBe(303);
+      expect(locationPath(account.headers.location!)).toBe('/account/security');
+      // Nor any of its forms: ending sessions, removing access, changing the password.
+      expect((await browser.post('/account/sessions/end-others').type('form').send({ csrf: 'x' })).headers.location).toMatch(/\/account\/security$/);
+      expect((await browser.get('/account/security')).text).toContain('Confirm it is you');
+    });
+
     it('refuses a TOTP code used already in the same time step, even in another browser', async () => {
       await createTestUser(t.storage, { username: 'rhea' });
       const { secret } = await enrolTotp('rhea');
