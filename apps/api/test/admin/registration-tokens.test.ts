@@ -93,7 +93,7 @@ for (const backend of backends) {
       [{ grantTypes: ['implicit'] }, { 'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange' }],
       [{ grantTypes: ['password'] }, { 'grantTypes.0': 'must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange' }],
       [{ grantTypes: [] }, { grantTypes: 'must name at least one grant type (leave it out to allow every one)' }],
-      [{ grantTypes: Array(50).fill('client_credentials') }, { grantTypes: 'at most 4 grant types' }],
+      [{ grantTypes: Array(50).fill('client_credentials') }, { grantTypes: 'at most 5 grant types' }],
       [{ maxUses: 0 }, { maxUses: 'must be at least 1' }],
       [{ maxUses: 2.5 }, { maxUses: 'must be a whole number' }],
       [{ expiresIn: -5 }, { expiresIn: 'must be positive' }],

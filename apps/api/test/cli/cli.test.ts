@@ -171,7 +171,7 @@ for (const backend of backends) {
       [['--name', 'X', '--grant-types', 'authorization_code', '--redirect-uris', 'app/cb'],
         'tollgate clients create: --redirect-uris app/cb is not an absolute URL'],
       [['--name', 'X', '--scopes', 'nope'], 'tollgate clients create: --scopes unknown scope "nope": create it first'],
-      [['--name', 'X', '--grant-types', 'implicit'], 'tollgate clients create: --grant-types must each be one of authorization_code, client_credentials, refresh_token, password, urn:ietf:params:oauth:grant-type:token-exchange'],
+      [['--name', 'X', '--grant-types', 'implicit'], 'tollgate clients create: --grant-types must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code, password, urn:ietf:params:oauth:grant-type:token-exchange'],
       [['--name', 'X', '--public', '--grant-types', 'client_credentials'], 'tollgate clients create: --grant-types client_credentials needs a confidential client (RFC 6749 §4.4)'],
       [['--name', 'X', '--public', '--redirect-uris', 'com.example.x:/cb'],
         'tollgate clients create: --redirect-uris com.example.x:/cb uses a private-use scheme, which only a native application (application type native) may register'],
@@ -356,7 +356,7 @@ for (const backend of backends) {
     it.each([
       [['--scopes', 'openid oauth-admin'], 'tollgate registration-tokens create: --scopes oauth-admin is never given to a registered client'],
       [['--scopes', 'nope'], 'tollgate registration-tokens create: --scopes unknown scope "nope": create it first'],
-      [['--grant-types', 'password'], 'tollgate registration-tokens create: --grant-types must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange'],
+      [['--grant-types', 'password'], 'tollgate registration-tokens create: --grant-types must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange'],
       [['--grant-types', ''], 'tollgate registration-tokens create: --grant-types must name at least one grant type (leave it out to allow every one)'],
       [['--max-uses', '0'], 'tollgate registration-tokens create: --max-uses must be at least 1'],
       [['--max-uses', 'lots'], 'tollgate registration-tokens create: --max-uses must be a whole number of 1 or more (got "lots")'],

@@ -15,12 +15,12 @@ import * as browserGrants from './migrations/0013-browser-grants.js';
 import * as replayCache from './migrations/0014-replay-cache.js';
 import * as dpop from './migrations/0015-dpop.js';
 import * as pushedRequests from './migrations/0016-pushed-authorization-requests.js';
-import * as externalAccounts from './migrations/0022-external-accounts.js';
 import * as deviceAuthorizations from './migrations/0017-device-authorizations.js';
-import * as sessionsAndLogoutOutbox from './migrations/0019-sessions-and-logout-outbox.js';
 import * as tokenExchange from './migrations/0018-token-exchange.js';
-import * as sessionDevices from './migrations/0020-session-devices.js';
+import * as sessionsAndLogoutOutbox from './migrations/0019-sessions-and-logout-outbox.js';
+import * as tokenAuthTime from './migrations/0020-token-auth-time.js';
 import * as secondFactors from './migrations/0021-second-factors.js';
+import * as externalAccounts from './migrations/0022-external-accounts.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -40,12 +40,12 @@ const migrations: Record<string, Migration> = {
   '0014-replay-cache': replayCache,
   '0015-dpop': dpop,
   '0016-pushed-authorization-requests': pushedRequests,
-  '0022-external-accounts': externalAccounts,
   '0017-device-authorizations': deviceAuthorizations,
-  '0019-sessions-and-logout-outbox': sessionsAndLogoutOutbox,
   '0018-token-exchange': tokenExchange,
-  '0020-session-devices': sessionDevices,
+  '0019-sessions-and-logout-outbox': sessionsAndLogoutOutbox,
+  '0020-token-auth-time': tokenAuthTime,
   '0021-second-factors': secondFactors,
+  '0022-external-accounts': externalAccounts,
 };
 
 /** Names of every migration, oldest first. */
