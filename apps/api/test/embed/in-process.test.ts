@@ -7,6 +7,8 @@ import { createClient } from '../../src/admin/clients/service.js';
 import { createLogger } from '../../src/logger.js';
 import { createTollgate, NotFoundError, StateConflictError, ValidationError, type Tollgate } from '../../src/tollgate.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
+import { createTestUser } from '../support/browser.js';
+import { randomSecret, sha256 } from '../../src/crypto/random.js';
 import { backends } from '../support/databases.js';
 import { TEST_KEY_ENCRYPTION_KEY } from '../support/keys.js';
 
@@ -121,6 +123,20 @@ for (const backend of backends) {
       // prompt=login sends the browser to the host's page again, which sees the remembered session.
       const forced = await browser.go(`${url.href}&prompt=login`);
       expect(JSON.parse(forced.text)).toMatchObject({ step: 'login', session: { subject: 'u-2' } });
+    });
+
+    it('does not let a Tollgate user\'s session (an administrator at the console) answer the host\'s clients', async () => {
+      const admin = await createTestUser(tollgate.storage, { username: 'console-admin' });
+      const value = `tg_s_${randomSecret('x')}`;
+      const now = Date.now();
+      await tollgate.storage.sessions.create({ idHash: sha256(value), userId: admin.id, authTime: now, createdAt: now, expiresAt: now + 3_600_000 });
+      // Even one who once allowed this client, so nothing but the session decides.
+      await tollgate.storage.consents.grant(admin.id, client.id, ['openid', 'profile'], now);
+      const browser = new CookieBrowser();
+      browser.setCookie('tg_session', value);
+      // Sent to the host's login page, not back to the client with a code for the administrator.
+      const { details } = await begin(browser);
+      expect(details.step).toBe('login');
     });
 
     it('refuses scopes that were not requested and leaves the interaction as it was', async () => {

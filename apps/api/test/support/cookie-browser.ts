@@ -11,6 +11,11 @@ export interface Page {
 export class CookieBrowser {
   private readonly cookies = new Map<string, string>();
 
+  /** Sets a cookie as if a response had (a session made directly in storage, say). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   async go(url: string, init: RequestInit = {}, stopAt?: string): Promise<Page> {
     let current = url;
     let request = init;

@@ -44,9 +44,12 @@ export async function nextStep(
   interaction: Interaction | null,
   policy: SecondFactorPolicy,
   now = Date.now(),
+  /** Whether this user's session may answer the request; with a host application's pages, only its own users' sessions do. */
+  sessionCounts: (user: User) => Promise<boolean> = async () => true,
 ): Promise<Step> {
   const silent = request.prompt.includes('none');
-  const signedIn = await sessions.current(req, now);
+  const current = await sessions.current(req, now);
+  const signedIn = current && (await sessionCounts(current.user)) ? current : null;
   // Inside an interaction, only a sign-in made for it counts when the request forced one.
   const forced = request.prompt.includes('login') || request.prompt.includes('select_account');
   const signedInFor = interaction?.userId ?? null;

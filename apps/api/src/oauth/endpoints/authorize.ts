@@ -8,6 +8,8 @@ import { nextStep } from '../authorization/flow.js';
 import { readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest, withResources } from '../authorization/request.js';
 import { ResourceIndicators } from '../resources/indicators.js';
 import { REQUEST_URI_PREFIX, usePushedRequest } from '../authorization/pushed.js';
+import { CONSOLE_CLIENT_ID } from '../../setup/bootstrap.js';
+import type { User } from '../../storage/types.js';
 
 /** How long a user has to sign in and decide. */
 const INTERACTION_TTL_MS = 30 * 60_000;
@@ -60,7 +62,12 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
       if (!claims) return redirectWithError(ctx, res, request, new InvalidRequest('id_token_hint is not an ID token this server issued.'));
       request.idTokenHintSubject = claims.sub;
     }
-    const step = await nextStep(ctx.storage, ctx.sessions, req, request, null, ctx.config);
+    // With a host's pages (issue 22), a Tollgate user's session (an administrator signed in to the
+    // console in this browser) is not a sign-in of the host's users: only theirs answer its clients.
+    const hostOnly = ctx.host && request.clientId !== CONSOLE_CLIENT_ID
+      ? async (user: User) => (await ctx.storage.externalAccounts.claims(user.id)) !== null
+      : undefined;
+    const step = await nextStep(ctx.storage, ctx.sessions, req, request, null, ctx.config, Date.now(), hostOnly);
     if (step.kind === 'error') return redirectWithError(ctx, res, request, step.error);
     if (step.kind === 'done') {
       const browser = ctx.browser.read(req);
