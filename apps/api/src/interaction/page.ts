@@ -121,7 +121,7 @@ a.button { display: inline-block; text-align: center; text-decoration: none; fon
 ul.codes { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .4rem;
   font-family: ui-monospace, monospace; font-size: 1.05rem; }
 section.factor { border-top: 1px solid var(--border); margin-top: 1.25rem; padding-top: .75rem; }
-section.factor h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
+section.factor h2 { font-size: 1.1rem; margin: 0 0 .25rem; padding-top: 0; border-top: 0; }
 ul.keys { list-style: none; padding: 0; margin: .5rem 0; }
 ul.keys li { display: flex; gap: .75rem; align-items: center; justify-content: space-between; padding: .4rem 0; flex-wrap: wrap; }
 ul.keys form button { flex: none; padding: .35rem .8rem; }

@@ -218,6 +218,8 @@ for (const backend of backends) {
         expect(payload).toEqual({
           iss: ISSUER, aud: jwtApi.identifier, sub: ada.id, client_id: app.id, scope: 'openid profile read', jti: row.id,
           iat: Math.floor(row.createdAt / 1000), exp: Math.floor(row.expiresAt / 1000), auth_time: expect.any(Number),
+          // RFC 9068 §2.2.1: how the user signed in (a password alone here).
+          amr: ['pwd'], acr: 'urn:tollgate:acr:password',
         });
         expect(payload.auth_time).toBeLessThanOrEqual(payload.iat!);
         expect((await findToken(t.storage, res.body.refresh_token))!.audience).toEqual([opaqueApi.identifier, jwtApi.identifier]);

@@ -117,11 +117,11 @@ describe('PostgreSQL user lookups', () => {
     expect(byName.get('tollgate_tokens_by_ids')?.values).toEqual([['t']]);
     expect(byName.get('tollgate_users_by_ids')?.values).toEqual([['u1', 'u2']]);
     byName.get('tollgate_tokens_by_ids')!.answer([]);
-    byName.get('tollgate_users_by_ids')!.answer([['u1', 'ada', null, null, 'hash', 0, 1, null, 10, 20]]);
+    byName.get('tollgate_users_by_ids')!.answer([['u1', 'ada', null, null, 'hash', 0, 1, null, 10, 20, 0]]);
     expect(await Promise.all(asked)).toEqual([
-      { id: 'u1', username: 'ada', displayName: null, email: null, passwordHash: 'hash', passwordMustChange: false, admin: true, disabledAt: null, createdAt: 10, updatedAt: 20 },
+      { id: 'u1', username: 'ada', displayName: null, email: null, passwordHash: 'hash', passwordMustChange: false, admin: true, disabledAt: null, createdAt: 10, updatedAt: 20, mfaRequired: false },
       null, null,
-      { id: 'u1', username: 'ada', displayName: null, email: null, passwordHash: 'hash', passwordMustChange: false, admin: true, disabledAt: null, createdAt: 10, updatedAt: 20 },
+      { id: 'u1', username: 'ada', displayName: null, email: null, passwordHash: 'hash', passwordMustChange: false, admin: true, disabledAt: null, createdAt: 10, updatedAt: 20, mfaRequired: false },
     ]);
   });
 });

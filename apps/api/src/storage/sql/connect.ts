@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CamelCasePlugin, CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely';
 import pg from 'pg';
 import { redactUrl, type DatabaseConfig } from '../../config.js';
 import { StorageUnavailableError } from '../types.js';
@@ -36,6 +36,22 @@ export async function connect(config: DatabaseConfig): Promise<OpenedDatabase> {
   return config.kind === 'sqlite' ? connectSqlite(config.path) : connectPostgres(config.url);
 }
 
+/**
+ * SQLite transactions begin IMMEDIATE: one that reads and then writes would
+ * otherwise fail at once with SQLITE_BUSY when another process (the CLI beside
+ * the server) wrote in between, whatever busy_timeout says; taking the write
+ * lock first makes it wait its turn instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
 async function connectSqlite(file: string): Promise<OpenedDatabase> {
   let database: SQLite.Database;
   try {
@@ -54,7 +70,7 @@ async function connectSqlite(file: string): Promise<OpenedDatabase> {
   }
   const sqliteChanges = new SqliteChanges(database);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database }),
+    dialect: new ImmediateSqliteDialect({ database }),
     plugins: [new CamelCasePlugin(), sqliteChanges],
   });
   // A first query initialises Kysely's driver now, so close() always closes the file,
