@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Stores } from '../storage/types.js';
+import { startPeriodicJob, type JobState } from './periodic.js';
 
 /** What one run deleted, per table. */
 export interface PurgeResult {
@@ -67,13 +68,10 @@ type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' |
 export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJob {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const now = options.now ?? Date.now;
-  let stopped = false;
-  let running: Promise<PurgeResult> | undefined;
-  let timer: NodeJS.Timeout | undefined;
 
-  const drain = async (purge: (before: number, limit: number) => Promise<number>, before: number, result: PurgeResult): Promise<number> => {
+  const drain = async (state: JobState, purge: (before: number, limit: number) => Promise<number>, before: number, result: PurgeResult): Promise<number> => {
     let total = 0;
-    while (!stopped) {
+    while (!state.stopped) {
       const started = performance.now();
       const deleted = await purge(before, batchSize);
       result.batches += 1;
@@ -85,50 +83,29 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
     return total;
   };
 
-  const run = async (): Promise<PurgeResult> => {
+  const run = async (state: JobState): Promise<PurgeResult> => {
     const started = performance.now();
     const at = now();
     const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, initialAccessTokens: 0, replays: 0, pushedRequests: 0, deviceAuthorizations: 0, batches: 0, ms: 0 };
-    result.tokens = await drain((b, l) => stores.tokens.purgeExpired(b, l), at, result);
-    result.codes = await drain((b, l) => stores.codes.purgeExpired(b, l), at - CODE_RETENTION_MS, result);
-    result.sessions = await drain((b, l) => stores.sessions.purgeExpired(b, l), at, result);
-    result.interactions = await drain((b, l) => stores.interactions.purgeExpired(b, l), at, result);
-    result.rateLimits = await drain((b, l) => stores.rateLimits.purgeExpired(b, l), at, result);
-    result.initialAccessTokens = await drain((b, l) => stores.initialAccessTokens.purgeExpired(b, l), at - INITIAL_ACCESS_TOKEN_RETENTION_MS, result);
-    result.replays = await drain((b, l) => stores.replays.purgeExpired(b, l), at, result);
-    result.pushedRequests = await drain((b, l) => stores.pushedRequests.purgeExpired(b, l), at, result);
-    result.deviceAuthorizations = await drain((b, l) => stores.deviceAuthorizations.purgeExpired(b, l), at, result);
+    result.tokens = await drain(state, (b, l) => stores.tokens.purgeExpired(b, l), at, result);
+    result.codes = await drain(state, (b, l) => stores.codes.purgeExpired(b, l), at - CODE_RETENTION_MS, result);
+    result.sessions = await drain(state, (b, l) => stores.sessions.purgeExpired(b, l), at, result);
+    result.interactions = await drain(state, (b, l) => stores.interactions.purgeExpired(b, l), at, result);
+    result.rateLimits = await drain(state, (b, l) => stores.rateLimits.purgeExpired(b, l), at, result);
+    result.initialAccessTokens = await drain(state, (b, l) => stores.initialAccessTokens.purgeExpired(b, l), at - INITIAL_ACCESS_TOKEN_RETENTION_MS, result);
+    result.replays = await drain(state, (b, l) => stores.replays.purgeExpired(b, l), at, result);
+    result.pushedRequests = await drain(state, (b, l) => stores.pushedRequests.purgeExpired(b, l), at, result);
+    result.deviceAuthorizations = await drain(state, (b, l) => stores.deviceAuthorizations.purgeExpired(b, l), at, result);
     result.ms = performance.now() - started;
     return result;
   };
 
-  const runOnce = (): Promise<PurgeResult> => {
-    running ??= run().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-
-  const schedule = () => {
-    if (stopped || options.intervalMs === null) return;
-    timer = setTimeout(() => {
-      runOnce().then(
-        (result) => {
-          if (result.codes + result.tokens + result.sessions + result.interactions + result.rateLimits + result.initialAccessTokens + result.replays + result.pushedRequests + result.deviceAuthorizations > 0) options.onPurged?.(result);
-        },
-        (error: unknown) => options.onError?.(error),
-      ).finally(schedule);
-    }, options.intervalMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => {});
+  const purged = (r: PurgeResult) => r.codes + r.tokens + r.sessions + r.interactions + r.rateLimits + r.initialAccessTokens + r.replays + r.pushedRequests + r.deviceAuthorizations;
+  return startPeriodicJob(run, {
+    intervalMs: options.intervalMs,
+    onResult: (result) => {
+      if (purged(result) > 0) options.onPurged?.(result);
     },
-  };
+    onError: options.onError,
+  });
 }

@@ -1,3 +1,4 @@
+import { startPeriodicJob, type JobState } from '../../jobs/periodic.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
 import type { Outbound } from '../../outbound/fetch.js';
@@ -65,9 +66,6 @@ export function startLogoutDelivery(options: LogoutDeliveryOptions): LogoutDeliv
   const retryMaxMs = options.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const { storage } = options;
-  let stopped = false;
-  let running: Promise<LogoutDeliveryRun> | undefined;
-  let timer: NodeJS.Timeout | undefined;
 
   const attempt = async (delivery: LogoutDelivery, run: LogoutDeliveryRun) => {
     const claim = delivery.claimToken!;
@@ -106,9 +104,9 @@ export function startLogoutDelivery(options: LogoutDeliveryOptions): LogoutDeliv
     run.retried += 1;
   };
 
-  const run = async (): Promise<LogoutDeliveryRun> => {
+  const run = async (state: JobState): Promise<LogoutDeliveryRun> => {
     const result: LogoutDeliveryRun = { delivered: 0, retried: 0, abandoned: 0 };
-    while (!stopped) {
+    while (!state.stopped) {
       const claimed = await storage.logoutOutbox.claim(now(), leaseMs, batchSize);
       // One client's slow endpoint must not hold the others: the batch goes out at once.
       await Promise.all(claimed.map((delivery) => attempt(delivery, result).catch((error: unknown) => {
@@ -119,32 +117,17 @@ export function startLogoutDelivery(options: LogoutDeliveryOptions): LogoutDeliv
     return result;
   };
 
-  const runOnce = (): Promise<LogoutDeliveryRun> => {
-    running ??= run().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-
-  const schedule = () => {
-    if (stopped || options.intervalMs === null) return;
-    timer = setTimeout(() => {
-      runOnce().then(
-        (result) => {
-          if (result.delivered + result.retried + result.abandoned > 0) options.logger.info({ logouts: result }, 'back-channel logouts sent');
-        },
-        (error: unknown) => options.logger.error({ err: error }, 'back-channel logout delivery failed'),
-      ).finally(schedule);
-    }, options.intervalMs);
-  };
-  schedule();
-
+  const job = startPeriodicJob(run, {
+    intervalMs: options.intervalMs,
+    onResult: (result) => {
+      if (result.delivered + result.retried + result.abandoned > 0) options.logger.info({ logouts: result }, 'back-channel logouts sent');
+    },
+    onError: (error) => options.logger.error({ err: error }, 'back-channel logout delivery failed'),
+  });
   return {
-    runOnce,
+    runOnce: job.runOnce,
     stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => {});
+      await job.stop();
       await sleep(0);
     },
   };
