@@ -74,18 +74,12 @@ export class ResourceIndicators {
   }
 
   /**
-   * The one API an access token is for, or null for none. `grant`: the
+   * The one API an access token is for, or null for none. `named`: the API
+   * the request named, already checked by {@link named}. `grant`: the
    * identifiers the code or refresh token covers; null for a grant of its
    * own (client credentials), where any API open to the client may be named.
    */
-  async forToken(client: Client, values: readonly string[], grant: readonly string[] | null): Promise<Resource | null> {
-    if (new Set(values).size > 1) throw new InvalidTarget('Name one resource: each access token is for one API.');
-    const [named] = await this.named(client, values);
-    return this.forTokenNamed(client, named ?? null, grant);
-  }
-
-  /** {@link forToken} once the named API (if any) has been checked by {@link named}. */
-  async forTokenNamed(client: Client, named: Resource | null, grant: readonly string[] | null): Promise<Resource | null> {
+  async forToken(client: Client, named: Resource | null, grant: readonly string[] | null): Promise<Resource | null> {
     if (grant === null) return named ?? this.unnamed(client);
     if (named) {
       if (!grant.includes(named.identifier)) throw new InvalidTarget('That API is not one this grant was made for.');
@@ -116,7 +110,7 @@ export interface ResourceTarget {
 export async function resourceTarget(indicators: ResourceIndicators, client: Client, values: readonly string[]): Promise<ResourceTarget> {
   if (new Set(values).size > 1) throw new InvalidTarget('Name one resource: each access token is for one API.');
   const [named] = await indicators.named(client, values);
-  return { choose: (grant) => indicators.forTokenNamed(client, named ?? null, grant) };
+  return { choose: (grant) => indicators.forToken(client, named ?? null, grant) };
 }
 
 /**
