@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify, type JWK } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify, type CryptoKey, type JWK, type JWTHeaderParameters } from 'jose';
 import { sha256 } from '../../crypto/random.js';
 import type { ReplayStore } from '../../storage/types.js';
 import type { DpopNonces } from './nonces.js';
@@ -14,6 +14,8 @@ export const PROOF_CLOCK_SKEW_SECONDS = 30;
 const MAX_JTI_LENGTH = 256;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Keys remembered by {@link ProofKeys}: a client keeps one key for many proofs, and a few hundred clients at once is plenty. */
+const KEY_CACHE_SIZE = 512;
 
 /** The key a request proved (RFC 9449 §4.3): its public JWK and RFC 7638 SHA-256 thumbprint. */
 export interface DpopKey {
@@ -64,6 +66,7 @@ export interface DpopProofsOptions {
  */
 export class DpopProofs {
   private readonly now: () => number;
+  private readonly keys = new ProofKeys();
 
   constructor(private readonly options: DpopProofsOptions) {
     this.now = options.now ?? Date.now;
@@ -101,7 +104,7 @@ export class DpopProofs {
     if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new ProofRejected('The DPoP proof\'s jwk must be a public key, without private members.', 'proof jwk private');
     let payload;
     try {
-      ({ payload } = await jwtVerify(header, EmbeddedJWK, {
+      ({ payload } = await jwtVerify(header, this.keys.resolve, {
         typ: 'dpop+jwt',
         algorithms: [...DPOP_SIGNING_ALGORITHMS],
         requiredClaims: ['jti', 'htm', 'htu', 'iat'],
@@ -127,7 +130,7 @@ export class DpopProofs {
       if (!nonces.accepts(payload.nonce)) throw new ProofRejected('The DPoP proof\'s nonce is not current: use the one in the DPoP-Nonce header.', 'proof nonce stale', nonces.current());
     }
     const key = jwk as JWK;
-    const jkt = await calculateJwkThumbprint(key, 'sha256');
+    const jkt = await this.keys.thumbprint(key);
     if (target.jkt !== undefined && jkt !== target.jkt) {
       throw new ProofRejected('The DPoP proof is made with another key than the one this access token is bound to.', 'proof key mismatch');
     }
@@ -135,6 +138,46 @@ export class DpopProofs {
     if (!fresh) throw new ProofRejected('The DPoP proof was used before: make a new one, with a new jti, for each request.', 'proof replayed');
     return { jkt, jwk: key };
   }
+}
+
+/**
+ * The public keys of recent proofs, imported, and their thumbprints. A client
+ * signs every proof with the same key, and importing it (WebCrypto's
+ * `importKey` of the JWK, which checks the point) cost as much CPU as the
+ * signature's verification; the thumbprint is a WebCrypto digest. Both are
+ * functions of the `jwk` (and `alg`) alone, so each is remembered under the
+ * exact JSON it came from: a proof whose header differs in anything gets its
+ * own entry, and everything `EmbeddedJWK` refuses is still refused by it (a
+ * refusal throws and is not remembered). The oldest entry goes when full.
+ */
+class ProofKeys {
+  private readonly imported = new Map<string, CryptoKey>();
+  private readonly thumbprints = new Map<string, string>();
+
+  /** `EmbeddedJWK`, remembered: a jose key resolver. */
+  readonly resolve = async (header: JWTHeaderParameters, token: Parameters<typeof EmbeddedJWK>[1]): Promise<CryptoKey> => {
+    const id = `${String(header.alg)}\0${JSON.stringify(header.jwk)}`;
+    const known = this.imported.get(id);
+    if (known) return known;
+    const key = await EmbeddedJWK(header, token);
+    remember(this.imported, id, key);
+    return key;
+  };
+
+  /** RFC 7638 SHA-256 thumbprint of a key a proof was verified with. */
+  async thumbprint(jwk: JWK): Promise<string> {
+    const id = JSON.stringify(jwk);
+    const known = this.thumbprints.get(id);
+    if (known !== undefined) return known;
+    const jkt = await calculateJwkThumbprint(jwk, 'sha256');
+    remember(this.thumbprints, id, jkt);
+    return jkt;
+  }
+}
+
+function remember<V>(map: Map<string, V>, id: string, value: V): void {
+  if (map.size >= KEY_CACHE_SIZE) map.delete(map.keys().next().value!);
+  map.set(id, value);
 }
 
 /** `ath` (§4.2): the base64url SHA-256 of the access token's ASCII value. */
