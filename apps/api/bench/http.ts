@@ -6,11 +6,14 @@
  * `resource` naming an API whose tokens are RFC 9068 JWTs signed with ES256),
  * `issue-dpop` (client credentials with an ES256 DPoP proof, RFC 9449: a new
  * proof per request, made before the run, each checked, its jti recorded
- * against replay, the token bound to the key) and `introspect`;
+ * against replay, the token bound to the key), `issue-pkjwt` (client
+ * credentials for a client authenticating with private_key_jwt: an ES256
+ * client assertion per request, made the same way, its jti recorded) and
+ * `introspect`;
  * BENCH_OPERATIONS=issue-jwt (a comma list) runs only those.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -31,7 +34,7 @@ export const JWT_RESOURCE = 'https://api.bench.example';
 
 export interface LoadResult {
   server: string;
-  operation: 'issue' | 'issue-jwt' | 'issue-dpop' | 'introspect';
+  operation: 'issue' | 'issue-jwt' | 'issue-dpop' | 'issue-pkjwt' | 'introspect';
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -42,14 +45,21 @@ export interface LoadResult {
   non2xx: number;
 }
 
+/** The public half of the key the bench's private_key_jwt client signs its assertions with, registered on every server that takes them. */
+export interface AssertionKey {
+  jwks: { keys: JsonWebKey[] };
+}
+
 interface Target {
   name: string;
-  start(port: number): Promise<{
+  start(port: number, assertionKey: AssertionKey): Promise<{
     child: ChildProcess; tokenPath: string; introspectPath?: string; id: string; secret: string;
     /** Whether it issues JWT access tokens for {@link JWT_RESOURCE}. */
     jwt?: boolean;
     /** The URL its DPoP proofs name as `htu`; absent when it takes no DPoP proofs. */
     dpopHtu?: string;
+    /** Its client that authenticates with private_key_jwt (signed by the bench's assertion key), and the `aud` its assertions name; absent when it has none. */
+    assertions?: { clientId: string; audience: string };
     cleanup(): Promise<void>;
   }>;
 }
@@ -133,7 +143,7 @@ export function issueOne(url: string, authorization: string, body = 'grant_type=
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST', agent: false,
-      headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded', ...(dpop && { DPoP: dpop }) },
+      headers: { ...(authorization && { Authorization: authorization }), 'Content-Type': 'application/x-www-form-urlencoded', ...(dpop && { DPoP: dpop }) },
     }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
@@ -152,33 +162,39 @@ export function issueOne(url: string, authorization: string, body = 'grant_type=
   });
 }
 
-/** Requests per second a DPoP run is given proofs for; past them the last proof repeats and is refused as a replay (counted as non-2xx). */
-const DPOP_PROOFS_PER_SECOND = Number(process.env.BENCH_DPOP_RATE ?? 15_000);
+/** Requests per second a run with a JWT per request (DPoP proofs, client assertions) is given JWTs for; past them the last one repeats and is refused as a replay (counted as non-2xx). */
+const JWTS_PER_SECOND = Number(process.env.BENCH_DPOP_RATE ?? 15_000);
 
 /**
- * DPoP proofs made before a run, one per line, each with its own `jti` and
- * the current `iat`, signed by one ES256 key: what one client holding one key
- * sends. wrk's script reads them at start and sends each once.
+ * JWTs made before a run, one per line, each with its own `jti` (and the
+ * current `iat`), signed by one ES256 key: what one client holding one key
+ * sends, a DPoP proof or a client assertion per request. wrk's script reads
+ * them at start and sends each once, in a header or at the end of the body.
  */
-class DpopProofFile {
+class PerRequestJwts {
   readonly file: string;
   private readonly key: KeyObject;
   private readonly header: string;
 
-  constructor(private readonly dir: string, private readonly name: string, private readonly htu: string) {
-    this.file = path.join(dir, `${name}.proofs`);
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    this.key = privateKey;
-    const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
-    this.header = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty, crv, x, y } })).toString('base64url');
+  constructor(
+    private readonly dir: string, private readonly name: string,
+    /** The claims of one JWT, besides `jti`, for a run starting at `now` (epoch seconds). */
+    private readonly claims: (now: number) => Record<string, unknown>,
+    header: (publicJwk: JsonWebKey) => Record<string, unknown>,
+    key?: KeyObject,
+  ) {
+    this.file = path.join(dir, `${name}.jwts`);
+    this.key = key ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    this.header = Buffer.from(JSON.stringify({ alg: 'ES256', ...header(publicJwk(this.key)) })).toString('base64url');
   }
 
-  /** Proofs for `seconds` of load. */
+  /** JWTs for `seconds` of load. */
   write(seconds: number): void {
-    const iat = Math.floor(Date.now() / 1000);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = this.claims(now);
     const lines: string[] = [];
-    for (let i = 0; i < seconds * DPOP_PROOFS_PER_SECOND; i++) {
-      const input = `${this.header}.${Buffer.from(JSON.stringify({ jti: randomUUID(), htm: 'POST', htu: this.htu, iat })).toString('base64url')}`;
+    for (let i = 0; i < seconds * JWTS_PER_SECOND; i++) {
+      const input = `${this.header}.${Buffer.from(JSON.stringify({ jti: randomUUID(), ...claims })).toString('base64url')}`;
       lines.push(`${input}.${sign('sha256', Buffer.from(input), { key: this.key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`);
     }
     fs.writeFileSync(this.file, `${lines.join('\n')}\n`);
@@ -188,15 +204,20 @@ class DpopProofFile {
     return fs.readFileSync(this.file, 'utf8').split('\n')[0]!;
   }
 
-  luaScript(authorization: string, body: string): string {
+  /** A wrk script sending `headers` and `body`, with the next JWT in the header `inHeader`, or else appended to the body. */
+  luaScript(headers: Record<string, string>, body: string, inHeader?: string): string {
     const file = path.join(this.dir, `${this.name}.lua`);
+    const entries = Object.entries({ 'Content-Type': 'application/x-www-form-urlencoded', ...headers }).map(([name, value]) => `[${JSON.stringify(name)}] = ${JSON.stringify(value)}`);
     fs.writeFileSync(file, [
-      'local proofs = {}',
+      'local jwts = {}',
       'local sent = 0',
-      `for line in io.lines(${JSON.stringify(this.file)}) do proofs[#proofs + 1] = line end`,
+      `for line in io.lines(${JSON.stringify(this.file)}) do jwts[#jwts + 1] = line end`,
       'request = function()',
       '  sent = sent + 1',
-      `  return wrk.format("POST", nil, { ["Content-Type"] = "application/x-www-form-urlencoded", ["Authorization"] = ${JSON.stringify(authorization)}, ["DPoP"] = proofs[sent] or proofs[#proofs] }, ${JSON.stringify(body)})`,
+      '  local jwt = jwts[sent] or jwts[#jwts]',
+      inHeader
+        ? `  return wrk.format("POST", nil, { ${[...entries, `[${JSON.stringify(inHeader)}] = jwt`].join(', ')} }, ${JSON.stringify(body)})`
+        : `  return wrk.format("POST", nil, { ${entries.join(', ')} }, ${JSON.stringify(body)} .. jwt)`,
       'end',
     ].join('\n'));
     return file;
@@ -220,10 +241,10 @@ interface Running {
   runs: { operation: LoadResult['operation']; url: string; script: string; beforeEach?: (seconds: number) => void }[];
 }
 
-async function prepare(target: Target, port: number, dir: string): Promise<Running> {
-  const server = await target.start(port);
+async function prepare(target: Target, port: number, dir: string, assertionKey: KeyObject): Promise<Running> {
+  const server = await target.start(port, { jwks: { keys: [{ ...publicJwk(assertionKey), kid: 'bench', alg: 'ES256', use: 'sig' }] } });
   try {
-    return await prepareRuns(target, server, port, dir);
+    return await prepareRuns(target, server, port, dir, assertionKey);
   } catch (error) {
     await stop(server.child);
     await server.cleanup();
@@ -231,7 +252,12 @@ async function prepare(target: Target, port: number, dir: string): Promise<Runni
   }
 }
 
-async function prepareRuns(target: Target, server: Running['server'], port: number, dir: string): Promise<Running> {
+function publicJwk(key: KeyObject): JsonWebKey {
+  const { kty, crv, x, y } = key.export({ format: 'jwk' });
+  return { kty, crv, x, y };
+}
+
+async function prepareRuns(target: Target, server: Running['server'], port: number, dir: string, assertionKey: KeyObject): Promise<Running> {
   await waitForPort(port, server.child);
   const base = `http://127.0.0.1:${port}`;
   const authorization = `Basic ${Buffer.from(`${server.id}:${server.secret}`).toString('base64')}`;
@@ -244,13 +270,26 @@ async function prepareRuns(target: Target, server: Running['server'], port: numb
     runs.push({ operation: 'issue-jwt', url: base + server.tokenPath, script: luaScript(dir, `${target.name}-issue-jwt`, authorization, body) });
   }
   if (server.dpopHtu) {
-    const proofs = new DpopProofFile(dir, `${target.name}-dpop`, server.dpopHtu);
+    const htu = server.dpopHtu;
+    const proofs = new PerRequestJwts(dir, `${target.name}-dpop`, (iat) => ({ htm: 'POST', htu, iat }), (jwk) => ({ typ: 'dpop+jwt', jwk }));
     proofs.write(1);
     const type = await issueOne(base + server.tokenPath, authorization, 'grant_type=client_credentials', proofs.first(), 'token_type');
     if (type.toLowerCase() !== 'dpop') throw new Error(`${target.name} did not issue a DPoP-bound token: token_type ${type}`);
     runs.push({
-      operation: 'issue-dpop', url: base + server.tokenPath, script: proofs.luaScript(authorization, 'grant_type=client_credentials'),
+      operation: 'issue-dpop', url: base + server.tokenPath, script: proofs.luaScript({ Authorization: authorization }, 'grant_type=client_credentials', 'DPoP'),
       beforeEach: (seconds) => proofs.write(seconds),
+    });
+  }
+  if (server.assertions) {
+    const { clientId, audience } = server.assertions;
+    // A fresh jti each, and exp a few minutes ahead as a client library sets it (Tollgate takes at most 300 s).
+    const assertions = new PerRequestJwts(dir, `${target.name}-pkjwt`, (iat) => ({ iss: clientId, sub: clientId, aud: audience, iat, exp: iat + 240 }), () => ({ typ: 'JWT', kid: 'bench' }), assertionKey);
+    assertions.write(1);
+    const body = `grant_type=client_credentials&client_id=${encodeURIComponent(clientId)}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=`;
+    await issueOne(base + server.tokenPath, '', body + assertions.first());
+    runs.push({
+      operation: 'issue-pkjwt', url: base + server.tokenPath, script: assertions.luaScript({}, body),
+      beforeEach: (seconds) => assertions.write(seconds),
     });
   }
   if (server.introspectPath) {
@@ -274,7 +313,7 @@ export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Ma
 function tollgate(backend: Backend): Target {
   return {
     name: `tollgate-${backend.name}`,
-    async start(port) {
+    async start(port, assertionKey) {
       const database = await backend.create();
       // DPOP_PROOF_MAX_AGE as node-oidc-provider's window: proofs are made before each run, not during it.
       const env = {
@@ -287,6 +326,13 @@ function tollgate(backend: Backend): Target {
       printed = '';
       if (await runCli(['clients', 'create', '--name', 'bench', '--json'], io) !== 0) throw new Error('clients create failed');
       const { client_id: id, client_secret: secret } = JSON.parse(printed) as { client_id: string; client_secret: string };
+      const jwksFile = path.join(os.tmpdir(), `tollgate-bench-jwks-${port}-${process.pid}.json`);
+      fs.writeFileSync(jwksFile, JSON.stringify(assertionKey.jwks));
+      printed = '';
+      const created = await runCli(['clients', 'create', '--name', 'bench-pkjwt', '--auth-method', 'private_key_jwt', '--jwks', jwksFile, '--json'], io);
+      fs.rmSync(jwksFile);
+      if (created !== 0) throw new Error('clients create (private_key_jwt) failed');
+      const { client_id: assertionClientId } = JSON.parse(printed) as { client_id: string };
       const storage = await openStorage(database.config);
       try {
         await storage.resources.create({
@@ -298,20 +344,27 @@ function tollgate(backend: Backend): Target {
       const child = pinned([path.join(apiRoot, 'dist/main.js')], { ...env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' });
       return {
         child, tokenPath: '/oauth/token', introspectPath: '/oauth/introspect', id, secret, jwt: true, dpopHtu: `http://localhost:${port}/oauth/token`,
+        assertions: { clientId: assertionClientId, audience: `http://localhost:${port}/oauth/token` },
         cleanup: () => database.drop(),
       };
     },
   };
 }
 
-function peer(name: string, script: string, tokenPath: string, introspectPath?: string, jwt = false, dpop = false): Target {
+/** A peer server; `full`: it also issues JWT access tokens, takes DPoP proofs and has a private_key_jwt client (`<id>-pkjwt`), as node-oidc-provider does. */
+function peer(name: string, script: string, tokenPath: string, introspectPath?: string, full = false): Target {
   return {
     name,
-    async start(port) {
+    async start(port, assertionKey) {
       const id = 'bench-client';
       const secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
-      const child = pinned(['--import', 'tsx', path.join(import.meta.dirname, 'peers', script), String(port), id, secret, JWT_RESOURCE], { ...process.env, NODE_ENV: 'production' });
-      return { child, tokenPath, introspectPath, id, secret, jwt, ...(dpop && { dpopHtu: `http://127.0.0.1:${port}${tokenPath}` }), cleanup: async () => {} };
+      const child = pinned(['--import', 'tsx', path.join(import.meta.dirname, 'peers', script), String(port), id, secret, JWT_RESOURCE, JSON.stringify(assertionKey.jwks)], { ...process.env, NODE_ENV: 'production' });
+      const url = `http://127.0.0.1:${port}${tokenPath}`;
+      return {
+        child, tokenPath, introspectPath, id, secret, jwt: full,
+        ...(full && { dpopHtu: url, assertions: { clientId: `${id}-pkjwt`, audience: url } }),
+        cleanup: async () => {},
+      };
     },
   };
 }
@@ -320,7 +373,7 @@ export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-'));
   const targets: Target[] = [
     ...backends.map(tollgate),
-    peer('node-oidc-provider', 'oidc-provider.ts', '/token', '/token/introspection', true, true),
+    peer('node-oidc-provider', 'oidc-provider.ts', '/token', '/token/introspection', true),
     peer('minimal-node-http', 'minimal.ts', '/token'),
   ];
   // Every server runs for the whole bench (idle ones cost next to nothing), and the rounds
@@ -328,7 +381,9 @@ export async function runHttpBench(backends: Backend[]): Promise<LoadResult[]> {
   const running: Running[] = [];
   try {
     let port = 4700;
-    for (const target of targets) running.push(await prepare(target, port++, dir));
+    // One key signs every server's client assertions, as one client registered with each would.
+    const assertionKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    for (const target of targets) running.push(await prepare(target, port++, dir, assertionKey));
     const samples = new Map<string, LoadResult[]>();
     for (let round = 1; round <= ROUNDS; round++) {
       for (const { target, server, runs } of running) {

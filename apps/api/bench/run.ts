@@ -72,16 +72,12 @@ if (!separate && only !== 'storage') {
   const http = await runHttpBench(available);
   results.http = http;
   const find = (server: string, operation: string) => http.find((r) => r.server === server && r.operation === operation);
-  const peerIssue = find('node-oidc-provider', 'issue');
-  const peerIntrospect = find('node-oidc-provider', 'introspect');
-  const peerJwt = find('node-oidc-provider', 'issue-jwt');
-  const peerDpop = find('node-oidc-provider', 'issue-dpop');
   const floor = find('minimal-node-http', 'issue');
   lines.push(`HTTP load: wrk -t1 -c${process.env.BENCH_CONNECTIONS ?? 32} for ${process.env.BENCH_SECONDS ?? 8} s on core 0, the servers on core 1; median of ${process.env.BENCH_ROUNDS ?? 3} interleaved rounds.`, '');
   lines.push('| server | operation | requests/s | p50 ms | p99 ms | server CPU µs/request | database CPU µs/request | vs node-oidc-provider | vs minimal endpoint |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of http) {
-    const peer = r.operation === 'issue' ? peerIssue : r.operation === 'issue-jwt' ? peerJwt : r.operation === 'issue-dpop' ? peerDpop : peerIntrospect;
+    const peer = find('node-oidc-provider', r.operation);
     const vsPeer = peer ? `${fmt(r.requestsPerSecond / peer.requestsPerSecond, 2)}×` : '';
     const vsFloor = r.operation === 'issue' && floor ? `${fmt(r.requestsPerSecond / floor.requestsPerSecond, 2)}×` : '';
     const errors = r.non2xx > 0 ? ` (${r.non2xx} non-2xx)` : '';
