@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { ReplayStore } from '../types.js';
 import type { Database } from './schema.js';
+import type { SqliteHotPath } from './sqlite-hot-path.js';
 
 interface PendingUse {
   key: string;
@@ -25,7 +26,8 @@ export class SqlReplayStore implements ReplayStore {
   private scheduled = false;
   private flushing = false;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `hot`: SQLite's prepared statements, outside transactions only. */
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
 
   use(key: string, expiresAt: number, now: number): Promise<boolean> {
     if (this.db.isTransaction) return this.record([{ key, expiresAt }], now).then((won) => won.has(key));
@@ -67,6 +69,7 @@ export class SqlReplayStore implements ReplayStore {
    * `now`; a live entry is left alone and its key does not come back.
    */
   private async record(uses: { key: string; expiresAt: number }[], now: number): Promise<Set<string>> {
+    if (this.hot) return this.hot.useReplayKeys(uses, now);
     const rows = await this.db.insertInto('replayCache')
       .values(uses.map(({ key, expiresAt }) => ({ key, expiresAt })))
       .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ expiresAt: eb.ref('excluded.expiresAt') })).where('replayCache.expiresAt', '<=', now))

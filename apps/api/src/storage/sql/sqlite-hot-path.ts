@@ -64,10 +64,19 @@ export class SqliteHotPath implements TokenHotPath {
       grantType: null, sourceAddress: null, dpopJkt: null, actor: null, authTime: null,
     };
     const insertToken = preparedInsert(this.db, this.raw, 'tokens', token);
+    // The statement SqlReplayStore.record runs, for one key: its parameters are the key, its expiry and now.
+    const useReplay = this.raw.prepare(this.db.insertInto('replayCache').values({ key: '', expiresAt: 0 })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ expiresAt: eb.ref('excluded.expiresAt') })).where('replayCache.expiresAt', '<=', 0))
+      .returning('key').compile().sql);
     return {
       // Wrapped once: transaction() builds a new function each time it is called.
       batch: this.raw.transaction((tokens: Insertable<TokensTable>[]) => {
         for (const row of tokens) insertToken(row);
+      }),
+      replays: this.raw.transaction((uses: { key: string; expiresAt: number }[], now: number) => {
+        const won = new Set<string>();
+        for (const { key, expiresAt } of uses) if (useReplay.get(key, expiresAt, now) !== undefined) won.add(key);
+        return won;
       }),
       clientById: this.raw.prepare(this.db.selectFrom('clients').selectAll().where('id', '=', '').compile().sql),
       tokenById: this.raw.prepare(this.db.selectFrom('tokens').select([...TOKEN_COLUMNS]).where('id', '=', '').where('tokenHash', '=', '').compile().sql).raw(),
@@ -108,6 +117,17 @@ export class SqliteHotPath implements TokenHotPath {
         s.syncFull.run();
       }
     });
+  }
+
+  /**
+   * Records single-use keys (a batch of distinct ones) as `SqlReplayStore`
+   * does, by one prepared statement a key in one transaction (Kysely prepared
+   * its multi-row statement anew for each batch). Committed with
+   * synchronous=FULL, as every write but an issue batch: a recorded `jti`
+   * survives a power cut. Returns the keys that were not live already.
+   */
+  useReplayKeys(uses: { key: string; expiresAt: number }[], now: number): Promise<Set<string>> {
+    return this.exclusive((s) => s.replays(uses, now));
   }
 
   client(id: string): Promise<Selectable<ClientsTable> | undefined> {
