@@ -159,7 +159,14 @@ class ProofKeys {
     const id = `${String(header.alg)}\0${JSON.stringify(header.jwk)}`;
     const known = this.imported.get(id);
     if (known) return known;
-    const key = await EmbeddedJWK(header, token);
+    let key;
+    try {
+      key = await EmbeddedJWK(header, token);
+    } catch (error) {
+      // WebCrypto's own refusals (a DataError for a jwk whose curve is not the alg's) are the proof's fault too, not a server error.
+      if (error instanceof errors.JOSEError) throw error;
+      throw new errors.JWSInvalid('Invalid Embedded JWK', { cause: error });
+    }
     remember(this.imported, id, key);
     return key;
   };
