@@ -157,6 +157,7 @@ function ReplaceKeys({ client, onDone }: { client: Client; onDone(): void }) {
     <form className="form inline-form" onSubmit={submit} noValidate aria-label="Replace keys">
       <KeySetFields
         idPrefix={idPrefix}
+        legend="New public keys"
         {...values}
         errors={{ jwks: message('jwks'), jwksUri: message('jwksUri') }}
         onChange={(change) => setValues((v) => ({ ...v, ...change }))}

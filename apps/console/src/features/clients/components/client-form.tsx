@@ -393,7 +393,9 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           error={message('tokenEndpointAuthMethod')}
           hint={lockAuthMethod
             ? 'A public client stays public.'
-            : confidentialOnly ? 'How the client proves itself at the token endpoint: a secret, or a JWT signed with its own key.' : 'Public clients (browser and mobile apps) have no secret and must use PKCE.'}
+            : confidentialOnly || values.tokenEndpointAuthMethod !== 'none'
+              ? 'How the client proves itself at the token endpoint: a secret, or a JWT signed with its own key.'
+              : 'Public clients (browser and mobile apps) have no secret and must use PKCE.'}
         >
           <option value="client_secret_basic">Secret in HTTP Basic (client_secret_basic)</option>
           <option value="client_secret_post">Secret in the request body (client_secret_post)</option>

@@ -5,6 +5,8 @@ import type { KeySource } from './key-set';
 export interface KeySetFieldsProps {
   /** Prefix of the inputs' ids; the error summary links to `${idPrefix}-jwksUri` and `${idPrefix}-jwks`. */
   idPrefix: string;
+  /** The group's name; "Public keys" unless given. */
+  legend?: string;
   keySource: KeySource;
   jwksUri: string;
   jwksText: string;
@@ -13,10 +15,10 @@ export interface KeySetFieldsProps {
 }
 
 /** Where a private_key_jwt client's public keys come from: a URL the server fetches, or a JSON Web Key Set pasted. */
-export function KeySetFields({ idPrefix, keySource, jwksUri, jwksText, errors, onChange }: KeySetFieldsProps) {
+export function KeySetFields({ idPrefix, legend = 'Public keys', keySource, jwksUri, jwksText, errors, onChange }: KeySetFieldsProps) {
   return (
     <fieldset className="field key-set">
-      <legend>Public keys</legend>
+      <legend>{legend}</legend>
       <p className="hint">What its signed JWTs are checked with. Only public keys: the private key never leaves the client.</p>
       <div className="checkbox-list">
         <label className="checkbox">
