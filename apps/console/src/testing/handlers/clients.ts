@@ -76,6 +76,11 @@ export const clientHandlers = [
         return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`redirectUris.${i}`]: 'must use https (http only for localhost and loopback addresses)' });
       }
     }
+    for (const [i, id] of (changes.tokenExchange?.subjectClients ?? []).entries()) {
+      if (!db.clients.some((c) => c.id === id)) {
+        return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`tokenExchange.subjectClients.${i}`]: `no client has id ${id}` });
+      }
+    }
     if (changes.jwks?.keys.some((key) => 'd' in key)) {
       return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { jwks: 'must hold public keys only: a key has the private member "d"' });
     }

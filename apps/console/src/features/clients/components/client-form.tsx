@@ -19,6 +19,8 @@ import { UriListField } from './uri-list-field';
 
 type AuthMethod = Client['tokenEndpointAuthMethod'];
 
+const TOKEN_EXCHANGE: GrantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
 /** What the form edits, as typed: URIs one per line, lifetimes as durations. */
 export interface ClientFormValues {
   name: string;
@@ -50,6 +52,10 @@ export interface ClientFormValues {
   jwksText: string;
   /** private_key_jwt: the one algorithm its assertions must be signed with; '' for any. */
   tokenEndpointAuthSigningAlg: '' | AssertionAlgorithm;
+  /** Token exchange policy: other clients whose tokens it may exchange, one id a line. */
+  exchangeSubjectClients: string[];
+  /** Token exchange policy: whether it may exchange without an actor token. */
+  exchangeImpersonation: boolean;
 }
 
 /**
@@ -63,6 +69,7 @@ export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): 
     dpopBoundAccessTokens: false,
     requirePushedAuthorizationRequests: false,
     keySource: 'inline', jwksUri: '', jwksText: '', tokenEndpointAuthSigningAlg: '',
+    exchangeSubjectClients: [], exchangeImpersonation: true,
     ...keep,
     grantTypes: [...preset.grantTypes],
     tokenEndpointAuthMethod: preset.tokenEndpointAuthMethod,
@@ -84,7 +91,7 @@ export const emptyClientForm: ClientFormValues = presetForm('machine');
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' |
   'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource' |
-  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests' | 'tokenEndpointAuthSigningAlg'>> & Pick<CreateClientRequest, 'jwks' | 'jwksUri'>;
+  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests' | 'tokenEndpointAuthSigningAlg' | 'tokenExchange'>> & Pick<CreateClientRequest, 'jwks' | 'jwksUri'>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -109,6 +116,8 @@ export function clientToForm(client: Client): ClientFormValues {
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     ...keySetForm(client),
     tokenEndpointAuthSigningAlg: client.tokenEndpointAuthSigningAlg ?? '',
+    exchangeSubjectClients: [...client.tokenExchange.subjectClients],
+    exchangeImpersonation: client.tokenExchange.impersonation,
   };
 }
 
@@ -178,6 +187,7 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       resource: values.resource === '' ? null : values.resource,
       dpopBoundAccessTokens: values.dpopBoundAccessTokens,
       tokenEndpointAuthSigningAlg: signsWithKeys && values.tokenEndpointAuthSigningAlg !== '' ? values.tokenEndpointAuthSigningAlg : null,
+      tokenExchange: { subjectClients: filled(values.exchangeSubjectClients), impersonation: values.exchangeImpersonation },
       ...(keys && 'fields' in keys && keys.fields),
     },
   };
@@ -195,6 +205,8 @@ const FIELD_LABELS: [keyof ClientFormValues | 'jwks', string][] = [
   ['postLogoutRedirectUris', 'Post-logout redirect URIs'],
   ['backchannelLogoutUri', 'Back-channel logout URI'],
   ['scopes', 'Scopes'],
+  ['exchangeSubjectClients', 'Clients whose tokens it may exchange'],
+  ['exchangeImpersonation', 'Exchange without an actor token'],
   ['allowedResources', 'APIs this client may ask for'],
   ['resource', 'API it introspects for'],
   ['accessTokenTtl', 'Access token lifetime'],
@@ -207,12 +219,16 @@ const FIELD_LABELS: [keyof ClientFormValues | 'jwks', string][] = [
   ['resourceServer', 'Resource server'],
   ['dpopBoundAccessTokens', 'Require DPoP'],
 ];
-const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris']);
+const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris', 'exchangeSubjectClients']);
+/** The API's names for the token exchange policy's parts, and the form's. */
+const NESTED_FIELDS: Record<string, string> = { 'tokenExchange.subjectClients': 'exchangeSubjectClients', 'tokenExchange.impersonation': 'exchangeImpersonation' };
 
-/** Paths of the API's messages as the form places them: URI lists by line, other lists as a whole. */
+/** Paths of the API's messages as the form places them: URI and id lists by line, other lists as a whole. */
 function placeServerErrors(fields: Record<string, string>): Record<string, string> {
   const placed: Record<string, string> = {};
-  for (const [path, message] of Object.entries(fields)) {
+  for (const [apiPath, message] of Object.entries(fields)) {
+    const nested = Object.keys(NESTED_FIELDS).find((prefix) => apiPath === prefix || apiPath.startsWith(`${prefix}.`));
+    const path = nested ? `${NESTED_FIELDS[nested]}${apiPath.slice(nested.length)}` : apiPath;
     const [field = '_', index] = path.split('.');
     const key = index !== undefined && LIST_FIELDS.has(field) && /^\d+$/.test(index) ? `${field}.${index}` : field;
     placed[key] = placed[key] ? `${placed[key]} ${message}` : message;
@@ -304,7 +320,9 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const normalised = { ...values, redirectUris: filled(values.redirectUris), postLogoutRedirectUris: filled(values.postLogoutRedirectUris) };
+    const normalised = {
+      ...values, redirectUris: filled(values.redirectUris), postLogoutRedirectUris: filled(values.postLogoutRedirectUris), exchangeSubjectClients: filled(values.exchangeSubjectClients),
+    };
     setValues(normalised);
     const result = formToRequest(normalised);
     if ('errors' in result) {
@@ -316,7 +334,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
     onSubmit(result.body);
   }
 
-  const lineErrors = (field: 'redirectUris' | 'postLogoutRedirectUris') => Object.fromEntries(
+  const lineErrors = (field: 'redirectUris' | 'postLogoutRedirectUris' | 'exchangeSubjectClients') => Object.fromEntries(
     Object.entries(errors).filter(([key]) => key.startsWith(`${field}.`)).map(([key, message]) => [Number(key.split('.')[1]), sentence(message)]),
   );
   const message = (key: string) => (errors[key] ? sentence(errors[key]) : undefined);
@@ -475,6 +493,33 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           onChange={set('scopes')}
           error={message('scopes')}
         />
+      )}
+      {visible('grantTypes') && values.grantTypes.includes(TOKEN_EXCHANGE) && (
+        <fieldset className="field">
+          <legend>Token exchange</legend>
+          <p className="hint">
+            What this client may exchange (RFC 8693) beyond its own tokens and those meant for the API it serves; the APIs it may exchange for are the ones it may ask for.
+          </p>
+          <UriListField
+            id={fieldId('exchangeSubjectClients')}
+            label="Clients whose tokens it may exchange"
+            hint="Client ids, one a line. Optional."
+            placeholder="A client id"
+            kind="text"
+            values={values.exchangeSubjectClients}
+            onChange={set('exchangeSubjectClients')}
+            errors={lineErrors('exchangeSubjectClients')}
+            listError={message('exchangeSubjectClients')}
+          />
+          <CheckboxRow
+            id={fieldId('exchangeImpersonation')}
+            label="May exchange without an actor token (impersonation)"
+            hint="Unticked: only delegation, where the caller sends its own actor_token and the new token names it in its act claim."
+            checked={values.exchangeImpersonation}
+            error={message('exchangeImpersonation')}
+            onChange={(e) => set('exchangeImpersonation')(e.target.checked)}
+          />
+        </fieldset>
       )}
       {(visible('allowedResources') || visible('resource')) && (
         <ClientApiFields

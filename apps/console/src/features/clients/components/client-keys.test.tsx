@@ -174,3 +174,34 @@ describe('the client form\'s settings checkboxes', () => {
     }
   });
 });
+
+describe('the token exchange policy in the client form', () => {
+  it('appears with the token exchange grant, places the API\'s message under the client id it names, and saves the policy', async () => {
+    const sent = recordRequests();
+    const { user } = renderApp('/clients/billing-id');
+    await screen.findByRole('combobox', { name: 'Client type and authentication' });
+    expect(screen.queryByRole('group', { name: 'Token exchange' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('checkbox', { name: /Token exchange/ }));
+    const policy = screen.getByRole('group', { name: 'Token exchange' });
+    const impersonation = within(policy).getByRole('checkbox', { name: 'May exchange without an actor token (impersonation)' });
+    expect(impersonation).toBeChecked();
+    await user.click(impersonation);
+    await user.type(within(policy).getByRole('textbox', { name: 'Clients whose tokens it may exchange, line 1' }), 'nobody-id');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    const line = await screen.findByRole('textbox', { name: 'Clients whose tokens it may exchange, line 1' });
+    await vi.waitFor(() => expect(line).toHaveAttribute('aria-invalid', 'true'));
+    expect(line).toHaveAccessibleDescription('No client has id nobody-id.');
+    expect(screen.getByRole('alert', { name: 'One thing to fix before saving:' })).toHaveTextContent('Clients whose tokens it may exchange, line 1: No client has id nobody-id.');
+
+    await user.clear(line);
+    await user.type(line, 'old-id');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Client Billing saved.')).toBeInTheDocument();
+    expect(sent.at(-1)).toEqual({
+      method: 'PATCH',
+      body: { grantTypes: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'], tokenExchange: { subjectClients: ['old-id'], impersonation: false } },
+    });
+    expect(db.clients[0]!.tokenExchange).toEqual({ subjectClients: ['old-id'], impersonation: false });
+  });
+});
