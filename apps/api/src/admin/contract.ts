@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { auditActionList, auditEntryView, auditPage, exportAuditQuery, listAuditQuery } from './audit/schema.js';
-import type { clientDeletion, clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, updateClientRequest } from './clients/schema.js';
+import type { clientDeletion, clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, updateClientRequest, updatedClientView } from './clients/schema.js';
 import type { consentPage, consentRevocation, consentView, listConsentsQuery } from './consents/schema.js';
 import type { errorBody, revokedCount } from './http/schemas.js';
 import type { registrationPolicyView } from './registration-policy/schema.js';
@@ -38,6 +38,7 @@ export type RevokedCount = z.output<typeof revokedCount>;
 export type Client = z.output<typeof clientView>;
 export type ClientPage = z.output<typeof clientPage>;
 export type ClientWithSecret = z.output<typeof clientWithSecret>;
+export type UpdatedClient = z.output<typeof updatedClientView>;
 export type ClientDeletion = z.output<typeof clientDeletion>;
 export type CreateClientRequest = z.input<typeof createClientRequest>;
 export type UpdateClientRequest = z.input<typeof updateClientRequest>;

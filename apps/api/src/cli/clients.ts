@@ -3,6 +3,7 @@ import { parseDuration } from '../config.js';
 import { resourceIdentifiers } from '../admin/clients/resource-links.js';
 import type { CreateAdminClientInput, UpdateClientInput } from '../admin/clients/schema.js';
 import { createClient, ProtectedClientError, revokeClient, updateClient } from '../admin/clients/service.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../oauth/client-auth/private-key-jwt.js';
 import type { Client, GrantType, TokenEndpointAuthMethod } from '../storage/types.js';
 import { defineCommand, jsonOption, type OptionSpec } from './command.js';
 import { parseSeconds, splitList, table, UsageError } from './context.js';
@@ -19,6 +20,7 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     grant_types: client.grantTypes,
     scope: client.scopes.join(' '),
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg,
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
     id_token_signed_response_alg: client.idTokenSigningAlg,
@@ -42,6 +44,13 @@ function allowedResourcesOf(value: string | undefined): string[] | null | undefi
   if (value === undefined) return undefined;
   return value.trim() === 'any' ? null : splitList(value);
 }
+
+/** `--auth-signing-alg`, shared by clients create and clients update. */
+const authSigningAlgOption = {
+  type: 'string', value: 'ALG', field: 'tokenEndpointAuthSigningAlg',
+  description: 'For --auth-method private_key_jwt: the one algorithm the client signs its assertions with (token_endpoint_auth_signing_alg), '
+    + `one of ${ASSERTION_SIGNING_ALGORITHMS.join(', ')}; an assertion signed otherwise is refused.`,
+} as const satisfies OptionSpec;
 
 /** The options of a client's token exchange policy, shared by clients create and clients update. */
 const exchangeOptions = {
@@ -119,6 +128,10 @@ const clientsCreate = defineCommand({
       type: 'string', value: 'FILE', field: 'jwks',
       description: 'A file holding the client\'s public keys as a JSON Web Key Set ({"keys": [...]}), for --auth-method private_key_jwt.',
     },
+    'auth-signing-alg': {
+      ...authSigningAlgOption,
+      description: `${authSigningAlgOption.description} Default: any of them.`,
+    },
     'site-url': { type: 'string', value: 'URL', field: 'siteUrl', description: 'The client\'s home page, linked from the consent page.' },
     'logo-url': { type: 'string', value: 'URL', field: 'logoUrl', description: 'An image (http or https URL) shown on the consent page.' },
     'application-type': {
@@ -183,6 +196,7 @@ const clientsCreate = defineCommand({
       resource: resource ?? null,
       jwksUri: values['jwks-uri'] ?? null,
       jwks: values.jwks === undefined ? null : await readKeySet(values.jwks),
+      tokenEndpointAuthSigningAlg: (values['auth-signing-alg'] ?? null) as CreateAdminClientInput['tokenEndpointAuthSigningAlg'],
       dpopBoundAccessTokens: values['dpop-bound'] ?? false,
       backchannelLogoutUri: values['backchannel-logout-uri'] ?? null,
       backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
@@ -315,6 +329,10 @@ const clientsUpdate = defineCommand({
       type: 'string', value: 'SWITCH', field: 'dpopBoundAccessTokens',
       description: 'on: every token request must carry a DPoP proof (RFC 9449 dpop_bound_access_tokens); off: bearer tokens are allowed again.',
     },
+    'auth-signing-alg': {
+      ...authSigningAlgOption,
+      description: `${authSigningAlgOption.description} any: whichever of them the client signs with.`,
+    },
     'require-par': {
       type: 'string', value: 'SWITCH', field: 'requirePushedAuthorizationRequests',
       description: 'on: the client must push its authorization requests to /oauth/par (RFC 9126); off: it may send them to /oauth/authorize directly.',
@@ -345,6 +363,9 @@ const clientsUpdate = defineCommand({
       ...(resource !== undefined && { resource, ...(resource !== null && { resourceServer: true }) }),
       ...(values['dpop-bound'] !== undefined && { dpopBoundAccessTokens: onOff('dpop-bound', values['dpop-bound']) }),
       ...(values['require-par'] !== undefined && { requirePushedAuthorizationRequests: onOff('require-par', values['require-par']) }),
+      ...(values['auth-signing-alg'] !== undefined && {
+        tokenEndpointAuthSigningAlg: (values['auth-signing-alg'].trim() === 'any' ? null : values['auth-signing-alg']) as UpdateClientInput['tokenEndpointAuthSigningAlg'],
+      }),
       ...(values['backchannel-logout-uri'] !== undefined && { backchannelLogoutUri: values['backchannel-logout-uri'].trim() === 'none' ? null : values['backchannel-logout-uri'] }),
       ...(values['backchannel-logout-session-required'] !== undefined && { backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] }),
     };
@@ -356,7 +377,7 @@ const clientsUpdate = defineCommand({
       changes.tokenExchange = { subjectClients: subjectClients ?? current?.subjectClients ?? [], impersonation: impersonation ?? current?.impersonation ?? true };
     }
     if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
-    const client = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {
+    const { client } = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {
       if (error instanceof ProtectedClientError) throw new UsageError(error.message);
       throw error;
     });

@@ -36,6 +36,8 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 export type ClientStatus = 'active' | 'revoked';
 export type TokenKind = 'access' | 'refresh';
 export type SigningAlgorithm = 'ES256' | 'RS256';
+/** Algorithms a client may sign a client assertion with (RFC 7523): asymmetric ones only. */
+export type AssertionSigningAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 /** OIDC Dynamic Registration §2: native apps may use private-use URI schemes. */
 export type ApplicationType = 'web' | 'native';
 /** Who made a client: an administrator, the client itself (RFC 7591), or its metadata document. */
@@ -85,6 +87,12 @@ export interface Client {
   /** The client's public keys, given inline or by URL (RFC 7591 §2); never both. */
   jwks: { keys: Record<string, unknown>[] } | null;
   jwksUri: string | null;
+  /**
+   * The one algorithm the client signs its assertions with
+   * (`token_endpoint_auth_signing_alg`, RFC 7591 §2); null: any we accept.
+   * Meaningful only with `private_key_jwt`.
+   */
+  tokenEndpointAuthSigningAlg: AssertionSigningAlgorithm | null;
   registration: ClientRegistration;
   /** Clients Tollgate itself depends on (the console); protected from accidental revocation. */
   system: boolean;
@@ -111,7 +119,8 @@ export interface Client {
 }
 
 /** Registration metadata an administrator's client may leave out: a web app with none of it, registered by an administrator. */
-type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'registration';
+type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri'
+  | 'tokenEndpointAuthSigningAlg' | 'registration';
 
 /** What an API-less client leaves out: it may ask for any API and introspects for none. */
 type ResourceDetails = 'allowedResources' | 'resourceId' | 'tokenExchange';

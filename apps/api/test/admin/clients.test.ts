@@ -33,7 +33,7 @@ for (const backend of backends) {
         hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, dpopBoundAccessTokens: false,
         requirePushedAuthorizationRequests: false, allowedResources: null, resource: null, tokenExchange: { subjectClients: [], impersonation: true }, system: false,
         applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
-        registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
+        tokenEndpointAuthSigningAlg: null, registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
         status: 'active', createdAt: expect.any(String), updatedAt: client.createdAt, revokedAt: null,
       });
       expect((await tokenFor(client.id, clientSecret).expect(200)).body.expires_in).toBe(600);
@@ -277,21 +277,53 @@ for (const backend of backends) {
         .toEqual({ error: 'conflict', error_description: `client ${spa.id} is revoked: it can no longer be changed` });
     });
 
-    it('creates a private_key_jwt client without a secret; it has none to rotate and cannot switch to or from a secret', async () => {
+    it('creates a private_key_jwt client without a secret; it has none to rotate; it needs keys', async () => {
       const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] };
-      const created = (await t.post('/clients', { name: 'Signer', tokenEndpointAuthMethod: 'private_key_jwt', jwks }).expect(201)).body;
+      const created = (await t.post('/clients', { name: 'Signer', tokenEndpointAuthMethod: 'private_key_jwt', jwks, tokenEndpointAuthSigningAlg: 'ES256' }).expect(201)).body;
       expect(created.clientSecret).toBeNull();
-      expect(created.client).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', hasSecret: false, jwks });
+      expect(created.client).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', hasSecret: false, jwks, tokenEndpointAuthSigningAlg: 'ES256' });
       expect((await t.post(`/clients/${created.client.id}/rotate-secret`).expect(409)).body).toEqual({
         error: 'conflict', error_description: `client ${created.client.id} authenticates with private_key_jwt: it has no secret to rotate; change its keys instead`,
       });
-      expect((await t.patch(`/clients/${created.client.id}`, { tokenEndpointAuthMethod: 'client_secret_basic' }).expect(400)).body)
-        .toEqual(invalid({ tokenEndpointAuthMethod: 'a private_key_jwt client has no secret: register a new client to use one' }));
       expect((await t.patch(`/clients/${created.client.id}`, { jwks: null }).expect(400)).body)
         .toEqual(invalid({ tokenEndpointAuthMethod: 'private_key_jwt needs the client\'s public keys: give jwks or jwks_uri' }));
-      const withSecret = (await t.post('/clients', { name: 'Secretive' }).expect(201)).body.client;
-      expect((await t.patch(`/clients/${withSecret.id}`, { tokenEndpointAuthMethod: 'private_key_jwt', jwks }).expect(400)).body)
-        .toEqual(invalid({ tokenEndpointAuthMethod: 'a client with a secret keeps a secret: register a new client for private_key_jwt' }));
+      expect((await t.patch(`/clients/${created.client.id}`, { jwks: { keys: [{ ...jwks.keys[0], d: 'private' }] } }).expect(400)).body)
+        .toEqual(invalid({ jwks: 'must hold public keys only: a key has the private member "d"' }));
+      expect((await t.patch(`/clients/${created.client.id}`, { tokenEndpointAuthSigningAlg: 'HS256' }).expect(400)).body)
+        .toEqual(invalid({ tokenEndpointAuthSigningAlg: 'must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA' }));
+      expect((await t.post('/clients', { name: 'Odd', tokenEndpointAuthSigningAlg: 'ES256' }).expect(400)).body)
+        .toEqual(invalid({ tokenEndpointAuthSigningAlg: 'an assertion signing algorithm applies only to private_key_jwt clients' }));
+    });
+
+    it('switches a client from its secret to private_key_jwt (the secret is deleted) and back (a new secret, shown once), audited', async () => {
+      const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] };
+      const { client, clientSecret } = (await t.post('/clients', { name: 'Switcher', scopes: ['read'] }).expect(201)).body;
+      await tokenFor(client.id, clientSecret).expect(200);
+
+      const toKeys = await t.patch(`/clients/${client.id}`, { tokenEndpointAuthMethod: 'private_key_jwt', jwks }).expect(200);
+      expect(toKeys.body).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', hasSecret: false, jwks });
+      expect(toKeys.body.clientSecret).toBeUndefined();
+      expect((await t.storage.clients.get(client.id))!.secretHash).toBeNull();
+      expect((await tokenFor(client.id, clientSecret)).status).toBe(401);
+      const removed = (await t.storage.audit.list({ targetId: client.id, action: 'client.update', limit: 1 })).items[0];
+      expect(removed?.details).toEqual({ fields: ['tokenEndpointAuthMethod', 'jwks'], secret: 'removed' });
+
+      const back = await t.patch(`/clients/${client.id}`, { tokenEndpointAuthMethod: 'client_secret_post', jwks: null }).expect(200);
+      expect(back.headers['cache-control']).toBe('no-store');
+      expect(back.body).toMatchObject({ tokenEndpointAuthMethod: 'client_secret_post', hasSecret: true, jwks: null });
+      expect(back.body.clientSecret).toMatch(/^tg_cs_[\w-]{43}$/);
+      expect(back.body.clientSecret).not.toBe(clientSecret);
+      const post = await t.http.post('/oauth/token').type('form')
+        .send(new URLSearchParams({ grant_type: 'client_credentials', client_id: client.id, client_secret: back.body.clientSecret as string }).toString());
+      expect(post.status, post.text).toBe(200);
+      const issued = (await t.storage.audit.list({ targetId: client.id, action: 'client.update', limit: 1 })).items[0];
+      expect(issued?.details).toEqual({ fields: ['tokenEndpointAuthMethod', 'jwks'], secret: 'issued' });
+      expect(JSON.stringify(issued)).not.toContain(back.body.clientSecret);
+      expect((await t.get(`/clients/${client.id}`).expect(200)).body.clientSecret).toBeUndefined();
+
+      const basicAgain = await t.patch(`/clients/${client.id}`, { tokenEndpointAuthMethod: 'client_secret_basic' }).expect(200);
+      expect(basicAgain.body.clientSecret).toBeUndefined();
+      await tokenFor(client.id, back.body.clientSecret as string).expect(200);
     });
 
     it('revokes a client with its tokens and consents in one go; it stays visible as revoked', async () => {

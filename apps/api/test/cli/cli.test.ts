@@ -157,6 +157,23 @@ for (const backend of backends) {
       rmSync(dir, { recursive: true, force: true });
     });
 
+    it('pins a private_key_jwt client\'s assertion signing algorithm with --auth-signing-alg, on create and on update', async () => {
+      const created = await run('clients', 'create', '--name', 'Pinned', '--auth-method', 'private_key_jwt', '--jwks-uri', 'https://pinned.example/jwks.json',
+        '--auth-signing-alg', 'ES256', '--json');
+      expect(created.code, created.stderr).toBe(0);
+      const printed = JSON.parse(created.stdout);
+      expect(printed).toMatchObject({ token_endpoint_auth_signing_alg: 'ES256' });
+      expect((await storage.clients.get(printed.client_id))?.tokenEndpointAuthSigningAlg).toBe('ES256');
+      const changed = await run('clients', 'update', printed.client_id, '--auth-signing-alg', 'EdDSA', '--json');
+      expect(changed.code, changed.stderr).toBe(0);
+      expect(JSON.parse(changed.stdout)).toMatchObject({ token_endpoint_auth_signing_alg: 'EdDSA' });
+      expect((await run('clients', 'update', printed.client_id, '--auth-signing-alg', 'any')).code).toBe(0);
+      expect((await storage.clients.get(printed.client_id))?.tokenEndpointAuthSigningAlg).toBeNull();
+      const hmac = await run('clients', 'update', printed.client_id, '--auth-signing-alg', 'HS256');
+      expect(hmac.code).toBe(2);
+      expect(hmac.stderr).toContain('--auth-signing-alg must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA');
+    });
+
     it('creates a native app that comes back to a private-use scheme', async () => {
       const result = await run('clients', 'create', '--name', 'Desktop', '--public', '--application-type', 'native', '--redirect-uris', 'com.example.desktop:/cb', '--json');
       expect(result.code, result.stderr).toBe(0);

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { JWT_BEARER } from '../../src/oauth/client-auth/private-key-jwt.js';
 import { metadataDocumentUrlProblem } from '../../src/oauth/registration/metadata-document.js';
 import { createOutbound } from '../../src/outbound/fetch.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
@@ -176,6 +179,58 @@ for (const backend of backends) {
       expect(audit).toMatchObject([{ actorType: 'anonymous', details: { name: 'Agent Smith', kind: 'metadata_document', scope: 'openid read' } }]);
     });
 
+    it.each(['jwks_uri', 'jwks'])('authenticates a client whose document says private_key_jwt with its keys (%s), at the token endpoint, and nothing less', async (kind) => {
+      const signer = await generateKeyPair('ES256', { extractable: true });
+      const jwk = { ...(await exportJWK(signer.publicKey)), kid: `k-${kind}`, alg: 'ES256', use: 'sig' };
+      const keysPath = `/apps/keys-${kind}.json`;
+      host.serve(keysPath, { body: JSON.stringify({ keys: [jwk] }) });
+      const clientId = host.publish(`/apps/signer-${kind}.json`, {
+        token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256',
+        ...(kind === 'jwks_uri' ? { jwks_uri: host.url(keysPath) } : { jwks: { keys: [jwk] } }),
+      });
+      const browser = newBrowser(t);
+      const { verifier, challenge } = pkcePair();
+      const interaction = await startAuthorization(browser, {
+        client_id: clientId, redirect_uri: REDIRECT, scope: 'openid read', state: 'st', code_challenge: challenge, code_challenge_method: 'S256',
+      });
+      await signIn(browser, interaction, 'neo');
+      const code = redirectParams((await decide(browser, interaction, 'allow')).headers.location!).get('code')!;
+      expect(await t.storage.clients.get(clientId)).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', tokenEndpointAuthSigningAlg: 'ES256', secretHash: null });
+
+      const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
+      const bare = await token(t, { ...exchange, client_id: clientId });
+      expect(bare.status).toBe(401);
+      expect(bare.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
+      const now = Math.floor(Date.now() / 1000);
+      const assertion = (alg: 'ES256' | 'RS256', key: CryptoKey) => new SignJWT({ iss: clientId, sub: clientId, aud: t.config.issuer, jti: randomUUID(), exp: now + 60 })
+        .setProtectedHeader({ alg, kid: jwk.kid }).sign(key);
+      const rsa = await generateKeyPair('RS256');
+      const wrongAlg = await token(t, { ...exchange, client_assertion_type: JWT_BEARER, client_assertion: await assertion('RS256', rsa.privateKey) });
+      expect(wrongAlg.body).toEqual({
+        error: 'invalid_client',
+        error_description: 'Client authentication failed: the client assertion must be signed with ES256, the client\'s registered token_endpoint_auth_signing_alg.',
+      });
+      const tokens = await token(t, { ...exchange, client_assertion_type: JWT_BEARER, client_assertion: await assertion('ES256', signer.privateKey) });
+      expect(tokens.status, tokens.text).toBe(200);
+      expect(tokens.body).toMatchObject({ token_type: 'Bearer', scope: 'openid read' });
+      expect(host.hits(keysPath)).toBe(kind === 'jwks_uri' ? 1 : 0);
+    });
+
+    it('answers invalid_client quickly when a document client\'s jwks_uri never answers, never a 5xx', async () => {
+      const keysPath = '/apps/keys-hang.json';
+      host.serve(keysPath, { hang: true });
+      const clientId = host.publish('/apps/signer-hang.json', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: host.url(keysPath), grant_types: ['authorization_code'] });
+      expect((await authorize(t, clientId)).status).toBe(303);
+      const { privateKey } = await generateKeyPair('ES256');
+      const now = Math.floor(Date.now() / 1000);
+      const jwt = await new SignJWT({ iss: clientId, sub: clientId, aud: t.config.issuer, jti: randomUUID(), exp: now + 60 }).setProtectedHeader({ alg: 'ES256' }).sign(privateKey);
+      const started = Date.now();
+      const res = await token(t, { grant_type: 'authorization_code', code: 'nope', redirect_uri: REDIRECT, code_verifier: 'v'.repeat(43), client_assertion_type: JWT_BEARER, client_assertion: jwt });
+      expect(res.status).toBe(401);
+      expect(res.body.error_description).toMatch(/^Client authentication failed: the client assertion cannot be checked: the client's jwks_uri could not be fetched: /);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
     it('creates the client once when several first requests arrive together, from one fetch', async () => {
       const path = '/apps/popular.json';
       const clientId = host.publish(path);
@@ -231,7 +286,11 @@ for (const backend of backends) {
     });
 
     it.each([
-      ['asks for a confidential auth method', { token_endpoint_auth_method: 'client_secret_basic' }, 'token_endpoint_auth_method: a client identified by a metadata document has no secret; it must be none.'],
+      ['asks for a secret', { token_endpoint_auth_method: 'client_secret_basic' }, 'token_endpoint_auth_method: a client identified by a metadata document has no secret; it must be none or private_key_jwt.'],
+      ['says private_key_jwt without keys', { token_endpoint_auth_method: 'private_key_jwt' }, 'token_endpoint_auth_method: private_key_jwt needs the client\'s public keys: give jwks or jwks_uri.'],
+      ['publishes a private key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c' }] } },
+        'jwks: must hold public keys only: a key has the private member "d".'],
+      ['has a jwks_uri that is not https', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://agent.example/jwks.json' }, 'jwks_uri: http://agent.example/jwks.json must use https.'],
       ['holds a secret', { client_secret: 'hunter2' }, 'client_secret: a metadata document is public, so it must not hold a secret.'],
       ['has no redirect_uris', { redirect_uris: undefined }, 'redirect_uris: the authorization_code grant needs at least one redirect URI.'],
       ['has a redirect URI that is not https', { redirect_uris: ['http://agent.example/cb'] }, 'redirect_uris[0]: http://agent.example/cb must use https (http is allowed only for localhost and loopback addresses).'],

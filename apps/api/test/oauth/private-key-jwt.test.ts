@@ -230,6 +230,17 @@ for (const backend of backends) {
       expect((await withAssertion(forged)).body).toEqual(refused('has a signature that does not verify.'));
     });
 
+    it('holds a client to its token_endpoint_auth_signing_alg: another algorithm, even from a registered key, is invalid_client', async () => {
+      const rsa = await keyPair('RS256');
+      const pinned = (await t.client({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key.jwk, rsa.jwk] }, tokenEndpointAuthSigningAlg: 'ES256' })).id;
+      expect((await withAssertion(await assertion(pinned))).status).toBe(200);
+      const other = await withAssertion(await assertion(pinned, {}, {}, rsa));
+      expect(other.status).toBe(401);
+      expect(other.body).toEqual(refused('must be signed with ES256, the client\'s registered token_endpoint_auth_signing_alg.'));
+      const unpinned = (await t.client({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key.jwk, rsa.jwk] } })).id;
+      expect((await withAssertion(await assertion(unpinned, {}, {}, rsa))).status).toBe(200);
+    });
+
     it('refuses a client registered for one method using another, and two methods at once', async () => {
       expect((await token({ client_id: inline, client_secret: 'anything' })).body)
         .toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
@@ -307,6 +318,15 @@ for (const backend of backends) {
       expect(registered.status).toBe(201);
       expect(registered.body.client_secret).toBeUndefined();
       expect(registered.body.token_endpoint_auth_method).toBe('private_key_jwt');
+      expect(registered.body.token_endpoint_auth_signing_alg).toBe('ES256');
+      expect((await t.storage.clients.get(registered.body.client_id))!.tokenEndpointAuthSigningAlg).toBe('ES256');
+      const readBack = await t.http.get(`/oauth/register/${registered.body.client_id}`).set('Authorization', `Bearer ${registered.body.registration_access_token}`);
+      expect(readBack.body.token_endpoint_auth_signing_alg).toBe('ES256');
+      const withSecretAndAlg = await registration.register({ ...base, token_endpoint_auth_method: 'client_secret_basic', token_endpoint_auth_signing_alg: 'ES256' }, bearer);
+      expect(withSecretAndAlg.body).toEqual({
+        error: 'invalid_client_metadata',
+        error_description: 'token_endpoint_auth_signing_alg: an assertion signing algorithm applies only to private_key_jwt clients.',
+      });
       const config = new oidc.Configuration(
         { issuer, token_endpoint: `${issuer}/oauth/token` }, registered.body.client_id, undefined, oidc.PrivateKeyJwt({ key: key.privateKey, kid: key.jwk.kid }),
       );

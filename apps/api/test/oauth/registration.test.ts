@@ -179,7 +179,7 @@ for (const backend of backends) {
       ['client_secret_jwt, which a server keeping only secret hashes cannot check', { ...app, token_endpoint_auth_method: 'client_secret_jwt' }, 'invalid_client_metadata',
         'token_endpoint_auth_method: must be one of client_secret_basic, client_secret_post, private_key_jwt, none.'],
       ['an HMAC signing algorithm for assertions', { ...app, token_endpoint_auth_signing_alg: 'HS256' }, 'invalid_client_metadata',
-        'token_endpoint_auth_signing_alg must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA.'],
+        'token_endpoint_auth_signing_alg: must be one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA.'],
       ['a name that is a number', { ...app, client_name: 42 }, 'invalid_client_metadata', 'client_name: Invalid input: expected string, received number.'],
       ['redirect URIs that are a string', { ...app, redirect_uris: 'https://agent.example/cb' }, 'invalid_redirect_uri', 'redirect_uris: Invalid input: expected array, received string.'],
       ['require_pushed_authorization_requests that is not a boolean', { ...app, require_pushed_authorization_requests: 'yes' }, 'invalid_client_metadata',

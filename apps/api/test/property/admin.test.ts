@@ -32,6 +32,8 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   updateUser: { displayName: 'Renamed', email: 'renamed@example.com' },
 };
 
+const PUBLIC_JWK = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+
 /** The identifiers of the APIs the runs start with, which generated values name. */
 const API = 'https://api.example.test';
 const OTHER_API = 'http://localhost:8080/mcp';
@@ -93,7 +95,10 @@ for (const backend of backends) {
       { weight: 2, arbitrary: fc.constantFrom('read', 'openid', 'Billing', 'https://app.example/cb', 'http://localhost/cb', 'javascript:alert(1)', 'client_credentials',
         'authorization_code', 'none', 'client_secret_post', 'ES256', 'correct horse battery', 'a@b.example', 'active', 'revoked', 'name', 'createdAt', 'desc',
         '2025-01-01T00:00:00Z', 'token.issue', 'access', 'refresh', 'oauth-admin', '2099-01-01T00:00:00Z', 'true', 'false', 'csv', 'json', 'xml',
-        API, OTHER_API, `${API}#x`, 'http://api.example.test', 'HTTPS://api.example.test', 'opaque', 'jwt', 'RS256', 'mcp:tools') },
+        API, OTHER_API, `${API}#x`, 'http://api.example.test', 'HTTPS://api.example.test', 'opaque', 'jwt', 'RS256', 'mcp:tools',
+        'private_key_jwt', 'client_secret_basic', 'EdDSA', 'HS256', 'https://keys.example/jwks.json') },
+      // Key sets, so switching a client between a secret and its keys is reached: public, private (refused), empty, not one.
+      { weight: 1, arbitrary: fc.constantFrom({ keys: [PUBLIC_JWK] }, { keys: [{ ...PUBLIC_JWK, d: 'private' }] }, { keys: [] }, { keys: 'x' }) },
       { weight: 1, arbitrary: fc.integer({ min: -2, max: 100_000 }) },
       { weight: 1, arbitrary: fc.constantFrom(true, false, null, 1e9, -1, 0.5, Number.MAX_SAFE_INTEGER) },
       { weight: 1, arbitrary: fc.array(fc.oneof(junk, fc.constantFrom('read', 'write', 'openid', 'https://app.example/cb', 'client_credentials', API, OTHER_API)), { maxLength: 5 }) },

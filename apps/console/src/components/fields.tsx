@@ -102,6 +102,25 @@ export function CheckboxField({ label, hint, ...input }: { label: string; hint?:
   );
 }
 
+/**
+ * A checkbox with its description and the API's message for it, tied to it for
+ * screen readers: a setting that is on or off (`id` is what an error summary links to).
+ */
+export function CheckboxRow({ label, hint, error, ...input }: FieldFrame & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
+  const generated = useId();
+  const id = input.id ?? generated;
+  return (
+    <div className="field">
+      <label className="checkbox">
+        <input {...input} type="checkbox" id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(`${id}-hint`, `${id}-error`, hint, error)} />
+        {label}
+      </label>
+      {hint && <p className="hint" id={`${id}-hint`}>{hint}</p>}
+      {error && <p className="field-error" id={`${id}-error`}>{error}</p>}
+    </div>
+  );
+}
+
 /** The API's message for the form as a whole (one not tied to a field), when there is one. */
 export function FormError({ message }: { message: string | null }) {
   if (!message) return null;

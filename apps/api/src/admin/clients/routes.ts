@@ -4,7 +4,7 @@ import { idParams, revokedCount } from '../http/schemas.js';
 import { revokeClientTokens } from '../tokens/service.js';
 import type { Client, Stores } from '../../storage/types.js';
 import { resourceIdentifiers } from './resource-links.js';
-import { clientDeletion, clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, toClientView, updateClientRequest } from './schema.js';
+import { clientDeletion, clientPage, clientView, clientWithSecret, createClientRequest, listClientsQuery, toClientView, updateClientRequest, updatedClientView } from './schema.js';
 import { createClient, deleteClient, revokeClient, rotateClientSecret, updateClient } from './service.js';
 
 async function viewOf(stores: Pick<Stores, 'resources'>, client: Client) {
@@ -61,13 +61,16 @@ export const clientRoutes: AdminRoute[] = [
     method: 'patch', path: '/clients/:id', operationId: 'updateClient', tag: 'clients',
     summary: 'Change a client',
     description: 'Fields left out stay as they are. The result must be a consistent registration; a public client stays public. '
+      + 'A confidential client may switch between a secret and private_key_jwt: to private_key_jwt its secret is deleted; back to a secret, '
+      + 'a new one is answered this once in `clientSecret` (`Cache-Control: no-store`). '
       + 'Revoked clients and the console\'s own client answer 409.',
     params: idParams,
     body: updateClientRequest,
-    response: clientView,
+    response: updatedClientView,
     errors: [404, 409],
     async handle({ params, body, actor, storage }) {
-      return viewOf(storage, await updateClient(storage, params.id, body, actor));
+      const { client, secret } = await updateClient(storage, params.id, body, actor);
+      return { ...await viewOf(storage, client), ...(secret !== null && { clientSecret: secret }) };
     },
   }),
   defineRoute({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   APPLICATION_TYPES, AUTH_METHODS, checkClientConsistency, clientFields, GRANT_TYPES, REGISTRATION_KINDS, SIGNING_ALGORITHMS,
 } from '../../oauth/clients/fields.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../../oauth/client-auth/private-key-jwt.js';
 import { DEFAULT_TOKEN_EXCHANGE_POLICY, type Client } from '../../storage/types.js';
 import { MAX_IDENTIFIER_LENGTH } from '../../validation/resource-identifier.js';
 import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
@@ -64,7 +65,7 @@ export const updateClientInput = z.object(withoutDefaults(adminClientFields.shap
 export type UpdateClientInput = z.input<typeof updateClientInput>;
 
 /** A client as the admin API shows it: everything but the secret's hash. */
-export const clientView = responseSchema('Client', z.object({
+const clientFieldsView = z.object({
   id: z.string(),
   name: z.string(),
   siteUrl: z.string().nullable(),
@@ -87,6 +88,8 @@ export const clientView = responseSchema('Client', z.object({
   softwareVersion: z.string().nullable(),
   jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).nullable(),
   jwksUri: z.string().nullable(),
+  tokenEndpointAuthSigningAlg: z.enum(ASSERTION_SIGNING_ALGORITHMS).nullable()
+    .meta({ description: 'private_key_jwt only: the one algorithm its assertions must be signed with; null: any Tollgate accepts.' }),
   backchannelLogoutUri: z.string().nullable().meta({ description: 'Where logout tokens are posted (OIDC Back-Channel Logout); null: none.' }),
   backchannelLogoutSessionRequired: z.boolean(),
   registration: z.object({
@@ -105,7 +108,8 @@ export const clientView = responseSchema('Client', z.object({
   createdAt: time,
   updatedAt: time,
   revokedAt: time.nullable(),
-}));
+});
+export const clientView = responseSchema('Client', clientFieldsView);
 export type ClientView = z.output<typeof clientView>;
 
 /** A client as the admin API shows it; `identifiers` maps the ids of the APIs it names to their identifiers. */
@@ -132,6 +136,7 @@ export function toClientView(client: Client, identifiers: ReadonlyMap<string, st
     softwareVersion: client.softwareVersion,
     jwks: client.jwks,
     jwksUri: client.jwksUri,
+    tokenEndpointAuthSigningAlg: client.tokenEndpointAuthSigningAlg,
     backchannelLogoutUri: client.backchannelLogoutUri,
     backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired,
     // The registration access token's hash stays out, like the secret's.
@@ -156,6 +161,11 @@ export const clientPage = responseSchema('ClientPage', pageOf(clientView));
 export const clientWithSecret = responseSchema('ClientWithSecret', z.object({
   client: clientView,
   clientSecret: z.string().nullable().meta({ description: 'Shown this once and stored only as a hash; null for a public client.' }),
+}));
+
+/** The answer to a change: the client, with its new secret when the change gave it one (switched from private_key_jwt back to a secret). */
+export const updatedClientView = responseSchema('UpdatedClient', clientFieldsView.extend({
+  clientSecret: z.string().optional().meta({ description: 'Present only when this change gave the client a new secret: shown this once and stored only as a hash.' }),
 }));
 
 /** The answer to a deletion: which client is gone. */

@@ -100,11 +100,20 @@ async function changeableClient(tx: Stores, id: string): Promise<Client> {
   return client;
 }
 
+/** A changed client, and the secret it was given in the change (switched back from its keys to a secret), shown this once. */
+export interface UpdatedClient {
+  client: Client;
+  secret: string | null;
+}
+
 /**
  * Changes some of a client's registration fields; the result must be a
  * consistent registration as a whole. A public client stays public and a
- * confidential one confidential (register a new client to change that).
- * Audits the names of the fields that changed, not their values.
+ * confidential one confidential (register a new client to change that). A
+ * confidential client may switch between a secret and its keys
+ * (private_key_jwt): to its keys, its secret's hash is dropped; back to a
+ * secret, it gets a new one, answered this once. Audits the names of the
+ * fields that changed, not their values, and what happened to the secret.
  *
  * A scope taken away is taken from what the client holds too, in the same
  * transaction: its live access tokens carrying that scope are revoked, since
@@ -113,19 +122,12 @@ async function changeableClient(tx: Stores, id: string): Promise<Client> {
  * every grant cuts its tokens to the registration as it is then (SECURITY 41),
  * so the next refresh gets everything but the removed scopes.
  */
-export async function updateClient(storage: Storage, id: string, input: UpdateClientInput, actor: Actor, now = Date.now()): Promise<Client> {
+export async function updateClient(storage: Storage, id: string, input: UpdateClientInput, actor: Actor, now = Date.now()): Promise<UpdatedClient> {
   const changes = parseOrThrow(updateClientInput, input);
   return storage.transaction(async (tx) => {
     const client = await changeableClient(tx, id);
     const before = { ...registration(client), ...await linksOf(tx, client), tokenExchange: client.tokenExchange };
     const after = parseOrThrow(createAdminClientInput, { ...before, ...changes });
-    if (usesSecret(client.tokenEndpointAuthMethod) !== usesSecret(after.tokenEndpointAuthMethod) && (client.tokenEndpointAuthMethod === 'none') === (after.tokenEndpointAuthMethod === 'none')) {
-      throw new ValidationError({
-        tokenEndpointAuthMethod: usesSecret(client.tokenEndpointAuthMethod)
-          ? 'a client with a secret keeps a secret: register a new client for private_key_jwt'
-          : 'a private_key_jwt client has no secret: register a new client to use one',
-      });
-    }
     if ((client.tokenEndpointAuthMethod === 'none') !== (after.tokenEndpointAuthMethod === 'none')) {
       throw new ValidationError({
         tokenEndpointAuthMethod: client.tokenEndpointAuthMethod === 'none'
@@ -139,9 +141,14 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
     }
     const changed = (Object.keys(after) as (keyof typeof after)[])
       .filter((key) => JSON.stringify(after[key]) !== JSON.stringify(before[key]));
-    if (changed.length === 0) return client;
+    if (changed.length === 0) return { client, secret: null };
     const { allowedResources, resource, ...fields } = Object.fromEntries(changed.map((key) => [key, after[key]])) as Partial<typeof after>;
     const update: ClientUpdate = fields;
+    const hadSecret = usesSecret(client.tokenEndpointAuthMethod);
+    const secret = !hadSecret && usesSecret(after.tokenEndpointAuthMethod) ? randomSecret(PREFIX.clientSecret) : null;
+    if (secret !== null) update.secretHash = sha256(secret);
+    const secretRemoved = hadSecret && !usesSecret(after.tokenEndpointAuthMethod);
+    if (secretRemoved) update.secretHash = null;
     if (fields.tokenExchange) await checkSubjectClients(tx, fields.tokenExchange.subjectClients);
     if (allowedResources !== undefined || resource !== undefined) {
       const links = await resolveLinks(tx, { allowedResources: after.allowedResources, resource: after.resource });
@@ -152,9 +159,12 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
     const removedScopes = client.scopes.filter((scope) => !after.scopes.includes(scope));
     const revokedTokens = await tx.tokens.revokeCarrying({ clientId: id, kind: 'access' }, removedScopes, now);
     await audit(tx, actor, 'client.update', { type: 'client', id }, now, {
-      fields: changed, ...(removedScopes.length > 0 && { removed_scopes: removedScopes, revoked_tokens: revokedTokens }),
+      fields: changed,
+      ...(removedScopes.length > 0 && { removed_scopes: removedScopes, revoked_tokens: revokedTokens }),
+      ...(secretRemoved && { secret: 'removed' }),
+      ...(secret !== null && { secret: 'issued' }),
     });
-    return updated!;
+    return { client: updated!, secret };
   });
 }
 

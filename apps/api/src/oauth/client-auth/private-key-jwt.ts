@@ -3,7 +3,7 @@ import { sha256 } from '../../crypto/random.js';
 import { DocumentCache, type Fetched } from '../../outbound/cache.js';
 import { OutboundError } from '../../outbound/errors.js';
 import type { Outbound } from '../../outbound/fetch.js';
-import type { Client, ReplayStore } from '../../storage/types.js';
+import type { AssertionSigningAlgorithm, Client, ReplayStore } from '../../storage/types.js';
 import { hasUnstorableCharacters } from '../../storage/text.js';
 import { jwksProblem } from '../helpers/client-metadata.js';
 
@@ -11,7 +11,9 @@ import { jwksProblem } from '../helpers/client-metadata.js';
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Algorithms a client may sign its assertion with: asymmetric only, so never `none` and never HMAC. */
-export const ASSERTION_SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export const ASSERTION_SIGNING_ALGORITHMS = [
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+] as const satisfies readonly AssertionSigningAlgorithm[];
 
 /** Longest assertion read, in characters; a request holding more is refused before any parsing. */
 export const MAX_ASSERTION_LENGTH = 8 * 1024;
@@ -99,7 +101,7 @@ export class ClientAssertions {
     let payload;
     try {
       ({ payload } = await jwtVerify(assertion, keys, {
-        algorithms: [...ASSERTION_SIGNING_ALGORITHMS],
+        algorithms: client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_SIGNING_ALGORITHMS],
         issuer: client.id,
         subject: client.id,
         requiredClaims: ['exp', 'jti', 'aud'],
@@ -107,7 +109,7 @@ export class ClientAssertions {
         currentDate: new Date(now),
       }));
     } catch (error) {
-      throw rejection(error);
+      throw rejection(error, client);
     }
     const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
     if (!audiences.some((audience) => this.audiences.has(normaliseUrl(audience)))) {
@@ -172,7 +174,7 @@ function normaliseUrl(value: string): string {
 }
 
 /** What jose, the key set or its fetch rejected with, as the client's error; anything else is ours and rethrown. */
-function rejection(error: unknown): unknown {
+function rejection(error: unknown, client: Client): unknown {
   if (error instanceof AssertionRejected) return error;
   if (error instanceof OutboundError) {
     return new AssertionRejected(`cannot be checked: the client's jwks_uri could not be fetched: ${error.message}`, `jwks_uri ${error.code}: ${error.detail ?? error.message}`);
@@ -185,6 +187,9 @@ function rejection(error: unknown): unknown {
     if (claim === 'iss' || claim === 'sub') return new AssertionRejected(`must name the client in both its iss and sub claims.`, detail);
     if (claim === 'nbf') return new AssertionRejected('is not valid yet (nbf).', detail);
     return new AssertionRejected(`has a missing or invalid ${claim} claim.`, detail);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed && client.tokenEndpointAuthSigningAlg) {
+    return new AssertionRejected(`must be signed with ${client.tokenEndpointAuthSigningAlg}, the client's registered token_endpoint_auth_signing_alg.`, detail);
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     return new AssertionRejected(`must be signed with one of ${ASSERTION_SIGNING_ALGORITHMS.join(', ')}.`, detail);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
 import { clientConsistencyProblems } from '../helpers/client-consistency.js';
 import { jwksProblem, keySetUrlProblem, logoutUriProblem, MAX_CLIENT_KEYS } from '../helpers/client-metadata.js';
 import { redirectUriProblem, webUrlProblem } from '../helpers/redirect-uri.js';
@@ -85,6 +86,8 @@ export const clientFields = z.object({
   softwareVersion: shortText.nullable().default(null),
   jwks: jwks.nullable().default(null),
   jwksUri: keySetUrl.nullable().default(null),
+  tokenEndpointAuthSigningAlg: z.enum(ASSERTION_SIGNING_ALGORITHMS, `must be one of ${ASSERTION_SIGNING_ALGORITHMS.join(', ')}`).nullable().default(null)
+    .meta({ description: 'private_key_jwt only: the one algorithm the client signs its assertions with (RFC 7591 token_endpoint_auth_signing_alg); an assertion signed otherwise is refused. null: any of the algorithms Tollgate accepts.' }),
   // RFC 9449 §5.2: every token request must carry a DPoP proof, so no bearer token is ever issued to the client.
   dpopBoundAccessTokens: z.boolean('must be true or false').default(false),
   backchannelLogoutUri: logoutUri.nullable().default(null)

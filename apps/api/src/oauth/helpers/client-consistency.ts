@@ -2,7 +2,7 @@ import type { Client } from '../../storage/types.js';
 
 /** The parts of a registration whose values must agree with each other. */
 export type ClientShape = Pick<Client, 'grantTypes' | 'redirectUris' | 'postLogoutRedirectUris' | 'tokenEndpointAuthMethod' | 'resourceServer'>
-  & Partial<Pick<Client, 'jwks' | 'jwksUri' | 'backchannelLogoutUri'>>;
+  & Partial<Pick<Client, 'jwks' | 'jwksUri' | 'backchannelLogoutUri' | 'tokenEndpointAuthSigningAlg'>>;
 
 export interface ClientProblem {
   field: keyof ClientShape;
@@ -32,6 +32,9 @@ export function clientConsistencyProblems(client: ClientShape): ClientProblem[] 
   if (grants.has('client_credentials') && client.tokenEndpointAuthMethod === 'none') problem('grantTypes', 'client_credentials needs a confidential client (RFC 6749 §4.4)');
   if (client.tokenEndpointAuthMethod === 'private_key_jwt' && !client.jwks && !client.jwksUri) {
     problem('tokenEndpointAuthMethod', 'private_key_jwt needs the client\'s public keys: give jwks or jwks_uri');
+  }
+  if (client.tokenEndpointAuthSigningAlg && client.tokenEndpointAuthMethod !== 'private_key_jwt') {
+    problem('tokenEndpointAuthSigningAlg', 'an assertion signing algorithm applies only to private_key_jwt clients');
   }
   if (client.backchannelLogoutUri) {
     if (!grants.has('authorization_code')) problem('backchannelLogoutUri', 'a back-channel logout URI is used only by clients that sign users in (authorization_code)');

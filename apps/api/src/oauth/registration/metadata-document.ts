@@ -49,8 +49,10 @@ export function metadataDocumentUrlProblem(id: string): string | null {
  * rules and to the open registration allowance (scopes narrowed to it, grant
  * types refused beyond it). The draft's own rules: `client_id` is the
  * document's URL exactly, and a document holds no secret, so its client is
- * public (`token_endpoint_auth_method` is `none`, also when left out;
- * `private_key_jwt` once it lands). The name defaults to the URL's host.
+ * public (`token_endpoint_auth_method` `none`, also when left out) or proves
+ * itself with its keys (`private_key_jwt`, with `jwks_uri` or `jwks`; a
+ * `jwks_uri` is fetched with the outbound rules when an assertion is checked).
+ * The name defaults to the URL's host.
  * Throws `InvalidClientMetadata` or `InvalidRedirectUri` naming the member.
  */
 export function readMetadataDocument(
@@ -65,8 +67,8 @@ export function readMetadataDocument(
     throw new InvalidClientMetadata('client_secret: a metadata document is public, so it must not hold a secret.');
   }
   const method = requested.fields.tokenEndpointAuthMethod ?? 'none';
-  if (method !== 'none') {
-    throw new InvalidClientMetadata('token_endpoint_auth_method: a client identified by a metadata document has no secret; it must be none.');
+  if (method !== 'none' && method !== 'private_key_jwt') {
+    throw new InvalidClientMetadata('token_endpoint_auth_method: a client identified by a metadata document has no secret; it must be none or private_key_jwt.');
   }
   const fields = validateRegistration(
     { ...requested, fields: { ...requested.fields, tokenEndpointAuthMethod: method, name: requested.fields.name ?? new URL(url).host.slice(0, 100) } },

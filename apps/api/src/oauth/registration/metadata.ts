@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Client, GrantType } from '../../storage/types.js';
-import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
 import { createClientInput, type CreateClientInput } from '../clients/fields.js';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../errors.js';
 
@@ -20,6 +19,7 @@ const FIELDS = {
   software_version: 'softwareVersion',
   jwks: 'jwks',
   jwks_uri: 'jwksUri',
+  token_endpoint_auth_signing_alg: 'tokenEndpointAuthSigningAlg',
   id_token_signed_response_alg: 'idTokenSigningAlg',
   application_type: 'applicationType',
   dpop_bound_access_tokens: 'dpopBoundAccessTokens',
@@ -54,10 +54,6 @@ export function readMetadata(body: unknown): RequestedMetadata {
   const fields: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(FIELDS)) {
     if (members[name] !== undefined && members[name] !== null) fields[field] = members[name];
-  }
-  const signingAlg = members.token_endpoint_auth_signing_alg ?? undefined;
-  if (signingAlg !== undefined && !(ASSERTION_SIGNING_ALGORITHMS as readonly unknown[]).includes(signingAlg)) {
-    throw new InvalidClientMetadata(`token_endpoint_auth_signing_alg must be one of ${ASSERTION_SIGNING_ALGORITHMS.join(', ')}.`);
   }
   const scope = members.scope ?? undefined;
   if (scope !== undefined && scope !== null && typeof scope !== 'string') throw new InvalidClientMetadata('scope must be a string of scope names separated by spaces.');
@@ -167,7 +163,7 @@ function defaultName(redirectUris: unknown): string {
 }
 
 const REGISTRATION_FIELDS = ['name', 'siteUrl', 'logoUrl', 'policyUrl', 'termsUrl', 'redirectUris', 'postLogoutRedirectUris', 'grantTypes', 'scopes',
-  'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod',
+  'contacts', 'softwareId', 'softwareVersion', 'jwks', 'jwksUri', 'tokenEndpointAuthSigningAlg', 'idTokenSigningAlg', 'applicationType', 'tokenEndpointAuthMethod',
   'dpopBoundAccessTokens', 'requirePushedAuthorizationRequests', 'backchannelLogoutUri', 'backchannelLogoutSessionRequired'] as const;
 
 /** A client field that registration metadata sets. */
@@ -217,6 +213,7 @@ export function clientInformation(client: Client, options: {
     ...optional('software_version', client.softwareVersion),
     ...(client.jwks !== null && { jwks: client.jwks }),
     ...optional('jwks_uri', client.jwksUri),
+    ...optional('token_endpoint_auth_signing_alg', client.tokenEndpointAuthSigningAlg),
     ...optional('id_token_signed_response_alg', client.idTokenSigningAlg),
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,

@@ -32,6 +32,17 @@ export function describeClientStore(storage: () => Storage) {
       expect(await storage().clients.get(input.id)).toEqual(created);
     });
 
+    it('keeps a private_key_jwt client\'s assertion signing algorithm, null when not given, and changes it on update', async () => {
+      const pinned = aClient({ tokenEndpointAuthMethod: 'private_key_jwt', secretHash: null, jwksUri: 'https://app.example/jwks', tokenEndpointAuthSigningAlg: 'PS256' });
+      expect((await storage().clients.create(pinned, 1000)).tokenEndpointAuthSigningAlg).toBe('PS256');
+      expect((await storage().clients.get(pinned.id))?.tokenEndpointAuthSigningAlg).toBe('PS256');
+      const { tokenEndpointAuthSigningAlg: _, ...unsaid } = aClient();
+      expect((await storage().clients.create(unsaid, 1000)).tokenEndpointAuthSigningAlg).toBeNull();
+      expect((await storage().clients.update(pinned.id, { tokenEndpointAuthSigningAlg: 'EdDSA' }, 2000))?.tokenEndpointAuthSigningAlg).toBe('EdDSA');
+      expect((await storage().clients.update(pinned.id, { tokenEndpointAuthSigningAlg: null }, 3000))?.tokenEndpointAuthSigningAlg).toBeNull();
+      expect((await storage().clients.get(pinned.id))?.tokenEndpointAuthSigningAlg).toBeNull();
+    });
+
     it('keeps a token exchange policy, defaults it when none is given, and changes it', async () => {
       const policy = { subjectClients: ['client-a', 'client-b'], impersonation: false };
       const created = await storage().clients.create(aClient({ tokenExchange: policy }), 1000);

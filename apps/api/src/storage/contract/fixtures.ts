@@ -29,6 +29,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     softwareVersion: null,
     jwks: null,
     jwksUri: null,
+    tokenEndpointAuthSigningAlg: null,
     registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null, accessTokenHash: null },
     system: false,
     resourceServer: false,

@@ -34,6 +34,7 @@ function toClient(row: Selectable<ClientsTable>): Client {
     softwareVersion: row.softwareVersion,
     jwks: row.jwks === null ? null : fromJson<Client['jwks']>(row.jwks),
     jwksUri: row.jwksUri,
+    tokenEndpointAuthSigningAlg: row.tokenEndpointAuthSigningAlg as Client['tokenEndpointAuthSigningAlg'],
     registration: {
       kind: row.registrationKind as RegistrationKind,
       initialAccessTokenId: row.registeredWith,
@@ -54,10 +55,11 @@ function toClient(row: Selectable<ClientsTable>): Client {
   };
 }
 
-type RegistrationDetails = Pick<Client, 'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'registration'>;
+type RegistrationDetails = Pick<Client,
+  'applicationType' | 'policyUrl' | 'termsUrl' | 'contacts' | 'softwareId' | 'softwareVersion' | 'jwks' | 'jwksUri' | 'tokenEndpointAuthSigningAlg' | 'registration'>;
 
 const ADMIN_DEFAULTS: RegistrationDetails = {
-  applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
+  applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null, tokenEndpointAuthSigningAlg: null,
   registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null, accessTokenHash: null },
 };
 
@@ -67,8 +69,11 @@ function definedOnly<T extends object>(fields: T): Partial<T> {
 }
 
 function registrationDetails(client: NewClient): RegistrationDetails {
-  const { applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration } = client;
-  return { ...ADMIN_DEFAULTS, ...definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration }) };
+  const { applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, tokenEndpointAuthSigningAlg, registration } = client;
+  return {
+    ...ADMIN_DEFAULTS,
+    ...definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, tokenEndpointAuthSigningAlg, registration }),
+  };
 }
 
 /** The columns of whichever registration details are given. */
@@ -212,9 +217,9 @@ export class SqlClientStore implements ClientStore {
     const {
       redirectUris, grantTypes, scopes, resourceServer, requirePushedAuthorizationRequests, postLogoutRedirectUris, allowedResources, dpopBoundAccessTokens,
       backchannelLogoutSessionRequired, tokenExchange,
-      applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration, ...plain
+      applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, tokenEndpointAuthSigningAlg, registration, ...plain
     } = changes;
-    const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, registration });
+    const details = definedOnly({ applicationType, policyUrl, termsUrl, contacts, softwareId, softwareVersion, jwks, jwksUri, tokenEndpointAuthSigningAlg, registration });
     const row = await this.write(id, (db) => db.updateTable('clients')
       .set({
         ...plain,

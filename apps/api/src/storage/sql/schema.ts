@@ -29,6 +29,7 @@ export interface ClientsTable {
   softwareVersion: string | null;
   jwks: string | null;
   jwksUri: string | null;
+  tokenEndpointAuthSigningAlg: string | null;
   registrationKind: string;
   registeredWith: string | null;
   registeredFrom: string | null;

@@ -1,5 +1,7 @@
 import { http, HttpResponse } from 'msw';
-import type { Client, ClientDeletion, ClientPage, ClientWithSecret, CreateClientRequest, RevokedCount, UpdateClientRequest } from '../../lib/contract';
+import type {
+  Client, ClientDeletion, ClientPage, ClientWithSecret, CreateClientRequest, RevokedCount, UpdateClientRequest, UpdatedClient,
+} from '../../lib/contract';
 import { db } from '../db';
 import { makeClient } from '../fixtures';
 import { apiError, notFound, page, unauthorized, type Reply } from './common';
@@ -40,7 +42,7 @@ export const clientHandlers = [
     const client = makeClient({
       ...body,
       id: `${body.name.toLowerCase().replace(/\W+/g, '-')}-id`,
-      hasSecret: body.tokenEndpointAuthMethod !== 'none',
+      hasSecret: body.tokenEndpointAuthMethod !== 'none' && body.tokenEndpointAuthMethod !== 'private_key_jwt',
       createdAt: now,
       updatedAt: now,
     } as Partial<Client>);
@@ -55,7 +57,7 @@ export const clientHandlers = [
     return client ? HttpResponse.json(client) : notFound('client');
   }),
 
-  http.patch<{ id: string }, UpdateClientRequest, Reply<Client>>('/admin/api/clients/:id', async ({ request, params }) => {
+  http.patch<{ id: string }, UpdateClientRequest, Reply<UpdatedClient>>('/admin/api/clients/:id', async ({ request, params }) => {
     const denied = unauthorized(request);
     if (denied) return denied;
     const index = db.clients.findIndex((c) => c.id === params.id);
@@ -74,9 +76,20 @@ export const clientHandlers = [
         return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`redirectUris.${i}`]: 'must use https (http only for localhost and loopback addresses)' });
       }
     }
-    const updated = { ...db.clients[index]!, ...changes, updatedAt: now } as Client;
+    for (const [i, id] of (changes.tokenExchange?.subjectClients ?? []).entries()) {
+      if (!db.clients.some((c) => c.id === id)) {
+        return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { [`tokenExchange.subjectClients.${i}`]: `no client has id ${id}` });
+      }
+    }
+    if (changes.jwks?.keys.some((key) => 'd' in key)) {
+      return apiError(400, 'invalid_request', 'The request is not valid: see fields.', { jwks: 'must hold public keys only: a key has the private member "d"' });
+    }
+    const before = db.clients[index]!;
+    const method = changes.tokenEndpointAuthMethod ?? before.tokenEndpointAuthMethod;
+    const hasSecret = method === 'client_secret_basic' || method === 'client_secret_post';
+    const updated = { ...before, ...changes, hasSecret, updatedAt: now } as Client;
     db.clients[index] = updated;
-    return HttpResponse.json(updated);
+    return HttpResponse.json({ ...updated, ...(hasSecret && !before.hasSecret && { clientSecret: 'tg_cs_switched-secret' }) });
   }),
 
   http.post<{ id: string }, never, Reply<ClientWithSecret>>('/admin/api/clients/:id/rotate-secret', ({ request, params }) => {

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ErrorSummary, type ErrorSummaryItem } from '../../../components/error-summary';
-import { CheckboxField, CheckboxGroup, SelectField, TextField } from '../../../components/fields';
+import { CheckboxGroup, CheckboxRow, SelectField, TextField } from '../../../components/fields';
 import { errorMessage, fieldErrorsByPath, sentence } from '../../../lib/api/errors';
 import { useScopes } from '../../../lib/api/list-scopes';
 import type { Client, CreateClientRequest } from '../../../lib/contract';
@@ -12,10 +12,14 @@ import { toClient } from '../../../lib/links';
 import { useFocusFirstInvalid } from '../../../lib/use-focus-first-invalid';
 import { listClientsQueryOptions } from '../api/list-clients';
 import { ClientApiFields } from './client-apis';
+import { ASSERTION_ALGORITHMS, keySetForm, keySetRequest, type AssertionAlgorithm, type KeySource } from './key-set';
+import { KeySetFields } from './key-set-fields';
 import { PRESETS, presetById, type FormField, type PresetId } from './presets';
 import { UriListField } from './uri-list-field';
 
 type AuthMethod = Client['tokenEndpointAuthMethod'];
+
+const TOKEN_EXCHANGE: GrantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /** What the form edits, as typed: URIs one per line, lifetimes as durations. */
 export interface ClientFormValues {
@@ -42,6 +46,16 @@ export interface ClientFormValues {
   resource: string;
   /** Every token request must carry a DPoP proof (RFC 9449). */
   dpopBoundAccessTokens: boolean;
+  /** private_key_jwt: where its public keys come from, and each source's value as typed. */
+  keySource: KeySource;
+  jwksUri: string;
+  jwksText: string;
+  /** private_key_jwt: the one algorithm its assertions must be signed with; '' for any. */
+  tokenEndpointAuthSigningAlg: '' | AssertionAlgorithm;
+  /** Token exchange policy: other clients whose tokens it may exchange, one id a line. */
+  exchangeSubjectClients: string[];
+  /** Token exchange policy: whether it may exchange without an actor token. */
+  exchangeImpersonation: boolean;
 }
 
 /**
@@ -54,6 +68,8 @@ export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): 
     name: '', siteUrl: '', logoUrl: '', redirectUris: [], postLogoutRedirectUris: [], backchannelLogoutUri: '', accessTokenTtl: '', refreshTokenTtl: '', idTokenSigningAlg: '',
     dpopBoundAccessTokens: false,
     requirePushedAuthorizationRequests: false,
+    keySource: 'inline', jwksUri: '', jwksText: '', tokenEndpointAuthSigningAlg: '',
+    exchangeSubjectClients: [], exchangeImpersonation: true,
     ...keep,
     grantTypes: [...preset.grantTypes],
     tokenEndpointAuthMethod: preset.tokenEndpointAuthMethod,
@@ -68,11 +84,14 @@ export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): 
 /** A new client's defaults: a machine-to-machine client (confidential, client credentials). */
 export const emptyClientForm: ClientFormValues = presetForm('machine');
 
-/** The registration fields this form edits; the rest (keys, contacts, registration metadata) stay as they are. */
+/**
+ * The registration fields this form edits; the rest (contacts, registration metadata) stay as they
+ * are, and so do the keys of a client that does not authenticate with them.
+ */
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' |
   'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource' |
-  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests'>>;
+  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests' | 'tokenEndpointAuthSigningAlg' | 'tokenExchange'>> & Pick<CreateClientRequest, 'jwks' | 'jwksUri'>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -95,6 +114,10 @@ export function clientToForm(client: Client): ClientFormValues {
     allowedResources: client.allowedResources === null ? null : [...client.allowedResources],
     resource: client.resource ?? '',
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
+    ...keySetForm(client),
+    tokenEndpointAuthSigningAlg: client.tokenEndpointAuthSigningAlg ?? '',
+    exchangeSubjectClients: [...client.tokenExchange.subjectClients],
+    exchangeImpersonation: client.tokenExchange.impersonation,
   };
 }
 
@@ -138,7 +161,10 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
   if (values.resource !== '' && !values.resourceServer) {
     errors.resource = 'Only a resource server introspects for an API: tick Resource server, or choose None.';
   }
-  if (Object.keys(errors).length > 0) return { errors };
+  const signsWithKeys = values.tokenEndpointAuthMethod === 'private_key_jwt';
+  const keys = signsWithKeys ? keySetRequest(values) : null;
+  if (keys && 'errors' in keys) Object.assign(errors, keys.errors);
+  if (Object.keys(errors).length > 0 || (keys && 'errors' in keys)) return { errors };
   return {
     body: {
       name: values.name.trim(),
@@ -160,19 +186,27 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       allowedResources: values.allowedResources,
       resource: values.resource === '' ? null : values.resource,
       dpopBoundAccessTokens: values.dpopBoundAccessTokens,
+      tokenEndpointAuthSigningAlg: signsWithKeys && values.tokenEndpointAuthSigningAlg !== '' ? values.tokenEndpointAuthSigningAlg : null,
+      tokenExchange: { subjectClients: filled(values.exchangeSubjectClients), impersonation: values.exchangeImpersonation },
+      ...(keys && 'fields' in keys && keys.fields),
     },
   };
 }
 
 /** The form's fields in the order they are shown, with the names the error summary uses. */
-const FIELD_LABELS: [keyof ClientFormValues, string][] = [
+const FIELD_LABELS: [keyof ClientFormValues | 'jwks', string][] = [
   ['name', 'Name'],
   ['tokenEndpointAuthMethod', 'Client type and authentication'],
+  ['jwksUri', 'Key set URL'],
+  ['jwks', 'Key set (JSON)'],
+  ['tokenEndpointAuthSigningAlg', 'Assertion signing algorithm'],
   ['grantTypes', 'Grant types'],
   ['redirectUris', 'Redirect URIs'],
   ['postLogoutRedirectUris', 'Post-logout redirect URIs'],
   ['backchannelLogoutUri', 'Back-channel logout URI'],
   ['scopes', 'Scopes'],
+  ['exchangeSubjectClients', 'Clients whose tokens it may exchange'],
+  ['exchangeImpersonation', 'Exchange without an actor token'],
   ['allowedResources', 'APIs this client may ask for'],
   ['resource', 'API it introspects for'],
   ['accessTokenTtl', 'Access token lifetime'],
@@ -185,17 +219,42 @@ const FIELD_LABELS: [keyof ClientFormValues, string][] = [
   ['resourceServer', 'Resource server'],
   ['dpopBoundAccessTokens', 'Require DPoP'],
 ];
-const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris']);
+const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris', 'exchangeSubjectClients']);
+/** The API's names for the token exchange policy's parts, and the form's. */
+const NESTED_FIELDS: Record<string, string> = { 'tokenExchange.subjectClients': 'exchangeSubjectClients', 'tokenExchange.impersonation': 'exchangeImpersonation' };
 
-/** Paths of the API's messages as the form places them: URI lists by line, other lists as a whole. */
+/** Paths of the API's messages as the form places them: URI and id lists by line, other lists as a whole. */
 function placeServerErrors(fields: Record<string, string>): Record<string, string> {
   const placed: Record<string, string> = {};
-  for (const [path, message] of Object.entries(fields)) {
+  for (const [apiPath, message] of Object.entries(fields)) {
+    const nested = Object.keys(NESTED_FIELDS).find((prefix) => apiPath === prefix || apiPath.startsWith(`${prefix}.`));
+    const path = nested ? `${NESTED_FIELDS[nested]}${apiPath.slice(nested.length)}` : apiPath;
     const [field = '_', index] = path.split('.');
     const key = index !== undefined && LIST_FIELDS.has(field) && /^\d+$/.test(index) ? `${field}.${index}` : field;
     placed[key] = placed[key] ? `${placed[key]} ${message}` : message;
   }
   return placed;
+}
+
+const usesSecret = (method: AuthMethod) => method === 'client_secret_basic' || method === 'client_secret_post';
+
+/** What saving a change between a secret and keys does to the client's secret, said before it is saved. */
+function SecretSwitchNotice({ from, to }: { from: AuthMethod; to: AuthMethod }) {
+  if (usesSecret(from) && to === 'private_key_jwt') {
+    return (
+      <p className="field-warning" role="status">
+        Saving deletes the client&rsquo;s secret: from then on it authenticates only with JWTs signed by the keys below.
+      </p>
+    );
+  }
+  if (from === 'private_key_jwt' && usesSecret(to)) {
+    return (
+      <p className="field-warning" role="status">
+        Saving gives the client a new secret, shown once after saving; its JWTs stop being accepted.
+      </p>
+    );
+  }
+  return null;
 }
 
 /** Props of {@link ClientForm}. */
@@ -261,7 +320,9 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const normalised = { ...values, redirectUris: filled(values.redirectUris), postLogoutRedirectUris: filled(values.postLogoutRedirectUris) };
+    const normalised = {
+      ...values, redirectUris: filled(values.redirectUris), postLogoutRedirectUris: filled(values.postLogoutRedirectUris), exchangeSubjectClients: filled(values.exchangeSubjectClients),
+    };
     setValues(normalised);
     const result = formToRequest(normalised);
     if ('errors' in result) {
@@ -273,7 +334,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
     onSubmit(result.body);
   }
 
-  const lineErrors = (field: 'redirectUris' | 'postLogoutRedirectUris') => Object.fromEntries(
+  const lineErrors = (field: 'redirectUris' | 'postLogoutRedirectUris' | 'exchangeSubjectClients') => Object.fromEntries(
     Object.entries(errors).filter(([key]) => key.startsWith(`${field}.`)).map(([key, message]) => [Number(key.split('.')[1]), sentence(message)]),
   );
   const message = (key: string) => (errors[key] ? sentence(errors[key]) : undefined);
@@ -350,13 +411,39 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           error={message('tokenEndpointAuthMethod')}
           hint={lockAuthMethod
             ? 'A public client stays public.'
-            : confidentialOnly ? 'How the client sends its secret to the token endpoint.' : 'Public clients (browser and mobile apps) have no secret and must use PKCE.'}
+            : confidentialOnly || values.tokenEndpointAuthMethod !== 'none'
+              ? 'How the client proves itself at the token endpoint: a secret, or a JWT signed with its own key.'
+              : 'Public clients (browser and mobile apps) have no secret and must use PKCE.'}
         >
           <option value="client_secret_basic">Secret in HTTP Basic (client_secret_basic)</option>
           <option value="client_secret_post">Secret in the request body (client_secret_post)</option>
+          <option value="private_key_jwt">A JWT signed with its keys (private_key_jwt)</option>
           {(!confidentialOnly || values.tokenEndpointAuthMethod === 'none') && <option value="none">Public: no secret (none)</option>}
-          {values.tokenEndpointAuthMethod === 'private_key_jwt' && <option value="private_key_jwt">A JWT signed with its registered keys (private_key_jwt)</option>}
         </SelectField>
+      )}
+      {clientId !== undefined && <SecretSwitchNotice from={initial.tokenEndpointAuthMethod} to={values.tokenEndpointAuthMethod} />}
+      {values.tokenEndpointAuthMethod === 'private_key_jwt' && (
+        <>
+          <KeySetFields
+            idPrefix={baseId}
+            keySource={values.keySource}
+            jwksUri={values.jwksUri}
+            jwksText={values.jwksText}
+            errors={{ jwks: message('jwks'), jwksUri: message('jwksUri') }}
+            onChange={(change) => setValues((v) => ({ ...v, ...change }))}
+          />
+          <SelectField
+            id={fieldId('tokenEndpointAuthSigningAlg')}
+            label="Assertion signing algorithm"
+            value={values.tokenEndpointAuthSigningAlg}
+            onChange={(e) => set('tokenEndpointAuthSigningAlg')(e.target.value as ClientFormValues['tokenEndpointAuthSigningAlg'])}
+            error={message('tokenEndpointAuthSigningAlg')}
+            hint="token_endpoint_auth_signing_alg: a JWT signed with any other algorithm is refused, even by one of its keys."
+          >
+            <option value="">Any (RS, PS and ES families, EdDSA)</option>
+            {ASSERTION_ALGORITHMS.map((alg) => <option key={alg} value={alg}>{alg}</option>)}
+          </SelectField>
+        </>
       )}
       {visible('grantTypes') && (
         <CheckboxGroup id={fieldId('grantTypes')} legend="Grant types" options={GRANT_TYPE_OPTIONS} value={values.grantTypes} onChange={set('grantTypes')} error={message('grantTypes')} />
@@ -406,6 +493,33 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
           onChange={set('scopes')}
           error={message('scopes')}
         />
+      )}
+      {visible('grantTypes') && values.grantTypes.includes(TOKEN_EXCHANGE) && (
+        <fieldset className="field">
+          <legend>Token exchange</legend>
+          <p className="hint">
+            What this client may exchange (RFC 8693) beyond its own tokens and those meant for the API it serves; the APIs it may exchange for are the ones it may ask for.
+          </p>
+          <UriListField
+            id={fieldId('exchangeSubjectClients')}
+            label="Clients whose tokens it may exchange"
+            hint="Client ids, one a line. Optional."
+            placeholder="A client id"
+            kind="text"
+            values={values.exchangeSubjectClients}
+            onChange={set('exchangeSubjectClients')}
+            errors={lineErrors('exchangeSubjectClients')}
+            listError={message('exchangeSubjectClients')}
+          />
+          <CheckboxRow
+            id={fieldId('exchangeImpersonation')}
+            label="May exchange without an actor token (impersonation)"
+            hint="Unticked: only delegation, where the caller sends its own actor_token and the new token names it in its act claim."
+            checked={values.exchangeImpersonation}
+            error={message('exchangeImpersonation')}
+            onChange={(e) => set('exchangeImpersonation')(e.target.checked)}
+          />
+        </fieldset>
       )}
       {(visible('allowedResources') || visible('resource')) && (
         <ClientApiFields
@@ -476,45 +590,36 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
                 <option value="RS256">RS256</option>
               </SelectField>
               {values.grantTypes.includes('authorization_code') && (
-                <>
-                  <CheckboxField
-                    id={fieldId('requirePushedAuthorizationRequests')}
-                    label="Require pushed authorization requests (PAR)"
-                    hint="The app must send its sign-in requests to /oauth/par first (RFC 9126); requests straight to /oauth/authorize are refused."
-                    checked={values.requirePushedAuthorizationRequests}
-                    aria-invalid={errors.requirePushedAuthorizationRequests ? true : undefined}
-                    onChange={(e) => set('requirePushedAuthorizationRequests')(e.target.checked)}
-                  />
-                  {errors.requirePushedAuthorizationRequests && <p className="field-error">{sentence(errors.requirePushedAuthorizationRequests)}</p>}
-                </>
+                <CheckboxRow
+                  id={fieldId('requirePushedAuthorizationRequests')}
+                  label="Require pushed authorization requests (PAR)"
+                  hint="The app must send its sign-in requests to /oauth/par first (RFC 9126); requests straight to /oauth/authorize are refused."
+                  checked={values.requirePushedAuthorizationRequests}
+                  error={message('requirePushedAuthorizationRequests')}
+                  onChange={(e) => set('requirePushedAuthorizationRequests')(e.target.checked)}
+                />
               )}
             </>
           )}
           {visible('dpop') && values.grantTypes.length > 0 && (
-            <>
-              <CheckboxField
-                id={fieldId('dpopBoundAccessTokens')}
-                label="Require DPoP"
-                hint="Every token request must carry a DPoP proof, so each token is bound to the client's key and useless to anyone who copies it."
-                checked={values.dpopBoundAccessTokens}
-                aria-invalid={errors.dpopBoundAccessTokens ? true : undefined}
-                onChange={(e) => set('dpopBoundAccessTokens')(e.target.checked)}
-              />
-              {errors.dpopBoundAccessTokens && <p className="field-error">{sentence(errors.dpopBoundAccessTokens)}</p>}
-            </>
+            <CheckboxRow
+              id={fieldId('dpopBoundAccessTokens')}
+              label="Require DPoP"
+              hint="Every token request must carry a DPoP proof, so each token is bound to the client's key and useless to anyone who copies it."
+              checked={values.dpopBoundAccessTokens}
+              error={message('dpopBoundAccessTokens')}
+              onChange={(e) => set('dpopBoundAccessTokens')(e.target.checked)}
+            />
           )}
           {visible('resourceServer') && (
-            <>
-              <CheckboxField
-                id={fieldId('resourceServer')}
-                label="Resource server"
-                hint="An API that may introspect any token. It may have no grant types."
-                checked={values.resourceServer}
-                aria-invalid={errors.resourceServer ? true : undefined}
-                onChange={(e) => set('resourceServer')(e.target.checked)}
-              />
-              {errors.resourceServer && <p className="field-error">{sentence(errors.resourceServer)}</p>}
-            </>
+            <CheckboxRow
+              id={fieldId('resourceServer')}
+              label="Resource server"
+              hint="An API that may introspect any token. It may have no grant types."
+              checked={values.resourceServer}
+              error={message('resourceServer')}
+              onChange={(e) => set('resourceServer')(e.target.checked)}
+            />
           )}
         </details>
       )}

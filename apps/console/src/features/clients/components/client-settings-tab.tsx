@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ConfirmDialog } from '../../../components/dialog';
+import { SecretBox } from '../../../components/secret-box';
 import { errorMessage } from '../../../lib/api/errors';
 import type { Client, UpdateClientRequest } from '../../../lib/contract';
 import { formatDateTime, formatDuration } from '../../../lib/format';
@@ -58,11 +59,21 @@ function ReadOnlySettings({ client }: { client: Client }) {
   );
 }
 
+/** What a saved change did to the client's secret, for the toast. */
+function savedMessage(before: Client, after: Client): string {
+  if (before.hasSecret && !after.hasSecret) return `Client ${after.name} saved. Its secret was deleted: it now authenticates with JWTs signed by its keys.`;
+  if (!before.hasSecret && after.hasSecret) return `Client ${after.name} saved with a new secret. Copy it now: it is not shown again.`;
+  return `Client ${after.name} saved.`;
+}
+
 function Settings({ client }: { client: Client }) {
   const update = useUpdateClient();
   const toast = useToast();
+  const [secret, setSecret] = useState<string | null>(null);
   if (client.system || client.status === 'revoked') return <ReadOnlySettings client={client} />;
   return (
+    <>
+    {secret && <SecretBox label="New client secret" value={secret} onDone={() => setSecret(null)} />}
     <ClientForm
       key={client.updatedAt}
       initial={clientToForm(client)}
@@ -77,9 +88,15 @@ function Settings({ client }: { client: Client }) {
           toast.success('Nothing to save: no field changed.');
           return;
         }
-        update.mutate({ id: client.id, changes }, { onSuccess: () => toast.success(`Client ${client.name} saved.`) });
+        update.mutate({ id: client.id, changes }, {
+          onSuccess: ({ clientSecret, ...saved }) => {
+            if (clientSecret) setSecret(clientSecret);
+            toast.success(savedMessage(client, saved));
+          },
+        });
       }}
     />
+    </>
   );
 }
 

@@ -383,7 +383,7 @@ describe('client detail', () => {
     expect(credentials).toHaveTextContent('This client has no secret: it signs its requests with its registered keys.');
     expect(screen.queryByRole('button', { name: 'Rotate secret' })).not.toBeInTheDocument();
     await user.click(within(screen.getByRole('navigation', { name: 'Client sections' })).getByRole('link', { name: 'Settings' }));
-    expect(await screen.findByRole('combobox', { name: 'Client type and authentication' })).toHaveDisplayValue('A JWT signed with its registered keys (private_key_jwt)');
+    expect(await screen.findByRole('combobox', { name: 'Client type and authentication' })).toHaveDisplayValue('A JWT signed with its keys (private_key_jwt)');
   });
 
   it('gives a quick start filled in with the client\'s id and the server\'s issuer', async () => {

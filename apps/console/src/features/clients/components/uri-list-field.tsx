@@ -4,7 +4,7 @@ import { useId, type ReactNode } from 'react';
  * A list of URIs, one input a line, each with its own message under it (the API names a bad URI
  * by its index), and a message for the list as a whole.
  */
-export function UriListField({ id: givenId, label, hint, values, onChange, errors, listError, placeholder }: {
+export function UriListField({ id: givenId, label, hint, values, onChange, errors, listError, placeholder, kind = 'url' }: {
   id?: string;
   label: string;
   hint?: ReactNode;
@@ -14,6 +14,8 @@ export function UriListField({ id: givenId, label, hint, values, onChange, error
   errors: Record<number, string>;
   listError?: string;
   placeholder?: string;
+  /** What a line holds: a URL (the default), or plain text such as a client id. */
+  kind?: 'url' | 'text';
 }) {
   const generated = useId();
   const id = givenId ?? generated;
@@ -32,8 +34,8 @@ export function UriListField({ id: givenId, label, hint, values, onChange, error
               <div className="uri-row-input">
                 <input
                   id={rowId}
-                  type="url"
-                  inputMode="url"
+                  type={kind}
+                  inputMode={kind}
                   autoComplete="off"
                   spellCheck={false}
                   aria-label={`${label}, line ${index + 1}`}
