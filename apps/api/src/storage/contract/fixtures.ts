@@ -33,6 +33,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     system: false,
     resourceServer: false,
     dpopBoundAccessTokens: false,
+    securityProfile: null,
     requirePushedAuthorizationRequests: false,
     allowedResources: null,
     resourceId: null,
