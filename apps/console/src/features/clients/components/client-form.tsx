@@ -42,6 +42,8 @@ export interface ClientFormValues {
   resource: string;
   /** Every token request must carry a DPoP proof (RFC 9449). */
   dpopBoundAccessTokens: boolean;
+  /** Held to the FAPI 2.0 Security Profile (`securityProfile: 'fapi2'`). */
+  fapi2: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): 
     name: '', siteUrl: '', logoUrl: '', redirectUris: [], postLogoutRedirectUris: [], backchannelLogoutUri: '', accessTokenTtl: '', refreshTokenTtl: '', idTokenSigningAlg: '',
     dpopBoundAccessTokens: false,
     requirePushedAuthorizationRequests: false,
+    fapi2: false,
     ...keep,
     grantTypes: [...preset.grantTypes],
     tokenEndpointAuthMethod: preset.tokenEndpointAuthMethod,
@@ -72,7 +75,7 @@ export const emptyClientForm: ClientFormValues = presetForm('machine');
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' |
   'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource' |
-  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests'>>;
+  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests' | 'securityProfile'>>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -95,6 +98,7 @@ export function clientToForm(client: Client): ClientFormValues {
     allowedResources: client.allowedResources === null ? null : [...client.allowedResources],
     resource: client.resource ?? '',
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
+    fapi2: client.securityProfile === 'fapi2',
   };
 }
 
@@ -160,6 +164,7 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       allowedResources: values.allowedResources,
       resource: values.resource === '' ? null : values.resource,
       dpopBoundAccessTokens: values.dpopBoundAccessTokens,
+      securityProfile: values.fapi2 ? 'fapi2' : null,
     },
   };
 }
@@ -184,6 +189,7 @@ const FIELD_LABELS: [keyof ClientFormValues, string][] = [
   ['requirePushedAuthorizationRequests', 'Require pushed authorization requests'],
   ['resourceServer', 'Resource server'],
   ['dpopBoundAccessTokens', 'Require DPoP'],
+  ['fapi2', 'FAPI 2.0 profile'],
 ];
 const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris']);
 
@@ -501,6 +507,15 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
                 onChange={(e) => set('dpopBoundAccessTokens')(e.target.checked)}
               />
               {errors.dpopBoundAccessTokens && <p className="field-error">{sentence(errors.dpopBoundAccessTokens)}</p>}
+              <CheckboxField
+                id={fieldId('fapi2')}
+                label="FAPI 2.0 profile"
+                hint="Hold this client to the FAPI 2.0 Security Profile: private_key_jwt only, pushed requests with PKCE, DPoP-bound tokens, codes of 60 seconds."
+                checked={values.fapi2}
+                aria-invalid={errors.fapi2 ? true : undefined}
+                onChange={(e) => set('fapi2')(e.target.checked)}
+              />
+              {errors.fapi2 && <p className="field-error">{sentence(errors.fapi2)}</p>}
             </>
           )}
           {visible('resourceServer') && (
