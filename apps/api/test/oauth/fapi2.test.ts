@@ -67,8 +67,8 @@ async function runningApp(backend: Backend, env: Record<string, string>) {
 
 /** What every test here does with a client: authenticate with an assertion, push, sign in, redeem. */
 function flows(t: () => OAuthTestApp, issuer: () => string) {
-  const credentials = async (client: { id: string; key?: Signer; secret?: string }, alg?: Signer) => (client.key
-    ? { client_assertion_type: JWT_BEARER, client_assertion: await assertion(client.id, alg ?? client.key, issuer()) }
+  const credentials = async (client: { id: string; key?: Signer; secret?: string }): Promise<Record<string, string>> => (client.key
+    ? { client_assertion_type: JWT_BEARER, client_assertion: await assertion(client.id, client.key, issuer()) }
     : {});
   const post = async (path: string, client: { id: string; key?: Signer; secret?: string }, body: Record<string, string>, headers: Record<string, string> = {}) => {
     const req = t().http.post(path).type(FORM).set(headers);
@@ -338,7 +338,7 @@ for (const backend of backends) {
     it('refuses to register a client under the profile with a secret, the password grant or RS256 ID tokens (field errors)', async () => {
       const made = createClient(app.t.storage, { name: 'Nope', grantTypes: ['password'], scopes: ['read'], securityProfile: 'fapi2', idTokenSigningAlg: 'RS256' }, actor);
       await expect(made).rejects.toBeInstanceOf(ValidationError);
-      const fields = (await made.catch((error: ValidationError) => error)).fields;
+      const fields = ((await made.catch((error: unknown) => error)) as ValidationError).fields;
       expect(Object.keys(fields).sort()).toEqual(['grantTypes', 'idTokenSigningAlg', 'tokenEndpointAuthMethod']);
       expect(fields.tokenEndpointAuthMethod).toBe(`the ${PROFILE} needs private_key_jwt (§5.3.2.1 items 3 and 6: confidential clients only, no client secret), not client_secret_basic`);
       await expect(updateClient(app.t.storage, secretClient.id, { securityProfile: 'fapi2' }, actor)).rejects.toBeInstanceOf(ValidationError);
