@@ -9,6 +9,8 @@ let server: FapiServer;
 // Playwright wants the fixtures argument destructured, even when none is used.
 // eslint-disable-next-line no-empty-pattern
 test.beforeAll(async ({}, testInfo) => {
+  // A fresh database, the CLI's seeding and a server start: more than a test's 30 s on a busy machine.
+  testInfo.setTimeout(120_000);
   const kind = testInfo.project.name === 'postgres' ? 'postgres' : 'sqlite';
   server = await startFapiServer(kind, kind === 'postgres' ? 4341 : 4340);
 });
