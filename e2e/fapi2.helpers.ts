@@ -29,6 +29,8 @@ export interface FapiServer {
  * and a FAPI client with an ES256 key. Waits until it answers /healthz.
  */
 export async function startFapiServer(kind: 'sqlite' | 'postgres', port: number): Promise<FapiServer> {
+  // Another server on the port (one left by an interrupted run) would answer for this one.
+  if (await fetch(`http://localhost:${port}/healthz`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
   const database = await (kind === 'sqlite' ? sqliteBackend : postgresBackend).create();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-fapi2-'));
   const url = `http://localhost:${port}`;
@@ -52,23 +54,31 @@ export async function startFapiServer(kind: 'sqlite' | 'postgres', port: number)
     '--grant-types', 'authorization_code,refresh_token', '--redirect-uris', FAPI_CALLBACK, '--scopes', 'openid profile', '--json')) as { client_id: string };
 
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const deadline = Date.now() + 30_000;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    await database.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  // Stopped with the test process too, so an interrupted run leaves no server behind.
+  process.once('exit', () => child.kill('SIGTERM'));
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before listening`);
     const ready = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
     if (ready) break;
-    if (Date.now() > deadline) throw new Error('the server did not listen within 30 s');
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('the server did not listen within 60 s');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
     url, clientId: client.client_id, key: privateKey, kid,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
-      }
-      await database.drop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await stop();
     },
   };
 }

@@ -27,7 +27,10 @@ test('with SECURITY_PROFILE=fapi2, a user signs in to a FAPI client: PAR with pr
   const authorize = await oidc.buildAuthorizationUrlWithPAR(config, {
     redirect_uri: FAPI_CALLBACK, scope: 'openid profile', nonce,
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  }, { DPoP });
+  }, { DPoP }).catch((error: unknown) => {
+    const refused = error as { error?: string; error_description?: string };
+    throw new Error(`the push was refused: ${refused.error}: ${refused.error_description}`, { cause: error });
+  });
   // FAPI 2.0 §5.3.3.2 item 6: the browser carries only client_id and request_uri.
   expect([...authorize.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
   let landed: URL | undefined;
