@@ -27,6 +27,8 @@ import { RegistrationAttempts } from './oauth/registration/attempts.js';
 import { createOAuthEndpoints } from './oauth/index.js';
 import { DpopNonces } from './oauth/dpop/nonces.js';
 import { DpopProofs } from './oauth/dpop/proof.js';
+import { SecurityProfiles } from './oauth/profile/fapi2.js';
+import { CONSOLE_CLIENT_ID } from './setup/bootstrap.js';
 import { PasswordSignIn } from './oauth/users/password-sign-in.js';
 import { addressBucket } from './http/client-address.js';
 import { ClientResolver } from './oauth/client-resolver.js';
@@ -93,6 +95,8 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     allowance: openAllowance(config.registration),
     fetchesPerAddress: metadataFetches,
   });
+  // The console's own client is a public single-page app: it cannot meet the profile, and administrators sign in with it.
+  const profiles = new SecurityProfiles(config.securityProfile, new Set([CONSOLE_CLIENT_ID]));
   const dpop = new DpopProofs({ replays: storage.replays, maxAgeSeconds: config.dpop.proofMaxAgeSeconds, nonces: config.dpop.nonces ? new DpopNonces(secret) : null });
   const embed = givenEmbed ?? (config.interactionUrls ? { pages: { loginUrl: config.interactionUrls.login, consentUrl: config.interactionUrls.consent, mode: 'challenge' as const } } : undefined);
   const claims = accountClaims(storage, embed?.findAccount);
@@ -105,11 +109,11 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     perAddress: new RateLimiter('login-address', config.rateLimits.loginFailuresPerAddress, storage.rateLimits, 250, onSyncError),
   }, addressBucket);
   const oauth = createOAuthEndpoints({
-    config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds, dpop, accountClaims: claims,
+    config, storage, logger, metrics, keys, strictTransportSecurity: hsts, resolver, outbound, keySetRefreshCooldownSeconds, dpop, accountClaims: claims, profiles,
     // The password grant asks the host's users when it keeps them; Tollgate's own pages (the console's sign-in) keep Tollgate's.
     signIn: authenticateUser ? signIn.withHostAuthenticator(authenticateUser) : signIn,
   });
-  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver, signIn, sealer });
+  const browser = createBrowserContext({ config, storage, keys, logger, installationSecret: secret, resolver, signIn, sealer, profiles });
   const interactions = embed ? new HostInteractions(browser, embed.pages, embed.findAccount) : null;
   browser.host = interactions ?? undefined;
   const registrations = new RateLimiter('registration', config.rateLimits.registrations, storage.rateLimits, 250, onSyncError);
@@ -131,6 +135,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   app.use(discoveryRoutes({
     issuer: config.issuer, storage, keys, grantTypes: oauth.grantTypes,
     registration: config.registration.mode !== 'off', clientMetadataDocuments: config.clientMetadataDocuments, requirePar: config.par.required,
+    securityProfile: config.securityProfile,
   }));
   app.use(authorizationEndpoint(browser));
   app.use(interactionRoutes(browser));
@@ -148,6 +153,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     settings: {
       registration: { issuer: config.issuer, policy: config.registration, rateLimit: config.rateLimits.registrations },
       server: toSettingsView(config, VERSION),
+      securityProfile: config.securityProfile,
     },
     keys,
     interactions,

@@ -65,6 +65,12 @@ export interface Config {
   pkceRequired: boolean;
   /** Pushed authorization requests (RFC 9126): how long a `request_uri` lives, and whether every client must push. */
   par: { ttlSeconds: number; required: boolean };
+  /**
+   * `SECURITY_PROFILE`: `fapi2` holds every client but the console's own to the
+   * FAPI 2.0 Security Profile (docs/fapi.md); null (`none`): only clients whose
+   * registration asks for it.
+   */
+  securityProfile: 'fapi2' | null;
   /** Seconds after a refresh token's rotation during which its client may use it again without revoking the family; 0: never. */
   refreshTokenReuseGraceSeconds: number;
   /** Public clients registered for the password grant may use it (RFC 9700 §2.4 says they should not). */
@@ -213,6 +219,7 @@ const env = z.object({
   PAR_TTL: z.string().default('60s'),
   REQUIRE_PAR: z.enum(['true', 'false'], 'must be true or false').default('false'),
   REFRESH_TOKEN_REUSE_GRACE: z.string().default('10s'),
+  SECURITY_PROFILE: z.enum(['none', 'fapi2'], 'must be none or fapi2').default('none'),
   PASSWORD_GRANT_PUBLIC_CLIENTS: z.enum(['true', 'false'], 'must be true or false').default('false'),
   ADMIN_MFA_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false'),
   LOGIN_FAILURE_LIMIT: z.string().default('10/15m'),
@@ -364,6 +371,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (refreshTokenReuseGraceSeconds === undefined || refreshTokenReuseGraceSeconds > 300) {
     problems.push(`REFRESH_TOKEN_REUSE_GRACE must be 0 (off) or a duration up to 5m such as 10s (got "${values.REFRESH_TOKEN_REUSE_GRACE}")`);
   }
+  if (values.SECURITY_PROFILE === 'fapi2') {
+    // What the FAPI 2.0 Security Profile (final, 2025) makes rules of, checked before the server answers anyone.
+    if (refreshTokenReuseGraceSeconds === 0) {
+      problems.push('SECURITY_PROFILE=fapi2 needs REFRESH_TOKEN_REUSE_GRACE above 0: FAPI 2.0 allows refresh token rotation only when the client may retry with the old token (§5.3.2.1 item 10, Note 2)');
+    }
+    if (lifetimes.authorizationCode > 60) problems.push('SECURITY_PROFILE=fapi2 needs AUTHORIZATION_CODE_TTL of at most 60s (FAPI 2.0 §5.3.2.1 item 12)');
+    if (parTtl >= 600) problems.push('SECURITY_PROFILE=fapi2 needs PAR_TTL below 10m: a request_uri must expire in less than 600 seconds (FAPI 2.0 §5.3.2.2 item 12)');
+    if (values.ID_TOKEN_SIGNING_ALG === 'RS256') problems.push('SECURITY_PROFILE=fapi2 needs ID_TOKEN_SIGNING_ALG=ES256: FAPI 2.0 allows PS256, ES256 or EdDSA, not RS256 (§5.4.1)');
+  }
   const logoutRetrySeconds = lifetime('BACKCHANNEL_LOGOUT_RETRY');
   const purgeIntervalSeconds = values.PURGE_INTERVAL.trim().toLowerCase() === 'off' ? null : parseDuration(values.PURGE_INTERVAL) ?? null;
   if (purgeIntervalSeconds === null && values.PURGE_INTERVAL.trim().toLowerCase() !== 'off') {
@@ -406,6 +422,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     pkceRequired: values.PKCE_REQUIRED === 'true',
     par: { ttlSeconds: parTtl, required: values.REQUIRE_PAR === 'true' },
     refreshTokenReuseGraceSeconds: refreshTokenReuseGraceSeconds ?? 0,
+    securityProfile: values.SECURITY_PROFILE === 'fapi2' ? 'fapi2' : null,
     passwordGrantPublicClients: values.PASSWORD_GRANT_PUBLIC_CLIENTS === 'true',
     adminMfaRequired: values.ADMIN_MFA_REQUIRED === 'true',
     sessionTtl,

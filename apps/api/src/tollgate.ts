@@ -11,7 +11,8 @@ import type { ConsentAnswer, HostInteractions, InteractionDetails, LoginAnswer, 
 import { createMetrics } from './http/metrics.js';
 import { startPurgeJob } from './jobs/purge.js';
 import { createLogger, type Logger } from './logger.js';
-import { bootstrap, type BootstrapResult } from './setup/bootstrap.js';
+import { bootstrap, CONSOLE_CLIENT_ID, type BootstrapResult } from './setup/bootstrap.js';
+import { nonConformingClients, SecurityProfiles } from './oauth/profile/fapi2.js';
 import { openStorage } from './storage/sql/index.js';
 import type { Storage } from './storage/types.js';
 
@@ -121,6 +122,12 @@ export async function startTollgate(config: Config, logger: Logger, extra: { sto
   } catch (error) {
     if (owned) await storage.close();
     throw error;
+  }
+  if (config.securityProfile === 'fapi2') {
+    const refused = await nonConformingClients(storage.clients, new SecurityProfiles('fapi2', new Set([CONSOLE_CLIENT_ID])));
+    if (refused.length > 0) {
+      logger.warn({ clients: refused }, `SECURITY_PROFILE=fapi2: ${refused.length} active client(s) cannot meet the FAPI 2.0 Security Profile and will be refused at every endpoint; register them again with private_key_jwt (clients list --json shows each one's token_endpoint_auth_method)`);
+    }
   }
   const logouts = app.startLogoutDelivery(LOGOUT_POLL_MS);
   const purge = startPurgeJob(storage, {

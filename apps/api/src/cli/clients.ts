@@ -30,6 +30,7 @@ function describeClient(client: Client, identifiers: ReadonlyMap<string, string>
     resource_server: client.resourceServer,
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    security_profile: client.securityProfile,
     allowed_resources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     token_exchange: { subject_clients: client.tokenExchange.subjectClients, impersonation: client.tokenExchange.impersonation },
@@ -152,6 +153,10 @@ const clientsCreate = defineCommand({
       type: 'boolean', field: 'requirePushedAuthorizationRequests',
       description: 'The client must push its authorization requests to /oauth/par (RFC 9126); /oauth/authorize then takes only client_id and request_uri from it.',
     },
+    'security-profile': {
+      type: 'string', value: 'PROFILE', field: 'securityProfile',
+      description: 'fapi2: hold the client to the FAPI 2.0 Security Profile (private_key_jwt, PAR, PKCE S256, DPoP-bound tokens) even when SECURITY_PROFILE is none. Needs --auth-method private_key_jwt.',
+    },
     'allowed-resources': { ...allowedResourcesOption, description: `${allowedResourcesOption.description} Default any.` },
     resource: {
       type: 'string', value: 'URI', field: 'resource',
@@ -167,6 +172,7 @@ const clientsCreate = defineCommand({
     'clients create --name Batch --auth-method private_key_jwt --jwks-uri https://batch.example.com/jwks.json --scopes read',
     'clients create --name Reports --scopes read --allowed-resources "https://api.example.test"',
     'clients create --name Portal --redirect-uris https://portal.example.com/cb --grant-types authorization_code --scopes openid --require-par',
+    'clients create --name Bank --auth-method private_key_jwt --jwks-uri https://bank.example.com/jwks.json --redirect-uris https://bank.example.com/cb --grant-types authorization_code,refresh_token --scopes openid --security-profile fapi2',
     'clients create --name "Example API gateway" --grant-types "" --resource https://api.example.test',
     'clients create --name "Legacy app" --grant-types password,refresh_token --scopes "openid read"',
     'clients create --name "Orders service" --grant-types urn:ietf:params:oauth:grant-type:token-exchange --resource https://orders.example.test --exchange-impersonation no',
@@ -198,6 +204,7 @@ const clientsCreate = defineCommand({
       jwks: values.jwks === undefined ? null : await readKeySet(values.jwks),
       tokenEndpointAuthSigningAlg: (values['auth-signing-alg'] ?? null) as CreateAdminClientInput['tokenEndpointAuthSigningAlg'],
       dpopBoundAccessTokens: values['dpop-bound'] ?? false,
+      securityProfile: profileOf(values['security-profile']) ?? null,
       backchannelLogoutUri: values['backchannel-logout-uri'] ?? null,
       backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
       tokenExchange: {
@@ -205,7 +212,7 @@ const clientsCreate = defineCommand({
         impersonation: impersonationOf(values['exchange-impersonation']) ?? true,
       },
     };
-    const { client, secret } = await createClient(ctx.storage, input, ctx.actor);
+    const { client, secret } = await createClient(ctx.storage, input, ctx.actor, { serverProfile: ctx.config.securityProfile });
     if (values.json) {
       const { client_id, ...rest } = describeClient(client, await resourceIdentifiers(ctx.storage, [client]));
       ctx.out(JSON.stringify({ client_id, client_secret: secret, ...rest }, null, 2));
@@ -282,6 +289,15 @@ const clientsRevoke = defineCommand({
 });
 
 /** `on` or `off`, for a flag that can be switched both ways. */
+/** `--security-profile`: fapi2, or none for the server's setting; undefined when not given. */
+function profileOf(value: string | undefined): 'fapi2' | null | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim().toLowerCase();
+  if (text === 'fapi2') return 'fapi2';
+  if (text === 'none') return null;
+  throw new UsageError('--security-profile must be fapi2 or none');
+}
+
 function onOff(flag: string, value: string): boolean {
   const text = value.trim().toLowerCase();
   if (text !== 'on' && text !== 'off') throw new UsageError(`--${flag} must be on or off`);
@@ -337,6 +353,10 @@ const clientsUpdate = defineCommand({
       type: 'string', value: 'SWITCH', field: 'requirePushedAuthorizationRequests',
       description: 'on: the client must push its authorization requests to /oauth/par (RFC 9126); off: it may send them to /oauth/authorize directly.',
     },
+    'security-profile': {
+      type: 'string', value: 'PROFILE', field: 'securityProfile',
+      description: 'fapi2: hold the client to the FAPI 2.0 Security Profile; none: leave it to the server\'s SECURITY_PROFILE.',
+    },
     'backchannel-logout-uri': { ...logoutOptions['backchannel-logout-uri'], description: `${logoutOptions['backchannel-logout-uri'].description} none to remove it.` },
     'backchannel-logout-session-required': logoutOptions['backchannel-logout-session-required'],
     ...exchangeOptions,
@@ -347,6 +367,7 @@ const clientsUpdate = defineCommand({
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --allowed-resources any --access-token-ttl default',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --resource none',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --require-par on',
+    'clients update Y9x4ZYl8LzhChSLDZkUGUw --security-profile fapi2',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --backchannel-logout-uri https://app.example.com/backchannel-logout',
     'clients update Y9x4ZYl8LzhChSLDZkUGUw --exchange-subject-clients "Fz2mEhxvHhJsqke0uECiuf" --exchange-impersonation no',
   ],
@@ -366,6 +387,7 @@ const clientsUpdate = defineCommand({
       ...(values['auth-signing-alg'] !== undefined && {
         tokenEndpointAuthSigningAlg: (values['auth-signing-alg'].trim() === 'any' ? null : values['auth-signing-alg']) as UpdateClientInput['tokenEndpointAuthSigningAlg'],
       }),
+      ...(values['security-profile'] !== undefined && { securityProfile: profileOf(values['security-profile']) }),
       ...(values['backchannel-logout-uri'] !== undefined && { backchannelLogoutUri: values['backchannel-logout-uri'].trim() === 'none' ? null : values['backchannel-logout-uri'] }),
       ...(values['backchannel-logout-session-required'] !== undefined && { backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] }),
     };
@@ -377,7 +399,7 @@ const clientsUpdate = defineCommand({
       changes.tokenExchange = { subjectClients: subjectClients ?? current?.subjectClients ?? [], impersonation: impersonation ?? current?.impersonation ?? true };
     }
     if (Object.keys(changes).length === 0) throw new UsageError('clients update needs something to change, such as --name or --allowed-resources');
-    const { client } = await updateClient(ctx.storage, id!, changes, ctx.actor).catch((error: unknown) => {
+    const { client } = await updateClient(ctx.storage, id!, changes, ctx.actor, { serverProfile: ctx.config.securityProfile }).catch((error: unknown) => {
       if (error instanceof ProtectedClientError) throw new UsageError(error.message);
       throw error;
     });

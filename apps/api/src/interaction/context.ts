@@ -5,6 +5,7 @@ import { UnidentifiedClient, type ClientResolver } from '../oauth/client-resolve
 import { LoginRequired, type OAuthError } from '../oauth/errors.js';
 import { authorizationResponseUrl, errorResponseUrl } from '../oauth/authorization/request.js';
 import { issueAuthorizationCode } from '../oauth/authorization/code.js';
+import { FAPI2_MAX_CODE_SECONDS, type SecurityProfiles } from '../oauth/profile/fapi2.js';
 import { isPrivateUseScheme } from '../oauth/helpers/redirect-uri.js';
 import { RateLimiter } from '../oauth/rate-limit.js';
 import type { SigningKeys } from '../oauth/tokens/signing-keys.js';
@@ -55,13 +56,16 @@ export interface BrowserContext {
    * Tollgate's pages.
    */
   host?: { handles(interaction: Interaction): boolean; resume(req: Request, res: Response, interaction: Interaction): Promise<void> };
+  /** Which clients are under the FAPI 2.0 Security Profile. */
+  profiles: SecurityProfiles;
   close(): Promise<void>;
 }
 
 export function createBrowserContext(deps: {
   config: Config; storage: Storage; keys: SigningKeys; logger: Logger; installationSecret: string; resolver: ClientResolver; signIn: PasswordSignIn; sealer: KeySealer;
+  profiles: SecurityProfiles;
 }): BrowserContext {
-  const { config, storage, keys, logger, installationSecret, resolver, signIn, sealer } = deps;
+  const { config, storage, keys, logger, installationSecret, resolver, signIn, sealer, profiles } = deps;
   const issuer = new URL(config.issuer);
   const policy: CookiePolicy = { secure: issuer.protocol === 'https:' };
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
@@ -82,6 +86,7 @@ export function createBrowserContext(deps: {
     deviceCodeFailures,
     basePath: issuer.pathname.replace(/\/+$/, ''),
     origin: issuer.origin,
+    profiles,
     close: async () => {
       await Promise.all([interactionStarts.close(), deviceCodeFailures.close()]);
     },
@@ -160,6 +165,12 @@ export function redirectWithError(ctx: BrowserContext, res: Response, request: {
   res.redirect(303, errorResponseUrl(request, error, ctx.config.issuer));
 }
 
+/** AUTHORIZATION_CODE_TTL, or at most 60 seconds for a request under the FAPI 2.0 profile (§5.3.2.1 item 12). */
+function codeLifetime(ctx: BrowserContext, request: AuthorizationRequest): number {
+  const ttl = ctx.config.lifetimes.authorizationCode;
+  return request.securityProfile === 'fapi2' ? Math.min(ttl, FAPI2_MAX_CODE_SECONDS) : ttl;
+}
+
 /**
  * Issues the code, bound to the browser it goes to (`browserHash`, when known), and sends the
  * browser back to the client with it, the state and our issuer (RFC 9207).
@@ -169,7 +180,7 @@ export async function redirectWithCode(
   grant: { user: User; scopes: string[]; authTime: number; amr: string[]; sessionId: string | null }, browserHash: string | null,
 ) {
   const code = await issueAuthorizationCode(ctx.storage, {
-    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, amr: grant.amr, ttlSeconds: ctx.config.lifetimes.authorizationCode, browserHash,
+    request, userId: grant.user.id, scopes: grant.scopes, authTime: grant.authTime, amr: grant.amr, ttlSeconds: codeLifetime(ctx, request), browserHash,
     sessionId: grant.sessionId,
   });
   if (code === null) return redirectWithError(ctx, res, request, new LoginRequired('The session ended while the request was answered.'));

@@ -9,6 +9,7 @@ import type { DpopProofs } from './dpop/proof.js';
 import type { Outbound } from '../outbound/fetch.js';
 import type { ClientResolver } from './client-resolver.js';
 import { ClientAuthGuard } from './endpoints/client-auth-guard.js';
+import type { SecurityProfiles } from './profile/fapi2.js';
 import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { pushedAuthorizationRequestEndpoint } from './endpoints/par.js';
@@ -41,10 +42,12 @@ export interface OAuthEndpoints {
 export function createOAuthEndpoints(deps: {
   config: Config; storage: Storage; logger: Logger; metrics: Metrics; keys: SigningKeys; strictTransportSecurity: string | null; resolver: ClientResolver;
   outbound: Outbound; keySetRefreshCooldownSeconds?: number; dpop: DpopProofs; signIn: PasswordSignIn;
+  /** Which clients are under the FAPI 2.0 Security Profile. */
+  profiles: SecurityProfiles;
   /** Where ID token claims come from; Tollgate's own users by default. */
   accountClaims?: AccountClaims;
 }): OAuthEndpoints {
-  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound, dpop, signIn } = deps;
+  const { config, storage, logger, metrics, keys, strictTransportSecurity, resolver, outbound, dpop, signIn, profiles } = deps;
   const onSyncError = (error: unknown) => logger.error({ err: error }, 'rate limit sync failed');
   const perClient = new RateLimiter('token', config.rateLimits.token, storage.rateLimits, 250, onSyncError);
   // Pushes count against the same rule as token requests, on a counter of their own: a busy sign-in page never starves refreshes.
@@ -63,7 +66,7 @@ export function createOAuthEndpoints(deps: {
   const grants = grantRegistry({
     storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens, indicators, keys,
     issuerId: config.issuer, signIn, passwordGrantPublicClients: config.passwordGrantPublicClients,
-    refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds,
+    refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds, profiles,
   });
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {
@@ -74,16 +77,16 @@ export function createOAuthEndpoints(deps: {
   });
   const routes = new Map<string, RawHandler>([
     // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.
-    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, assertions, budget: new TokenBudget(perClient, publicFailures), indicators, dpop, url: `${config.issuer}/oauth/token`,
+    ['/oauth/token', serve(tokenEndpoint({ clients, grants, guard, assertions, budget: new TokenBudget(perClient, publicFailures), indicators, dpop, url: `${config.issuer}/oauth/token`, profiles,
     }), true)],
-    ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, assertions, issuer: config.issuer }))],
-    ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard, assertions }), true)],
+    ['/oauth/introspect', serve(introspectionEndpoint({ storage, clients: storedClients, guard, assertions, issuer: config.issuer, profiles }))],
+    ['/oauth/revoke', serve(revocationEndpoint({ storage, clients, guard, assertions, profiles }), true)],
     ['/oauth/par', serve(pushedAuthorizationRequestEndpoint({
       clients, guard, assertions, budget: new TokenBudget(pushesPerClient, publicFailures), indicators, pushed: storage.pushedRequests,
-      keys, issuer: config.issuer, pkceRequired: config.pkceRequired, ttlSeconds: config.par.ttlSeconds,
+      keys, issuer: config.issuer, pkceRequired: config.pkceRequired, ttlSeconds: config.par.ttlSeconds, dpop, profiles,
     }), true)],
     ['/oauth/device_authorization', serve(deviceAuthorizationEndpoint({
-      storage, clients, guard, assertions, indicators, starts: deviceStarts, issuer: config.issuer, codeTtl: config.deviceFlow.codeTtl, interval: config.deviceFlow.interval,
+      storage, clients, guard, assertions, indicators, starts: deviceStarts, issuer: config.issuer, codeTtl: config.deviceFlow.codeTtl, interval: config.deviceFlow.interval, profiles,
     }), true)],
   ]);
   return {

@@ -54,6 +54,9 @@ export interface ClientRegistration {
   accessTokenHash: string | null;
 }
 
+/** A security profile a client (or the whole server) may be held to: the FAPI 2.0 Security Profile. */
+export type SecurityProfile = 'fapi2';
+
 export interface Client {
   id: string;
   name: string;
@@ -110,6 +113,8 @@ export interface Client {
   resourceId: string | null;
   /** Every token request must carry a DPoP proof, and tokens are always DPoP-bound (RFC 9449 §5.2). */
   dpopBoundAccessTokens: boolean;
+  /** `fapi2`: the client is under the FAPI 2.0 Security Profile even when the server (SECURITY_PROFILE) is not; null: the server decides. */
+  securityProfile: SecurityProfile | null;
   /** Token exchange policy; meaningful only with the token-exchange grant. */
   tokenExchange: TokenExchangePolicy;
   status: ClientStatus;
@@ -125,8 +130,8 @@ type RegistrationDetails = 'applicationType' | 'policyUrl' | 'termsUrl' | 'conta
 /** What an API-less client leaves out: it may ask for any API and introspects for none. */
 type ResourceDetails = 'allowedResources' | 'resourceId' | 'tokenExchange';
 
-/** Defaults to false. */
-type ProofDetails = 'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests';
+/** Default to false (the profile to null). */
+type ProofDetails = 'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests' | 'securityProfile';
 /** What a client without back-channel logout leaves out. */
 type LogoutDetails = 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired';
 
@@ -792,6 +797,8 @@ export interface AuthorizationRequest {
   dpopJkt?: string | null;
   /** OIDC `acr_values`, in the order sent; absent in requests stored before it existed. */
   acrValues?: string[];
+  /** `fapi2`: the client was under the FAPI 2.0 Security Profile when it asked, so its code lives at most 60 seconds; absent otherwise. */
+  securityProfile?: SecurityProfile;
 }
 
 /** One authorization request waiting for the user, bound to the browser that started it. */

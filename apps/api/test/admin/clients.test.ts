@@ -31,7 +31,7 @@ for (const backend of backends) {
         id: expect.stringMatching(/^[A-Za-z0-9]{22}$/), name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [],
         postLogoutRedirectUris: [], backchannelLogoutUri: null, backchannelLogoutSessionRequired: false, grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic',
         hasSecret: true, accessTokenTtl: 600, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, dpopBoundAccessTokens: false,
-        requirePushedAuthorizationRequests: false, allowedResources: null, resource: null, tokenExchange: { subjectClients: [], impersonation: true }, system: false,
+        requirePushedAuthorizationRequests: false, securityProfile: null, allowedResources: null, resource: null, tokenExchange: { subjectClients: [], impersonation: true }, system: false,
         applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null,
         tokenEndpointAuthSigningAlg: null, registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
         status: 'active', createdAt: expect.any(String), updatedAt: client.createdAt, revokedAt: null,
@@ -59,6 +59,19 @@ for (const backend of backends) {
       expect((await t.storage.audit.list({ targetId: id, limit: 1 })).items[0]).toMatchObject({ action: 'client.update', details: { fields: ['requirePushedAuthorizationRequests'] } });
       const bad = await t.patch(`/clients/${id}`, { requirePushedAuthorizationRequests: 'yes' }).expect(400);
       expect(Object.keys(bad.body.fields)).toEqual(['requirePushedAuthorizationRequests']);
+    });
+
+    it('keeps securityProfile, refusing a client under the FAPI 2.0 profile that could not meet it, field by field', async () => {
+      const key = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+      const refused = await t.post('/clients', { name: 'Bank', scopes: ['read'], securityProfile: 'fapi2' }).expect(400);
+      expect(Object.keys(refused.body.fields)).toEqual(['tokenEndpointAuthMethod']);
+      expect(refused.body.fields.tokenEndpointAuthMethod).toContain('FAPI 2.0 Security Profile needs private_key_jwt');
+      const created = await t.post('/clients', { name: 'Bank', scopes: ['read'], securityProfile: 'fapi2', tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key] } }).expect(201);
+      expect(created.body.client.securityProfile).toBe('fapi2');
+      const id = created.body.client.id as string;
+      expect((await t.patch(`/clients/${id}`, { grantTypes: ['password'] }).expect(400)).body.fields).toEqual({ grantTypes: 'the FAPI 2.0 Security Profile forbids the password grant (§5.3.2.1 item 2)' });
+      expect(Object.keys((await t.patch(`/clients/${id}`, { securityProfile: 'fapi1' }).expect(400)).body.fields)).toEqual(['securityProfile']);
+      expect((await t.patch(`/clients/${id}`, { securityProfile: null }).expect(200)).body.securityProfile).toBeNull();
     });
 
     it('lets a native application register a private-use scheme, and no web application, also by a change', async () => {
@@ -397,6 +410,24 @@ for (const backend of backends) {
       await tokenFor(client.id, clientSecret).expect(200);
       expect((await t.storage.audit.list({ targetId: client.id, action: 'client.tokens_revoke', limit: 1 })).items[0])
         .toMatchObject({ actorId: t.admin.id, details: { revoked: 0 } });
+    });
+  });
+
+  describe.skipIf(backend.unavailable !== null)(`admin API clients with SECURITY_PROFILE=fapi2 on ${backend.name}`, () => {
+    let t: AdminTestApp;
+    beforeAll(async () => {
+      t = await adminTestApp(backend, { SECURITY_PROFILE: 'fapi2' });
+    });
+    afterAll(() => t?.close());
+
+    it('refuses a client with a secret, and a public one, since the server holds every client to the profile', async () => {
+      const secret = await t.post('/clients', { name: 'Secret', scopes: ['read'] }).expect(400);
+      expect(secret.body.fields).toEqual({
+        tokenEndpointAuthMethod: 'the FAPI 2.0 Security Profile needs private_key_jwt (§5.3.2.1 items 3 and 6: confidential clients only, no client secret), not client_secret_basic; this server applies it to every client (SECURITY_PROFILE=fapi2)',
+      });
+      await t.post('/clients', { name: 'SPA', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'], redirectUris: ['http://127.0.0.1/cb'], scopes: ['openid'] }).expect(400);
+      const key = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+      await t.post('/clients', { name: 'Bank', scopes: ['read'], tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key] } }).expect(201);
     });
   });
 }

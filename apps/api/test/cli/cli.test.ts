@@ -12,7 +12,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
-import { cli } from '../support/cli.js';
+import { cli, cliWithEnv } from '../support/cli.js';
 import { TEST_KEY_ENCRYPTION_KEY } from '../support/keys.js';
 import { backends, type TestDatabase } from '../support/databases.js';
 
@@ -138,6 +138,24 @@ for (const backend of backends) {
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('--require-par must be on or off');
       expect(await storage.clients.get(printed.client_id)).toMatchObject({ requirePushedAuthorizationRequests: false });
+    });
+
+    it('puts a client under the FAPI 2.0 profile with --security-profile fapi2, and exits 2 for one that could not meet it', async () => {
+      const refused = await run('clients', 'create', '--name', 'Bank', '--scopes', 'openid', '--security-profile', 'fapi2');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('FAPI 2.0 Security Profile needs private_key_jwt');
+      const created = await run('clients', 'create', '--name', 'Bank', '--auth-method', 'private_key_jwt', '--jwks-uri', 'https://bank.example/jwks.json', '--scopes', 'openid', '--security-profile', 'fapi2', '--json');
+      expect(created.code, created.stderr).toBe(0);
+      const printed = JSON.parse(created.stdout) as { client_id: string; security_profile: string | null };
+      expect(printed.security_profile).toBe('fapi2');
+      const off = await run('clients', 'update', printed.client_id, '--security-profile', 'none', '--json');
+      expect(off.code, off.stderr).toBe(0);
+      expect(JSON.parse(off.stdout)).toMatchObject({ security_profile: null });
+      expect((await run('clients', 'update', printed.client_id, '--security-profile', 'fapi3')).code).toBe(2);
+      // With SECURITY_PROFILE=fapi2 every client must conform, flag or not.
+      const serverWide = await cliWithEnv({ DATABASE_URL: database.url, SECURITY_PROFILE: 'fapi2' }, 'clients', 'create', '--name', 'Secret', '--scopes', 'openid');
+      expect(serverWide.code).toBe(2);
+      expect(serverWide.stderr).toContain('SECURITY_PROFILE=fapi2');
     });
 
     it('creates private_key_jwt clients without a secret, with keys by URL or from a file', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { sha256 } from '../../src/crypto/random.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenHash } from '../../src/oauth/dpop/proof.js';
 import { createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
@@ -12,7 +13,7 @@ const TOKEN_ERRORS = ['invalid_request', 'invalid_client', 'invalid_dpop_proof',
 const RESOURCE_ERRORS = ['invalid_request', 'invalid_token', 'invalid_dpop_proof', 'use_dpop_nonce'];
 
 /**
- * Generated `DPoP` headers (RFC 9449) at the token endpoint and at userinfo:
+ * Generated `DPoP` headers (RFC 9449) at the token endpoint, at the PAR endpoint (§10.1) and at userinfo:
  * proofs right and wrong in every claim and header member, junk, NUL and
  * lone surrogates, several headers. Never a 5xx, always the RFC's error
  * codes, and a refused request changes nothing.
@@ -28,6 +29,7 @@ for (const backend of backends) {
       let other: { privateKey: CryptoKey; jwk: JWK };
       let bound: string;
       let nonce: string | undefined;
+      let pusher: { id: string; secret: string };
 
       beforeAll(async () => {
         t = await oauthTestApp(backend, { DPOP_NONCE: nonces });
@@ -47,6 +49,7 @@ for (const backend of backends) {
         // userinfo wants a user's token: the code flow, redeemed with a proof by `key`.
         const REDIRECT = 'https://app.example/cb';
         const app = await t.client({ grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['openid'] });
+        pusher = app;
         await createTestUser(t.storage, { username: 'ada' });
         const browser = newBrowser(t);
         const { verifier, challenge } = pkcePair();
@@ -107,6 +110,38 @@ for (const backend of backends) {
           expectNoServerError(res, what);
           if (res.status === 200) expect(res.body.token_type, what).toBe('DPoP');
           else if (!refusedByNode(res)) {
+            expectOAuthError(res, what, TOKEN_ERRORS);
+            if (res.body.error === 'use_dpop_nonce') expect(res.headers['dpop-nonce'], what).toBeTruthy();
+          }
+          await unchanged.check(res.status >= 400, what);
+        }), { numRuns: NUM_RUNS ?? 120 });
+      });
+
+      it('/oauth/par: never a 5xx, always an RFC 6749 or RFC 9449 error, a push binds the request to the proof\'s key, and a refusal changes nothing', async () => {
+        await unchanged.baseline();
+        const keyJkt = await calculateJwkThumbprint(key.jwk);
+        const otherJkt = await calculateJwkThumbprint(other.jwk);
+        const { challenge } = pkcePair();
+        await fc.assert(fc.asyncProperty(proofs('POST', `${t.config.issuer}/oauth/par`), several, fc.constantFrom(undefined, undefined, keyJkt, otherJkt, 'not-a-thumbprint'), async (made, count, dpopJkt) => {
+          const value = await made;
+          const test = t.http.post('/oauth/par').set('Authorization', basic(pusher.id, pusher.secret)).type('form');
+          try {
+            test.set('DPoP', count === 1 ? value : [value, value] as unknown as string);
+          } catch {
+            return;
+          }
+          const res = await test.send(new URLSearchParams({
+            response_type: 'code', redirect_uri: 'https://app.example/cb', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256',
+            ...(dpopJkt !== undefined && { dpop_jkt: dpopJkt }),
+          }).toString());
+          const what = `dpop_jkt ${dpopJkt} DPoP: ${value.slice(0, 300)}`;
+          expectNoServerError(res, what);
+          if (res.status === 201) {
+            const pushed = await t.storage.pushedRequests.consume(sha256(res.body.request_uri as string), pusher.id, Date.now());
+            const jkt = new URLSearchParams(pushed!.parameters).get('dpop_jkt');
+            expect([keyJkt, otherJkt], what).toContain(jkt);
+            if (dpopJkt !== undefined) expect(jkt, what).toBe(dpopJkt);
+          } else if (!refusedByNode(res)) {
             expectOAuthError(res, what, TOKEN_ERRORS);
             if (res.body.error === 'use_dpop_nonce') expect(res.headers['dpop-nonce'], what).toBeTruthy();
           }

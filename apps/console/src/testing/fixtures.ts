@@ -9,7 +9,7 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
   return {
     id: 'billing-id', name: 'Billing', siteUrl: null, logoUrl: null, redirectUris: [], postLogoutRedirectUris: [],
     grantTypes: ['client_credentials'], scopes: ['read'], tokenEndpointAuthMethod: 'client_secret_basic', hasSecret: true,
-    accessTokenTtl: null, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, dpopBoundAccessTokens: false, requirePushedAuthorizationRequests: false, allowedResources: null, resource: null, tokenExchange: { subjectClients: [], impersonation: true }, system: false,
+    accessTokenTtl: null, refreshTokenTtl: null, idTokenSigningAlg: null, resourceServer: false, dpopBoundAccessTokens: false, requirePushedAuthorizationRequests: false, securityProfile: null, allowedResources: null, resource: null, tokenExchange: { subjectClients: [], impersonation: true }, system: false,
     applicationType: 'web', policyUrl: null, termsUrl: null, contacts: [], softwareId: null, softwareVersion: null, jwks: null, jwksUri: null, tokenEndpointAuthSigningAlg: null, backchannelLogoutUri: null, backchannelLogoutSessionRequired: false,
     registration: { kind: 'admin', initialAccessTokenId: null, sourceAddress: null },
     status: 'active', createdAt: T0, updatedAt: T0, revokedAt: null, ...overrides,

@@ -40,8 +40,8 @@ export const clientRoutes: AdminRoute[] = [
     body: createClientRequest,
     status: 201,
     response: clientWithSecret,
-    async handle({ body, actor, storage }) {
-      const { client, secret } = await createClient(storage, body, actor);
+    async handle({ body, actor, storage, settings }) {
+      const { client, secret } = await createClient(storage, body, actor, { serverProfile: settings.securityProfile });
       return { client: await viewOf(storage, client), clientSecret: secret };
     },
   }),
@@ -68,8 +68,8 @@ export const clientRoutes: AdminRoute[] = [
     body: updateClientRequest,
     response: updatedClientView,
     errors: [404, 409],
-    async handle({ params, body, actor, storage }) {
-      const { client, secret } = await updateClient(storage, params.id, body, actor);
+    async handle({ params, body, actor, storage, settings }) {
+      const { client, secret } = await updateClient(storage, params.id, body, actor, { serverProfile: settings.securityProfile });
       return { ...await viewOf(storage, client), ...(secret !== null && { clientSecret: secret }) };
     },
   }),

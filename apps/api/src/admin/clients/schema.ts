@@ -4,6 +4,7 @@ import {
 } from '../../oauth/clients/fields.js';
 import { ASSERTION_SIGNING_ALGORITHMS } from '../../oauth/client-auth/private-key-jwt.js';
 import { DEFAULT_TOKEN_EXCHANGE_POLICY, type Client } from '../../storage/types.js';
+import { SECURITY_PROFILES } from '../../oauth/profile/fapi2.js';
 import { MAX_IDENTIFIER_LENGTH } from '../../validation/resource-identifier.js';
 import { pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
@@ -100,6 +101,7 @@ const clientFieldsView = z.object({
   resourceServer: z.boolean(),
   dpopBoundAccessTokens: z.boolean().meta({ description: 'Every token request must carry a DPoP proof, and every token is DPoP-bound (RFC 9449 §5.2).' }),
   requirePushedAuthorizationRequests: z.boolean().meta({ description: 'The client must push its authorization requests (RFC 9126); REQUIRE_PAR makes every client.' }),
+  securityProfile: z.enum(SECURITY_PROFILES).nullable().meta({ description: 'fapi2: held to the FAPI 2.0 Security Profile whatever SECURITY_PROFILE says; null: the server decides.' }),
   allowedResources: z.array(z.string()).nullable().meta({ description: 'Identifiers of the APIs the client may ask tokens for; null means any API.' }),
   resource: z.string().nullable().meta({ description: 'For a resource server: the identifier of the API it introspects tokens for.' }),
   tokenExchange: tokenExchangePolicy,
@@ -144,6 +146,7 @@ export function toClientView(client: Client, identifiers: ReadonlyMap<string, st
     resourceServer: client.resourceServer,
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
+    securityProfile: client.securityProfile,
     allowedResources: client.allowedResources === null ? null : client.allowedResources.flatMap((id) => identifiers.get(id) ?? []).sort(),
     resource: client.resourceId === null ? null : identifiers.get(client.resourceId) ?? null,
     tokenExchange: client.tokenExchange,

@@ -1,5 +1,6 @@
 import { PREFIX, randomId, randomSecret, sha256 } from '../../crypto/random.js';
-import type { Client, ClientUpdate, Storage, Stores } from '../../storage/types.js';
+import type { Client, ClientUpdate, SecurityProfile, Storage, Stores } from '../../storage/types.js';
+import { fapi2RegistrationProblems } from '../../oauth/profile/fapi2.js';
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
@@ -13,9 +14,27 @@ export interface CreatedClient {
   secret: string | null;
 }
 
+/** The server's rules a registration must also follow, and the clock. */
+export interface ClientPolicy {
+  /** `SECURITY_PROFILE`: with `fapi2`, every client registered or changed must conform to it. */
+  serverProfile?: SecurityProfile | null;
+  now?: number;
+}
+
+/** Under a server-wide FAPI 2.0 profile, a registration that could not be used refuses with field-level errors. */
+function checkServerProfile(fields: Parameters<typeof fapi2RegistrationProblems>[0], policy: ClientPolicy) {
+  if (policy.serverProfile !== 'fapi2') return;
+  const problems = fapi2RegistrationProblems(fields);
+  if (problems.length > 0) {
+    throw new ValidationError(Object.fromEntries(problems.map(({ field, message }) => [field, `${message}; this server applies it to every client (SECURITY_PROFILE=fapi2)`])));
+  }
+}
+
 /** Registers a client after checking its fields, that its scopes exist and that the APIs it names do. */
-export async function createClient(storage: Storage, input: CreateAdminClientInput, actor: Actor, now = Date.now()): Promise<CreatedClient> {
+export async function createClient(storage: Storage, input: CreateAdminClientInput, actor: Actor, policy: ClientPolicy = {}): Promise<CreatedClient> {
+  const now = policy.now ?? Date.now();
   const { allowedResources, resource, ...fields } = parseOrThrow(createAdminClientInput, input);
+  checkServerProfile(fields, policy);
   const secret = usesSecret(fields.tokenEndpointAuthMethod) ? randomSecret(PREFIX.clientSecret) : null;
   const client = await storage.transaction(async (tx) => {
     const unknown = await tx.scopes.missing(fields.scopes);
@@ -122,12 +141,14 @@ export interface UpdatedClient {
  * every grant cuts its tokens to the registration as it is then (SECURITY 41),
  * so the next refresh gets everything but the removed scopes.
  */
-export async function updateClient(storage: Storage, id: string, input: UpdateClientInput, actor: Actor, now = Date.now()): Promise<UpdatedClient> {
+export async function updateClient(storage: Storage, id: string, input: UpdateClientInput, actor: Actor, policy: ClientPolicy = {}): Promise<UpdatedClient> {
+  const now = policy.now ?? Date.now();
   const changes = parseOrThrow(updateClientInput, input);
   return storage.transaction(async (tx) => {
     const client = await changeableClient(tx, id);
     const before = { ...registration(client), ...await linksOf(tx, client), tokenExchange: client.tokenExchange };
     const after = parseOrThrow(createAdminClientInput, { ...before, ...changes });
+    checkServerProfile(after, policy);
     if ((client.tokenEndpointAuthMethod === 'none') !== (after.tokenEndpointAuthMethod === 'none')) {
       throw new ValidationError({
         tokenEndpointAuthMethod: client.tokenEndpointAuthMethod === 'none'

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import type { RateLimitRule, RegistrationPolicy } from '../../config.js';
 import type { SigningKeys } from '../../oauth/tokens/signing-keys.js';
-import type { Storage, User } from '../../storage/types.js';
+import type { SecurityProfile, Storage, User } from '../../storage/types.js';
 import type { Actor } from '../actor.js';
 import type { HostInteractions } from '../../embed/interactions.js';
 import type { SettingsView } from '../settings/schema.js';
@@ -15,6 +15,8 @@ export interface AdminSettings {
   registration: { issuer: string; policy: RegistrationPolicy; rateLimit: RateLimitRule | null };
   /** The effective configuration, secrets masked. */
   server: SettingsView;
+  /** `SECURITY_PROFILE`: with `fapi2`, clients created or changed must conform to the FAPI 2.0 Security Profile. */
+  securityProfile?: SecurityProfile | null;
 }
 
 /** What every handler may use: the storage, the configuration it shows, the signing keys. */

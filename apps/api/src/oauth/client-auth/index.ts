@@ -4,6 +4,7 @@ import { UnidentifiedClient } from '../client-resolver.js';
 import { InvalidClient, InvalidRequest, TooManyRequests } from '../errors.js';
 import type { OAuthRequest } from '../http/oauth-request.js';
 import { readBasicCredentials } from './client-secret-basic.js';
+import { CLIENT_PROFILES_ONLY, FAPI2, FAPI2_ASSERTION_ALGORITHMS, type SecurityProfiles } from '../profile/fapi2.js';
 import { AssertionRejected, claimedClientId, JWT_BEARER, type ClientAssertions } from './private-key-jwt.js';
 
 /** How the client presented itself, before we check that it is who it says. */
@@ -65,8 +66,11 @@ export type ClientLookup = (id: string, sourceAddress: string) => Promise<Client
 /**
  * Authenticates the client with the one method it is registered for. Every
  * failure is the same `invalid_client`, so nothing tells which part was wrong.
+ * A client under the FAPI 2.0 profile (`profiles`) authenticates with
+ * `private_key_jwt` signed with PS256, ES256 or EdDSA, or not at all
+ * (§5.3.2.1 items 3 and 6, §5.4.1); told so once it has proven who it is.
  */
-export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup, assertions: ClientAssertions): Promise<Client> {
+export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup, assertions: ClientAssertions, profiles: SecurityProfiles = CLIENT_PROFILES_ONLY): Promise<Client> {
   const presented = presentedCredentials(req);
   const basic = presented.method === 'client_secret_basic';
   const fail = (detail: string) => new InvalidClient('Client authentication failed.', { basic, detail, clientId: presented.clientId });
@@ -82,9 +86,10 @@ export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup
   if (!client) throw fail('unknown client');
   if (client.status !== 'active') throw fail('client revoked');
   if (client.tokenEndpointAuthMethod !== presented.method) throw fail(`registered for ${client.tokenEndpointAuthMethod}, used ${presented.method}`);
+  const fapi2 = profiles.fapi2(client);
   if (presented.method === 'private_key_jwt') {
     try {
-      await assertions.verify(client, presented.assertion!);
+      await assertions.verify(client, presented.assertion!, fapi2 ? { algorithms: FAPI2_ASSERTION_ALGORITHMS, profile: FAPI2 } : {});
     } catch (error) {
       if (!(error instanceof AssertionRejected)) throw error;
       throw new InvalidClient(`Client authentication failed: the client assertion ${error.message}`, { detail: error.detail, clientId: client.id });
@@ -93,6 +98,13 @@ export async function authenticateClient(req: OAuthRequest, lookup: ClientLookup
   }
   if (presented.method !== 'none' && (client.secretHash === null || !matchesHash(presented.secret!, client.secretHash))) {
     throw fail('wrong secret');
+  }
+  if (fapi2) {
+    throw new InvalidClient(
+      `This client is under the ${FAPI2}: it must authenticate with private_key_jwt (§5.3.2.1 items 3 and 6), `
+      + `and is registered for ${client.tokenEndpointAuthMethod}. An administrator must register it again with private_key_jwt.`,
+      { basic, detail: `fapi2: ${client.tokenEndpointAuthMethod} refused`, clientId: client.id },
+    );
   }
   return client;
 }

@@ -91,17 +91,22 @@ export class ClientAssertions {
       now: this.now,
     });
     const issuer = options.issuer.replace(/\/$/, '');
-    this.audiences = new Set([issuer, ...['token', 'introspect', 'revoke'].map((path) => `${issuer}/oauth/${path}`)].map(normaliseUrl));
+    this.audiences = new Set([issuer, ...['token', 'introspect', 'revoke', 'par', 'device_authorization'].map((path) => `${issuer}/oauth/${path}`)].map(normaliseUrl));
   }
 
-  /** Resolves when `assertion` authenticates `client`; rejects with `AssertionRejected` otherwise, and records its `jti`. */
-  async verify(client: Client, assertion: string): Promise<void> {
+  /**
+   * Resolves when `assertion` authenticates `client`; rejects with `AssertionRejected` otherwise, and records its `jti`.
+   * `algorithms` narrows the allowed ones (a security profile's, named by `profile` in the rejection).
+   */
+  async verify(client: Client, assertion: string, options: { algorithms?: readonly string[]; profile?: string } = {}): Promise<void> {
     const now = this.now();
     const keys = this.keysOf(client);
+    const pinned = client.tokenEndpointAuthSigningAlg;
+    const algorithms = (options.algorithms ?? ASSERTION_SIGNING_ALGORITHMS).filter((alg) => !pinned || alg === pinned);
     let payload;
     try {
       ({ payload } = await jwtVerify(assertion, keys, {
-        algorithms: client.tokenEndpointAuthSigningAlg ? [client.tokenEndpointAuthSigningAlg] : [...ASSERTION_SIGNING_ALGORITHMS],
+        algorithms: [...algorithms],
         issuer: client.id,
         subject: client.id,
         requiredClaims: ['exp', 'jti', 'aud'],
@@ -109,7 +114,7 @@ export class ClientAssertions {
         currentDate: new Date(now),
       }));
     } catch (error) {
-      throw rejection(error, client);
+      throw rejection(error, client, algorithms, options.profile);
     }
     const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
     if (!audiences.some((audience) => this.audiences.has(normaliseUrl(audience)))) {
@@ -174,7 +179,7 @@ function normaliseUrl(value: string): string {
 }
 
 /** What jose, the key set or its fetch rejected with, as the client's error; anything else is ours and rethrown. */
-function rejection(error: unknown, client: Client): unknown {
+function rejection(error: unknown, client: Client, algorithms: readonly string[], profile?: string): unknown {
   if (error instanceof AssertionRejected) return error;
   if (error instanceof OutboundError) {
     return new AssertionRejected(`cannot be checked: the client's jwks_uri could not be fetched: ${error.message}`, `jwks_uri ${error.code}: ${error.detail ?? error.message}`);
@@ -188,11 +193,12 @@ function rejection(error: unknown, client: Client): unknown {
     if (claim === 'nbf') return new AssertionRejected('is not valid yet (nbf).', detail);
     return new AssertionRejected(`has a missing or invalid ${claim} claim.`, detail);
   }
-  if (error instanceof errors.JOSEAlgNotAllowed && client.tokenEndpointAuthSigningAlg) {
+  if (error instanceof errors.JOSEAlgNotAllowed && client.tokenEndpointAuthSigningAlg && algorithms.length > 0) {
     return new AssertionRejected(`must be signed with ${client.tokenEndpointAuthSigningAlg}, the client's registered token_endpoint_auth_signing_alg.`, detail);
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    return new AssertionRejected(`must be signed with one of ${ASSERTION_SIGNING_ALGORITHMS.join(', ')}.`, detail);
+    if (algorithms.length === 0) return new AssertionRejected(`cannot be accepted: the client's token_endpoint_auth_signing_alg ${client.tokenEndpointAuthSigningAlg} is not allowed${profile === undefined ? '' : ` under ${profile}`}.`, detail);
+    return new AssertionRejected(`must be signed with one of ${algorithms.join(', ')}${profile === undefined ? '' : ` (${profile}, §5.4.1)`}.`, detail);
   }
   if (error instanceof errors.JWKSNoMatchingKey) return new AssertionRejected('is signed with a key the client has not registered (check kid).', detail);
   if (error instanceof errors.JWSSignatureVerificationFailed) return new AssertionRejected('has a signature that does not verify.', detail);

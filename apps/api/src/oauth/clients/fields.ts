@@ -5,6 +5,7 @@ import { jwksProblem, keySetUrlProblem, logoutUriProblem, MAX_CLIENT_KEYS } from
 import { redirectUriProblem, webUrlProblem } from '../helpers/redirect-uri.js';
 import { ADMIN_SCOPE, isScopeToken } from '../helpers/scope.js';
 import { displayText } from '../../validation/display-text.js';
+import { SECURITY_PROFILES } from '../profile/fapi2.js';
 
 /*
  * What a client registration may say and how its fields must agree: one set of
@@ -90,6 +91,8 @@ export const clientFields = z.object({
     .meta({ description: 'private_key_jwt only: the one algorithm the client signs its assertions with (RFC 7591 token_endpoint_auth_signing_alg); an assertion signed otherwise is refused. null: any of the algorithms Tollgate accepts.' }),
   // RFC 9449 §5.2: every token request must carry a DPoP proof, so no bearer token is ever issued to the client.
   dpopBoundAccessTokens: z.boolean('must be true or false').default(false),
+  securityProfile: z.enum(SECURITY_PROFILES, 'must be fapi2 or null').nullable().default(null)
+    .meta({ description: 'fapi2: the client is held to the FAPI 2.0 Security Profile (private_key_jwt, PAR, PKCE, DPoP-bound tokens) even when the server\'s SECURITY_PROFILE is none; null: the server decides.' }),
   backchannelLogoutUri: logoutUri.nullable().default(null)
     .meta({ description: 'Where a logout token is posted when a session that signed in to this client ends (OIDC Back-Channel Logout). https, or http for a confidential client.' }),
   backchannelLogoutSessionRequired: z.boolean().default(false)

@@ -44,6 +44,9 @@ export interface ProofTarget {
   accessToken?: string;
   /** The thumbprint the access token is bound to: a proof by another key is refused before its jti is recorded. */
   jkt?: string;
+  /** Narrower algorithms than DPOP_SIGNING_ALGORITHMS (a security profile's, named by `profile` in the rejection). */
+  algorithms?: readonly string[];
+  profile?: string;
 }
 
 export interface DpopProofsOptions {
@@ -106,12 +109,12 @@ export class DpopProofs {
     try {
       ({ payload } = await jwtVerify(header, this.keys.resolve, {
         typ: 'dpop+jwt',
-        algorithms: [...DPOP_SIGNING_ALGORITHMS],
+        algorithms: [...(target.algorithms ?? DPOP_SIGNING_ALGORITHMS)],
         requiredClaims: ['jti', 'htm', 'htu', 'iat'],
         currentDate: new Date(now),
       }));
     } catch (error) {
-      throw rejection(error);
+      throw rejection(error, target);
     }
     const { jti, htm, htu, iat } = payload;
     if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw new ProofRejected(`The DPoP proof needs a jti of 1 to ${MAX_JTI_LENGTH} characters.`, 'proof jti');
@@ -213,7 +216,7 @@ export function normaliseHtu(value: string): string | null {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
-function rejection(error: unknown): unknown {
+function rejection(error: unknown, target: ProofTarget): unknown {
   if (error instanceof ProofRejected) return error;
   if (!(error instanceof errors.JOSEError)) return error;
   const detail = `proof ${error.code}: ${error.message}`;
@@ -222,7 +225,8 @@ function rejection(error: unknown): unknown {
     return new ProofRejected(`The DPoP proof has a missing or invalid ${error.claim} claim.`, detail);
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    return new ProofRejected(`The DPoP proof must be signed with one of ${DPOP_SIGNING_ALGORITHMS.join(', ')}.`, detail);
+    const algorithms = target.algorithms ?? DPOP_SIGNING_ALGORITHMS;
+    return new ProofRejected(`The DPoP proof must be signed with one of ${algorithms.join(', ')}${target.profile === undefined ? '' : ` (${target.profile}, §5.4.1)`}.`, detail);
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return new ProofRejected('The DPoP proof\'s signature does not verify with its jwk.', detail);
   if (error instanceof errors.JWTExpired) return new ProofRejected('The DPoP proof has expired.', detail);

@@ -2,7 +2,8 @@ import express, { Router, type Request, type Response } from 'express';
 import { randomId } from '../../crypto/random.js';
 import { addressBucket } from '../../http/client-address.js';
 import { browserErrorPages, rawQuery, redirectWithCode, redirectWithError, sendErrorPage, type BrowserContext } from '../../interaction/context.js';
-import { InvalidRequest, OAuthError } from '../errors.js';
+import { InvalidRequest, OAuthError, UnauthorizedClient } from '../errors.js';
+import { FAPI2 } from '../profile/fapi2.js';
 import { verifyIdTokenHint } from '../tokens/id-token-hint.js';
 import { nextStep } from '../authorization/flow.js';
 import { readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest, withResources } from '../authorization/request.js';
@@ -47,10 +48,18 @@ export function authorizationEndpoint(ctx: BrowserContext): Router {
     const state = params.repeated.has('state') ? null : (params.values.get('state') ?? null);
     let request;
     try {
+      const fapi2 = ctx.profiles.fapi2(target.client);
+      if (fapi2 && target.client.tokenEndpointAuthMethod !== 'private_key_jwt') {
+        throw new UnauthorizedClient(`This client is under the ${FAPI2}, which admits only confidential clients authenticating with private_key_jwt (§5.3.2.1 items 3 and 6); it is registered for ${target.client.tokenEndpointAuthMethod}.`);
+      }
+      if (!pushed && fapi2) {
+        throw new InvalidRequest(`This client is under the ${FAPI2}: push the authorization request to /oauth/par, then send only client_id and request_uri here (§5.3.2.2 item 3).`);
+      }
       if (!pushed && (ctx.config.par.required || target.client.requirePushedAuthorizationRequests)) {
         throw new InvalidRequest('This client must push its authorization requests (RFC 9126): POST them to /oauth/par, then send only client_id and request_uri here.');
       }
-      request = await withResources(validateAuthorizationRequest(params, target, { pkceRequired: ctx.config.pkceRequired }), params, target.client, indicators);
+      request = await withResources(validateAuthorizationRequest(params, target, { pkceRequired: ctx.config.pkceRequired || fapi2 }), params, target.client, indicators);
+      if (fapi2) request.securityProfile = 'fapi2';
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       redirectWithError(ctx, res, { redirectUri: target.redirectUri, state }, error);

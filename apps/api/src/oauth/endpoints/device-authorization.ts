@@ -11,12 +11,15 @@ import type { OAuthEndpoint } from '../http/oauth-request.js';
 import type { RateLimiter } from '../rate-limit.js';
 import { scopesForResources, type ResourceIndicators } from '../resources/indicators.js';
 import type { ClientAuthGuard } from './client-auth-guard.js';
+import type { SecurityProfiles } from '../profile/fapi2.js';
 
 export interface DeviceAuthorizationDeps {
   storage: Storage;
   clients: ClientLookup;
   guard: ClientAuthGuard;
   assertions: ClientAssertions;
+  /** Which clients are under the FAPI 2.0 Security Profile. */
+  profiles: SecurityProfiles;
   indicators: ResourceIndicators;
   /** Requests per source address: each makes a row, and a public client's id proves nothing. */
   starts: RateLimiter;
@@ -44,7 +47,7 @@ export function deviceAuthorizationEndpoint(deps: DeviceAuthorizationDeps): OAut
     const address = addressBucket(req.sourceAddress);
     const started = deps.starts.consume(address);
     if (!started.allowed) throw new TooManyRequests('Too many device authorization requests from this address; retry later.', started.retryAfterSeconds);
-    const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions));
+    const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions, deps.profiles));
     if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw new UnauthorizedClient(`This client may not use the ${DEVICE_CODE_GRANT} grant.`);
     const requested = req.params.get('scope');
     const decision = decideScope(requested, client.scopes);

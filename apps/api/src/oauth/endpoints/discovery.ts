@@ -1,6 +1,7 @@
 import { ACR_VALUES_SUPPORTED } from '../authorization/acr.js';
 import { Router, type Response } from 'express';
-import type { GrantType, Storage } from '../../storage/types.js';
+import type { GrantType, SecurityProfile, Storage } from '../../storage/types.js';
+import { FAPI2_ASSERTION_ALGORITHMS, FAPI2_DPOP_ALGORITHMS } from '../profile/fapi2.js';
 import { ASSERTION_SIGNING_ALGORITHMS } from '../client-auth/private-key-jwt.js';
 import { DPOP_SIGNING_ALGORITHMS } from '../dpop/proof.js';
 import { DEVICE_CODE_GRANT } from '../clients/fields.js';
@@ -20,11 +21,20 @@ export function discoveryRoutes(options: {
   issuer: string; storage: Storage; keys: SigningKeys; grantTypes: readonly GrantType[]; registration: boolean; clientMetadataDocuments: boolean;
   /** `REQUIRE_PAR`: every client must push its authorization requests. */
   requirePar: boolean;
+  /**
+   * `SECURITY_PROFILE`: with `fapi2` the document says what the profile implies (PAR required,
+   * private_key_jwt only, its algorithms, no password grant). The console's own client, which
+   * the profile leaves alone, is configured by Tollgate and reads none of it.
+   */
+  securityProfile?: SecurityProfile | null;
 }): Router {
   const router = Router();
   const { issuer } = options;
-  const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
-  const assertionAlgorithms = [...ASSERTION_SIGNING_ALGORITHMS];
+  const fapi2 = options.securityProfile === 'fapi2';
+  const clientAuthMethods = fapi2 ? ['private_key_jwt'] : ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+  const publicAuth = fapi2 ? [] : ['none'];
+  const assertionAlgorithms: string[] = fapi2 ? [...FAPI2_ASSERTION_ALGORITHMS] : [...ASSERTION_SIGNING_ALGORITHMS];
+  const grantTypes = fapi2 ? options.grantTypes.filter((grant) => grant !== 'password') : options.grantTypes;
   const metadata = async () => {
     const scopes = await options.storage.scopes.list();
     return {
@@ -39,23 +49,23 @@ export function discoveryRoutes(options: {
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
       pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
-      require_pushed_authorization_requests: options.requirePar,
+      require_pushed_authorization_requests: options.requirePar || fapi2,
       ...(options.registration && { registration_endpoint: `${issuer}/oauth/register` }),
-      ...(options.grantTypes.includes(DEVICE_CODE_GRANT) && { device_authorization_endpoint: `${issuer}/oauth/device_authorization` }),
+      ...(grantTypes.includes(DEVICE_CODE_GRANT) && { device_authorization_endpoint: `${issuer}/oauth/device_authorization` }),
       scopes_supported: scopes.map((s) => s.name),
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: options.grantTypes,
+      grant_types_supported: grantTypes,
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: SIGNING_ALGORITHMS,
-      token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      id_token_signing_alg_values_supported: fapi2 ? SIGNING_ALGORITHMS.filter((alg) => alg !== 'RS256') : SIGNING_ALGORITHMS,
+      token_endpoint_auth_methods_supported: [...clientAuthMethods, ...publicAuth],
       token_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
       introspection_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
-      revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      revocation_endpoint_auth_methods_supported: [...clientAuthMethods, ...publicAuth],
       revocation_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
       code_challenge_methods_supported: ['S256'],
-      dpop_signing_alg_values_supported: DPOP_SIGNING_ALGORITHMS,
+      dpop_signing_alg_values_supported: fapi2 ? FAPI2_DPOP_ALGORITHMS : DPOP_SIGNING_ALGORITHMS,
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
       acr_values_supported: ACR_VALUES_SUPPORTED,
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'at_hash', 'azp', 'sid', 'name', 'preferred_username', 'updated_at', 'email', 'email_verified'],

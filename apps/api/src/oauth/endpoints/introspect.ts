@@ -5,6 +5,7 @@ import { InvalidClient, InvalidRequest } from '../errors.js';
 import type { OAuthEndpoint } from '../http/oauth-request.js';
 import { findToken, isActive } from '../tokens/lookup.js';
 import type { ClientAuthGuard } from './client-auth-guard.js';
+import type { SecurityProfiles } from '../profile/fapi2.js';
 
 export interface IntrospectionDeps {
   storage: Storage;
@@ -12,6 +13,8 @@ export interface IntrospectionDeps {
   guard: ClientAuthGuard;
   /** Checks `private_key_jwt` assertions. */
   assertions: ClientAssertions;
+  /** Which clients are under the FAPI 2.0 Security Profile. */
+  profiles: SecurityProfiles;
   issuer: string;
 }
 
@@ -32,7 +35,7 @@ export function introspectionEndpoint(deps: IntrospectionDeps): OAuthEndpoint {
     return api !== null && audience.includes(api.identifier);
   };
   return async (req) => {
-    const caller = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions));
+    const caller = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions, deps.profiles));
     if (caller.tokenEndpointAuthMethod === 'none') throw new InvalidClient('Introspection needs a confidential client.');
     const value = req.params.get('token');
     if (value === undefined) throw new InvalidRequest('The token parameter is missing.');

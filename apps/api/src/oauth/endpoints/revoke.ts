@@ -5,6 +5,7 @@ import { InvalidRequest, UnauthorizedClient } from '../errors.js';
 import type { OAuthEndpoint } from '../http/oauth-request.js';
 import { findToken } from '../tokens/lookup.js';
 import type { ClientAuthGuard } from './client-auth-guard.js';
+import type { SecurityProfiles } from '../profile/fapi2.js';
 
 export interface RevocationDeps {
   storage: Storage;
@@ -12,6 +13,8 @@ export interface RevocationDeps {
   guard: ClientAuthGuard;
   /** Checks `private_key_jwt` assertions. */
   assertions: ClientAssertions;
+  /** Which clients are under the FAPI 2.0 Security Profile. */
+  profiles: SecurityProfiles;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface RevocationDeps {
  */
 export function revocationEndpoint(deps: RevocationDeps): OAuthEndpoint {
   return async (req) => {
-    const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions));
+    const client = await deps.guard.run(req, () => authenticateClient(req, deps.clients, deps.assertions, deps.profiles));
     const value = req.params.get('token');
     if (value === undefined) throw new InvalidRequest('The token parameter is missing.');
 

@@ -8,6 +8,7 @@ import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import { deviceCodeGrant } from './device-code.js';
 import type { Grant } from './grant.js';
+import type { SecurityProfiles } from '../profile/fapi2.js';
 import { passwordGrant } from './password.js';
 import { refreshTokenGrant } from './refresh-token.js';
 import { tokenExchangeGrant } from './token-exchange.js';
@@ -25,6 +26,8 @@ export interface GrantDeps {
   signIn: PasswordSignIn;
   /** PASSWORD_GRANT_PUBLIC_CLIENTS. */
   passwordGrantPublicClients: boolean;
+  /** Which clients are under the FAPI 2.0 Security Profile. */
+  profiles?: SecurityProfiles;
 }
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file here. */

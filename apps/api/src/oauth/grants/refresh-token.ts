@@ -7,6 +7,7 @@ import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import { findToken } from '../tokens/lookup.js';
 import type { Grant } from './grant.js';
+import { FAPI2_MIN_REFRESH_GRACE_SECONDS, type SecurityProfiles } from '../profile/fapi2.js';
 
 export interface RefreshTokenGrantDeps {
   storage: Storage;
@@ -14,6 +15,8 @@ export interface RefreshTokenGrantDeps {
   /** `REFRESH_TOKEN_REUSE_GRACE` in seconds; 0 (the default) is strict rotation. */
   reuseGraceSeconds?: number;
   idTokens: IdTokens;
+  /** A client under the FAPI 2.0 profile always gets a grace (§5.3.2.1 item 10, Note 2), at least FAPI2_MIN_REFRESH_GRACE_SECONDS. */
+  profiles?: SecurityProfiles;
 }
 
 const INVALID_REFRESH = 'The refresh token is invalid, expired or revoked.';
@@ -40,13 +43,15 @@ class NotRotated extends Error {}
  */
 export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
   const { storage, issuer, idTokens } = deps;
-  const graceMs = (deps.reuseGraceSeconds ?? 0) * 1000;
+  const serverGraceMs = (deps.reuseGraceSeconds ?? 0) * 1000;
+  const fapi2GraceMs = Math.max(serverGraceMs, FAPI2_MIN_REFRESH_GRACE_SECONDS * 1000);
   return {
     grantType: 'refresh_token',
     async handle(client, req, target) {
       const value = req.params.get('refresh_token');
       if (value === undefined) throw new InvalidRequest('The refresh_token parameter is missing.');
       const now = Date.now();
+      const graceMs = deps.profiles?.fapi2(client) ? fapi2GraceMs : serverGraceMs;
       const token = await findToken(storage, value);
       if (!token || token.kind !== 'refresh' || token.userId === null) throw new InvalidGrant(INVALID_REFRESH, 'unknown');
       if (token.clientId !== client.id) throw new InvalidGrant(INVALID_REFRESH, `token of client ${token.clientId}`);
@@ -58,7 +63,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       // this line the request comes from the token's holder (its client, and its DPoP key if bound), so a
       // retry within the grace is only a retry.
       requireBoundKey(token.dpopJkt, req.dpop, 'The refresh token');
-      if (token.rotatedAt !== null && !withinGrace(token, now)) await reused(token, req.sourceAddress, now);
+      if (token.rotatedAt !== null && !withinGrace(token, now, graceMs)) await reused(token, req.sourceAddress, now);
       if (token.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID_REFRESH, 'revoked or expired');
       const user = await storage.users.get(token.userId);
       if (!user || user.disabledAt !== null) throw new InvalidGrant('The user of this refresh token can no longer sign in.');
@@ -96,7 +101,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
     },
   };
 
-  function withinGrace(token: Token, now: number): boolean {
+  function withinGrace(token: Token, now: number, graceMs: number): boolean {
     return graceMs > 0 && token.rotatedAt !== null && token.rotatedAt >= now - graceMs;
   }
 

@@ -1,8 +1,9 @@
 import type { Client } from '../../storage/types.js';
+import { fapi2RegistrationProblems } from '../profile/fapi2.js';
 
 /** The parts of a registration whose values must agree with each other. */
 export type ClientShape = Pick<Client, 'grantTypes' | 'redirectUris' | 'postLogoutRedirectUris' | 'tokenEndpointAuthMethod' | 'resourceServer'>
-  & Partial<Pick<Client, 'jwks' | 'jwksUri' | 'backchannelLogoutUri' | 'tokenEndpointAuthSigningAlg'>>;
+  & Partial<Pick<Client, 'jwks' | 'jwksUri' | 'backchannelLogoutUri' | 'tokenEndpointAuthSigningAlg' | 'securityProfile' | 'idTokenSigningAlg'>>;
 
 export interface ClientProblem {
   field: keyof ClientShape;
@@ -44,5 +45,8 @@ export function clientConsistencyProblems(client: ClientShape): ClientProblem[] 
     }
   }
   if (client.jwks && client.jwksUri) problem('jwksUri', 'give the keys inline (jwks) or by URL (jwks_uri), not both (RFC 7591 §2)');
+  if (client.securityProfile === 'fapi2') {
+    for (const { field, message } of fapi2RegistrationProblems(client)) problem(field, message);
+  }
   return problems;
 }

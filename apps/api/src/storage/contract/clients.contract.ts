@@ -20,6 +20,16 @@ export function describeClientStore(storage: () => Storage) {
       expect((await storage().clients.get(bound.id))?.dpopBoundAccessTokens).toBe(false);
     });
 
+    it('keeps a client\'s security profile, on create and on update, null when not given', async () => {
+      const fapi = aClient({ securityProfile: 'fapi2' });
+      expect((await storage().clients.create(fapi, 1000)).securityProfile).toBe('fapi2');
+      const { securityProfile: _, ...unsaid } = aClient();
+      expect((await storage().clients.create(unsaid, 1000)).securityProfile).toBeNull();
+      expect((await storage().clients.update(fapi.id, { securityProfile: null }, 2000))?.securityProfile).toBeNull();
+      expect((await storage().clients.update(fapi.id, { securityProfile: 'fapi2' }, 3000))?.securityProfile).toBe('fapi2');
+      expect((await storage().clients.get(fapi.id))?.securityProfile).toBe('fapi2');
+    });
+
     it('keeps the metadata and registration of a dynamically registered client', async () => {
       const input = aClient({
         applicationType: 'native', policyUrl: 'https://app.example/policy', termsUrl: 'https://app.example/terms',

@@ -34,6 +34,7 @@ export function aClient(overrides: Partial<NewClient> = {}): NewClient {
     system: false,
     resourceServer: false,
     dpopBoundAccessTokens: false,
+    securityProfile: null,
     requirePushedAuthorizationRequests: false,
     allowedResources: null,
     resourceId: null,

@@ -21,6 +21,7 @@ import * as sessionsAndLogoutOutbox from './migrations/0019-sessions-and-logout-
 import * as tokenAuthTime from './migrations/0020-token-auth-time.js';
 import * as secondFactors from './migrations/0021-second-factors.js';
 import * as externalAccounts from './migrations/0022-external-accounts.js';
+import * as clientSecurityProfile from './migrations/0023-client-security-profile.js';
 import * as tokenEndpointAuthSigningAlg from './migrations/0024-token-endpoint-auth-signing-alg.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0020-token-auth-time': tokenAuthTime,
   '0021-second-factors': secondFactors,
   '0022-external-accounts': externalAccounts,
+  '0023-client-security-profile': clientSecurityProfile,
   '0024-token-endpoint-auth-signing-alg': tokenEndpointAuthSigningAlg,
 };
 

@@ -41,6 +41,8 @@ export interface ClientsTable {
   allowedResources: string | null;
   resourceId: string | null;
   dpopBoundAccessTokens: number;
+  /** 'fapi2', or null: the server's SECURITY_PROFILE decides. */
+  securityProfile: string | null;
   /** JSON TokenExchangePolicy; null: the default. */
   tokenExchange: string | null;
   status: string;

@@ -56,6 +56,8 @@ export interface ClientFormValues {
   exchangeSubjectClients: string[];
   /** Token exchange policy: whether it may exchange without an actor token. */
   exchangeImpersonation: boolean;
+  /** Held to the FAPI 2.0 Security Profile (`securityProfile: 'fapi2'`). */
+  fapi2: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export function presetForm(id: PresetId, keep: Partial<ClientFormValues> = {}): 
     requirePushedAuthorizationRequests: false,
     keySource: 'inline', jwksUri: '', jwksText: '', tokenEndpointAuthSigningAlg: '',
     exchangeSubjectClients: [], exchangeImpersonation: true,
+    fapi2: false,
     ...keep,
     grantTypes: [...preset.grantTypes],
     tokenEndpointAuthMethod: preset.tokenEndpointAuthMethod,
@@ -91,7 +94,7 @@ export const emptyClientForm: ClientFormValues = presetForm('machine');
 export type ClientFormBody = Required<Pick<CreateClientRequest,
   'name' | 'siteUrl' | 'logoUrl' | 'grantTypes' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' |
   'scopes' | 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'idTokenSigningAlg' | 'applicationType' | 'allowedResources' | 'resource' |
-  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests' | 'tokenEndpointAuthSigningAlg' | 'tokenExchange'>> & Pick<CreateClientRequest, 'jwks' | 'jwksUri'>;
+  'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests' | 'securityProfile' | 'tokenEndpointAuthSigningAlg' | 'tokenExchange'>> & Pick<CreateClientRequest, 'jwks' | 'jwksUri'>;
 
 /** A client's registration as form values. */
 export function clientToForm(client: Client): ClientFormValues {
@@ -118,6 +121,7 @@ export function clientToForm(client: Client): ClientFormValues {
     tokenEndpointAuthSigningAlg: client.tokenEndpointAuthSigningAlg ?? '',
     exchangeSubjectClients: [...client.tokenExchange.subjectClients],
     exchangeImpersonation: client.tokenExchange.impersonation,
+    fapi2: client.securityProfile === 'fapi2',
   };
 }
 
@@ -189,6 +193,7 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       tokenEndpointAuthSigningAlg: signsWithKeys && values.tokenEndpointAuthSigningAlg !== '' ? values.tokenEndpointAuthSigningAlg : null,
       tokenExchange: { subjectClients: filled(values.exchangeSubjectClients), impersonation: values.exchangeImpersonation },
       ...(keys && 'fields' in keys && keys.fields),
+      securityProfile: values.fapi2 ? 'fapi2' : null,
     },
   };
 }
@@ -218,6 +223,7 @@ const FIELD_LABELS: [keyof ClientFormValues | 'jwks', string][] = [
   ['requirePushedAuthorizationRequests', 'Require pushed authorization requests'],
   ['resourceServer', 'Resource server'],
   ['dpopBoundAccessTokens', 'Require DPoP'],
+  ['fapi2', 'FAPI 2.0 profile'],
 ];
 const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris', 'exchangeSubjectClients']);
 /** The API's names for the token exchange policy's parts, and the form's. */
@@ -602,6 +608,7 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
             </>
           )}
           {visible('dpop') && values.grantTypes.length > 0 && (
+            <>
             <CheckboxRow
               id={fieldId('dpopBoundAccessTokens')}
               label="Require DPoP"
@@ -610,6 +617,15 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
               error={message('dpopBoundAccessTokens')}
               onChange={(e) => set('dpopBoundAccessTokens')(e.target.checked)}
             />
+            <CheckboxRow
+              id={fieldId('fapi2')}
+              label="FAPI 2.0 profile"
+              hint="Hold this client to the FAPI 2.0 Security Profile: private_key_jwt only, pushed requests with PKCE, DPoP-bound tokens, codes of 60 seconds."
+              checked={values.fapi2}
+              error={message('fapi2')}
+              onChange={(e) => set('fapi2')(e.target.checked)}
+            />
+            </>
           )}
           {visible('resourceServer') && (
             <CheckboxRow

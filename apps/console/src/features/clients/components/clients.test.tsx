@@ -172,6 +172,28 @@ describe('new client', () => {
     expect(screen.getByRole('alert', { name: 'One thing to fix before saving:' })).toHaveTextContent('Redirect URIs, line 2: Must use https');
   });
 
+  it('puts a client under the FAPI 2.0 profile with one checkbox, and shows it ticked when editing', async () => {
+    const { user } = renderApp('/clients/new');
+    await user.click(await screen.findByRole('radio', { name: /Web server app/ }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Bank');
+    await user.click(screen.getByRole('textbox', { name: 'Redirect URIs, line 1' }));
+    await user.paste('https://bank.example/cb');
+    await user.click(screen.getByText('More settings'));
+    const box = screen.getByRole('checkbox', { name: 'FAPI 2.0 profile' });
+    expect(box).not.toBeChecked();
+    expect(screen.getByText(/private_key_jwt only, pushed requests with PKCE/)).toBeInTheDocument();
+    await user.click(box);
+    await user.click(screen.getByRole('button', { name: 'Create client' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Bank is registered' })).toBeInTheDocument();
+    expect(db.clients.at(-1)).toMatchObject({ name: 'Bank', securityProfile: 'fapi2' });
+    const id = db.clients.at(-1)!.id;
+    cleanup();
+
+    const edit = renderApp(`/clients/${id}/settings`);
+    await edit.user.click(await screen.findByText('More settings'));
+    expect(screen.getByRole('checkbox', { name: 'FAPI 2.0 profile' })).toBeChecked();
+  });
+
   it('makes a sign-in app require pushed authorization requests, and offers it only where there are authorization requests', async () => {
     const { user } = renderApp('/clients/new');
     await user.click(await screen.findByRole('radio', { name: /Web server app/ }));
