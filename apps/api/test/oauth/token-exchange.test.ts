@@ -137,6 +137,17 @@ for (const backend of backends) {
       expect(borrowed.body).toEqual({ error: 'invalid_request', error_description: 'The actor_token must be one issued to this client.' });
     });
 
+    it('is refused to public clients: their id proves nothing, so any holder of a token could re-target it (RFC 8693 §5)', async () => {
+      const spa = await t.client({
+        name: 'Single-page app', grantTypes: [EXCHANGE], tokenEndpointAuthMethod: 'none', scopes: ['read'], tokenExchange: { subjectClients: [app.id], impersonation: true },
+      });
+      const res = await t.http.post('/oauth/token').type(FORM)
+        .send(new URLSearchParams({ grant_type: EXCHANGE, client_id: spa.id, subject_token: await userToken(), subject_token_type: ACCESS, resource: BILLING }).toString());
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 400, body: { error: 'unauthorized_client', error_description: 'Token exchange needs a confidential client (RFC 8693 §5).' },
+      });
+    });
+
     it('is refused to clients without the grant, and answers malformed requests with RFC error codes', async () => {
       const plain = await t.client({ name: 'Plain', grantTypes: ['client_credentials'], scopes: ['read'] });
       const subject = await userToken();

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { TOKEN_EXCHANGE_GRANT, type Actor, type Client, type Resource, type Storage, type Token, type User } from '../../storage/types.js';
-import { InvalidRequest, InvalidScope, InvalidTarget } from '../errors.js';
+import { InvalidRequest, InvalidScope, InvalidTarget, UnauthorizedClient } from '../errors.js';
 import { decideScope } from '../helpers/scope.js';
 import type { ResourceIndicators } from '../resources/indicators.js';
 import { scopesForResource } from '../resources/indicators.js';
@@ -53,6 +53,11 @@ interface Presented {
  * any API it may ask for (`allowedResources`); without an actor only when its
  * policy allows impersonation. The actor token must be the client's own: a
  * client acts for itself, never in another's name.
+ *
+ * Only a confidential client exchanges (RFC 8693 §5): a public client's id
+ * proves nothing, so anyone holding one of its tokens (an API it called, a
+ * page that saw its ID token) could otherwise turn it into a token for
+ * another API.
  *
  * Invalid or unacceptable subject and actor tokens are `invalid_request`, as
  * §2.2.2 requires; an API the client may not have is `invalid_target`.
@@ -113,6 +118,7 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
   return {
     grantType: TOKEN_EXCHANGE_GRANT,
     async handle(client, req, target) {
+      if (client.tokenEndpointAuthMethod === 'none') throw new UnauthorizedClient('Token exchange needs a confidential client (RFC 8693 §5).');
       const p = (name: string) => req.params.get(name);
       const subjectValue = p('subject_token');
       const subjectType = p('subject_token_type');
