@@ -182,6 +182,18 @@ for (const backend of backends) {
         .toEqual({ error: 'invalid_request', error_description: 'The subject_token is not a valid, unexpired ID token from this server.' });
     });
 
+    it('refuses an ID token once the grant it came with is revoked: an ID token cannot be revoked itself', async () => {
+      const kiosk = await t.client({ name: 'Kiosk', grantTypes: ['password', EXCHANGE], scopes: ['openid', 'read'] });
+      const bob = await createTestUser(t.storage, { username: 'bob' });
+      const signedIn = await token({ grant_type: 'password', username: 'bob', password: PASSWORD, scope: 'openid read' }, kiosk).expect(200);
+      const idToken = signedIn.body.id_token as string;
+      const params = { subject_token: idToken, subject_token_type: 'urn:ietf:params:oauth:token-type:id_token', resource: ORDERS };
+      await exchange(kiosk, params).expect(200);
+      // The user removes the application's access on the account page: every token of theirs it held is revoked.
+      await t.storage.tokens.revokeByUserAndClient(bob.id, kiosk.id, Date.now());
+      expect((await exchange(kiosk, params).expect(400)).body).toEqual({ error: 'invalid_request', error_description: 'The subject_token\'s grant was revoked or has ended.' });
+    });
+
     it('works with openid-client\'s genericGrantRequest, unchanged', async () => {
       const config = await oidc.discovery(new URL(issuer), orders.id, undefined, oidc.ClientSecretBasic(orders.secret), { execute: [oidc.allowInsecureRequests] });
       expect(config.serverMetadata().grant_types_supported).toContain(EXCHANGE);

@@ -88,7 +88,11 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     return { token, type, clientId: token.clientId, user, scopes: token.scopes, audience: token.audience, actor: token.actor, expiresAt: token.expiresAt };
   }
 
-  /** One of our ID tokens, unexpired: the user and the client it was issued to; its scopes are that user's consent to that client. */
+  /**
+   * One of our ID tokens, unexpired, while the user still has a live token of
+   * the client it was issued to: that user and client; its scopes are that
+   * user's consent to that client.
+   */
   async function idToken(role: 'subject' | 'actor', value: string, now: number): Promise<Presented> {
     const payload = await jwtVerify(value, createLocalJWKSet(await deps.keys.jwks()), {
       issuer: deps.issuerId, algorithms: ['ES256', 'RS256'], currentDate: new Date(now),
@@ -100,6 +104,10 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     const [user, owner] = await Promise.all([storage.users.get(payload.sub), storage.clients.get(aud)]);
     if (!user || user.disabledAt !== null) throw new InvalidRequest(`The ${role}_token's user can no longer sign in.`);
     if (!owner || owner.status !== 'active') throw new InvalidRequest(`The ${role}_token's client is revoked.`);
+    // An ID token cannot be revoked: it counts only while the grant it came with lives (a live token of that user and
+    // client), so removing the application's access or revoking the user's tokens ends what it can be exchanged for.
+    const live = await storage.tokens.list({ userId: user.id, clientId: owner.id, activeAt: now, limit: 1 });
+    if (live.items.length === 0) throw new InvalidRequest(`The ${role}_token's grant was revoked or has ended.`, `${role}: no live grant`);
     const consent = await storage.consents.find(user.id, owner.id);
     return {
       token: null, type: TOKEN_TYPES.idToken, clientId: owner.id, user, scopes: consent?.scopes ?? ['openid'], audience: [], actor: null,
