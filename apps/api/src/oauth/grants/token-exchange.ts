@@ -115,6 +115,17 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     };
   }
 
+  /**
+   * A token bound to a DPoP key (RFC 9449) is worth nothing without that key: the client it was issued to, which holds
+   * the key, exchanges it only with a proof of it, so a stolen one cannot be traded for a token bound to another key or
+   * to none (SECURITY 45). Another client the policy lets exchange it (the API it was sent to) holds no such key.
+   */
+  function provesKey(client: Client, proved: string | null, role: 'subject' | 'actor', presented: Presented) {
+    const bound = presented.token?.dpopJkt ?? null;
+    if (bound === null || presented.clientId !== client.id || proved === bound) return;
+    throw new InvalidRequest(`The ${role}_token is bound to a DPoP key: send a DPoP proof of that key.`, `${role}: dpop key not proved`);
+  }
+
   /** The default policy and the client's own: whose tokens this client may exchange. */
   async function mayExchange(client: Client, subject: Presented): Promise<boolean> {
     if (subject.clientId === client.id || client.tokenExchange.subjectClients.includes(subject.clientId)) return true;
@@ -146,10 +157,12 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
       if (!(await mayExchange(client, subject))) {
         throw new InvalidRequest('This client may not exchange tokens issued to that client.', `subject of client ${subject.clientId}`);
       }
+      provesKey(client, req.dpop?.jkt ?? null, 'subject', subject);
       let actor: Actor | null = subject.actor;
       if (actorValue !== undefined) {
         const presented = await present('actor', actorValue, actorType!, now);
         if (presented.clientId !== client.id) throw new InvalidRequest('The actor_token must be one issued to this client.', `actor of client ${presented.clientId}`);
+        provesKey(client, req.dpop?.jkt ?? null, 'actor', presented);
         actor = { sub: presented.user?.id ?? presented.clientId, client_id: presented.clientId, ...(subject.actor && { act: subject.actor }) };
       } else if (!client.tokenExchange.impersonation) {
         throw new InvalidRequest('This client may exchange tokens only with an actor_token (delegation).');
