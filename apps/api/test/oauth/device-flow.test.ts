@@ -225,6 +225,21 @@ for (const backend of backends) {
       expect((await poll(body.device_code).expect(200)).body.access_token).toMatch(/^tg_at_/);
     });
 
+    it('sends a user who must use a second factor and has none to set one up before approving', async () => {
+      const frank = await createTestUser(t.storage, { username: 'frank' });
+      await t.storage.users.update(frank.id, { mfaRequired: true }, Date.now());
+      const { body } = await authorize({ client_id: tv.id, scope: 'read' }).expect(200);
+      const browser = newBrowser(t);
+      const entry = await browser.get('/device').expect(200);
+      const path = locationPath((await browser.post('/device').type('form').send({ csrf: csrfOf(entry.text), user_code: body.user_code }).expect(303)).headers.location!);
+      const login = await browser.get(path).expect(200);
+      await browser.post(`${path}/login`).type('form').send({ csrf: csrfOf(login.text), username: 'frank', password: 'correct horse battery' }).expect(303);
+      const page = await browser.get(path).expect(403);
+      expect(page.text).toContain('Set up a second factor first');
+      expect(page.headers.location).toBeUndefined();
+      expect((await t.storage.deviceAuthorizations.findByDeviceCodeHash(sha256(body.device_code)))?.status).toBe('pending');
+    });
+
     it('limits wrong user codes per address (RFC 8628 §5.1), refusing even a right code once over', async () => {
       const { body } = await authorize({ client_id: tv.id }).expect(200);
       const browser = newBrowser(t);
