@@ -32,7 +32,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     return /^[A-Za-z0-9]{22}$/.test(id) ? id : null;
   };
   const here = (interaction: string | null, suffix = '') => `${base}${suffix}${interaction ? `?interaction=${interaction}` : ''}`;
-  const csrf = (req: Request, purpose: string, signedIn: SignedIn) => ctx.browser.csrfToken(ctx.browser.read(req)!, `security:${purpose}:${signedIn.session.idHash}`);
+  const csrf = (secret: string, purpose: string, signedIn: SignedIn) => ctx.browser.csrfToken(secret, `security:${purpose}:${signedIn.session.idHash}`);
   const challengePurpose = (signedIn: SignedIn, what: string) => `security-${what}:${signedIn.session.idHash}`;
 
   function notSignedIn(res: Response) {
@@ -51,11 +51,12 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     const now = Date.now();
     const factors = await ctx.storage.factors.summary(user.id);
     const interaction = continuing(req);
-    const secret = ctx.browser.read(req)!;
+    // A session outlives the browser cookie (which ends with the browser): give the browser a new one rather than fail.
+    const secret = ctx.browser.ensure(req, res);
     const needs = missing(signedIn, factors, now);
     if (needs === 'password') {
       return sendPage(res, status, confirmPasswordView({
-        username: user.username, action: here(interaction, '/confirm'), csrf: csrf(req, 'confirm', signedIn), error: messages.error ?? null,
+        username: user.username, action: here(interaction, '/confirm'), csrf: csrf(secret, 'confirm', signedIn), error: messages.error ?? null,
       }), { title: 'Confirm it is you', basePath: ctx.basePath });
     }
     if (needs === 'factor') {
@@ -65,13 +66,13 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
         : null;
       return sendPage(res, status, secondFactorView({
         heading: 'Confirm it is you', intro: 'Use your second factor to change how you sign in.',
-        action: here(interaction, '/verify'), csrf: csrf(req, 'verify', signedIn),
+        action: here(interaction, '/verify'), csrf: csrf(secret, 'verify', signedIn),
         totp: factors.totp, passkeyOptions, recovery: factors.recoveryCodes > 0, error: messages.error ?? null, cancel: null,
       }), { title: 'Confirm it is you', basePath: ctx.basePath, script: passkeyOptions !== null });
     }
     const credentials = await ctx.storage.factors.listCredentials(user.id);
     const options = await ctx.factors.passkeys.registrationOptions(user, credentials, secret, challengePurpose(signedIn, 'add'), now);
-    const button = (purpose: string, suffix: string) => ({ action: here(interaction, suffix), csrf: csrf(req, purpose, signedIn) });
+    const button = (purpose: string, suffix: string) => ({ action: here(interaction, suffix), csrf: csrf(secret, purpose, signedIn) });
     sendPage(res, status, securityView({
       username: user.username,
       continueHref: interaction && (factors.totp || factors.passkeys > 0) ? `${ctx.basePath}/interaction/${interaction}` : null,
@@ -137,7 +138,6 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
   }
 
   router.get('/account/security', async (req, res) => {
-    ctx.browser.ensure(req, res);
     const signedIn = await signedInFor(req, res);
     if (signedIn) await render(req, res, signedIn);
   });
@@ -200,7 +200,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
 
   function totpPage(req: Request, res: Response, signedIn: SignedIn, setup: { qrSvg: string; secret: string }, error: string | null, status: number) {
     sendPage(res, status, totpSetupView({
-      ...setup, action: here(continuing(req), '/totp/confirm'), csrf: csrf(req, 'totp-confirm', signedIn), error, back: here(continuing(req)),
+      ...setup, action: here(continuing(req), '/totp/confirm'), csrf: csrf(ctx.browser.ensure(req, res), 'totp-confirm', signedIn), error, back: here(continuing(req)),
     }), { title: 'Set up an authenticator app', basePath: ctx.basePath });
   }
 

@@ -3,23 +3,31 @@ import { addressBucket } from '../http/client-address.js';
 import { sha256 } from '../crypto/random.js';
 import { formatUserCode, normalizeUserCode } from '../oauth/device/user-code.js';
 import { VERIFICATION_PATH } from '../oauth/endpoints/device-authorization.js';
+import { withSecondFactor } from '../oauth/authorization/acr.js';
+import { mustUseSecondFactor } from '../oauth/authorization/flow.js';
 import { scopesForUser } from '../oauth/helpers/scope.js';
-import type { Client, DeviceAuthorization } from '../storage/types.js';
+import type { Client, DeviceAuthorization, SecondFactorSummary } from '../storage/types.js';
 import { isolate } from '../validation/display-text.js';
 import { isCrossSite } from './browser.js';
 import { browserErrorPages, sendErrorPage, storableForm, type BrowserContext } from './context.js';
+import { html } from './html.js';
 import { sendPage } from './page.js';
+import type { SignedIn } from './sessions.js';
 import { signIn } from './sign-in.js';
+import { attemptSignIn } from './throttle.js';
 import { consentView } from './views/consent.js';
 import { deviceApprovedView, deviceCodeView, deviceDeniedView } from './views/device.js';
 import { loginView } from './views/login.js';
+import { secondFactorView } from './views/second-factor.js';
 
 /**
  * The device flow's verification pages (RFC 8628 §3.3): the person enters the
  * code their device shows, signs in, and allows or denies the device's client.
  * Entering a code binds that authorization to this browser (only it may decide),
  * wrong codes are limited per address (§5.1), every form carries a CSRF token
- * bound to the browser and is answered with a 303. No JavaScript.
+ * bound to the browser and is answered with a 303. A user with a second factor
+ * (or who must use one) presents it before approving, as at every sign-in. No
+ * JavaScript, but for the passkey button of a user who has one.
  */
 export function deviceRoutes(ctx: BrowserContext): Router {
   const router = Router();
@@ -30,7 +38,16 @@ export function deviceRoutes(ctx: BrowserContext): Router {
     const value = (req.body as Record<string, unknown> | undefined)?.[name];
     return typeof value === 'string' ? value : '';
   };
-  const page = (res: Response, status: number, body: Parameters<typeof sendPage>[2], title: string) => sendPage(res, status, body, { title, basePath: ctx.basePath });
+  const page = (res: Response, status: number, body: Parameters<typeof sendPage>[2], title: string, script = false) =>
+    sendPage(res, status, body, { title, basePath: ctx.basePath, script });
+
+  /** What the session still owes before it may approve: the second factor the user has, or must set up. */
+  async function owed(signedIn: SignedIn): Promise<{ kind: 'factor'; factors: SecondFactorSummary } | { kind: 'enrol' } | null> {
+    if (signedIn.session.amr.includes('mfa')) return null;
+    const factors = await ctx.storage.factors.summary(signedIn.user.id);
+    if (factors.totp || factors.passkeys > 0) return { kind: 'factor', factors };
+    return mustUseSecondFactor(signedIn.user, ctx.config) ? { kind: 'enrol' } : null;
+  }
 
   function codePage(req: Request, res: Response, status: number, userCode: string, prefilled: boolean, error: string | null) {
     const secret = ctx.browser.ensure(req, res);
@@ -129,6 +146,24 @@ export function deviceRoutes(ctx: BrowserContext): Router {
         username: login.username ?? '', error: login.error ?? null, passkey: null,
       }), 'Sign in');
     }
+    const owes = await owed(signedIn);
+    if (owes?.kind === 'enrol') {
+      return sendErrorPage(ctx, res, 403, 'Set up a second factor first',
+        'This account must use a second factor to sign in. Set one up under Sign-in and security in your account, then enter the code your device shows again.');
+    }
+    if (owes?.kind === 'factor') {
+      const credentials = owes.factors.passkeys > 0 ? await ctx.storage.factors.listCredentials(signedIn.user.id) : [];
+      const passkeyOptions = credentials.length > 0
+        ? JSON.stringify(await ctx.factors.passkeys.authenticationOptions(credentials, secret, `device-second-factor:${authorization.id}`, Date.now()))
+        : null;
+      return page(res, login.status ?? 200, secondFactorView({
+        heading: 'Two-step verification',
+        intro: html`Signed in as <strong>${signedIn.user.username}</strong>. Confirm it is you with your second factor before connecting <bdi>${client.name}</bdi>.`,
+        action: path(authorization, 'second-factor'), csrf: ctx.browser.csrfToken(secret, `device-second-factor:${authorization.id}`),
+        totp: owes.factors.totp, passkeyOptions, recovery: owes.factors.recoveryCodes > 0, error: login.error ?? null,
+        cancel: { action: path(authorization, 'cancel'), csrf: ctx.browser.csrfToken(secret, `device-cancel:${authorization.id}`), label: 'Deny and cancel' },
+      }), 'Two-step verification', passkeyOptions !== null);
+    }
     if (signedIn.user.passwordMustChange) {
       return sendErrorPage(ctx, res, 400, 'Choose a new password first',
         'An administrator set your password, so you must choose a new one before connecting a device. Sign in to any application in this browser, choose your password, then enter the code again.');
@@ -162,6 +197,40 @@ export function deviceRoutes(ctx: BrowserContext): Router {
     res.redirect(303, path(authorization));
   });
 
+  // The second factor after the password, throttled as passwords are; a passkey's challenge is this browser's, for this request.
+  router.post(`${VERIFICATION_PATH}/:id/second-factor`, form, async (req, res) => {
+    const authorization = await loadForPost(req, res, 'device-second-factor');
+    if (!authorization) return;
+    const signedIn = await ctx.sessions.current(req);
+    const owes = signedIn && (await owed(signedIn));
+    if (!signedIn || owes?.kind !== 'factor') return res.redirect(303, path(authorization));
+    const { user } = signedIn;
+    const attempt = attemptSignIn(ctx, req, user, user.username);
+    if (!attempt.allowed) {
+      res.set('Retry-After', String(Math.ceil(attempt.retryAfterSeconds)));
+      return show(req, res, authorization, { status: 429, error: attempt.message });
+    }
+    const now = Date.now();
+    const method = field(req, 'method');
+    const result = await ctx.factors.verify(user, { method, code: field(req, 'code'), credential: field(req, 'credential') },
+      ctx.browser.read(req)!, `device-second-factor:${authorization.id}`, now);
+    const audit = { at: now, targetType: 'user', targetId: user.id, sourceAddress: req.clientAddress ?? null };
+    if (!result.ok) {
+      await ctx.storage.audit.append({
+        ...audit, actorType: 'anonymous', actorId: null, action: 'user.second_factor_failed',
+        details: { method: method.slice(0, 20), client_id: authorization.clientId, device_authorization_id: authorization.id },
+      });
+      return show(req, res, authorization, { status: 401, error: result.error });
+    }
+    attempt.succeeded();
+    await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
+    await ctx.storage.audit.append({
+      ...audit, actorType: 'user', actorId: user.id, action: 'user.second_factor',
+      details: { method: result.method, client_id: authorization.clientId, device_authorization_id: authorization.id },
+    });
+    res.redirect(303, path(authorization));
+  });
+
   router.post(`${VERIFICATION_PATH}/:id/cancel`, form, async (req, res) => {
     const authorization = await loadForPost(req, res, 'device-cancel');
     if (!authorization) return;
@@ -179,7 +248,7 @@ export function deviceRoutes(ctx: BrowserContext): Router {
   /** Records the answer once (a second post finds it decided and shows the outcome), audited; then shows the outcome. */
   async function decide(req: Request, res: Response, authorization: DeviceAuthorization, decision: 'allow' | 'deny') {
     const signedIn = await ctx.sessions.current(req);
-    if (decision === 'allow' && (!signedIn || signedIn.user.passwordMustChange)) return res.redirect(303, path(authorization));
+    if (decision === 'allow' && (!signedIn || signedIn.user.passwordMustChange || (await owed(signedIn)) !== null)) return res.redirect(303, path(authorization));
     if (!(await activeClient(req, authorization))) return show(req, res, authorization);
     const now = Date.now();
     const user = signedIn?.user ?? null;

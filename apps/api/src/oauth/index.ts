@@ -65,7 +65,7 @@ export function createOAuthEndpoints(deps: {
   const indicators = new ResourceIndicators(storage);
   const grants = grantRegistry({
     storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens, indicators, keys,
-    issuerId: config.issuer, signIn, passwordGrantPublicClients: config.passwordGrantPublicClients,
+    issuerId: config.issuer, signIn, passwordGrantPublicClients: config.passwordGrantPublicClients, adminMfaRequired: config.adminMfaRequired,
     refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds, profiles,
   });
 

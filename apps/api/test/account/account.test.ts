@@ -283,6 +283,23 @@ for (const backend of backends) {
       expect(statuses).toContain(429);
     });
 
+    it('opens Sign-in and security for a session that outlived the browser cookie (a restarted browser), with forms that work', async () => {
+      const user = await aUser();
+      const browser = newBrowser(t);
+      const page = await browser.get('/account/sign-in').expect(200);
+      const signIn = await browser.post('/account/sign-in').type('form').send({ csrf: csrfOf(page.text), return_to: '/account/security', username: user.username, password: PASSWORD }).expect(303);
+      // The session cookie has a Max-Age; the browser cookie ends with the browser.
+      const session = /(tg_session=[^;]+)/.exec(String(signIn.headers['set-cookie']))![1]!;
+      const security = await t.http.get('/account/security').set('Cookie', session);
+      expect(security.status, security.text).toBe(200);
+      expect(security.text).toContain('Sign-in and security');
+      const browserCookie = /(tg_browser=[^;]+)/.exec(String(security.headers['set-cookie']))![1]!;
+      const form = security.text.slice(security.text.indexOf('action="/account/security/totp"'));
+      const started = await t.http.post('/account/security/totp').set('Cookie', `${session}; ${browserCookie}`).type('form').send({ csrf: csrfOf(form) });
+      expect(started.status, started.text).toBe(200);
+      expect(started.text).toContain('<svg');
+    });
+
     it('answers a signed-out post with the sign-in page, and an unknown path with 404', async () => {
       const browser = newBrowser(t);
       const res = await browser.post('/account/sessions/end-others').type('form').send({ csrf: 'x' });

@@ -1,5 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
+import { totpCode } from '../../src/interaction/factors/totp.js';
 import { findToken } from '../../src/oauth/tokens/lookup.js';
 import { csrfOf, createTestUser, locationPath, newBrowser, type Browser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
@@ -176,6 +178,66 @@ for (const backend of backends) {
       const refused = await second.post('/device').type('form').send({ csrf: csrfOf(other.text), user_code: body.user_code }).expect(400);
       expect(refused.text).toContain('That code is not right');
       expect((await second.get(path)).status).toBe(404);
+    });
+
+    it('asks a user with a second factor for it before the device may be approved: a password alone approves nothing', async () => {
+      await createTestUser(t.storage, { username: 'erin' });
+      // Erin sets up an authenticator app on her account page.
+      const setup = newBrowser(t);
+      const signInPage = await setup.get('/account/sign-in').expect(200);
+      await setup.post('/account/sign-in').type('form')
+        .send({ csrf: csrfOf(signInPage.text), username: 'erin', password: 'correct horse battery', return_to: '/account/security' }).expect(303);
+      const security = await setup.get('/account/security').expect(200);
+      const totpForm = security.text.slice(security.text.indexOf('action="/account/security/totp"'));
+      const started = await setup.post('/account/security/totp').type('form').send({ csrf: csrfOf(totpForm) }).expect(200);
+      const secret = /id="totp-secret">([^<]+)</.exec(started.text)![1]!.replace(/\s/g, '');
+      await setup.post('/account/security/totp/confirm').type('form').send({ csrf: csrfOf(started.text), code: totpCode(secret, Date.now() - 30_000) }).expect(200);
+
+      // Someone with her password only (a phisher's device code, RFC 8628 §5.4) signs in on the device page.
+      const { body } = await authorize({ client_id: tv.id, scope: 'read' }).expect(200);
+      const browser = newBrowser(t);
+      const entry = await browser.get('/device').expect(200);
+      const browserSecret = /tg_browser=([^;]+)/.exec(String(entry.headers['set-cookie']))![1]!;
+      const entered = await browser.post('/device').type('form').send({ csrf: csrfOf(entry.text), user_code: body.user_code }).expect(303);
+      const path = locationPath(entered.headers.location!);
+      const id = path.split('/').at(-1)!;
+      const login = await browser.get(path).expect(200);
+      await browser.post(`${path}/login`).type('form').send({ csrf: csrfOf(login.text), username: 'erin', password: 'correct horse battery' }).expect(303);
+      const owed = await browser.get(path).expect(200);
+      expect(owed.text).toContain('Two-step verification');
+      expect(owed.text).not.toContain('name="decision"');
+      // A consent form posted anyway (its token is the browser's own to compute) approves nothing.
+      const forged = createHmac('sha256', browserSecret).update(`device-consent:${id}`).digest('base64url');
+      await browser.post(`${path}/consent`).type('form').send({ csrf: forged, decision: 'allow' }).expect(303);
+      expect((await t.storage.deviceAuthorizations.get(id))?.status).toBe('pending');
+      expect((await poll(body.device_code).expect(400)).body.error).toBe('authorization_pending');
+
+      // A wrong code is refused; the right one leads to the consent page, and the approval stands.
+      const csrf = csrfOf(owed.text);
+      const wrongCode = totpCode(secret, Date.now()) === '000000' ? '111111' : '000000';
+      expect((await browser.post(`${path}/second-factor`).type('form').send({ csrf, method: 'totp', code: wrongCode })).status).toBe(401);
+      await browser.post(`${path}/second-factor`).type('form').send({ csrf, method: 'totp', code: totpCode(secret, Date.now()) }).expect(303);
+      const consent = await browser.get(path).expect(200);
+      expect(consent.text).toContain('name="decision"');
+      await browser.post(`${path}/consent`).type('form').send({ csrf: csrfOf(consent.text), decision: 'allow' }).expect(303);
+      expect((await t.storage.deviceAuthorizations.get(id))?.status).toBe('approved');
+      await waitInterval(body.device_code);
+      expect((await poll(body.device_code).expect(200)).body.access_token).toMatch(/^tg_at_/);
+    });
+
+    it('sends a user who must use a second factor and has none to set one up before approving', async () => {
+      const frank = await createTestUser(t.storage, { username: 'frank' });
+      await t.storage.users.update(frank.id, { mfaRequired: true }, Date.now());
+      const { body } = await authorize({ client_id: tv.id, scope: 'read' }).expect(200);
+      const browser = newBrowser(t);
+      const entry = await browser.get('/device').expect(200);
+      const path = locationPath((await browser.post('/device').type('form').send({ csrf: csrfOf(entry.text), user_code: body.user_code }).expect(303)).headers.location!);
+      const login = await browser.get(path).expect(200);
+      await browser.post(`${path}/login`).type('form').send({ csrf: csrfOf(login.text), username: 'frank', password: 'correct horse battery' }).expect(303);
+      const page = await browser.get(path).expect(403);
+      expect(page.text).toContain('Set up a second factor first');
+      expect(page.headers.location).toBeUndefined();
+      expect((await t.storage.deviceAuthorizations.findByDeviceCodeHash(sha256(body.device_code)))?.status).toBe('pending');
     });
 
     it('limits wrong user codes per address (RFC 8628 §5.1), refusing even a right code once over', async () => {

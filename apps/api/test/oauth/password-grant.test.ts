@@ -77,6 +77,21 @@ for (const backend of backends) {
       expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'This user must choose a new password first: sign in once through the browser.' });
     });
 
+    it('sends a user with a second factor, or who must use one, to the browser: this grant cannot ask for it', async () => {
+      const SECOND_FACTOR = { error: 'invalid_grant', error_description: 'This user signs in with a second factor, which this grant cannot ask for: sign in through the browser.' };
+      const carol = await createTestUser(t.storage, { username: 'carol' });
+      const now = Date.now();
+      await t.storage.factors.putPendingTotp(carol.id, '{}', now);
+      expect(await t.storage.factors.useTotpStep(carol.id, Math.floor(now / 30_000), now, true)).toBe(true);
+      expect((await token({ grant_type: 'password', username: 'carol', password: PASSWORD }).expect(400)).body).toEqual(SECOND_FACTOR);
+      const dave = await createTestUser(t.storage, { username: 'dave' });
+      await t.storage.users.update(dave.id, { mfaRequired: true }, Date.now());
+      expect((await token({ grant_type: 'password', username: 'dave', password: PASSWORD }).expect(400)).body).toEqual(SECOND_FACTOR);
+      expect((await t.storage.tokens.list({ userId: carol.id, activeAt: Date.now(), limit: 1 })).items).toEqual([]);
+      const [failed] = (await t.storage.audit.list({ action: 'user.login_failed', limit: 1 })).items;
+      expect(failed).toMatchObject({ targetId: dave.id, details: { reason: 'second factor required', grant_type: 'password' } });
+    });
+
     it('spends the login page\'s per-account limit: failures here lock the page too, and the reverse', async () => {
       await createTestUser(t.storage, { username: 'grace' });
       for (let i = 0; i < 3; i++) expect((await token({ grant_type: 'password', username: 'grace', password: 'wrong' }).expect(400)).body).toEqual(WRONG);

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { decodeJwt } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeClient } from '../../src/admin/clients/service.js';
@@ -137,6 +138,17 @@ for (const backend of backends) {
       expect(borrowed.body).toEqual({ error: 'invalid_request', error_description: 'The actor_token must be one issued to this client.' });
     });
 
+    it('is refused to public clients: their id proves nothing, so any holder of a token could re-target it (RFC 8693 §5)', async () => {
+      const spa = await t.client({
+        name: 'Single-page app', grantTypes: [EXCHANGE], tokenEndpointAuthMethod: 'none', scopes: ['read'], tokenExchange: { subjectClients: [app.id], impersonation: true },
+      });
+      const res = await t.http.post('/oauth/token').type(FORM)
+        .send(new URLSearchParams({ grant_type: EXCHANGE, client_id: spa.id, subject_token: await userToken(), subject_token_type: ACCESS, resource: BILLING }).toString());
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 400, body: { error: 'unauthorized_client', error_description: 'Token exchange needs a confidential client (RFC 8693 §5).' },
+      });
+    });
+
     it('is refused to clients without the grant, and answers malformed requests with RFC error codes', async () => {
       const plain = await t.client({ name: 'Plain', grantTypes: ['client_credentials'], scopes: ['read'] });
       const subject = await userToken();
@@ -169,6 +181,42 @@ for (const backend of backends) {
       const forged = `${signedIn.body.id_token as string}x`;
       expect((await exchange(app, { subject_token: forged, subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }).expect(400)).body)
         .toEqual({ error: 'invalid_request', error_description: 'The subject_token is not a valid, unexpired ID token from this server.' });
+    });
+
+    it('refuses an ID token once the grant it came with is revoked: an ID token cannot be revoked itself', async () => {
+      const kiosk = await t.client({ name: 'Kiosk', grantTypes: ['password', EXCHANGE], scopes: ['openid', 'read'] });
+      const bob = await createTestUser(t.storage, { username: 'bob' });
+      const signedIn = await token({ grant_type: 'password', username: 'bob', password: PASSWORD, scope: 'openid read' }, kiosk).expect(200);
+      const idToken = signedIn.body.id_token as string;
+      const params = { subject_token: idToken, subject_token_type: 'urn:ietf:params:oauth:token-type:id_token', resource: ORDERS };
+      await exchange(kiosk, params).expect(200);
+      // The user removes the application's access on the account page: every token of theirs it held is revoked.
+      await t.storage.tokens.revokeByUserAndClient(bob.id, kiosk.id, Date.now());
+      expect((await exchange(kiosk, params).expect(400)).body).toEqual({ error: 'invalid_request', error_description: 'The subject_token\'s grant was revoked or has ended.' });
+    });
+
+    it('exchanges a DPoP-bound token of its own only with a proof of that key: a stolen one cannot become a bearer token', async () => {
+      const keyPair = async () => {
+        const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+        return { privateKey, jwk: await exportJWK(publicKey) };
+      };
+      const [holder, thief] = [await keyPair(), await keyPair()];
+      const proof = (key: Awaited<ReturnType<typeof keyPair>>) => new SignJWT({ jti: randomUUID(), htm: 'POST', htu: `${issuer}/oauth/token`, iat: Math.floor(Date.now() / 1000) })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk }).sign(key.privateKey);
+      const bound = await t.http.post('/oauth/token').type(FORM).set('Authorization', basic(app.id, app.secret)).set('DPoP', await proof(holder))
+        .send(new URLSearchParams({ grant_type: 'password', username: 'ada', password: PASSWORD, scope: 'read', resource: ORDERS }).toString()).expect(200);
+      expect(bound.body.token_type).toBe('DPoP');
+      const params = { grant_type: EXCHANGE, subject_token: bound.body.access_token, subject_token_type: ACCESS, resource: BILLING };
+      const send = (dpop: string | null) => {
+        const req = t.http.post('/oauth/token').type(FORM).set('Authorization', basic(app.id, app.secret));
+        return (dpop ? req.set('DPoP', dpop) : req).send(new URLSearchParams(params).toString());
+      };
+      const refused = { error: 'invalid_request', error_description: 'The subject_token is bound to a DPoP key: send a DPoP proof of that key.' };
+      expect((await send(null).expect(400)).body).toEqual(refused);
+      expect((await send(await proof(thief)).expect(400)).body).toEqual(refused);
+      expect((await send(await proof(holder)).expect(200)).body.token_type).toBe('DPoP');
+      // The API it was sent to holds no key of the client's: its policy still lets it exchange the token.
+      await exchange(orders, { subject_token: bound.body.access_token, resource: BILLING }).expect(200);
     });
 
     it('works with openid-client\'s genericGrantRequest, unchanged', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/interaction/factors/totp.js';
 import type { User } from '../../src/storage/types.js';
-import { createTestUser, csrfOf, newBrowser, signIn, startAuthorization } from '../support/browser.js';
+import { createTestUser, csrfOf, locationPath, newBrowser, signIn, startAuthorization } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import { bodyStrings, contentTypes, encodeBody, expectNoServerError, expectRefusedIfUnstorable, junk, mutated, NUM_RUNS, send, wellFormed } from './support.js';
@@ -17,16 +17,19 @@ const TARGETS = [
   'second-factor', 'passkey', '/account/security/confirm', '/account/security/verify', '/account/security/totp', '/account/security/totp/confirm',
   '/account/security/totp/remove', '/account/security/passkeys', '/account/security/passkeys/abc/remove', '/account/security/recovery-codes',
 ] as const;
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`generated second-factor and security forms on ${backend.name}`, { timeout: 180_000 }, () => {
     let t: OAuthTestApp;
     let app: { id: string; secret: string };
+    let tv: { id: string; secret: string };
     let ada: User;
 
     beforeAll(async () => {
       t = await oauthTestApp(backend, { LOGIN_FAILURE_LIMIT: 'off', LOGIN_ADDRESS_FAILURE_LIMIT: 'off', AUTHORIZE_RATE_LIMIT: 'off' });
       app = await t.client({ name: 'Example', grantTypes: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['openid', 'read'] });
+      tv = await t.client({ name: 'TV', grantTypes: [DEVICE_GRANT], tokenEndpointAuthMethod: 'none', scopes: ['read'] });
       ada = await createTestUser(t.storage, { username: 'ada' });
       // Ada sets up an authenticator app, so every sign-in stops at the second factor.
       const browser = newBrowser(t);
@@ -80,5 +83,38 @@ for (const backend of backends) {
         },
       ), { numRuns: NUM_RUNS ?? 40 });
     });
+
+    it('the device page\'s second factor: never a 5xx; nothing generated answers it, and the device stays unapproved', async () => {
+      await fc.assert(fc.asyncProperty(
+        mutated(TEMPLATES, FIELDS, fc.constantFrom('totp', 'recovery', 'passkey', '123456', 'Key', '{}')),
+        fc.constantFrom('page', 'page', 'page', 'missing', 'junk'),
+        fc.oneof({ weight: 6, arbitrary: fc.constant('application/x-www-form-urlencoded') }, { weight: 1, arbitrary: contentTypes }),
+        fc.constantFrom<Record<string, string>>({}, {}, {}, { 'Sec-Fetch-Site': 'cross-site' }, { Origin: 'null' }),
+        junk,
+        (pairs, csrf, type, headers, junkValue) => deviceCase(newBrowser(t), pairs, csrf, type, headers, junkValue),
+      ), { numRuns: NUM_RUNS ?? 30 });
+    });
+
+    async function deviceCase(
+      browser: ReturnType<typeof newBrowser>, pairs: [string, string][], csrf: string, type: string, headers: Record<string, string>, junkValue: string,
+    ) {
+      const started = await t.http.post('/oauth/device_authorization').type('form').send(`client_id=${tv.id}&scope=read`).expect(200);
+      const entry = await browser.get('/device');
+      const path = locationPath((await browser.post('/device').type('form').send({ csrf: csrfOf(entry.text), user_code: started.body.user_code })).headers.location!);
+      const login = await browser.get(path);
+      await browser.post(`${path}/login`).type('form').send({ csrf: csrfOf(login.text), username: 'ada', password: 'correct horse battery' }).expect(303);
+      const page = await browser.get(path);
+      const token = csrf === 'missing' ? undefined : csrf === 'junk' ? junkValue : csrfOf(page.text);
+      const fields: [string, string][] = token === undefined ? pairs : [['csrf', token], ...pairs];
+      const body = encodeBody(fields, 'form');
+      const res = await send(browser.post(`${path}/second-factor`).set(headers), type, body);
+      const what = `POST ${path}/second-factor (csrf ${csrf}) ${JSON.stringify(headers)} ${JSON.stringify(fields).slice(0, 300)} → ${res.status}`;
+      expectNoServerError(res, what);
+      if (res.status >= 400) expect(res.headers.location, what).toBeUndefined();
+      if (res.status >= 300 && res.status < 400) expect(res.status, what).toBe(303);
+      const next = await browser.get(path);
+      expect(next.text, what).toMatch(/Two-step verification/);
+      expect((await t.storage.deviceAuthorizations.get(path.split('/').at(-1)!))?.status, what).toBe('pending');
+    }
   });
 }

@@ -28,13 +28,15 @@ export interface GrantDeps {
   passwordGrantPublicClients: boolean;
   /** Which clients are under the FAPI 2.0 Security Profile. */
   profiles?: SecurityProfiles;
+  /** ADMIN_MFA_REQUIRED: the password grant refuses administrators then, as users with a second factor. */
+  adminMfaRequired: boolean;
 }
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file here. */
 export function grantRegistry(deps: GrantDeps): ReadonlyMap<GrantType, Grant> {
   const grants = [
     authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds }), deviceCodeGrant(deps),
-    passwordGrant({ ...deps, publicClients: deps.passwordGrantPublicClients }), tokenExchangeGrant(deps),
+    passwordGrant({ ...deps, publicClients: deps.passwordGrantPublicClients, adminMfaRequired: deps.adminMfaRequired }), tokenExchangeGrant(deps),
   ];
   return new Map(grants.map((g) => [g.grantType, g]));
 }

@@ -1,4 +1,5 @@
-import type { Storage } from '../../storage/types.js';
+import type { Storage, User } from '../../storage/types.js';
+import { mustUseSecondFactor } from '../authorization/flow.js';
 import { InvalidGrant, InvalidRequest, InvalidScope, TooManyRequests, UnauthorizedClient } from '../errors.js';
 import { decideScope } from '../helpers/scope.js';
 import { scopesForResource } from '../resources/indicators.js';
@@ -14,6 +15,8 @@ export interface PasswordGrantDeps {
   signIn: PasswordSignIn;
   /** PASSWORD_GRANT_PUBLIC_CLIENTS: public clients registered for this grant may use it. */
   publicClients: boolean;
+  /** ADMIN_MFA_REQUIRED: administrators must use a second factor, which this grant cannot ask for. */
+  adminMfaRequired: boolean;
 }
 
 const WRONG = 'The user name or password is not right, or the account is disabled.';
@@ -26,7 +29,8 @@ const MAX_PASSWORD = 1024;
  * RFC 6749 §4.3, discouraged by RFC 9700 §2.4 and so only for clients an
  * administrator registered with it. The user is checked as the login page
  * checks them (same throttles, decoy hash, disabled users, a password that
- * must change first); consent is implied by the registration, so none is
+ * must change first, and a user with a second factor, or who must use one,
+ * is sent to the browser: this grant cannot ask for it); consent is implied by the registration, so none is
  * asked or stored. Scopes and refresh tokens follow the code flow's rules.
  */
 export function passwordGrant(deps: PasswordGrantDeps): Grant {
@@ -50,14 +54,16 @@ export function passwordGrant(deps: PasswordGrantDeps): Grant {
       const result = await signIn.attempt({ username: username.trim().slice(0, MAX_USERNAME), password: password.slice(0, MAX_PASSWORD), address: req.sourceAddress });
       const now = Date.now();
       if (result.kind === 'limited') throw new TooManyRequests('Too many failed sign-ins for this user or from this address. Try again later.', result.retryAfterSeconds);
-      if (result.kind === 'failed' || result.user.passwordMustChange) {
+      const factorOwed = result.kind === 'signed_in' && await secondFactorOwed(storage, result.user, deps.adminMfaRequired);
+      if (result.kind === 'failed' || result.user.passwordMustChange || factorOwed) {
         const user = result.user;
-        const reason = result.kind === 'failed' ? result.reason : 'password must change';
+        const reason = result.kind === 'failed' ? result.reason : result.user.passwordMustChange ? 'password must change' : 'second factor required';
         await storage.audit.append({
           at: now, actorType: 'anonymous', actorId: null, action: 'user.login_failed', targetType: user ? 'user' : null, targetId: user?.id ?? null,
           sourceAddress: req.sourceAddress, details: { reason, client_id: client.id, grant_type: 'password' },
         });
         if (result.kind === 'failed') throw new InvalidGrant(WRONG, reason);
+        if (factorOwed) throw new InvalidGrant('This user signs in with a second factor, which this grant cannot ask for: sign in through the browser.', reason);
         throw new InvalidGrant('This user must choose a new password first: sign in once through the browser.', reason);
       }
       const { user } = result;
@@ -83,4 +89,10 @@ export function passwordGrant(deps: PasswordGrantDeps): Grant {
       return minted.body;
     },
   };
+}
+
+/** Whether the user has a second factor, or must use one: a password alone then proves too little. */
+async function secondFactorOwed(storage: Storage, user: User, adminMfaRequired: boolean): Promise<boolean> {
+  const factors = await storage.factors.summary(user.id);
+  return factors.totp || factors.passkeys > 0 || mustUseSecondFactor(user, { adminMfaRequired });
 }

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { TOKEN_EXCHANGE_GRANT, type Actor, type Client, type Resource, type Storage, type Token, type User } from '../../storage/types.js';
-import { InvalidRequest, InvalidScope, InvalidTarget } from '../errors.js';
+import { InvalidRequest, InvalidScope, InvalidTarget, UnauthorizedClient } from '../errors.js';
 import { decideScope } from '../helpers/scope.js';
 import type { ResourceIndicators } from '../resources/indicators.js';
 import { scopesForResource } from '../resources/indicators.js';
@@ -54,6 +54,11 @@ interface Presented {
  * policy allows impersonation. The actor token must be the client's own: a
  * client acts for itself, never in another's name.
  *
+ * Only a confidential client exchanges (RFC 8693 §5): a public client's id
+ * proves nothing, so anyone holding one of its tokens (an API it called, a
+ * page that saw its ID token) could otherwise turn it into a token for
+ * another API.
+ *
  * Invalid or unacceptable subject and actor tokens are `invalid_request`, as
  * §2.2.2 requires; an API the client may not have is `invalid_target`.
  * Only access tokens are issued: the exchanged token is a child of its subject
@@ -83,7 +88,11 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     return { token, type, clientId: token.clientId, user, scopes: token.scopes, audience: token.audience, actor: token.actor, expiresAt: token.expiresAt };
   }
 
-  /** One of our ID tokens, unexpired: the user and the client it was issued to; its scopes are that user's consent to that client. */
+  /**
+   * One of our ID tokens, unexpired, while the user still has a live token of
+   * the client it was issued to: that user and client; its scopes are that
+   * user's consent to that client.
+   */
   async function idToken(role: 'subject' | 'actor', value: string, now: number): Promise<Presented> {
     const payload = await jwtVerify(value, createLocalJWKSet(await deps.keys.jwks()), {
       issuer: deps.issuerId, algorithms: ['ES256', 'RS256'], currentDate: new Date(now),
@@ -95,11 +104,26 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     const [user, owner] = await Promise.all([storage.users.get(payload.sub), storage.clients.get(aud)]);
     if (!user || user.disabledAt !== null) throw new InvalidRequest(`The ${role}_token's user can no longer sign in.`);
     if (!owner || owner.status !== 'active') throw new InvalidRequest(`The ${role}_token's client is revoked.`);
+    // An ID token cannot be revoked: it counts only while the grant it came with lives (a live token of that user and
+    // client), so removing the application's access or revoking the user's tokens ends what it can be exchanged for.
+    const live = await storage.tokens.list({ userId: user.id, clientId: owner.id, activeAt: now, limit: 1 });
+    if (live.items.length === 0) throw new InvalidRequest(`The ${role}_token's grant was revoked or has ended.`, `${role}: no live grant`);
     const consent = await storage.consents.find(user.id, owner.id);
     return {
       token: null, type: TOKEN_TYPES.idToken, clientId: owner.id, user, scopes: consent?.scopes ?? ['openid'], audience: [], actor: null,
       expiresAt: payload.exp * 1000,
     };
+  }
+
+  /**
+   * A token bound to a DPoP key (RFC 9449) is worth nothing without that key: the client it was issued to, which holds
+   * the key, exchanges it only with a proof of it, so a stolen one cannot be traded for a token bound to another key or
+   * to none (SECURITY 45). Another client the policy lets exchange it (the API it was sent to) holds no such key.
+   */
+  function provesKey(client: Client, proved: string | null, role: 'subject' | 'actor', presented: Presented) {
+    const bound = presented.token?.dpopJkt ?? null;
+    if (bound === null || presented.clientId !== client.id || proved === bound) return;
+    throw new InvalidRequest(`The ${role}_token is bound to a DPoP key: send a DPoP proof of that key.`, `${role}: dpop key not proved`);
   }
 
   /** The default policy and the client's own: whose tokens this client may exchange. */
@@ -113,6 +137,7 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
   return {
     grantType: TOKEN_EXCHANGE_GRANT,
     async handle(client, req, target) {
+      if (client.tokenEndpointAuthMethod === 'none') throw new UnauthorizedClient('Token exchange needs a confidential client (RFC 8693 §5).');
       const p = (name: string) => req.params.get(name);
       const subjectValue = p('subject_token');
       const subjectType = p('subject_token_type');
@@ -132,10 +157,12 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
       if (!(await mayExchange(client, subject))) {
         throw new InvalidRequest('This client may not exchange tokens issued to that client.', `subject of client ${subject.clientId}`);
       }
+      provesKey(client, req.dpop?.jkt ?? null, 'subject', subject);
       let actor: Actor | null = subject.actor;
       if (actorValue !== undefined) {
         const presented = await present('actor', actorValue, actorType!, now);
         if (presented.clientId !== client.id) throw new InvalidRequest('The actor_token must be one issued to this client.', `actor of client ${presented.clientId}`);
+        provesKey(client, req.dpop?.jkt ?? null, 'actor', presented);
         actor = { sub: presented.user?.id ?? presented.clientId, client_id: presented.clientId, ...(subject.actor && { act: subject.actor }) };
       } else if (!client.tokenExchange.impersonation) {
         throw new InvalidRequest('This client may exchange tokens only with an actor_token (delegation).');
