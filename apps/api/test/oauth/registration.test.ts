@@ -166,6 +166,8 @@ for (const backend of backends) {
       ['no redirect URI for the code grant', { ...app, redirect_uris: [] }, 'invalid_redirect_uri', 'redirect_uris: the authorization_code grant needs at least one redirect URI.'],
       ['client_credentials for a public client', { ...app, grant_types: ['client_credentials'], redirect_uris: undefined }, 'invalid_client_metadata',
         'grant_types: client_credentials needs a confidential client (RFC 6749 §4.4).'],
+      ['token exchange for a public client', { ...app, grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:token-exchange'] }, 'invalid_client_metadata',
+        'grant_types: token exchange needs a confidential client (RFC 8693 §5): a public client id proves nothing.'],
       ['an unknown grant type', { ...app, grant_types: ['implicit'] }, 'invalid_client_metadata', 'grant_types[0]: must each be one of authorization_code, client_credentials, refresh_token, urn:ietf:params:oauth:grant-type:device_code, password, urn:ietf:params:oauth:grant-type:token-exchange.'],
       ['the token response type', { ...app, response_types: ['token'] }, 'invalid_client_metadata', 'response_types: only code is supported, not token.'],
       ['code without the code grant', { client_name: 'x', grant_types: ['client_credentials'], response_types: ['code'] }, 'invalid_client_metadata',

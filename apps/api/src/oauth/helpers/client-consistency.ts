@@ -31,6 +31,9 @@ export function clientConsistencyProblems(client: ClientShape): ClientProblem[] 
     problem('grantTypes', 'refresh_token is issued only with authorization_code, the device code grant or password');
   }
   if (grants.has('client_credentials') && client.tokenEndpointAuthMethod === 'none') problem('grantTypes', 'client_credentials needs a confidential client (RFC 6749 §4.4)');
+  if (grants.has('urn:ietf:params:oauth:grant-type:token-exchange') && client.tokenEndpointAuthMethod === 'none') {
+    problem('grantTypes', 'token exchange needs a confidential client (RFC 8693 §5): a public client id proves nothing');
+  }
   if (client.tokenEndpointAuthMethod === 'private_key_jwt' && !client.jwks && !client.jwksUri) {
     problem('tokenEndpointAuthMethod', 'private_key_jwt needs the client\'s public keys: give jwks or jwks_uri');
   }
