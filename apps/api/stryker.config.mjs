@@ -29,7 +29,7 @@ export default {
     'apps/api/src/admin/http/**/*.ts',
     'apps/api/src/crypto/**/*.ts',
   ],
-  ignorePatterns: ['apps/console', 'packages', 'e2e', 'apps/api/bench', 'apps/api/dist', 'data', 'docs', 'reports'],
+  ignorePatterns: ['apps/console', 'packages', 'e2e', 'apps/api/bench', 'apps/api/dist', 'data', 'reports'],
   incremental: true,
   incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
