@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/crypto/random.js';
 import { BrowserBinding, isCrossSite } from '../../src/interaction/browser.js';
 
 const SECRET = `tg_b_${'A'.repeat(42)}w`;
@@ -29,7 +30,8 @@ describe('the browser binding and CSRF tokens (SECURITY 29)', () => {
     expect(set.join('\n')).toContain(`tg_browser=${fresh}; Path=/; HttpOnly; SameSite=Lax`);
   });
 
-  it('makes the token an HMAC of the purpose keyed with the browser secret', () => {
+  it('binds requests to the SHA-256 of the secret, and makes the token an HMAC of the purpose keyed with the secret', () => {
+    expect(binding.hash(SECRET)).toBe(sha256(SECRET));
     expect(binding.csrfToken(SECRET, 'consent:abc')).toBe(createHmac('sha256', SECRET).update('consent:abc').digest('base64url'));
     expect(binding.csrfToken(SECRET, 'consent:abc')).not.toBe(binding.csrfToken(SECRET, 'consent:abd'));
   });

@@ -39,6 +39,7 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
     expect(refusal(`Bearer ${b64('app:s')}`)).toBe('Authorization header is not Basic');
     expect(refusal(`Basicx ${b64('app:s')}`)).toBe('Authorization header is not Basic');
     expect(refusal('')).toBe('Authorization header is not Basic');
+    expect(refusal(`Digest Basic ${b64('app:s')}`)).toBe('Authorization header is not Basic');
     expect(refusal(`Basic ${b64('app:s')} extra`)).toBe('Authorization header is not Basic');
     expect(refusal('Basic')).toBe('Basic credentials are empty');
     expect(refusal('Basic   ')).toBe('Basic credentials are empty');

@@ -28,6 +28,18 @@ describe('redirect URI matching (RFC 9700 §4.1.3, RFC 8252 §7.3)', () => {
     }
   });
 
+  it('reads the loopback host only at the start of the registered URI, with its whole port and nothing after it', () => {
+    // A loopback URL inside another URI's query is not a loopback registration.
+    const embedded = 'https://a.example/?u=http://127.0.0.1';
+    expect(isRegisteredRedirectUri(client([embedded]), `http://127.0.0.1:8080${embedded.slice('http://127.0.0.1'.length)}`)).toBe(false);
+    expect(isRegisteredRedirectUri(client(['https://app.example/cb']), 'undefined:1')).toBe(false);
+    const wide = client(['http://127.100.20.1/cb']);
+    expect(isRegisteredRedirectUri(wide, 'http://127.100.20.1:5000/cb')).toBe(true);
+    // Number() would read these as ports: a trailing space, an exponent, a hexadecimal literal.
+    const native = client(['http://127.0.0.1/cb']);
+    for (const port of ['8080 ', '1e3', '0x50', ' 80']) expect(isRegisteredRedirectUri(native, `http://127.0.0.1:${port}/cb`), port).toBe(false);
+  });
+
   it('keeps a loopback URI registered with a port, a localhost name and any system client\'s URI exact', () => {
     expect(isRegisteredRedirectUri(client(['http://127.0.0.1:8080/cb']), 'http://127.0.0.1:9090/cb')).toBe(false);
     expect(isRegisteredRedirectUri(client(['http://localhost/cb']), 'http://localhost:9090/cb')).toBe(false);
