@@ -20,6 +20,7 @@ export default {
     'apps/api/src/oauth/tokens/**/*.ts',
     'apps/api/src/oauth/registration/**/*.ts',
     'apps/api/src/oauth/authorization/**/*.ts',
+    'apps/api/src/oauth/dpop/**/*.ts',
     'apps/api/src/oauth/*.ts',
     'apps/api/src/interaction/routes.ts',
     'apps/api/src/interaction/browser.ts',
