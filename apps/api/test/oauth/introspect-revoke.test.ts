@@ -154,7 +154,7 @@ for (const backend of backends) {
       }
       const audit = (await t.storage.audit.list({ action: 'token.revoke', limit: 50 })).items;
       const refreshId = (await findToken(t.storage, second.refresh_token))!.id;
-      expect(audit.find((e) => e.targetId === refreshId)).toMatchObject({ actorId: web.id, details: { kind: 'refresh', revoked: 4 } });
+      expect(audit.find((e) => e.targetId === refreshId)).toMatchObject({ actorType: 'client', actorId: web.id, action: 'token.revoke', targetType: 'token', details: { kind: 'refresh', revoked: 4 } });
     });
 
     /** A token stored as the issuer stores it; returns its value. */
@@ -209,6 +209,9 @@ for (const backend of backends) {
       expect((await introspect(token, resourceServer).expect(200)).body.active).toBe(true);
       await t.storage.clients.revoke(doomed.id, Date.now());
       expect((await introspect(token, resourceServer).expect(200)).body).toEqual({ active: false });
+      // A token stored after its client was revoked (issued while the revocation ran) is inactive too.
+      const late = await stored({}, doomed.id);
+      expect((await introspect(late, resourceServer).expect(200)).body).toEqual({ active: false });
     });
   });
 }
