@@ -3,7 +3,8 @@
  * `npm run mutation`: StrykerJS over the security core, then the mutation
  * score per folder (docs/testing.md). `npm run mutation -- --files a.ts,b.ts`
  * (paths under apps/api/src, or from the root) mutates only those files: the
- * quick mode for the code you just changed. `npm run mutation -- --summary`
+ * quick mode for the code you just changed; `file.ts:66-84` mutates only
+ * those lines. `npm run mutation -- --summary`
  * prints the table of the last run without running anything (MUTATION_REPORT
  * names another report).
  */
@@ -17,7 +18,7 @@ const report = path.resolve(root, process.env.MUTATION_REPORT ?? 'reports/mutati
 const args = process.argv.slice(2);
 
 function usage(message) {
-  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[,FILE…]] [-- --summary]\n`);
+  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…]] [-- --ignore-static] [-- --no-type-check] [-- --summary]\n`);
   process.exit(2);
 }
 
@@ -26,21 +27,31 @@ function filesToMutate() {
   if (at === -1) return null;
   const list = (args[at + 1] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
   if (list.length === 0) usage('--files needs a comma-separated list of source files');
-  return list.map((file) => {
+  return list.map((entry) => {
+    // Stryker's line range (`file.ts:66-84`, or `file.ts:66:3-84:5`) narrows a file to the function that matters.
+    const [, file, range = ''] = /^(.*?)((?::\d+(?::\d+)?-\d+(?::\d+)?)?)$/.exec(entry);
     const candidates = [file, path.join('apps/api/src', file), path.join('apps/api', file)];
     const found = candidates.find((candidate) => fs.existsSync(path.join(root, candidate)));
     if (!found) usage(`no such file: ${file}`);
-    return path.normalize(found);
+    return `${path.normalize(found)}${range}`;
   });
 }
 
 for (const arg of args) {
-  if (arg.startsWith('--') && arg !== '--files' && arg !== '--summary') usage(`unknown option ${arg}`);
+  if (arg.startsWith('--') && !['--files', '--summary', '--ignore-static', '--no-type-check'].includes(arg)) usage(`unknown option ${arg}`);
 }
 
 if (!args.includes('--summary')) {
   const files = filesToMutate();
-  const stryker = ['stryker', 'run', 'apps/api/stryker.config.mjs', ...(files ? ['--mutate', files.join(',')] : [])];
+  const stryker = [
+    'stryker', 'run', 'apps/api/stryker.config.mjs',
+    ...(files ? ['--mutate', files.join(',')] : []),
+    // Mutants in module-level code run the whole suite each: minutes apiece on two cores.
+    ...(args.includes('--ignore-static') ? ['--ignoreStatic'] : []),
+    // The TypeScript checker type-checks the whole program per batch of mutants; on a busy machine it is the bottleneck.
+    // Without it, a mutant that would not compile runs anyway: read its survivors before believing them.
+    ...(args.includes('--no-type-check') ? ['--checkers', ''] : []),
+  ];
   const run = spawnSync('npx', stryker, { cwd: root, stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
 }

@@ -7,7 +7,11 @@ import base from './vitest.config.js';
 // switched on inside the test process only and a child never sees it; so are
 // the storage contracts, outside the mutated folders, which set the process's
 // umask (Stryker runs tests in worker threads, where that is not allowed).
-export default mergeConfig(base, defineConfig({
+// MUTATION_TESTS (comma-separated paths under apps/api) narrows the suite for
+// a quick run: fewer tests can only leave more mutants alive, never fewer.
+const only = process.env.MUTATION_TESTS?.split(',').map((p) => p.trim()).filter(Boolean);
+
+const config = mergeConfig(base, defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {
     exclude: [
@@ -19,3 +23,8 @@ export default mergeConfig(base, defineConfig({
     ],
   },
 }));
+
+// mergeConfig concatenates arrays, so the narrowed list replaces the base's afterwards.
+if (only && only.length > 0) config.test!.include = only.map((p) => (p.endsWith('.ts') ? p : `${p.replace(/\/$/, '')}/**/*.test.ts`));
+
+export default config;

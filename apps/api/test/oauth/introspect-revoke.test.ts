@@ -154,7 +154,53 @@ for (const backend of backends) {
       }
       const audit = (await t.storage.audit.list({ action: 'token.revoke', limit: 50 })).items;
       const refreshId = (await findToken(t.storage, second.refresh_token))!.id;
-      expect(audit.find((e) => e.targetId === refreshId)).toMatchObject({ actorId: web.id, details: { kind: 'refresh', revoked: 4 } });
+      expect(audit.find((e) => e.targetId === refreshId)).toMatchObject({ actorType: 'client', actorId: web.id, action: 'token.revoke', targetType: 'token', details: { kind: 'refresh', revoked: 4 } });
+    });
+
+    /** A token stored as the issuer stores it; returns its value. */
+    async function stored(overrides: Parameters<typeof aToken>[2] = {}, clientId = owner.id) {
+      const now = Date.now();
+      const { id, value } = mintTokenValue(overrides.kind ?? 'access', now);
+      await t.storage.tokens.create([aToken(clientId, now, { id, tokenHash: sha256(value), ...overrides })]);
+      return value;
+    }
+
+    it('describes a user\'s token exactly: user, audience, actor, DPoP binding, times rounded down; a disabled user\'s are inactive', async () => {
+      const bob = await createTestUser(t.storage, { username: 'bob' });
+      // Seven tenths past a second, so rounding up or to the nearest would show.
+      const createdAt = (Math.floor(Date.now() / 1000) - 10) * 1000 + 700;
+      const value = await stored({
+        userId: bob.id, audience: ['https://api.example'], actor: { sub: 'svc', client_id: stranger.id }, dpopJkt: 'jkt-of-the-key', createdAt, expiresAt: createdAt + 3_600_000, grantType: 'authorization_code',
+      });
+      const expected = {
+        active: true, scope: 'read', client_id: owner.id, aud: 'https://api.example', username: 'bob', sub: bob.id, act: { sub: 'svc', client_id: stranger.id },
+        token_type: 'DPoP', cnf: { jkt: 'jkt-of-the-key' }, iat: Math.floor(createdAt / 1000), exp: Math.floor(createdAt / 1000) + 3600, iss: 'http://localhost:3000',
+      };
+      expect((await introspect(value).expect(200)).body).toEqual(expected);
+      const twoApis = await stored({ userId: bob.id, audience: ['https://a.example', 'https://b.example'] });
+      expect((await introspect(twoApis).expect(200)).body).toMatchObject({ aud: ['https://a.example', 'https://b.example'], token_type: 'Bearer' });
+      expect((await introspect(twoApis).expect(200)).body.cnf).toBeUndefined();
+      await t.storage.users.update(bob.id, { disabledAt: Date.now() }, Date.now());
+      expect((await introspect(value).expect(200)).body).toEqual({ active: false });
+      await t.storage.users.update(bob.id, { disabledAt: null }, Date.now());
+      expect((await introspect(value).expect(200)).body).toEqual(expected);
+    });
+
+    it('answers 200 to any client for a token already revoked, and revokes only the access token of a grant that was named', async () => {
+      const revoked = await stored();
+      await revoke(`token=${revoked}`).expect(200);
+      expect((await revoke(`token=${revoked}`, stranger).expect(200)).body).toEqual({});
+      const familyId = randomUUID();
+      const access = await stored({ familyId });
+      const refresh = await stored({ kind: 'refresh', familyId });
+      await revoke(`token=${access}`).expect(200);
+      expect((await introspect(access).expect(200)).body).toEqual({ active: false });
+      expect((await introspect(refresh).expect(200)).body.active).toBe(true);
+      const lone = await stored({ kind: 'refresh' });
+      const sibling = await stored({ kind: 'refresh' });
+      await revoke(`token=${lone}`).expect(200);
+      expect((await introspect(lone).expect(200)).body).toEqual({ active: false });
+      expect((await introspect(sibling).expect(200)).body.active).toBe(true);
     });
 
     it('a revoked client\'s tokens are inactive', async () => {
@@ -163,6 +209,9 @@ for (const backend of backends) {
       expect((await introspect(token, resourceServer).expect(200)).body.active).toBe(true);
       await t.storage.clients.revoke(doomed.id, Date.now());
       expect((await introspect(token, resourceServer).expect(200)).body).toEqual({ active: false });
+      // A token stored after its client was revoked (issued while the revocation ran) is inactive too.
+      const late = await stored({}, doomed.id);
+      expect((await introspect(late, resourceServer).expect(200)).body).toEqual({ active: false });
     });
   });
 }

@@ -36,6 +36,12 @@ describe('npm run mutation -- --summary', () => {
     expect(run.stdout).not.toContain('pkce.ts:10');
   });
 
+  it('reads a line range after a file given to --files, and names the file when it does not exist', () => {
+    const run = spawnSync(process.execPath, [script, '--ignore-static', '--files', 'oauth/helpers/pkce.ts:21-33,oauth/helpers/nope.ts:5-9'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('no such file: oauth/helpers/nope.ts\n');
+  });
+
   it('refuses an unknown option with exit code 2 and the usage', () => {
     const run = summary({ files: {} }, '--fast');
     expect(run.status).toBe(2);
