@@ -427,14 +427,21 @@ export interface Token {
   grantType?: string | null;
   /** When the user of the grant signed in (epoch ms), kept through refreshes; null for client tokens and tokens from before it was kept. */
   authTime: number | null;
+  /**
+   * Public id (`sid`) of the browser session the grant came from, kept through
+   * refreshes so their ID tokens name it too; null for grants without one and
+   * tokens from before it was kept (migration 0025).
+   */
+  sessionId: string | null;
 }
 
-/** `audience` defaults to none, `dpopJkt` and `actor` to null, `authTime` to unknown. */
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt' | 'actor' | 'authTime'> & {
+/** `audience` defaults to none, `dpopJkt` and `actor` to null, `authTime` and `sessionId` to unknown. */
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt' | 'actor' | 'authTime' | 'sessionId'> & {
   audience?: string[];
   dpopJkt?: string | null;
   actor?: Actor | null;
   authTime?: number | null;
+  sessionId?: string | null;
   /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
   grantType: GrantType | 'cli';
   sourceAddress: string;

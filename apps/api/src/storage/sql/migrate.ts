@@ -21,6 +21,7 @@ import * as sessionsAndLogoutOutbox from './migrations/0019-sessions-and-logout-
 import * as tokenAuthTime from './migrations/0020-token-auth-time.js';
 import * as secondFactors from './migrations/0021-second-factors.js';
 import * as externalAccounts from './migrations/0022-external-accounts.js';
+import * as tokenSessionId from './migrations/0025-token-session-id.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0020-token-auth-time': tokenAuthTime,
   '0021-second-factors': secondFactors,
   '0022-external-accounts': externalAccounts,
+  '0025-token-session-id': tokenSessionId,
 };
 
 /** Names of every migration, oldest first. */
