@@ -670,10 +670,15 @@ export interface SessionWithClients extends Session {
   clientIds: string[];
 }
 
-/** Which sessions to end: one by its cookie's hash, or a user's (some of them by public id, or all but one). */
+/**
+ * Which sessions to end: one by its cookie's hash, a user's (some of them by
+ * public id, or all but one), or at most `limit` of those expired before
+ * `expiredBefore` (the purge).
+ */
 export type SessionSelector =
   | { idHash: string }
-  | { userId: string; ids?: string[]; exceptId?: string };
+  | { userId: string; ids?: string[]; exceptId?: string }
+  | { expiredBefore: number; limit: number };
 
 /** A session that was ended, with the clients it had signed in to. */
 export interface EndedSession {
@@ -717,11 +722,10 @@ export interface SessionStore {
   listByUser(userId: string, now: number): Promise<Session[]>;
   /** Records a use at `now`; a use less than `granularityMs` after the last one writes nothing. */
   touch(idHash: string, now: number, granularityMs: number): Promise<void>;
-  purgeExpired(before: number, limit: number): Promise<number>;
 }
 
 /** Why a session ended, as logout deliveries and audit entries name it. */
-export type SessionEndReason = 'logout' | 'signin' | 'admin' | 'account' | 'password_change' | 'password_reset' | 'user_disabled' | 'user_deleted';
+export type SessionEndReason = 'logout' | 'signin' | 'admin' | 'account' | 'password_change' | 'password_reset' | 'user_disabled' | 'user_deleted' | 'expired';
 
 /** A back-channel logout waiting in the outbox for one client. */
 export interface LogoutDelivery {
