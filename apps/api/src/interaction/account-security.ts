@@ -53,9 +53,10 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     const interaction = continuing(req);
     const secret = ctx.browser.read(req)!;
     const needs = missing(signedIn, factors, now);
+    const accountHref = interaction ? null : `${ctx.basePath}/account`;
     if (needs === 'password') {
       return sendPage(res, status, confirmPasswordView({
-        username: user.username, action: here(interaction, '/confirm'), csrf: csrf(req, 'confirm', signedIn), error: messages.error ?? null,
+        username: user.username, action: here(interaction, '/confirm'), csrf: csrf(req, 'confirm', signedIn), error: messages.error ?? null, back: accountHref,
       }), { title: 'Confirm it is you', basePath: ctx.basePath });
     }
     if (needs === 'factor') {
@@ -66,7 +67,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
       return sendPage(res, status, secondFactorView({
         heading: 'Confirm it is you', intro: 'Use your second factor to change how you sign in.',
         action: here(interaction, '/verify'), csrf: csrf(req, 'verify', signedIn),
-        totp: factors.totp, passkeyOptions, recovery: factors.recoveryCodes > 0, error: messages.error ?? null, cancel: null,
+        totp: factors.totp, passkeyOptions, recovery: factors.recoveryCodes > 0, error: messages.error ?? null, cancel: null, back: accountHref,
       }), { title: 'Confirm it is you', basePath: ctx.basePath, script: passkeyOptions !== null });
     }
     const credentials = await ctx.storage.factors.listCredentials(user.id);
@@ -75,6 +76,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     sendPage(res, status, securityView({
       username: user.username,
       continueHref: interaction && (factors.totp || factors.passkeys > 0) ? `${ctx.basePath}/interaction/${interaction}` : null,
+      accountHref,
       notice: messages.notice ?? null, error: messages.error ?? null,
       totp: { enabled: factors.totp, start: button('totp-start', '/totp'), remove: button('totp-remove', '/totp/remove') },
       passkeys: {
