@@ -1,12 +1,12 @@
 import express, { Router, type Request, type Response } from 'express';
-import { verifyPassword } from '../crypto/password.js';
 import { withSecondFactor } from '../oauth/authorization/acr.js';
 import { ConflictError, type SecondFactorSummary, type Stores } from '../storage/types.js';
 import { isCrossSite } from './browser.js';
 import { browserErrorPages, sendErrorPage, storableForm, type BrowserContext } from './context.js';
 import { sendPage } from './page.js';
+import { checkPassword, throttledMessage } from './password-check.js';
 import type { SignedIn } from './sessions.js';
-import { attemptSignIn } from './throttle.js';
+import { throttledCheck } from './throttle.js';
 import { secondFactorView } from './views/second-factor.js';
 import { confirmPasswordView, recoveryCodesView, securityView, totpSetupView } from './views/security.js';
 
@@ -54,9 +54,10 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     // A session outlives the browser cookie (which ends with the browser): give the browser a new one rather than fail.
     const secret = ctx.browser.ensure(req, res);
     const needs = missing(signedIn, factors, now);
+    const accountHref = interaction ? null : `${ctx.basePath}/account`;
     if (needs === 'password') {
       return sendPage(res, status, confirmPasswordView({
-        username: user.username, action: here(interaction, '/confirm'), csrf: csrf(secret, 'confirm', signedIn), error: messages.error ?? null,
+        username: user.username, action: here(interaction, '/confirm'), csrf: csrf(secret, 'confirm', signedIn), error: messages.error ?? null, back: accountHref,
       }), { title: 'Confirm it is you', basePath: ctx.basePath });
     }
     if (needs === 'factor') {
@@ -67,7 +68,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
       return sendPage(res, status, secondFactorView({
         heading: 'Confirm it is you', intro: 'Use your second factor to change how you sign in.',
         action: here(interaction, '/verify'), csrf: csrf(secret, 'verify', signedIn),
-        totp: factors.totp, passkeyOptions, recovery: factors.recoveryCodes > 0, error: messages.error ?? null, cancel: null,
+        totp: factors.totp, passkeyOptions, recovery: factors.recoveryCodes > 0, error: messages.error ?? null, cancel: null, back: accountHref,
       }), { title: 'Confirm it is you', basePath: ctx.basePath, script: passkeyOptions !== null });
     }
     const credentials = await ctx.storage.factors.listCredentials(user.id);
@@ -76,6 +77,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     sendPage(res, status, securityView({
       username: user.username,
       continueHref: interaction && (factors.totp || factors.passkeys > 0) ? `${ctx.basePath}/interaction/${interaction}` : null,
+      accountHref,
       notice: messages.notice ?? null, error: messages.error ?? null,
       totp: { enabled: factors.totp, start: button('totp-start', '/totp'), remove: button('totp-remove', '/totp/remove') },
       passkeys: {
@@ -146,19 +148,9 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     const signedIn = await post(req, res, 'confirm', true);
     if (!signedIn) return;
     const { user } = signedIn;
-    const attempt = attemptSignIn(ctx, req, user, user.username);
-    if (!attempt.allowed) {
-      res.set('Retry-After', String(Math.ceil(attempt.retryAfterSeconds)));
-      return render(req, res, signedIn, 429, { error: attempt.message });
-    }
-    if (!(await verifyPassword(field(req, 'password').slice(0, 1024), user.passwordHash))) {
-      await ctx.storage.audit.append({
-        at: Date.now(), actorType: 'anonymous', actorId: null, action: 'user.login_failed', targetType: 'user', targetId: user.id,
-        sourceAddress: req.clientAddress ?? null, details: { reason: 'wrong password', purpose: 'confirm' },
-      });
-      return render(req, res, signedIn, 401, { error: 'That password is not right.' });
-    }
-    attempt.succeeded();
+    const check = await checkPassword(ctx, req, user.username, field(req, 'password').slice(0, 1024), { purpose: 'confirm' });
+    if (check.kind === 'limited') return render(req, res, signedIn, 429, { error: throttledMessage(res, check.retryAfterSeconds) });
+    if (check.kind === 'failed' || check.user.id !== user.id) return render(req, res, signedIn, 401, { error: 'That password is not right.' });
     // A new password sign-in: the second factor must follow again.
     await ctx.sessions.update(signedIn.session, ['pwd'], Date.now());
     res.redirect(303, here(continuing(req)));
@@ -169,15 +161,12 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     if (!signedIn) return;
     const { user } = signedIn;
     if (Date.now() - signedIn.session.authTime > RECENT_SIGN_IN_MS) return res.redirect(303, here(continuing(req)));
-    const attempt = attemptSignIn(ctx, req, user, user.username);
-    if (!attempt.allowed) {
-      res.set('Retry-After', String(Math.ceil(attempt.retryAfterSeconds)));
-      return render(req, res, signedIn, 429, { error: attempt.message });
-    }
     const method = field(req, 'method');
     const now = Date.now();
-    const result = await ctx.factors.verify(user, { method, code: field(req, 'code'), credential: field(req, 'credential') },
-      ctx.browser.read(req)!, challengePurpose(signedIn, 'verify'), now);
+    const throttled = await throttledCheck(ctx, req, user, () => ctx.factors.verify(user, { method, code: field(req, 'code'), credential: field(req, 'credential') },
+      ctx.browser.read(req)!, challengePurpose(signedIn, 'verify'), now), (verified) => verified.ok);
+    if (throttled.limited) return render(req, res, signedIn, 429, { error: throttledMessage(res, throttled.retryAfterSeconds) });
+    const { result } = throttled;
     if (!result.ok) {
       await ctx.storage.audit.append({
         at: now, actorType: 'anonymous', actorId: null, action: 'user.second_factor_failed', targetType: 'user', targetId: user.id,
@@ -185,7 +174,6 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
       });
       return render(req, res, signedIn, 401, { error: result.error });
     }
-    attempt.succeeded();
     await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
     res.redirect(303, here(continuing(req)));
   });
@@ -207,18 +195,14 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
   router.post('/account/security/totp/confirm', form, async (req, res) => {
     const signedIn = await post(req, res, 'totp-confirm');
     if (!signedIn) return;
-    const attempt = attemptSignIn(ctx, req, signedIn.user, signedIn.user.username);
-    if (!attempt.allowed) {
-      res.set('Retry-After', String(Math.ceil(attempt.retryAfterSeconds)));
-      return render(req, res, signedIn, 429, { error: attempt.message });
-    }
-    const result = await ctx.factors.confirmTotp(signedIn.user, field(req, 'code'), Date.now());
+    const throttled = await throttledCheck(ctx, req, signedIn.user, () => ctx.factors.confirmTotp(signedIn.user, field(req, 'code'), Date.now()), (confirmed) => confirmed.ok);
+    if (throttled.limited) return render(req, res, signedIn, 429, { error: throttledMessage(res, throttled.retryAfterSeconds) });
+    const { result } = throttled;
     if (!result.ok) {
       const setup = await ctx.factors.pendingTotp(signedIn.user);
       if (!setup) return render(req, res, signedIn, 409, { error: result.error });
       return totpPage(req, res, signedIn, setup, result.error, 400);
     }
-    attempt.succeeded();
     await enrolled(req, res, signedIn, 'totp', result.amr);
   });
 

@@ -14,7 +14,8 @@ import { html } from './html.js';
 import { sendPage } from './page.js';
 import type { SignedIn } from './sessions.js';
 import { signIn } from './sign-in.js';
-import { attemptSignIn } from './throttle.js';
+import { throttledMessage } from './password-check.js';
+import { throttledCheck } from './throttle.js';
 import { consentView } from './views/consent.js';
 import { deviceApprovedView, deviceCodeView, deviceDeniedView } from './views/device.js';
 import { loginView } from './views/login.js';
@@ -205,15 +206,12 @@ export function deviceRoutes(ctx: BrowserContext): Router {
     const owes = signedIn && (await owed(signedIn));
     if (!signedIn || owes?.kind !== 'factor') return res.redirect(303, path(authorization));
     const { user } = signedIn;
-    const attempt = attemptSignIn(ctx, req, user, user.username);
-    if (!attempt.allowed) {
-      res.set('Retry-After', String(Math.ceil(attempt.retryAfterSeconds)));
-      return show(req, res, authorization, { status: 429, error: attempt.message });
-    }
     const now = Date.now();
     const method = field(req, 'method');
-    const result = await ctx.factors.verify(user, { method, code: field(req, 'code'), credential: field(req, 'credential') },
-      ctx.browser.read(req)!, `device-second-factor:${authorization.id}`, now);
+    const throttled = await throttledCheck(ctx, req, user, () => ctx.factors.verify(user, { method, code: field(req, 'code'), credential: field(req, 'credential') },
+      ctx.browser.read(req)!, `device-second-factor:${authorization.id}`, now), (verified) => verified.ok);
+    if (throttled.limited) return show(req, res, authorization, { status: 429, error: throttledMessage(res, throttled.retryAfterSeconds) });
+    const { result } = throttled;
     const audit = { at: now, targetType: 'user', targetId: user.id, sourceAddress: req.clientAddress ?? null };
     if (!result.ok) {
       await ctx.storage.audit.append({
@@ -222,7 +220,6 @@ export function deviceRoutes(ctx: BrowserContext): Router {
       });
       return show(req, res, authorization, { status: 401, error: result.error });
     }
-    attempt.succeeded();
     await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
     await ctx.storage.audit.append({
       ...audit, actorType: 'user', actorId: user.id, action: 'user.second_factor',

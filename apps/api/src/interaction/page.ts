@@ -123,8 +123,11 @@ ul.codes { list-style: none; padding: 0; display: grid; grid-template-columns: r
 section.factor { border-top: 1px solid var(--border); margin-top: 1.25rem; padding-top: .75rem; }
 section.factor h2 { font-size: 1.1rem; margin: 0 0 .25rem; padding-top: 0; border-top: 0; }
 ul.keys { list-style: none; padding: 0; margin: .5rem 0; }
-ul.keys li { display: flex; gap: .75rem; align-items: center; justify-content: space-between; padding: .4rem 0; flex-wrap: wrap; }
-ul.keys form button { flex: none; padding: .35rem .8rem; }
+ul.keys li { display: flex; gap: .75rem; align-items: center; justify-content: space-between; padding: .4rem 0; }
+ul.keys .key { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
+ul.keys form { flex: none; }
+ul.keys form button { padding: .35rem .8rem; }
+p.back { margin-top: 1.5rem; }
 .status { font-weight: 600; }
 details summary { cursor: pointer; color: var(--accent); margin-top: 1rem; }
 input.code { letter-spacing: .2em; font-family: ui-monospace, monospace; }

@@ -7,14 +7,13 @@ import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
 import type { Interaction, User } from '../storage/types.js';
 import { isolate } from '../validation/display-text.js';
 import { html } from './html.js';
-import { addressBucket } from '../http/client-address.js';
 import { isCrossSite } from './browser.js';
 import { browserErrorPages, formTargetsOf, originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, type BrowserContext } from './context.js';
 import { signIn } from './sign-in.js';
-import { newPasswordErrors } from './password-check.js';
+import { newPasswordErrors, throttledMessage } from './password-check.js';
 import { withSecondFactor } from '../oauth/authorization/acr.js';
 import { sendPage, STYLESHEET, WEBAUTHN_SCRIPT } from './page.js';
-import { attemptSignIn } from './throttle.js';
+import { throttledCheck } from './throttle.js';
 import { enrolView, secondFactorView } from './views/second-factor.js';
 import { consentView } from './views/consent.js';
 import { loginView } from './views/login.js';
@@ -237,14 +236,11 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (step.kind !== 'second-factor' || !signedIn) return res.redirect(303, path(interaction));
     const method = field(req, 'method');
     if (step.passkeyOnly && method !== 'passkey') return res.redirect(303, path(interaction));
-    const attempt = attemptSignIn(ctx, req, step.user, step.user.username);
-    if (!attempt.allowed) {
-      res.set('Retry-After', String(Math.ceil(attempt.retryAfterSeconds)));
-      return show(req, res, interaction, { status: 429, error: attempt.message });
-    }
     const now = Date.now();
-    const result = await ctx.factors.verify(step.user, { method, code: field(req, 'code'), credential: field(req, 'credential') },
-      ctx.browser.read(req)!, `second-factor:${interaction.id}`, now);
+    const throttled = await throttledCheck(ctx, req, step.user, () => ctx.factors.verify(step.user, { method, code: field(req, 'code'), credential: field(req, 'credential') },
+      ctx.browser.read(req)!, `second-factor:${interaction.id}`, now), (verified) => verified.ok);
+    if (throttled.limited) return show(req, res, interaction, { status: 429, error: throttledMessage(res, throttled.retryAfterSeconds) });
+    const { result } = throttled;
     const audit = { at: now, targetType: 'user', targetId: step.user.id, sourceAddress: req.clientAddress ?? null };
     if (!result.ok) {
       await ctx.storage.audit.append({
@@ -253,7 +249,6 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       });
       return show(req, res, interaction, { status: 401, error: result.error });
     }
-    attempt.succeeded();
     await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
     await ctx.storage.audit.append({
       ...audit, actorType: 'user', actorId: step.user.id, action: 'user.second_factor', details: { method: result.method, client_id: interaction.request.clientId },
@@ -265,15 +260,14 @@ export function interactionRoutes(ctx: BrowserContext): Router {
   router.post('/interaction/:id/passkey', form, async (req, res) => {
     const interaction = await loadForPost(req, res, 'passkey');
     if (!interaction) return;
-    const addressKey = addressBucket(req.clientAddress ?? '');
-    const byAddress = ctx.signIn.limiters.perAddress.consume(addressKey);
-    if (!byAddress.allowed) {
-      res.set('Retry-After', String(Math.ceil(byAddress.retryAfterSeconds)));
-      return show(req, res, interaction, { status: 429, error: 'Too many failed sign-ins from your network. Try again later.' });
-    }
     const now = Date.now();
-    const result = await ctx.factors.passkeys.authenticate(ctx.storage, field(req, 'credential'), null, ctx.browser.read(req)!, `passkey-login:${interaction.id}`, now);
-    const user = result.ok ? await ctx.storage.users.get(result.credential.userId) : null;
+    // Whose passkey it is is known only from the answer: until then the address pays for the attempt.
+    const throttled = await throttledCheck(ctx, req, null, async () => {
+      const answer = await ctx.factors.passkeys.authenticate(ctx.storage, field(req, 'credential'), null, ctx.browser.read(req)!, `passkey-login:${interaction.id}`, now);
+      return { answer, user: answer.ok ? await ctx.storage.users.get(answer.credential.userId) : null };
+    }, ({ answer, user }) => answer.ok && user !== null && user.disabledAt === null);
+    if (throttled.limited) return show(req, res, interaction, { status: 429, error: throttledMessage(res, throttled.retryAfterSeconds) });
+    const { answer: result, user } = throttled.result;
     if (!result.ok || !user || user.disabledAt !== null) {
       await ctx.storage.audit.append({
         at: now, actorType: 'anonymous', actorId: null, action: 'user.login_failed', targetType: user ? 'user' : null, targetId: user?.id ?? null,
@@ -281,7 +275,6 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       });
       return show(req, res, interaction, { status: 401, error: result.ok ? 'This account is disabled.' : result.reason });
     }
-    ctx.signIn.limiters.perAddress.refund(addressKey);
     await ctx.sessions.start(req, res, user, now, result.amr);
     ctx.trustedDevices.issue(res, user.id, now);
     await ctx.storage.interactions.authenticate(interaction.id, user.id, now);

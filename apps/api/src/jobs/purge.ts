@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { Stores } from '../storage/types.js';
+import { endSessions } from '../oauth/logout/end-sessions.js';
+import type { Storage, Stores } from '../storage/types.js';
 import { startPeriodicJob, type JobState } from './periodic.js';
 
 /** What one run deleted, per table. */
@@ -13,6 +14,8 @@ export interface PurgeResult {
   replays: number;
   pushedRequests: number;
   deviceAuthorizations: number;
+  /** Back-channel logouts queued for the expired sessions deleted (one per session and application with a `backchannel_logout_uri`). */
+  logoutsQueued: number;
   /** Batches run (one DELETE each, with the kept audit entries for tokens), each at most `batchSize` rows. */
   batches: number;
   /** Wall time of the run. */
@@ -52,7 +55,8 @@ export const INITIAL_ACCESS_TOKEN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 const DEFAULT_BATCH = 500;
 
-type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' | 'rateLimits' | 'initialAccessTokens' | 'replays' | 'pushedRequests' | 'deviceAuthorizations'>;
+type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'interactions' | 'rateLimits' | 'initialAccessTokens' | 'replays' | 'pushedRequests' | 'deviceAuthorizations'>
+  & Pick<Storage, 'transaction'>;
 
 /**
  * Deletes expired authorization codes, tokens, sessions, interactions,
@@ -62,7 +66,9 @@ type Purgeable = Pick<Stores, 'codes' | 'tokens' | 'sessions' | 'interactions' |
  * reuse detection of a rotated token presented after its own expiry (see
  * docs/configuration.md, "Purging expired rows"), each one's issue entry kept in the audit
  * log as it goes (TokenStore.purgeExpired). Codes are kept for
- * CODE_RETENTION_MS, initial access tokens for INITIAL_ACCESS_TOKEN_RETENTION_MS. Several processes on one database may run it at once:
+ * CODE_RETENTION_MS, initial access tokens for INITIAL_ACCESS_TOKEN_RETENTION_MS. An expired session
+ * ends like any other, through `endSessions` (reason `expired`): each batch deletes the sessions and
+ * queues their back-channel logouts in one transaction. Several processes on one database may run it at once:
  * each batch is independent and idempotent.
  */
 export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJob {
@@ -86,10 +92,17 @@ export function startPurgeJob(stores: Purgeable, options: PurgeOptions): PurgeJo
   const run = async (state: JobState): Promise<PurgeResult> => {
     const started = performance.now();
     const at = now();
-    const result: PurgeResult = { codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, initialAccessTokens: 0, replays: 0, pushedRequests: 0, deviceAuthorizations: 0, batches: 0, ms: 0 };
+    const result: PurgeResult = {
+      codes: 0, tokens: 0, sessions: 0, interactions: 0, rateLimits: 0, initialAccessTokens: 0, replays: 0, pushedRequests: 0, deviceAuthorizations: 0,
+      logoutsQueued: 0, batches: 0, ms: 0,
+    };
     result.tokens = await drain(state, (b, l) => stores.tokens.purgeExpired(b, l), at, result);
     result.codes = await drain(state, (b, l) => stores.codes.purgeExpired(b, l), at - CODE_RETENTION_MS, result);
-    result.sessions = await drain(state, (b, l) => stores.sessions.purgeExpired(b, l), at, result);
+    result.sessions = await drain(state, async (b, l) => {
+      const ended = await stores.transaction((tx) => endSessions(tx, { expiredBefore: b, limit: l }, 'expired', at));
+      result.logoutsQueued += ended.logoutsQueued;
+      return ended.sessionIds.length;
+    }, at, result);
     result.interactions = await drain(state, (b, l) => stores.interactions.purgeExpired(b, l), at, result);
     result.rateLimits = await drain(state, (b, l) => stores.rateLimits.purgeExpired(b, l), at, result);
     result.initialAccessTokens = await drain(state, (b, l) => stores.initialAccessTokens.purgeExpired(b, l), at - INITIAL_ACCESS_TOKEN_RETENTION_MS, result);

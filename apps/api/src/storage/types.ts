@@ -441,14 +441,21 @@ export interface Token {
   grantType?: string | null;
   /** When the user of the grant signed in (epoch ms), kept through refreshes; null for client tokens and tokens from before it was kept. */
   authTime: number | null;
+  /**
+   * Public id (`sid`) of the browser session the grant came from, kept through
+   * refreshes so their ID tokens name it too; null for grants without one and
+   * tokens from before it was kept (migration 0025).
+   */
+  sessionId: string | null;
 }
 
-/** `audience` defaults to none, `dpopJkt` and `actor` to null, `authTime` to unknown. */
-export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt' | 'actor' | 'authTime'> & {
+/** `audience` defaults to none, `dpopJkt` and `actor` to null, `authTime` and `sessionId` to unknown. */
+export type NewToken = Omit<Token, 'revokedAt' | 'rotatedAt' | 'lastUsedAt' | 'audience' | 'dpopJkt' | 'actor' | 'authTime' | 'sessionId'> & {
   audience?: string[];
   dpopJkt?: string | null;
   actor?: Actor | null;
   authTime?: number | null;
+  sessionId?: string | null;
   /** How and from where it was issued: kept on its row, they are its `token.issue` audit entry (see AuditStore). */
   grantType: GrantType | 'cli';
   sourceAddress: string;
@@ -677,10 +684,15 @@ export interface SessionWithClients extends Session {
   clientIds: string[];
 }
 
-/** Which sessions to end: one by its cookie's hash, or a user's (some of them by public id, or all but one). */
+/**
+ * Which sessions to end: one by its cookie's hash, a user's (some of them by
+ * public id, or all but one), or at most `limit` of those expired before
+ * `expiredBefore` (the purge).
+ */
 export type SessionSelector =
   | { idHash: string }
-  | { userId: string; ids?: string[]; exceptId?: string };
+  | { userId: string; ids?: string[]; exceptId?: string }
+  | { expiredBefore: number; limit: number };
 
 /** A session that was ended, with the clients it had signed in to. */
 export interface EndedSession {
@@ -724,11 +736,10 @@ export interface SessionStore {
   listByUser(userId: string, now: number): Promise<Session[]>;
   /** Records a use at `now`; a use less than `granularityMs` after the last one writes nothing. */
   touch(idHash: string, now: number, granularityMs: number): Promise<void>;
-  purgeExpired(before: number, limit: number): Promise<number>;
 }
 
 /** Why a session ended, as logout deliveries and audit entries name it. */
-export type SessionEndReason = 'logout' | 'signin' | 'admin' | 'account' | 'password_change' | 'password_reset' | 'user_disabled' | 'user_deleted';
+export type SessionEndReason = 'logout' | 'signin' | 'admin' | 'account' | 'password_change' | 'password_reset' | 'user_disabled' | 'user_deleted' | 'expired';
 
 /** A back-channel logout waiting in the outbox for one client. */
 export interface LogoutDelivery {

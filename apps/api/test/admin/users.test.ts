@@ -155,7 +155,7 @@ for (const backend of backends) {
       const scopes = ['openid', ADMIN_SCOPE];
       const consoleTokens = await issuer.mintUserTokens({
         client: (await t.storage.clients.get(CONSOLE_CLIENT_ID))!, user: boss, scopes, grantType: 'authorization_code', sourceAddress: '127.0.0.1',
-        codeId: null, resource: null, authTime: null, refresh: { familyId: issuer.newFamily(), parentId: null, scopes, resources: [] }, dpopJkt: null,
+        codeId: null, resource: null, authTime: null, sessionId: null, refresh: { familyId: issuer.newFamily(), parentId: null, scopes, resources: [] }, dpopJkt: null,
       });
       await issuer.store(t.storage, consoleTokens);
       const { access_token: consoleAccess, refresh_token: consoleRefresh } = consoleTokens.body;

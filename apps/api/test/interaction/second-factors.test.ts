@@ -124,6 +124,27 @@ for (const backend of backends) {
       expect((await browser.get('/account/security')).text).toContain('Confirm it is you');
     });
 
+    it('links /account/security and its confirmation back to the account page, except in the middle of a sign-in', async () => {
+      await createTestUser(t.storage, { username: 'bea' });
+      const browser = newBrowser(t);
+      const form = await browser.get('/account/sign-in');
+      await browser.post('/account/sign-in').type('form').send({ csrf: csrfOf(form.text), username: 'bea', password: 'correct horse battery', return_to: '/account' });
+      const page = await browser.get('/account/security');
+      expect(page.text).toContain('<a href="/account">Back to your account</a>');
+      await createTestUser(t.storage, { username: 'bex' });
+      await enrolTotp('bex');
+      const fresh = newBrowser(t);
+      const again = await fresh.get('/account/sign-in');
+      await fresh.post('/account/sign-in').type('form').send({ csrf: csrfOf(again.text), username: 'bex', password: 'correct horse battery', return_to: '/account' });
+      const confirm = await fresh.get('/account/security');
+      expect(confirm.text).toContain('Confirm it is you');
+      expect(confirm.text).toContain('<a href="/account">Cancel</a>');
+      // Sent here by a sign-in to set up a factor: the way on is that sign-in, not the account page.
+      const during = await browser.get(`/account/security?interaction=${'A'.repeat(22)}`);
+      expect(during.status).toBe(200);
+      expect(during.text).not.toContain('Back to your account');
+    });
+
     it('refuses a TOTP code used already in the same time step, even in another browser', async () => {
       await createTestUser(t.storage, { username: 'rhea' });
       const { secret } = await enrolTotp('rhea');

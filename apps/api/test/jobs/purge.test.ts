@@ -4,7 +4,7 @@ import { loadConfig, ConfigError } from '../../src/config.js';
 import { PREFIX, randomId, randomSecret, sha256 } from '../../src/crypto/random.js';
 import { CODE_RETENTION_MS, INITIAL_ACCESS_TOKEN_RETENTION_MS, startPurgeJob } from '../../src/jobs/purge.js';
 import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
-import type { NewToken, User } from '../../src/storage/types.js';
+import type { NewToken, Stores, User } from '../../src/storage/types.js';
 import { issueRecords, issue, query, seed } from '../load/support.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
@@ -143,6 +143,44 @@ for (const backend of backends) {
       expect(await t.storage.replays.use('purge-test:live-jti', now + 60_000, now)).toBe(false);
 
       expect((await startPurgeJob(t.storage, { intervalMs: null, batchSize: 10, now: () => now }).runOnce()).batches).toBe(9);
+    });
+
+    it('ends expired sessions through endSessions: their back-channel logouts are queued in the transaction that deletes them', async () => {
+      const now = Date.now();
+      const listening = await t.client({
+        name: 'Listens for logouts', grantTypes: ['authorization_code'], redirectUris: ['https://rp.example/cb'], scopes: ['openid'],
+        backchannelLogoutUri: 'https://rp.example/backchannel',
+      });
+      const deaf = await t.client({ name: 'No logout URI', grantTypes: ['authorization_code'], redirectUris: ['https://rp.example/cb'], scopes: ['openid'] });
+      const expired = async (clientIds: string[]) => {
+        const idHash = await seedSession(now - 1000);
+        const session = (await t.storage.sessions.get(idHash, now - HOUR))!;
+        for (const clientId of clientIds) await t.storage.sessions.recordClient(session.id, clientId, now - HOUR);
+        return session;
+      };
+      const signedIn = await expired([listening.id, deaf.id]);
+      const unseen = await expired([deaf.id]);
+      const liveHash = await seedSession(now + HOUR);
+      await t.storage.sessions.recordClient((await t.storage.sessions.get(liveHash, now))!.id, listening.id, now);
+      const before = new Set((await t.storage.logoutOutbox.list(1000)).map((row) => row.id));
+
+      // The outbox write fails: the sessions stay, to be ended (and their logouts queued) by the next run.
+      const failing = {
+        ...t.storage,
+        transaction: <T>(fn: (tx: Stores) => Promise<T>) => t.storage.transaction((tx) => fn({
+          ...tx, logoutOutbox: { ...tx.logoutOutbox, enqueue: () => Promise.reject(new Error('outbox unavailable')) },
+        })),
+      };
+      await expect(startPurgeJob(failing, { intervalMs: null, now: () => now }).runOnce()).rejects.toThrow('outbox unavailable');
+      expect(await t.storage.sessions.get(signedIn.idHash, now - HOUR)).not.toBeNull();
+
+      const result = await startPurgeJob(t.storage, { intervalMs: null, now: () => now }).runOnce();
+      expect(result).toMatchObject({ sessions: 2, logoutsQueued: 1 });
+      const queued = (await t.storage.logoutOutbox.list(1000)).filter((row) => !before.has(row.id));
+      expect(queued).toEqual([expect.objectContaining({ clientId: listening.id, userId: user.id, sessionId: signedIn.id, reason: 'expired', attempts: 0 })]);
+      for (const session of [signedIn, unseen]) expect(await t.storage.sessions.get(session.idHash, now - HOUR)).toBeNull();
+      expect(await t.storage.sessions.get(liveHash, now)).not.toBeNull();
+      expect((await startPurgeJob(t.storage, { intervalMs: null, now: () => now }).runOnce()).logoutsQueued).toBe(0);
     });
 
     it('yields between batches: timers fire and requests are answered while a large backlog is deleted', async () => {

@@ -104,7 +104,7 @@ for (const backend of backends) {
         if (!page.url.startsWith(redirectUri)) page = await browser.submit(page, { decision: 'allow', remember: 'yes' }, { stopAt: redirectUri });
       }
       const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url), { pkceCodeVerifier: verifier, expectedNonce: nonce });
-      return { idToken: tokens.id_token!, claims: tokens.claims()!, browser, config };
+      return { idToken: tokens.id_token!, claims: tokens.claims()!, browser, config, refreshToken: tokens.refresh_token! };
     }
 
     /**
@@ -209,6 +209,23 @@ for (const backend of backends) {
       expect((await admin(`/users/${rita}/disable`, 'POST')).status).toBe(200);
       await logoutFor(signedIn.claims.sid);
       expect((await admin(`/users/${rita}/enable`, 'POST')).status).toBe(200);
+    });
+
+    it('tells the application when the session expires (the purge ends it), and a refresh still names that session', async () => {
+      await stop();
+      server = await startServerProcess({ ...env, SESSION_TTL: '4s', PURGE_INTERVAL: '1s' });
+      try {
+        const { claims, config, refreshToken } = await signIn();
+        const { payload } = await logoutFor(claims.sid);
+        expect(payload).toMatchObject({ sub: claims.sub, sid: claims.sid, aud: client.client_id });
+        expect(JSON.parse((await cli(database.url, 'sessions', 'list', '--user', 'rita', '--json')).stdout)).not.toContainEqual(expect.objectContaining({ id: claims.sid }));
+        // The grant outlives its session (ending one revokes no tokens); its ID tokens keep naming it, as the logout token did.
+        const refreshed = await oidc.refreshTokenGrant(config, refreshToken);
+        expect(refreshed.claims()).toMatchObject({ sub: claims.sub, sid: payload.sid });
+      } finally {
+        await stop();
+        await start();
+      }
     });
 
     it('delivers a logout queued while the server was down once it is back, and retries after a 503 with the same jti', async () => {

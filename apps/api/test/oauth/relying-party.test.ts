@@ -96,8 +96,11 @@ for (const backend of backends) {
       expect(again).toMatchObject({ iss: issuer, sub: claims.sub, aud: client.client_id, azp: client.client_id, auth_time: claims.auth_time });
       expect(again.auth_time).toEqual(expect.any(Number));
       expect(again.nonce).toBeUndefined();
+      // Back-Channel Logout §2.1: the sid of the session the grant came from, as in the first ID token, refresh after refresh.
+      expect(claims.sid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(again.sid).toBe(claims.sid);
       const twice = await oidc.refreshTokenGrant(config, refreshed.refresh_token!);
-      expect(twice.claims()).toMatchObject({ sub: claims.sub, auth_time: claims.auth_time });
+      expect(twice.claims()).toMatchObject({ sub: claims.sub, auth_time: claims.auth_time, sid: claims.sid });
       const introspected = await oidc.tokenIntrospection(config, refreshed.access_token);
       expect(introspected).toMatchObject({ active: true, sub: claims.sub, client_id: client.client_id });
       await oidc.tokenRevocation(config, twice.refresh_token!);

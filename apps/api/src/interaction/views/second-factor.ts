@@ -13,6 +13,8 @@ export interface SecondFactorView {
   error: string | null;
   /** A form under the answers: cancel the sign-in, or sign out. */
   cancel: { action: string; csrf: string; label: SafeHtml | string } | null;
+  /** A link away without answering (the account page), or none. */
+  back?: string | null;
 }
 
 /** After the password: an authenticator code, a passkey, or a recovery code. Each is its own small form. */
@@ -55,7 +57,8 @@ ${view.cancel && html`
 <form method="post" action="${view.cancel.action}">
   <input type="hidden" name="csrf" value="${view.cancel.csrf}">
   <div class="actions"><button type="submit">${view.cancel.label}</button></div>
-</form>`}`;
+</form>`}
+${view.back && html`<p class="back"><a href="${view.back}">Cancel</a></p>`}`;
 }
 
 /** The policy wants a second factor and the user has none: they set one up on the security page first. */

@@ -7,6 +7,8 @@ export interface SecurityView {
   username: string;
   /** Where to go back to an unfinished sign-in, when the user came from one. */
   continueHref: string | null;
+  /** The account page, when the user did not come from a sign-in. */
+  accountHref: string | null;
   notice: string | null;
   error: string | null;
   totp: { enabled: boolean; start: ButtonForm; remove: ButtonForm };
@@ -38,7 +40,7 @@ ${view.continueHref && html`<div class="actions"><a class="button" href="${view.
   <h2 id="passkeys-heading">Passkeys and security keys</h2>
   ${view.passkeys.list.length === 0
     ? html`<p class="muted">None yet. A passkey signs you in with your fingerprint, face, screen lock or a security key, and cannot be phished.</p>`
-    : html`<ul class="keys">${view.passkeys.list.map((key) => html`<li><span><strong>${key.name}</strong><br><span class="muted">added ${date(key.createdAt)}${key.lastUsedAt !== null ? html`, last used ${date(key.lastUsedAt)}` : ''}</span></span>${button(key.remove, html`Remove<span class="visually-hidden"> ${key.name}</span>`)}</li>`)}</ul>`}
+    : html`<ul class="keys">${view.passkeys.list.map((key) => html`<li><span class="key"><strong>${key.name}</strong><br><span class="muted">added ${date(key.createdAt)}${key.lastUsedAt !== null ? html`, last used ${date(key.lastUsedAt)}` : ''}</span></span>${button(key.remove, html`Remove<span class="visually-hidden"> ${key.name}</span>`)}</li>`)}</ul>`}
   <form method="post" action="${view.passkeys.add.action}">
     <input type="hidden" name="csrf" value="${view.passkeys.add.csrf}">
     <input type="hidden" name="credential" value="">
@@ -54,7 +56,8 @@ ${view.recovery && html`
   <p>${view.recovery.left} unused recovery code${view.recovery.left === 1 ? '' : 's'} left.</p>
   <p class="muted">Each one signs you in once if you lose your phone or key. New codes replace all the old ones.</p>
   <div class="actions">${button(view.recovery.regenerate, 'Make new recovery codes')}</div>
-</section>`}`;
+</section>`}
+${view.accountHref && html`<p class="back"><a href="${view.accountHref}">Back to your account</a></p>`}`;
 }
 
 export interface TotpSetupView {
@@ -103,6 +106,8 @@ export interface ConfirmView {
   action: string;
   csrf: string;
   error: string | null;
+  /** A link away without confirming (the account page), or none. */
+  back: string | null;
 }
 
 /** Changing second factors needs a recent sign-in: the password again. */
@@ -117,5 +122,6 @@ ${view.error && html`<p class="error" role="alert" id="confirm-error">${view.err
   <label for="password">Password</label>
   <input type="password" id="password" name="password" autocomplete="current-password" required autofocus${view.error ? html` aria-describedby="confirm-error"` : ''}>
   <div class="actions"><button type="submit" class="primary">Confirm</button></div>
-</form>`;
+</form>
+${view.back && html`<p class="back"><a href="${view.back}">Cancel</a></p>`}`;
 }

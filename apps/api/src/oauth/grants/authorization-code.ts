@@ -48,7 +48,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): Grant 
 
       const minted = await issuer.mintUserTokens({
         client, user, scopes: scopesForResource(code.scopes, resource, false), grantType: 'authorization_code', sourceAddress: req.sourceAddress,
-        codeId: code.id, resource, authTime: code.authTime,
+        codeId: code.id, resource, authTime: code.authTime, sessionId: code.sessionId,
         authentication: code.amr && code.acr ? { amr: code.amr, acr: code.acr } : null,
         refresh: client.grantTypes.includes('refresh_token')
           ? { familyId: issuer.newFamily(now), parentId: null, scopes: code.scopes, resources: code.resources }

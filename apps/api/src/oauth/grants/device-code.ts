@@ -54,7 +54,7 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): Grant {
       const resource = await target.choose(authorization.resources);
       const minted = await issuer.mintUserTokens({
         client, user, scopes: scopesForResource(authorization.scopes, resource, false), grantType: DEVICE_CODE_GRANT, sourceAddress: req.sourceAddress,
-        codeId: null, resource, authTime: authorization.authTime, dpopJkt: req.dpop?.jkt ?? null,
+        codeId: null, resource, authTime: authorization.authTime, sessionId: null, dpopJkt: req.dpop?.jkt ?? null,
         refresh: client.grantTypes.includes('refresh_token')
           ? { familyId: issuer.newFamily(now), parentId: null, scopes: authorization.scopes, resources: authorization.resources }
           : null,

@@ -69,7 +69,7 @@ export function passwordGrant(deps: PasswordGrantDeps): Grant {
       const { user } = result;
 
       const minted = await issuer.mintUserTokens({
-        client, user, scopes, grantType: 'password', sourceAddress: req.sourceAddress, codeId: null, resource, authTime: now, dpopJkt: req.dpop?.jkt ?? null,
+        client, user, scopes, grantType: 'password', sourceAddress: req.sourceAddress, codeId: null, resource, authTime: now, sessionId: null, dpopJkt: req.dpop?.jkt ?? null,
         refresh: client.grantTypes.includes('refresh_token')
           ? { familyId: issuer.newFamily(now), parentId: null, scopes: decision.scopes, resources: resource ? [resource.identifier] : [] }
           : null,

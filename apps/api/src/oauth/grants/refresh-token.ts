@@ -29,8 +29,11 @@ class NotRotated extends Error {}
  * The access token may narrow the scope; the new refresh token keeps it, less
  * what the issuer finds the client or the user may no longer hold. With
  * `openid`, a new ID token too (OIDC Core §12.2): the same subject, audience
- * and `auth_time` as at sign-in, a new `iat`, no `nonce`; only for grants whose
- * sign-in time is known (those made since migration 0020).
+ * and `auth_time` as at sign-in, a new `iat`, no `nonce`, and the `sid` of the
+ * session the grant came from (Back-Channel Logout §2.1: the one its logout
+ * token will name, even when that session has ended since); only for grants whose
+ * sign-in time is known (those made since migration 0020), and with `sid` for
+ * those made since migration 0025.
  *
  * Graceful rotation: within `reuseGraceSeconds` of its first rotation, and
  * while no successor of it has been used, the same client may use a refresh
@@ -72,12 +75,12 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
 
       const minted = await issuer.mintUserTokens({
         client, user, scopes: scopesForResource(decision.scopes, resource, requested !== undefined), grantType: 'refresh_token',
-        sourceAddress: req.sourceAddress, codeId: token.codeId, resource, authTime: token.authTime,
+        sourceAddress: req.sourceAddress, codeId: token.codeId, resource, authTime: token.authTime, sessionId: token.sessionId,
         refresh: { familyId: token.familyId ?? token.id, parentId: token.id, scopes: token.scopes, resources: token.audience },
         dpopJkt: req.dpop?.jkt ?? null,
       }, now);
       if (token.authTime !== null && minted.scopes.includes('openid')) {
-        minted.body.id_token = await idTokens.sign({ client, user, scopes: minted.scopes, nonce: null, authTime: token.authTime, sessionId: null, accessToken: minted.body.access_token, now });
+        minted.body.id_token = await idTokens.sign({ client, user, scopes: minted.scopes, nonce: null, authTime: token.authTime, sessionId: token.sessionId, accessToken: minted.body.access_token, now });
       }
       try {
         await storage.transaction(async (tx) => {

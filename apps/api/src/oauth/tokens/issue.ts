@@ -64,6 +64,8 @@ export interface UserTokensRequest {
   resource: Resource | null;
   /** When the user authenticated (epoch ms), for a JWT's `auth_time`, kept on the rows; null when not known (a refresh token from before it was kept). */
   authTime: number | null;
+  /** Public id (`sid`) of the session the grant came from, kept on the rows so refreshed ID tokens name it; null without one. Required so no grant forgets to pass it on. */
+  sessionId: string | null;
   /** How the user authenticated, for a JWT's `amr` and `acr`; null when not known (a refresh, an old code). */
   authentication?: { amr: string[]; acr: string } | null;
   /**
@@ -204,6 +206,7 @@ export class TokenIssuer {
     );
     access.codeId = request.codeId;
     access.authTime = request.authTime;
+    access.sessionId = request.sessionId;
     const body: TokenResponseBody = {
       access_token: accessValue, token_type: request.dpopJkt === null ? 'Bearer' : 'DPoP', expires_in: expiresIn, scope: scopes.join(' '),
     };
@@ -214,6 +217,7 @@ export class TokenIssuer {
       const { value: refreshValue, token: refresh } = this.mint('refresh', request, user.id, allowed(request.refresh.scopes), now, Math.min(absolute, idle));
       Object.assign(refresh, {
         familyId: request.refresh.familyId, parentId: request.refresh.parentId, codeId: request.codeId, audience: request.refresh.resources, authTime: request.authTime,
+        sessionId: request.sessionId,
       });
       // A confidential client proves itself at every refresh; a public one's refresh token would otherwise be a bearer credential (RFC 9449 §5).
       if (client.tokenEndpointAuthMethod === 'none') refresh.dpopJkt = request.dpopJkt;

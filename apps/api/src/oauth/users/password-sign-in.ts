@@ -21,6 +21,22 @@ export type SignInResult =
   | { kind: 'limited'; retryAfterSeconds: number }
   | { kind: 'failed'; reason: SignInFailure; user: User | null };
 
+/** Who one sign-in attempt counts against. */
+export interface SignInSubject {
+  /**
+   * The account named (a user name as typed, compared case-insensitively);
+   * null when the check names none beforehand (a passkey alone): the address pays alone.
+   */
+  username: string | null;
+  /** The trusted-browser id the caller found for this account, or null: a browser the user signed in with before has its own budget. */
+  device: string | null;
+  /** Source address, for the per-address throttle. */
+  address: string;
+}
+
+/** A throttled check: refused by a limit before it ran, or run. */
+export type Throttled<R> = { limited: true; retryAfterSeconds: number } | { limited: false; result: R };
+
 export interface SignInAttempt {
   /** Trimmed by the caller; compared case-insensitively. */
   username: string;
@@ -46,7 +62,7 @@ export class PasswordSignIn {
 
   constructor(
     private readonly storage: Pick<Storage, 'users'>,
-    readonly limiters: SignInLimiters,
+    private readonly limiters: SignInLimiters,
     private readonly addressBucket: AddressBucket,
     private readonly verify: (password: string, hash: string) => Promise<boolean> = verifyPassword,
     /** A host application's own check (createTollgate's \`authenticate\`): the user, or null. Replaces the lookup and the hash. */
@@ -63,35 +79,51 @@ export class PasswordSignIn {
     return new PasswordSignIn(this.storage, this.limiters, this.addressBucket, this.verify, host);
   }
 
+  /**
+   * Runs one check a person could guess at (a password, an authenticator or
+   * recovery code, a passkey) against the sign-in limits: counted before the
+   * check, so attempts sent together cannot all slip under the limit, and
+   * refunded when `succeeded(result)`. The only way the limiters are spent:
+   * every sign-in path, this class's `attempt` included, goes through it.
+   */
+  async throttled<R>(subject: SignInSubject, check: () => Promise<R>, succeeded: (result: R) => boolean): Promise<Throttled<R>> {
+    const { perAccount, perDevice, perAddress } = this.limiters;
+    const user: [RateLimiter, string] | null = subject.device !== null ? [perDevice, subject.device]
+      : subject.username !== null ? [perAccount, subject.username.toLowerCase()] : null;
+    const addressKey = this.addressBucket(subject.address);
+    const byUser = user ? user[0].consume(user[1]) : null;
+    const byAddress = perAddress.consume(addressKey);
+    if ((byUser && !byUser.allowed) || !byAddress.allowed) {
+      if (user && byUser?.allowed) user[0].refund(user[1]);
+      if (byAddress.allowed) perAddress.refund(addressKey);
+      const limited = (byUser && !byUser.allowed ? byUser : byAddress) as { retryAfterSeconds: number };
+      return { limited: true, retryAfterSeconds: limited.retryAfterSeconds };
+    }
+    const result = await check();
+    if (succeeded(result)) {
+      if (user) user[0].refund(user[1]);
+      perAddress.refund(addressKey);
+    }
+    return { limited: false, result };
+  }
+
   async attempt(attempt: SignInAttempt): Promise<SignInResult> {
     const { username, password, address } = attempt;
     const user = username === '' || this.host ? null : await this.storage.users.getByUsername(username);
     // A browser the user signed in with before is throttled on its own, so a stranger's failures cannot lock it out.
     const device = user && attempt.deviceOf ? attempt.deviceOf(user) : null;
-    const { perAccount, perDevice, perAddress } = this.limiters;
-    const [userLimiter, userKey] = device !== null ? [perDevice, device] : [perAccount, username.toLowerCase()];
-    const addressKey = this.addressBucket(address);
-    // Counted before the (slow) password check, so attempts sent together cannot all slip under the limit.
-    const byUser = userLimiter.consume(userKey);
-    const byAddress = perAddress.consume(addressKey);
-    if (!byUser.allowed || !byAddress.allowed) {
-      if (byUser.allowed) userLimiter.refund(userKey);
-      if (byAddress.allowed) perAddress.refund(addressKey);
-      const limited = (!byUser.allowed ? byUser : byAddress) as { retryAfterSeconds: number };
-      return { kind: 'limited', retryAfterSeconds: limited.retryAfterSeconds };
-    }
+    const throttled = await this.throttled({ username, device, address }, () => this.check(user, username, password), (result) => result.kind === 'signed_in');
+    return throttled.limited ? { kind: 'limited', retryAfterSeconds: throttled.retryAfterSeconds } : throttled.result;
+  }
+
+  private async check(user: User | null, username: string, password: string): Promise<SignInResult> {
     if (this.host) {
       const hosted = username === '' ? null : await this.host(username, password);
-      if (!hosted) return { kind: 'failed', reason: 'wrong password', user: null };
-      userLimiter.refund(userKey);
-      perAddress.refund(addressKey);
-      return { kind: 'signed_in', user: hosted };
+      return hosted ? { kind: 'signed_in', user: hosted } : { kind: 'failed', reason: 'wrong password', user: null };
     }
     const valid = await this.verify(password, user !== null ? user.passwordHash : await this.decoy);
     const failure = !user ? 'unknown user' : !valid ? 'wrong password' : user.disabledAt !== null ? 'user disabled' : null;
     if (failure !== null || !user) return { kind: 'failed', reason: failure ?? 'unknown user', user };
-    userLimiter.refund(userKey);
-    perAddress.refund(addressKey);
     return { kind: 'signed_in', user };
   }
 

@@ -98,6 +98,7 @@ export function aToken(clientId: string, now: number, overrides: Partial<NewToke
     parentId: null,
     codeId: null,
     authTime: null,
+    sessionId: null,
     grantType: 'client_credentials',
     sourceAddress: '127.0.0.1',
     dpopJkt: null,

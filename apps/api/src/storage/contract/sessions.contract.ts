@@ -113,13 +113,22 @@ export function describeSessionStore(storage: () => Storage) {
       await storage().sessions.touch('unknown', 61_000, 60_000);
     });
 
-    it('purges expired sessions in bounded batches', async () => {
-      const expired = await Promise.all([aSession(5000), aSession(5000)]);
+    it('ends expired sessions in bounded batches with their clients, each by exactly one of concurrent purges', async () => {
+      // Expired before 100: no other test's session is.
+      const expired = [await aSession(50), await aSession(60), await aSession(70)];
       const live = await aSession(1_000_000_000);
-      expect(await storage().sessions.purgeExpired(6000, 1)).toBe(1);
-      await storage().sessions.purgeExpired(6000, 100);
+      const client = aClient();
+      await storage().clients.create(client, 1000);
+      await storage().sessions.recordClient(expired[2]!.id, client.id, 40);
+      const first = await storage().transaction((tx) => tx.sessions.end({ expiredBefore: 100, limit: 2 }));
+      expect(first).toHaveLength(2);
+      const rest = await Promise.all(Array.from({ length: 5 }, () => storage().transaction((tx) => tx.sessions.end({ expiredBefore: 100, limit: 10 }))));
+      const ended = [...first, ...rest.flat()];
+      expect(ended.map((session) => session.id).sort()).toEqual(expired.map((session) => session.id).sort());
+      expect(ended.find((session) => session.id === expired[2]!.id)).toEqual({ id: expired[2]!.id, userId: expired[2]!.userId, clientIds: [client.id] });
       for (const session of expired) expect(await storage().sessions.get(session.idHash, 0)).toBeNull();
       expect(await storage().sessions.get(live.idHash, 6000)).not.toBeNull();
+      expect(await storage().transaction((tx) => tx.sessions.end({ expiredBefore: 100, limit: 10 }))).toEqual([]);
     });
   });
 }

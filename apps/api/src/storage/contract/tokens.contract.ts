@@ -22,6 +22,20 @@ export function describeTokenStore(storage: () => Storage) {
       expect(await storage().tokens.get(token.id)).toEqual(expected);
     });
 
+    it('keeps the session a grant came from, written one by one or by the issue batch', async () => {
+      const clientId = await aClientId();
+      const sid = randomUUID();
+      const one = aToken(clientId, 1000, { kind: 'refresh', sessionId: sid });
+      const batched = aToken(clientId, 1000, { sessionId: sid });
+      const none = aToken(clientId, 1000);
+      await storage().tokens.create([one]);
+      await storage().recordIssued([batched, none]);
+      expect((await storage().tokens.find({ id: one.id, tokenHash: one.tokenHash }))?.sessionId).toBe(sid);
+      expect((await storage().tokens.find({ id: batched.id, tokenHash: batched.tokenHash }))?.sessionId).toBe(sid);
+      expect((await storage().tokens.get(batched.id))?.sessionId).toBe(sid);
+      expect((await storage().tokens.find({ id: none.id, tokenHash: none.tokenHash }))?.sessionId).toBeNull();
+    });
+
     it('keeps the DPoP key thumbprint a token is bound to, written one by one or by the issue batch', async () => {
       const clientId = await aClientId();
       const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';

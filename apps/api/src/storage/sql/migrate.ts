@@ -23,6 +23,7 @@ import * as secondFactors from './migrations/0021-second-factors.js';
 import * as externalAccounts from './migrations/0022-external-accounts.js';
 import * as clientSecurityProfile from './migrations/0023-client-security-profile.js';
 import * as tokenEndpointAuthSigningAlg from './migrations/0024-token-endpoint-auth-signing-alg.js';
+import * as tokenSessionId from './migrations/0025-token-session-id.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0022-external-accounts': externalAccounts,
   '0023-client-security-profile': clientSecurityProfile,
   '0024-token-endpoint-auth-signing-alg': tokenEndpointAuthSigningAlg,
+  '0025-token-session-id': tokenSessionId,
 };
 
 /** Names of every migration, oldest first. */

@@ -22,7 +22,7 @@ const TOKEN_ROW_TYPES: { [K in keyof Required<Insertable<TokensTable>>]: 'text' 
   id: 'text', tokenHash: 'text', kind: 'text', prefix: 'text', clientId: 'text', userId: 'text', scopes: 'text',
   createdAt: 'bigint', expiresAt: 'bigint', revokedAt: 'bigint', familyId: 'text', parentId: 'text', codeId: 'text',
   rotatedAt: 'bigint', lastUsedAt: 'bigint', legacyValue: 'integer', grantType: 'text', sourceAddress: 'text', audience: 'text',
-  dpopJkt: 'text', actor: 'text', authTime: 'bigint',
+  dpopJkt: 'text', actor: 'text', authTime: 'bigint', sessionId: 'text',
 };
 const TOKEN_ROW_COLUMNS = Object.keys(TOKEN_ROW_TYPES) as (keyof typeof TOKEN_ROW_TYPES)[];
 

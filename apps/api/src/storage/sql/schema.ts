@@ -129,6 +129,8 @@ export interface TokensTable {
   actor: string | null;
   /** When the user of the grant signed in (migration 0020); null for client tokens and older rows. */
   authTime: number | null;
+  /** Public id of the session the grant came from (migration 0025); null without one and on older rows. */
+  sessionId: string | null;
 }
 
 export interface ConsentsTable {

@@ -84,6 +84,9 @@ export class SqlSessionStore implements SessionStore {
     let q = this.db.deleteFrom('sessions');
     if ('idHash' in selector) {
       q = q.where('idHash', '=', selector.idHash);
+    } else if ('expiredBefore' in selector) {
+      // One statement: of two purges racing, each session is deleted, and so returned, by one.
+      q = q.where('idHash', 'in', this.db.selectFrom('sessions').select('idHash').where('expiresAt', '<', selector.expiredBefore).limit(selector.limit));
     } else {
       q = q.where('userId', '=', selector.userId);
       if (selector.ids !== undefined) {
@@ -100,14 +103,5 @@ export class SqlSessionStore implements SessionStore {
       ...session,
       clientIds: links.filter((link) => link.sessionId === session.id).map((link) => link.clientId).sort(),
     }));
-  }
-
-  async purgeExpired(before: number, limit: number): Promise<number> {
-    const expired = await this.db.selectFrom('sessions').select(['idHash', 'id']).where('expiresAt', '<', before).limit(limit).execute();
-    if (expired.length === 0) return 0;
-    const result = await this.db.deleteFrom('sessions').where('idHash', 'in', expired.map((row) => row.idHash)).executeTakeFirst();
-    const ids = expired.flatMap((row) => (row.id === null ? [] : [row.id]));
-    if (ids.length > 0) await this.db.deleteFrom('sessionClients').where('sessionId', 'in', ids).execute();
-    return Number(result.numDeletedRows);
   }
 }

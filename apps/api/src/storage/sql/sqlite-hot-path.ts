@@ -61,7 +61,7 @@ export class SqliteHotPath implements TokenHotPath {
     const token: Insertable<TokensTable> = {
       id: '', tokenHash: '', kind: '', prefix: '', clientId: '', userId: null, scopes: '', audience: '', createdAt: 0, expiresAt: 0,
       revokedAt: null, familyId: null, parentId: null, codeId: null, rotatedAt: null, lastUsedAt: null, legacyValue: null,
-      grantType: null, sourceAddress: null, dpopJkt: null, actor: null, authTime: null,
+      grantType: null, sourceAddress: null, dpopJkt: null, actor: null, authTime: null, sessionId: null,
     };
     const insertToken = preparedInsert(this.db, this.raw, 'tokens', token);
     // The statement SqlReplayStore.record runs, for one key: its parameters are the key, its expiry and now.

@@ -16,7 +16,7 @@ function toToken({ legacyValue: _, grantType: _g, sourceAddress: _s, ...row }: S
 /** Every column a `Token` is read from, in the order `tokenFromValues` expects them. */
 export const TOKEN_COLUMNS = [
   'id', 'tokenHash', 'kind', 'prefix', 'clientId', 'userId', 'scopes', 'createdAt', 'expiresAt',
-  'revokedAt', 'familyId', 'parentId', 'codeId', 'rotatedAt', 'lastUsedAt', 'audience', 'dpopJkt', 'actor', 'authTime',
+  'revokedAt', 'familyId', 'parentId', 'codeId', 'rotatedAt', 'lastUsedAt', 'audience', 'dpopJkt', 'actor', 'authTime', 'sessionId',
 ] as const;
 
 /**
@@ -33,6 +33,7 @@ export function tokenFromValues(v: unknown[]): Token {
     dpopJkt: v[16] as string | null,
     actor: v[17] === null ? null : fromJson<Actor>(v[17] as string),
     authTime: v[18] as number | null,
+    sessionId: v[19] as string | null,
   };
 }
 
@@ -43,7 +44,7 @@ export function tokenRow(token: NewToken): Insertable<TokensTable> {
     scopes: toJson(token.scopes), audience: token.audience === undefined || token.audience.length === 0 ? '[]' : toJson(token.audience), createdAt: token.createdAt, expiresAt: token.expiresAt, revokedAt: null,
     familyId: token.familyId, parentId: token.parentId, codeId: token.codeId, rotatedAt: null, lastUsedAt: null, legacyValue: null,
     grantType: token.grantType, sourceAddress: token.sourceAddress, dpopJkt: token.dpopJkt ?? null, actor: token.actor ? toJson(token.actor) : null,
-    authTime: token.authTime ?? null,
+    authTime: token.authTime ?? null, sessionId: token.sessionId ?? null,
   };
 }
 
