@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ErrorSummary, type ErrorSummaryItem } from '../../../components/error-summary';
 import { CheckboxGroup, CheckboxRow, SelectField, TextField } from '../../../components/fields';
@@ -264,6 +264,9 @@ function SecretSwitchNotice({ from, to }: { from: AuthMethod; to: AuthMethod }) 
 }
 
 /** Props of {@link ClientForm}. */
+/** The form's yes-or-no settings. */
+type YesNoKey = { [K in keyof ClientFormValues]: ClientFormValues[K] extends boolean ? K : never }[keyof ClientFormValues];
+
 export interface ClientFormProps {
   initial: ClientFormValues;
   submitLabel: string;
@@ -344,6 +347,10 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
     Object.entries(errors).filter(([key]) => key.startsWith(`${field}.`)).map(([key, message]) => [Number(key.split('.')[1]), sentence(message)]),
   );
   const message = (key: string) => (errors[key] ? sentence(errors[key]) : undefined);
+  /** A CheckboxRow's id, state, error and change handler for one yes-or-no setting. */
+  const toggle = (key: YesNoKey) => ({
+    id: fieldId(key), checked: values[key], error: message(key), onChange: (e: ChangeEvent<HTMLInputElement>) => set(key)(e.target.checked),
+  });
 
   // What the summary lists: each field's messages in the form's order, then those of fields the form does not show.
   const summary: ErrorSummaryItem[] = [];
@@ -518,12 +525,9 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
             listError={message('exchangeSubjectClients')}
           />
           <CheckboxRow
-            id={fieldId('exchangeImpersonation')}
+            {...toggle('exchangeImpersonation')}
             label="May exchange without an actor token (impersonation)"
             hint="Unticked: only delegation, where the caller sends its own actor_token and the new token names it in its act claim."
-            checked={values.exchangeImpersonation}
-            error={message('exchangeImpersonation')}
-            onChange={(e) => set('exchangeImpersonation')(e.target.checked)}
           />
         </fieldset>
       )}
@@ -597,44 +601,32 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
               </SelectField>
               {values.grantTypes.includes('authorization_code') && (
                 <CheckboxRow
-                  id={fieldId('requirePushedAuthorizationRequests')}
+                  {...toggle('requirePushedAuthorizationRequests')}
                   label="Require pushed authorization requests (PAR)"
                   hint="The app must send its sign-in requests to /oauth/par first (RFC 9126); requests straight to /oauth/authorize are refused."
-                  checked={values.requirePushedAuthorizationRequests}
-                  error={message('requirePushedAuthorizationRequests')}
-                  onChange={(e) => set('requirePushedAuthorizationRequests')(e.target.checked)}
                 />
               )}
             </>
           )}
           {visible('dpop') && values.grantTypes.length > 0 && (
             <>
-            <CheckboxRow
-              id={fieldId('dpopBoundAccessTokens')}
-              label="Require DPoP"
-              hint="Every token request must carry a DPoP proof, so each token is bound to the client's key and useless to anyone who copies it."
-              checked={values.dpopBoundAccessTokens}
-              error={message('dpopBoundAccessTokens')}
-              onChange={(e) => set('dpopBoundAccessTokens')(e.target.checked)}
-            />
-            <CheckboxRow
-              id={fieldId('fapi2')}
-              label="FAPI 2.0 profile"
-              hint="Hold this client to the FAPI 2.0 Security Profile: private_key_jwt only, pushed requests with PKCE, DPoP-bound tokens, codes of 60 seconds."
-              checked={values.fapi2}
-              error={message('fapi2')}
-              onChange={(e) => set('fapi2')(e.target.checked)}
-            />
+              <CheckboxRow
+                {...toggle('dpopBoundAccessTokens')}
+                label="Require DPoP"
+                hint="Every token request must carry a DPoP proof, so each token is bound to the client's key and useless to anyone who copies it."
+              />
+              <CheckboxRow
+                {...toggle('fapi2')}
+                label="FAPI 2.0 profile"
+                hint="Hold this client to the FAPI 2.0 Security Profile: private_key_jwt only, pushed requests with PKCE, DPoP-bound tokens, codes of 60 seconds."
+              />
             </>
           )}
           {visible('resourceServer') && (
             <CheckboxRow
-              id={fieldId('resourceServer')}
+              {...toggle('resourceServer')}
               label="Resource server"
               hint="An API that may introspect any token. It may have no grant types."
-              checked={values.resourceServer}
-              error={message('resourceServer')}
-              onChange={(e) => set('resourceServer')(e.target.checked)}
             />
           )}
         </details>
