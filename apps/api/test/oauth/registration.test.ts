@@ -281,6 +281,14 @@ for (const backend of backends) {
       expect(res.headers['access-control-allow-origin']).toBe('*');
       expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
     });
+
+    it('answers a preflight to a configuration URI without reading its id, even one with a malformed escape', async () => {
+      for (const id of ['some-client', '%zz', '%E0%A4%A']) {
+        const res = await t.http.options(`/oauth/register/${id}`).set('Origin', 'https://agent.example').set('Access-Control-Request-Method', 'PUT');
+        expect(res.status, id).toBe(204);
+        expect(res.headers['access-control-allow-methods'], id).toBe('GET, POST, PUT, DELETE');
+      }
+    });
   });
 
   describe.skipIf(backend.unavailable !== null)(`open registration on ${backend.name}`, () => {

@@ -54,7 +54,8 @@ export function clientConfigurationEndpoint(deps: ClientConfigurationDeps): Rout
     }
   }
 
-  router.options(path, registrationCors);
+  // A preflight reads no id: matched without a parameter, so a malformed escape in it (`%zz`) is not decoded and refused.
+  router.options(/^\/oauth\/register\/[^/]+\/?$/, registrationCors);
 
   router.get(path, registrationCors, async (req, res) => {
     const { client, token } = await authenticate(req);
