@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, errors, jwtVerify, type CryptoKey, type JWK, type JWTHeaderParameters } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { allowedAlgorithm, checkClaims, ClaimRejected, decodeJws, JwsRejected, keyFitsAlgorithm, PublicKeys, signatureVerifies, type DecodedJws } from '../../crypto/jws.js';
 import { sha256 } from '../../crypto/random.js';
 import type { ReplayStore } from '../../storage/types.js';
 import type { DpopNonces } from './nonces.js';
@@ -97,22 +98,17 @@ export class DpopProofs {
     }
     if (header.length > MAX_PROOF_LENGTH) throw new ProofRejected(`The DPoP proof is longer than ${MAX_PROOF_LENGTH} characters.`, 'proof too long');
     const now = this.now();
-    let jwk: unknown;
-    try {
-      jwk = decodeProtectedHeader(header).jwk;
-    } catch {
-      throw new ProofRejected('The DPoP proof\'s header is not valid JSON.', 'proof header unreadable');
-    }
-    if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new ProofRejected('The DPoP proof must carry its public key in a jwk header.', 'proof without jwk');
-    if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new ProofRejected('The DPoP proof\'s jwk must be a public key, without private members.', 'proof jwk private');
     let payload;
+    let jwk: JWK;
     try {
-      ({ payload } = await jwtVerify(header, this.keys.resolve, {
-        typ: 'dpop+jwt',
-        algorithms: [...(target.algorithms ?? DPOP_SIGNING_ALGORITHMS)],
-        requiredClaims: ['jti', 'htm', 'htu', 'iat'],
-        currentDate: new Date(now),
-      }));
+      const jws = decodeJws(header);
+      const embedded = jws.header.jwk;
+      if (typeof embedded !== 'object' || embedded === null || Array.isArray(embedded)) throw new ProofRejected('The DPoP proof must carry its public key in a jwk header.', 'proof without jwk');
+      if (PRIVATE_MEMBERS.some((member) => member in embedded)) throw new ProofRejected('The DPoP proof\'s jwk must be a public key, without private members.', 'proof jwk private');
+      jwk = this.keys.verify(jws, embedded as JWK, allowedAlgorithm(jws, target.algorithms ?? DPOP_SIGNING_ALGORITHMS));
+      // The order of jose's jwtVerify, which these checks replace: typ, the required claims, then the times.
+      checkClaims(jws, { typ: 'dpop+jwt', required: ['iat', 'htu', 'htm', 'jti'], now: Math.floor(now / 1000) });
+      payload = jws.payload;
     } catch (error) {
       throw rejection(error, target);
     }
@@ -132,47 +128,35 @@ export class DpopProofs {
       if (typeof payload.nonce !== 'string') throw new ProofRejected('This server requires a nonce in DPoP proofs: use the one in the DPoP-Nonce header.', 'proof without nonce', nonces.current());
       if (!nonces.accepts(payload.nonce)) throw new ProofRejected('The DPoP proof\'s nonce is not current: use the one in the DPoP-Nonce header.', 'proof nonce stale', nonces.current());
     }
-    const key = jwk as JWK;
-    const jkt = await this.keys.thumbprint(key);
+    const jkt = await this.keys.thumbprint(jwk);
     if (target.jkt !== undefined && jkt !== target.jkt) {
       throw new ProofRejected('The DPoP proof is made with another key than the one this access token is bound to.', 'proof key mismatch');
     }
     const fresh = await this.options.replays.use(sha256(`dpop\0${jkt}\0${jti}`), (iat + this.options.maxAgeSeconds + PROOF_CLOCK_SKEW_SECONDS) * 1000, now);
     if (!fresh) throw new ProofRejected('The DPoP proof was used before: make a new one, with a new jti, for each request.', 'proof replayed');
-    return { jkt, jwk: key };
+    return { jkt, jwk };
   }
 }
 
 /**
- * The public keys of recent proofs, imported, and their thumbprints. A client
- * signs every proof with the same key, and importing it (WebCrypto's
- * `importKey` of the JWK, which checks the point) cost as much CPU as the
- * signature's verification; the thumbprint is a WebCrypto digest. Both are
- * functions of the `jwk` (and `alg`) alone, so each is remembered under the
+ * The public keys of recent proofs and their thumbprints. A client signs
+ * every proof with the same key, and importing it (which checks the point)
+ * cost as much CPU as the signature's check; the thumbprint is a digest.
+ * Both are functions of the `jwk` alone, so each is remembered under the
  * exact JSON it came from: a proof whose header differs in anything gets its
- * own entry, and everything `EmbeddedJWK` refuses is still refused by it (a
- * refusal throws and is not remembered). The oldest entry goes when full.
+ * own entry. The oldest entry goes when full.
  */
 class ProofKeys {
-  private readonly imported = new Map<string, CryptoKey>();
+  private readonly imported = new PublicKeys();
   private readonly thumbprints = new Map<string, string>();
 
-  /** `EmbeddedJWK`, remembered: a jose key resolver. */
-  readonly resolve = async (header: JWTHeaderParameters, token: Parameters<typeof EmbeddedJWK>[1]): Promise<CryptoKey> => {
-    const id = `${String(header.alg)}\0${JSON.stringify(header.jwk)}`;
-    const known = this.imported.get(id);
-    if (known) return known;
-    let key;
-    try {
-      key = await EmbeddedJWK(header, token);
-    } catch (error) {
-      // WebCrypto's own refusals (a DataError for a jwk whose curve is not the alg's) are the proof's fault too, not a server error.
-      if (error instanceof errors.JOSEError) throw error;
-      throw new errors.JWSInvalid('Invalid Embedded JWK', { cause: error });
-    }
-    remember(this.imported, id, key);
-    return key;
-  };
+  /** The proof's `jwk` header (§4.2: a public key), once the proof's signature verifies with it under `alg`; throws `JwsRejected` otherwise. */
+  verify(jws: DecodedJws, jwk: JWK, alg: Parameters<typeof signatureVerifies>[1]): JWK {
+    const key = this.imported.of(jwk);
+    if (key === null || !keyFitsAlgorithm(key, alg) || jwk.kty !== JWK_TYPES[alg]) throw new JwsRejected('unusable-key', `jwk does not fit ${alg}`);
+    if (!signatureVerifies(jws, alg, key)) throw new JwsRejected('signature', 'its signature does not verify');
+    return jwk;
+  }
 
   /** RFC 7638 SHA-256 thumbprint of a key a proof was verified with. */
   async thumbprint(jwk: JWK): Promise<string> {
@@ -184,6 +168,8 @@ class ProofKeys {
     return jkt;
   }
 }
+
+const JWK_TYPES: Record<string, string> = { RS256: 'RSA', RS384: 'RSA', RS512: 'RSA', PS256: 'RSA', PS384: 'RSA', PS512: 'RSA', ES256: 'EC', ES384: 'EC', ES512: 'EC', EdDSA: 'OKP', Ed25519: 'OKP' };
 
 function remember<V>(map: Map<string, V>, id: string, value: V): void {
   if (map.size >= KEY_CACHE_SIZE) map.delete(map.keys().next().value!);
@@ -218,17 +204,19 @@ export function normaliseHtu(value: string): string | null {
 
 function rejection(error: unknown, target: ProofTarget): unknown {
   if (error instanceof ProofRejected) return error;
-  if (!(error instanceof errors.JOSEError)) return error;
-  const detail = `proof ${error.code}: ${error.message}`;
-  if (error instanceof errors.JWTClaimValidationFailed) {
+  if (error instanceof ClaimRejected) {
+    const detail = `proof ${error.message}`;
     if (error.claim === 'typ') return new ProofRejected('The DPoP proof must have typ dpop+jwt in its header.', detail);
+    if (error.reason === 'expired') return new ProofRejected('The DPoP proof has expired.', detail);
     return new ProofRejected(`The DPoP proof has a missing or invalid ${error.claim} claim.`, detail);
   }
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+  if (!(error instanceof JwsRejected)) return error;
+  const detail = `proof ${error.problem}: ${error.message}`;
+  if (error.problem === 'alg') {
     const algorithms = target.algorithms ?? DPOP_SIGNING_ALGORITHMS;
     return new ProofRejected(`The DPoP proof must be signed with one of ${algorithms.join(', ')}${target.profile === undefined ? '' : ` (${target.profile}, §5.4.1)`}.`, detail);
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new ProofRejected('The DPoP proof\'s signature does not verify with its jwk.', detail);
-  if (error instanceof errors.JWTExpired) return new ProofRejected('The DPoP proof has expired.', detail);
+  if (error.problem === 'signature') return new ProofRejected('The DPoP proof\'s signature does not verify with its jwk.', detail);
+  if (error.part === 'header') return new ProofRejected('The DPoP proof\'s header is not valid JSON.', detail);
   return new ProofRejected('The DPoP proof is not a valid signed JWT with a public jwk.', detail);
 }
