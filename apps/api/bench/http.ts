@@ -72,8 +72,10 @@ export function checkTools(): string | null {
   return null;
 }
 
+/** BENCH_CPU_PROF=DIR: each server writes a V8 CPU profile there when it exits (open it in Chrome's DevTools, Performance). */
 export function pinned(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  return spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...profile, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export async function waitForPort(port: number, child: ChildProcess): Promise<void> {

@@ -97,7 +97,7 @@ describe('compact JWS checked with node:crypto', () => {
   });
 
   it('holds a key to its algorithm: type, curve and size', () => {
-    const key = (type: 'ec' | 'rsa' | 'ed25519', options: object = {}) => generateKeyPairSync(type as 'ec', options as never).publicKey as KeyObject;
+    const key = (type: 'ec' | 'rsa' | 'ed25519', options: object = {}) => (generateKeyPairSync as (type: string, options: object) => { publicKey: KeyObject })(type, options).publicKey;
     expect(keyFitsAlgorithm(key('ec', { namedCurve: 'P-256' }), 'ES256')).toBe(true);
     expect(keyFitsAlgorithm(key('ec', { namedCurve: 'P-256' }), 'ES384')).toBe(false);
     expect(keyFitsAlgorithm(key('ec', { namedCurve: 'P-384' }), 'ES384')).toBe(true);

@@ -122,12 +122,25 @@ export class SqliteHotPath implements TokenHotPath {
   /**
    * Records single-use keys (a batch of distinct ones) as `SqlReplayStore`
    * does, by one prepared statement a key in one transaction (Kysely prepared
-   * its multi-row statement anew for each batch). Committed with
-   * synchronous=FULL, as every write but an issue batch: a recorded `jti`
-   * survives a power cut. Returns the keys that were not live already.
+   * its multi-row statement anew for each batch). Committed like an issue
+   * batch, without waiting for the disk: a FULL commit's flush held the event
+   * loop for 4 to 5 ms a batch, so every private_key_jwt and DPoP request
+   * waited on it. A recorded `jti` survives a crash of the process at once,
+   * as the tokens issued with it do; only a power cut or an operating system
+   * crash within a second or so of the commit can lose it, and with it those
+   * tokens, reopening the key's few minutes of life to whoever holds a copy
+   * of the assertion or proof (docs/security.md). Returns the keys that were
+   * not live already.
    */
   useReplayKeys(uses: { key: string; expiresAt: number }[], now: number): Promise<Set<string>> {
-    return this.exclusive((s) => s.replays(uses, now));
+    return this.exclusive((s) => {
+      s.syncNormal.run();
+      try {
+        return s.replays(uses, now);
+      } finally {
+        s.syncFull.run();
+      }
+    });
   }
 
   client(id: string): Promise<Selectable<ClientsTable> | undefined> {
