@@ -29,6 +29,8 @@ for (const backend of backends) {
     const drops: (() => Promise<void>)[] = [];
     /** What the login app's backend should answer next: the test changes it. */
     let subject = 'alice';
+    /** The sign-in time the login app reports: undefined for "now", or a function of the interaction's `authTimeNotBefore`. */
+    let reportedAuthTime: ((notBefore: string | null) => number) | undefined;
     let consentBody: Record<string, unknown> | null = null;
 
     /** The admin API, called as a login app in any language would: fetch and JSON, nothing of Tollgate's. */
@@ -51,9 +53,9 @@ for (const backend of backends) {
         const consentChallenge = url.searchParams.get('consent_challenge');
         let answer: Response;
         if (loginChallenge) {
-          const read = await (await api('GET', `/interactions/${loginChallenge}`)).json() as { step: string };
+          const read = await (await api('GET', `/interactions/${loginChallenge}`)).json() as { step: string; authTimeNotBefore: string | null };
           if (read.step !== 'login') return res.writeHead(500).end('expected the login step');
-          answer = await api('PUT', `/interactions/${loginChallenge}/accept-login`, { subject, amr: ['pwd'] });
+          answer = await api('PUT', `/interactions/${loginChallenge}/accept-login`, { subject, amr: ['pwd'], authTime: reportedAuthTime?.(read.authTimeNotBefore) });
         } else if (consentChallenge) {
           const read = await (await api('GET', `/interactions/${consentChallenge}`)).json() as { step: string; scopes: { name: string }[] };
           const body = consentBody ?? { scopes: read.scopes.map((s) => s.name), claims: { name: 'Alice Liddell', email: 'alice@example.test', favourite: 'tea' } };
@@ -91,12 +93,12 @@ for (const backend of backends) {
       for (const drop of drops) await drop();
     });
 
-    async function start(browser: CookieBrowser, scope = 'openid profile email') {
+    async function start(browser: CookieBrowser, scope = 'openid profile email', extra: Record<string, string> = {}) {
       const config = await oidc.discovery(new URL(issuer), client.id, undefined, oidc.ClientSecretBasic(client.secret), { execute: [oidc.allowInsecureRequests] });
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: 'http://127.0.0.1:9/cb', scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+        redirect_uri: 'http://127.0.0.1:9/cb', scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
       });
       const page = await browser.go(url.href, {}, 'http://127.0.0.1:9/cb');
       return { config, verifier, state, page };
@@ -133,6 +135,30 @@ for (const backend of backends) {
       consentBody = { scopes: ['openid'], claims: { sub: 'mallory' } };
       const second = await start(new CookieBrowser(), 'openid');
       expect(JSON.parse(second.page.text).fields).toEqual({ claims: 'may not set sub: Tollgate sets them' });
+    });
+
+    it('refuses accept-login with an authTime older than max_age allows, or from before a prompt=login request, and records nothing', async () => {
+      subject = 'frank';
+      consentBody = null;
+      try {
+        reportedAuthTime = (notBefore) => Date.parse(notBefore!) - 1;
+        const stale = await start(new CookieBrowser(), 'openid', { max_age: '60' });
+        expect(JSON.parse(stale.page.text)).toMatchObject({ error: 'invalid_request', fields: { authTime: expect.stringContaining('is older than the client allows (max_age=60 s') } });
+        const relogin = await start(new CookieBrowser(), 'openid', { prompt: 'login' });
+        expect(JSON.parse(relogin.page.text)).toMatchObject({ fields: { authTime: expect.stringContaining('(prompt=login)') } });
+        const challenge = new URL(relogin.page.url).searchParams.get('login_challenge')!;
+        const view = await (await api('GET', `/interactions/${challenge}`)).json() as { step: string; authTimeNotBefore: string };
+        expect(view.step).toBe('login');
+        expect(Date.parse(view.authTimeNotBefore)).toBe((await tollgate.storage.interactions.get(challenge))!.createdAt);
+        expect(await tollgate.storage.users.get('frank')).toBeNull();
+        // At the limit it passes, and openid-client's own max_age check agrees.
+        reportedAuthTime = (notBefore) => Date.parse(notBefore!);
+        const fresh = await start(new CookieBrowser(), 'openid', { max_age: '60' });
+        const tokens = await oidc.authorizationCodeGrant(fresh.config, new URL(fresh.page.url), { pkceCodeVerifier: fresh.verifier, expectedState: fresh.state, maxAge: 60 });
+        expect(tokens.claims()).toMatchObject({ sub: 'frank' });
+      } finally {
+        reportedAuthTime = undefined;
+      }
     });
 
     it('answers unknown challenges 404, a step out of turn or twice 409, and bad input 400 with field messages', async () => {
