@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/admin/clients/service.js';
 import { createResource } from '../../src/admin/resources/service.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import { createTollgate, type Tollgate } from '../../src/tollgate.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
 import { backends } from '../support/databases.js';
@@ -24,6 +26,7 @@ for (const backend of backends) {
     let issuer: string;
     let loginApp: string;
     let appToken: string;
+    let loginAppId: string;
     let client: { id: string; secret: string };
     const servers: Server[] = [];
     const drops: (() => Promise<void>)[] = [];
@@ -77,6 +80,7 @@ for (const backend of backends) {
       // A default API takes the tokens of requests naming none: not the login app's, which are for Tollgate itself.
       await createResource(tollgate.storage, { identifier: 'https://api.example.test', name: 'Default API', isDefault: true }, actor);
       const app = await createClient(tollgate.storage, { name: 'Login app', grantTypes: ['client_credentials'], scopes: ['oauth-interactions'] }, actor);
+      loginAppId = app.client.id;
       const token = await fetch(`${issuer}/oauth/token`, {
         method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${app.client.id}:${app.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: 'grant_type=client_credentials&scope=oauth-interactions',
@@ -198,9 +202,28 @@ for (const backend of backends) {
     it('refuses tokens without oauth-interactions, and a subject that is one of Tollgate\'s own users', async () => {
       const refused = await api('GET', '/interactions/AAAAAAAAAAAAAAAAAAAAAA', undefined, 'tg_at_nope');
       expect(refused.status).toBe(401);
-      const other = await createClient(tollgate.storage, { name: 'Other', grantTypes: ['client_credentials'], scopes: ['openid'] }, actor);
-      expect(other.client.scopes).toEqual(['openid']);
       const admin = (await tollgate.storage.users.list({ limit: 1 })).items[0]!;
+      expect(admin.admin).toBe(true);
+      const tokens = new TokenIssuer(tollgate.storage, tollgate.config.lifetimes, createMetrics());
+      const mint = async (clientId: string, userId: string | null, scopes: string[]) => (await tokens.issueAccessToken({
+        client: (await tollgate.storage.clients.get(clientId))!, userId, scopes, grantType: userId ? 'authorization_code' : 'client_credentials', sourceAddress: '127.0.0.1', dpopJkt: null,
+      })).access_token;
+      const insufficient = { error: 'insufficient_scope', error_description: 'This request needs the oauth-interactions scope.', scope: 'oauth-interactions' };
+      // An administrator's console token: oauth-admin is not oauth-interactions.
+      const adminToken = await mint('tollgate-console', admin.id, ['oauth-admin']);
+      expect((await (await fetch(`${issuer}/admin/api/users?limit=1`, { headers: { authorization: `Bearer ${adminToken}` } })).status)).toBe(200);
+      const asAdmin = await api('GET', '/interactions/AAAAAAAAAAAAAAAAAAAAAA', undefined, adminToken);
+      expect(asAdmin.status).toBe(403);
+      expect(await asAdmin.json()).toEqual(insufficient);
+      // Another client's own token, without the scope.
+      const other = await createClient(tollgate.storage, { name: 'Other', grantTypes: ['client_credentials'], scopes: ['openid'] }, actor);
+      const asOther = await api('GET', '/interactions/AAAAAAAAAAAAAAAAAAAAAA', undefined, await mint(other.client.id, null, ['openid']));
+      expect(asOther.status).toBe(403);
+      expect(await asOther.json()).toEqual(insufficient);
+      // A token carrying the scope but speaking for a user (the login app's client cannot get one; made here directly).
+      const asUser = await api('PUT', '/interactions/AAAAAAAAAAAAAAAAAAAAAA/accept-login', { subject: 'mallory' }, await mint(loginAppId, admin.id, ['oauth-interactions']));
+      expect(asUser.status).toBe(403);
+      expect(await asUser.json()).toEqual({ error: 'insufficient_scope', error_description: 'Interactions are answered with a token a client holds for itself (client credentials), not a user\'s.' });
       subject = admin.id;
       consentBody = null;
       const { page } = await start(new CookieBrowser(), 'openid');
