@@ -4,6 +4,7 @@ import express from 'express';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../src/admin/clients/service.js';
+import { createResource } from '../../src/admin/resources/service.js';
 import { createLogger } from '../../src/logger.js';
 import { createTollgate, NotFoundError, StateConflictError, ValidationError, type Tollgate } from '../../src/tollgate.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
@@ -105,6 +106,24 @@ for (const backend of backends) {
       // Finishing twice: refused, and nothing more is issued.
       const again = await finish(browser, details.id, { login: { subject: 'u-1' } });
       expect(JSON.parse(again.text)).toMatchObject({ status: 409, message: 'this interaction is already completed' });
+    });
+
+    it('tells the host\'s page the client\'s logo and site, the APIs asked for, prompt, login_hint and max_age', async () => {
+      await createResource(tollgate.storage, { identifier: 'https://notes.example.test', name: 'Notes API', scopes: ['notes.read'] }, actor);
+      const made = await createClient(tollgate.storage, {
+        name: 'Shown RP', grantTypes: ['authorization_code'], scopes: ['openid', 'notes.read'], redirectUris: [REDIRECT],
+        logoUrl: 'https://rp.example.test/logo.png', siteUrl: 'https://rp.example.test/',
+      }, actor);
+      const browser = new CookieBrowser();
+      const page = await browser.go(`${base}/oauth/authorize?${new URLSearchParams({
+        client_id: made.client.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid notes.read', state: 's', resource: 'https://notes.example.test',
+        prompt: 'consent', login_hint: 'ada@example.test', max_age: '600', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+      })}`);
+      expect(JSON.parse(page.text)).toMatchObject({
+        step: 'login', client: { id: made.client.id, name: 'Shown RP', logoUrl: 'https://rp.example.test/logo.png', siteUrl: 'https://rp.example.test/' },
+        scopes: [{ name: 'openid' }, { name: 'notes.read' }], apis: [{ identifier: 'https://notes.example.test', name: 'Notes API' }],
+        prompt: ['consent'], loginHint: 'ada@example.test', maxAge: 600, expectedSubject: null, subject: null, session: null,
+      });
     });
 
     it('goes from the login step to the consent page, remembers a sign-in, and skips both pages next time', async () => {
