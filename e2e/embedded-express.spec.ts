@@ -73,3 +73,46 @@ test('the user who cancels on the host\'s login page sends the client access_den
   await expect(page.getByText('back at the client')).toBeVisible();
   expect(Object.fromEntries(landed!.searchParams)).toEqual({ error: 'access_denied', error_description: 'The user cancelled the sign-in.', state: 'cancelled', iss: example.url });
 });
+
+test('the host\'s forms need the CSRF token this browser was given for this interaction: without it, or with another\'s, no sign-in and no code', async ({ page, browser }) => {
+  const config = await oidc.discovery(new URL(example.url), example.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  const authorizeUrl = async (state: string) => oidc.buildAuthorizationUrl(config, {
+    redirect_uri: CALLBACK, scope: 'openid notes', state, code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+  }).href;
+  await page.route(`${CALLBACK}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'back at the client' }));
+  await page.goto(await authorizeUrl('csrf'));
+  const action = new URL((await page.locator('form').getAttribute('action'))!, example.url).href;
+  const token = (await page.locator('input[name="csrf"]').getAttribute('value'))!;
+  expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+  // Another browser (an attacker's) gets its own token for its own interaction; neither opens this one.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await otherPage.goto(await authorizeUrl('other'));
+  const otherToken = (await otherPage.locator('input[name="csrf"]').getAttribute('value'))!;
+  await other.close();
+
+  // Posts that carry this browser's cookies (as a forged cross-site form would), from Node: no Sec-Fetch-Site, so only the token decides.
+  for (const csrf of [undefined, '', otherToken, token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))]) {
+    const posted = await page.request.post(action, { form: { username: 'alice', password: 'wonderland', ...(csrf !== undefined && { csrf }) }, maxRedirects: 0 });
+    expect(posted.status(), `csrf=${csrf}`).toBe(403);
+    expect(posted.headers().location).toBeUndefined();
+    expect(await posted.text()).toContain('Request refused');
+  }
+  // The same token on another interaction of this same browser is refused too.
+  const second = new URL(action);
+  await page.goto(await authorizeUrl('second'));
+  second.searchParams.set('interaction', new URL(page.url()).searchParams.get('interaction')!);
+  expect((await page.request.post(second.href, { form: { username: 'alice', password: 'wonderland', csrf: token }, maxRedirects: 0 })).status()).toBe(403);
+
+  // Nothing was signed in meanwhile: the second interaction's own form still asks, and works.
+  await page.getByLabel('User name').fill('alice');
+  await page.getByLabel('Password').fill('wonderland');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Allow Example Notes web?' })).toBeVisible();
+  // The consent form's token is the one checked there too.
+  const consentAction = new URL((await page.locator('form').getAttribute('action'))!, example.url).href;
+  expect((await page.request.post(consentAction, { form: { decision: 'allow', csrf: token }, maxRedirects: 0 })).status()).toBe(403);
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await expect(page.getByText('back at the client')).toBeVisible();
+});

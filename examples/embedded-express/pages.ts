@@ -15,12 +15,14 @@ const layout = (title: string, body: string) => `<!doctype html>
   ul { padding-left: 1.2rem; }
 </style></head><body><main>${body}</main></body></html>`;
 
-export function loginPage(details: InteractionDetails, error?: string, username?: string): string {
+/** `csrf`: the form's token (csrf.ts), posted back in a hidden field. */
+export function loginPage(details: InteractionDetails, csrf: string, error?: string, username?: string): string {
   return layout('Sign in', `
     <h1>Sign in to Example Notes</h1>
     <p>to continue to <strong>${escape(details.client.name)}</strong></p>
     ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
     <form method="post" action="/login?interaction=${escape(details.id)}">
+      <input type="hidden" name="csrf" value="${escape(csrf)}">
       <label for="username">User name</label><input id="username" name="username" type="text" autocomplete="username" value="${escape(username ?? details.loginHint ?? '')}" required>
       <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
       <label><input type="checkbox" name="remember" value="yes"> Keep me signed in</label>
@@ -29,12 +31,13 @@ export function loginPage(details: InteractionDetails, error?: string, username?
     </form>`);
 }
 
-export function consentPage(details: InteractionDetails, name: string): string {
+export function consentPage(details: InteractionDetails, name: string, csrf: string): string {
   return layout('Allow access', `
     <h1>Allow ${escape(details.client.name)}?</h1>
     <p>Signed in as ${escape(name)}. ${escape(details.client.name)} asks to:</p>
     <ul>${details.scopes.map((s) => `<li>${escape(s.description)}</li>`).join('')}</ul>
     <form method="post" action="/consent?interaction=${escape(details.id)}">
+      <input type="hidden" name="csrf" value="${escape(csrf)}">
       <label><input type="checkbox" name="remember" value="yes"> Remember this choice</label>
       <button type="submit" name="decision" value="allow">Allow</button>
       <button type="submit" name="decision" value="deny">Deny</button>

@@ -3,6 +3,7 @@ import { bearerAuth } from '@tollgate/express-bearer';
 import { createClient, createTollgate, rotateClientSecret, StateConflictError, NotFoundError } from '@tollgate/api';
 import { checkPassword, findUser } from './users.js';
 import { consentPage, loginPage, messagePage } from './pages.js';
+import { csrfTokens } from './csrf.js';
 
 const port = Number(process.env.PORT ?? 4000);
 const issuer = process.env.ISSUER ?? `http://localhost:${port}`;
@@ -57,15 +58,19 @@ server.use('/oauth', tollgate.router);
 server.use('/.well-known', tollgate.router);
 server.use('/interaction', tollgate.router);
 server.use(express.urlencoded({ extended: false, limit: '8kb' }));
-// Forms are posted only from this origin. (The interaction is also bound to the browser, and its cookie is SameSite=Lax.)
+// Every form carries a CSRF token bound to this browser and to the interaction it answers; a post without it is refused.
+// Set CSRF_SECRET (64 hex digits) when several instances serve the pages, or open forms should survive a restart.
+if (process.env.CSRF_SECRET !== undefined && !/^[0-9a-f]{64,}$/i.test(process.env.CSRF_SECRET)) throw new Error('CSRF_SECRET must be at least 64 hex digits (32 bytes)');
+const csrf = csrfTokens({ secure: issuer.startsWith('https:'), secret: process.env.CSRF_SECRET ? Buffer.from(process.env.CSRF_SECRET, 'hex') : undefined });
+const refused = (res: express.Response) => void res.status(403).send(messagePage('Request refused', 'This form has expired or was not sent from this site. Return to the application and start again.'));
 server.post(['/login', '/consent'], (req, res, next) => {
-  // Browsers say where a request comes from in Sec-Fetch-Site; with Referrer-Policy no-referrer, Origin may be "null".
+  // A second line: browsers say where a request comes from in Sec-Fetch-Site (with Referrer-Policy no-referrer, Origin may be "null").
   const site = req.get('sec-fetch-site');
   const origin = req.get('origin');
   const crossSite = site !== undefined ? site !== 'same-origin' && site !== 'none' : origin !== undefined && origin !== 'null' && origin !== new URL(issuer).origin;
-  if (crossSite) return void res.status(403).send(messagePage('Request refused', 'This form was sent from another site.'));
+  if (crossSite) return refused(res);
   next();
-});
+}, csrf.check(refused));
 
 /** Tollgate's errors about the interaction, as a page: expired, finished, from another browser. */
 async function guarded(res: express.Response, work: () => Promise<void>) {
@@ -81,21 +86,22 @@ async function guarded(res: express.Response, work: () => Promise<void>) {
 }
 
 server.get('/login', (req, res) => guarded(res, async () => {
-  res.send(loginPage(await tollgate.interactions.get(req)));
+  const details = await tollgate.interactions.get(req);
+  res.send(loginPage(details, csrf.token(req, res, details.id)));
 }));
 
 server.post('/login', (req, res) => guarded(res, async () => {
   const details = await tollgate.interactions.get(req);
   if (req.body.cancel === 'yes') return tollgate.interactions.deny(req, res, 'The user cancelled the sign-in.');
   const user = checkPassword(String(req.body.username ?? ''), String(req.body.password ?? ''));
-  if (!user) return void res.status(401).send(loginPage(details, 'The user name or password is not right.', String(req.body.username ?? '')));
+  if (!user) return void res.status(401).send(loginPage(details, csrf.token(req, res, details.id), 'The user name or password is not right.', String(req.body.username ?? '')));
   // The subject comes from this app's own check, never from the browser.
   await tollgate.interactions.finish(req, res, { login: { subject: user.id, amr: ['pwd'], remember: req.body.remember === 'yes' } });
 }));
 
 server.get('/consent', (req, res) => guarded(res, async () => {
   const details = await tollgate.interactions.get(req);
-  res.send(consentPage(details, findUser(details.subject ?? '')?.name ?? 'unknown'));
+  res.send(consentPage(details, findUser(details.subject ?? '')?.name ?? 'unknown', csrf.token(req, res, details.id)));
 }));
 
 server.post('/consent', (req, res) => guarded(res, async () => {

@@ -38,6 +38,12 @@ export interface InteractionDetails {
   loginHint: string | null;
   /** Seconds (OIDC `max_age`), or null. */
   maxAge: number | null;
+  /**
+   * Epoch milliseconds: the login answer's `authTime` may not be earlier
+   * (OIDC Core §3.1.2.1: the request time less `max_age`, or the request time
+   * itself with `prompt=login`); null when any sign-in will do.
+   */
+  authTimeNotBefore: number | null;
   /** The subject the client expects (its `id_token_hint`), or null. */
   expectedSubject: string | null;
   /** Who signed in for this interaction (set from the consent step on). */
@@ -50,7 +56,11 @@ export interface InteractionDetails {
 
 export interface LoginAnswer {
   subject: string;
-  /** Epoch milliseconds of the sign-in; now by default. */
+  /**
+   * Epoch milliseconds of the sign-in: when the user last proved who they are
+   * (not when your session was last used); now by default. Refused when
+   * earlier than `authTimeNotBefore` (`max_age`, `prompt=login`).
+   */
   authTime?: number;
   /** Authentication methods (RFC 8176): `pwd`, `otp`, … */
   amr?: string[];
@@ -121,6 +131,7 @@ export class HostInteractions {
       prompt: request.prompt,
       loginHint: request.loginHint,
       maxAge: request.maxAge,
+      authTimeNotBefore: authTimeNotBefore(interaction),
       expectedSubject: request.idTokenHintSubject,
       subject: interaction.decision?.login?.subject ?? null,
       session,
@@ -140,7 +151,7 @@ export class HostInteractions {
     const next: InteractionDecision = { ...previous };
     if (answer.login) {
       if (previous?.login) throw new StateConflictError('the login of this interaction is already accepted');
-      next.login = checkLogin(answer.login, now);
+      next.login = checkLogin(answer.login, now, interaction);
     }
     if (answer.consent) {
       if (!next.login) throw new StateConflictError('accept the login before the consent');
@@ -229,7 +240,7 @@ export class HostInteractions {
     const now = Date.now();
     if (!(await ctx.storage.interactions.complete(interaction.id, now))) return this.alreadyDone(res);
     // A remembered sign-in is a Tollgate session (its sid in the ID token, its end a back-channel logout); otherwise the code has none.
-    const session = decision.login?.remember ? await ctx.sessions.start(req, res, user, now, decision.login.amr) : null;
+    const session = decision.login?.remember ? await ctx.sessions.start(req, res, user, now, decision.login.amr, decision.login.authTime) : null;
     if (decision.consent) {
       if (decision.consent.remember) await ctx.storage.consents.grant(user.id, request.clientId, decision.consent.scopes, now);
       await ctx.storage.audit.append({
@@ -285,7 +296,18 @@ export class HostInteractions {
   }
 }
 
-function checkLogin(login: LoginAnswer, now: number): NonNullable<InteractionDecision['login']> {
+/**
+ * The earliest sign-in this request accepts (OIDC Core §3.1.2.1): with
+ * `prompt=login`, one made during the interaction; with `max_age`, one no
+ * older than that when the client asked; else any.
+ */
+export function authTimeNotBefore(interaction: Pick<Interaction, 'request' | 'createdAt'>): number | null {
+  const { prompt, maxAge } = interaction.request;
+  if (prompt.includes('login')) return interaction.createdAt;
+  return maxAge === null ? null : interaction.createdAt - maxAge * 1000;
+}
+
+function checkLogin(login: LoginAnswer, now: number, interaction: Interaction): NonNullable<InteractionDecision['login']> {
   const { subject } = login;
   const fields: Record<string, string> = {};
   if (typeof subject !== 'string' || subject.length === 0) fields.subject = 'is required';
@@ -294,6 +316,13 @@ function checkLogin(login: LoginAnswer, now: number): NonNullable<InteractionDec
   const authTime = login.authTime ?? now;
   if (typeof authTime !== 'number' || !Number.isSafeInteger(authTime) || authTime > now + 60_000 || authTime < now - 366 * 86_400_000) {
     fields.authTime = 'must be epoch milliseconds within the last year, not in the future';
+  } else {
+    const notBefore = authTimeNotBefore(interaction);
+    if (notBefore !== null && authTime < notBefore) {
+      fields.authTime = interaction.request.prompt.includes('login')
+        ? `is before this request began (${new Date(notBefore).toISOString()}): the client asked for a new sign-in (prompt=login); sign the user in again, or reject with login_required`
+        : `is older than the client allows (max_age=${interaction.request.maxAge} s, so not before ${new Date(notBefore).toISOString()}): sign the user in again, or reject with login_required`;
+    }
   }
   const amr = login.amr ?? [];
   if (!Array.isArray(amr) || amr.length > 10 || amr.some((m) => typeof m !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(m))) {

@@ -51,15 +51,16 @@ export class Sessions {
   /**
    * Signs the user in with a fresh session id, ending the browser's previous
    * session (no fixation; its applications hear of it by back-channel logout).
-   * `amr`: how they authenticated (RFC 8176), a password by default.
+   * `amr`: how they authenticated (RFC 8176), a password by default;
+   * `authTime`: when, if not now (a host application's sign-in it reports).
    */
-  async start(req: IncomingMessage & { clientAddress?: string }, res: ServerResponse, user: User, now = Date.now(), amr: string[] = ['pwd']): Promise<Session> {
+  async start(req: IncomingMessage & { clientAddress?: string }, res: ServerResponse, user: User, now = Date.now(), amr: string[] = ['pwd'], authTime = now): Promise<Session> {
     const value = randomSecret('tg_s_');
     const previous = this.idHash(req);
     const session = await this.storage.transaction(async (tx) => {
       if (previous) await endSessions(tx, { idHash: previous }, 'signin', now);
       return tx.sessions.create({
-        idHash: sha256(value), userId: user.id, authTime: now, amr, createdAt: now, expiresAt: now + this.ttlSeconds * 1000,
+        idHash: sha256(value), userId: user.id, authTime, amr, createdAt: now, expiresAt: now + this.ttlSeconds * 1000,
         userAgent: storableUserAgent(req), sourceAddress: req.clientAddress ?? null, lastUsedAt: now,
       });
     });

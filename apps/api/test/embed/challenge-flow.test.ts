@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/admin/clients/service.js';
 import { createResource } from '../../src/admin/resources/service.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import { createTollgate, type Tollgate } from '../../src/tollgate.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
 import { backends } from '../support/databases.js';
@@ -24,11 +26,14 @@ for (const backend of backends) {
     let issuer: string;
     let loginApp: string;
     let appToken: string;
+    let loginAppId: string;
     let client: { id: string; secret: string };
     const servers: Server[] = [];
     const drops: (() => Promise<void>)[] = [];
     /** What the login app's backend should answer next: the test changes it. */
     let subject = 'alice';
+    /** The sign-in time the login app reports: undefined for "now", or a function of the interaction's `authTimeNotBefore`. */
+    let reportedAuthTime: ((notBefore: string | null) => number) | undefined;
     let consentBody: Record<string, unknown> | null = null;
 
     /** The admin API, called as a login app in any language would: fetch and JSON, nothing of Tollgate's. */
@@ -51,9 +56,9 @@ for (const backend of backends) {
         const consentChallenge = url.searchParams.get('consent_challenge');
         let answer: Response;
         if (loginChallenge) {
-          const read = await (await api('GET', `/interactions/${loginChallenge}`)).json() as { step: string };
+          const read = await (await api('GET', `/interactions/${loginChallenge}`)).json() as { step: string; authTimeNotBefore: string | null };
           if (read.step !== 'login') return res.writeHead(500).end('expected the login step');
-          answer = await api('PUT', `/interactions/${loginChallenge}/accept-login`, { subject, amr: ['pwd'] });
+          answer = await api('PUT', `/interactions/${loginChallenge}/accept-login`, { subject, amr: ['pwd'], authTime: reportedAuthTime?.(read.authTimeNotBefore) });
         } else if (consentChallenge) {
           const read = await (await api('GET', `/interactions/${consentChallenge}`)).json() as { step: string; scopes: { name: string }[] };
           const body = consentBody ?? { scopes: read.scopes.map((s) => s.name), claims: { name: 'Alice Liddell', email: 'alice@example.test', favourite: 'tea' } };
@@ -75,6 +80,7 @@ for (const backend of backends) {
       // A default API takes the tokens of requests naming none: not the login app's, which are for Tollgate itself.
       await createResource(tollgate.storage, { identifier: 'https://api.example.test', name: 'Default API', isDefault: true }, actor);
       const app = await createClient(tollgate.storage, { name: 'Login app', grantTypes: ['client_credentials'], scopes: ['oauth-interactions'] }, actor);
+      loginAppId = app.client.id;
       const token = await fetch(`${issuer}/oauth/token`, {
         method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${app.client.id}:${app.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: 'grant_type=client_credentials&scope=oauth-interactions',
@@ -91,12 +97,12 @@ for (const backend of backends) {
       for (const drop of drops) await drop();
     });
 
-    async function start(browser: CookieBrowser, scope = 'openid profile email') {
+    async function start(browser: CookieBrowser, scope = 'openid profile email', extra: Record<string, string> = {}) {
       const config = await oidc.discovery(new URL(issuer), client.id, undefined, oidc.ClientSecretBasic(client.secret), { execute: [oidc.allowInsecureRequests] });
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: 'http://127.0.0.1:9/cb', scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+        redirect_uri: 'http://127.0.0.1:9/cb', scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
       });
       const page = await browser.go(url.href, {}, 'http://127.0.0.1:9/cb');
       return { config, verifier, state, page };
@@ -133,6 +139,30 @@ for (const backend of backends) {
       consentBody = { scopes: ['openid'], claims: { sub: 'mallory' } };
       const second = await start(new CookieBrowser(), 'openid');
       expect(JSON.parse(second.page.text).fields).toEqual({ claims: 'may not set sub: Tollgate sets them' });
+    });
+
+    it('refuses accept-login with an authTime older than max_age allows, or from before a prompt=login request, and records nothing', async () => {
+      subject = 'frank';
+      consentBody = null;
+      try {
+        reportedAuthTime = (notBefore) => Date.parse(notBefore!) - 1;
+        const stale = await start(new CookieBrowser(), 'openid', { max_age: '60' });
+        expect(JSON.parse(stale.page.text)).toMatchObject({ error: 'invalid_request', fields: { authTime: expect.stringContaining('is older than the client allows (max_age=60 s') } });
+        const relogin = await start(new CookieBrowser(), 'openid', { prompt: 'login' });
+        expect(JSON.parse(relogin.page.text)).toMatchObject({ fields: { authTime: expect.stringContaining('(prompt=login)') } });
+        const challenge = new URL(relogin.page.url).searchParams.get('login_challenge')!;
+        const view = await (await api('GET', `/interactions/${challenge}`)).json() as { step: string; authTimeNotBefore: string };
+        expect(view.step).toBe('login');
+        expect(Date.parse(view.authTimeNotBefore)).toBe((await tollgate.storage.interactions.get(challenge))!.createdAt);
+        expect(await tollgate.storage.users.get('frank')).toBeNull();
+        // At the limit it passes, and openid-client's own max_age check agrees.
+        reportedAuthTime = (notBefore) => Date.parse(notBefore!);
+        const fresh = await start(new CookieBrowser(), 'openid', { max_age: '60' });
+        const tokens = await oidc.authorizationCodeGrant(fresh.config, new URL(fresh.page.url), { pkceCodeVerifier: fresh.verifier, expectedState: fresh.state, maxAge: 60 });
+        expect(tokens.claims()).toMatchObject({ sub: 'frank' });
+      } finally {
+        reportedAuthTime = undefined;
+      }
     });
 
     it('answers unknown challenges 404, a step out of turn or twice 409, and bad input 400 with field messages', async () => {
@@ -172,9 +202,28 @@ for (const backend of backends) {
     it('refuses tokens without oauth-interactions, and a subject that is one of Tollgate\'s own users', async () => {
       const refused = await api('GET', '/interactions/AAAAAAAAAAAAAAAAAAAAAA', undefined, 'tg_at_nope');
       expect(refused.status).toBe(401);
-      const other = await createClient(tollgate.storage, { name: 'Other', grantTypes: ['client_credentials'], scopes: ['openid'] }, actor);
-      expect(other.client.scopes).toEqual(['openid']);
       const admin = (await tollgate.storage.users.list({ limit: 1 })).items[0]!;
+      expect(admin.admin).toBe(true);
+      const tokens = new TokenIssuer(tollgate.storage, tollgate.config.lifetimes, createMetrics());
+      const mint = async (clientId: string, userId: string | null, scopes: string[]) => (await tokens.issueAccessToken({
+        client: (await tollgate.storage.clients.get(clientId))!, userId, scopes, grantType: userId ? 'authorization_code' : 'client_credentials', sourceAddress: '127.0.0.1', dpopJkt: null,
+      })).access_token;
+      const insufficient = { error: 'insufficient_scope', error_description: 'This request needs the oauth-interactions scope.', scope: 'oauth-interactions' };
+      // An administrator's console token: oauth-admin is not oauth-interactions.
+      const adminToken = await mint('tollgate-console', admin.id, ['oauth-admin']);
+      expect((await (await fetch(`${issuer}/admin/api/users?limit=1`, { headers: { authorization: `Bearer ${adminToken}` } })).status)).toBe(200);
+      const asAdmin = await api('GET', '/interactions/AAAAAAAAAAAAAAAAAAAAAA', undefined, adminToken);
+      expect(asAdmin.status).toBe(403);
+      expect(await asAdmin.json()).toEqual(insufficient);
+      // Another client's own token, without the scope.
+      const other = await createClient(tollgate.storage, { name: 'Other', grantTypes: ['client_credentials'], scopes: ['openid'] }, actor);
+      const asOther = await api('GET', '/interactions/AAAAAAAAAAAAAAAAAAAAAA', undefined, await mint(other.client.id, null, ['openid']));
+      expect(asOther.status).toBe(403);
+      expect(await asOther.json()).toEqual(insufficient);
+      // A token carrying the scope but speaking for a user (the login app's client cannot get one; made here directly).
+      const asUser = await api('PUT', '/interactions/AAAAAAAAAAAAAAAAAAAAAA/accept-login', { subject: 'mallory' }, await mint(loginAppId, admin.id, ['oauth-interactions']));
+      expect(asUser.status).toBe(403);
+      expect(await asUser.json()).toEqual({ error: 'insufficient_scope', error_description: 'Interactions are answered with a token a client holds for itself (client credentials), not a user\'s.' });
       subject = admin.id;
       consentBody = null;
       const { page } = await start(new CookieBrowser(), 'openid');

@@ -4,6 +4,7 @@ import express from 'express';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../src/admin/clients/service.js';
+import { createResource } from '../../src/admin/resources/service.js';
 import { createLogger } from '../../src/logger.js';
 import { createTollgate, NotFoundError, StateConflictError, ValidationError, type Tollgate } from '../../src/tollgate.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
@@ -79,12 +80,12 @@ for (const backend of backends) {
       await drop?.();
     });
 
-    async function begin(browser = new CookieBrowser(), scope = 'openid profile') {
+    async function begin(browser = new CookieBrowser(), scope = 'openid profile', extra: Record<string, string> = {}) {
       const config = await oidc.discovery(new URL(base), client.id, undefined, oidc.ClientSecretBasic(client.secret), { execute: [oidc.allowInsecureRequests] });
       const verifier = oidc.randomPKCECodeVerifier();
-      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, state: 'st', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, state: 'st', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra });
       const page = await browser.go(url.href);
-      const details = JSON.parse(page.text) as { id: string; step: string; scopes: { name: string }[]; client: { name: string }; session: unknown };
+      const details = JSON.parse(page.text) as { id: string; step: string; scopes: { name: string }[]; client: { name: string }; session: unknown; authTimeNotBefore: number | null };
       return { config, verifier, browser, details, page };
     }
     const finish = (browser: CookieBrowser, id: string, result: unknown) => browser.go(`${base}/pages/finish?interaction=${id}`, {
@@ -107,6 +108,24 @@ for (const backend of backends) {
       expect(JSON.parse(again.text)).toMatchObject({ status: 409, message: 'this interaction is already completed' });
     });
 
+    it('tells the host\'s page the client\'s logo and site, the APIs asked for, prompt, login_hint and max_age', async () => {
+      await createResource(tollgate.storage, { identifier: 'https://notes.example.test', name: 'Notes API', scopes: ['notes.read'] }, actor);
+      const made = await createClient(tollgate.storage, {
+        name: 'Shown RP', grantTypes: ['authorization_code'], scopes: ['openid', 'notes.read'], redirectUris: [REDIRECT],
+        logoUrl: 'https://rp.example.test/logo.png', siteUrl: 'https://rp.example.test/',
+      }, actor);
+      const browser = new CookieBrowser();
+      const page = await browser.go(`${base}/oauth/authorize?${new URLSearchParams({
+        client_id: made.client.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid notes.read', state: 's', resource: 'https://notes.example.test',
+        prompt: 'consent', login_hint: 'ada@example.test', max_age: '600', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+      })}`);
+      expect(JSON.parse(page.text)).toMatchObject({
+        step: 'login', client: { id: made.client.id, name: 'Shown RP', logoUrl: 'https://rp.example.test/logo.png', siteUrl: 'https://rp.example.test/' },
+        scopes: [{ name: 'openid' }, { name: 'notes.read' }], apis: [{ identifier: 'https://notes.example.test', name: 'Notes API' }],
+        prompt: ['consent'], loginHint: 'ada@example.test', maxAge: 600, expectedSubject: null, subject: null, session: null,
+      });
+    });
+
     it('goes from the login step to the consent page, remembers a sign-in, and skips both pages next time', async () => {
       const browser = new CookieBrowser();
       const first = await begin(browser);
@@ -123,6 +142,48 @@ for (const backend of backends) {
       // prompt=login sends the browser to the host's page again, which sees the remembered session.
       const forced = await browser.go(`${url.href}&prompt=login`);
       expect(JSON.parse(forced.text)).toMatchObject({ step: 'login', session: { subject: 'u-2' } });
+    });
+
+    it('refuses a sign-in older than max_age allows, and writes nothing; a fresh enough one gives openid-client the auth_time it checks', async () => {
+      const { config, verifier, browser, details } = await begin(new CookieBrowser(), 'openid', { max_age: '60' });
+      const started = (await tollgate.storage.interactions.get(details.id))!.createdAt;
+      expect(details.authTimeNotBefore).toBe(started - 60_000);
+      const stale = await finish(browser, details.id, { login: { subject: 'u-fresh', authTime: started - 61_000 }, consent: { scopes: ['openid'] } });
+      expect(JSON.parse(stale.text)).toMatchObject({ status: 400, fields: { authTime: expect.stringContaining('is older than the client allows (max_age=60 s') } });
+      expect(await tollgate.storage.interactions.get(details.id)).toMatchObject({ decision: null, completedAt: null });
+      expect(await tollgate.storage.users.get('u-fresh')).toBeNull();
+      const authTime = started - 59_000;
+      const done = await finish(browser, details.id, { login: { subject: 'u-fresh', authTime }, consent: { scopes: ['openid'] } });
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(done.url), { pkceCodeVerifier: verifier, expectedState: 'st', maxAge: 60 });
+      expect(tokens.claims()!.auth_time).toBe(Math.floor(authTime / 1000));
+    });
+
+    it('with prompt=login, refuses a sign-in from before the request began; a sign-in during it passes', async () => {
+      const { browser, details } = await begin(new CookieBrowser(), 'openid', { prompt: 'login' });
+      const started = (await tollgate.storage.interactions.get(details.id))!.createdAt;
+      expect(details.authTimeNotBefore).toBe(started);
+      const earlier = await finish(browser, details.id, { login: { subject: 'u-again', authTime: started - 1 }, consent: { scopes: ['openid'] } });
+      expect(JSON.parse(earlier.text)).toMatchObject({ status: 400, fields: { authTime: expect.stringContaining('(prompt=login)') } });
+      expect(await tollgate.storage.interactions.get(details.id)).toMatchObject({ decision: null, completedAt: null });
+      const done = await finish(browser, details.id, { login: { subject: 'u-again', authTime: started }, consent: { scopes: ['openid'] } });
+      expect(done.url).toMatch(/\?code=/);
+    });
+
+    it('keeps a remembered sign-in at the time the host reported, so a later max_age still sends the browser to the host\'s login page', async () => {
+      const browser = new CookieBrowser();
+      const first = await begin(browser, 'openid');
+      expect(first.details.authTimeNotBefore).toBeNull();
+      const authTime = Date.now() - 10 * 60_000;
+      const done = await finish(browser, first.details.id, { login: { subject: 'u-old', authTime, remember: true }, consent: { scopes: ['openid'], remember: true } });
+      expect(done.url).toMatch(/\?code=/);
+      const { details } = await begin(browser, 'openid', { max_age: '300' });
+      expect(details).toMatchObject({ step: 'login', session: { subject: 'u-old', authTime } });
+      // Within max_age the same remembered sign-in answers at once, with the time the host reported.
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(first.config, { redirect_uri: REDIRECT, scope: 'openid', state: 'st', max_age: '900', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+      const silent = await browser.go(url.href, {}, REDIRECT);
+      const tokens = await oidc.authorizationCodeGrant(first.config, new URL(silent.url), { pkceCodeVerifier: verifier, expectedState: 'st', maxAge: 900 });
+      expect(tokens.claims()!.auth_time).toBe(Math.floor(authTime / 1000));
     });
 
     it('does not let a Tollgate user\'s session (an administrator at the console) answer the host\'s clients', async () => {

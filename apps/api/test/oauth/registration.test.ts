@@ -130,7 +130,9 @@ for (const backend of backends) {
       expect(wrong.headers['www-authenticate']).toContain('error="invalid_token"');
     });
 
-    it('gives a limited token\'s clients only its grants and scopes, never oauth-admin', async () => {
+    it('gives a limited token\'s clients only its grants and scopes, never oauth-admin or oauth-interactions', async () => {
+      // As a server answering sign-ins through a login app has it (LOGIN_URL): that app's client alone may hold it.
+      await t.storage.scopes.upsert('oauth-interactions', 'Answer sign-in and consent requests', Date.now());
       const limited = await token({ grantTypes: ['authorization_code'], scopes: ['openid', 'read'] });
       const widened = await register({ ...app, grant_types: ['authorization_code', 'refresh_token'] }, limited);
       expect(widened.status).toBe(400);
@@ -142,8 +144,11 @@ for (const backend of backends) {
       expect(defaulted.body.scope).toBe('openid read');
       const unlimited = await register({ ...app, scope: 'oauth-admin' }, await token());
       expect(unlimited.body).toEqual({ error: 'invalid_client_metadata', error_description: 'scope: none of these scopes may be registered here.' });
+      const signsAnyoneIn = await register({ ...app, scope: 'oauth-interactions' }, await token());
+      expect(signsAnyoneIn.body).toEqual({ error: 'invalid_client_metadata', error_description: 'scope: none of these scopes may be registered here.' });
       const everything = await register({ ...app, scope: undefined }, await token());
       expect(everything.body.scope.split(' ')).not.toContain('oauth-admin');
+      expect(everything.body.scope.split(' ')).not.toContain('oauth-interactions');
       expect(everything.body.scope.split(' ')).toEqual(expect.arrayContaining(['openid', 'read', 'write']));
     });
 

@@ -33,10 +33,11 @@ for (const backend of backends) {
         codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', codeChallengeMethod: 'S256', prompt: [], maxAge: null, loginHint: null, idTokenHintSubject: null,
       };
       const now = Date.now();
-      // Open at the login step, open at the consent step, completed, expired.
-      for (const expiresAt of [now + 3_600_000, now + 3_600_000, now + 3_600_000, now + 1]) {
+      // Open at the login step, open at the consent step, completed, expired, open at the login step of a prompt=login, max_age=60 request.
+      for (const expiresAt of [now + 3_600_000, now + 3_600_000, now + 3_600_000, now + 1, now + 3_600_000]) {
         const id = randomId();
-        await t.storage.interactions.create({ id, browserHash: 'h', request, createdAt: now, expiresAt });
+        const fresh: Partial<AuthorizationRequest> = challenges.length === 4 ? { prompt: ['login'], maxAge: 60 } : {};
+        await t.storage.interactions.create({ id, browserHash: 'h', request: { ...request, ...fresh }, createdAt: now, expiresAt });
         challenges.push(id);
       }
       await t.storage.externalAccounts.link('someone', now);
@@ -53,7 +54,7 @@ for (const backend of backends) {
     const value: fc.Arbitrary<unknown> = fc.oneof(
       { weight: 3, arbitrary: sometimesHuge(junk) },
       { weight: 2, arbitrary: fc.constantFrom('someone', 'alice', 'openid', 'profile', 'offline_access', 'oauth-admin', 'access_denied', 'server_error', 'login_required', 'pwd', '') },
-      { weight: 1, arbitrary: fc.constantFrom(true, false, null, 0, -1, 1e30, Date.now(), Date.now() + 86_400_000, 0.5) },
+      { weight: 1, arbitrary: fc.constantFrom(true, false, null, 0, -1, 1e30, Date.now(), Date.now() - 61_000, Date.now() + 86_400_000, 0.5) },
       { weight: 1, arbitrary: fc.array(fc.oneof(junk, fc.constantFrom('openid', 'profile', 'pwd')), { maxLength: 12 }) },
       { weight: 1, arbitrary: fc.dictionary(fc.oneof(junk, fc.constantFrom('sub', 'name', 'email', '__proto__', 'iss')), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }) },
       { weight: 1, arbitrary: unstorable },
@@ -67,7 +68,7 @@ for (const backend of backends) {
     it('never a 5xx, always an error body on a refusal, and a refusal changes nothing', async () => {
       await unchanged.baseline();
       await fc.assert(fc.asyncProperty(
-        fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 1, 2, 3) }, { weight: 1, arbitrary: fc.constant(-1) }),
+        fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 1, 2, 3, 4) }, { weight: 1, arbitrary: fc.constant(-1) }),
         fc.oneof(junk, unstorable), fc.constantFrom(...operations), fc.constantFrom('get', 'put', 'post', 'delete'),
         fc.oneof({ weight: 8, arbitrary: fc.constant('app') }, { weight: 1, arbitrary: fc.constantFrom('admin', 'none', 'junk') }),
         fc.oneof({ weight: 6, arbitrary: body.map((b) => JSON.stringify(b)) }, { weight: 1, arbitrary: fc.constantFrom('{', '[]', 'null', '"x"') }),

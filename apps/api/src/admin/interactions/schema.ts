@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { displayText } from '../../validation/display-text.js';
-import { requestSchema, responseSchema, toTime, time } from '../http/schemas.js';
+import { requestSchema, responseSchema, toTime, toTimeOrNull, time } from '../http/schemas.js';
 import type { InteractionDetails } from '../../embed/interactions.js';
 
 export { INTERACTIONS_SCOPE } from '../../oauth/helpers/scope.js';
@@ -19,20 +19,21 @@ export const interactionView = responseSchema('Interaction', z.object({
   prompt: z.array(z.string()),
   loginHint: z.string().nullable(),
   maxAge: z.number().nullable().meta({ description: 'OIDC `max_age` in seconds: sign the user in again if their sign-in is older.' }),
+  authTimeNotBefore: time.nullable().meta({ description: 'The earliest `authTime` accept-login takes (OIDC Core §3.1.2.1): the time of the request less `maxAge`, or the time of the request itself with `prompt=login`. Null when any sign-in will do.' }),
   expectedSubject: z.string().nullable().meta({ description: 'The subject the client named in `id_token_hint`; a different one ends with `login_required`.' }),
   subject: z.string().nullable().meta({ description: 'Who signed in, from the consent step on.' }),
   expiresAt: time,
 }));
 
 export function toInteractionView(details: InteractionDetails): z.input<typeof interactionView> {
-  const { id, session: _session, expiresAt, ...rest } = details;
-  return { challenge: id, ...rest, expiresAt: toTime(expiresAt) };
+  const { id, session: _session, expiresAt, authTimeNotBefore, ...rest } = details;
+  return { challenge: id, ...rest, authTimeNotBefore: toTimeOrNull(authTimeNotBefore), expiresAt: toTime(expiresAt) };
 }
 
 export const acceptLoginRequest = requestSchema('AcceptLoginRequest', z.strictObject({
   subject: z.string().min(1, 'is required').max(255, 'must be at most 255 characters').regex(/^[^\s\p{Cc}]+$/u, 'must not hold spaces or control characters')
     .meta({ description: 'Your user\'s stable id: the `sub` of their tokens. Never take it from the browser.' }),
-  authTime: z.number().int().optional().meta({ description: 'When the user signed in, epoch milliseconds; now by default.' }),
+  authTime: z.number().int().optional().meta({ description: 'When the user last proved who they are (a password, a passkey…), epoch milliseconds; now by default. Earlier than the interaction\'s `authTimeNotBefore` (`max_age`, `prompt=login`) is refused with 400: sign the user in again.' }),
   amr: z.array(z.string()).max(10, 'at most 10 methods').optional().meta({ description: 'Authentication methods (RFC 8176), such as `pwd` or `otp`.' }),
   remember: z.boolean().default(false).meta({ description: 'Keep this browser signed in at Tollgate, so later requests skip your login page.' }),
 }));
