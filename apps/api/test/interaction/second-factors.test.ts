@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/crypto/random.js';
 import { ACR } from '../../src/oauth/authorization/acr.js';
 import { totpCode } from '../../src/interaction/factors/totp.js';
 import type { User } from '../../src/storage/types.js';
@@ -19,6 +20,12 @@ function formCsrf(html: string, action: string): string {
   const at = html.indexOf(`action="${action}"`);
   if (at === -1) throw new Error(`no form for ${action} in page:\n${html}`);
   return csrfOf(html.slice(at));
+}
+
+/** The `tg_session` value a response sets, if it sets one. */
+function sessionCookieSet(res: { headers: Record<string, unknown> }): string | undefined {
+  const cookies = (res.headers['set-cookie'] ?? []) as string[];
+  return cookies.map((c) => /^tg_session=([^;]*)/.exec(c)?.[1]).find((v) => v !== undefined && v !== '');
 }
 
 for (const backend of backends) {
@@ -106,6 +113,36 @@ for (const backend of backends) {
       const claims = await finish(browser, interaction);
       expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
       expect(claims.acr).toBe(ACR.mfa);
+    });
+
+    it('gives the session a new cookie when the second factor completes: the value from before the factor signs no one in, the sid stays', async () => {
+      await createTestUser(t.storage, { username: 'fixa' });
+      const { secret } = await enrolTotp('fixa');
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', state: 's', nonce: 'n', ...pkce() });
+      const login = await signIn(browser, interaction, 'fixa');
+      expect(login.status, login.text).toBe(303);
+      // The value a fixation attacker would know: it was set (or planted) before the second factor.
+      const before = sessionCookieSet(login)!;
+      expect(before).toMatch(/^tg_s_/);
+      const sid = (await t.storage.sessions.get(sha256(before), Date.now()))!.id;
+      const page = await browser.get(interaction);
+      const done = await browser.post(`${interaction}/second-factor`).type('form')
+        .send({ csrf: formCsrf(page.text, `${interaction}/second-factor`), method: 'totp', code: totpCode(secret, Date.now() + 30_000) });
+      expect(done.status, done.text).toBe(303);
+      const after = sessionCookieSet(done);
+      expect(after).toMatch(/^tg_s_/);
+      expect(after).not.toBe(before);
+      expect(await t.storage.sessions.get(sha256(before), Date.now())).toBeNull();
+      expect(await t.storage.sessions.get(sha256(after!), Date.now())).toMatchObject({ id: sid, amr: ['pwd', 'otp', 'mfa'] });
+      // The old value alone: not signed in, on the account page or anywhere else.
+      const stale = await t.http.get('/account').set('Cookie', `tg_session=${before}`);
+      expect(stale.status).toBe(303);
+      expect(locationPath(stale.headers.location!)).toMatch(/^\/account\/sign-in/);
+      // The browser that gave the factor goes on, and its ID token names the same session.
+      const claims = await finish(browser, interaction);
+      expect(claims.sid).toBe(sid);
+      expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
     });
 
     it('does not open the account page to a password alone when the user has a second factor', async () => {
@@ -325,8 +362,13 @@ for (const backend of backends) {
         expect(totpInstead.status).toBe(303);
         expect((await b.get(up)).text).toContain('Confirm with your passkey');
         const answer2 = key.get(webauthnOptions(upPage.text, 'get'));
+        const beforeStepUp = sessionCookieSet(totpInstead) ?? sessionCookieSet(ok)!;
         const stepped = await b.post(`${up}/second-factor`).type('form').send({ csrf: formCsrf(upPage.text, `${up}/second-factor`), method: 'passkey', credential: JSON.stringify(answer2) });
         expect(stepped.status, stepped.text).toBe(303);
+        // Raising acr is a privilege change too: a new cookie, the old value dead.
+        expect(sessionCookieSet(stepped)).toMatch(/^tg_s_/);
+        expect(sessionCookieSet(stepped)).not.toBe(beforeStepUp);
+        expect(await t.storage.sessions.get(sha256(beforeStepUp), Date.now())).toBeNull();
         const upClaims = await finish(b, up);
         expect(upClaims.acr).toBe(ACR.phishingResistant);
         expect(upClaims.amr).toEqual(['pwd', 'otp', 'mfa', 'hwk']);
