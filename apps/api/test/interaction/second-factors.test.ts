@@ -407,6 +407,43 @@ for (const backend of backends) {
       }
     });
 
+    it('adds a first factor only within ten minutes of entering the password; later it asks for the password again', async () => {
+      const nora = await createTestUser(t.storage, { username: 'nora' });
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid', ...pkce() });
+      const login = await signIn(browser, interaction, 'nora');
+      const idHash = sha256(sessionCookieSet(login)!);
+      const signedInAgo = (ms: number) => t.storage.sessions.update(idHash, { amr: ['pwd'], authTime: Date.now() - ms });
+      await signedInAgo(9 * 60_000);
+      const recent = await browser.get('/account/security');
+      expect(recent.text).toContain('Set up authenticator app');
+      const totpCsrf = formCsrf(recent.text, '/account/security/totp');
+      const passkeyCsrf = formCsrf(recent.text, '/account/security/passkeys');
+      // Past ten minutes the forms shown before are refused, and nothing is set up.
+      await signedInAgo(10 * 60_000 + 1000);
+      const stale = await browser.post('/account/security/totp').type('form').send({ csrf: totpCsrf });
+      expect(stale.status).toBe(403);
+      expect(stale.text).toContain('Confirm it is you');
+      const key = new SoftwareAuthenticator(ORIGIN);
+      const stalePasskey = await browser.post('/account/security/passkeys').type('form')
+        .send({ csrf: passkeyCsrf, name: 'Key', credential: JSON.stringify(key.create(webauthnOptions(recent.text, 'create') as never)) });
+      expect(stalePasskey.status).toBe(403);
+      expect(await t.storage.factors.getTotp(nora.id)).toBeNull();
+      expect(await t.storage.factors.summary(nora.id)).toEqual({ totp: false, passkeys: 0, recoveryCodes: 0 });
+      // The password again: a new cookie, and the set-up goes ahead.
+      const confirm = await browser.get('/account/security');
+      const wrong = await browser.post('/account/security/confirm').type('form').send({ csrf: formCsrf(confirm.text, '/account/security/confirm'), password: 'not it' });
+      expect(wrong.status).toBe(401);
+      const confirmed = await browser.post('/account/security/confirm').type('form').send({ csrf: formCsrf(confirm.text, '/account/security/confirm'), password: 'correct horse battery' });
+      expect(confirmed.status, confirmed.text).toBe(303);
+      expect(sessionCookieSet(confirmed)).toBeDefined();
+      expect(await t.storage.sessions.get(idHash, Date.now())).toBeNull();
+      const page = await browser.get('/account/security');
+      const setup = await browser.post('/account/security/totp').type('form').send({ csrf: formCsrf(page.text, '/account/security/totp') });
+      expect(setup.status, setup.text).toBe(200);
+      expect(setup.text).toContain('<svg');
+    });
+
     it('refuses security changes without a session, with a forged CSRF token, or from another site', async () => {
       const anonymous = await t.http.get('/account/security');
       expect(anonymous.status).toBe(401);
