@@ -145,6 +145,30 @@ for (const backend of backends) {
       expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
     });
 
+    it('max_age: a session signed in longer ago starts a new sign-in, second factor included; a recent one does not', async () => {
+      await createTestUser(t.storage, { username: 'maxi' });
+      const { secret, browser, user } = await enrolTotp('maxi');
+      const [session] = await t.storage.sessions.listByUser(user.id, Date.now());
+      expect(session!.amr).toEqual(['pwd', 'otp', 'mfa']);
+      const recent = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', max_age: '3600', ...pkce() }));
+      const quick = await browser.get(locationPath(recent.headers.location!));
+      // Consent was never given: the next thing asked is consent, not a sign-in.
+      expect(quick.text).not.toContain('Two-step verification');
+      expect(quick.text).not.toContain('name="password"');
+      await t.storage.sessions.update(session!.idHash, { amr: session!.amr, authTime: Date.now() - 120_000 });
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', max_age: '60', ...pkce() });
+      expect((await browser.get(interaction)).text).toContain('name="password"');
+      expect((await signIn(browser, interaction, 'maxi')).status).toBe(303);
+      const page = await browser.get(interaction);
+      expect(page.text).toContain('Two-step verification');
+      const done = await browser.post(`${interaction}/second-factor`).type('form')
+        .send({ csrf: formCsrf(page.text, `${interaction}/second-factor`), method: 'totp', code: totpCode(secret, Date.now() + 30_000) });
+      expect(done.status, done.text).toBe(303);
+      const claims = await finish(browser, interaction);
+      expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+      expect(Date.now() / 1000 - (claims.auth_time as number)).toBeLessThan(60);
+    });
+
     it('does not open the account page to a password alone when the user has a second factor', async () => {
       await createTestUser(t.storage, { username: 'petra' });
       await enrolTotp('petra');
