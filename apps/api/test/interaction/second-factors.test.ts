@@ -491,6 +491,32 @@ for (const backend of backends) {
       expect(stolen.status).toBe(403);
     });
 
+    it('removes a factor only from a recent sign-in that used a factor; the last one takes the recovery codes with it, audited', async () => {
+      await createTestUser(t.storage, { username: 'rory' });
+      const { browser, user } = await enrolTotp('rory');
+      const page = await browser.get('/account/security');
+      const csrf = formCsrf(page.text, '/account/security/totp/remove');
+      const [session] = await t.storage.sessions.listByUser(user.id, Date.now());
+      const remove = () => browser.post('/account/security/totp/remove').type('form').send({ csrf });
+      // A password alone (no factor on this session), or a sign-in over ten minutes old: refused, nothing removed.
+      await t.storage.sessions.update(session!.idHash, { amr: ['pwd'] });
+      expect((await remove()).status).toBe(403);
+      await t.storage.sessions.update(session!.idHash, { amr: ['pwd', 'otp', 'mfa'], authTime: Date.now() - 11 * 60_000 });
+      expect((await remove()).status).toBe(403);
+      expect(await t.storage.factors.summary(user.id)).toEqual({ totp: true, passkeys: 0, recoveryCodes: 10 });
+      await t.storage.sessions.update(session!.idHash, { amr: ['pwd', 'otp', 'mfa'], authTime: Date.now() });
+      const removed = await remove();
+      expect(removed.status, removed.text).toBe(303);
+      expect(await t.storage.factors.summary(user.id)).toEqual({ totp: false, passkeys: 0, recoveryCodes: 0 });
+      expect((await remove()).status).toBe(404);
+      const entries = await t.storage.audit.list({ action: 'user.second_factor_remove', limit: 50 });
+      expect(entries.items.filter((e) => e.targetId === user.id).map((e) => e.details)).toEqual([{ method: 'totp' }]);
+      // Signing in asks for no second factor any more.
+      const next = newBrowser(t);
+      const interaction = await passwordSignIn(next, 'rory');
+      expect((await next.get(interaction)).text).not.toContain('Two-step verification');
+    });
+
     it('lets an administrator see and reset a user\'s second factors, audited', async () => {
       await createTestUser(t.storage, { username: 'lost' });
       const { user } = await enrolTotp('lost');
