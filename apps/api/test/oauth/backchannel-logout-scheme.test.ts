@@ -25,7 +25,7 @@ for (const backend of backends) {
     });
     afterAll(() => t?.close());
 
-    const base = { grantTypes: ['authorization_code'], redirectUris: ['https://rp.example/cb'], scopes: ['openid'] };
+    const base = { grantTypes: ['authorization_code' as const], redirectUris: ['https://rp.example/cb'], scopes: ['openid'] };
 
     it('registers an http URI for a confidential client only', async () => {
       await expect(createClient(t.storage, { name: 'Public', ...base, tokenEndpointAuthMethod: 'none', backchannelLogoutUri: 'http://rp.example/logout' }, actor))
