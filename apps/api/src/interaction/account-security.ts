@@ -125,7 +125,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
    */
   async function enrolled(req: Request, res: Response, signedIn: SignedIn, method: string, amr: string[] | null) {
     const now = Date.now();
-    if (amr) await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, amr));
+    if (amr) await ctx.sessions.update(res, signedIn.session, withSecondFactor(signedIn.session.amr, amr));
     const codes = await ctx.storage.transaction(async (tx) => {
       const had = (await tx.factors.summary(signedIn.user.id)).recoveryCodes > 0;
       const made = had ? null : await ctx.factors.newRecoveryCodes(tx, signedIn.user, now);
@@ -152,7 +152,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     if (check.kind === 'limited') return render(req, res, signedIn, 429, { error: throttledMessage(res, check.retryAfterSeconds) });
     if (check.kind === 'failed' || check.user.id !== user.id) return render(req, res, signedIn, 401, { error: 'That password is not right.' });
     // A new password sign-in: the second factor must follow again.
-    await ctx.sessions.update(signedIn.session, ['pwd'], Date.now());
+    await ctx.sessions.update(res, signedIn.session, ['pwd'], Date.now());
     res.redirect(303, here(continuing(req)));
   });
 
@@ -174,7 +174,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
       });
       return render(req, res, signedIn, 401, { error: result.error });
     }
-    await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
+    await ctx.sessions.update(res, signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
     res.redirect(303, here(continuing(req)));
   });
 

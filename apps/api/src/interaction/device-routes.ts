@@ -220,7 +220,7 @@ export function deviceRoutes(ctx: BrowserContext): Router {
       });
       return show(req, res, authorization, { status: 401, error: result.error });
     }
-    await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
+    await ctx.sessions.update(res, signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
     await ctx.storage.audit.append({
       ...audit, actorType: 'user', actorId: user.id, action: 'user.second_factor',
       details: { method: result.method, client_id: authorization.clientId, device_authorization_id: authorization.id },

@@ -249,7 +249,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
       });
       return show(req, res, interaction, { status: 401, error: result.error });
     }
-    await ctx.sessions.update(signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
+    await ctx.sessions.update(res, signedIn.session, withSecondFactor(signedIn.session.amr, result.amr));
     await ctx.storage.audit.append({
       ...audit, actorType: 'user', actorId: step.user.id, action: 'user.second_factor', details: { method: result.method, client_id: interaction.request.clientId },
     });

@@ -69,11 +69,20 @@ export class Sessions {
   }
 
   /**
-   * Records a new authentication on the session: a second factor (`amr`
-   * grows), or a re-entered password (`authTime` moves, `amr` starts again).
+   * Records a new authentication on the session: a second factor or a step-up
+   * (`amr` grows), or a re-entered password (`authTime` moves, `amr` starts
+   * again). The privilege changes, so the cookie does too (OWASP Session
+   * Management: renew the id on any privilege change): a value someone
+   * planted or read before is worth nothing afterwards. The public id (`sid`)
+   * stays: it names this sign-in to applications, which it still is.
+   * The new cookie is sent on `res`; `req` still carries the old one, so read
+   * the session from `session`, not from `current(req)`, until the response.
    */
-  async update(session: Session, amr: string[], authTime?: number): Promise<void> {
-    await this.storage.sessions.update(session.idHash, { amr, ...(authTime !== undefined && { authTime }) });
+  async update(res: ServerResponse, session: Session, amr: string[], authTime?: number, now = Date.now()): Promise<boolean> {
+    const value = randomSecret('tg_s_');
+    const updated = await this.storage.sessions.update(session.idHash, { amr, ...(authTime !== undefined && { authTime }), newIdHash: sha256(value) });
+    if (updated) setCookie(res, this.name, value, this.policy, Math.max(1, Math.ceil((session.expiresAt - now) / 1000)));
+    return updated;
   }
 
   /**

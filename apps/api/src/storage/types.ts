@@ -711,8 +711,14 @@ export interface SessionListQuery {
 
 export interface SessionStore {
   create(session: NewSession): Promise<Session>;
-  /** Records a new authentication on a live session (a second factor, a re-entered password). False when it is gone. */
-  update(idHash: string, changes: { authTime?: number; amr: string[] }): Promise<boolean>;
+  /**
+   * Records a new authentication on a live session (a second factor, a
+   * re-entered password). With `newIdHash` the session is re-keyed in the same
+   * statement: the old cookie's hash finds nothing from then on, while the
+   * public `id` (the `sid` of ID and logout tokens), its clients, start and
+   * expiry stay. False when it is gone.
+   */
+  update(idHash: string, changes: { authTime?: number; amr: string[]; newIdHash?: string }): Promise<boolean>;
   /** Null when unknown or expired at `now`. */
   get(idHash: string, now: number): Promise<Session | null>;
   /** By public id; null when unknown or expired at `now`. */

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/crypto/random.js';
 import { ACR } from '../../src/oauth/authorization/acr.js';
 import { totpCode } from '../../src/interaction/factors/totp.js';
 import type { User } from '../../src/storage/types.js';
@@ -19,6 +20,12 @@ function formCsrf(html: string, action: string): string {
   const at = html.indexOf(`action="${action}"`);
   if (at === -1) throw new Error(`no form for ${action} in page:\n${html}`);
   return csrfOf(html.slice(at));
+}
+
+/** The `tg_session` value a response sets, if it sets one. */
+function sessionCookieSet(res: { headers: Record<string, unknown> }): string | undefined {
+  const cookies = (res.headers['set-cookie'] ?? []) as string[];
+  return cookies.map((c) => /^tg_session=([^;]*)/.exec(c)?.[1]).find((v) => v !== undefined && v !== '');
 }
 
 for (const backend of backends) {
@@ -106,6 +113,60 @@ for (const backend of backends) {
       const claims = await finish(browser, interaction);
       expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
       expect(claims.acr).toBe(ACR.mfa);
+    });
+
+    it('gives the session a new cookie when the second factor completes: the value from before the factor signs no one in, the sid stays', async () => {
+      await createTestUser(t.storage, { username: 'fixa' });
+      const { secret } = await enrolTotp('fixa');
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', state: 's', nonce: 'n', ...pkce() });
+      const login = await signIn(browser, interaction, 'fixa');
+      expect(login.status, login.text).toBe(303);
+      // The value a fixation attacker would know: it was set (or planted) before the second factor.
+      const before = sessionCookieSet(login)!;
+      expect(before).toMatch(/^tg_s_/);
+      const sid = (await t.storage.sessions.get(sha256(before), Date.now()))!.id;
+      const page = await browser.get(interaction);
+      const done = await browser.post(`${interaction}/second-factor`).type('form')
+        .send({ csrf: formCsrf(page.text, `${interaction}/second-factor`), method: 'totp', code: totpCode(secret, Date.now() + 30_000) });
+      expect(done.status, done.text).toBe(303);
+      const after = sessionCookieSet(done);
+      expect(after).toMatch(/^tg_s_/);
+      expect(after).not.toBe(before);
+      expect(await t.storage.sessions.get(sha256(before), Date.now())).toBeNull();
+      expect(await t.storage.sessions.get(sha256(after!), Date.now())).toMatchObject({ id: sid, amr: ['pwd', 'otp', 'mfa'] });
+      // The old value alone: not signed in, on the account page or anywhere else.
+      const stale = await t.http.get('/account').set('Cookie', `tg_session=${before}`);
+      expect(stale.status).toBe(303);
+      expect(locationPath(stale.headers.location!)).toMatch(/^\/account\/sign-in/);
+      // The browser that gave the factor goes on, and its ID token names the same session.
+      const claims = await finish(browser, interaction);
+      expect(claims.sid).toBe(sid);
+      expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+    });
+
+    it('max_age: a session signed in longer ago starts a new sign-in, second factor included; a recent one does not', async () => {
+      await createTestUser(t.storage, { username: 'maxi' });
+      const { secret, browser, user } = await enrolTotp('maxi');
+      const [session] = await t.storage.sessions.listByUser(user.id, Date.now());
+      expect(session!.amr).toEqual(['pwd', 'otp', 'mfa']);
+      const recent = await browser.get(authorizeUrl({ client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', max_age: '3600', ...pkce() }));
+      const quick = await browser.get(locationPath(recent.headers.location!));
+      // Consent was never given: the next thing asked is consent, not a sign-in.
+      expect(quick.text).not.toContain('Two-step verification');
+      expect(quick.text).not.toContain('name="password"');
+      await t.storage.sessions.update(session!.idHash, { amr: session!.amr, authTime: Date.now() - 120_000 });
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid read', max_age: '60', ...pkce() });
+      expect((await browser.get(interaction)).text).toContain('name="password"');
+      expect((await signIn(browser, interaction, 'maxi')).status).toBe(303);
+      const page = await browser.get(interaction);
+      expect(page.text).toContain('Two-step verification');
+      const done = await browser.post(`${interaction}/second-factor`).type('form')
+        .send({ csrf: formCsrf(page.text, `${interaction}/second-factor`), method: 'totp', code: totpCode(secret, Date.now() + 30_000) });
+      expect(done.status, done.text).toBe(303);
+      const claims = await finish(browser, interaction);
+      expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+      expect(Date.now() / 1000 - (claims.auth_time as number)).toBeLessThan(60);
     });
 
     it('does not open the account page to a password alone when the user has a second factor', async () => {
@@ -325,8 +386,13 @@ for (const backend of backends) {
         expect(totpInstead.status).toBe(303);
         expect((await b.get(up)).text).toContain('Confirm with your passkey');
         const answer2 = key.get(webauthnOptions(upPage.text, 'get'));
+        const beforeStepUp = sessionCookieSet(totpInstead) ?? sessionCookieSet(ok)!;
         const stepped = await b.post(`${up}/second-factor`).type('form').send({ csrf: formCsrf(upPage.text, `${up}/second-factor`), method: 'passkey', credential: JSON.stringify(answer2) });
         expect(stepped.status, stepped.text).toBe(303);
+        // Raising acr is a privilege change too: a new cookie, the old value dead.
+        expect(sessionCookieSet(stepped)).toMatch(/^tg_s_/);
+        expect(sessionCookieSet(stepped)).not.toBe(beforeStepUp);
+        expect(await t.storage.sessions.get(sha256(beforeStepUp), Date.now())).toBeNull();
         const upClaims = await finish(b, up);
         expect(upClaims.acr).toBe(ACR.phishingResistant);
         expect(upClaims.amr).toEqual(['pwd', 'otp', 'mfa', 'hwk']);
@@ -365,6 +431,43 @@ for (const backend of backends) {
       }
     });
 
+    it('adds a first factor only within ten minutes of entering the password; later it asks for the password again', async () => {
+      const nora = await createTestUser(t.storage, { username: 'nora' });
+      const browser = newBrowser(t);
+      const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid', ...pkce() });
+      const login = await signIn(browser, interaction, 'nora');
+      const idHash = sha256(sessionCookieSet(login)!);
+      const signedInAgo = (ms: number) => t.storage.sessions.update(idHash, { amr: ['pwd'], authTime: Date.now() - ms });
+      await signedInAgo(9 * 60_000);
+      const recent = await browser.get('/account/security');
+      expect(recent.text).toContain('Set up authenticator app');
+      const totpCsrf = formCsrf(recent.text, '/account/security/totp');
+      const passkeyCsrf = formCsrf(recent.text, '/account/security/passkeys');
+      // Past ten minutes the forms shown before are refused, and nothing is set up.
+      await signedInAgo(10 * 60_000 + 1000);
+      const stale = await browser.post('/account/security/totp').type('form').send({ csrf: totpCsrf });
+      expect(stale.status).toBe(403);
+      expect(stale.text).toContain('Confirm it is you');
+      const key = new SoftwareAuthenticator(ORIGIN);
+      const stalePasskey = await browser.post('/account/security/passkeys').type('form')
+        .send({ csrf: passkeyCsrf, name: 'Key', credential: JSON.stringify(key.create(webauthnOptions(recent.text, 'create') as never)) });
+      expect(stalePasskey.status).toBe(403);
+      expect(await t.storage.factors.getTotp(nora.id)).toBeNull();
+      expect(await t.storage.factors.summary(nora.id)).toEqual({ totp: false, passkeys: 0, recoveryCodes: 0 });
+      // The password again: a new cookie, and the set-up goes ahead.
+      const confirm = await browser.get('/account/security');
+      const wrong = await browser.post('/account/security/confirm').type('form').send({ csrf: formCsrf(confirm.text, '/account/security/confirm'), password: 'not it' });
+      expect(wrong.status).toBe(401);
+      const confirmed = await browser.post('/account/security/confirm').type('form').send({ csrf: formCsrf(confirm.text, '/account/security/confirm'), password: 'correct horse battery' });
+      expect(confirmed.status, confirmed.text).toBe(303);
+      expect(sessionCookieSet(confirmed)).toBeDefined();
+      expect(await t.storage.sessions.get(idHash, Date.now())).toBeNull();
+      const page = await browser.get('/account/security');
+      const setup = await browser.post('/account/security/totp').type('form').send({ csrf: formCsrf(page.text, '/account/security/totp') });
+      expect(setup.status, setup.text).toBe(200);
+      expect(setup.text).toContain('<svg');
+    });
+
     it('refuses security changes without a session, with a forged CSRF token, or from another site', async () => {
       const anonymous = await t.http.get('/account/security');
       expect(anonymous.status).toBe(401);
@@ -386,6 +489,32 @@ for (const backend of backends) {
       await passwordSignIn(dan, 'dan');
       const stolen = await dan.post('/account/security/totp').type('form').send({ csrf: formCsrf(page.text, '/account/security/totp') });
       expect(stolen.status).toBe(403);
+    });
+
+    it('removes a factor only from a recent sign-in that used a factor; the last one takes the recovery codes with it, audited', async () => {
+      await createTestUser(t.storage, { username: 'rory' });
+      const { browser, user } = await enrolTotp('rory');
+      const page = await browser.get('/account/security');
+      const csrf = formCsrf(page.text, '/account/security/totp/remove');
+      const [session] = await t.storage.sessions.listByUser(user.id, Date.now());
+      const remove = () => browser.post('/account/security/totp/remove').type('form').send({ csrf });
+      // A password alone (no factor on this session), or a sign-in over ten minutes old: refused, nothing removed.
+      await t.storage.sessions.update(session!.idHash, { amr: ['pwd'] });
+      expect((await remove()).status).toBe(403);
+      await t.storage.sessions.update(session!.idHash, { amr: ['pwd', 'otp', 'mfa'], authTime: Date.now() - 11 * 60_000 });
+      expect((await remove()).status).toBe(403);
+      expect(await t.storage.factors.summary(user.id)).toEqual({ totp: true, passkeys: 0, recoveryCodes: 10 });
+      await t.storage.sessions.update(session!.idHash, { amr: ['pwd', 'otp', 'mfa'], authTime: Date.now() });
+      const removed = await remove();
+      expect(removed.status, removed.text).toBe(303);
+      expect(await t.storage.factors.summary(user.id)).toEqual({ totp: false, passkeys: 0, recoveryCodes: 0 });
+      expect((await remove()).status).toBe(404);
+      const entries = await t.storage.audit.list({ action: 'user.second_factor_remove', limit: 50 });
+      expect(entries.items.filter((e) => e.targetId === user.id).map((e) => e.details)).toEqual([{ method: 'totp' }]);
+      // Signing in asks for no second factor any more.
+      const next = newBrowser(t);
+      const interaction = await passwordSignIn(next, 'rory');
+      expect((await next.get(interaction)).text).not.toContain('Two-step verification');
     });
 
     it('lets an administrator see and reset a user\'s second factors, audited', async () => {

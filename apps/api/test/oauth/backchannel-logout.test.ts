@@ -162,6 +162,19 @@ for (const backend of backends) {
       await logoutFor(second.claims.sid);
     });
 
+    it('tells the application when the user signs out on the account page: another session, then this one', async () => {
+      const first = await signIn();
+      const second = await signIn();
+      let page = await second.browser.go(`${issuer}/account`);
+      expect(page.text).toContain('Sign out all other sessions');
+      page = await second.browser.submit(page, {}, { action: '/account/sessions/end-others' });
+      expect((await logoutFor(first.claims.sid)).payload).toMatchObject({ sid: first.claims.sid, sub: first.claims.sub });
+      expect(received.some((r) => decodeJwt(r.token).sid === second.claims.sid)).toBe(false);
+      page = await second.browser.go(`${issuer}/account`);
+      await second.browser.submit(page, {}, { action: '/account/sign-out' });
+      expect((await logoutFor(second.claims.sid)).payload).toMatchObject({ sid: second.claims.sid, sub: second.claims.sub });
+    });
+
     it('tells the application when an administrator resets the password, and when the user then changes it', async () => {
       const before = await signIn();
       const reset = await cli(database.url, 'users', 'reset-password', 'rita', '--password', 'a temporary password');

@@ -202,7 +202,8 @@ for (const backend of backends) {
       const path = locationPath(entered.headers.location!);
       const id = path.split('/').at(-1)!;
       const login = await browser.get(path).expect(200);
-      await browser.post(`${path}/login`).type('form').send({ csrf: csrfOf(login.text), username: 'erin', password: 'correct horse battery' }).expect(303);
+      const signedIn = await browser.post(`${path}/login`).type('form').send({ csrf: csrfOf(login.text), username: 'erin', password: 'correct horse battery' }).expect(303);
+      const passwordOnly = /tg_session=([^;]+)/.exec(String(signedIn.headers['set-cookie']))![1]!;
       const owed = await browser.get(path).expect(200);
       expect(owed.text).toContain('Two-step verification');
       expect(owed.text).not.toContain('name="decision"');
@@ -216,7 +217,10 @@ for (const backend of backends) {
       const csrf = csrfOf(owed.text);
       const wrongCode = totpCode(secret, Date.now()) === '000000' ? '111111' : '000000';
       expect((await browser.post(`${path}/second-factor`).type('form').send({ csrf, method: 'totp', code: wrongCode })).status).toBe(401);
-      await browser.post(`${path}/second-factor`).type('form').send({ csrf, method: 'totp', code: totpCode(secret, Date.now()) }).expect(303);
+      const factor = await browser.post(`${path}/second-factor`).type('form').send({ csrf, method: 'totp', code: totpCode(secret, Date.now()) }).expect(303);
+      // The session gets a new cookie with the factor: the password-only value is worth nothing now.
+      expect(/tg_session=([^;]+)/.exec(String(factor.headers['set-cookie']))?.[1]).not.toBe(passwordOnly);
+      expect(await t.storage.sessions.get(sha256(passwordOnly), Date.now())).toBeNull();
       const consent = await browser.get(path).expect(200);
       expect(consent.text).toContain('name="decision"');
       await browser.post(`${path}/consent`).type('form').send({ csrf: csrfOf(consent.text), decision: 'allow' }).expect(303);

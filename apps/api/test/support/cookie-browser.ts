@@ -39,9 +39,13 @@ export class CookieBrowser {
     throw new Error('too many redirects');
   }
 
-  /** Posts the page's first form with its hidden fields plus `fields`, as pressing its first button would. */
-  submit(page: Page, fields: Record<string, string>, options: { stopAt?: string } = {}): Promise<Page> {
-    const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(page.text);
+  /**
+   * Posts the page's first form (or the one posting to `options.action`) with
+   * its hidden fields plus `fields`, as pressing its first button would.
+   */
+  submit(page: Page, fields: Record<string, string>, options: { stopAt?: string; action?: string } = {}): Promise<Page> {
+    const forms = [...page.text.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
+    const form = options.action === undefined ? forms[0] : forms.find((f) => f[1] === options.action);
     if (!form) throw new Error(`no form on ${page.url}:\n${page.text}`);
     const action = form[1]!;
     const hidden = Object.fromEntries([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));

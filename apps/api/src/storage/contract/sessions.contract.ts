@@ -37,6 +37,21 @@ export function describeSessionStore(storage: () => Storage) {
       expect(await storage().sessions.update('unknown', { amr: ['pwd'] })).toBe(false);
     });
 
+    it('re-keys a session with a new authentication: the old hash finds nothing, the public id and clients stay', async () => {
+      const session = await aSession();
+      const client = aClient();
+      await storage().clients.create(client, 1000);
+      expect(await storage().sessions.recordClient(session.id, client.id, 1500)).toBe(true);
+      const [rekeyed, another] = [hash(unique('rekeyed')), hash(unique('another'))];
+      expect(await storage().sessions.update(session.idHash, { amr: ['pwd', 'otp', 'mfa'], newIdHash: rekeyed })).toBe(true);
+      expect(await storage().sessions.get(session.idHash, 2000)).toBeNull();
+      expect(await storage().sessions.update(session.idHash, { amr: ['pwd'], newIdHash: another })).toBe(false);
+      expect(await storage().sessions.get(rekeyed, 2000)).toEqual({ ...session, idHash: rekeyed, amr: ['pwd', 'otp', 'mfa'], lastUsedAt: 1500 });
+      expect(await storage().sessions.findById(session.id, 2000)).toMatchObject({ idHash: rekeyed });
+      expect(await storage().sessions.end({ idHash: session.idHash })).toEqual([]);
+      expect(await storage().sessions.end({ idHash: rekeyed })).toEqual([{ id: session.id, userId: session.userId, clientIds: [client.id] }]);
+    });
+
     it('records the clients a session signed in to, once each, and marks it used', async () => {
       const session = await aSession();
       const [one, two] = [aClient(), aClient()];

@@ -18,9 +18,14 @@ export class SqlSessionStore implements SessionStore {
     return row;
   }
 
-  async update(idHash: string, changes: { authTime?: number; amr: string[] }): Promise<boolean> {
+  async update(idHash: string, changes: { authTime?: number; amr: string[]; newIdHash?: string }): Promise<boolean> {
     const result = await this.db.updateTable('sessions')
-      .set({ amr: toJson(changes.amr), ...(changes.authTime !== undefined && { authTime: changes.authTime }) })
+      .set((eb) => ({
+        amr: toJson(changes.amr),
+        ...(changes.authTime !== undefined && { authTime: changes.authTime }),
+        // A row from before 0019 is named by its old hash (toSession): it keeps that name as its public id.
+        ...(changes.newIdHash !== undefined && { idHash: changes.newIdHash, id: eb.fn.coalesce('id', eb.val(idHash)) }),
+      }))
       .where('idHash', '=', idHash).executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
