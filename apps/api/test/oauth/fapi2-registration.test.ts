@@ -38,7 +38,7 @@ const refusals = {
   noPar: `require_pushed_authorization_requests: the ${PROFILE} takes authorization requests only through PAR (§5.3.2.2 item 3): leave it out, or send true.`,
 };
 
-const RS256_API = `the ${PROFILE} allows JWTs signed with PS256, ES256, EdDSA (§5.4.1), and this API's JWT access tokens are signed with RS256`;
+const RS256_API = `the ${PROFILE} allows JWTs signed with PS256, ES256 or EdDSA only (§5.4.1), not RS256`;
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`dynamic registration on a SECURITY_PROFILE=fapi2 server, on ${backend.name}`, () => {
@@ -167,7 +167,7 @@ for (const backend of backends) {
       const result = await run('resources', 'create', '--identifier', 'https://rs.example.test', '--name', 'RS', '--token-format', 'jwt', '--signing-alg', 'RS256');
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('--signing-alg');
-      expect(result.stderr).toContain(`${PROFILE} allows JWTs signed with PS256, ES256, EdDSA (§5.4.1)`);
+      expect(result.stderr).toContain(`${PROFILE} allows JWTs signed with PS256, ES256 or EdDSA only (§5.4.1), not RS256`);
       expect(await storage.resources.getByIdentifier('https://rs.example.test')).toBeNull();
       expect((await run('resources', 'create', '--identifier', 'https://rs.example.test', '--name', 'RS', '--token-format', 'jwt')).code).toBe(0);
       expect((await run('resources', 'update', 'https://rs.example.test', '--signing-alg', 'RS256')).code).toBe(2);
@@ -202,7 +202,7 @@ for (const backend of backends) {
     it('refuses it a JWT access token for an API signed with RS256 (invalid_target, saying why); ES256 is fine, and other clients still get RS256', async () => {
       const { config, DPoP } = await configure(fapi);
       await expect(oidc.clientCredentialsGrant(config, { scope: 'read', resource: RS }, { DPoP })).rejects.toMatchObject({
-        error: 'invalid_target', error_description: `This client may not get tokens for the API ${RS}: ${RS256_API}.`,
+        error: 'invalid_target', error_description: `This client may not get tokens for the API ${RS}, which signs its JWT access tokens with RS256: ${RS256_API}.`,
       });
       const es = await oidc.clientCredentialsGrant(config, { scope: 'read', resource: ES }, { DPoP });
       expect(decodeProtectedHeader(es.access_token).alg).toBe('ES256');
@@ -219,7 +219,7 @@ for (const backend of backends) {
       }).toString());
       const pushed = await push({ resource: RS });
       expect(pushed.status).toBe(400);
-      expect(pushed.body).toEqual({ error: 'invalid_target', error_description: `This client may not get tokens for the API ${RS}: ${RS256_API}.` });
+      expect(pushed.body).toEqual({ error: 'invalid_target', error_description: `This client may not get tokens for the API ${RS}, which signs its JWT access tokens with RS256: ${RS256_API}.` });
       expect((await push({ resource: ES })).status).toBe(201);
 
       const rs = (await app.t.storage.resources.getByIdentifier(RS))!;
@@ -228,7 +228,7 @@ for (const backend of backends) {
         const token = async (clientId: string) => app.t.http.post('/oauth/token').type(FORM).set('DPoP', await proof(key, `${app.issuer}/oauth/token`)).send(new URLSearchParams({
           grant_type: 'client_credentials', scope: 'read', client_assertion_type: JWT_BEARER, client_assertion: await assertion(clientId, key, app.issuer),
         }).toString());
-        expect((await token(fapi)).body).toEqual({ error: 'invalid_target', error_description: `This client may not get tokens for the API ${RS}: ${RS256_API}.` });
+        expect((await token(fapi)).body).toEqual({ error: 'invalid_target', error_description: `This client may not get tokens for the API ${RS}, which signs its JWT access tokens with RS256: ${RS256_API}.` });
         expect((await token(plain)).status).toBe(200);
       } finally {
         await updateResource(app.t.storage, rs.id, { isDefault: false }, actor);

@@ -139,7 +139,7 @@ export function fapi2MetadataProblems(client: Fapi2Registration & Pick<Client, '
  */
 export function fapi2ResourceProblem(resource: Pick<Resource, 'tokenFormat' | 'signingAlg'>): string | null {
   if (resource.tokenFormat !== 'jwt' || (FAPI2_JWS_ALGORITHMS as readonly string[]).includes(resource.signingAlg)) return null;
-  return `the ${FAPI2} allows JWTs signed with ${FAPI2_JWS_ALGORITHMS.join(', ')} (§5.4.1), and this API's JWT access tokens are signed with ${resource.signingAlg}`;
+  return `the ${FAPI2} allows JWTs signed with PS256, ES256 or EdDSA only (§5.4.1), not ${resource.signingAlg}`;
 }
 
 /** An API whose JWT access tokens a client under the profile could not get, with the reason. */

@@ -49,7 +49,7 @@ export class ResourceIndicators {
   private usable(client: Client, resource: Resource): Resource {
     const problem = this.profiles.fapi2(client) ? fapi2ResourceProblem(resource) : null;
     if (problem !== null) {
-      throw new InvalidTarget(`This client may not get tokens for the API ${resource.identifier}: ${problem}.`, `fapi2: resource ${resource.id} signs with ${resource.signingAlg}`);
+      throw new InvalidTarget(`This client may not get tokens for the API ${resource.identifier}, which signs its JWT access tokens with ${resource.signingAlg}: ${problem}.`, `fapi2: resource ${resource.id} signs with ${resource.signingAlg}`);
     }
     return resource;
   }
