@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import * as oidc from 'openid-client';
 import { signInThroughServer } from './console-sign-in.helpers.js';
 import { FAPI_CALLBACK, FAPI_USER, startFapiServer, type FapiServer } from './fapi2.helpers.js';
+import { screenshots } from './sessions.helpers.js';
 import { E2E_ADMIN } from './support/credentials.js';
 
 let server: FapiServer;
@@ -76,4 +77,24 @@ test('with SECURITY_PROFILE=fapi2, the console still signs its administrator in'
   await expect(page).toHaveURL(new RegExp(`^${server.url}/console`));
   await page.goto(`${server.url}/console/clients`);
   await expect(page.getByRole('link', { name: 'Bank of Examples' })).toBeVisible();
+});
+
+test('with SECURITY_PROFILE=fapi2, the console refuses an API whose JWT access tokens would be signed with RS256, on the field', async ({ page }) => {
+  await page.goto(`${server.url}/console/`);
+  await signInThroughServer(page, E2E_ADMIN);
+  await page.goto(`${server.url}/console/apis`);
+  await page.getByRole('link', { name: 'New API' }).click();
+  await page.getByRole('textbox', { name: 'Name' }).fill('Ledger');
+  await page.getByRole('textbox', { name: 'Identifier' }).fill('https://ledger.example.test/api');
+  await page.getByRole('combobox', { name: 'Access token format' }).selectOption('jwt');
+  await page.getByRole('combobox', { name: 'JWT signing algorithm' }).selectOption('RS256');
+  await page.getByRole('button', { name: 'Create API' }).click();
+  const refusal = 'the FAPI 2.0 Security Profile allows JWTs signed with PS256, ES256 or EdDSA only (§5.4.1), not RS256; this server applies it to every client (SECURITY_PROFILE=fapi2): use ES256';
+  await expect(page.getByText(refusal)).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'JWT signing algorithm' })).toHaveAccessibleDescription(new RegExp('FAPI 2\\.0 Security Profile'));
+  await screenshots(page, 'fapi2-api-rs256-refused');
+
+  await page.getByRole('combobox', { name: 'JWT signing algorithm' }).selectOption('ES256');
+  await page.getByRole('button', { name: 'Create API' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Ledger' })).toBeVisible();
 });

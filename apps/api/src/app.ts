@@ -94,6 +94,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
     outbound,
     allowance: openAllowance(config.registration),
     fetchesPerAddress: metadataFetches,
+    fapi2: config.securityProfile === 'fapi2',
   });
   // The console's own client is a public single-page app: it cannot meet the profile, and administrators sign in with it.
   const profiles = new SecurityProfiles(config.securityProfile, new Set([CONSOLE_CLIENT_ID]));
@@ -144,7 +145,7 @@ export function createApp({ config, storage, logger, metrics, outbound: givenOut
   app.use(accountSecurityRoutes(browser));
   app.use(endSessionEndpoint(browser));
   app.use(userinfoEndpoint({ storage, issuer: config.issuer, dpop, claims }));
-  const registration = { storage, issuer: config.issuer, policy: config.registration, attempts: new RegistrationAttempts(registrations, storage, config.issuer) };
+  const registration = { storage, issuer: config.issuer, policy: config.registration, attempts: new RegistrationAttempts(registrations, storage, config.issuer), profiles };
   if (config.registration.mode !== 'off') app.use(registrationEndpoint(registration));
   app.use(clientConfigurationEndpoint(registration));
   app.use(consoleRoutes({ dist: config.consoleDist, apiOrigin: new URL(config.issuer).origin }));

@@ -20,6 +20,10 @@ let running;
 try {
   running = await startServer(config, logger);
 } catch (error) {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) console.error(`tollgate: ${problem}`);
+    process.exit(2);
+  }
   if (error instanceof StorageUnavailableError || error instanceof ValidationError) {
     console.error(`tollgate: ${error.message}`);
     process.exit(error instanceof ValidationError ? 2 : 1);

@@ -12,7 +12,7 @@ import { createMetrics } from './http/metrics.js';
 import { startPurgeJob } from './jobs/purge.js';
 import { createLogger, type Logger } from './logger.js';
 import { bootstrap, CONSOLE_CLIENT_ID, type BootstrapResult } from './setup/bootstrap.js';
-import { nonConformingClients, SecurityProfiles } from './oauth/profile/fapi2.js';
+import { nonConformingClients, nonConformingResources, SecurityProfiles } from './oauth/profile/fapi2.js';
 import { openStorage } from './storage/sql/index.js';
 import type { Storage } from './storage/types.js';
 
@@ -115,6 +115,7 @@ export async function startTollgate(config: Config, logger: Logger, extra: { sto
       issuer: config.issuer, consoleDevOrigin: config.consoleDevOrigin, actor: { type: 'system', id: 'startup', sourceAddress: null },
       keySealer: openKeySealer(config.keyEncryption), admin: extra.admin,
     });
+    if (config.securityProfile === 'fapi2') await refuseNonConformingResources(storage);
     app = createApp({ config, storage, logger, metrics: createMetrics(), embed: extra.embed });
     if (app.interactions?.pages.mode === 'challenge') {
       await storage.scopes.upsert(INTERACTIONS_SCOPE, 'Answer sign-in and consent requests for this server (a login app\'s own token)', Date.now());
@@ -153,6 +154,18 @@ export async function startTollgate(config: Config, logger: Logger, extra: { sto
       if (owned) await storage.close();
     })(),
   };
+}
+
+/**
+ * A server-wide FAPI 2.0 profile does not start while an API has RS256 JWT
+ * access tokens, as it does not with RS256 ID tokens (§5.4.1): every client
+ * but the console's is under it, and none could get that API's tokens.
+ */
+async function refuseNonConformingResources(storage: Storage) {
+  const refused = await nonConformingResources(storage.resources);
+  if (refused.length === 0) return;
+  throw new ConfigError(refused.map(({ identifier }) => `SECURITY_PROFILE=fapi2 needs the API ${identifier} to sign its JWT access tokens with ES256: FAPI 2.0 allows PS256, ES256 or EdDSA, not RS256 (§5.4.1); `
+    + `change it with: npm run cli -- resources update ${identifier} --signing-alg ES256`));
 }
 
 /**

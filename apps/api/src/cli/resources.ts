@@ -113,7 +113,7 @@ const resourcesCreate = defineCommand({
       signingAlg: values['signing-alg'] as CreateResourceInput['signingAlg'],
       isDefault: values.default ?? false,
     };
-    await print(ctx, 'Created', await createResource(ctx.storage, input, ctx.actor), values.json);
+    await print(ctx, 'Created', await createResource(ctx.storage, input, ctx.actor, { serverProfile: ctx.config.securityProfile }), values.json);
   },
 });
 
@@ -180,7 +180,7 @@ const resourcesUpdate = defineCommand({
     };
     if (Object.keys(changes).length === 0) throw new UsageError('resources update needs something to change, such as --name or --scopes');
     const resource = await named(ctx, identifier!);
-    await print(ctx, 'Updated', await updateResource(ctx.storage, resource.id, changes, ctx.actor), values.json);
+    await print(ctx, 'Updated', await updateResource(ctx.storage, resource.id, changes, ctx.actor, { serverProfile: ctx.config.securityProfile }), values.json);
   },
 });
 

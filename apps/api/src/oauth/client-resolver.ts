@@ -38,6 +38,8 @@ export interface ClientResolverDeps {
   allowance: RegistrationAllowance;
   /** Document fetches per source address (cache hits are free). */
   fetchesPerAddress: RateLimiter;
+  /** `SECURITY_PROFILE=fapi2`: a document is held to the profile as a registration is. */
+  fapi2?: boolean;
 }
 
 /**
@@ -95,7 +97,7 @@ export class ClientResolver {
     }
     const existing = (await this.deps.storage.scopes.list()).map((scope) => scope.name);
     try {
-      return { value: readMetadataDocument(url, fetched.body, this.deps.allowance, existing, this.deps.issuer), cacheControl: fetched.cacheControl };
+      return { value: readMetadataDocument(url, fetched.body, this.deps.allowance, existing, this.deps.issuer, this.deps.fapi2 ?? false), cacheControl: fetched.cacheControl };
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       throw new UnidentifiedClient(`Its client metadata document is not valid: ${error.message}`, `invalid document: ${error.message}`);

@@ -62,7 +62,7 @@ export function createOAuthEndpoints(deps: {
   const storedClients: ClientLookup = (id) => storage.clients.get(id);
   const assertions = new ClientAssertions({ issuer: config.issuer, replays: storage.replays, outbound, refreshCooldownSeconds: deps.keySetRefreshCooldownSeconds });
   const idTokens = new IdTokens(config.issuer, keys, config.idTokenSigningAlg, config.lifetimes.idToken, deps.accountClaims);
-  const indicators = new ResourceIndicators(storage);
+  const indicators = new ResourceIndicators(storage, profiles);
   const grants = grantRegistry({
     storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens, indicators, keys,
     issuerId: config.issuer, signIn, passwordGrantPublicClients: config.passwordGrantPublicClients, adminMfaRequired: config.adminMfaRequired,

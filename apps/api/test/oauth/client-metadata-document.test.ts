@@ -417,4 +417,42 @@ for (const backend of backends) {
       expect(host.hits('/apps/switched-off.json')).toBe(0);
     });
   });
+
+  describe.skipIf(backend.unavailable !== null)(`client ID metadata documents on a SECURITY_PROFILE=fapi2 server, on ${backend.name}`, () => {
+    let t: AdminTestApp;
+    let host: DocumentHost;
+
+    beforeAll(async () => {
+      host = await documentHost();
+      t = await adminTestApp(backend, {
+        SECURITY_PROFILE: 'fapi2', CLIENT_METADATA_FETCH_LIMIT: 'off', OUTBOUND_ALLOW_HOSTS: `localhost:${host.server.port}`, OPEN_REGISTRATION_SCOPES: 'openid read',
+      }, trustTestCa);
+    });
+    afterAll(async () => {
+      await t?.close();
+      await host?.server.close();
+    });
+
+    it('reads a document that gives keys as a private_key_jwt client with DPoP and PAR, and names no client for a public one', async () => {
+      const signer = await generateKeyPair('ES256', { extractable: true });
+      const jwk = { ...(await exportJWK(signer.publicKey)), kid: 'k-fapi', alg: 'ES256', use: 'sig' };
+      const clientId = host.publish('/apps/fapi-signer.json', { token_endpoint_auth_method: undefined, jwks: { keys: [jwk] } });
+      const now = Math.floor(Date.now() / 1000);
+      const assertion = await new SignJWT({ iss: clientId, sub: clientId, aud: t.config.issuer, jti: randomUUID(), exp: now + 60 }).setProtectedHeader({ alg: 'ES256', kid: jwk.kid }).sign(signer.privateKey);
+      const { challenge } = pkcePair();
+      const pushed = await t.http.post('/oauth/par').type(FORM).send(new URLSearchParams({
+        client_id: clientId, client_assertion_type: JWT_BEARER, client_assertion: assertion, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid read',
+        code_challenge: challenge, code_challenge_method: 'S256',
+      }).toString());
+      expect(pushed.status, pushed.text).toBe(201);
+      expect(await t.storage.clients.get(clientId)).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', dpopBoundAccessTokens: true, requirePushedAuthorizationRequests: true });
+
+      const publicId = host.publish('/apps/fapi-public.json');
+      expect(errorPage(await authorize(t, publicId))).toEqual({
+        status: 400, title: UNIDENTIFIED,
+        message: 'Its client metadata document is not valid: token_endpoint_auth_method: the FAPI 2.0 Security Profile needs private_key_jwt (§5.3.2.1 items 3 and 6: confidential clients only, no client secret), not none.',
+      });
+      expect(await t.storage.clients.get(publicId)).toBeNull();
+    });
+  });
 }

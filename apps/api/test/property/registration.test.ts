@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistrationToken, revokeRegistrationToken } from '../../src/admin/registration-tokens/service.js';
 import type { CreateRegistrationTokenInput } from '../../src/admin/registration-tokens/schema.js';
 import { sha256 } from '../../src/crypto/random.js';
+import { fapi2MetadataProblems } from '../../src/oauth/profile/fapi2.js';
 import type { InitialAccessToken } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
@@ -311,6 +312,75 @@ function expectedOutcome(allowance: Allowance, existing: readonly string[], gran
   const refused = grants.filter((grant) => !allowance.grantTypes.includes(grant));
   if (refused.length > 0) refusals.push({ error: 'invalid_client_metadata', description: exactly(`grant_types: ${refused.join(', ')} may not be registered here.`) });
   return { refusals, scopes };
+}
+
+
+/** Registrations a client under the FAPI 2.0 profile could make: its keys inline or by URL, the method left out or named. */
+const FAPI_TEMPLATES: Entries[] = [
+  [['client_name', 'Bank'], ['redirect_uris', ['https://bank.example/cb']], ['grant_types', ['authorization_code', 'refresh_token']], ['scope', 'openid read'],
+    ['jwks', { keys: [PUBLIC_JWK] }]],
+  [['client_name', 'Job'], ['grant_types', ['client_credentials']], ['scope', 'read'], ['token_endpoint_auth_method', 'private_key_jwt'],
+    ['token_endpoint_auth_signing_alg', 'ES256'], ['jwks', { keys: [PUBLIC_JWK] }], ['dpop_bound_access_tokens', true]],
+  [['client_name', 'Remote keys'], ['grant_types', ['client_credentials']], ['jwks_uri', 'https://keys.example/jwks.json'], ['require_pushed_authorization_requests', true]],
+];
+
+/** The members the profile sets a rule for, set to values it takes and values it refuses. */
+const fapiPointed = fc.oneof(
+  fc.record({ name: fc.constant('token_endpoint_auth_method'), value: fc.constantFrom('private_key_jwt', 'client_secret_basic', 'client_secret_post', 'none', null) }),
+  fc.record({ name: fc.constant('token_endpoint_auth_signing_alg'), value: fc.constantFrom('PS256', 'ES256', 'EdDSA', 'RS256', 'ES384', null) }),
+  fc.record({ name: fc.constant('id_token_signed_response_alg'), value: fc.constantFrom('ES256', 'RS256', null) }),
+  fc.record({ name: fc.constantFrom('dpop_bound_access_tokens', 'require_pushed_authorization_requests'), value: fc.constantFrom(true, false, null) }),
+  fc.record({ name: fc.constantFrom('jwks', 'jwks_uri'), value: fc.constantFrom(null, { keys: [PUBLIC_JWK] }, 'https://keys.example/jwks.json') }),
+  fc.record({ name: fc.constant('grant_types'), value: fc.constantFrom(['client_credentials'], ['authorization_code'], ['password'], ['client_credentials', 'password']) }),
+).map(({ name, value }) => ({ op: 'set' as const, name: name as string, value: value as unknown }));
+
+/** Now and then nothing changed, else the general mutations and some aimed at the profile's members. */
+const fapiMutations = fc.oneof(
+  { weight: 1, arbitrary: fc.constant([] as Mutation) },
+  { weight: 4, arbitrary: fc.tuple(fc.oneof(fc.constant([] as Mutation), mutations), fc.array(fapiPointed, { minLength: 1, maxLength: 3 })).map(([general, aimed]): Mutation => [...general, ...aimed]) },
+);
+
+/** Members of a client information response that an update does not send back. */
+const READ_ONLY_MEMBERS = ['client_id', 'registration_access_token', 'registration_client_uri', 'client_id_issued_at', 'client_secret_expires_at', 'client_secret'];
+
+const present = (value: unknown) => value !== undefined && value !== null;
+
+/**
+ * Why a JSON body must be refused on a server that holds every client to the
+ * FAPI 2.0 Security Profile, worked out from the body: a method other than
+ * private_key_jwt, no keys, an RS256 or other assertion algorithm outside
+ * PS256/ES256/EdDSA, RS256 ID tokens, the password grant, or saying no to DPoP or PAR.
+ */
+function fapi2Refusals(text: string): string[] {
+  let members: Record<string, unknown>;
+  try {
+    members = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  if (typeof members !== 'object' || members === null) return [];
+  const reasons: string[] = [];
+  if (present(members.token_endpoint_auth_method) && members.token_endpoint_auth_method !== 'private_key_jwt') reasons.push('a method other than private_key_jwt');
+  if (!present(members.jwks) && !present(members.jwks_uri)) reasons.push('no keys');
+  if (present(members.token_endpoint_auth_signing_alg) && !['PS256', 'ES256', 'EdDSA'].includes(members.token_endpoint_auth_signing_alg as string)) reasons.push('an assertion algorithm outside §5.4.1');
+  if (members.id_token_signed_response_alg === 'RS256') reasons.push('RS256 ID tokens');
+  if (Array.isArray(members.grant_types) && members.grant_types.includes('password')) reasons.push('the password grant');
+  if (members.dpop_bound_access_tokens === false) reasons.push('no DPoP');
+  if (members.require_pushed_authorization_requests === false) reasons.push('no PAR');
+  return reasons;
+}
+
+/** What a client information response under the profile must say, whatever was asked. */
+function expectConforming(information: Record<string, unknown>, what: string) {
+  expect(information.token_endpoint_auth_method, what).toBe('private_key_jwt');
+  expect(present(information.jwks) || present(information.jwks_uri), `no keys: ${what}`).toBe(true);
+  expect(information, what).not.toHaveProperty('client_secret');
+  expect(information.dpop_bound_access_tokens, what).toBe(true);
+  expect(information.require_pushed_authorization_requests, what).toBe(true);
+  expect(information.grant_types, what).not.toContain('password');
+  expect([undefined, 'PS256', 'ES256', 'EdDSA'], what).toContain(information.token_endpoint_auth_signing_alg);
+  expect(information.id_token_signed_response_alg, what).not.toBe('RS256');
+  expect(information.response_types, what).not.toContain('token');
 }
 
 for (const backend of backends) {
@@ -677,6 +747,73 @@ for (const backend of backends) {
           await unchanged.check(res.status >= 400, what);
         },
       ), { numRuns: NUM_RUNS ?? 75 });
+    });
+  });
+
+  describe.skipIf(backend.unavailable !== null)(`generated registrations on a SECURITY_PROFILE=fapi2 server on ${backend.name}`, { timeout: 120_000 }, () => {
+    let t: OAuthTestApp;
+    let db: Digester;
+    let unchanged: Unchanged;
+    let token: Issued;
+    const made: Registration[] = [];
+
+    beforeAll(async () => {
+      t = await oauthTestApp(backend, { SECURITY_PROFILE: 'fapi2', REGISTRATION_RATE_LIMIT: 'off' });
+      const created = await createRegistrationToken(t.storage, { description: 'fapi' }, actor);
+      token = { token: created.token, value: created.value };
+      db = await digester(t.config.database);
+      unchanged = new Unchanged(db);
+    });
+    afterAll(async () => {
+      await db?.close();
+      await t?.close();
+    });
+
+    it('POST and PUT: a client that could not meet the profile is never registered; what is registered says private_key_jwt, DPoP and PAR', async () => {
+      const updates = fc.record({ update: fc.nat(3).map((n) => n === 0), who: fc.nat() });
+      await unchanged.baseline();
+      await fc.assert(fc.asyncProperty(
+        updates, fc.constantFrom(...FAPI_TEMPLATES, ...FAPI_TEMPLATES, ...TEMPLATES), fapiMutations, contentType,
+        async ({ update, who }, template, ops, type) => {
+          const registration = update && made.length > 0 ? made[who % made.length]! : null;
+          const base: Entries = registration
+            ? [['client_id', registration.id], ...Object.entries(registration.information).filter(([name]) => !READ_ONLY_MEMBERS.includes(name))]
+            : template;
+          const entries = mutate(base, ops);
+          const body = expand(objectText(entries));
+          const test = registration
+            ? t.http.put(`/oauth/register/${registration.id}`).set('Authorization', `Bearer ${registration.accessToken}`)
+            : t.http.post('/oauth/register').set('Authorization', `Bearer ${token.value}`);
+          const res = await send(test, type, body);
+          const what = `${registration ? `PUT ${registration.id}` : 'POST'} [${type}] ${body.slice(0, 400)} → ${res.status} ${res.text.slice(0, 400)}`;
+          expectNoServerError(res, what);
+          expectRefusedIfUnstorable(res, what, bodyStrings(type, body));
+          if (res.status >= 400 && !refusedByNode(res)) expectRegistrationError(res, what, true);
+          else expect(res.status, what).toBe(registration ? 200 : 201);
+          if (res.status < 300) {
+            const mustRefuse = [...bodyRefusals(type, body, entries, 'json', { grantTypes: GRANT_TYPES, scopes: null }), ...fapi2Refusals(body)];
+            if (registration && authKind(JSON.parse(body).token_endpoint_auth_method ?? 'private_key_jwt') !== 'keys') mustRefuse.push('a client with keys changed how it authenticates');
+            expect(mustRefuse, `accepted although it must be refused: ${what}`).toEqual([]);
+            const information = res.body as Record<string, unknown>;
+            expectConforming(information, what);
+            const stored = (await t.storage.clients.get(information.client_id as string))!;
+            expect(fapi2MetadataProblems(stored), what).toEqual([]);
+            expect(stored.secretHash, what).toBeNull();
+            if (registration) {
+              registration.accessToken = information.registration_access_token as string;
+              registration.information = information;
+            } else {
+              made.push({
+                id: information.client_id as string, accessToken: information.registration_access_token as string, stale: [], deleted: false,
+                allowance: { grantTypes: GRANT_TYPES, scopes: null }, secret: null, information,
+              });
+            }
+          }
+          await unchanged.check(res.status >= 400, what);
+        },
+      ), { numRuns: NUM_RUNS ?? 150 });
+      // The oracles above were reached: some registrations and updates succeeded.
+      expect(made.length).toBeGreaterThan(0);
     });
   });
 }

@@ -29,8 +29,8 @@ export const resourceRoutes: AdminRoute[] = [
     status: 201,
     response: resourceView,
     errors: [409],
-    async handle({ body, actor, storage }) {
-      return toResourceView(await createResource(storage, body, actor), []);
+    async handle({ body, actor, storage, settings }) {
+      return toResourceView(await createResource(storage, body, actor, { serverProfile: settings.securityProfile }), []);
     },
   }),
   defineRoute({
@@ -54,8 +54,8 @@ export const resourceRoutes: AdminRoute[] = [
     body: updateResourceRequest,
     response: resourceView,
     errors: [404, 409],
-    async handle({ params, body, actor, storage }) {
-      const resource = await updateResource(storage, params.id, body, actor);
+    async handle({ params, body, actor, storage, settings }) {
+      const resource = await updateResource(storage, params.id, body, actor, { serverProfile: settings.securityProfile });
       return toResourceView(resource, await linkedClientIds(storage, resource.id));
     },
   }),

@@ -29,7 +29,7 @@ export const resourceFields = z.object({
     .max(MAX_TTL, 'must be at most a year').nullable().default(null)
     .meta({ description: 'Seconds; null means the server default for the token format.' }),
   signingAlg: z.enum(SIGNING_ALGORITHMS, `must be one of ${SIGNING_ALGORITHMS.join(', ')}`).default('ES256')
-    .meta({ description: 'How its JWT access tokens are signed.' }),
+    .meta({ description: 'How its JWT access tokens are signed. With SECURITY_PROFILE=fapi2 a jwt API must use ES256 (FAPI 2.0 §5.4.1): RS256 is refused.' }),
   isDefault: z.boolean({ error: 'must be true or false' }).default(false)
     .meta({ description: 'The API a token is for when a request names none; at most one API is the default, so setting it unsets the others.' }),
 }).strict();

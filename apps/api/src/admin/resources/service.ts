@@ -1,6 +1,7 @@
-import { ConflictError, type Resource, type ResourceUpdate, type Storage, type Stores } from '../../storage/types.js';
+import { ConflictError, type Resource, type ResourceUpdate, type SecurityProfile, type Storage, type Stores } from '../../storage/types.js';
+import { fapi2ResourceProblem } from '../../oauth/profile/fapi2.js';
 import { audit, type Actor } from '../actor.js';
-import { NotFoundError, StateConflictError } from '../errors.js';
+import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
 import { createResourceInput, updateResourceInput, type CreateResourceInput, type UpdateResourceInput } from './schema.js';
 
@@ -43,9 +44,25 @@ async function refuseTakenIdentifier(tx: Stores, identifier: string, exceptId?: 
 
 const unique = (names: string[]) => [...new Set(names)].sort();
 
+/** The server's rules an API must also follow, and the clock. */
+export interface ResourcePolicy {
+  /** `SECURITY_PROFILE`: with `fapi2`, no API may have its JWT access tokens signed with RS256 (FAPI 2.0 §5.4.1). */
+  serverProfile?: SecurityProfile | null;
+  now?: number;
+}
+
+/** Under a server-wide FAPI 2.0 profile, an API whose tokens no client could get is refused with a field-level error. */
+function checkServerProfile(resource: Pick<Resource, 'tokenFormat' | 'signingAlg'>, policy: ResourcePolicy) {
+  if (policy.serverProfile !== 'fapi2') return;
+  const problem = fapi2ResourceProblem(resource);
+  if (problem !== null) throw new ValidationError({ signingAlg: `${problem}; this server applies it to every client (SECURITY_PROFILE=fapi2): use ES256` });
+}
+
 /** Registers an API; its scopes that do not exist are created. */
-export async function createResource(storage: Storage, input: CreateResourceInput, actor: Actor, now = Date.now()): Promise<Resource> {
+export async function createResource(storage: Storage, input: CreateResourceInput, actor: Actor, policy: ResourcePolicy = {}): Promise<Resource> {
+  const now = policy.now ?? Date.now();
   const fields = parseOrThrow(createResourceInput, input);
+  checkServerProfile(fields, policy);
   const scopes = unique(fields.scopes);
   return storage.transaction(async (tx) => {
     await refuseTakenIdentifier(tx, fields.identifier);
@@ -62,11 +79,13 @@ export async function createResource(storage: Storage, input: CreateResourceInpu
  * Changes some of an API's fields; audits the names of those that changed.
  * Tokens already issued keep their audience and scopes until they expire.
  */
-export async function updateResource(storage: Storage, id: string, input: UpdateResourceInput, actor: Actor, now = Date.now()): Promise<Resource> {
+export async function updateResource(storage: Storage, id: string, input: UpdateResourceInput, actor: Actor, policy: ResourcePolicy = {}): Promise<Resource> {
+  const now = policy.now ?? Date.now();
   const changes = parseOrThrow(updateResourceInput, input);
   if (changes.scopes) changes.scopes = unique(changes.scopes);
   return storage.transaction(async (tx) => {
     const resource = await existingResource(tx, id);
+    checkServerProfile({ ...resource, ...changes }, policy);
     const changed = (Object.keys(changes) as (keyof typeof changes)[])
       .filter((key) => JSON.stringify(changes[key]) !== JSON.stringify(resource[key]));
     if (changed.length === 0) return resource;

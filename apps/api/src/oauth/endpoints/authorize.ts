@@ -24,7 +24,7 @@ const INTERACTION_TTL_MS = 30 * 60_000;
  */
 export function authorizationEndpoint(ctx: BrowserContext): Router {
   const router = Router();
-  const indicators = new ResourceIndicators(ctx.storage);
+  const indicators = new ResourceIndicators(ctx.storage, ctx.profiles);
   const form = express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' });
   const handle = async (req: Request, res: Response, encoded: string) => {
     let params = readAuthorizationParams(encoded);

@@ -5,6 +5,7 @@ import { hasUnstorableCharacters } from '../../storage/text.js';
 import type { Client, Storage, Stores } from '../../storage/types.js';
 import { usesSecret } from '../clients/fields.js';
 import { InvalidClientMetadata, InvalidToken } from '../errors.js';
+import type { SecurityProfiles } from '../profile/fapi2.js';
 import { checkGrantTypes, grantedScopes, openAllowance, tokenAllowance, type RegistrationAllowance } from '../registration/allowance.js';
 import type { RegistrationAttempts } from '../registration/attempts.js';
 import { BearerRequired, presentedBearer } from '../registration/bearer.js';
@@ -17,6 +18,8 @@ export interface ClientConfigurationDeps {
   issuer: string;
   policy: RegistrationPolicy;
   attempts: RegistrationAttempts;
+  /** Which clients are under the FAPI 2.0 Security Profile: an update that could not meet it is refused. */
+  profiles: SecurityProfiles;
 }
 
 const WRONG_TOKEN = 'The registration access token is invalid, or its client was deleted.';
@@ -74,7 +77,9 @@ export function clientConfigurationEndpoint(deps: ClientConfigurationDeps): Rout
     const allowance = await allowanceOf(client);
     const existing = (await storage.scopes.list()).map((scope) => scope.name);
     const fields = validateRegistration(requested, grantedScopes(requested.scopes, allowance, existing), {
-      issuer, administered: { accessTokenTtl: client.accessTokenTtl, refreshTokenTtl: client.refreshTokenTtl, resourceServer: client.resourceServer },
+      issuer,
+      administered: { accessTokenTtl: client.accessTokenTtl, refreshTokenTtl: client.refreshTokenTtl, resourceServer: client.resourceServer, securityProfile: client.securityProfile },
+      fapi2: deps.profiles.fapi2(client),
     });
     checkGrantTypes(fields.grantTypes, allowance);
     if (usesSecret(fields.tokenEndpointAuthMethod) !== usesSecret(client.tokenEndpointAuthMethod) && (fields.tokenEndpointAuthMethod === 'none') === (client.tokenEndpointAuthMethod === 'none')) {

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { RegistrationPolicy } from '../../config.js';
 import { sha256 } from '../../crypto/random.js';
 import type { Storage } from '../../storage/types.js';
+import type { SecurityProfiles } from '../profile/fapi2.js';
 import { openAllowance, registrationTokenStatus, tokenAllowance, type RegistrationAllowance } from '../registration/allowance.js';
 import type { RegistrationAttempts } from '../registration/attempts.js';
 import { BearerRequired, presentedBearer } from '../registration/bearer.js';
@@ -14,6 +15,8 @@ export interface RegistrationDeps {
   issuer: string;
   policy: RegistrationPolicy;
   attempts: RegistrationAttempts;
+  /** Which clients are under the FAPI 2.0 Security Profile: a registration that could not meet it is refused. */
+  profiles: SecurityProfiles;
 }
 
 /** Where a registered client reads, updates and deletes its registration (RFC 7592). */
@@ -36,7 +39,7 @@ export function registrationCors(req: Request, res: Response, next: () => void) 
  * without one. Answers 201 with the client information response.
  */
 export function registrationEndpoint(deps: RegistrationDeps): Router {
-  const { storage, issuer, policy, attempts } = deps;
+  const { storage, issuer, policy, attempts, profiles } = deps;
   const router = Router();
   router.options('/oauth/register', registrationCors);
   router.post('/oauth/register', registrationCors, async (req, res) => {
@@ -58,7 +61,7 @@ export function registrationEndpoint(deps: RegistrationDeps): Router {
       allowance = tokenAllowance(token);
     }
     const requested = readMetadata(await readMetadataBody(req));
-    const registered = await registerClient(storage, { requested, allowance, initialAccessTokenHash, sourceAddress: address, issuer });
+    const registered = await registerClient(storage, { requested, allowance, initialAccessTokenHash, sourceAddress: address, issuer, fapi2: profiles.serverWide === 'fapi2' });
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     res.status(201).json(clientInformation(registered.client, {
       configurationUri: configurationUri(issuer, registered.client.id),

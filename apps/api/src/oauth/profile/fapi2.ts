@@ -1,4 +1,4 @@
-import type { Client, ClientStore, SecurityProfile } from '../../storage/types.js';
+import type { Client, ClientStore, Resource, ResourceStore, SecurityProfile } from '../../storage/types.js';
 
 /*
  * The FAPI 2.0 Security Profile (OpenID FAPI 2.0 Security Profile, final,
@@ -10,8 +10,10 @@ import type { Client, ClientStore, SecurityProfile } from '../../storage/types.j
 /** The profiles a server (`SECURITY_PROFILE`) or a client (`securityProfile`) may be held to. */
 export const SECURITY_PROFILES = ['fapi2'] as const satisfies readonly SecurityProfile[];
 
-/** §5.4.1 item 1.2: the JWS algorithms a client assertion may be signed with (no RS256: RSASSA-PKCS1-v1_5). */
-export const FAPI2_ASSERTION_ALGORITHMS = ['PS256', 'ES256', 'EdDSA'] as const;
+/** §5.4.1 item 1.2: the JWS algorithms every JWT may be signed with (no RS256: RSASSA-PKCS1-v1_5). */
+export const FAPI2_JWS_ALGORITHMS = ['PS256', 'ES256', 'EdDSA'] as const;
+/** §5.4.1 item 1.2, for client assertions. */
+export const FAPI2_ASSERTION_ALGORITHMS = FAPI2_JWS_ALGORITHMS;
 /** §5.4.1 item 1.2, for DPoP proofs; `Ed25519` is EdDSA with the Ed25519 curve, by its fully-specified name (the note under §5.4.1). */
 export const FAPI2_DPOP_ALGORITHMS = ['PS256', 'ES256', 'EdDSA', 'Ed25519'] as const;
 /** §5.3.2.1 item 12: authorization codes live at most 60 seconds. */
@@ -51,17 +53,29 @@ export class SecurityProfiles {
 /** No profile anywhere but where a client asks for one. */
 export const CLIENT_PROFILES_ONLY = new SecurityProfiles(null);
 
+/** A client field a profile problem is about. */
+export type Fapi2Field = 'tokenEndpointAuthMethod' | 'tokenEndpointAuthSigningAlg' | 'grantTypes' | 'idTokenSigningAlg';
+
+/** What a client registration is checked against: the fields the profile sets a rule for. */
+export type Fapi2Registration = Pick<Client, 'tokenEndpointAuthMethod' | 'grantTypes'> & Partial<Pick<Client, 'idTokenSigningAlg' | 'tokenEndpointAuthSigningAlg'>>;
+
 /**
  * Why a registration cannot be under the profile: field and message, empty when
- * it can (§5.3.2.1 items 2, 3, 6; §5.4.1). The same for the admin API, the CLI
- * and the check of existing clients when the server-wide switch is turned on.
+ * it can (§5.3.2.1 items 2, 3, 6; §5.4.1). The same for the admin API, the CLI,
+ * dynamic registration and the check of existing clients when the server-wide
+ * switch is turned on.
  */
-export function fapi2RegistrationProblems(client: Pick<Client, 'tokenEndpointAuthMethod' | 'grantTypes'> & Partial<Pick<Client, 'idTokenSigningAlg'>>): { field: 'tokenEndpointAuthMethod' | 'grantTypes' | 'idTokenSigningAlg'; message: string }[] {
-  const problems: { field: 'tokenEndpointAuthMethod' | 'grantTypes' | 'idTokenSigningAlg'; message: string }[] = [];
+export function fapi2RegistrationProblems(client: Fapi2Registration): { field: Fapi2Field; message: string }[] {
+  const problems: { field: Fapi2Field; message: string }[] = [];
   if (client.tokenEndpointAuthMethod !== 'private_key_jwt') {
     problems.push({
       field: 'tokenEndpointAuthMethod',
       message: `the ${FAPI2} needs private_key_jwt (§5.3.2.1 items 3 and 6: confidential clients only, no client secret), not ${client.tokenEndpointAuthMethod}`,
+    });
+  } else if (client.tokenEndpointAuthSigningAlg && !(FAPI2_ASSERTION_ALGORITHMS as readonly string[]).includes(client.tokenEndpointAuthSigningAlg)) {
+    problems.push({
+      field: 'tokenEndpointAuthSigningAlg',
+      message: `the ${FAPI2} allows client assertions signed with ${FAPI2_ASSERTION_ALGORITHMS.join(', ')} (§5.4.1), not ${client.tokenEndpointAuthSigningAlg}`,
     });
   }
   if (client.grantTypes.includes('password')) {
@@ -71,6 +85,83 @@ export function fapi2RegistrationProblems(client: Pick<Client, 'tokenEndpointAut
     problems.push({ field: 'idTokenSigningAlg', message: `the ${FAPI2} allows PS256, ES256 or EdDSA, not RS256 (§5.4.1): leave it to the server's ES256` });
   }
   return problems;
+}
+
+/** The registration metadata a client under the profile gets for a member it leaves out, and reads back (RFC 7591 §3.2.1). */
+export interface Fapi2Metadata {
+  tokenEndpointAuthMethod?: string;
+  jwks?: unknown;
+  jwksUri?: unknown;
+  dpopBoundAccessTokens?: unknown;
+  requirePushedAuthorizationRequests?: unknown;
+}
+
+/**
+ * Dynamic registration's defaults under the profile, instead of RFC 7591's and
+ * RFC 9449's and RFC 9126's, which it refuses: `private_key_jwt` when the
+ * client gives its keys (there is nothing else it could authenticate with),
+ * DPoP-bound tokens (§5.3.2.1 items 4, 5) and PAR (§5.3.2.2 item 3), which the
+ * endpoints require of it anyway, so what it reads back is what it gets.
+ */
+export function fapi2MetadataDefaults<T extends Fapi2Metadata>(fields: T): T {
+  const keyed = fields.jwks !== undefined || fields.jwksUri !== undefined;
+  return {
+    ...fields,
+    ...(fields.tokenEndpointAuthMethod === undefined && keyed && { tokenEndpointAuthMethod: 'private_key_jwt' }),
+    dpopBoundAccessTokens: fields.dpopBoundAccessTokens ?? true,
+    requirePushedAuthorizationRequests: fields.requirePushedAuthorizationRequests ?? true,
+  };
+}
+
+/**
+ * What a client that registers itself under the profile may not say, beyond
+ * {@link fapi2RegistrationProblems}: that its tokens need no DPoP, or its
+ * requests no PAR. The endpoints would hold it to both anyway; refusing the
+ * registration keeps its metadata true.
+ */
+export function fapi2MetadataProblems(client: Fapi2Registration & Pick<Client, 'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests'>): { field: Fapi2Field | 'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests'; message: string }[] {
+  return [
+    ...fapi2RegistrationProblems(client),
+    ...(client.dpopBoundAccessTokens ? [] : [{
+      field: 'dpopBoundAccessTokens' as const, message: `the ${FAPI2} issues only sender-constrained access tokens (§5.3.2.1 items 4 and 5): leave it out, or send true`,
+    }]),
+    ...(client.requirePushedAuthorizationRequests ? [] : [{
+      field: 'requirePushedAuthorizationRequests' as const, message: `the ${FAPI2} takes authorization requests only through PAR (§5.3.2.2 item 3): leave it out, or send true`,
+    }]),
+  ];
+}
+
+/**
+ * Why a client under the profile may not get JWT access tokens for `resource`,
+ * or null when it may: §5.4.1 item 1.2 holds every JWT to PS256, ES256 or
+ * EdDSA, and an API may have its tokens signed with RS256. Opaque tokens are
+ * not signed, so any API with them is fine.
+ */
+export function fapi2ResourceProblem(resource: Pick<Resource, 'tokenFormat' | 'signingAlg'>): string | null {
+  if (resource.tokenFormat !== 'jwt' || (FAPI2_JWS_ALGORITHMS as readonly string[]).includes(resource.signingAlg)) return null;
+  return `the ${FAPI2} allows JWTs signed with PS256, ES256 or EdDSA only (§5.4.1), not ${resource.signingAlg}`;
+}
+
+/** An API whose JWT access tokens a client under the profile could not get, with the reason. */
+export interface NonConformingResource {
+  id: string;
+  identifier: string;
+  problem: string;
+}
+
+/** Every API a server-wide profile cannot issue tokens for (RS256 JWT access tokens): the server refuses to start with any. */
+export async function nonConformingResources(resources: Pick<ResourceStore, 'list'>): Promise<NonConformingResource[]> {
+  const found: NonConformingResource[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await resources.list({ limit: 200, ...(cursor !== undefined && { cursor }) });
+    for (const resource of page.items) {
+      const problem = fapi2ResourceProblem(resource);
+      if (problem !== null) found.push({ id: resource.id, identifier: resource.identifier, problem });
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return found;
 }
 
 /** A client the profile holds that cannot meet it, with the reasons. */

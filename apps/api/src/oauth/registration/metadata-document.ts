@@ -52,11 +52,14 @@ export function metadataDocumentUrlProblem(id: string): string | null {
  * public (`token_endpoint_auth_method` `none`, also when left out) or proves
  * itself with its keys (`private_key_jwt`, with `jwks_uri` or `jwks`; a
  * `jwks_uri` is fetched with the outbound rules when an assertion is checked).
- * The name defaults to the URL's host.
+ * The name defaults to the URL's host. Under a server-wide FAPI 2.0 profile
+ * (`fapi2`) the document is held to it as a registration is: a client that
+ * gives keys authenticates with them by default, and one that could not meet
+ * the profile names no client.
  * Throws `InvalidClientMetadata` or `InvalidRedirectUri` naming the member.
  */
 export function readMetadataDocument(
-  url: string, body: unknown, allowance: RegistrationAllowance, existingScopes: readonly string[], issuer: string,
+  url: string, body: unknown, allowance: RegistrationAllowance, existingScopes: readonly string[], issuer: string, fapi2 = false,
 ): RegisteredFields {
   const requested = readMetadata(body);
   const members = body as Record<string, unknown>;
@@ -66,14 +69,15 @@ export function readMetadataDocument(
   if (members.client_secret !== undefined || members.client_secret_expires_at !== undefined) {
     throw new InvalidClientMetadata('client_secret: a metadata document is public, so it must not hold a secret.');
   }
-  const method = requested.fields.tokenEndpointAuthMethod ?? 'none';
-  if (method !== 'none' && method !== 'private_key_jwt') {
+  // Under the profile a method left out is the profile's to choose (private_key_jwt when there are keys).
+  const method = requested.fields.tokenEndpointAuthMethod ?? (fapi2 ? undefined : 'none');
+  if (method !== undefined && method !== 'none' && method !== 'private_key_jwt') {
     throw new InvalidClientMetadata('token_endpoint_auth_method: a client identified by a metadata document has no secret; it must be none or private_key_jwt.');
   }
   const fields = validateRegistration(
     { ...requested, fields: { ...requested.fields, tokenEndpointAuthMethod: method, name: requested.fields.name ?? new URL(url).host.slice(0, 100) } },
     grantedScopes(requested.scopes, allowance, existingScopes),
-    { issuer },
+    { issuer, fapi2 },
   );
   checkGrantTypes(fields.grantTypes, allowance);
   return fields;

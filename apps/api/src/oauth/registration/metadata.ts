@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Client, GrantType } from '../../storage/types.js';
 import { createClientInput, type CreateClientInput } from '../clients/fields.js';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../errors.js';
+import { FAPI2, fapi2MetadataDefaults, fapi2MetadataProblems } from '../profile/fapi2.js';
 
 /** RFC 7591 §2 and OIDC Dynamic Registration §2 names, and the client fields they set. */
 const FIELDS = {
@@ -69,10 +70,23 @@ export function readMetadata(body: unknown): RequestedMetadata {
 /** A registered client's fields after the same rules as the admin API's, and the defaults of RFC 7591 §2. */
 export type RegisteredFields = z.output<typeof createClientInput>;
 
-/** What an administrator decides about a client, which no registration request may set. */
-export type AdministeredFields = Pick<Client, 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer'>;
+/** What an administrator decides about a client, which no registration request may set (RFC 7591 has no member for them). */
+export type AdministeredFields = Pick<Client, 'accessTokenTtl' | 'refreshTokenTtl' | 'resourceServer' | 'securityProfile'>;
 
-const NOT_ADMINISTERED: AdministeredFields = { accessTokenTtl: null, refreshTokenTtl: null, resourceServer: false };
+const NOT_ADMINISTERED: AdministeredFields = { accessTokenTtl: null, refreshTokenTtl: null, resourceServer: false, securityProfile: null };
+
+/** Where a registration is checked, beyond its own members. */
+export interface RegistrationContext {
+  issuer: string;
+  /** An update (RFC 7592) keeps what the administrator decided. */
+  administered?: AdministeredFields;
+  /**
+   * The client will be under the FAPI 2.0 Security Profile (the server's
+   * `SECURITY_PROFILE=fapi2`, or the administrator's `securityProfile`): members
+   * left out default to what the profile needs, and what it cannot accept is refused.
+   */
+  fapi2?: boolean;
+}
 
 /**
  * Checks a registration as a whole with the rules every client is held to,
@@ -82,14 +96,13 @@ const NOT_ADMINISTERED: AdministeredFields = { accessTokenTtl: null, refreshToke
  * A client that registers itself may not pass for this server: no name
  * claiming to be Tollgate, no URL on the issuer's origin.
  */
-export function validateRegistration(
-  requested: RequestedMetadata, scopes: string[], context: { issuer: string; administered?: AdministeredFields },
-): RegisteredFields {
+export function validateRegistration(requested: RequestedMetadata, scopes: string[], context: RegistrationContext): RegisteredFields {
   const grantTypes: unknown = requested.fields.grantTypes ?? ['authorization_code'];
   checkResponseTypes(requested.responseTypes, grantTypes);
+  const fields = context.fapi2 ? fapi2MetadataDefaults(requested.fields) : requested.fields;
   const result = createClientInput.safeParse({
     grantTypes,
-    ...requested.fields,
+    ...fields,
     name: requested.fields.name ?? defaultName(requested.fields.redirectUris),
     scopes,
     ...(context.administered ?? NOT_ADMINISTERED),
@@ -105,7 +118,17 @@ export function validateRegistration(
     throw new InvalidClientMetadata('grant_types: password is registered only by an administrator: it hands the user\'s password to the client (RFC 9700 §2.4).');
   }
   checkImpersonation(result.data, context.issuer);
+  if (context.fapi2) checkFapi2(result.data, fields);
   return result.data;
+}
+
+/** A registration under the FAPI 2.0 profile that could not be used is refused here, naming the member, rather than at every endpoint later. */
+function checkFapi2(registered: RegisteredFields, defaulted: Partial<CreateClientInput>) {
+  if (defaulted.tokenEndpointAuthMethod === undefined && registered.tokenEndpointAuthMethod !== 'private_key_jwt') {
+    throw new InvalidClientMetadata(`jwks: this client is under the ${FAPI2}, so it authenticates with private_key_jwt (§5.3.2.1 items 3 and 6): give its public keys in jwks or jwks_uri.`);
+  }
+  const [problem] = fapi2MetadataProblems(registered);
+  if (problem) throw new InvalidClientMetadata(`${describePath([problem.field])}: ${problem.message}.`);
 }
 
 /** `redirect_uris[0]`: a field's path as the client named it. */

@@ -1,6 +1,7 @@
 import type { Client, Resource, Storage } from '../../storage/types.js';
 import { INTERACTIONS_SCOPE } from '../helpers/scope.js';
 import { InvalidScope, InvalidTarget } from '../errors.js';
+import { CLIENT_PROFILES_ONLY, fapi2ResourceProblem, type SecurityProfiles } from '../profile/fapi2.js';
 
 /** How long a `resource` value may be; identifiers registered are no longer. */
 export const MAX_RESOURCE_LENGTH = 2048;
@@ -35,11 +36,23 @@ const mayAsk = (client: Client, resource: Resource) => client.allowedResources =
  * - a request naming none gets the default API when there is one (never for
  *   the server's own clients, the console), else no audience, as before APIs
  *   existed; a client restricted to some APIs must name one unless the default
- *   is among them.
+ *   is among them;
+ * - a client under the FAPI 2.0 Security Profile gets no API whose JWT access
+ *   tokens are signed with RS256 (§5.4.1), named or default: `invalid_target`
+ *   before anyone signs in, and at every token request.
  * Every answer checks the client's registration as it is now (SECURITY 41).
  */
 export class ResourceIndicators {
-  constructor(private readonly storage: Pick<Storage, 'resources'>) {}
+  constructor(private readonly storage: Pick<Storage, 'resources'>, private readonly profiles: SecurityProfiles = CLIENT_PROFILES_ONLY) {}
+
+  /** `resource`, when the client may get tokens for it under its security profile; `invalid_target` otherwise. */
+  private usable(client: Client, resource: Resource): Resource {
+    const problem = this.profiles.fapi2(client) ? fapi2ResourceProblem(resource) : null;
+    if (problem !== null) {
+      throw new InvalidTarget(`This client may not get tokens for the API ${resource.identifier}, which signs its JWT access tokens with ${resource.signingAlg}: ${problem}.`, `fapi2: resource ${resource.id} signs with ${resource.signingAlg}`);
+    }
+    return resource;
+  }
 
   /** The APIs `values` name, once each: each well-formed, known and open to the client, else `invalid_target`. */
   async named(client: Client, values: readonly string[]): Promise<Resource[]> {
@@ -51,7 +64,7 @@ export class ResourceIndicators {
       if (problem !== null) throw new InvalidTarget(`A resource parameter ${problem}.`);
       if (!resource) throw new InvalidTarget('A resource parameter names no API this server knows.', `unknown resource ${value.slice(0, 200)}`);
       if (!mayAsk(client, resource)) throw new InvalidTarget('This client may not ask for tokens for that API.', `resource ${resource.id} not allowed`);
-      found.push(resource);
+      found.push(this.usable(client, resource));
     }
     return found;
   }
@@ -61,7 +74,7 @@ export class ResourceIndicators {
     // The console, and a login app's client (oauth-interactions), ask for tokens for Tollgate itself.
     if (client.system || client.scopes.includes(INTERACTIONS_SCOPE)) return null;
     const fallback = await this.storage.resources.getDefault();
-    if (fallback && mayAsk(client, fallback)) return fallback;
+    if (fallback && mayAsk(client, fallback)) return this.usable(client, fallback);
     if (client.allowedResources !== null) throw new InvalidTarget('This client may only ask for certain APIs: name one with the resource parameter.');
     return null;
   }
