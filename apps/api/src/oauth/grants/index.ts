@@ -36,7 +36,7 @@ export interface GrantDeps {
 export function grantRegistry(deps: GrantDeps): ReadonlyMap<GrantType, Grant> {
   const grants = [
     authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds }), deviceCodeGrant(deps),
-    passwordGrant({ ...deps, publicClients: deps.passwordGrantPublicClients, adminMfaRequired: deps.adminMfaRequired }), tokenExchangeGrant(deps),
+    passwordGrant({ ...deps, publicClients: deps.passwordGrantPublicClients, adminMfaRequired: deps.adminMfaRequired }), tokenExchangeGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds }),
   ];
   return new Map(grants.map((g) => [g.grantType, g]));
 }
