@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { addressBucket } from '../http/client-address.js';
 import { sha256 } from '../crypto/random.js';
 import { formatUserCode, normalizeUserCode } from '../oauth/device/user-code.js';
+import { retireIfOutguessed } from '../oauth/device/user-code-guesses.js';
 import { VERIFICATION_PATH } from '../oauth/endpoints/device-authorization.js';
 import { withSecondFactor } from '../oauth/authorization/acr.js';
 import { mustUseSecondFactor } from '../oauth/authorization/flow.js';
@@ -25,7 +26,8 @@ import { secondFactorView } from './views/second-factor.js';
  * The device flow's verification pages (RFC 8628 §3.3): the person enters the
  * code their device shows, signs in, and allows or denies the device's client.
  * Entering a code binds that authorization to this browser (only it may decide),
- * wrong codes are limited per address (§5.1), every form carries a CSRF token
+ * wrong codes are limited per address and, from every address together, per
+ * code (§5.1: see retireIfOutguessed), every form carries a CSRF token
  * bound to the browser and is answered with a 303. A user with a second factor
  * (or who must use one) presents it before approving, as at every sign-in. No
  * JavaScript, but for the passkey button of a user who has one.
@@ -84,11 +86,16 @@ export function deviceRoutes(ctx: BrowserContext): Router {
     const now = Date.now();
     const code = normalizeUserCode(typed);
     const found = code === null ? null : await ctx.storage.deviceAuthorizations.findByUserCodeHash(sha256(code));
+    const store = ctx.storage.deviceAuthorizations;
     const usable = found !== null && found.status === 'pending' && found.expiresAt > now && (await activeClient(req, found)) !== null;
-    if (!usable || !(await ctx.storage.deviceAuthorizations.claim(found.id, ctx.browser.hash(secret), now))) {
+    const outguessed = usable && (await retireIfOutguessed(store, found, ctx.config.deviceFlow.userCodeGuesses, now));
+    if (!usable || outguessed || !(await store.claim(found.id, ctx.browser.hash(secret), now))) {
+      // Every code that could have been one (well-formed) and claimed nothing is a guess, whichever address sent it.
+      if (code !== null) await store.countWrongUserCode();
+      const reason = !found ? 'unknown code' : outguessed ? 'retired: too many wrong codes since it was made' : usable ? 'entered in another browser' : 'expired or decided';
       await ctx.storage.audit.append({
         at: now, actorType: 'anonymous', actorId: null, action: 'device.code_failed', targetType: null, targetId: null,
-        sourceAddress: req.clientAddress ?? null, details: { reason: !found ? 'unknown code' : usable ? 'entered in another browser' : 'expired or decided' },
+        sourceAddress: req.clientAddress ?? null, details: { reason, ...(outguessed && { device_authorization_id: found.id, client_id: found.clientId }) },
       });
       return codePage(req, res, 400, typed, false, 'That code is not right, or it has expired or been used. Check the code your device shows, or start again on the device.');
     }
