@@ -20,6 +20,8 @@ import { throttledCheck } from './throttle.js';
 import { consentView } from './views/consent.js';
 import { deviceApprovedView, deviceCodeView, deviceDeniedView } from './views/device.js';
 import { loginView } from './views/login.js';
+import { passwordView } from './views/password.js';
+import { chooseRequiredPassword } from './required-password.js';
 import { secondFactorView } from './views/second-factor.js';
 
 /**
@@ -139,7 +141,8 @@ export function deviceRoutes(ctx: BrowserContext): Router {
   }
 
   /** What the authorization needs next: its outcome, sign-in, or consent. */
-  async function show(req: Request, res: Response, authorization: DeviceAuthorization, login: { username?: string; error?: string; status?: number } = {}) {
+  async function show(req: Request, res: Response, authorization: DeviceAuthorization,
+    login: { username?: string; error?: string; status?: number; passwordErrors?: { password?: string; confirm?: string } } = {}) {
     const client = await activeClient(req, authorization);
     if (!client) return sendErrorPage(ctx, res, 400, 'Application unavailable', 'The application on your device is no longer registered.');
     if (authorization.status === 'approved' || authorization.status === 'consumed') return page(res, 200, deviceApprovedView(client.name), 'Device connected');
@@ -173,8 +176,10 @@ export function deviceRoutes(ctx: BrowserContext): Router {
       }), 'Two-step verification', passkeyOptions !== null);
     }
     if (signedIn.user.passwordMustChange) {
-      return sendErrorPage(ctx, res, 400, 'Choose a new password first',
-        'An administrator set your password, so you must choose a new one before connecting a device. Sign in to any application in this browser, choose your password, then enter the code again.');
+      return page(res, login.passwordErrors ? 400 : 200, passwordView({
+        action: path(authorization, 'password'), csrf: ctx.browser.csrfToken(secret, `device-password:${authorization.id}`),
+        username: signedIn.user.username, errors: login.passwordErrors ?? {},
+      }), 'Choose a new password');
     }
     const known = new Map((await ctx.storage.scopes.list()).map((s) => [s.name, s.description]));
     return page(res, 200, consentView({
@@ -232,6 +237,17 @@ export function deviceRoutes(ctx: BrowserContext): Router {
       ...audit, actorType: 'user', actorId: user.id, action: 'user.second_factor',
       details: { method: result.method, client_id: authorization.clientId, device_authorization_id: authorization.id },
     });
+    res.redirect(303, path(authorization));
+  });
+
+  // A password an administrator set is replaced here as at any sign-in: the user's other sessions and tokens end with it.
+  router.post(`${VERIFICATION_PATH}/:id/password`, form, async (req, res) => {
+    const authorization = await loadForPost(req, res, 'device-password');
+    if (!authorization) return;
+    const signedIn = await ctx.sessions.current(req);
+    if (!signedIn || !signedIn.user.passwordMustChange || (await owed(signedIn)) !== null) return res.redirect(303, path(authorization));
+    const errors = await chooseRequiredPassword(ctx, req, res, signedIn.user, { password: field(req, 'password'), confirm: field(req, 'confirm') });
+    if (errors) return show(req, res, authorization, { passwordErrors: errors });
     res.redirect(303, path(authorization));
   });
 
