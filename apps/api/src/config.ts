@@ -54,7 +54,11 @@ export interface Config {
     deviceUserCodeFailures: RateLimitRule | null;
   };
   /** The device authorization grant (RFC 8628): seconds a device code lives, and between polls. */
-  deviceFlow: { codeTtl: number; interval: number };
+  /**
+   * `userCodeGuesses`: wrong user codes, from every address together, that a device authorization's
+   * user code stands while no browser has entered it; past them it is retired (RFC 8628 §5.1).
+   */
+  deviceFlow: { codeTtl: number; interval: number; userCodeGuesses: number };
   /** Dynamic client registration (RFC 7591). */
   registration: RegistrationPolicy;
   /** Clients whose client_id is the https URL of their metadata document, fetched when they are used (within the open registration policy's grants and scopes). */
@@ -249,6 +253,8 @@ const env = z.object({
   DEVICE_CODE_TTL: z.string().default('10m'),
   DEVICE_POLL_INTERVAL: z.string().default('5s'),
   DEVICE_USER_CODE_FAILURE_LIMIT: z.string().default('20/15m'),
+  DEVICE_USER_CODE_GUESS_LIMIT: z.string().regex(/^\d{3,7}$/, 'must be a whole number from 100 to 1000000').transform(Number)
+    .refine((n) => n >= 100 && n <= 1_000_000, 'must be a whole number from 100 to 1000000').default(10_000),
 });
 
 /** Every setting the environment may give, by name, with its default when it has one: what docs/configuration.md must list. */
@@ -349,7 +355,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     clientMetadataFetches: rateLimit('CLIENT_METADATA_FETCH_LIMIT'),
     deviceUserCodeFailures: rateLimit('DEVICE_USER_CODE_FAILURE_LIMIT'),
   };
-  const deviceFlow = { codeTtl: lifetime('DEVICE_CODE_TTL'), interval: lifetime('DEVICE_POLL_INTERVAL') };
+  const deviceFlow = { codeTtl: lifetime('DEVICE_CODE_TTL'), interval: lifetime('DEVICE_POLL_INTERVAL'), userCodeGuesses: values.DEVICE_USER_CODE_GUESS_LIMIT };
   // A user code is guessable given enough tries: its life bounds them (RFC 8628 §5.1).
   if (deviceFlow.codeTtl > 1800) problems.push('DEVICE_CODE_TTL must be at most 30m (RFC 8628 §5.1: a short-lived user code limits guessing)');
   if (deviceFlow.interval > 60) problems.push('DEVICE_POLL_INTERVAL must be at most 60s');

@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { addressBucket } from '../http/client-address.js';
 import { sha256 } from '../crypto/random.js';
 import { formatUserCode, normalizeUserCode } from '../oauth/device/user-code.js';
+import { retireIfOutguessed } from '../oauth/device/user-code-guesses.js';
 import { VERIFICATION_PATH } from '../oauth/endpoints/device-authorization.js';
 import { withSecondFactor } from '../oauth/authorization/acr.js';
 import { mustUseSecondFactor } from '../oauth/authorization/flow.js';
@@ -19,13 +20,16 @@ import { throttledCheck } from './throttle.js';
 import { consentView } from './views/consent.js';
 import { deviceApprovedView, deviceCodeView, deviceDeniedView } from './views/device.js';
 import { loginView } from './views/login.js';
+import { passwordView } from './views/password.js';
+import { chooseRequiredPassword } from './required-password.js';
 import { secondFactorView } from './views/second-factor.js';
 
 /**
  * The device flow's verification pages (RFC 8628 §3.3): the person enters the
  * code their device shows, signs in, and allows or denies the device's client.
  * Entering a code binds that authorization to this browser (only it may decide),
- * wrong codes are limited per address (§5.1), every form carries a CSRF token
+ * wrong codes are limited per address and, from every address together, per
+ * code (§5.1: see retireIfOutguessed), every form carries a CSRF token
  * bound to the browser and is answered with a 303. A user with a second factor
  * (or who must use one) presents it before approving, as at every sign-in. No
  * JavaScript, but for the passkey button of a user who has one.
@@ -84,11 +88,16 @@ export function deviceRoutes(ctx: BrowserContext): Router {
     const now = Date.now();
     const code = normalizeUserCode(typed);
     const found = code === null ? null : await ctx.storage.deviceAuthorizations.findByUserCodeHash(sha256(code));
+    const store = ctx.storage.deviceAuthorizations;
     const usable = found !== null && found.status === 'pending' && found.expiresAt > now && (await activeClient(req, found)) !== null;
-    if (!usable || !(await ctx.storage.deviceAuthorizations.claim(found.id, ctx.browser.hash(secret), now))) {
+    const outguessed = usable && (await retireIfOutguessed(store, found, ctx.config.deviceFlow.userCodeGuesses, now));
+    if (!usable || outguessed || !(await store.claim(found.id, ctx.browser.hash(secret), now))) {
+      // Every code that could have been one (well-formed) and claimed nothing is a guess, whichever address sent it.
+      if (code !== null) await store.countWrongUserCode();
+      const reason = !found ? 'unknown code' : outguessed ? 'retired: too many wrong codes since it was made' : usable ? 'entered in another browser' : 'expired or decided';
       await ctx.storage.audit.append({
         at: now, actorType: 'anonymous', actorId: null, action: 'device.code_failed', targetType: null, targetId: null,
-        sourceAddress: req.clientAddress ?? null, details: { reason: !found ? 'unknown code' : usable ? 'entered in another browser' : 'expired or decided' },
+        sourceAddress: req.clientAddress ?? null, details: { reason, ...(outguessed && { device_authorization_id: found.id, client_id: found.clientId }) },
       });
       return codePage(req, res, 400, typed, false, 'That code is not right, or it has expired or been used. Check the code your device shows, or start again on the device.');
     }
@@ -132,7 +141,8 @@ export function deviceRoutes(ctx: BrowserContext): Router {
   }
 
   /** What the authorization needs next: its outcome, sign-in, or consent. */
-  async function show(req: Request, res: Response, authorization: DeviceAuthorization, login: { username?: string; error?: string; status?: number } = {}) {
+  async function show(req: Request, res: Response, authorization: DeviceAuthorization,
+    login: { username?: string; error?: string; status?: number; passwordErrors?: { password?: string; confirm?: string } } = {}) {
     const client = await activeClient(req, authorization);
     if (!client) return sendErrorPage(ctx, res, 400, 'Application unavailable', 'The application on your device is no longer registered.');
     if (authorization.status === 'approved' || authorization.status === 'consumed') return page(res, 200, deviceApprovedView(client.name), 'Device connected');
@@ -166,8 +176,10 @@ export function deviceRoutes(ctx: BrowserContext): Router {
       }), 'Two-step verification', passkeyOptions !== null);
     }
     if (signedIn.user.passwordMustChange) {
-      return sendErrorPage(ctx, res, 400, 'Choose a new password first',
-        'An administrator set your password, so you must choose a new one before connecting a device. Sign in to any application in this browser, choose your password, then enter the code again.');
+      return page(res, login.passwordErrors ? 400 : 200, passwordView({
+        action: path(authorization, 'password'), csrf: ctx.browser.csrfToken(secret, `device-password:${authorization.id}`),
+        username: signedIn.user.username, errors: login.passwordErrors ?? {},
+      }), 'Choose a new password');
     }
     const known = new Map((await ctx.storage.scopes.list()).map((s) => [s.name, s.description]));
     return page(res, 200, consentView({
@@ -225,6 +237,17 @@ export function deviceRoutes(ctx: BrowserContext): Router {
       ...audit, actorType: 'user', actorId: user.id, action: 'user.second_factor',
       details: { method: result.method, client_id: authorization.clientId, device_authorization_id: authorization.id },
     });
+    res.redirect(303, path(authorization));
+  });
+
+  // A password an administrator set is replaced here as at any sign-in: the user's other sessions and tokens end with it.
+  router.post(`${VERIFICATION_PATH}/:id/password`, form, async (req, res) => {
+    const authorization = await loadForPost(req, res, 'device-password');
+    if (!authorization) return;
+    const signedIn = await ctx.sessions.current(req);
+    if (!signedIn || !signedIn.user.passwordMustChange || (await owed(signedIn)) !== null) return res.redirect(303, path(authorization));
+    const errors = await chooseRequiredPassword(ctx, req, res, signedIn.user, { password: field(req, 'password'), confirm: field(req, 'confirm') });
+    if (errors) return show(req, res, authorization, { passwordErrors: errors });
     res.redirect(303, path(authorization));
   });
 

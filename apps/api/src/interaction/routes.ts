@@ -1,6 +1,4 @@
-import { endSessions } from '../oauth/logout/end-sessions.js';
 import express, { Router, type Request, type Response } from 'express';
-import { hashPassword } from '../crypto/password.js';
 import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';
 import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
@@ -10,7 +8,8 @@ import { html } from './html.js';
 import { isCrossSite } from './browser.js';
 import { browserErrorPages, formTargetsOf, originsOf, redirectWithCode, redirectWithError, sendErrorPage, storableForm, type BrowserContext } from './context.js';
 import { signIn } from './sign-in.js';
-import { newPasswordErrors, throttledMessage } from './password-check.js';
+import { throttledMessage } from './password-check.js';
+import { chooseRequiredPassword } from './required-password.js';
 import { withSecondFactor } from '../oauth/authorization/acr.js';
 import { sendPage, STYLESHEET, WEBAUTHN_SCRIPT } from './page.js';
 import { throttledCheck } from './throttle.js';
@@ -206,24 +205,9 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     if (!interaction) return;
     const user = await signedInUser(req, interaction);
     if (!user || !user.passwordMustChange) return res.redirect(303, path(interaction));
-    const amr = (await ctx.sessions.current(req))?.session.amr ?? ['pwd'];
-    const password = field(req, 'password');
-    const errors = newPasswordErrors(user.username, password, field(req, 'confirm'));
-    if (errors.password || errors.confirm) return passwordPage(req, res, interaction, user, errors, 400);
-    const now = Date.now();
-    const passwordHash = await hashPassword(password);
-    // Whoever knew the old password may hold sessions or tokens: they end with it.
-    await ctx.storage.transaction(async (tx) => {
-      await tx.users.update(user.id, { passwordHash, passwordMustChange: false }, now);
-      const ended = await endSessions(tx, { userId: user.id }, 'password_change', now);
-      const revoked = await tx.tokens.revokeByUser(user.id, now);
-      await tx.audit.append({
-        at: now, actorType: 'user', actorId: user.id, action: 'user.password_change', targetType: 'user', targetId: user.id,
-        sourceAddress: req.clientAddress ?? null, details: { revoked_tokens: revoked, ended_sessions: ended.sessionIds.length, logouts_queued: ended.logoutsQueued },
-      });
-    });
-    await ctx.sessions.start(req, res, { ...user, passwordMustChange: false }, now, amr);
-    await ctx.storage.interactions.authenticate(interaction.id, user.id, now);
+    const errors = await chooseRequiredPassword(ctx, req, res, user, { password: field(req, 'password'), confirm: field(req, 'confirm') });
+    if (errors) return passwordPage(req, res, interaction, user, errors, 400);
+    await ctx.storage.interactions.authenticate(interaction.id, user.id, Date.now());
     res.redirect(303, path(interaction));
   });
 

@@ -66,7 +66,7 @@ export function createOAuthEndpoints(deps: {
   const grants = grantRegistry({
     storage, issuer: new TokenIssuer(storage, config.lifetimes, metrics, { issuer: config.issuer, keys }), idTokens, indicators, keys,
     issuerId: config.issuer, signIn, passwordGrantPublicClients: config.passwordGrantPublicClients, adminMfaRequired: config.adminMfaRequired,
-    refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds, profiles,
+    refreshTokenReuseGraceSeconds: config.refreshTokenReuseGraceSeconds, profiles, deviceUserCodeGuesses: config.deviceFlow.userCodeGuesses,
   });
 
   const serve = (endpoint: Parameters<typeof serveOAuth>[0], cors = false) => serveOAuth(endpoint, {

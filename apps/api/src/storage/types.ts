@@ -1077,9 +1077,15 @@ export interface DeviceAuthorization {
   createdAt: number;
   expiresAt: number;
   decidedAt: number | null;
+  /**
+   * The server-wide count of wrong user codes (`countWrongUserCode`) when this
+   * authorization was created: the count now, less this, is how many guesses
+   * its user code has stood.
+   */
+  wrongUserCodesAtStart: number;
 }
 
-export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'status' | 'userId' | 'authTime' | 'browserHash' | 'lastPolledAt' | 'decidedAt'>;
+export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'status' | 'userId' | 'authTime' | 'browserHash' | 'lastPolledAt' | 'decidedAt' | 'wrongUserCodesAtStart'>;
 
 /** The user's answer to a device authorization. */
 export type DeviceDecision =
@@ -1115,6 +1121,21 @@ export interface DeviceAuthorizationStore {
   consume(id: string, now: number): Promise<boolean>;
   /** Deletes at most `limit` authorizations that expired before `before`; returns how many. */
   purgeExpired(before: number, limit: number): Promise<number>;
+  /**
+   * Adds one to the count of wrong user codes entered, from any address, and
+   * returns the new count; atomic across processes. `create` records the count
+   * in `wrongUserCodesAtStart`.
+   */
+  countWrongUserCode(): Promise<number>;
+  /** The count of wrong user codes entered so far. */
+  wrongUserCodes(): Promise<number>;
+  /**
+   * Ends a pending authorization whose user code was not entered yet (no
+   * browser holds it): it expires at `now`, so its code can no longer be
+   * entered and its device hears `expired_token`. False when it is claimed,
+   * decided, expired or unknown.
+   */
+  retire(id: string, now: number): Promise<boolean>;
 }
 
 export interface Stores {

@@ -125,6 +125,17 @@ for (const backend of backends) {
       });
     });
 
+    it('registers a client for the password grant with --grant-types password, and only with it', async () => {
+      const created = await run('clients', 'create', '--name', 'Legacy app', '--grant-types', 'password,refresh_token', '--scopes', 'openid', '--json');
+      expect(created.code, created.stderr).toBe(0);
+      const printed = JSON.parse(created.stdout) as { client_id: string; grant_types: string[] };
+      expect(printed.grant_types).toEqual(['password', 'refresh_token']);
+      expect(await storage.clients.get(printed.client_id)).toMatchObject({ grantTypes: ['password', 'refresh_token'], tokenEndpointAuthMethod: 'client_secret_basic' });
+      const plain = await run('clients', 'create', '--name', 'Plain app', '--grant-types', 'client_credentials', '--json');
+      expect(plain.code, plain.stderr).toBe(0);
+      expect((await storage.clients.get((JSON.parse(plain.stdout) as { client_id: string }).client_id))!.grantTypes).not.toContain('password');
+    });
+
     it('makes a client require pushed authorization requests with --require-par, and switches it with clients update --require-par on|off', async () => {
       const created = await run('clients', 'create', '--name', 'Portal', '--grant-types', 'authorization_code', '--redirect-uris', 'https://portal.example/cb', '--scopes', 'openid', '--require-par', '--json');
       expect(created.code, created.stderr).toBe(0);

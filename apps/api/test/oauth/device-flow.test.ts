@@ -229,6 +229,37 @@ for (const backend of backends) {
       expect((await poll(body.device_code).expect(200)).body.access_token).toMatch(/^tg_at_/);
     });
 
+    it('makes a user whose password an administrator set choose a new one on the device page, then approve', async () => {
+      await createTestUser(t.storage, { username: 'newbie', passwordMustChange: true });
+      const { body } = await authorize({ client_id: tv.id, scope: 'read' }).expect(200);
+      const browser = newBrowser(t);
+      const entry = await browser.get('/device').expect(200);
+      const path = locationPath((await browser.post('/device').type('form').send({ csrf: csrfOf(entry.text), user_code: body.user_code }).expect(303)).headers.location!);
+      const login = await browser.get(path).expect(200);
+      await browser.post(`${path}/login`).type('form').send({ csrf: csrfOf(login.text), username: 'newbie', password: 'correct horse battery' }).expect(303);
+      const page = await browser.get(path).expect(200);
+      expect(page.text).toContain('Choose a new password');
+      // Nothing is approved with the administrator's password.
+      await browser.post(`${path}/consent`).type('form').send({ csrf: csrfOf(page.text), decision: 'allow' });
+      expect((await poll(body.device_code).expect(400)).body.error).toBe('authorization_pending');
+      const mismatch = await browser.post(`${path}/password`).type('form').send({ csrf: csrfOf(page.text), password: 'a brand new secret', confirm: 'different' });
+      expect(mismatch.status).toBe(400);
+      expect(mismatch.text).toContain('not the same');
+      expect((await browser.post(`${path}/password`).type('form').send({ csrf: 'forged', password: 'a brand new secret', confirm: 'a brand new secret' })).status).toBe(403);
+      await browser.post(`${path}/password`).type('form').send({ csrf: csrfOf(page.text), password: 'a brand new secret', confirm: 'a brand new secret' }).expect(303);
+      const user = await t.storage.users.getByUsername('newbie');
+      expect(user?.passwordMustChange).toBe(false);
+      expect((await t.storage.audit.list({ action: 'user.password_change', targetId: user!.id, limit: 5 })).items).toHaveLength(1);
+      const consent = await browser.get(path).expect(200);
+      expect(consent.text).toContain('Living-room TV');
+      await browser.post(`${path}/consent`).type('form').send({ csrf: csrfOf(consent.text), decision: 'allow' }).expect(303);
+      await waitInterval(body.device_code);
+      expect((await poll(body.device_code).expect(200)).body.access_token).toMatch(/^tg_at_/);
+      // Once chosen, the page is not a back door for changing it again.
+      await browser.post(`${path}/password`).type('form').send({ csrf: csrfOf(page.text), password: 'yet another secret', confirm: 'yet another secret' }).expect(303);
+      expect((await t.storage.users.getByUsername('newbie'))?.passwordHash).toBe(user?.passwordHash);
+    });
+
     it('sends a user who must use a second factor and has none to set one up before approving', async () => {
       const frank = await createTestUser(t.storage, { username: 'frank' });
       await t.storage.users.update(frank.id, { mfaRequired: true }, Date.now());

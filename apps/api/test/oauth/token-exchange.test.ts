@@ -10,6 +10,7 @@ import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import { freePort } from '../support/process.js';
+import { registrationRequests } from '../support/registration.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const PASSWORD = 'correct horse battery';
@@ -175,6 +176,42 @@ for (const backend of backends) {
         const res = await exchange(orders, body);
         expect({ status: res.status, body: res.body }, JSON.stringify(params)).toEqual({ status: 400, body: { error, error_description: description } });
       }
+    });
+
+    it('refuses actor tokens that do not verify: unknown, forged, revoked or of the wrong type, changing nothing', async () => {
+      const subject = await userToken();
+      const revoked = await serviceToken(orders);
+      await t.http.post('/oauth/revoke').type(FORM).set('Authorization', basic(orders.id, orders.secret)).send(`token=${revoked}`).expect(200);
+      const before = (await t.storage.tokens.list({ clientId: orders.id, activeAt: Date.now(), limit: 100 })).items.length;
+      const cases: [Record<string, string>, string][] = [
+        [{ actor_token: 'tg_at_nonsense', actor_token_type: ACCESS }, 'The actor_token is not a token this server issued, or not of its actor_token_type.'],
+        [{ actor_token: `${await serviceToken(orders)}x`, actor_token_type: ACCESS }, 'The actor_token is not a token this server issued, or not of its actor_token_type.'],
+        [{ actor_token: revoked, actor_token_type: ACCESS }, 'The actor_token is expired or revoked.'],
+        [{ actor_token: await serviceToken(orders), actor_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }, 'The actor_token is not a token this server issued, or not of its actor_token_type.'],
+        [{ actor_token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', actor_token_type: 'urn:ietf:params:oauth:token-type:id_token' }, 'The actor_token is not a valid, unexpired ID token from this server.'],
+        [{ actor_token: 'x', actor_token_type: 'not-a-uri' }, 'actor_token_type is not a token type URI (RFC 8693 §3).'],
+      ];
+      for (const [params, description] of cases) {
+        const res = await exchange(orders, { subject_token: subject, resource: BILLING, ...params });
+        expect({ status: res.status, body: res.body }, JSON.stringify(params)).toEqual({ status: 400, body: { error: 'invalid_request', error_description: description } });
+      }
+      // Only the two service tokens made for the cases above were added: no exchanged token.
+      expect((await t.storage.tokens.list({ clientId: orders.id, activeAt: Date.now(), limit: 100 })).items.length).toBe(before + 2);
+    });
+
+    it('lets a client that registered itself for the grant (initial access token) exchange its own token for another API', async () => {
+      const registration = registrationRequests(() => t);
+      const iat = await registration.token({ grantTypes: [EXCHANGE, 'client_credentials'] });
+      const registered = await registration.register({
+        client_name: 'Self-registered service', grant_types: [EXCHANGE, 'client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope: 'read',
+      }, iat);
+      expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+      const self = { id: registered.body.client_id as string, secret: registered.body.client_secret as string };
+      const own = await serviceToken(self);
+      const res = await exchange(self, { subject_token: own, resource: BILLING }).expect(200);
+      expect(await introspect(res.body.access_token, billing)).toMatchObject({ active: true, aud: BILLING, scope: 'read', client_id: self.id });
+      expect((await exchange(self, { subject_token: await userToken(), resource: BILLING }).expect(400)).body.error_description)
+        .toBe('This client may not exchange tokens issued to that client.');
     });
 
     it('exchanges an ID token it was issued for the user\'s token for an API', async () => {

@@ -134,5 +134,33 @@ for (const backend of backends) {
         await unchanged.check(res.status !== 303, what);
       }), { numRuns: NUM_RUNS ?? 100 });
     });
+
+    it('/device/:id/password: never a 5xx; a refused post is an HTML page without Location, and changes nothing', async () => {
+      let people = 0;
+      const fields = fc.array(fc.tuple(fc.constantFrom('csrf', 'password', 'confirm', 'x', 'password[]'), fc.oneof(good, junk, fc.constantFrom('a new password 1', 'short'))), { maxLength: 4 });
+      await fc.assert(fc.asyncProperty(fields, fc.constantFrom('right', 'forged', 'none'), fc.boolean(), async (pairs, csrfKind, crossSite) => {
+        // A person whose password an administrator set, signed in at a device request of their own.
+        const username = (await createTestUser(t.storage, { username: `newbie-${++people}`, passwordMustChange: true })).username;
+        const started = (await t.http.post('/oauth/device_authorization').type('form').send(`client_id=${tv.id}&scope=read`)).body as Record<string, string>;
+        const browser = newBrowser(t);
+        const entry = await browser.get('/device');
+        const path = (await browser.post('/device').type('form').send({ csrf: csrfOf(entry.text), user_code: started.user_code! })).headers.location!;
+        const login = await browser.get(path);
+        await browser.post(`${path}/login`).type('form').send({ csrf: csrfOf(login.text), username, password: 'correct horse battery' });
+        const csrf = csrfOf((await browser.get(path)).text);
+        await unchanged.baseline();
+        const all: Pairs = csrfKind === 'right' ? [['csrf', csrf], ...pairs] : csrfKind === 'forged' ? [['csrf', `${csrf}x`], ...pairs] : pairs;
+        const test = browser.post(`${path}/password`).type('form');
+        if (crossSite) test.set('Sec-Fetch-Site', 'cross-site');
+        const body = new URLSearchParams(all).toString();
+        const res = await test.send(body);
+        const what = body.slice(0, 300);
+        expectNoServerError(res, what);
+        if (res.status !== 303) expectErrorPage(res, what);
+        else expect(res.headers.location, what).toBe(path);
+        if (csrfKind !== 'right' || crossSite) expect(res.status, what).toBe(403);
+        await unchanged.check(res.status !== 303, what);
+      }), { numRuns: NUM_RUNS ?? 25 });
+    });
   });
 }

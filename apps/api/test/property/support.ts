@@ -6,7 +6,7 @@ import type { Response, Test } from 'supertest';
 import { expect } from 'vitest';
 import type { DatabaseConfig } from '../../src/config.js';
 
-/** Every table a request could change, less the audit log and rate-limit counters, which a rejected request may write. */
+/** Every table a request could change, less the audit log and the counters (rate limits, wrong device user codes), which a rejected request may write. */
 const TABLES = ['clients', 'users', 'scopes', 'authorization_codes', 'tokens', 'consents', 'signing_keys', 'sessions', 'interactions', 'initial_access_tokens',
   'resources', 'resource_scopes', 'pushed_requests', 'external_accounts', 'device_authorizations'];
 

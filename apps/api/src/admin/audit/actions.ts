@@ -17,7 +17,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'consent.grant': 'A user allowed an application',
   'consent.revoke': 'A consent was revoked',
   'device.approve': 'A user allowed a device (device authorization grant)',
-  'device.code_failed': 'A wrong, expired or used device user code was entered',
+  'device.code_failed': 'A wrong, expired or used device user code was entered, or a right one retired after too many wrong codes',
   'device.deny': 'A user denied or cancelled a device (device authorization grant)',
   'grant.replace': 'A new console sign-in in the same browser replaced the previous one',
   'interaction.accept_consent': 'A login and consent app allowed scopes for its user',

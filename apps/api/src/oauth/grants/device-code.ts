@@ -2,6 +2,7 @@ import { PREFIX, sha256 } from '../../crypto/random.js';
 import type { Storage } from '../../storage/types.js';
 import { DEVICE_CODE_GRANT } from '../clients/fields.js';
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, InvalidRequest, SlowDown } from '../errors.js';
+import { retireIfOutguessed } from '../device/user-code-guesses.js';
 import { scopesForResource } from '../resources/indicators.js';
 import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
@@ -11,6 +12,8 @@ export interface DeviceCodeGrantDeps {
   storage: Storage;
   issuer: TokenIssuer;
   idTokens: IdTokens;
+  /** DEVICE_USER_CODE_GUESS_LIMIT: wrong user codes a code not yet entered stands (see retireIfOutguessed). */
+  userCodeGuesses: number;
 }
 
 const INVALID_DEVICE_CODE = 'The device code is invalid or already used.';
@@ -40,6 +43,9 @@ export function deviceCodeGrant(deps: DeviceCodeGrantDeps): Grant {
       if (found.clientId !== client.id) throw new InvalidGrant(INVALID_DEVICE_CODE, `device code of client ${found.clientId}`);
       if (found.status === 'consumed') throw new InvalidGrant(INVALID_DEVICE_CODE, 'device code already redeemed');
       if (found.expiresAt <= now) throw new ExpiredToken('The device code has expired: start again.');
+      if (await retireIfOutguessed(storage.deviceAuthorizations, found, deps.userCodeGuesses, now)) {
+        throw new ExpiredToken('The user code was retired after too many wrong codes were entered: start again.');
+      }
       const poll = await storage.deviceAuthorizations.poll(found.id, now, POLL_GRACE_MS);
       if (!poll) throw new InvalidGrant(INVALID_DEVICE_CODE, 'device code gone');
       if (poll.tooFast) throw new SlowDown(poll.intervalSeconds);

@@ -30,13 +30,15 @@ export interface GrantDeps {
   profiles?: SecurityProfiles;
   /** ADMIN_MFA_REQUIRED: the password grant refuses administrators then, as users with a second factor. */
   adminMfaRequired: boolean;
+  /** DEVICE_USER_CODE_GUESS_LIMIT (see retireIfOutguessed). */
+  deviceUserCodeGuesses: number;
 }
 
 /** Every grant the token endpoint serves, by `grant_type`. Adding a grant is adding a file here. */
 export function grantRegistry(deps: GrantDeps): ReadonlyMap<GrantType, Grant> {
   const grants = [
-    authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds }), deviceCodeGrant(deps),
-    passwordGrant({ ...deps, publicClients: deps.passwordGrantPublicClients, adminMfaRequired: deps.adminMfaRequired }), tokenExchangeGrant(deps),
+    authorizationCodeGrant(deps), clientCredentialsGrant(deps.issuer), refreshTokenGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds }), deviceCodeGrant({ ...deps, userCodeGuesses: deps.deviceUserCodeGuesses }),
+    passwordGrant({ ...deps, publicClients: deps.passwordGrantPublicClients, adminMfaRequired: deps.adminMfaRequired }), tokenExchangeGrant({ ...deps, reuseGraceSeconds: deps.refreshTokenReuseGraceSeconds }),
   ];
   return new Map(grants.map((g) => [g.grantType, g]));
 }

@@ -6,8 +6,9 @@ import { scopesForResource } from '../resources/indicators.js';
 import type { IdTokens } from '../tokens/id-token.js';
 import type { TokenIssuer } from '../tokens/issue.js';
 import { findToken } from '../tokens/lookup.js';
+import { refreshReuse } from '../tokens/refresh-reuse.js';
 import type { Grant } from './grant.js';
-import { FAPI2_MIN_REFRESH_GRACE_SECONDS, type SecurityProfiles } from '../profile/fapi2.js';
+import type { SecurityProfiles } from '../profile/fapi2.js';
 
 export interface RefreshTokenGrantDeps {
   storage: Storage;
@@ -46,15 +47,14 @@ class NotRotated extends Error {}
  */
 export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
   const { storage, issuer, idTokens } = deps;
-  const serverGraceMs = (deps.reuseGraceSeconds ?? 0) * 1000;
-  const fapi2GraceMs = Math.max(serverGraceMs, FAPI2_MIN_REFRESH_GRACE_SECONDS * 1000);
+  const reuse = refreshReuse(deps);
   return {
     grantType: 'refresh_token',
     async handle(client, req, target) {
       const value = req.params.get('refresh_token');
       if (value === undefined) throw new InvalidRequest('The refresh_token parameter is missing.');
       const now = Date.now();
-      const graceMs = deps.profiles?.fapi2(client) ? fapi2GraceMs : serverGraceMs;
+      const graceMs = reuse.graceMs(client);
       const token = await findToken(storage, value);
       if (!token || token.kind !== 'refresh' || token.userId === null) throw new InvalidGrant(INVALID_REFRESH, 'unknown');
       if (token.clientId !== client.id) throw new InvalidGrant(INVALID_REFRESH, `token of client ${token.clientId}`);
@@ -66,7 +66,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
       // this line the request comes from the token's holder (its client, and its DPoP key if bound), so a
       // retry within the grace is only a retry.
       requireBoundKey(token.dpopJkt, req.dpop, 'The refresh token');
-      if (token.rotatedAt !== null && !withinGrace(token, now, graceMs)) await reused(token, req.sourceAddress, now);
+      if (token.rotatedAt !== null && !reuse.withinGrace(token, now, graceMs)) await reused(token, req.sourceAddress, now);
       if (token.revokedAt !== null || token.expiresAt <= now) throw new InvalidGrant(INVALID_REFRESH, 'revoked or expired');
       const user = await storage.users.get(token.userId);
       if (!user || user.disabledAt !== null) throw new InvalidGrant('The user of this refresh token can no longer sign in.');
@@ -104,16 +104,8 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): Grant {
     },
   };
 
-  function withinGrace(token: Token, now: number, graceMs: number): boolean {
-    return graceMs > 0 && token.rotatedAt !== null && token.rotatedAt >= now - graceMs;
-  }
-
   async function reused(token: Token, sourceAddress: string, now: number): Promise<never> {
-    const revoked = token.familyId ? await storage.tokens.revokeFamily(token.familyId, now) : await storage.tokens.revoke(token.id, now);
-    await storage.audit.append({
-      at: now, actorType: 'client', actorId: token.clientId, action: 'token.refresh_reuse', targetType: 'token', targetId: token.id,
-      sourceAddress, details: { revoked_tokens: revoked, family_id: token.familyId, user_id: token.userId },
-    });
+    await reuse.revokeReused(token, { clientId: token.clientId, sourceAddress, grantType: 'refresh_token' }, now);
     throw new InvalidGrant(INVALID_REFRESH, 'refresh token reused');
   }
 }

@@ -6,6 +6,8 @@ import type { ResourceIndicators } from '../resources/indicators.js';
 import { scopesForResource } from '../resources/indicators.js';
 import { ACCESS_TOKEN_TYPE, type TokenIssuer } from '../tokens/issue.js';
 import { findToken, isActive } from '../tokens/lookup.js';
+import { refreshReuse } from '../tokens/refresh-reuse.js';
+import type { SecurityProfiles } from '../profile/fapi2.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 import type { Grant } from './grant.js';
 
@@ -16,6 +18,9 @@ export interface TokenExchangeGrantDeps {
   keys: SigningKeys;
   /** The issuer identifier our ID tokens carry. */
   issuerId: string;
+  /** `REFRESH_TOKEN_REUSE_GRACE` in seconds, as for the refresh grant. */
+  reuseGraceSeconds?: number;
+  profiles?: SecurityProfiles;
 }
 
 /** RFC 8693 §3's token type identifiers this server reads. */
@@ -41,6 +46,12 @@ interface Presented {
   audience: string[];
   actor: Actor | null;
   expiresAt: number;
+  /**
+   * A refresh token already exchanged for its successor: refused, and once the
+   * presenting client is found entitled to it, treated as the refresh grant
+   * treats its reuse (see `refused`).
+   */
+  rotated: boolean;
 }
 
 /**
@@ -63,9 +74,17 @@ interface Presented {
  * §2.2.2 requires; an API the client may not have is `invalid_target`.
  * Only access tokens are issued: the exchanged token is a child of its subject
  * (revoking the subject revokes it) and never outlives it.
+ *
+ * A rotated refresh token is refused, and, as at the refresh grant (RFC 9700
+ * §4.14.2), presenting it is reuse: outside the grace of its client
+ * (`REFRESH_TOKEN_REUSE_GRACE`, FAPI 2.0's) or once a successor was used, its
+ * whole family is revoked. Only once the presenter is found entitled to it (the
+ * policy lets it exchange that token, and it proved the token's DPoP key): a
+ * token nobody else could use revokes nothing, as at the refresh grant.
  */
 export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
   const { storage, issuer, indicators } = deps;
+  const reuse = refreshReuse(deps);
 
   /** Reads a token of ours, or throws `invalid_request` naming `role` (subject or actor). */
   async function present(role: 'subject' | 'actor', value: string, type: string, now: number): Promise<Presented> {
@@ -80,12 +99,13 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     if (!token || token.kind !== wanted || (type === TOKEN_TYPES.jwt && !value.startsWith('eyJ'))) {
       throw new InvalidRequest(`The ${role}_token is not a token this server issued, or not of its ${role}_token_type.`, `${role}: unknown`);
     }
-    if (!isActive(token, now)) throw new InvalidRequest(`The ${role}_token is expired or revoked.`, `${role}: inactive`);
+    const rotated = token.kind === 'refresh' && token.rotatedAt !== null;
+    if (!isActive(token, now) && !rotated) throw new InvalidRequest(`The ${role}_token is expired or revoked.`, `${role}: inactive`);
     const owner = await storage.clients.get(token.clientId);
     if (!owner || owner.status !== 'active') throw new InvalidRequest(`The ${role}_token's client is revoked.`, `${role}: client gone`);
     const user = token.userId === null ? null : await storage.users.get(token.userId);
     if (token.userId !== null && (!user || user.disabledAt !== null)) throw new InvalidRequest(`The ${role}_token's user can no longer sign in.`);
-    return { token, type, clientId: token.clientId, user, scopes: token.scopes, audience: token.audience, actor: token.actor, expiresAt: token.expiresAt };
+    return { token, type, clientId: token.clientId, user, scopes: token.scopes, audience: token.audience, actor: token.actor, expiresAt: token.expiresAt, rotated };
   }
 
   /**
@@ -111,7 +131,7 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     const consent = await storage.consents.find(user.id, owner.id);
     return {
       token: null, type: TOKEN_TYPES.idToken, clientId: owner.id, user, scopes: consent?.scopes ?? ['openid'], audience: [], actor: null,
-      expiresAt: payload.exp * 1000,
+      expiresAt: payload.exp * 1000, rotated: false,
     };
   }
 
@@ -124,6 +144,21 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     const bound = presented.token?.dpopJkt ?? null;
     if (bound === null || presented.clientId !== client.id || proved === bound) return;
     throw new InvalidRequest(`The ${role}_token is bound to a DPoP key: send a DPoP proof of that key.`, `${role}: dpop key not proved`);
+  }
+
+  /**
+   * A rotated refresh token, presented by a client entitled to it: within the grace of the client it was issued to and
+   * while no successor of it has been used, a retry (refused, nothing revoked); otherwise reuse, and its family is revoked.
+   * `rotate` on a rotated token changes nothing but its last use: it only tells a retry from a reuse, as at the refresh grant.
+   */
+  async function refuseRotated(client: Client, role: 'subject' | 'actor', presented: Presented, sourceAddress: string, now: number): Promise<void> {
+    const token = presented.token;
+    if (!presented.rotated || token === null) return;
+    const owner = await storage.clients.get(token.clientId);
+    const graceMs = owner ? reuse.graceMs(owner) : 0;
+    const retry = reuse.withinGrace(token, now, graceMs) && (await storage.tokens.rotate(token.id, now, graceMs)).status === 'retried';
+    if (!retry) await reuse.revokeReused(token, { clientId: client.id, sourceAddress, grantType: TOKEN_EXCHANGE_GRANT }, now);
+    throw new InvalidRequest(`The ${role}_token is expired or revoked.`, `${role}: rotated refresh token${retry ? ' within the grace' : ', family revoked'}`);
   }
 
   /** The default policy and the client's own: whose tokens this client may exchange. */
@@ -158,11 +193,13 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
         throw new InvalidRequest('This client may not exchange tokens issued to that client.', `subject of client ${subject.clientId}`);
       }
       provesKey(client, req.dpop?.jkt ?? null, 'subject', subject);
+      await refuseRotated(client, 'subject', subject, req.sourceAddress, now);
       let actor: Actor | null = subject.actor;
       if (actorValue !== undefined) {
         const presented = await present('actor', actorValue, actorType!, now);
         if (presented.clientId !== client.id) throw new InvalidRequest('The actor_token must be one issued to this client.', `actor of client ${presented.clientId}`);
         provesKey(client, req.dpop?.jkt ?? null, 'actor', presented);
+        await refuseRotated(client, 'actor', presented, req.sourceAddress, now);
         actor = { sub: presented.user?.id ?? presented.clientId, client_id: presented.clientId, ...(subject.actor && { act: subject.actor }) };
       } else if (!client.tokenExchange.impersonation) {
         throw new InvalidRequest('This client may exchange tokens only with an actor_token (delegation).');

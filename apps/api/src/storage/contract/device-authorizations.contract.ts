@@ -19,7 +19,7 @@ export function describeDeviceAuthorizationStore(storage: () => Storage) {
 
     it('stores a pending authorization, found by either hash and by id', async () => {
       const { authorization } = await setup();
-      const expected = { ...authorization, status: 'pending', userId: null, authTime: null, browserHash: null, lastPolledAt: null, decidedAt: null };
+      const expected = { ...authorization, status: 'pending', userId: null, authTime: null, browserHash: null, lastPolledAt: null, decidedAt: null, wrongUserCodesAtStart: expect.any(Number) };
       expect(await storage().deviceAuthorizations.get(authorization.id)).toEqual(expected);
       expect(await storage().deviceAuthorizations.findByDeviceCodeHash(authorization.deviceCodeHash)).toEqual(expected);
       expect(await storage().deviceAuthorizations.findByUserCodeHash(authorization.userCodeHash)).toEqual(expected);
@@ -95,6 +95,34 @@ export function describeDeviceAuthorizationStore(storage: () => Storage) {
       expect(await storage().deviceAuthorizations.get(a.authorization.id)).toBeNull();
       expect(await storage().deviceAuthorizations.get(b.authorization.id)).toBeNull();
       expect(await storage().deviceAuthorizations.get(live.authorization.id)).not.toBeNull();
+    });
+
+    it('counts wrong user codes from every caller, each exactly once, and records the count in each new authorization', async () => {
+      const store = storage().deviceAuthorizations;
+      const before = await store.wrongUserCodes();
+      const totals = await Promise.all(Array.from({ length: 16 }, () => store.countWrongUserCode()));
+      expect(new Set(totals).size).toBe(16);
+      expect(Math.min(...totals)).toBeGreaterThan(before);
+      const after = await store.wrongUserCodes();
+      expect(after).toBeGreaterThanOrEqual(before + 16);
+      const { authorization } = await setup();
+      expect((await store.get(authorization.id))!.wrongUserCodesAtStart).toBeGreaterThanOrEqual(after);
+      expect((await store.get(authorization.id))!.wrongUserCodesAtStart).toBeLessThanOrEqual(await store.wrongUserCodes());
+    });
+
+    it('retires only a pending authorization no browser holds: it expires then, and can be neither claimed nor decided', async () => {
+      const store = storage().deviceAuthorizations;
+      const { authorization, user } = await setup();
+      expect(await store.retire(authorization.id, 2000)).toBe(true);
+      expect((await store.get(authorization.id))!.expiresAt).toBe(2000);
+      expect(await store.claim(authorization.id, 'browser', 2000)).toBe(false);
+      expect(await store.retire(authorization.id, 2000)).toBe(false);
+
+      const claimed = await setup();
+      expect(await store.claim(claimed.authorization.id, 'browser', 2000)).toBe(true);
+      expect(await store.retire(claimed.authorization.id, 2000)).toBe(false);
+      expect(await store.decide(claimed.authorization.id, 'browser', { status: 'approved', userId: user.id, scopes: ['read'], authTime: 2000 }, 2000)).toBe(true);
+      expect(await store.retire('unknown', 2000)).toBe(false);
     });
   });
 }

@@ -13,6 +13,7 @@ function toAuthorization(row: Selectable<DeviceAuthorizationsTable>): DeviceAuth
     resources: fromJson<string[]>(row.resources),
     status: row.status as DeviceAuthorizationStatus,
     intervalSeconds: Number(row.intervalSeconds),
+    wrongUserCodesAtStart: Number(row.wrongUserCodesAtStart),
   };
 }
 
@@ -24,6 +25,8 @@ export class SqlDeviceAuthorizationStore implements DeviceAuthorizationStore {
       await this.db.insertInto('deviceAuthorizations').values({
         ...authorization, scopes: toJson(authorization.scopes), resources: toJson(authorization.resources), status: 'pending',
         userId: null, authTime: null, browserHash: null, lastPolledAt: null, decidedAt: null,
+        // Read in the insert: a count a moment old only makes the code's budget smaller, never larger.
+        wrongUserCodesAtStart: this.db.selectFrom('deviceWrongUserCodes').select('count').where('id', '=', 1),
       }).execute();
     } catch (error) {
       rethrowConflict(error, 'a device authorization with this code exists');
@@ -94,6 +97,31 @@ export class SqlDeviceAuthorizationStore implements DeviceAuthorizationStore {
       .set({ status: 'consumed' })
       .where('id', '=', id)
       .where('status', '=', 'approved')
+      .where('expiresAt', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async countWrongUserCode(): Promise<number> {
+    const row = await this.db.updateTable('deviceWrongUserCodes')
+      .set((eb) => ({ count: eb('count', '+', 1) }))
+      .where('id', '=', 1)
+      .returning('count')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async wrongUserCodes(): Promise<number> {
+    const row = await this.db.selectFrom('deviceWrongUserCodes').select('count').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async retire(id: string, now: number): Promise<boolean> {
+    const result = await this.db.updateTable('deviceAuthorizations')
+      .set({ expiresAt: now })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('browserHash', 'is', null)
       .where('expiresAt', '>', now)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;

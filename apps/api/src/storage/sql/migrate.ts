@@ -24,6 +24,7 @@ import * as externalAccounts from './migrations/0022-external-accounts.js';
 import * as clientSecurityProfile from './migrations/0023-client-security-profile.js';
 import * as tokenEndpointAuthSigningAlg from './migrations/0024-token-endpoint-auth-signing-alg.js';
 import * as tokenSessionId from './migrations/0025-token-session-id.js';
+import * as deviceWrongUserCodes from './migrations/0026-device-wrong-user-codes.js';
 
 /** Every migration, in order. Imported rather than read from disk so the built server carries them. */
 const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '0023-client-security-profile': clientSecurityProfile,
   '0024-token-endpoint-auth-signing-alg': tokenEndpointAuthSigningAlg,
   '0025-token-session-id': tokenSessionId,
+  '0026-device-wrong-user-codes': deviceWrongUserCodes,
 };
 
 /** Names of every migration, oldest first. */

@@ -301,6 +301,14 @@ export interface DeviceAuthorizationsTable {
   createdAt: number;
   expiresAt: number;
   decidedAt: number | null;
+  /** Migration 0026. */
+  wrongUserCodesAtStart: number;
+}
+
+/** One row (id 1): the wrong user codes entered so far, from every address (migration 0026). */
+export interface DeviceWrongUserCodesTable {
+  id: number;
+  count: number;
 }
 
 export interface TotpFactorsTable {
@@ -355,6 +363,7 @@ export interface Database {
   pushedRequests: PushedRequestsTable;
   externalAccounts: ExternalAccountsTable;
   deviceAuthorizations: DeviceAuthorizationsTable;
+  deviceWrongUserCodes: DeviceWrongUserCodesTable;
   sessionClients: SessionClientsTable;
   logoutOutbox: LogoutOutboxTable;
 }
