@@ -1,6 +1,3 @@
-import http from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, updateClient } from '../../src/admin/clients/service.js';
@@ -10,60 +7,16 @@ import { sha256 } from '../../src/crypto/random.js';
 import { JWT_BEARER } from '../../src/oauth/client-auth/private-key-jwt.js';
 import { nonConformingClients, SecurityProfiles } from '../../src/oauth/profile/fapi2.js';
 import { CONSOLE_CLIENT_ID } from '../../src/setup/bootstrap.js';
-import { createTestUser, decide, locationPath, newBrowser, pkcePair, redirectParams, signIn } from '../support/browser.js';
+import { decide, locationPath, newBrowser, pkcePair, redirectParams, signIn } from '../support/browser.js';
 import { CookieBrowser } from '../support/cookie-browser.js';
-import { backends, type Backend } from '../support/databases.js';
-import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
-import { freePort } from '../support/process.js';
+import { backends } from '../support/databases.js';
+import { assertion, proof, runningApp, signer, type Signer } from '../support/fapi.js';
+import { basic, type OAuthTestApp } from '../support/oauth-app.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const REDIRECT = 'https://bank.example/cb';
 const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
 const PROFILE = 'FAPI 2.0 Security Profile';
-
-interface Signer {
-  privateKey: CryptoKey;
-  /** Public, with kid and alg. */
-  jwk: JWK;
-  jkt: string;
-}
-
-async function signer(alg: 'ES256' | 'RS256' | 'PS256' | 'EdDSA' = 'ES256'): Promise<Signer> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  const exported = await exportJWK(publicKey);
-  return { privateKey, jwk: { ...exported, kid: randomUUID(), alg }, jkt: await calculateJwkThumbprint(exported) };
-}
-
-/** A client assertion (RFC 7523) for `clientId`, addressed to `aud`. */
-function assertion(clientId: string, key: Signer, aud: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: clientId, sub: clientId, aud, jti: randomUUID(), iat: now, exp: now + 60 })
-    .setProtectedHeader({ alg: key.jwk.alg!, kid: key.jwk.kid }).sign(key.privateKey);
-}
-
-/** A DPoP proof (RFC 9449 §4.2) for a POST to `htu`. */
-function proof(key: Signer, htu: string): Promise<string> {
-  const { kid: _kid, alg: _alg, ...jwk } = key.jwk;
-  return new SignJWT({ jti: randomUUID(), htm: 'POST', htu, iat: Math.floor(Date.now() / 1000) })
-    .setProtectedHeader({ typ: 'dpop+jwt', alg: key.jwk.alg!, jwk }).sign(key.privateKey);
-}
-
-/** An app on a real port (openid-client needs URLs), with a user, scopes and `env`. */
-async function runningApp(backend: Backend, env: Record<string, string>) {
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const t = await oauthTestApp(backend, { ISSUER: issuer, AUTHORIZE_RATE_LIMIT: 'off', ...env });
-  const server = http.createServer(t.app.handle);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  await createTestUser(t.storage, { username: 'ada' });
-  return {
-    t, issuer,
-    async close() {
-      await new Promise((resolve) => server.close(resolve));
-      await t.close();
-    },
-  };
-}
 
 /** What every test here does with a client: authenticate with an assertion, push, sign in, redeem. */
 function flows(t: () => OAuthTestApp, issuer: () => string) {
