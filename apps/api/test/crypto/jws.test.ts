@@ -74,6 +74,11 @@ describe('compact JWS checked with node:crypto', () => {
     expect(candidateKeys([{ ...ec, key_ops: ['verify'] }], 'ES256', 'a')).toHaveLength(1);
     expect(candidateKeys([{ ...ec, ext: 'yes' }], 'ES256', 'a')).toEqual([]);
     expect(candidateKeys([{ kty: 'OKP', crv: 'Ed448', x: 'x' }], 'EdDSA', undefined)).toEqual([]);
+    expect(candidateKeys([{ ...ec, ext: true }], 'ES256', 'a')).toHaveLength(1);
+    expect(candidateKeys([{ ...ec, alg: 'ES256' }], 'ES256', 'a')).toHaveLength(1);
+    expect(candidateKeys([{ ...ec, key_ops: [1, 'verify'] }], 'ES256', 'a')).toEqual([]);
+    expect(candidateKeys([{ ...ec, kid: 7 }], 'ES256', 7)).toEqual([]);
+    expect(candidateKeys([{ kty: 'RSA', n: 'n', e: 'AQAB', crv: 'none' }], 'RS256', undefined)).toHaveLength(1);
   });
 
   it('tries every key that fits, so a set holding two keys under one kid still verifies with the second', async () => {
@@ -107,6 +112,8 @@ describe('compact JWS checked with node:crypto', () => {
     expect(keyFitsAlgorithm(key('ed25519'), 'EdDSA')).toBe(true);
     expect(keyFitsAlgorithm(key('ed25519'), 'RS256')).toBe(false);
     expect(keyFitsAlgorithm(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'ES256')).toBe(false);
+    expect(keyFitsAlgorithm(key('rsa-pss' as 'rsa', { modulusLength: 2048 }), 'PS256')).toBe(false);
+    expect(keyFitsAlgorithm(key('ed448' as 'ed25519'), 'EdDSA')).toBe(false);
   });
 
   it('does not take a PKCS#1 v1.5 signature for PSS, nor a DER ECDSA signature for the JWS form', async () => {
@@ -118,6 +125,24 @@ describe('compact JWS checked with node:crypto', () => {
     const esInput = `${b64({ alg: 'ES256' })}.${b64({ sub: 'c' })}`;
     const der = `${esInput}.${sign('sha256', Buffer.from(esInput), ec.privateKey).toString('base64url')}`;
     expect(rejection(() => verifyJws(decodeJws(der), 'ES256', [ec.publicKey.export({ format: 'jwk' })], new PublicKeys()))).toMatchObject({ problem: 'signature' });
+  });
+
+  it('imports no private JWK, of any key type', async () => {
+    const keys = new PublicKeys();
+    for (const type of ['rsa', 'ed25519'] as const) {
+      const { privateKey } = generateKeyPairSync(type as 'rsa', { modulusLength: 2048 });
+      expect(keys.of(privateKey.export({ format: 'jwk' })), type).toBeNull();
+    }
+  });
+
+  it('forgets the oldest key once it holds 512', async () => {
+    const keys = new PublicKeys();
+    const jwk: JWK = await exportJWK((await generateKeyPair('ES256')).publicKey);
+    const first = keys.of({ ...jwk, kid: '0' });
+    for (let i = 1; i < 512; i++) keys.of({ ...jwk, kid: String(i) });
+    expect(keys.of({ ...jwk, kid: '0' })).toBe(first);
+    keys.of({ ...jwk, kid: '512' });
+    expect(keys.of({ ...jwk, kid: '0' })).not.toBe(first);
   });
 
   it('remembers an imported key under its exact JSON', async () => {
@@ -152,7 +177,12 @@ describe('claims checked as jose checked them', () => {
     expect(refused({ ...full, sub: 'x' }, rules)).toMatchObject({ claim: 'sub', reason: 'invalid' });
   });
 
+  it('checks iss and sub only when told to', () => {
+    expect(() => checkClaims(jws({ iss: 'anyone', sub: 'anything' }), { now })).not.toThrow();
+  });
+
   it('wants times as numbers, nbf not ahead and exp not past, within the tolerance', () => {
+    expect(rejection(() => checkClaims(decodeJws(`${b64({ alg: 'ES256' })}.${b64('{"exp":1e999}')}.`), { now }))).toMatchObject({ claim: 'exp', reason: 'invalid' });
     for (const claim of ['iat', 'nbf', 'exp']) expect(refused({ [claim]: String(now) }, {})).toMatchObject({ claim, reason: 'invalid' });
     expect(refused({ exp: now }, {})).toMatchObject({ claim: 'exp', reason: 'expired' });
     expect(() => checkClaims(jws({ exp: now + 1 }), { now })).not.toThrow();
