@@ -1,10 +1,11 @@
+import type * as nodeCrypto from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const imports = vi.hoisted(() => ({ count: 0 }));
 vi.mock('node:crypto', async (original) => {
-  const actual = await original<typeof import('node:crypto')>();
+  const actual = await original<typeof nodeCrypto>();
   return { ...actual, createPublicKey: (...args: Parameters<typeof actual.createPublicKey>) => { imports.count += 1; return actual.createPublicKey(...args); } };
 });
 import { DpopProofs, ProofRejected } from '../../src/oauth/dpop/proof.js';
