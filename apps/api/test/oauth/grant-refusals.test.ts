@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
+import { locateToken, mintTokenValue } from '../../src/oauth/tokens/token-value.js';
+import { aToken } from '../../src/storage/contract/fixtures.js';
 import type { NewAuthorizationCode, User } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import { createTestUser, pkcePair } from '../support/browser.js';
@@ -115,6 +117,20 @@ for (const backend of backends) {
       expect(entry).toMatchObject({ actorType: 'client', actorId: app.id, targetType: 'code', details: { revoked_tokens: 2, user_id: ada.id } });
     });
 
+    it('revokes what the first redemption issued when the code comes back after it expired', async () => {
+      const now = Date.now();
+      const code = await issueCode({ expiresAt: now + 5_000 });
+      const first = (await code.redeem()).body;
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+      try {
+        expect(await refusal(code.redeem())).toEqual(grantError(INVALID_CODE));
+      } finally {
+        clock.mockRestore();
+      }
+      expect(await introspect(first.access_token)).toEqual({ active: false });
+      expect(await introspect(first.refresh_token)).toEqual({ active: false });
+    });
+
     it('lets one of concurrent redemptions win, and the others revoke what it got', async () => {
       const code = await issueCode();
       const results = await Promise.all(Array.from({ length: 4 }, () => code.redeem()));
@@ -181,13 +197,33 @@ for (const backend of backends) {
         expect((await refresh(expiring.refresh_token!)).status).toBe(200);
       });
 
+      it('refuses a refresh token of no user (stored by hand: no grant issues one) as unknown, not as a disabled user', async () => {
+        const { id, value } = mintTokenValue('refresh', Date.now());
+        await t.storage.tokens.create([aToken(app.id, Date.now(), { id, kind: 'refresh', tokenHash: sha256(value), familyId: randomUUID(), scopes: ['read'] })]);
+        expect(await refusal(refresh(value))).toEqual(grantError(INVALID_REFRESH));
+      });
+
+      it('revokes the family when a rotated refresh token comes back after it expired', async () => {
+        const first = await refreshToken();
+        const second = (await refresh(first.refresh_token!)).body;
+        const stored = await t.storage.tokens.get(locateToken(first.refresh_token!)!.id!);
+        const clock = vi.spyOn(Date, 'now').mockReturnValue(stored!.expiresAt + 1);
+        try {
+          expect(await refusal(refresh(first.refresh_token!))).toEqual(grantError(INVALID_REFRESH));
+        } finally {
+          clock.mockRestore();
+        }
+        expect(await introspect(second.access_token)).toEqual({ active: false });
+        expect(await introspect(second.refresh_token)).toEqual({ active: false });
+      });
+
       it('revokes the family when a rotated refresh token comes back after its successor was used, and audits it', async () => {
         const first = await refreshToken();
         const second = (await refresh(first.refresh_token!)).body;
         const third = (await refresh(second.refresh_token)).body;
         expect(await refusal(refresh(first.refresh_token!))).toEqual(grantError(INVALID_REFRESH));
         for (const value of [third.refresh_token, third.access_token, second.access_token, first.access_token!]) expect(await introspect(value)).toEqual({ active: false });
-        const [entry] = (await t.storage.audit.list({ limit: 1, action: 'token.refresh_reuse' })).items;
+        const [entry] = (await t.storage.audit.list({ limit: 1, action: 'token.refresh_reuse', targetId: locateToken(first.refresh_token!)!.id! })).items;
         // Three pairs: the first, rotated but not yet revoked, and its two successors.
         expect(entry).toMatchObject({ actorType: 'client', actorId: app.id, targetType: 'token', details: { revoked_tokens: 6, user_id: ada.id, family_id: expect.any(String) } });
       });
