@@ -131,6 +131,19 @@ for (const backend of backends) {
       expect(await introspect(first.refresh_token)).toEqual({ active: false });
     });
 
+    it('answers a storage failure while redeeming with server_error, not invalid_grant, and the code stays redeemable', async () => {
+      const code = await issueCode();
+      const failing = vi.spyOn(t.storage, 'transaction').mockRejectedValueOnce(new Error('the disk is full'));
+      try {
+        const res = await code.redeem();
+        expect(res.status).toBe(500);
+        expect(res.body.error).toBe('server_error');
+      } finally {
+        failing.mockRestore();
+      }
+      expect((await code.redeem()).status).toBe(200);
+    });
+
     it('lets one of concurrent redemptions win, and the others revoke what it got', async () => {
       const code = await issueCode();
       const results = await Promise.all(Array.from({ length: 4 }, () => code.redeem()));
@@ -215,6 +228,19 @@ for (const backend of backends) {
         }
         expect(await introspect(second.access_token)).toEqual({ active: false });
         expect(await introspect(second.refresh_token)).toEqual({ active: false });
+      });
+
+      it('answers a storage failure while rotating with server_error, not invalid_grant, and the token stays usable', async () => {
+        const first = await refreshToken();
+        const failing = vi.spyOn(t.storage, 'transaction').mockRejectedValueOnce(new Error('the disk is full'));
+        try {
+          const res = await refresh(first.refresh_token!);
+          expect(res.status).toBe(500);
+          expect(res.body.error).toBe('server_error');
+        } finally {
+          failing.mockRestore();
+        }
+        expect((await refresh(first.refresh_token!)).status).toBe(200);
       });
 
       it('revokes the family when a rotated refresh token comes back after its successor was used, and audits it', async () => {
