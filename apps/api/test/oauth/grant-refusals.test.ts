@@ -243,6 +243,17 @@ for (const backend of backends) {
         expect((await refresh(first.refresh_token!)).status).toBe(200);
       });
 
+      it('counts each redemption and each refresh in /metrics under its grant, and no refusal', async () => {
+        const issued = async (grant: string) => Number(new RegExp(`tollgate_tokens_issued_total\\{grant_type="${grant}"\\} (\\d+)`).exec(await t.metrics.registry.metrics())?.[1] ?? 0);
+        const before = [await issued('authorization_code'), await issued('refresh_token')];
+        const code = await issueCode();
+        const first = (await code.redeem()).body;
+        await refresh(first.refresh_token).expect(200);
+        expect((await code.redeem()).status).toBe(400);
+        expect((await refresh(first.access_token)).status).toBe(400);
+        expect([await issued('authorization_code'), await issued('refresh_token')]).toEqual([before[0]! + 1, before[1]! + 1]);
+      });
+
       it('revokes the family when a rotated refresh token comes back after its successor was used, and audits it', async () => {
         const first = await refreshToken();
         const second = (await refresh(first.refresh_token!)).body;
