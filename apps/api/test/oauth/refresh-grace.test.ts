@@ -75,7 +75,11 @@ for (const backend of backends) {
         const rows = await Promise.all([first, lost, retried, fromRetried, fromLost].map((body) => t.storage.tokens.get(locateToken(body.refresh_token!)!.id!)));
         expect(new Set(rows.map((row) => row!.familyId)).size).toBe(1);
         expect(rows[2]!.parentId).toBe(rows[0]!.id);
-        expect(await auditActions(rows[0]!.id)).toContain('token.refresh_retry');
+        const [retry] = (await t.storage.audit.list({ targetId: rows[0]!.id, action: 'token.refresh_retry', limit: 1 })).items;
+        expect(retry).toMatchObject({
+          actorType: 'client', actorId: app.id, targetType: 'token',
+          details: { family_id: rows[0]!.familyId, user_id: rows[0]!.userId, rotated_at: rows[0]!.rotatedAt },
+        });
       });
 
       it('counts a use after a successor was itself used as reuse, even within the grace: every branch dies', async () => {
