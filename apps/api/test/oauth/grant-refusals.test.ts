@@ -254,6 +254,17 @@ for (const backend of backends) {
         expect([await issued('authorization_code'), await issued('refresh_token')]).toEqual([before[0]! + 1, before[1]! + 1]);
       });
 
+      it('refreshes a refresh token of no family (stored before families), and revokes what it issued when it comes back', async () => {
+        const now = Date.now();
+        const { id, value } = mintTokenValue('refresh', now);
+        await t.storage.tokens.create([aToken(app.id, now, { id, kind: 'refresh', tokenHash: sha256(value), userId: ada.id, scopes: ['read'], grantType: 'authorization_code' })]);
+        const second = (await refresh(value).expect(200)).body;
+        expect((await t.storage.tokens.get(locateToken(second.refresh_token)!.id!))).toMatchObject({ familyId: id, parentId: id });
+        const third = (await refresh(second.refresh_token).expect(200)).body;
+        expect(await refusal(refresh(value))).toEqual(grantError(INVALID_REFRESH));
+        for (const revoked of [second.access_token, third.access_token, third.refresh_token]) expect(await introspect(revoked)).toEqual({ active: false });
+      });
+
       it('revokes the family when a rotated refresh token comes back after its successor was used, and audits it', async () => {
         const first = await refreshToken();
         const second = (await refresh(first.refresh_token!)).body;
