@@ -265,6 +265,19 @@ for (const backend of backends) {
         for (const revoked of [second.access_token, third.access_token, third.refresh_token]) expect(await introspect(revoked)).toEqual({ active: false });
       });
 
+      it('gives a new ID token on refresh only with openid and a known sign-in time, and audits no retry', async () => {
+        const first = await refreshToken();
+        const withOpenid = (await refresh(first.refresh_token!).expect(200)).body;
+        expect(withOpenid.id_token).toEqual(expect.any(String));
+        expect((await refresh(withOpenid.refresh_token, { scope: 'read' }).expect(200)).body.id_token).toBeUndefined();
+        expect((await t.storage.audit.list({ targetId: locateToken(first.refresh_token!)!.id!, action: 'token.refresh_retry', limit: 1 })).items).toEqual([]);
+        const { id, value } = mintTokenValue('refresh', Date.now());
+        await t.storage.tokens.create([aToken(app.id, Date.now(), { id, kind: 'refresh', tokenHash: sha256(value), userId: ada.id, scopes: ['openid', 'read'], familyId: id, authTime: null })]);
+        const unknownSignIn = (await refresh(value).expect(200)).body;
+        expect(unknownSignIn.scope).toBe('openid read');
+        expect(unknownSignIn.id_token).toBeUndefined();
+      });
+
       it('revokes the family when a rotated refresh token comes back after its successor was used, and audits it', async () => {
         const first = await refreshToken();
         const second = (await refresh(first.refresh_token!)).body;
