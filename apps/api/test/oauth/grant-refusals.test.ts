@@ -144,6 +144,34 @@ for (const backend of backends) {
       expect((await code.redeem()).status).toBe(200);
     });
 
+    it('revokes what the first redemption issued when a concurrent one read the code before it was consumed', async () => {
+      const code = await issueCode();
+      const first = (await code.redeem()).body;
+      const stored = (await t.storage.codes.findByHash(sha256(code.value)))!;
+      // The row as a redemption racing the first one read it: not yet consumed, so only the consuming UPDATE sees the replay.
+      const stale = vi.spyOn(t.storage.codes, 'findByHash').mockResolvedValueOnce({ ...stored, consumedAt: null });
+      try {
+        expect(await refusal(code.redeem())).toEqual(grantError(INVALID_CODE));
+      } finally {
+        stale.mockRestore();
+      }
+      expect(await introspect(first.access_token)).toEqual({ active: false });
+      expect((await t.storage.audit.list({ action: 'code.reuse', targetId: stored.id, limit: 5 })).items).toHaveLength(1);
+
+      // A code that expired after it was read is refused as expired: no replay, nothing revoked or audited.
+      const expiring = await issueCode();
+      const row = (await t.storage.codes.findByHash(sha256(expiring.value)))!;
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(row.expiresAt + 1);
+      const early = vi.spyOn(t.storage.codes, 'findByHash').mockResolvedValueOnce({ ...row, expiresAt: row.expiresAt + 60_000 });
+      try {
+        expect(await refusal(expiring.redeem())).toEqual(grantError(INVALID_CODE));
+      } finally {
+        early.mockRestore();
+        clock.mockRestore();
+      }
+      expect((await t.storage.audit.list({ action: 'code.reuse', targetId: row.id, limit: 5 })).items).toEqual([]);
+    });
+
     it('lets one of concurrent redemptions win, and the others revoke what it got', async () => {
       const code = await issueCode();
       const results = await Promise.all(Array.from({ length: 4 }, () => code.redeem()));
@@ -276,6 +304,34 @@ for (const backend of backends) {
         const unknownSignIn = (await refresh(value).expect(200)).body;
         expect(unknownSignIn.scope).toBe('openid read');
         expect(unknownSignIn.id_token).toBeUndefined();
+      });
+
+      it('revokes the family when a concurrent refresh read the token before it was rotated, and not when it expired since', async () => {
+        const first = await refreshToken();
+        const second = (await refresh(first.refresh_token!).expect(200)).body;
+        await refresh(second.refresh_token).expect(200);
+        const stored = (await t.storage.tokens.get(locateToken(first.refresh_token!)!.id!))!;
+        const stale = vi.spyOn(t.storage.tokens, 'find').mockResolvedValueOnce({ ...stored, rotatedAt: null });
+        try {
+          expect(await refusal(refresh(first.refresh_token!))).toEqual(grantError(INVALID_REFRESH));
+        } finally {
+          stale.mockRestore();
+        }
+        expect(await introspect(second.access_token)).toEqual({ active: false });
+        expect((await t.storage.audit.list({ action: 'token.refresh_reuse', targetId: stored.id, limit: 5 })).items).toHaveLength(1);
+
+        // One that expired after it was read is refused as expired: no reuse, nothing revoked or audited.
+        const expiring = await refreshToken();
+        const row = (await t.storage.tokens.get(locateToken(expiring.refresh_token!)!.id!))!;
+        const clock = vi.spyOn(Date, 'now').mockReturnValue(row.expiresAt + 1);
+        const early = vi.spyOn(t.storage.tokens, 'find').mockResolvedValueOnce({ ...row, expiresAt: row.expiresAt + 60_000 });
+        try {
+          expect(await refusal(refresh(expiring.refresh_token!))).toEqual(grantError(INVALID_REFRESH));
+        } finally {
+          early.mockRestore();
+          clock.mockRestore();
+        }
+        expect((await t.storage.audit.list({ action: 'token.refresh_reuse', targetId: row.id, limit: 5 })).items).toEqual([]);
       });
 
       it('revokes the family when a rotated refresh token comes back after its successor was used, and audits it', async () => {
