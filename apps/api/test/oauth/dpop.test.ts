@@ -125,7 +125,7 @@ for (const backend of backends) {
       const bare = await app.t.http.post('/oauth/token').type(FORM)
         .send(new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: registered.body.client_id }).toString());
       expect(bare.status).toBe(400);
-      expect(bare.body.error).toBe('invalid_dpop_proof');
+      expect(bare.body).toEqual({ error: 'invalid_dpop_proof', error_description: 'This client must send a DPoP proof with every token request (dpop_bound_access_tokens).' });
       const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!, undefined, { DPoP });
       expect(refreshed.token_type).toBe('dpop');
       expect(await oidc.fetchUserInfo(config, refreshed.access_token, sub, { DPoP })).toMatchObject({ sub });
@@ -262,8 +262,8 @@ for (const backend of backends) {
       const other = await dpopKey();
       const wrong = await redeem(await proof({}, {}, other));
       expect(wrong.status).toBe(400);
-      expect(wrong.body.error).toBe('invalid_grant');
-      expect((await redeem(null)).body.error).toBe('invalid_dpop_proof');
+      expect(wrong.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code is bound to another DPoP key than this proof\'s.' });
+      expect((await redeem(null)).body).toEqual({ error: 'invalid_dpop_proof', error_description: 'The authorization code is bound to a DPoP key: send a DPoP proof made with that key.' });
       const right = await redeem(await proof());
       expect(right.status).toBe(200);
       expect(right.body.token_type).toBe('DPoP');

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
+import { locateToken, mintTokenValue } from '../../src/oauth/tokens/token-value.js';
+import { aToken } from '../../src/storage/contract/fixtures.js';
 import type { NewAuthorizationCode, User } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import { createTestUser, pkcePair } from '../support/browser.js';
@@ -115,6 +117,61 @@ for (const backend of backends) {
       expect(entry).toMatchObject({ actorType: 'client', actorId: app.id, targetType: 'code', details: { revoked_tokens: 2, user_id: ada.id } });
     });
 
+    it('revokes what the first redemption issued when the code comes back after it expired', async () => {
+      const now = Date.now();
+      const code = await issueCode({ expiresAt: now + 5_000 });
+      const first = (await code.redeem()).body;
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+      try {
+        expect(await refusal(code.redeem())).toEqual(grantError(INVALID_CODE));
+      } finally {
+        clock.mockRestore();
+      }
+      expect(await introspect(first.access_token)).toEqual({ active: false });
+      expect(await introspect(first.refresh_token)).toEqual({ active: false });
+    });
+
+    it('answers a storage failure while redeeming with server_error, not invalid_grant, and the code stays redeemable', async () => {
+      const code = await issueCode();
+      const failing = vi.spyOn(t.storage, 'transaction').mockRejectedValueOnce(new Error('the disk is full'));
+      try {
+        const res = await code.redeem();
+        expect(res.status).toBe(500);
+        expect(res.body.error).toBe('server_error');
+      } finally {
+        failing.mockRestore();
+      }
+      expect((await code.redeem()).status).toBe(200);
+    });
+
+    it('revokes what the first redemption issued when a concurrent one read the code before it was consumed', async () => {
+      const code = await issueCode();
+      const first = (await code.redeem()).body;
+      const stored = (await t.storage.codes.findByHash(sha256(code.value)))!;
+      // The row as a redemption racing the first one read it: not yet consumed, so only the consuming UPDATE sees the replay.
+      const stale = vi.spyOn(t.storage.codes, 'findByHash').mockResolvedValueOnce({ ...stored, consumedAt: null });
+      try {
+        expect(await refusal(code.redeem())).toEqual(grantError(INVALID_CODE));
+      } finally {
+        stale.mockRestore();
+      }
+      expect(await introspect(first.access_token)).toEqual({ active: false });
+      expect((await t.storage.audit.list({ action: 'code.reuse', targetId: stored.id, limit: 5 })).items).toHaveLength(1);
+
+      // A code that expired after it was read is refused as expired: no replay, nothing revoked or audited.
+      const expiring = await issueCode();
+      const row = (await t.storage.codes.findByHash(sha256(expiring.value)))!;
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(row.expiresAt + 1);
+      const early = vi.spyOn(t.storage.codes, 'findByHash').mockResolvedValueOnce({ ...row, expiresAt: row.expiresAt + 60_000 });
+      try {
+        expect(await refusal(expiring.redeem())).toEqual(grantError(INVALID_CODE));
+      } finally {
+        early.mockRestore();
+        clock.mockRestore();
+      }
+      expect((await t.storage.audit.list({ action: 'code.reuse', targetId: row.id, limit: 5 })).items).toEqual([]);
+    });
+
     it('lets one of concurrent redemptions win, and the others revoke what it got', async () => {
       const code = await issueCode();
       const results = await Promise.all(Array.from({ length: 4 }, () => code.redeem()));
@@ -181,13 +238,109 @@ for (const backend of backends) {
         expect((await refresh(expiring.refresh_token!)).status).toBe(200);
       });
 
+      it('refuses a refresh token of no user (stored by hand: no grant issues one) as unknown, not as a disabled user', async () => {
+        const { id, value } = mintTokenValue('refresh', Date.now());
+        await t.storage.tokens.create([aToken(app.id, Date.now(), { id, kind: 'refresh', tokenHash: sha256(value), familyId: randomUUID(), scopes: ['read'] })]);
+        expect(await refusal(refresh(value))).toEqual(grantError(INVALID_REFRESH));
+      });
+
+      it('revokes the family when a rotated refresh token comes back after it expired', async () => {
+        const first = await refreshToken();
+        const second = (await refresh(first.refresh_token!)).body;
+        const stored = await t.storage.tokens.get(locateToken(first.refresh_token!)!.id!);
+        const clock = vi.spyOn(Date, 'now').mockReturnValue(stored!.expiresAt + 1);
+        try {
+          expect(await refusal(refresh(first.refresh_token!))).toEqual(grantError(INVALID_REFRESH));
+        } finally {
+          clock.mockRestore();
+        }
+        expect(await introspect(second.access_token)).toEqual({ active: false });
+        expect(await introspect(second.refresh_token)).toEqual({ active: false });
+      });
+
+      it('answers a storage failure while rotating with server_error, not invalid_grant, and the token stays usable', async () => {
+        const first = await refreshToken();
+        const failing = vi.spyOn(t.storage, 'transaction').mockRejectedValueOnce(new Error('the disk is full'));
+        try {
+          const res = await refresh(first.refresh_token!);
+          expect(res.status).toBe(500);
+          expect(res.body.error).toBe('server_error');
+        } finally {
+          failing.mockRestore();
+        }
+        expect((await refresh(first.refresh_token!)).status).toBe(200);
+      });
+
+      it('counts each redemption and each refresh in /metrics under its grant, and no refusal', async () => {
+        const issued = async (grant: string) => Number(new RegExp(`tollgate_tokens_issued_total\\{grant_type="${grant}"\\} (\\d+)`).exec(await t.metrics.registry.metrics())?.[1] ?? 0);
+        const before = [await issued('authorization_code'), await issued('refresh_token')];
+        const code = await issueCode();
+        const first = (await code.redeem()).body;
+        await refresh(first.refresh_token).expect(200);
+        expect((await code.redeem()).status).toBe(400);
+        expect((await refresh(first.access_token)).status).toBe(400);
+        expect([await issued('authorization_code'), await issued('refresh_token')]).toEqual([before[0]! + 1, before[1]! + 1]);
+      });
+
+      it('refreshes a refresh token of no family (stored before families), and revokes what it issued when it comes back', async () => {
+        const now = Date.now();
+        const { id, value } = mintTokenValue('refresh', now);
+        await t.storage.tokens.create([aToken(app.id, now, { id, kind: 'refresh', tokenHash: sha256(value), userId: ada.id, scopes: ['read'], grantType: 'authorization_code' })]);
+        const second = (await refresh(value).expect(200)).body;
+        expect((await t.storage.tokens.get(locateToken(second.refresh_token)!.id!))).toMatchObject({ familyId: id, parentId: id });
+        const third = (await refresh(second.refresh_token).expect(200)).body;
+        expect(await refusal(refresh(value))).toEqual(grantError(INVALID_REFRESH));
+        for (const revoked of [second.access_token, third.access_token, third.refresh_token]) expect(await introspect(revoked)).toEqual({ active: false });
+      });
+
+      it('gives a new ID token on refresh only with openid and a known sign-in time, and audits no retry', async () => {
+        const first = await refreshToken();
+        const withOpenid = (await refresh(first.refresh_token!).expect(200)).body;
+        expect(withOpenid.id_token).toEqual(expect.any(String));
+        expect((await refresh(withOpenid.refresh_token, { scope: 'read' }).expect(200)).body.id_token).toBeUndefined();
+        expect((await t.storage.audit.list({ targetId: locateToken(first.refresh_token!)!.id!, action: 'token.refresh_retry', limit: 1 })).items).toEqual([]);
+        const { id, value } = mintTokenValue('refresh', Date.now());
+        await t.storage.tokens.create([aToken(app.id, Date.now(), { id, kind: 'refresh', tokenHash: sha256(value), userId: ada.id, scopes: ['openid', 'read'], familyId: id, authTime: null })]);
+        const unknownSignIn = (await refresh(value).expect(200)).body;
+        expect(unknownSignIn.scope).toBe('openid read');
+        expect(unknownSignIn.id_token).toBeUndefined();
+      });
+
+      it('revokes the family when a concurrent refresh read the token before it was rotated, and not when it expired since', async () => {
+        const first = await refreshToken();
+        const second = (await refresh(first.refresh_token!).expect(200)).body;
+        await refresh(second.refresh_token).expect(200);
+        const stored = (await t.storage.tokens.get(locateToken(first.refresh_token!)!.id!))!;
+        const stale = vi.spyOn(t.storage.tokens, 'find').mockResolvedValueOnce({ ...stored, rotatedAt: null });
+        try {
+          expect(await refusal(refresh(first.refresh_token!))).toEqual(grantError(INVALID_REFRESH));
+        } finally {
+          stale.mockRestore();
+        }
+        expect(await introspect(second.access_token)).toEqual({ active: false });
+        expect((await t.storage.audit.list({ action: 'token.refresh_reuse', targetId: stored.id, limit: 5 })).items).toHaveLength(1);
+
+        // One that expired after it was read is refused as expired: no reuse, nothing revoked or audited.
+        const expiring = await refreshToken();
+        const row = (await t.storage.tokens.get(locateToken(expiring.refresh_token!)!.id!))!;
+        const clock = vi.spyOn(Date, 'now').mockReturnValue(row.expiresAt + 1);
+        const early = vi.spyOn(t.storage.tokens, 'find').mockResolvedValueOnce({ ...row, expiresAt: row.expiresAt + 60_000 });
+        try {
+          expect(await refusal(refresh(expiring.refresh_token!))).toEqual(grantError(INVALID_REFRESH));
+        } finally {
+          early.mockRestore();
+          clock.mockRestore();
+        }
+        expect((await t.storage.audit.list({ action: 'token.refresh_reuse', targetId: row.id, limit: 5 })).items).toEqual([]);
+      });
+
       it('revokes the family when a rotated refresh token comes back after its successor was used, and audits it', async () => {
         const first = await refreshToken();
         const second = (await refresh(first.refresh_token!)).body;
         const third = (await refresh(second.refresh_token)).body;
         expect(await refusal(refresh(first.refresh_token!))).toEqual(grantError(INVALID_REFRESH));
         for (const value of [third.refresh_token, third.access_token, second.access_token, first.access_token!]) expect(await introspect(value)).toEqual({ active: false });
-        const [entry] = (await t.storage.audit.list({ limit: 1, action: 'token.refresh_reuse' })).items;
+        const [entry] = (await t.storage.audit.list({ limit: 1, action: 'token.refresh_reuse', targetId: locateToken(first.refresh_token!)!.id! })).items;
         // Three pairs: the first, rotated but not yet revoked, and its two successors.
         expect(entry).toMatchObject({ actorType: 'client', actorId: app.id, targetType: 'token', details: { revoked_tokens: 6, user_id: ada.id, family_id: expect.any(String) } });
       });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { locateToken } from '../../src/oauth/tokens/token-value.js';
 import { backends } from '../support/databases.js';
 import { createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
@@ -75,7 +75,11 @@ for (const backend of backends) {
         const rows = await Promise.all([first, lost, retried, fromRetried, fromLost].map((body) => t.storage.tokens.get(locateToken(body.refresh_token!)!.id!)));
         expect(new Set(rows.map((row) => row!.familyId)).size).toBe(1);
         expect(rows[2]!.parentId).toBe(rows[0]!.id);
-        expect(await auditActions(rows[0]!.id)).toContain('token.refresh_retry');
+        const [retry] = (await t.storage.audit.list({ targetId: rows[0]!.id, action: 'token.refresh_retry', limit: 1 })).items;
+        expect(retry).toMatchObject({
+          actorType: 'client', actorId: app.id, targetType: 'token',
+          details: { family_id: rows[0]!.familyId, user_id: rows[0]!.userId, rotated_at: rows[0]!.rotatedAt },
+        });
       });
 
       it('counts a use after a successor was itself used as reuse, even within the grace: every branch dies', async () => {
@@ -93,6 +97,23 @@ for (const backend of backends) {
         const second = (await refresh(first.refresh_token!).expect(200)).body as Record<string, string>;
         expect((await refresh(first.refresh_token!, other)).body).toEqual(INVALID);
         await refresh(second.refresh_token!).expect(200);
+      });
+
+      it('takes a retry at the last millisecond of the grace, and counts one a millisecond later as reuse', async () => {
+        const edge = await tokens();
+        const rotatedAt = Date.now();
+        expect((await t.storage.tokens.rotate(locateToken(edge.refresh_token!)!.id!, rotatedAt)).status).toBe('consumed');
+        const late = await tokens();
+        expect((await t.storage.tokens.rotate(locateToken(late.refresh_token!)!.id!, rotatedAt)).status).toBe('consumed');
+        const clock = vi.spyOn(Date, 'now').mockReturnValue(rotatedAt + 10_000);
+        try {
+          expect((await refresh(edge.refresh_token!)).status).toBe(200);
+          clock.mockReturnValue(rotatedAt + 10_001);
+          expect((await refresh(late.refresh_token!)).body).toEqual(INVALID);
+        } finally {
+          clock.mockRestore();
+        }
+        expect(await active(late.access_token!)).toBe(false);
       });
 
       it('revokes the family for a reuse after the grace', async () => {
