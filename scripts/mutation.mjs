@@ -18,7 +18,7 @@ const report = path.resolve(root, process.env.MUTATION_REPORT ?? 'reports/mutati
 const args = process.argv.slice(2);
 
 function usage(message) {
-  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…]] [-- --ignore-static] [-- --no-type-check] [-- --summary]\n`);
+  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…]] [-- --ignore-static] [-- --no-type-check] [-- --concurrency N] [-- --summary]\n`);
   process.exit(2);
 }
 
@@ -38,7 +38,16 @@ function filesToMutate() {
 }
 
 for (const arg of args) {
-  if (arg.startsWith('--') && !['--files', '--summary', '--ignore-static', '--no-type-check'].includes(arg)) usage(`unknown option ${arg}`);
+  if (arg.startsWith('--') && !['--files', '--summary', '--ignore-static', '--no-type-check', '--concurrency'].includes(arg)) usage(`unknown option ${arg}`);
+}
+
+/** `--concurrency N`: test runners at once (Stryker's default is the cores less one; on a machine others share, 1). */
+function concurrency() {
+  const at = args.indexOf('--concurrency');
+  if (at === -1) return [];
+  const value = args[at + 1] ?? '';
+  if (!/^[1-9][0-9]*$/.test(value)) usage(`--concurrency needs a whole number of test runners, not ${JSON.stringify(value)}`);
+  return ['--concurrency', value];
 }
 
 if (!args.includes('--summary')) {
@@ -51,6 +60,7 @@ if (!args.includes('--summary')) {
     // The TypeScript checker type-checks the whole program per batch of mutants; on a busy machine it is the bottleneck.
     // Without it, a mutant that would not compile runs anyway: read its survivors before believing them.
     ...(args.includes('--no-type-check') ? ['--checkers', ''] : []),
+    ...concurrency(),
   ];
   const run = spawnSync('npx', stryker, { cwd: root, stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);

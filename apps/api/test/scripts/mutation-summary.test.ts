@@ -42,6 +42,14 @@ describe('npm run mutation -- --summary', () => {
     expect(run.stderr).toContain('no such file: oauth/helpers/nope.ts\n');
   });
 
+  it('refuses a --concurrency that is not a whole number of runners, before running anything', () => {
+    for (const value of ['0', 'x', '-1', '']) {
+      const run = spawnSync(process.execPath, [script, '--concurrency', value], { encoding: 'utf8' });
+      expect(run.status, value).toBe(2);
+      expect(run.stderr, value).toContain('--concurrency needs a whole number of test runners');
+    }
+  });
+
   it('refuses an unknown option with exit code 2 and the usage', () => {
     const run = summary({ files: {} }, '--fast');
     expect(run.status).toBe(2);
