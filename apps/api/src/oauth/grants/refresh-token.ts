@@ -13,7 +13,7 @@ import type { SecurityProfiles } from '../profile/fapi2.js';
 export interface RefreshTokenGrantDeps {
   storage: Storage;
   issuer: TokenIssuer;
-  /** `REFRESH_TOKEN_REUSE_GRACE` in seconds; 0 (the default) is strict rotation. */
+  /** `REFRESH_TOKEN_REUSE_GRACE` in seconds (10 by the server's default); 0, or left out here, is strict rotation. */
   reuseGraceSeconds?: number;
   idTokens: IdTokens;
   /** A client under the FAPI 2.0 profile always gets a grace (§5.3.2.1 item 10, Note 2), at least FAPI2_MIN_REFRESH_GRACE_SECONDS. */
