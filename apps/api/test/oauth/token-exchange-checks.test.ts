@@ -1,4 +1,5 @@
-import { decodeJwt } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findToken } from '../../src/oauth/tokens/lookup.js';
 import { aResource } from '../../src/storage/contract/fixtures.js';
@@ -177,7 +178,7 @@ for (const backend of backends) {
     });
 
     it('audits each exchange with the subject, the actor, the API and the scopes, and counts it', async () => {
-      const subject = (await userTokens(app, 'ada')).access_token!;
+      const subject = (await userTokens(app, 'ada', { scope: 'read write' })).access_token!;
       const actor = (await token({ grant_type: 'client_credentials', scope: 'read' }, orders).expect(200)).body.access_token as string;
       const before = (await t.metrics.registry.metrics()).match(/tollgate_tokens_issued_total\{grant_type="urn:ietf:params:oauth:grant-type:token-exchange"\} (\d+)/)?.[1] ?? '0';
       const res = await exchange(orders, { subject_token: subject, resource: BILLING, actor_token: actor, actor_token_type: ACCESS }).expect(200);
@@ -190,9 +191,33 @@ for (const backend of backends) {
         actorType: 'client', actorId: orders.id, action: 'token.exchange', targetType: 'token', targetId: issued.id,
         details: {
           subject_token_id: subjectRow.id, subject_token_type: ACCESS, subject_client_id: app.id, user_id: ada.id,
-          act: { sub: orders.id, client_id: orders.id }, audience: BILLING, scope: 'read',
+          act: { sub: orders.id, client_id: orders.id }, audience: BILLING, scope: 'read write',
         },
       });
+    });
+    it('binds the exchanged token to a key the client proves, whether or not the subject was bound; a bound actor needs its proof too', async () => {
+      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwk = await exportJWK(publicKey);
+      const proof = () => new SignJWT({ jti: randomUUID(), htm: 'POST', htu: `${t.config.issuer}/oauth/token`, iat: Math.floor(Date.now() / 1000) })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(privateKey);
+      const withProof = async (params: Record<string, string>) => t.http.post('/oauth/token').type(FORM).set('Authorization', basic(app.id, app.secret))
+        .set('DPoP', await proof()).send(new URLSearchParams(params).toString());
+      const unbound = (await userTokens(app, 'ada')).access_token!;
+      const exchanged = await withProof({ grant_type: EXCHANGE, subject_token: unbound, subject_token_type: ACCESS, resource: ORDERS });
+      expect({ status: exchanged.status, type: exchanged.body.token_type }).toEqual({ status: 200, type: 'DPoP' });
+      const boundActor = (await withProof({ grant_type: 'client_credentials', scope: 'read' })).body.access_token as string;
+      const params = { grant_type: EXCHANGE, subject_token: unbound, subject_token_type: ACCESS, resource: ORDERS, actor_token: boundActor, actor_token_type: ACCESS };
+      const proved = await withProof(params);
+      expect({ status: proved.status, type: proved.body.token_type }).toEqual({ status: 200, type: 'DPoP' });
+      expect(await refused(app, params)).toEqual(invalid('The actor_token is bound to a DPoP key: send a DPoP proof of that key.'));
+    });
+
+    it('takes a refresh token as the subject with its token type', async () => {
+      const keeper = await t.client({ name: 'Keeper', grantTypes: ['password', 'refresh_token', EXCHANGE], scopes: ['read'] });
+      const refresh = (await userTokens(keeper, 'ada')).refresh_token!;
+      expect(refresh).toMatch(/^tg_rt_/);
+      const res = await exchange(keeper, { subject_token: refresh, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', resource: ORDERS }).expect(200);
+      expect(await introspect(res.body.access_token)).toMatchObject({ active: true, sub: ada.id, client_id: keeper.id });
     });
   });
 }
