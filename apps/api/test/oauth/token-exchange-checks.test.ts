@@ -219,5 +219,19 @@ for (const backend of backends) {
       const res = await exchange(keeper, { subject_token: refresh, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', resource: ORDERS }).expect(200);
       expect(await introspect(res.body.access_token)).toMatchObject({ active: true, sub: ada.id, client_id: keeper.id });
     });
+    it('exchanges an ID token signed with RS256 when the server signs them so', async () => {
+      const rs = await oauthTestApp(backend, { ID_TOKEN_SIGNING_ALG: 'RS256' });
+      try {
+        const kiosk = await rs.client({ name: 'Kiosk', grantTypes: ['password', EXCHANGE], scopes: ['openid', 'read'] });
+        await createTestUser(rs.storage, { username: 'ada' });
+        const post = (body: Record<string, string>) => rs.http.post('/oauth/token').type(FORM).set('Authorization', basic(kiosk.id, kiosk.secret)).send(new URLSearchParams(body).toString());
+        const idToken = (await post({ grant_type: 'password', username: 'ada', password: PASSWORD, scope: 'openid read' }).expect(200)).body.id_token as string;
+        expect(decodeJwt(idToken)).toBeDefined();
+        const res = await post({ grant_type: EXCHANGE, subject_token: idToken, subject_token_type: ID_TOKEN });
+        expect({ status: res.status, scope: res.body.scope }).toEqual({ status: 200, scope: 'openid' });
+      } finally {
+        await rs.close();
+      }
+    });
   });
 }
