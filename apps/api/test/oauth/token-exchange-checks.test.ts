@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/crypto/random.js';
 import { findToken } from '../../src/oauth/tokens/lookup.js';
-import { aResource } from '../../src/storage/contract/fixtures.js';
+import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
+import { aResource, aToken } from '../../src/storage/contract/fixtures.js';
 import type { User } from '../../src/storage/types.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
@@ -61,9 +63,11 @@ for (const backend of backends) {
 
     it('refuses a live token whose client was revoked without its tokens, as subject and as actor', async () => {
       const gone = await t.client({ name: 'Gone', grantTypes: ['password'], scopes: ['read'] });
-      const subject = (await userTokens(gone, 'ada')).access_token!;
-      // A token stored while its client was being revoked: the token is live, the client is not.
-      await t.storage.clients.update(gone.id, { status: 'revoked' }, Date.now());
+      await t.storage.clients.revoke(gone.id, Date.now());
+      // A token stored after its client was revoked (issued while the revocation ran): the token is live, the client is not.
+      const now = Date.now();
+      const { id, value: subject } = mintTokenValue('access', now);
+      await t.storage.tokens.create([aToken(gone.id, now, { id, tokenHash: sha256(subject), userId: ada.id, scopes: ['read'], audience: [ORDERS] })]);
       expect(await refused(orders, { subject_token: subject, resource: BILLING })).toEqual(invalid('The subject_token\'s client is revoked.'));
 
       const own = (await userTokens(app, 'ada')).access_token!;
@@ -162,7 +166,7 @@ for (const backend of backends) {
       await t.storage.users.update(carol.id, { disabledAt: Date.now() }, Date.now());
       expect(await refused(app, { subject_token: ofCarol, subject_token_type: ID_TOKEN })).toEqual(invalid('The subject_token\'s user can no longer sign in.'));
       const ofKiosk = await idTokenOf(kiosk, 'ada');
-      await t.storage.clients.update(kiosk.id, { status: 'revoked' }, Date.now());
+      await t.storage.clients.revoke(kiosk.id, Date.now());
       expect(await refused(orders, { subject_token: ofKiosk, subject_token_type: ID_TOKEN, resource: BILLING })).toEqual(invalid('The subject_token\'s client is revoked.'));
     });
     it('narrows to the subject\'s scopes the target API accepts, and refuses a scope asked for that the subject or the API lacks', async () => {
