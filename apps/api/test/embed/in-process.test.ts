@@ -244,6 +244,7 @@ for (const backend of backends) {
         method: 'POST', body: 'username=x&password=y&csrf=z', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
       });
       expect(posted.text).toContain('answered by the application');
+      expect(posted.text).toContain('Request refused');
     });
   });
 }

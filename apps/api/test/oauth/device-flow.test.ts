@@ -1,8 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
 import { totpCode } from '../../src/interaction/factors/totp.js';
 import { findToken } from '../../src/oauth/tokens/lookup.js';
+import { aResource } from '../../src/storage/contract/fixtures.js';
+import type { User } from '../../src/storage/types.js';
 import { csrfOf, createTestUser, locationPath, newBrowser, type Browser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
@@ -289,6 +292,107 @@ for (const backend of backends) {
       expect(limited.headers['retry-after']).toMatch(/^\d+$/);
       expect(limited.text).toContain('Too many wrong codes');
       expect((await t.storage.audit.list({ limit: 200 })).items.some((e) => e.action === 'device.code_failed')).toBe(true);
+    });
+  });
+
+  describe.skipIf(backend.unavailable !== null)(`the device code grant's checks at the token endpoint on ${backend.name}`, () => {
+    let t: OAuthTestApp;
+    let tv: { id: string; secret: string };
+    let erin: User;
+    const READ_API = 'https://read.example.test/';
+    const WRITE_API = 'https://write.example.test/';
+
+    beforeAll(async () => {
+      t = await oauthTestApp(backend);
+      await t.storage.resources.create(aResource({ identifier: READ_API, name: 'Reader', scopes: ['read'] }), Date.now());
+      await t.storage.resources.create(aResource({ identifier: WRITE_API, name: 'Writer', scopes: ['write'] }), Date.now());
+      tv = await t.client({ name: 'Living-room TV', grantTypes: [DEVICE_GRANT], tokenEndpointAuthMethod: 'none', scopes: ['openid', 'read', 'write'] });
+      erin = await createTestUser(t.storage, { username: 'erin' });
+    });
+    afterAll(() => t?.close());
+    afterEach(() => vi.restoreAllMocks());
+
+    const poll = (deviceCode: string, extra: Record<string, string> = {}) => t.http.post('/oauth/token').type(FORM)
+      .send(new URLSearchParams({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: tv.id, ...extra }).toString());
+    const invalidCode = { error: 'invalid_grant', error_description: 'The device code is invalid or already used.' };
+    let serial = 0;
+
+    /** A device authorization as the verification pages leave it once `user` approved it (`authTime`: when they signed in). */
+    async function approved(options: { scopes?: string[]; resources?: string[]; user?: User; authTime?: number; expiresAt?: number } = {}) {
+      const deviceCode = randomSecret(PREFIX.deviceCode);
+      const id = `approvedapproved${String(++serial).padStart(6, '0')}`;
+      const now = Date.now();
+      await t.storage.deviceAuthorizations.create({
+        id, deviceCodeHash: sha256(deviceCode), userCodeHash: sha256(`USER${id}`), clientId: tv.id, scopes: options.scopes ?? ['read'],
+        resources: options.resources ?? [], intervalSeconds: 5, sourceAddress: '127.0.0.1', createdAt: now, expiresAt: options.expiresAt ?? now + 600_000,
+      });
+      expect(await t.storage.deviceAuthorizations.claim(id, 'browser', now)).toBe(true);
+      const user = options.user ?? erin;
+      expect(await t.storage.deviceAuthorizations.decide(id, 'browser', { status: 'approved', userId: user.id, scopes: options.scopes ?? ['read'], authTime: options.authTime ?? now }, now)).toBe(true);
+      return { id, deviceCode };
+    }
+    const tokenCount = async () => (await t.storage.tokens.list({ activeAt: 0, limit: 10_000 })).items.length;
+
+    it('refuses a redeemed code at once, without counting the poll: invalid_grant, not slow_down', async () => {
+      const { id, deviceCode } = await approved();
+      await poll(deviceCode).expect(200);
+      const before = await t.storage.deviceAuthorizations.get(id);
+      expect((await poll(deviceCode).expect(400)).body).toEqual(invalidCode);
+      expect((await poll(deviceCode).expect(400)).body).toEqual(invalidCode);
+      expect(await t.storage.deviceAuthorizations.get(id)).toEqual(before);
+    });
+
+    it('counts a code as expired from its expiry\'s very millisecond', async () => {
+      const expiresAt = Date.now() + 60_000;
+      const { deviceCode } = await approved({ expiresAt });
+      vi.spyOn(Date, 'now').mockReturnValue(expiresAt);
+      expect((await poll(deviceCode).expect(400)).body).toEqual({ error: 'expired_token', error_description: 'The device code has expired: start again.' });
+    });
+
+    it('refuses the code of a user disabled after approving it, issuing nothing', async () => {
+      const frank = await createTestUser(t.storage, { username: 'frank' });
+      const { deviceCode } = await approved({ user: frank });
+      await t.storage.users.update(frank.id, { disabledAt: Date.now() }, Date.now());
+      const tokens = await tokenCount();
+      expect((await poll(deviceCode).expect(400)).body).toEqual({ error: 'invalid_grant', error_description: 'The user who approved this device can no longer sign in.' });
+      expect(await tokenCount()).toBe(tokens);
+    });
+
+    it('answers invalid_grant, not a server error, when the authorization is purged while it is polled', async () => {
+      const gonePoll = await approved();
+      vi.spyOn(t.storage.deviceAuthorizations, 'poll').mockResolvedValueOnce(null);
+      expect((await poll(gonePoll.deviceCode).expect(400)).body).toEqual(invalidCode);
+      const goneAfter = await approved();
+      vi.spyOn(t.storage.deviceAuthorizations, 'get').mockResolvedValueOnce(null);
+      expect((await poll(goneAfter.deviceCode).expect(400)).body).toEqual(invalidCode);
+    });
+
+    it('issues nothing when another poll redeems the code between reading it and redeeming it', async () => {
+      const { id, deviceCode } = await approved();
+      const get = t.storage.deviceAuthorizations.get.bind(t.storage.deviceAuthorizations);
+      vi.spyOn(t.storage.deviceAuthorizations, 'get').mockImplementationOnce(async (wanted) => {
+        const read = await get(wanted);
+        expect(await t.storage.deviceAuthorizations.consume(id, Date.now())).toBe(true);
+        return read;
+      });
+      const tokens = await tokenCount();
+      expect((await poll(deviceCode).expect(400)).body).toEqual(invalidCode);
+      expect(await tokenCount()).toBe(tokens);
+    });
+
+    it('issues for the API the poll names the approved scopes that API accepts, dropping the others', async () => {
+      const { deviceCode } = await approved({ scopes: ['read', 'write'], resources: [READ_API, WRITE_API] });
+      const res = await poll(deviceCode, { resource: READ_API }).expect(200);
+      expect(res.body.scope).toBe('read');
+      expect(await findToken(t.storage, res.body.access_token)).toMatchObject({ scopes: ['read'], audience: [READ_API] });
+    });
+
+    it('adds an ID token only for openid, carrying the time the user signed in', async () => {
+      const plain = await poll((await approved({ scopes: ['read'] })).deviceCode).expect(200);
+      expect(plain.body).not.toHaveProperty('id_token');
+      const authTime = Date.now() - 3_600_000;
+      const signedIn = await poll((await approved({ scopes: ['openid', 'read'], authTime })).deviceCode).expect(200);
+      expect(decodeJwt(signedIn.body.id_token)).toMatchObject({ sub: erin.id, aud: tv.id, auth_time: Math.floor(authTime / 1000) });
     });
   });
 }
