@@ -5,15 +5,15 @@ import { InvalidClient, InvalidRequest, TooManyRequests } from '../errors.js';
 import type { OAuthRequest } from '../http/oauth-request.js';
 import { readBasicCredentials } from './client-secret-basic.js';
 import { CLIENT_PROFILES_ONLY, FAPI2, FAPI2_ASSERTION_ALGORITHMS, type SecurityProfiles } from '../profile/fapi2.js';
-import { AssertionRejected, claimedClientId, JWT_BEARER, type ClientAssertions } from './private-key-jwt.js';
+import { AssertionRejected, JWT_BEARER, readAssertion, type ClientAssertions, type ReadAssertion } from './private-key-jwt.js';
 
 /** How the client presented itself, before we check that it is who it says. */
 export interface PresentedCredentials {
   method: TokenEndpointAuthMethod;
   clientId: string;
   secret: string | null;
-  /** The JWT of `private_key_jwt`, not yet checked. */
-  assertion?: string;
+  /** The JWT of `private_key_jwt`, decoded, not yet checked. */
+  assertion?: ReadAssertion;
 }
 
 /**
@@ -32,17 +32,17 @@ export function presentedCredentials(req: OAuthRequest): PresentedCredentials {
     if (assertionType === undefined) throw new InvalidRequest('client_assertion needs client_assertion_type.');
     if (assertion === undefined) throw new InvalidRequest('client_assertion_type needs client_assertion.');
     if (assertionType !== JWT_BEARER) throw new InvalidRequest(`client_assertion_type must be ${JWT_BEARER}.`);
-    let clientId;
+    let read;
     try {
-      clientId = claimedClientId(assertion);
+      read = readAssertion(assertion);
     } catch (error) {
       if (!(error instanceof AssertionRejected)) throw error;
       throw new InvalidClient(`Client authentication failed: the client assertion ${error.message}`, { detail: error.detail });
     }
-    if (bodyId !== undefined && bodyId !== clientId) {
+    if (bodyId !== undefined && bodyId !== read.clientId) {
       throw new InvalidClient('Client authentication failed: client_id does not match the client assertion\'s sub claim.', { detail: 'client_id differs from assertion sub' });
     }
-    return { method: 'private_key_jwt', clientId, secret: null, assertion };
+    return { method: 'private_key_jwt', clientId: read.clientId, secret: null, assertion: read };
   }
   if (basic) {
     if (bodySecret !== undefined) throw new InvalidRequest('Use one client authentication method: Basic or client_secret, not both.');

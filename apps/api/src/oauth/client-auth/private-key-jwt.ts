@@ -1,4 +1,4 @@
-import { decodeJwt, type JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { allowedAlgorithm, checkClaims, ClaimRejected, decodeJws, JwsRejected, PublicKeys, verifyJws, type DecodedJws, type JwsAlgorithm } from '../../crypto/jws.js';
 import { sha256 } from '../../crypto/random.js';
 import { DocumentCache, type Fetched } from '../../outbound/cache.js';
@@ -40,22 +40,29 @@ export class AssertionRejected extends Error {
   }
 }
 
+/** An assertion, decoded but not checked, and the client it claims to come from (its `sub`). */
+export interface ReadAssertion {
+  clientId: string;
+  jws: DecodedJws;
+}
+
 /**
- * The client an assertion claims to come from (its `sub`), read without
- * checking the signature, so the client can be looked up. Throws `AssertionRejected`.
+ * Decodes an assertion without checking its signature, so its client can be
+ * looked up (and the assertion is decoded once). Throws `AssertionRejected`.
  */
-export function claimedClientId(assertion: string): string {
+export function readAssertion(assertion: string): ReadAssertion {
   if (assertion.length > MAX_ASSERTION_LENGTH) throw new AssertionRejected(`is longer than ${MAX_ASSERTION_LENGTH} characters.`, 'assertion too long');
-  let claims;
+  let jws;
   try {
-    claims = decodeJwt(assertion);
-  } catch {
+    jws = decodeJws(assertion);
+  } catch (error) {
+    if (!(error instanceof JwsRejected)) throw error;
     throw new AssertionRejected('is not a JWT.', 'assertion not a JWT');
   }
-  const { sub } = claims;
+  const { sub } = jws.payload;
   if (typeof sub !== 'string' || sub === '') throw new AssertionRejected('has no sub claim naming the client.', 'assertion without sub');
   if (sub.length > MAX_CLIENT_ID_LENGTH || hasUnstorableCharacters(sub)) throw new AssertionRejected('names no client in its sub claim.', 'assertion sub unusable');
-  return sub;
+  return { clientId: sub, jws };
 }
 
 export interface ClientAssertionsOptions {
@@ -99,14 +106,14 @@ export class ClientAssertions {
    * Resolves when `assertion` authenticates `client`; rejects with `AssertionRejected` otherwise, and records its `jti`.
    * `algorithms` narrows the allowed ones (a security profile's, named by `profile` in the rejection).
    */
-  async verify(client: Client, assertion: string, options: { algorithms?: readonly string[]; profile?: string } = {}): Promise<void> {
+  async verify(client: Client, assertion: string | ReadAssertion, options: { algorithms?: readonly string[]; profile?: string } = {}): Promise<void> {
     const now = this.now();
     const nowSeconds = now / 1000;
     const pinned = client.tokenEndpointAuthSigningAlg;
     const algorithms = (options.algorithms ?? ASSERTION_SIGNING_ALGORITHMS).filter((alg) => !pinned || alg === pinned);
     let payload;
     try {
-      const jws = decodeJws(assertion);
+      const { jws } = typeof assertion === 'string' ? readAssertion(assertion) : assertion;
       const alg = allowedAlgorithm(jws, algorithms);
       await this.verifySignature(client, jws, alg);
       // The order of jose's jwtVerify, which these checks replace: iss, sub, then the required claims, then the times.

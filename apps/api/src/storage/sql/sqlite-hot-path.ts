@@ -19,11 +19,20 @@ function camel(name: string): string {
   return converted;
 }
 
-function camelRow<T>(row: Record<string, unknown> | undefined): T | undefined {
-  if (!row) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const key in row) out[camel(key)] = row[key];
-  return out as T;
+/**
+ * A statement's rows as objects with camelCase keys, read as arrays: the
+ * names are converted once, not for every key of every row.
+ */
+function camelRows<T>(statement: SQLite.Statement) {
+  const raw = statement.raw();
+  const names = raw.columns().map((column) => camel(column.name));
+  return (...params: unknown[]): T | undefined => {
+    const values = raw.get(...params) as unknown[] | undefined;
+    if (!values) return undefined;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) out[names[i]!] = values[i];
+    return out as T;
+  };
 }
 
 /** A prepared INSERT whose column list Kysely wrote, and the row keys in that order. */
@@ -78,7 +87,7 @@ export class SqliteHotPath implements TokenHotPath {
         for (const { key, expiresAt } of uses) if (useReplay.get(key, expiresAt, now) !== undefined) won.add(key);
         return won;
       }),
-      clientById: this.raw.prepare(this.db.selectFrom('clients').selectAll().where('id', '=', '').compile().sql),
+      clientById: camelRows<Selectable<ClientsTable>>(this.raw.prepare(this.db.selectFrom('clients').selectAll().where('id', '=', '').compile().sql)),
       tokenById: this.raw.prepare(this.db.selectFrom('tokens').select([...TOKEN_COLUMNS]).where('id', '=', '').where('tokenHash', '=', '').compile().sql).raw(),
       // pragma() would prepare these again on every batch.
       syncNormal: this.raw.prepare('pragma synchronous = NORMAL'),
@@ -144,7 +153,7 @@ export class SqliteHotPath implements TokenHotPath {
   }
 
   client(id: string): Promise<Selectable<ClientsTable> | undefined> {
-    return this.exclusive((s) => camelRow<Selectable<ClientsTable>>(s.clientById.get(id) as Record<string, unknown> | undefined));
+    return this.exclusive((s) => s.clientById(id));
   }
 
   token(id: string, tokenHash: string): Promise<Token | null> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../src/crypto/random.js';
 import { authenticateClient, presentedCredentials } from '../../../src/oauth/client-auth/index.js';
-import { AssertionRejected, JWT_BEARER, type ClientAssertions } from '../../../src/oauth/client-auth/private-key-jwt.js';
+import { AssertionRejected, JWT_BEARER, readAssertion, type ClientAssertions, type ReadAssertion } from '../../../src/oauth/client-auth/private-key-jwt.js';
 import { UnidentifiedClient } from '../../../src/oauth/client-resolver.js';
 import { OAuthError } from '../../../src/oauth/errors.js';
 import type { OAuthRequest } from '../../../src/oauth/http/oauth-request.js';
@@ -35,8 +35,10 @@ describe('presentedCredentials: one client authentication method (RFC 6749 §2.3
     expect(presentedCredentials(request({ client_id: 'app', client_secret: 's' }))).toEqual({ method: 'client_secret_post', clientId: 'app', secret: 's' });
     expect(presentedCredentials(request({ client_id: 'app' }))).toEqual({ method: 'none', clientId: 'app', secret: null });
     const assertion = jwt({ sub: 'app' });
-    expect(presentedCredentials(request({ client_assertion_type: JWT_BEARER, client_assertion: assertion }))).toEqual({ method: 'private_key_jwt', clientId: 'app', secret: null, assertion });
-    expect(presentedCredentials(request({ client_assertion_type: JWT_BEARER, client_assertion: assertion, client_id: 'app' }))).toEqual({ method: 'private_key_jwt', clientId: 'app', secret: null, assertion });
+    const read = readAssertion(assertion);
+    expect(read.clientId).toBe('app');
+    expect(presentedCredentials(request({ client_assertion_type: JWT_BEARER, client_assertion: assertion }))).toEqual({ method: 'private_key_jwt', clientId: 'app', secret: null, assertion: read });
+    expect(presentedCredentials(request({ client_assertion_type: JWT_BEARER, client_assertion: assertion, client_id: 'app' }))).toEqual({ method: 'private_key_jwt', clientId: 'app', secret: null, assertion: read });
   });
 
   it('refuses two methods, half of one, or none, each with its own error', async () => {
@@ -130,11 +132,11 @@ describe('authenticateClient: the one method the client is registered for', () =
   it('checks a private_key_jwt client\'s assertion, and only that', async () => {
     const keyClient = client({ tokenEndpointAuthMethod: 'private_key_jwt', secretHash: null });
     const assertion = jwt({ sub: 'app' });
-    const seen: [Client, string][] = [];
-    const assertions = (outcome: () => Promise<void>) => ({ verify: (c: Client, a: string) => { seen.push([c, a]); return outcome(); } }) as unknown as ClientAssertions;
+    const seen: [Client, ReadAssertion][] = [];
+    const assertions = (outcome: () => Promise<void>) => ({ verify: (c: Client, a: ReadAssertion) => { seen.push([c, a]); return outcome(); } }) as unknown as ClientAssertions;
     const params = { client_assertion_type: JWT_BEARER, client_assertion: assertion };
     expect(await authenticateClient(request(params), lookupOf(keyClient), assertions(async () => {}))).toBe(keyClient);
-    expect(seen).toEqual([[keyClient, assertion]]);
+    expect(seen).toEqual([[keyClient, readAssertion(assertion)]]);
     expect(await thrown(() => authenticateClient(request(params), lookupOf(keyClient), assertions(() => Promise.reject(new AssertionRejected('has expired.', 'assertion ERR_JWT_EXPIRED')))))).toEqual({
       status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed: the client assertion has expired.' },
       headers: {}, detail: 'assertion ERR_JWT_EXPIRED', clientId: 'app',
