@@ -9,18 +9,10 @@ import type { User } from '../../src/storage/types.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+import { EXCHANGE, ACCESS, JWT, ID_TOKEN, ORDERS, BILLING, REPORTS, type Creds } from '../support/token-exchange.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const PASSWORD = 'correct horse battery';
-const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS = 'urn:ietf:params:oauth:token-type:access_token';
-const JWT = 'urn:ietf:params:oauth:token-type:jwt';
-const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
-const ORDERS = 'https://orders.example.test/';
-const BILLING = 'https://billing.example.test/';
-const REPORTS = 'https://reports.example.test/';
-
-type Creds = { id: string; secret: string };
 
 /**
  * Each check of the token-exchange grant (RFC 8693) on its own: the subject

@@ -3,15 +3,11 @@ import { aResource } from '../../src/storage/contract/fixtures.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+import { EXCHANGE, REFRESH, BILLING, type Creds } from '../support/token-exchange.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const PASSWORD = 'correct horse battery';
-const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const REFRESH = 'urn:ietf:params:oauth:token-type:refresh_token';
-const BILLING = 'https://billing.example.test/';
 const REFUSED = { error: 'invalid_request', error_description: 'The subject_token is expired or revoked.' };
-
-type Creds = { id: string; secret: string };
 
 /**
  * A rotated refresh token sent as a token exchange's subject is reuse, as at the refresh grant (RFC 9700 §4.14.2):

@@ -11,15 +11,10 @@ import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import { freePort } from '../support/process.js';
 import { registrationRequests } from '../support/registration.js';
+import { EXCHANGE, ACCESS, ORDERS, BILLING, type Creds } from '../support/token-exchange.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const PASSWORD = 'correct horse battery';
-const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS = 'urn:ietf:params:oauth:token-type:access_token';
-const ORDERS = 'https://orders.example.test/';
-const BILLING = 'https://billing.example.test/';
-
-type Creds = { id: string; secret: string };
 
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`token exchange on ${backend.name}`, () => {
