@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 /**
@@ -43,7 +44,6 @@ const MIN_RSA_BITS = 2048;
 /** Keys remembered by {@link PublicKeys}: a client signs with one key for many requests, and a few hundred clients at once is plenty. */
 const KEY_CACHE_SIZE = 512;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Why a JWS is refused. `malformed`: not a compact JWS with a JSON object
@@ -75,7 +75,10 @@ export interface DecodedJws {
 function decodePart(part: string, what: 'header' | 'payload'): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(Buffer.from(part, 'base64url')));
+    const bytes = Buffer.from(part, 'base64url');
+    // Strict UTF-8, as jose: toString() would turn a bad sequence into U+FFFD and let it through.
+    if (!isUtf8(bytes)) throw new TypeError('not UTF-8');
+    value = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new JwsRejected('malformed', `its ${what} is not base64url-encoded JSON`, what);
   }
