@@ -49,7 +49,7 @@ function storesOn(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', hot?: Sq
     interactions: new SqlInteractionStore(db),
     initialAccessTokens: new SqlInitialAccessTokenStore(db),
     resources: new SqlResourceStore(db, feed),
-    replays: new SqlReplayStore(db, hot instanceof SqliteHotPath ? hot : undefined),
+    replays: new SqlReplayStore(db, hot),
     pushedRequests: new SqlPushedRequestStore(db),
     externalAccounts: new SqlExternalAccountStore(db),
     deviceAuthorizations: new SqlDeviceAuthorizationStore(db),

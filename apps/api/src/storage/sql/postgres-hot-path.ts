@@ -105,6 +105,7 @@ class BatchedLookup<T extends { id: string }> {
  */
 export class PostgresHotPath implements TokenHotPath {
   private readonly insertTokens: string;
+  private readonly useReplays: string;
   private readonly tokens: BatchedLookup<Token>;
   private readonly users: BatchedLookup<User>;
 
@@ -117,6 +118,9 @@ export class PostgresHotPath implements TokenHotPath {
     const unnest = TOKEN_ROW_COLUMNS.map((column, i) => sql.raw(`$${i + 1}::${TOKEN_ROW_TYPES[column]}[]`));
     this.insertTokens = sql`insert into tokens (${sql.join(TOKEN_ROW_COLUMNS.map((column) => sql.ref(column)))}) select * from unnest(${sql.join(unnest)})`
       .compile(db).sql;
+    // SqlReplayStore.record's statement, its keys and expiries as two arrays: parameters $1 (keys), $2 (expiries), $3 (now).
+    this.useReplays = sql`insert into replay_cache (key, expires_at) select * from unnest(${sql.raw('$1::text[]')}, ${sql.raw('$2::bigint[]')})
+      on conflict (key) do update set expires_at = excluded.expires_at where replay_cache.expires_at <= ${sql.raw('$3::bigint')} returning key`.compile(db).sql;
   }
 
   /** The token with this id and hash, read after this call (never from a cache). */
@@ -128,6 +132,20 @@ export class PostgresHotPath implements TokenHotPath {
   /** The user with this id, read after this call. */
   async user(id: string): Promise<User | null> {
     return (await this.users.get(id)) ?? null;
+  }
+
+  /**
+   * Records single-use keys (a batch of distinct ones) as `SqlReplayStore`
+   * does, by one named prepared statement: Kysely built and compiled its
+   * multi-row INSERT anew for every batch, and PostgreSQL planned it anew.
+   * Returns the keys that were not live already.
+   */
+  async useReplayKeys(uses: { key: string; expiresAt: number }[], now: number): Promise<Set<string>> {
+    const { rows } = await this.pool.query<[string]>({
+      name: 'tollgate_use_replay_keys', text: this.useReplays, rowMode: 'array',
+      values: [uses.map((use) => use.key), uses.map((use) => use.expiresAt), now],
+    });
+    return new Set(rows.map((row) => row[0]));
   }
 
   /** Inserts the rows in one statement (atomic on its own): one array parameter per column. */

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { ReplayStore } from '../types.js';
 import type { Database } from './schema.js';
+import type { PostgresHotPath } from './postgres-hot-path.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 
 interface PendingUse {
@@ -26,8 +27,8 @@ export class SqlReplayStore implements ReplayStore {
   private scheduled = false;
   private flushing = false;
 
-  /** `hot`: SQLite's prepared statements, outside transactions only. */
-  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath) {}
+  /** `hot`: the database's prepared statements, outside transactions only. */
+  constructor(private readonly db: Kysely<Database>, private readonly hot?: SqliteHotPath | PostgresHotPath) {}
 
   use(key: string, expiresAt: number, now: number): Promise<boolean> {
     if (this.db.isTransaction) return this.record([{ key, expiresAt }], now).then((won) => won.has(key));
