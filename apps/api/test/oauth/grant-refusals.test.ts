@@ -282,6 +282,15 @@ for (const backend of backends) {
         expect([await issued('authorization_code'), await issued('refresh_token')]).toEqual([before[0]! + 1, before[1]! + 1]);
       });
 
+      it('records on each token the grant that issued it, as the console\'s token list shows it', async () => {
+        const first = (await (await issueCode()).redeem().expect(200)).body;
+        const second = (await refresh(first.refresh_token).expect(200)).body;
+        const grantOf = async (value: string) => (await t.storage.tokens.list({ clientId: app.id, activeAt: Date.now(), limit: 200 })).items
+          .find((listed) => listed.id === locateToken(value)!.id)?.grantType;
+        expect([await grantOf(first.access_token), await grantOf(first.refresh_token)]).toEqual(['authorization_code', 'authorization_code']);
+        expect([await grantOf(second.access_token), await grantOf(second.refresh_token)]).toEqual(['refresh_token', 'refresh_token']);
+      });
+
       it('refreshes a refresh token of no family (stored before families), and revokes what it issued when it comes back', async () => {
         const now = Date.now();
         const { id, value } = mintTokenValue('refresh', now);
