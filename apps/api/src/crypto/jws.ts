@@ -91,7 +91,8 @@ export function decodeJws(token: string): DecodedJws {
   const parts = token.split('.');
   if (parts.length !== 3) throw new JwsRejected('malformed', 'it is not a compact JWS');
   const [header, payload, signature] = parts as [string, string, string];
-  if (!BASE64URL.test(header) || !BASE64URL.test(payload) || !BASE64URL.test(signature)) throw new JwsRejected('malformed', 'it is not base64url-encoded');
+  // A length of 1 modulo 4 is no base64url at all: Buffer.from would drop the last character, letting one token take two forms.
+  if ([header, payload, signature].some((part) => !BASE64URL.test(part) || part.length % 4 === 1)) throw new JwsRejected('malformed', 'it is not base64url-encoded');
   const decoded = { header: decodePart(header, 'header'), payload: decodePart(payload, 'payload') };
   // We understand no critical extension (RFC 7515 §4.1.11), so any `crit` is refused.
   if ('crit' in decoded.header) throw new JwsRejected('malformed', 'its header has a crit member', 'header');
@@ -183,7 +184,10 @@ export class PublicKeys {
 /**
  * Verifies `jws` (its `alg` already allowed) with the first of `keys` that
  * fits its `alg` and `kid` and checks its signature. Throws `JwsRejected`:
- * 'no-key', 'unusable-key' or 'signature'.
+ * 'no-key', 'unusable-key' or 'signature'. Where jose refused a header that
+ * several keys fit (no `kid`, two keys of one type), each is tried: a client's
+ * set holds at most 10 keys (registration's bound), so a request costs at most
+ * 10 checks.
  */
 export function verifyJws(jws: DecodedJws, alg: JwsAlgorithm, keys: readonly object[], imported: PublicKeys): void {
   const candidates = candidateKeys(keys, alg, jws.header.kid);

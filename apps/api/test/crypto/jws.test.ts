@@ -45,6 +45,7 @@ describe('compact JWS checked with node:crypto', () => {
       [`${Buffer.concat([Buffer.from('{"alg":"ES256","x":"'), Buffer.from([0xff]), Buffer.from('"}')]).toString('base64url')}.${b64({})}.${sig}`, 'header'],
       [`${b64({ alg: 'ES256' })}.${b64('"claims"')}.${sig}`, 'payload'], [`${b64({ alg: 'ES256' })}.${b64('[]')}.${sig}`, 'payload'],
       [`${b64({ alg: 'ES256', crit: ['b64'], b64: false })}.${b64({})}.${sig}`, 'header'],
+      [`${b64({ alg: 'ES256' })}.${b64({})}.${sig}Q`, undefined], [`${b64({ alg: 'ES256' })}.${b64({ abc: 1 })}Q.${sig}`, undefined],
     ] as const) {
       expect(rejection(() => decodeJws(token)), token).toMatchObject({ problem: 'malformed', part });
     }
@@ -79,6 +80,13 @@ describe('compact JWS checked with node:crypto', () => {
     expect(candidateKeys([{ ...ec, key_ops: [1, 'verify'] }], 'ES256', 'a')).toEqual([]);
     expect(candidateKeys([{ ...ec, kid: 7 }], 'ES256', 7)).toEqual([]);
     expect(candidateKeys([{ kty: 'RSA', n: 'n', e: 'AQAB', crv: 'none' }], 'RS256', undefined)).toHaveLength(1);
+  });
+
+  it('lets a token take one form only: a character added to a signature of 1 modulo 4 is refused', async () => {
+    const { jwk, token } = await signed('ES384');
+    expect(token.split('.')[2]!.length % 4).toBe(0);
+    expect(rejection(() => decodeJws(`${token}Q`))).toMatchObject({ problem: 'malformed' });
+    expect(() => verifyJws(decodeJws(token), 'ES384', [jwk], new PublicKeys())).not.toThrow();
   });
 
   it('tries every key that fits, so a set holding two keys under one kid still verifies with the second', async () => {

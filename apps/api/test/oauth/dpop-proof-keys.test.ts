@@ -68,6 +68,18 @@ describe('DPoP proof keys remembered between proofs', () => {
     await expect(proofs.verify(await proof(p384, { jwk: signer.jwk }, 'ES384'), { method: 'POST', url: URL_ })).rejects.toThrow(ProofRejected);
   });
 
+  it('holds the embedded jwk to what a registered key would be held to: its alg, use, key_ops and ext must allow the proof\'s alg', async () => {
+    const proofs = new DpopProofs({ replays: memoryReplays(), maxAgeSeconds: 60, nonces: null });
+    const signer = await key();
+    for (const extra of [{ alg: 'ES384' }, { use: 'enc' }, { key_ops: ['sign'] }, { ext: 'x' }]) {
+      await expect(proofs.verify(await proof({ ...signer, jwk: { ...signer.jwk, ...extra } as JWK }), { method: 'POST', url: URL_ }), JSON.stringify(extra))
+        .rejects.toMatchObject({ message: 'The DPoP proof is not a valid signed JWT with a public jwk.' });
+    }
+    for (const extra of [{ alg: 'ES256' }, { use: 'sig' }, { key_ops: ['verify'] }, { ext: true }]) {
+      expect(await proofs.verify(await proof({ ...signer, jwk: { ...signer.jwk, ...extra } as JWK }), { method: 'POST', url: URL_ }), JSON.stringify(extra)).not.toBeNull();
+    }
+  });
+
   it('tells keys apart: two clients\' proofs give two thumbprints', async () => {
     const proofs = new DpopProofs({ replays: memoryReplays(), maxAgeSeconds: 60, nonces: null });
     const [a, b] = [await key(), await key()];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { allowedAlgorithm, checkClaims, ClaimRejected, decodeJws, JwsRejected, keyFitsAlgorithm, PublicKeys, signatureVerifies, type DecodedJws } from '../../crypto/jws.js';
+import { allowedAlgorithm, candidateKeys, checkClaims, ClaimRejected, decodeJws, JwsRejected, keyFitsAlgorithm, PublicKeys, signatureVerifies, type DecodedJws } from '../../crypto/jws.js';
 import { sha256 } from '../../crypto/random.js';
 import type { ReplayStore } from '../../storage/types.js';
 import type { DpopNonces } from './nonces.js';
@@ -153,7 +153,8 @@ class ProofKeys {
   /** The proof's `jwk` header (§4.2: a public key), once the proof's signature verifies with it under `alg`; throws `JwsRejected` otherwise. */
   verify(jws: DecodedJws, jwk: JWK, alg: Parameters<typeof signatureVerifies>[1]): JWK {
     const key = this.imported.of(jwk);
-    if (key === null || !keyFitsAlgorithm(key, alg) || jwk.kty !== JWK_TYPES[alg]) throw new JwsRejected('unusable-key', `jwk does not fit ${alg}`);
+    // As jose's EmbeddedJWK: the jwk's own kty, crv, alg, use, key_ops and ext must allow this alg, as a registered key's would.
+    if (candidateKeys([jwk], alg, undefined).length === 0 || key === null || !keyFitsAlgorithm(key, alg)) throw new JwsRejected('unusable-key', `jwk does not fit ${alg}`);
     if (!signatureVerifies(jws, alg, key)) throw new JwsRejected('signature', 'its signature does not verify');
     return jwk;
   }
@@ -169,7 +170,6 @@ class ProofKeys {
   }
 }
 
-const JWK_TYPES: Record<string, string> = { RS256: 'RSA', RS384: 'RSA', RS512: 'RSA', PS256: 'RSA', PS384: 'RSA', PS512: 'RSA', ES256: 'EC', ES384: 'EC', ES512: 'EC', EdDSA: 'OKP', Ed25519: 'OKP' };
 
 function remember<V>(map: Map<string, V>, id: string, value: V): void {
   if (map.size >= KEY_CACHE_SIZE) map.delete(map.keys().next().value!);
