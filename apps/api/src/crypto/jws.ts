@@ -39,6 +39,14 @@ const RULES: Record<JwsAlgorithm, AlgorithmRule> = {
   Ed25519: { kty: 'OKP', crv: 'Ed25519', hash: null },
 };
 
+/** Members of a JWK that only a private or symmetric key has (RFC 7517, RFC 7518 §6). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** The first member of `jwk` that only a private or symmetric key has, or undefined for a public key. */
+export function privateMemberOf(jwk: object): string | undefined {
+  return PRIVATE_MEMBERS.find((member) => member in jwk);
+}
+
 /** RFC 7518 §3.3 and §3.5: smaller RSA keys are refused. */
 const MIN_RSA_BITS = 2048;
 /** Keys remembered by {@link PublicKeys}: a client signs with one key for many requests, and a few hundred clients at once is plenty. */
@@ -167,10 +175,9 @@ export class PublicKeys {
     const known = this.imported.get(id);
     if (known !== undefined) return known;
     let key: KeyObject | null = null;
-    const members = jwk as Record<string, unknown>;
-    if (!['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'].some((member) => member in members)) {
+    if (privateMemberOf(jwk) === undefined) {
       try {
-        key = createPublicKey({ key: members as never, format: 'jwk' });
+        key = createPublicKey({ key: jwk as never, format: 'jwk' });
       } catch {
         key = null;
       }

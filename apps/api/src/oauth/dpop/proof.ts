@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { allowedAlgorithm, candidateKeys, checkClaims, ClaimRejected, decodeJws, JwsRejected, keyFitsAlgorithm, PublicKeys, signatureVerifies, type DecodedJws } from '../../crypto/jws.js';
+import { allowedAlgorithm, candidateKeys, checkClaims, ClaimRejected, decodeJws, JwsRejected, keyFitsAlgorithm, privateMemberOf, PublicKeys, signatureVerifies, type DecodedJws } from '../../crypto/jws.js';
 import { sha256 } from '../../crypto/random.js';
 import type { ReplayStore } from '../../storage/types.js';
 import type { DpopNonces } from './nonces.js';
@@ -13,7 +13,6 @@ export const MAX_PROOF_LENGTH = 8 * 1024;
 /** Clock difference tolerated between the client and us, for a proof's `iat` in the future. */
 export const PROOF_CLOCK_SKEW_SECONDS = 30;
 const MAX_JTI_LENGTH = 256;
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Keys remembered by {@link ProofKeys}: a client keeps one key for many proofs, and a few hundred clients at once is plenty. */
 const KEY_CACHE_SIZE = 512;
@@ -104,7 +103,7 @@ export class DpopProofs {
       const jws = decodeJws(header);
       const embedded = jws.header.jwk;
       if (typeof embedded !== 'object' || embedded === null || Array.isArray(embedded)) throw new ProofRejected('The DPoP proof must carry its public key in a jwk header.', 'proof without jwk');
-      if (PRIVATE_MEMBERS.some((member) => member in embedded)) throw new ProofRejected('The DPoP proof\'s jwk must be a public key, without private members.', 'proof jwk private');
+      if (privateMemberOf(embedded) !== undefined) throw new ProofRejected('The DPoP proof\'s jwk must be a public key, without private members.', 'proof jwk private');
       jwk = this.keys.verify(jws, embedded as JWK, allowedAlgorithm(jws, target.algorithms ?? DPOP_SIGNING_ALGORITHMS));
       // The order of jose's jwtVerify, which these checks replace: typ, the required claims, then the times.
       checkClaims(jws, { typ: 'dpop+jwt', required: ['iat', 'htu', 'htm', 'jti'], now: Math.floor(now / 1000) });

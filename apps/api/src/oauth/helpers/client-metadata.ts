@@ -1,7 +1,5 @@
+import { privateMemberOf } from '../../crypto/jws.js';
 import { parseRegisteredUrl } from '../../validation/url.js';
-
-/** Members of a JWK that only a private or symmetric key has (RFC 7517, RFC 7518 §6). */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 export const MAX_CLIENT_KEYS = 10;
 const MAX_JWKS_BYTES = 16 * 1024;
@@ -12,7 +10,7 @@ export function jwksProblem(jwks: { keys: Record<string, unknown>[] }): string |
   if (jwks.keys.length > MAX_CLIENT_KEYS) return `must hold at most ${MAX_CLIENT_KEYS} keys`;
   for (const key of jwks.keys) {
     if (typeof key.kty !== 'string') return 'must hold JSON Web Keys, each with a kty';
-    const secret = PRIVATE_MEMBERS.find((member) => member in key);
+    const secret = privateMemberOf(key);
     if (secret !== undefined) return `must hold public keys only: a key has the private member "${secret}"`;
   }
   if (Buffer.byteLength(JSON.stringify(jwks)) > MAX_JWKS_BYTES) return `must be at most ${MAX_JWKS_BYTES / 1024} KB`;
