@@ -118,10 +118,15 @@ export class SqliteHotPath implements TokenHotPath {
    * all) keeps synchronous=FULL.
    */
   writeBatch(tokens: Insertable<TokensTable>[]): Promise<void> {
+    return this.withoutFlush((s) => s.batch(tokens));
+  }
+
+  /** Runs `fn` as `exclusive` does, its commit with synchronous=NORMAL; FULL again after it. */
+  private withoutFlush<T>(fn: (s: ReturnType<SqliteHotPath['prepare']>) => T): Promise<T> {
     return this.exclusive((s) => {
       s.syncNormal.run();
       try {
-        s.batch(tokens);
+        return fn(s);
       } finally {
         s.syncFull.run();
       }
@@ -142,14 +147,7 @@ export class SqliteHotPath implements TokenHotPath {
    * not live already.
    */
   useReplayKeys(uses: { key: string; expiresAt: number }[], now: number): Promise<Set<string>> {
-    return this.exclusive((s) => {
-      s.syncNormal.run();
-      try {
-        return s.replays(uses, now);
-      } finally {
-        s.syncFull.run();
-      }
-    });
+    return this.withoutFlush((s) => s.replays(uses, now));
   }
 
   client(id: string): Promise<Selectable<ClientsTable> | undefined> {
