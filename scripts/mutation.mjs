@@ -6,19 +6,27 @@
  * quick mode for the code you just changed; `file.ts:66-84` mutates only
  * those lines. `npm run mutation -- --summary`
  * prints the table of the last run without running anything (MUTATION_REPORT
- * names another report).
+ * names another report). Each run's whole files are recorded in the ledger
+ * (`docs/mutation-ledger.json`, or MUTATION_LEDGER): `--ledger` prints the
+ * score of the whole scope from it, and `--pending N` runs the next N files it
+ * has no current result for, so the full scope can be measured a few files at
+ * a time; `--record` adds the last report to the ledger (a run of whole files
+ * made with `npx stryker run` itself).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import strykerConfig from '../apps/api/stryker.config.mjs';
+import { DETECTED, ledgerTable, pendingFiles, readLedger, record, scopeFiles, states, UNDETECTED } from './mutation-ledger.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const report = path.resolve(root, process.env.MUTATION_REPORT ?? 'reports/mutation/mutation.json');
+const ledgerFile = path.resolve(root, process.env.MUTATION_LEDGER ?? 'docs/mutation-ledger.json');
 const args = process.argv.slice(2);
 
 function usage(message) {
-  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…]] [-- --ignore-static] [-- --no-type-check] [-- --concurrency N] [-- --summary]\n`);
+  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…] | --pending N] [-- --ignore-static] [-- --no-type-check] [-- --concurrency N] [-- --summary | --record | --ledger]\n`);
   process.exit(2);
 }
 
@@ -38,7 +46,36 @@ function filesToMutate() {
 }
 
 for (const arg of args) {
-  if (arg.startsWith('--') && !['--files', '--summary', '--ignore-static', '--no-type-check', '--concurrency'].includes(arg)) usage(`unknown option ${arg}`);
+  if (arg.startsWith('--') && !['--files', '--pending', '--summary', '--record', '--ledger', '--ignore-static', '--no-type-check', '--concurrency'].includes(arg)) usage(`unknown option ${arg}`);
+}
+if (args.includes('--files') && args.includes('--pending')) usage('give --files or --pending, not both');
+
+const scope = scopeFiles(root, strykerConfig.mutate);
+const scopeStates = () => states(readLedger(ledgerFile), scope, (file) => fs.readFileSync(path.join(root, file), 'utf8'));
+
+/** `--pending N`: the next N files of the scope without a current result in the ledger. */
+function pending() {
+  const at = args.indexOf('--pending');
+  if (at === -1) return null;
+  const value = args[at + 1] ?? '';
+  if (!/^[1-9][0-9]*$/.test(value)) usage(`--pending needs a whole number of files, not ${JSON.stringify(value)}`);
+  const files = pendingFiles(scopeStates(), Number(value));
+  if (files.length === 0) {
+    process.stdout.write('Every file of the scope has a current result in the ledger: nothing is pending.\n');
+    process.exit(0);
+  }
+  return files;
+}
+
+if (args.includes('--ledger')) {
+  const fileStates = scopeStates();
+  const { lines, complete } = ledgerTable(fileStates);
+  process.stdout.write(`\nMutation score of the whole scope, from ${path.relative(root, ledgerFile)} (files measured whole, at their current source):\n\n${lines.join('\n')}\n`);
+  const undetected = fileStates.filter((s) => s.state === 'measured').flatMap(({ file, entry }) => entry.undetected.map((m) => `  ${path.relative('apps/api/src', file)}:${m.line} ${m.mutator}${m.replacement ? ` → ${m.replacement}` : ''} (${m.status})`));
+  if (undetected.length > 0) process.stdout.write(`\nUndetected mutants (docs/testing.md says which are equivalent):\n${undetected.join('\n')}\n`);
+  const waiting = fileStates.filter((s) => s.state !== 'measured');
+  if (!complete) process.stdout.write(`\nNot measured yet (\`npm run mutation -- --pending N\` runs the next N):\n${waiting.map((s) => `  ${path.relative('apps/api/src', s.file)}${s.state === 'stale' ? ' (changed since its run)' : ''}`).join('\n')}\n`);
+  process.exit(0);
 }
 
 /** `--concurrency N`: test runners at once (Stryker's default is the cores less one; on a machine others share, 1). */
@@ -50,8 +87,12 @@ function concurrency() {
   return ['--concurrency', value];
 }
 
-if (!args.includes('--summary')) {
-  const files = filesToMutate();
+if (args.includes('--record')) {
+  // A report of whole files made by `npx stryker run` directly.
+  if (!fs.existsSync(report)) usage('no report yet: run `npm run mutation` first');
+  recordRun(null);
+} else if (!args.includes('--summary')) {
+  const files = filesToMutate() ?? pending();
   const stryker = [
     'stryker', 'run', 'apps/api/stryker.config.mjs',
     ...(files ? ['--mutate', files.join(',')] : []),
@@ -64,14 +105,24 @@ if (!args.includes('--summary')) {
   ];
   const run = spawnSync('npx', stryker, { cwd: root, stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
+  recordRun(files);
+}
+
+/** Adds the run's whole files to the ledger; a file given with a line range was mutated in part. */
+function recordRun(files) {
+  const result = JSON.parse(fs.readFileSync(report, 'utf8'));
+  const ranged = new Set((files ?? []).filter((f) => /:\d/.test(f)).map((f) => f.replace(/:[\d:-]+$/, '')));
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  const options = { tests: process.env.MUTATION_TESTS || 'all', ignoreStatic: args.includes('--ignore-static'), typeCheck: !args.includes('--no-type-check') };
+  const updated = record(readLedger(ledgerFile), result, { wholeFiles: (file) => !ranged.has(file), commit, date: new Date().toISOString().slice(0, 10), options });
+  fs.writeFileSync(ledgerFile, `${JSON.stringify(updated, null, 2)}\n`);
+  process.stdout.write(`\nRecorded in ${path.relative(root, ledgerFile)}; \`npm run mutation -- --ledger\` shows the whole scope.\n`);
 }
 
 if (!fs.existsSync(report)) usage('no report yet: run `npm run mutation` first');
 const { files } = JSON.parse(fs.readFileSync(report, 'utf8'));
 
 // Stryker's score: detected (killed or timed out) over valid mutants; compile errors and ignored ones do not count.
-const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 const folders = new Map();
 for (const [file, { mutants }] of Object.entries(files)) {
   const folder = path.dirname(path.relative('apps/api/src', file));

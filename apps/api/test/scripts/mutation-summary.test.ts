@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,5 +56,83 @@ describe('npm run mutation -- --summary', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown option --fast');
     expect(run.stderr).toContain('Usage: npm run mutation');
+  });
+});
+
+describe('the mutation ledger', () => {
+  const root = path.resolve(import.meta.dirname, '../../../..');
+  const pkce = 'apps/api/src/oauth/helpers/pkce.ts';
+  const scope = 'apps/api/src/oauth/helpers/scope.ts';
+  const source = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+
+  function withFiles<T>(files: Record<string, unknown>, run: (paths: Record<string, string>, dir: string) => T): T {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-ledger-'));
+    const paths: Record<string, string> = {};
+    for (const [name, content] of Object.entries(files)) {
+      paths[name] = path.join(dir, name);
+      if (content !== undefined) fs.writeFileSync(paths[name], JSON.stringify(content));
+    }
+    try {
+      return run(paths, dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  }
+  const cli = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, [script, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+
+  it('records each file of a report with its counts, undetected mutants and a hash of the source it mutated', () => {
+    const report = {
+      files: {
+        [pkce]: { source: source(pkce), mutants: [mutant('Killed', 3), mutant('Survived', 9), mutant('Ignored', 1)] },
+        [scope]: { source: 'an older scope.ts', mutants: [mutant('Killed', 1), mutant('NoCoverage', 2, 'StringLiteral')] },
+      },
+    };
+    withFiles({ 'mutation.json': report, 'ledger.json': undefined }, (paths) => {
+      const env = { MUTATION_REPORT: paths['mutation.json']!, MUTATION_LEDGER: paths['ledger.json']! };
+      const recorded = cli(env, '--record');
+      expect(recorded.status, recorded.stderr).toBe(0);
+      const ledger = JSON.parse(fs.readFileSync(paths['ledger.json']!, 'utf8')) as { files: Record<string, { counts: object; undetected: object[]; options: object; commit: string }> };
+      expect(ledger.files[pkce]!.counts).toEqual({ Killed: 1, Survived: 1, Ignored: 1 });
+      expect(ledger.files[pkce]!.undetected).toEqual([{ line: 9, mutator: 'ConditionalExpression', replacement: 'true', status: 'Survived' }]);
+      expect(ledger.files[pkce]!.options).toEqual({ tests: 'all', ignoreStatic: false, typeCheck: true });
+      expect(ledger.files[pkce]!.commit).toMatch(/^[0-9a-f]{7,}$/);
+
+      // pkce.ts was measured at its current source; scope.ts has changed since, so it counts as not measured.
+      const shown = cli(env, '--ledger');
+      expect(shown.status).toBe(0);
+      expect(shown.stdout).toMatch(/\| oauth\/helpers \| 1 of \d+ \| 0 \| 1 \| 1 \| 50\.0% \|/);
+      expect(shown.stdout).toContain('oauth/helpers/pkce.ts:9 ConditionalExpression → true (Survived)');
+      expect(shown.stdout).not.toContain('scope.ts:2');
+      expect(shown.stdout).toContain('  oauth/helpers/scope.ts (changed since its run)\n');
+      expect(shown.stdout).toContain('  oauth/grants/client-credentials.ts\n');
+      expect(shown.stdout).not.toContain('  oauth/helpers/pkce.ts\n');
+    });
+  });
+
+  it('counts a run with a narrowed suite or ignored static mutants as narrowed', () => {
+    const ledger = {
+      files: {
+        [pkce]: {
+          date: '2026-12-06', commit: 'abcdef0', source: createHash('sha256').update(source(pkce)).digest('base64url').slice(0, 16),
+          options: { tests: 'test/oauth/helpers', ignoreStatic: false, typeCheck: true }, counts: { Killed: 4, Timeout: 1 }, undetected: [],
+        },
+      },
+    };
+    withFiles({ 'ledger.json': ledger }, (paths) => {
+      const shown = cli({ MUTATION_LEDGER: paths['ledger.json']! }, '--ledger');
+      expect(shown.stdout).toMatch(/\| oauth\/helpers \| 1 of \d+ \| 1 \| 5 \| 0 \| 100\.0% \|/);
+      expect(shown.stdout).toMatch(/\| \*\*all\*\* \| 1 of \d+ \| 1 \| 5 \| 0 \| 100\.0% \|/);
+    });
+  });
+
+  it('refuses --pending without a whole number of files, and with --files', () => {
+    for (const value of ['0', 'x', '']) {
+      const run = cli({}, '--pending', value);
+      expect(run.status, value).toBe(2);
+      expect(run.stderr, value).toContain('--pending needs a whole number of files');
+    }
+    const both = cli({}, '--pending', '2', '--files', 'oauth/helpers/pkce.ts');
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('give --files or --pending, not both');
   });
 });
