@@ -15,6 +15,7 @@ import { bootstrap, CONSOLE_CLIENT_ID, type BootstrapResult } from './setup/boot
 import { nonConformingClients, nonConformingResources, SecurityProfiles } from './oauth/profile/fapi2.js';
 import { openStorage } from './storage/sql/index.js';
 import type { Storage } from './storage/types.js';
+import { isLoopbackHost } from './validation/url.js';
 
 export type { Authenticate, FindAccount, HostAccount } from './embed/accounts.js';
 export type { ConsentAnswer, InteractionDetails, LoginAnswer } from './embed/interactions.js';
@@ -101,6 +102,18 @@ export async function createTollgate(options: TollgateOptions): Promise<Tollgate
   return startTollgate(config, options.logger ?? createLogger(config.logLevel), { storage: options.storage, embed, admin: options.admin });
 }
 
+/**
+ * The hosts OUTBOUND_ALLOW_HOSTS opens, as written, when the issuer looks like
+ * production (a host that is not loopback, which the configuration allows only
+ * over https); else null. A warning, not a refusal: a deployment may need an
+ * internal `jwks_uri` on purpose.
+ */
+export function outboundAllowHostsInProduction(config: Pick<Config, 'issuer' | 'outboundAllowHosts'>): string | null {
+  if (config.outboundAllowHosts.length === 0) return null;
+  if (isLoopbackHost(new URL(config.issuer).hostname)) return null;
+  return config.outboundAllowHosts.map(({ host, port }) => (port === null ? host : `${host}:${port}`)).join(',');
+}
+
 /** How often each process looks for back-channel logouts to send: a session's end reaches its applications within about this long. */
 const LOGOUT_POLL_MS = 500;
 
@@ -129,6 +142,10 @@ export async function startTollgate(config: Config, logger: Logger, extra: { sto
     if (refused.length > 0) {
       logger.warn({ clients: refused }, `SECURITY_PROFILE=fapi2: ${refused.length} active client(s) cannot meet the FAPI 2.0 Security Profile and will be refused at every endpoint; register them again with private_key_jwt (clients list --json shows each one's token_endpoint_auth_method)`);
     }
+  }
+  const reachable = outboundAllowHostsInProduction(config);
+  if (reachable) {
+    logger.warn({ outboundAllowHosts: reachable }, `OUTBOUND_ALLOW_HOSTS is set on a server with a public https issuer: URLs that clients give (jwks_uri, client metadata documents, back-channel logout) may reach ${reachable} over http and at private or loopback addresses; it is meant for tests and development, so leave it unset in production`);
   }
   const logouts = app.startLogoutDelivery(LOGOUT_POLL_MS);
   const purge = startPurgeJob(storage, {
