@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aResource } from '../../src/storage/contract/fixtures.js';
+import { sha256 } from '../../src/crypto/random.js';
+import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
+import { aResource, aToken } from '../../src/storage/contract/fixtures.js';
+import type { User } from '../../src/storage/types.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
@@ -19,13 +22,14 @@ for (const backend of backends) {
       let t: OAuthTestApp;
       let app: Creds;
       let stranger: Creds;
+      let ada: User;
 
       beforeAll(async () => {
         t = await oauthTestApp(backend, { REFRESH_TOKEN_REUSE_GRACE: grace });
         await t.storage.resources.create(aResource({ identifier: BILLING, name: 'Billing', scopes: ['read'] }), Date.now());
         app = await t.client({ name: 'App', grantTypes: ['password', 'refresh_token', EXCHANGE], scopes: ['read']});
         stranger = await t.client({ name: 'Stranger', grantTypes: [EXCHANGE], scopes: ['read'] });
-        await createTestUser(t.storage, { username: 'ada' });
+        ada = await createTestUser(t.storage, { username: 'ada' });
       });
       afterAll(() => t?.close());
 
@@ -57,6 +61,26 @@ for (const backend of backends) {
           expect(entries).toHaveLength(before + 1);
           expect(entries[0]).toMatchObject({ actorId: app.id, details: { grant_type: EXCHANGE, token_client_id: app.id } });
           expect(entries[0]!.details.revoked_tokens).toBeGreaterThanOrEqual(2);
+        });
+
+        // The exchanged token is of the refresh token's grant: its family, or for a refresh token of no family (stored before families) that token's own id, which its successors take.
+        it('revokes a token exchanged from a refresh token with its grant: on reuse, and when the client revokes a successor of a refresh token of no family', async () => {
+          const first = await signIn();
+          const exchanged = (await exchange(first.refresh_token!).expect(200)).body.access_token as string;
+          await refresh(first.refresh_token!);
+          await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token! }).expect(400);
+          expect(await active(exchanged)).toBe(false);
+
+          const now = Date.now();
+          const legacy = mintTokenValue('refresh', now);
+          await t.storage.tokens.create([aToken(app.id, now, { id: legacy.id, kind: 'refresh', tokenHash: sha256(legacy.value), userId: ada.id, scopes: ['read'], grantType: 'password' })]);
+          const fromLegacy = (await exchange(legacy.value).expect(200)).body.access_token as string;
+          const successor = await refresh(legacy.value);
+          expect(await active(fromLegacy)).toBe(true);
+          // Revoking the successor revokes the grant (RFC 7009 §2.1): the family named after the first refresh token.
+          await t.http.post('/oauth/revoke').type(FORM).set('Authorization', basic(app.id, app.secret))
+            .send(`token=${encodeURIComponent(successor.refresh_token!)}`).expect(200);
+          expect(await active(fromLegacy)).toBe(false);
         });
       } else {
         it('within the grace, refuses a rotated refresh token without revoking anything; after a successor was used, revokes the family', async () => {
