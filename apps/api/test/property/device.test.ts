@@ -98,7 +98,6 @@ for (const backend of backends) {
     it('/oauth/token with the device code grant: never a 5xx, only RFC 6749 and 8628 errors, no tokens but for the approved code, and a refusal changes nothing but a recorded poll', async () => {
       await unchanged.baseline();
       const templates = fc.constantFrom(codes.pending, codes.approved, codes.denied, codes.expired).map((code): Pairs => [['grant_type', DEVICE_GRANT], ['device_code', code]]);
-      let issued = 0;
       await fc.assert(fc.asyncProperty(callers(), mutated(templates, PARAMS, good), style, contentType, async ([id, secret], pairs, bodyStyle, type) => {
         const all: Pairs = secret === null ? [['client_id', id], ...pairs] : pairs;
         const body = encodeBody(all, bodyStyle as 'form');
@@ -110,10 +109,12 @@ for (const backend of backends) {
         expectNoServerError(res, what);
         expectRefusedIfUnstorable(res, what, bodyStrings(type, body));
         if (res.status >= 400) expectOAuthError(res, what, ERRORS, ['interval']);
-        if (res.status === 200 && new URLSearchParams(pairs).get('grant_type') === DEVICE_GRANT) issued++;
         await unchanged.check(res.status >= 400 && !POLL_RECORDED.includes(res.body?.error), what);
       }), { numRuns: NUM_RUNS ?? 150 });
-      expect(issued).toBeLessThanOrEqual(1);
+      // Counted in the database, not from the answers: a JSON body with a repeated member asks for its last value (a client
+      // credentials grant, say) where the generated pairs name the device grant first.
+      const issued = (await t.storage.tokens.list({ clientId: tv.id, activeAt: Date.now(), limit: 200 })).items.filter((token) => token.grantType === DEVICE_GRANT);
+      expect(issued.filter((token) => token.kind === 'access').length).toBeLessThanOrEqual(1);
     });
 
     it('/device: never a 5xx; a refused entry is an HTML page without Location, and changes nothing', async () => {
