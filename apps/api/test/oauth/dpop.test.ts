@@ -269,6 +269,30 @@ for (const backend of backends) {
       expect(right.body.token_type).toBe('DPoP');
     });
 
+    it('binds a public client\'s refresh token to the key it proved, though the client need not send proofs: without it or with another key, refused', async () => {
+      const spa = await app.t.client({ grantTypes: ['authorization_code', 'refresh_token'], tokenEndpointAuthMethod: 'none', redirectUris: [REDIRECT_URI], scopes: ['openid'] });
+      const config = new oidc.Configuration({ issuer: app.issuer, authorization_endpoint: `${app.issuer}/oauth/authorize`, token_endpoint: tokenUrl }, spa.id, undefined, oidc.None());
+      oidc.allowInsecureRequests(config);
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT_URI, scope: 'openid', state: 's', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      });
+      const code = (await signIn(url)).searchParams.get('code')!;
+      const post = async (params: Record<string, string>, dpop: string | null) => {
+        const req = app.t.http.post('/oauth/token').type(FORM);
+        if (dpop !== null) req.set('DPoP', dpop);
+        return req.send(new URLSearchParams({ client_id: spa.id, ...params }).toString());
+      };
+      const tokens = await post({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI }, await proof());
+      expect(tokens.status).toBe(200);
+      const refresh = { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string };
+      expect((await post(refresh, null)).body).toEqual({ error: 'invalid_dpop_proof', error_description: 'The refresh token is bound to a DPoP key: send a DPoP proof made with that key.' });
+      expect((await post(refresh, await proof({}, {}, await dpopKey()))).body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token is bound to another DPoP key than this proof\'s.' });
+      const right = await post(refresh, await proof());
+      expect(right.status).toBe(200);
+      expect(right.body.token_type).toBe('DPoP');
+    });
+
     it('refuses a malformed dpop_jkt at the authorization endpoint', async () => {
       const spa = await app.t.client({ grantTypes: ['authorization_code'], tokenEndpointAuthMethod: 'none', redirectUris: [REDIRECT_URI], scopes: ['openid'] });
       const res = await app.t.http.get('/oauth/authorize').query({
