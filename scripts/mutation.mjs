@@ -108,13 +108,16 @@ if (args.includes('--record')) {
   recordRun(files);
 }
 
-/** Adds the run's whole files to the ledger; a file given with a line range was mutated in part. */
+/**
+ * Adds the files this run mutated whole to the ledger (every file of the report when it named none). The
+ * report also carries files of earlier runs from the incremental file, perhaps mutated in part: those are left as they are.
+ */
 function recordRun(files) {
   const result = JSON.parse(fs.readFileSync(report, 'utf8'));
-  const ranged = new Set((files ?? []).filter((f) => /:\d/.test(f)).map((f) => f.replace(/:[\d:-]+$/, '')));
+  const whole = files && new Set(files.filter((f) => !/:\d/.test(f)));
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
   const options = { tests: process.env.MUTATION_TESTS || 'all', ignoreStatic: args.includes('--ignore-static'), typeCheck: !args.includes('--no-type-check') };
-  const updated = record(readLedger(ledgerFile), result, { wholeFiles: (file) => !ranged.has(file), commit, date: new Date().toISOString().slice(0, 10), options });
+  const updated = record(readLedger(ledgerFile), result, { wholeFiles: (file) => whole === null || whole.has(file), commit, date: new Date().toISOString().slice(0, 10), options });
   fs.writeFileSync(ledgerFile, `${JSON.stringify(updated, null, 2)}\n`);
   process.stdout.write(`\nRecorded in ${path.relative(root, ledgerFile)}; \`npm run mutation -- --ledger\` shows the whole scope.\n`);
 }
