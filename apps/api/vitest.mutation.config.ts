@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
@@ -11,6 +13,25 @@ import base from './vitest.config.js';
 // a quick run: fewer tests can only leave more mutants alive, never fewer.
 const only = process.env.MUTATION_TESTS?.split(',').map((p) => p.trim()).filter(Boolean);
 
+/**
+ * Stryker runs a mutant's covering tests with bail, so the run ends at the first failure: the sooner a test
+ * that kills it runs, the cheaper the mutant. Vitest runs the slowest files first; this runs first the file
+ * that failed last (the mutant before was in the same function, and so is what kills this one), then the
+ * quickest. Which tests run is unchanged; only their order, and so only the time a killed mutant takes.
+ */
+class QuickestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const cache = this.ctx.cache;
+    const state = (file: TestSpecification) => cache.getFileTestResults(`${file.project.name}:${relative(this.ctx.config.root, file.moduleId)}`);
+    return [...files].sort((a, b) => {
+      const [aState, bState] = [state(a), state(b)];
+      if (!aState || !bState) return aState ? 1 : bState ? -1 : 0;
+      if (aState.failed !== bState.failed) return aState.failed ? -1 : 1;
+      return aState.duration - bState.duration;
+    });
+  }
+}
+
 const config = mergeConfig(base, defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {
@@ -21,6 +42,7 @@ const config = mergeConfig(base, defineConfig({
       'test/jobs/purge.test.ts',
       'test/oauth/relying-party.test.ts',
     ],
+    sequence: { sequencer: QuickestFirst },
   },
 }));
 
