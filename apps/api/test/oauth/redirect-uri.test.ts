@@ -75,6 +75,7 @@ describe('redirect URI registration (SECURITY 5)', () => {
 describe('site and logo URLs', () => {
   it('accept http(s) and refuse script URLs', () => {
     expect(webUrlProblem('https://app.example/logo.png')).toBeNull();
+    expect(webUrlProblem('http://intranet.example/')).toBeNull();
     expect(webUrlProblem('javascript:alert(1)')).toBe('javascript:alert(1) must be an http or https URL');
   });
 
