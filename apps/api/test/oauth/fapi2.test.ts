@@ -127,7 +127,12 @@ for (const backend of backends) {
           error: 'invalid_client',
           error_description: `This client is under the ${PROFILE}: it must authenticate with private_key_jwt (§5.3.2.1 items 3 and 6), and is registered for client_secret_basic. An administrator must register it again with private_key_jwt.`,
         });
+        // It tried Basic, so the answer challenges Basic (RFC 6749 §5.2), as for any failed authentication.
+        expect(res.headers['www-authenticate'], path).toBe('Basic realm="tollgate", charset="UTF-8"');
       }
+      // Each refusal is audited as a failed authentication of that client, saying why.
+      const failures = (await app.t.storage.audit.list({ limit: 20, action: 'client.authentication_failed' })).items;
+      expect(failures.filter((e) => e.targetId === secretClient.id).map((e) => e.details)).toEqual(requests.map(() => ({ reason: 'fapi2: client_secret_basic refused' })));
       // A wrong secret is still only a failed authentication: nothing about the profile.
       const wrong = await f.post('/oauth/token', { id: secretClient.id, secret: 'nope' }, { grant_type: 'client_credentials' });
       expect(wrong.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
