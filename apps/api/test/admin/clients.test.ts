@@ -66,9 +66,18 @@ for (const backend of backends) {
       const refused = await t.post('/clients', { name: 'Bank', scopes: ['read'], securityProfile: 'fapi2' }).expect(400);
       expect(Object.keys(refused.body.fields)).toEqual(['tokenEndpointAuthMethod']);
       expect(refused.body.fields.tokenEndpointAuthMethod).toContain('FAPI 2.0 Security Profile needs private_key_jwt');
-      const created = await t.post('/clients', { name: 'Bank', scopes: ['read'], securityProfile: 'fapi2', tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key] } }).expect(201);
-      expect(created.body.client.securityProfile).toBe('fapi2');
+      const created = await t.post('/clients', {
+        name: 'Bank', scopes: ['read'], securityProfile: 'fapi2', tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key] }, dpopBoundAccessTokens: false,
+      }).expect(201);
+      // What the token and authorization endpoints hold the client to anyway, said in its settings.
+      expect(created.body.client).toMatchObject({ securityProfile: 'fapi2', dpopBoundAccessTokens: true, requirePushedAuthorizationRequests: true });
       const id = created.body.client.id as string;
+      expect((await t.patch(`/clients/${id}`, { dpopBoundAccessTokens: false, requirePushedAuthorizationRequests: false }).expect(200)).body)
+        .toMatchObject({ dpopBoundAccessTokens: true, requirePushedAuthorizationRequests: true });
+      const plain = await t.post('/clients', { name: 'Plain', scopes: ['read'] }).expect(201);
+      expect(plain.body.client).toMatchObject({ dpopBoundAccessTokens: false, requirePushedAuthorizationRequests: false });
+      const moved = await t.patch(`/clients/${plain.body.client.id}`, { securityProfile: 'fapi2', tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key] } }).expect(200);
+      expect(moved.body).toMatchObject({ dpopBoundAccessTokens: true, requirePushedAuthorizationRequests: true });
       expect((await t.patch(`/clients/${id}`, { grantTypes: ['password'] }).expect(400)).body.fields).toEqual({ grantTypes: 'the FAPI 2.0 Security Profile forbids the password grant (§5.3.2.1 item 2)' });
       expect(Object.keys((await t.patch(`/clients/${id}`, { securityProfile: 'fapi1' }).expect(400)).body.fields)).toEqual(['securityProfile']);
       expect((await t.patch(`/clients/${id}`, { securityProfile: null }).expect(200)).body.securityProfile).toBeNull();
@@ -427,7 +436,8 @@ for (const backend of backends) {
       });
       await t.post('/clients', { name: 'SPA', tokenEndpointAuthMethod: 'none', grantTypes: ['authorization_code'], redirectUris: ['http://127.0.0.1/cb'], scopes: ['openid'] }).expect(400);
       const key = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
-      await t.post('/clients', { name: 'Bank', scopes: ['read'], tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key] } }).expect(201);
+      const bank = await t.post('/clients', { name: 'Bank', scopes: ['read'], tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [key] } }).expect(201);
+      expect(bank.body.client).toMatchObject({ securityProfile: null, dpopBoundAccessTokens: true, requirePushedAuthorizationRequests: true });
     });
   });
 }

@@ -1,6 +1,6 @@
 import { PREFIX, randomId, randomSecret, sha256 } from '../../crypto/random.js';
 import type { Client, ClientUpdate, SecurityProfile, Storage, Stores } from '../../storage/types.js';
-import { fapi2RegistrationProblems } from '../../oauth/profile/fapi2.js';
+import { fapi2RegistrationProblems, withFapi2Requirements } from '../../oauth/profile/fapi2.js';
 import { audit, type Actor } from '../actor.js';
 import { NotFoundError, StateConflictError, ValidationError } from '../errors.js';
 import { parseOrThrow } from '../validation.js';
@@ -30,10 +30,15 @@ function checkServerProfile(fields: Parameters<typeof fapi2RegistrationProblems>
   }
 }
 
+/** The fields as stored: under the FAPI 2.0 profile, its own or the server's, with DPoP and PAR required whatever was sent. */
+function underProfile<T extends Parameters<typeof withFapi2Requirements>[0] & { securityProfile: SecurityProfile | null }>(fields: T, policy: ClientPolicy): T {
+  return fields.securityProfile === 'fapi2' || policy.serverProfile === 'fapi2' ? withFapi2Requirements(fields) : fields;
+}
+
 /** Registers a client after checking its fields, that its scopes exist and that the APIs it names do. */
 export async function createClient(storage: Storage, input: CreateAdminClientInput, actor: Actor, policy: ClientPolicy = {}): Promise<CreatedClient> {
   const now = policy.now ?? Date.now();
-  const { allowedResources, resource, ...fields } = parseOrThrow(createAdminClientInput, input);
+  const { allowedResources, resource, ...fields } = underProfile(parseOrThrow(createAdminClientInput, input), policy);
   checkServerProfile(fields, policy);
   const secret = usesSecret(fields.tokenEndpointAuthMethod) ? randomSecret(PREFIX.clientSecret) : null;
   const client = await storage.transaction(async (tx) => {
@@ -147,7 +152,7 @@ export async function updateClient(storage: Storage, id: string, input: UpdateCl
   return storage.transaction(async (tx) => {
     const client = await changeableClient(tx, id);
     const before = { ...registration(client), ...await linksOf(tx, client), tokenExchange: client.tokenExchange };
-    const after = parseOrThrow(createAdminClientInput, { ...before, ...changes });
+    const after = underProfile(parseOrThrow(createAdminClientInput, { ...before, ...changes }), policy);
     checkServerProfile(after, policy);
     if ((client.tokenEndpointAuthMethod === 'none') !== (after.tokenEndpointAuthMethod === 'none')) {
       throw new ValidationError({

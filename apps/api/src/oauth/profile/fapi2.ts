@@ -114,6 +114,16 @@ export function fapi2MetadataDefaults<T extends Fapi2Metadata>(fields: T): T {
 }
 
 /**
+ * A registration under the profile with what every endpoint holds it to
+ * anyway turned on: DPoP-bound tokens (§5.3.2.1 items 4, 5) and pushed
+ * requests (§5.3.2.2 item 3). The admin API and the CLI keep both as settings
+ * beside the profile; turning them on keeps what they show true.
+ */
+export function withFapi2Requirements<T extends Pick<Client, 'dpopBoundAccessTokens' | 'requirePushedAuthorizationRequests'>>(fields: T): T {
+  return { ...fields, dpopBoundAccessTokens: true, requirePushedAuthorizationRequests: true };
+}
+
+/**
  * What a client that registers itself under the profile may not say, beyond
  * {@link fapi2RegistrationProblems}: that its tokens need no DPoP, or its
  * requests no PAR. The endpoints would hold it to both anyway; refusing the

@@ -185,11 +185,11 @@ export function formToRequest(values: ClientFormValues): { body: ClientFormBody 
       refreshTokenTtl,
       resourceServer: values.resourceServer,
       // Only the code flow has authorization requests to push.
-      requirePushedAuthorizationRequests: values.grantTypes.includes('authorization_code') && values.requirePushedAuthorizationRequests,
+      requirePushedAuthorizationRequests: values.grantTypes.includes('authorization_code') && (values.fapi2 || values.requirePushedAuthorizationRequests),
       idTokenSigningAlg: values.idTokenSigningAlg === '' ? null : values.idTokenSigningAlg,
       allowedResources: values.allowedResources,
       resource: values.resource === '' ? null : values.resource,
-      dpopBoundAccessTokens: values.dpopBoundAccessTokens,
+      dpopBoundAccessTokens: values.fapi2 || values.dpopBoundAccessTokens,
       tokenEndpointAuthSigningAlg: signsWithKeys && values.tokenEndpointAuthSigningAlg !== '' ? values.tokenEndpointAuthSigningAlg : null,
       tokenExchange: { subjectClients: filled(values.exchangeSubjectClients), impersonation: values.exchangeImpersonation },
       ...(keys && 'fields' in keys && keys.fields),
@@ -225,6 +225,10 @@ const FIELD_LABELS: [keyof ClientFormValues | 'jwks', string][] = [
   ['dpopBoundAccessTokens', 'Require DPoP'],
   ['fapi2', 'FAPI 2.0 profile'],
 ];
+/** A setting the FAPI 2.0 profile turns on: shown on and fixed while the profile is ticked (the API turns it on too). */
+const REQUIRED_BY_FAPI2 = { checked: true, disabled: true };
+const FAPI2_HINT = ' Always on under the FAPI 2.0 profile.';
+
 const LIST_FIELDS = new Set(['redirectUris', 'postLogoutRedirectUris', 'exchangeSubjectClients']);
 /** The API's names for the token exchange policy's parts, and the form's. */
 const NESTED_FIELDS: Record<string, string> = { 'tokenExchange.subjectClients': 'exchangeSubjectClients', 'tokenExchange.impersonation': 'exchangeImpersonation' };
@@ -602,8 +606,9 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
               {values.grantTypes.includes('authorization_code') && (
                 <CheckboxRow
                   {...toggle('requirePushedAuthorizationRequests')}
+                  {...(values.fapi2 && REQUIRED_BY_FAPI2)}
                   label="Require pushed authorization requests (PAR)"
-                  hint="The app must send its sign-in requests to /oauth/par first (RFC 9126); requests straight to /oauth/authorize are refused."
+                  hint={`The app must send its sign-in requests to /oauth/par first (RFC 9126); requests straight to /oauth/authorize are refused.${values.fapi2 ? FAPI2_HINT : ''}`}
                 />
               )}
             </>
@@ -612,8 +617,9 @@ export function ClientForm({ initial, submitLabel, pending, error, lockAuthMetho
             <>
               <CheckboxRow
                 {...toggle('dpopBoundAccessTokens')}
+                {...(values.fapi2 && REQUIRED_BY_FAPI2)}
                 label="Require DPoP"
-                hint="Every token request must carry a DPoP proof, so each token is bound to the client's key and useless to anyone who copies it."
+                hint={`Every token request must carry a DPoP proof, so each token is bound to the client's key and useless to anyone who copies it.${values.fapi2 ? FAPI2_HINT : ''}`}
               />
               <CheckboxRow
                 {...toggle('fapi2')}

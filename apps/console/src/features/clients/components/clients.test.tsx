@@ -182,10 +182,19 @@ describe('new client', () => {
     const box = screen.getByRole('checkbox', { name: 'FAPI 2.0 profile' });
     expect(box).not.toBeChecked();
     expect(screen.getByText(/private_key_jwt only, pushed requests with PKCE/)).toBeInTheDocument();
+    const dpop = screen.getByRole('checkbox', { name: 'Require DPoP' });
+    expect(dpop).toBeEnabled();
     await user.click(box);
+    // The profile requires both: shown on, fixed, and said why.
+    for (const name of ['Require DPoP', 'Require pushed authorization requests (PAR)']) {
+      const required = screen.getByRole('checkbox', { name });
+      expect(required).toBeChecked();
+      expect(required).toBeDisabled();
+      expect(required).toHaveAccessibleDescription(/Always on under the FAPI 2\.0 profile\.$/);
+    }
     await user.click(screen.getByRole('button', { name: 'Create client' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Bank is registered' })).toBeInTheDocument();
-    expect(db.clients.at(-1)).toMatchObject({ name: 'Bank', securityProfile: 'fapi2' });
+    expect(db.clients.at(-1)).toMatchObject({ name: 'Bank', securityProfile: 'fapi2', dpopBoundAccessTokens: true, requirePushedAuthorizationRequests: true });
     const id = db.clients.at(-1)!.id;
     cleanup();
 
