@@ -77,6 +77,18 @@ test('with SECURITY_PROFILE=fapi2, the console still signs its administrator in'
   await expect(page).toHaveURL(new RegExp(`^${server.url}/console`));
   await page.goto(`${server.url}/console/clients`);
   await expect(page.getByRole('link', { name: 'Bank of Examples' })).toBeVisible();
+
+  // Ticking the profile on a new client ticks and fixes what it requires.
+  await page.goto(`${server.url}/console/clients/new`);
+  await page.getByRole('radio', { name: /Web server app/ }).click();
+  await page.getByText('More settings').click();
+  await page.getByRole('checkbox', { name: 'FAPI 2.0 profile' }).check();
+  for (const name of ['Require DPoP', 'Require pushed authorization requests (PAR)']) {
+    await expect(page.getByRole('checkbox', { name })).toBeChecked();
+    await expect(page.getByRole('checkbox', { name })).toBeDisabled();
+  }
+  await page.getByRole('checkbox', { name: 'Require DPoP' }).scrollIntoViewIfNeeded();
+  await screenshots(page, 'fapi2-client-form');
 });
 
 test('with SECURITY_PROFILE=fapi2, the console refuses an API whose JWT access tokens would be signed with RS256, on the field', async ({ page }) => {
