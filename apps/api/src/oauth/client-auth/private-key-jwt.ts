@@ -181,9 +181,11 @@ function normaliseUrl(value: string): string {
   }
 }
 
-/** What the JWS checks, the key set or its fetch rejected with, as the client's error; anything else is ours and rethrown. */
+/**
+ * What the JWS checks or the key set's fetch rejected with, as the client's
+ * error; anything else (an `AssertionRejected` already, or a bug of ours) as it is.
+ */
 function rejection(error: unknown, client: Client, algorithms: readonly string[], profile?: string): unknown {
-  if (error instanceof AssertionRejected) return error;
   if (error instanceof OutboundError) {
     return new AssertionRejected(`cannot be checked: the client's jwks_uri could not be fetched: ${error.message}`, `jwks_uri ${error.code}: ${error.detail ?? error.message}`);
   }
