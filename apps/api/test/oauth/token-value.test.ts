@@ -29,7 +29,7 @@ describe('token values', () => {
     const legacy = `tg_at_${'x'.repeat(43)}`;
     expect(locateToken(legacy)).toEqual({ id: null, tokenHash: sha256(legacy) });
     const { value } = mintTokenValue('access', Date.now());
-    for (const other of ['', 'tg_at_', `${value}x`, value.slice(0, -1), `tg_ac_${value.slice(6)}`, `tg_at_${'!'.repeat(64)}`, `tg_at_${'a'.repeat(63)}=`, value.replace('tg_at_', 'TG_AT_')]) {
+    for (const other of ['', 'tg_at_', `${value}x`, value.slice(0, -1), `tg_ac_${value.slice(6)}`, `tg_at_${'!'.repeat(64)}`, `tg_at_${'a'.repeat(63)}=`, `tg_at_!${value.slice(7)}`, value.replace('tg_at_', 'TG_AT_')]) {
       expect(locateToken(other)).toBeNull();
     }
   });
