@@ -26,7 +26,7 @@ const ledgerFile = path.resolve(root, process.env.MUTATION_LEDGER ?? 'docs/mutat
 const args = process.argv.slice(2);
 
 function usage(message) {
-  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…] | --pending N] [-- --ignore-static] [-- --no-type-check] [-- --concurrency N] [-- --summary | --record | --ledger]\n`);
+  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…] | --pending N] [-- --ignore-static] [-- --no-type-check] [-- --concurrency N] [-- --force] [-- --summary | --record | --ledger]\n`);
   process.exit(2);
 }
 
@@ -46,7 +46,7 @@ function filesToMutate() {
 }
 
 for (const arg of args) {
-  if (arg.startsWith('--') && !['--files', '--pending', '--summary', '--record', '--ledger', '--ignore-static', '--no-type-check', '--concurrency'].includes(arg)) usage(`unknown option ${arg}`);
+  if (arg.startsWith('--') && !['--files', '--pending', '--summary', '--record', '--ledger', '--ignore-static', '--no-type-check', '--concurrency', '--force'].includes(arg)) usage(`unknown option ${arg}`);
 }
 if (args.includes('--files') && args.includes('--pending')) usage('give --files or --pending, not both');
 
@@ -101,6 +101,8 @@ if (args.includes('--record')) {
     // The TypeScript checker type-checks the whole program per batch of mutants; on a busy machine it is the bottleneck.
     // Without it, a mutant that would not compile runs anyway: read its survivors before believing them.
     ...(args.includes('--no-type-check') ? ['--checkers', ''] : []),
+    // Incremental mode keeps a static mutant's old verdict even when a new test would kill it: --force tests every mutant again.
+    ...(args.includes('--force') ? ['--force'] : []),
     ...concurrency(),
   ];
   const run = spawnSync('npx', stryker, { cwd: root, stdio: 'inherit' });

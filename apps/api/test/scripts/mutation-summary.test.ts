@@ -56,6 +56,8 @@ describe('npm run mutation -- --summary', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('unknown option --fast');
     expect(run.stderr).toContain('Usage: npm run mutation');
+    expect(run.stderr).toContain('[-- --force]');
+    expect(summary({ files: {} }, '--force').status).toBe(0);
   });
 });
 
