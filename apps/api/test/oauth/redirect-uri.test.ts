@@ -12,7 +12,7 @@ describe('redirect URIs of native applications (RFC 8252 §7)', () => {
     expect(redirectUriProblem(uri, 'native')).toBeNull();
   });
 
-  it.each(['myapp:/cb', 'javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'com.example.app:/cb#frag', 'http://app.example/cb', 'com.ex_ample.app:/cb'])('refuses %s', (uri) => {
+  it.each(['myapp:/cb', 'javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'com.example.app:/cb#frag', 'http://app.example/cb', 'com.ex_ample.app:/cb', 'x+com.example.app:/cb'])('refuses %s', (uri) => {
     expect(redirectUriProblem(uri, 'native')).not.toBeNull();
   });
 
