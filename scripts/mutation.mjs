@@ -11,13 +11,16 @@
  * score of the whole scope from it, and `--pending N` runs the next N files it
  * has no current result for, so the full scope can be measured a few files at
  * a time; `--record` adds the last report to the ledger (a run of whole files
- * made with `npx stryker run` itself).
+ * made with `npx stryker run` itself). `--retest [--files …] [--tests a,b]`
+ * applies each undetected mutant of the last report by hand and runs its
+ * covering test files (and those named) against it: is it killed now?
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import strykerConfig from '../apps/api/stryker.config.mjs';
+import { retest } from './mutation-retest.mjs';
 import { DETECTED, ledgerTable, pendingFiles, readLedger, record, scopeFiles, states, UNDETECTED } from './mutation-ledger.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +29,7 @@ const ledgerFile = path.resolve(root, process.env.MUTATION_LEDGER ?? 'docs/mutat
 const args = process.argv.slice(2);
 
 function usage(message) {
-  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…] | --pending N] [-- --ignore-static] [-- --no-type-check] [-- --concurrency N] [-- --force] [-- --summary | --record | --ledger]\n`);
+  process.stderr.write(`npm run mutation: ${message}\nUsage: npm run mutation [-- --files FILE[:LINES][,FILE…] | --pending N] [-- --ignore-static] [-- --no-type-check] [-- --concurrency N] [-- --force] [-- --summary | --record | --ledger | --retest [--tests FILE,…]]\n`);
   process.exit(2);
 }
 
@@ -46,9 +49,10 @@ function filesToMutate() {
 }
 
 for (const arg of args) {
-  if (arg.startsWith('--') && !['--files', '--pending', '--summary', '--record', '--ledger', '--ignore-static', '--no-type-check', '--concurrency', '--force'].includes(arg)) usage(`unknown option ${arg}`);
+  if (arg.startsWith('--') && !['--files', '--pending', '--summary', '--record', '--ledger', '--ignore-static', '--no-type-check', '--concurrency', '--force', '--retest', '--tests'].includes(arg)) usage(`unknown option ${arg}`);
 }
 if (args.includes('--files') && args.includes('--pending')) usage('give --files or --pending, not both');
+if (args.includes('--tests') && !args.includes('--retest')) usage('--tests goes with --retest');
 
 const scope = scopeFiles(root, strykerConfig.mutate);
 const scopeStates = () => states(readLedger(ledgerFile), scope, (file) => fs.readFileSync(path.join(root, file), 'utf8'));
@@ -85,6 +89,17 @@ function concurrency() {
   const value = args[at + 1] ?? '';
   if (!/^[1-9][0-9]*$/.test(value)) usage(`--concurrency needs a whole number of test runners, not ${JSON.stringify(value)}`);
   return ['--concurrency', value];
+}
+
+if (args.includes('--retest')) {
+  if (!fs.existsSync(report)) usage('no report yet: run `npm run mutation` first');
+  const at = args.indexOf('--tests');
+  const extraTests = at === -1 ? [] : (args[at + 1] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (at !== -1 && extraTests.length === 0) usage('--tests needs a comma-separated list of test files');
+  for (const test of extraTests) if (!fs.existsSync(path.join(root, 'apps/api', test))) usage(`no such test file under apps/api: ${test}`);
+  const files = filesToMutate();
+  const only = files && new Set(files.map((f) => f.replace(/:\d.*$/, '')));
+  process.exit(retest(root, JSON.parse(fs.readFileSync(report, 'utf8')), { only, extraTests }));
 }
 
 if (args.includes('--record')) {

@@ -138,3 +138,63 @@ describe('the mutation ledger', () => {
     expect(both.stderr).toContain('give --files or --pending, not both');
   });
 });
+
+describe('npm run mutation -- --retest', () => {
+  const load = async () => (await import(path.resolve(import.meta.dirname, '../../../../scripts/mutation-retest.mjs'))) as {
+    applyMutant(source: string, location: { start: { line: number; column: number }; end: { line: number; column: number } }, replacement: string): string;
+    undetectedMutants(report: unknown, options?: { only?: Set<string> | null; extraTests?: string[] }): { file: string; tests: string[]; mutant: { id: string } }[];
+  };
+
+  it('puts a mutant in place at the report\'s 1-based line and column, the end exclusive', async () => {
+    const { applyMutant } = await load();
+    const source = 'const a = 1;\nif (x === y) run();\n';
+    expect(applyMutant(source, { start: { line: 2, column: 5 }, end: { line: 2, column: 12 } }, 'true')).toBe('const a = 1;\nif (true) run();\n');
+    expect(applyMutant(source, { start: { line: 1, column: 1 }, end: { line: 2, column: 1 } }, '')).toBe('if (x === y) run();\n');
+    expect(() => applyMutant(source, { start: { line: 9, column: 1 }, end: { line: 9, column: 2 } }, 'x')).toThrow('line 9 is outside the source');
+    expect(() => applyMutant(source, { start: { line: 2, column: 9 }, end: { line: 2, column: 3 } }, 'x')).toThrow('outside the source');
+  });
+
+  it('takes only undetected mutants, each with the test files that covered it and those named', async () => {
+    const { undetectedMutants } = await load();
+    const report = {
+      testFiles: {
+        'test/oauth/a.test.ts': { tests: [{ id: '1', name: 'a' }, { id: '2', name: 'b' }] },
+        'test/oauth/b.test.ts': { tests: [{ id: '3', name: 'c' }] },
+      },
+      files: {
+        'apps/api/src/oauth/x.ts': {
+          source: '', mutants: [
+            { id: 'k', status: 'Killed', coveredBy: ['1'] },
+            { id: 's', status: 'Survived', coveredBy: ['3', '1', '2'] },
+            { id: 'n', status: 'NoCoverage' },
+          ],
+        },
+        'apps/api/src/oauth/y.ts': { source: '', mutants: [{ id: 'y', status: 'Survived', coveredBy: ['3'] }] },
+      },
+    };
+    const found = undetectedMutants(report, { only: new Set(['apps/api/src/oauth/x.ts']), extraTests: ['test/oauth/new.test.ts'] });
+    expect(found.map((m) => [m.mutant.id, m.tests])).toEqual([
+      ['s', ['test/oauth/a.test.ts', 'test/oauth/b.test.ts', 'test/oauth/new.test.ts']],
+      ['n', ['test/oauth/new.test.ts']],
+    ]);
+    expect(undetectedMutants(report).map((m) => m.mutant.id)).toEqual(['s', 'n', 'y']);
+  });
+
+  it('refuses --tests without --retest, and a test file that does not exist', () => {
+    const alone = spawnSync(process.execPath, [script, '--tests', 'test/oauth/token.test.ts'], { encoding: 'utf8' });
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain('--tests goes with --retest');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'mutation.json'), JSON.stringify({ files: {} }));
+      const missing = spawnSync(process.execPath, [script, '--retest', '--tests', 'test/none.test.ts'], { env: { ...process.env, MUTATION_REPORT: path.join(dir, 'mutation.json') }, encoding: 'utf8' });
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toContain('no such test file under apps/api: test/none.test.ts');
+      const nothing = spawnSync(process.execPath, [script, '--retest'], { env: { ...process.env, MUTATION_REPORT: path.join(dir, 'mutation.json') }, encoding: 'utf8' });
+      expect(nothing.status).toBe(0);
+      expect(nothing.stdout).toContain('The report has no undetected mutant in those files.');
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+});
