@@ -51,10 +51,16 @@ export function undetectedMutants(report, { only = null, extraTests = [] } = {})
   return out;
 }
 
-/** Vitest's paths are relative to its root (apps/api); the report's may be absolute or from the repository's root. */
-function underApi(root, testFile) {
-  const absolute = path.isAbsolute(testFile) ? testFile : path.join(root, 'apps/api', testFile);
-  return path.relative(path.join(root, 'apps/api'), absolute);
+/** A test file for Vitest, whose root is apps/api: the report names them from the repository's root, `--tests` from apps/api. */
+export function underApi(root, testFile) {
+  const api = path.join(root, 'apps/api');
+  const absolute = path.isAbsolute(testFile) ? testFile : testFile.startsWith('apps/api/') ? path.join(root, testFile) : path.join(api, testFile);
+  return path.relative(api, absolute);
+}
+
+/** The first failing test in Vitest's uncoloured output, as `file > suite > test` (its project's name dropped); null when none failed. */
+export function failingTest(output) {
+  return /^\s*FAIL\s+(?:\|[^|]*\|\s+)?(.+?)\s*$/m.exec(output)?.[1] ?? null;
 }
 
 /** Runs the retest; returns the exit code: 0 when every mutant tried was killed. */
@@ -93,14 +99,20 @@ export function retest(root, report, { only, extraTests, log = (line) => process
       }
       current = { path: target, original };
       fs.writeFileSync(target, applyMutant(original, mutant.location, mutant.replacement ?? ''));
-      const run = spawnSync('npx', ['vitest', 'run', '--bail', '1', ...tests.map((t) => underApi(root, t))], { cwd: path.join(root, 'apps/api'), encoding: 'utf8' });
+      const run = spawnSync('npx', ['vitest', 'run', '--bail', '1', ...tests.map((t) => underApi(root, t))], {
+        cwd: path.join(root, 'apps/api'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      });
       restore();
+      const failed = failingTest(`${run.stdout}${run.stderr}`);
       if (run.status === 0) {
         surviving++;
         log(`SURVIVES   ${where}`);
-      } else {
-        const failed = /FAIL\s+(\S+)/.exec(`${run.stdout}${run.stderr}`)?.[1] ?? 'a test';
+      } else if (failed) {
         log(`killed     ${where} (by ${failed})`);
+      } else {
+        // Vitest failed without a failing test (it could not load a file, say): that kills nothing.
+        surviving++;
+        log(`ERROR      ${where}: vitest exited ${run.status} with no failing test\n${`${run.stdout}${run.stderr}`.trim().split('\n').slice(-5).join('\n')}`);
       }
     }
   } finally {

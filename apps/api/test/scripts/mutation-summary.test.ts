@@ -143,6 +143,8 @@ describe('npm run mutation -- --retest', () => {
   const load = async () => (await import(path.resolve(import.meta.dirname, '../../../../scripts/mutation-retest.mjs'))) as {
     applyMutant(source: string, location: { start: { line: number; column: number }; end: { line: number; column: number } }, replacement: string): string;
     undetectedMutants(report: unknown, options?: { only?: Set<string> | null; extraTests?: string[] }): { file: string; tests: string[]; mutant: { id: string } }[];
+    underApi(root: string, testFile: string): string;
+    failingTest(output: string): string | null;
   };
 
   it('puts a mutant in place at the report\'s 1-based line and column, the end exclusive', async () => {
@@ -178,6 +180,20 @@ describe('npm run mutation -- --retest', () => {
       ['n', ['test/oauth/new.test.ts']],
     ]);
     expect(undetectedMutants(report).map((m) => m.mutant.id)).toEqual(['s', 'n', 'y']);
+  });
+
+  it('hands Vitest each test file from apps/api, as the report names them from the root and --tests from apps/api', async () => {
+    const { underApi } = await load();
+    expect(underApi('/repo', 'apps/api/test/oauth/token.test.ts')).toBe('test/oauth/token.test.ts');
+    expect(underApi('/repo', 'test/oauth/token.test.ts')).toBe('test/oauth/token.test.ts');
+    expect(underApi('/repo', '/repo/apps/api/test/oauth/token.test.ts')).toBe('test/oauth/token.test.ts');
+  });
+
+  it('names the failing test from Vitest\'s output, and none when Vitest failed without one', async () => {
+    const { failingTest } = await load();
+    expect(failingTest(' RUN  v4.1.12 /repo/apps/api\n\n FAIL  |api| test/oauth/refresh-grant.test.ts > the refresh token grant > refuses\n')).toBe('test/oauth/refresh-grant.test.ts > the refresh token grant > refuses');
+    expect(failingTest(' FAIL  test/a.test.ts > b\n')).toBe('test/a.test.ts > b');
+    expect(failingTest('Error: Failed to load url ./nowhere.js\n')).toBeNull();
   });
 
   it('refuses --tests without --retest, and a test file that does not exist', () => {
