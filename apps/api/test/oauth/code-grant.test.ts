@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
-import { InvalidGrant, type OAuthError } from '../../src/oauth/errors.js';
 import { authorizationCodeGrant } from '../../src/oauth/grants/authorization-code.js';
+import { clockAt, grantRefusal } from '../support/grant.js';
 import type { IdTokens } from '../../src/oauth/tokens/id-token.js';
 import type { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import type { AuthorizationCode, Client, NewAuditEntry, Storage } from '../../src/storage/types.js';
@@ -35,21 +35,15 @@ function setUp(fields: Partial<AuthorizationCode>) {
   } as unknown as Storage;
   const issuer = { mintUserTokens: async (request: unknown) => { minted.push(request); throw new Error('minted'); } } as unknown as TokenIssuer;
   const grant = authorizationCodeGrant({ storage, issuer, idTokens: {} as IdTokens });
-  const refuse = async (params: Record<string, string> = {}) => {
-    const error = await grant.handle(client, { params: new Map(Object.entries({ code: value, ...params })), sourceAddress: '203.0.113.9', dpop: null } as never, {} as never)
-      .then(() => null, (e: unknown) => e);
-    if (!(error instanceof InvalidGrant)) throw new Error(`expected invalid_grant, got ${String(error)}`);
-    return error as OAuthError;
-  };
+  const refuse = (params: Record<string, string> = {}) => grantRefusal(grant, client, { code: value, ...params });
   return { refuse, minted, audited, lookedUp, value };
 }
 
 describe('the authorization code grant', () => {
   afterEach(() => { vi.useRealTimers(); });
-  const at = (now: number) => { vi.useFakeTimers({ toFake: ['Date'] }); vi.setSystemTime(now); };
 
   it('refuses a code it never issued, logging it as unknown, and asks the database only for values shaped like a code', async () => {
-    at(NOW);
+    clockAt(NOW);
     const { refuse, lookedUp } = setUp({});
     const unknown = await refuse({ code: randomSecret(PREFIX.authorizationCode) });
     expect([unknown.message, unknown.detail]).toEqual([INVALID_CODE, 'unknown code']);
@@ -60,13 +54,13 @@ describe('the authorization code grant', () => {
   });
 
   it('refuses another client\'s code, naming that client in the log only', async () => {
-    at(NOW);
+    clockAt(NOW);
     const error = await setUp({ clientId: 'other-app' }).refuse();
     expect([error.message, error.detail]).toEqual([INVALID_CODE, 'code of client other-app']);
   });
 
   it('refuses a code from the millisecond it expires, and mints nothing', async () => {
-    at(NOW);
+    clockAt(NOW);
     const { refuse, minted } = setUp({ expiresAt: NOW });
     const error = await refuse();
     expect([error.message, error.detail]).toEqual([INVALID_CODE, 'expired code']);
@@ -74,7 +68,7 @@ describe('the authorization code grant', () => {
   });
 
   it('revokes what a replayed code issued and audits it, logging the replay, and mints nothing', async () => {
-    at(NOW);
+    clockAt(NOW);
     const { refuse, minted, audited } = setUp({ consumedAt: NOW - 1000 });
     const error = await refuse();
     expect([error.message, error.detail]).toEqual([INVALID_CODE, 'code replayed']);

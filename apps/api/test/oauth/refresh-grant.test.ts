@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidGrant, type OAuthError } from '../../src/oauth/errors.js';
 import { refreshTokenGrant } from '../../src/oauth/grants/refresh-token.js';
+import { clockAt, grantRefusal } from '../support/grant.js';
 import type { IdTokens } from '../../src/oauth/tokens/id-token.js';
 import type { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
@@ -39,21 +39,15 @@ function setUp(fields: Partial<Token>, options: { user?: User | null } = {}) {
   const issuer = { mintUserTokens: async (request: unknown) => { minted.push(request); throw new Error('minted'); } } as unknown as TokenIssuer;
   const grant = refreshTokenGrant({ storage, issuer, idTokens: {} as IdTokens });
   const target = { choose: async () => { throw new Error('chose an API'); } } as never;
-  const refuse = async (params: Record<string, string> = {}) => {
-    const error = await grant.handle(client, { params: new Map(Object.entries({ refresh_token: value, ...params })), sourceAddress: '203.0.113.9', dpop: null } as never, target)
-      .then(() => null, (e: unknown) => e);
-    if (!(error instanceof InvalidGrant)) throw new Error(`expected invalid_grant, got ${String(error)}`);
-    return error as OAuthError;
-  };
+  const refuse = (params: Record<string, string> = {}) => grantRefusal(grant, client, { refresh_token: value, ...params }, target);
   return { refuse, minted, audited, revoked, value };
 }
 
 describe('the refresh token grant', () => {
   afterEach(() => { vi.useRealTimers(); });
-  const at = (now: number) => { vi.useFakeTimers({ toFake: ['Date'] }); vi.setSystemTime(now); };
 
   it('refuses a value that is no token of ours, or an access token, logging it as unknown', async () => {
-    at(NOW);
+    clockAt(NOW);
     const { refuse } = setUp({});
     const unknown = await refuse({ refresh_token: mintTokenValue('refresh', NOW).value });
     expect([unknown.message, unknown.detail]).toEqual([INVALID_REFRESH, 'unknown']);
@@ -62,19 +56,19 @@ describe('the refresh token grant', () => {
   });
 
   it('refuses a refresh token with no user as unknown, never looking a user up for it', async () => {
-    at(NOW);
+    clockAt(NOW);
     const error = await setUp({ userId: null }).refuse();
     expect([error.message, error.detail]).toEqual([INVALID_REFRESH, 'unknown']);
   });
 
   it('refuses another client\'s token, naming that client in the log only', async () => {
-    at(NOW);
+    clockAt(NOW);
     const error = await setUp({ clientId: 'other-app' }).refuse();
     expect([error.message, error.detail]).toEqual([INVALID_REFRESH, 'token of client other-app']);
   });
 
   it('refuses a revoked token before anything else about the request is looked at, and mints nothing', async () => {
-    at(NOW);
+    clockAt(NOW);
     // Its user disabled since, and an API asked for: neither is the client's business while the token is dead.
     const { refuse, minted } = setUp({ revokedAt: NOW - 1 }, { user: { id: 'ada', disabledAt: NOW - 5 } as User });
     const error = await refuse({ resource: 'https://api.example.test' });
@@ -83,7 +77,7 @@ describe('the refresh token grant', () => {
   });
 
   it('refuses a token from the millisecond it expires, and mints nothing', async () => {
-    at(NOW);
+    clockAt(NOW);
     const { refuse, minted } = setUp({ expiresAt: NOW }, { user: null });
     const error = await refuse();
     expect([error.message, error.detail]).toEqual([INVALID_REFRESH, 'revoked or expired']);
@@ -91,7 +85,7 @@ describe('the refresh token grant', () => {
   });
 
   it('revokes the family of a token used again after its rotation, and audits it as the refresh grant\'s', async () => {
-    at(NOW);
+    clockAt(NOW);
     const { refuse, minted, audited, revoked } = setUp({ rotatedAt: NOW - 60_000 });
     const error = await refuse();
     expect([error.message, error.detail]).toEqual([INVALID_REFRESH, 'refresh token reused']);
