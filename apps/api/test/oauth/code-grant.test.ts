@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PREFIX, randomSecret, sha256 } from '../../src/crypto/random.js';
 import { authorizationCodeGrant } from '../../src/oauth/grants/authorization-code.js';
-import { clockAt, grantRefusal } from '../support/grant.js';
+import { clockFrozenAt, grantRefusal, recordingIssuer } from '../support/grant.js';
 import type { IdTokens } from '../../src/oauth/tokens/id-token.js';
-import type { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import type { AuthorizationCode, Client, NewAuditEntry, Storage } from '../../src/storage/types.js';
 
 /**
@@ -24,7 +23,6 @@ function setUp(fields: Partial<AuthorizationCode>) {
     codeChallenge: null, codeChallengeMethod: null, nonce: null, sessionId: null, redirectUriSent: false, authTime: NOW - 5000, resources: [],
     createdAt: NOW - 5000, expiresAt: NOW + 55_000, consumedAt: null, browserHash: null, dpopJkt: null, amr: null, acr: null, ...fields,
   };
-  const minted: unknown[] = [];
   const audited: NewAuditEntry[] = [];
   const lookedUp: string[] = [];
   const storage = {
@@ -33,17 +31,16 @@ function setUp(fields: Partial<AuthorizationCode>) {
     users: { get: async () => { throw new Error('looked the user up'); } },
     audit: { append: async (entry: NewAuditEntry) => { audited.push(entry); } },
   } as unknown as Storage;
-  const issuer = { mintUserTokens: async (request: unknown) => { minted.push(request); throw new Error('minted'); } } as unknown as TokenIssuer;
+  const { issuer, minted } = recordingIssuer();
   const grant = authorizationCodeGrant({ storage, issuer, idTokens: {} as IdTokens });
   const refuse = (params: Record<string, string> = {}) => grantRefusal(grant, client, { code: value, ...params });
-  return { refuse, minted, audited, lookedUp, value };
+  return { refuse, minted, audited, lookedUp };
 }
 
 describe('the authorization code grant', () => {
-  afterEach(() => { vi.useRealTimers(); });
+  clockFrozenAt(NOW);
 
   it('refuses a code it never issued, logging it as unknown, and asks the database only for values shaped like a code', async () => {
-    clockAt(NOW);
     const { refuse, lookedUp } = setUp({});
     const unknown = await refuse({ code: randomSecret(PREFIX.authorizationCode) });
     expect([unknown.message, unknown.detail]).toEqual([INVALID_CODE, 'unknown code']);
@@ -54,13 +51,11 @@ describe('the authorization code grant', () => {
   });
 
   it('refuses another client\'s code, naming that client in the log only', async () => {
-    clockAt(NOW);
     const error = await setUp({ clientId: 'other-app' }).refuse();
     expect([error.message, error.detail]).toEqual([INVALID_CODE, 'code of client other-app']);
   });
 
   it('refuses a code from the millisecond it expires, and mints nothing', async () => {
-    clockAt(NOW);
     const { refuse, minted } = setUp({ expiresAt: NOW });
     const error = await refuse();
     expect([error.message, error.detail]).toEqual([INVALID_CODE, 'expired code']);
@@ -68,7 +63,6 @@ describe('the authorization code grant', () => {
   });
 
   it('revokes what a replayed code issued and audits it, logging the replay, and mints nothing', async () => {
-    clockAt(NOW);
     const { refuse, minted, audited } = setUp({ consumedAt: NOW - 1000 });
     const error = await refuse();
     expect([error.message, error.detail]).toEqual([INVALID_CODE, 'code replayed']);

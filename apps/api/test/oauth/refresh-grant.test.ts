@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refreshTokenGrant } from '../../src/oauth/grants/refresh-token.js';
-import { clockAt, grantRefusal } from '../support/grant.js';
+import { clockFrozenAt, grantRefusal, recordingIssuer } from '../support/grant.js';
 import type { IdTokens } from '../../src/oauth/tokens/id-token.js';
-import type { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import { mintTokenValue } from '../../src/oauth/tokens/token-value.js';
 import type { Client, NewAuditEntry, Storage, Token, User } from '../../src/storage/types.js';
 
@@ -24,30 +23,27 @@ function setUp(fields: Partial<Token>, options: { user?: User | null } = {}) {
     id, kind: 'refresh', clientId: 'app', userId: 'ada', scopes: ['openid', 'read'], audience: [], createdAt: NOW - 60_000, expiresAt: NOW + 60_000,
     revokedAt: null, rotatedAt: null, familyId: 'family-1', parentId: null, codeId: null, dpopJkt: null, authTime: null, sessionId: null, ...fields,
   } as Token;
-  const minted: unknown[] = [];
   const audited: NewAuditEntry[] = [];
   const revoked: string[] = [];
   const storage = {
     tokens: {
       find: async (locator: { id: string | null }) => (locator.id === id ? token : null),
       revokeFamily: async (familyId: string) => { revoked.push(familyId); return 2; },
-      revoke: async () => 1,
     },
     users: { get: async (userId: string) => (userId === 'ada' ? (options.user === undefined ? ada : options.user) : null) },
     audit: { append: async (entry: NewAuditEntry) => { audited.push(entry); } },
   } as unknown as Storage;
-  const issuer = { mintUserTokens: async (request: unknown) => { minted.push(request); throw new Error('minted'); } } as unknown as TokenIssuer;
+  const { issuer, minted } = recordingIssuer();
   const grant = refreshTokenGrant({ storage, issuer, idTokens: {} as IdTokens });
   const target = { choose: async () => { throw new Error('chose an API'); } } as never;
   const refuse = (params: Record<string, string> = {}) => grantRefusal(grant, client, { refresh_token: value, ...params }, target);
-  return { refuse, minted, audited, revoked, value };
+  return { refuse, minted, audited, revoked };
 }
 
 describe('the refresh token grant', () => {
-  afterEach(() => { vi.useRealTimers(); });
+  clockFrozenAt(NOW);
 
   it('refuses a value that is no token of ours, or an access token, logging it as unknown', async () => {
-    clockAt(NOW);
     const { refuse } = setUp({});
     const unknown = await refuse({ refresh_token: mintTokenValue('refresh', NOW).value });
     expect([unknown.message, unknown.detail]).toEqual([INVALID_REFRESH, 'unknown']);
@@ -56,19 +52,16 @@ describe('the refresh token grant', () => {
   });
 
   it('refuses a refresh token with no user as unknown, never looking a user up for it', async () => {
-    clockAt(NOW);
     const error = await setUp({ userId: null }).refuse();
     expect([error.message, error.detail]).toEqual([INVALID_REFRESH, 'unknown']);
   });
 
   it('refuses another client\'s token, naming that client in the log only', async () => {
-    clockAt(NOW);
     const error = await setUp({ clientId: 'other-app' }).refuse();
     expect([error.message, error.detail]).toEqual([INVALID_REFRESH, 'token of client other-app']);
   });
 
   it('refuses a revoked token before anything else about the request is looked at, and mints nothing', async () => {
-    clockAt(NOW);
     // Its user disabled since, and an API asked for: neither is the client's business while the token is dead.
     const { refuse, minted } = setUp({ revokedAt: NOW - 1 }, { user: { id: 'ada', disabledAt: NOW - 5 } as User });
     const error = await refuse({ resource: 'https://api.example.test' });
@@ -77,7 +70,6 @@ describe('the refresh token grant', () => {
   });
 
   it('refuses a token from the millisecond it expires, and mints nothing', async () => {
-    clockAt(NOW);
     const { refuse, minted } = setUp({ expiresAt: NOW }, { user: null });
     const error = await refuse();
     expect([error.message, error.detail]).toEqual([INVALID_REFRESH, 'revoked or expired']);
@@ -85,7 +77,6 @@ describe('the refresh token grant', () => {
   });
 
   it('revokes the family of a token used again after its rotation, and audits it as the refresh grant\'s', async () => {
-    clockAt(NOW);
     const { refuse, minted, audited, revoked } = setUp({ rotatedAt: NOW - 60_000 });
     const error = await refuse();
     expect([error.message, error.detail]).toEqual([INVALID_REFRESH, 'refresh token reused']);

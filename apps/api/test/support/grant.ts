@@ -1,12 +1,23 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { InvalidGrant, type OAuthError } from '../../src/oauth/errors.js';
 import type { Grant } from '../../src/oauth/grants/grant.js';
+import type { TokenIssuer } from '../../src/oauth/tokens/issue.js';
 import type { Client } from '../../src/storage/types.js';
 
-/** Freezes `Date.now()` at `now` (epoch ms) for a grant run on its own; undo with `vi.useRealTimers()`. */
-export function clockAt(now: number): void {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(now);
+/** Freezes `Date.now()` at `now` (epoch ms) for each test of the calling file or suite. */
+export function clockFrozenAt(now: number): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+  });
+  afterEach(() => { vi.useRealTimers(); });
+}
+
+/** An issuer that records each request to mint user tokens and mints nothing: a refused grant must leave `minted` empty. */
+export function recordingIssuer(): { issuer: TokenIssuer; minted: unknown[] } {
+  const minted: unknown[] = [];
+  const issuer = { mintUserTokens: async (request: unknown) => { minted.push(request); throw new Error('minted'); } } as unknown as TokenIssuer;
+  return { issuer, minted };
 }
 
 /**
