@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { verifyPassword } from '../crypto/password.js';
 import { isCrossSite } from '../interaction/browser.js';
 import { browserErrorPages, sendErrorPage, storableForm, type BrowserContext } from '../interaction/context.js';
@@ -32,7 +32,7 @@ const NOTICES: Record<string, string> = {
  */
 export function accountRoutes(ctx: BrowserContext): Router {
   const router = Router();
-  const form = storableForm(ctx, express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  const form = storableForm(ctx, { limit: '16kb', parameterLimit: 20 });
   const href = (path: string) => `${ctx.basePath}${path}`;
   const field = (req: Request, name: string): string => {
     const value = (req.body as Record<string, unknown> | undefined)?.[name];

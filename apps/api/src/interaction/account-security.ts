@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { withSecondFactor } from '../oauth/authorization/acr.js';
 import { ConflictError, type SecondFactorSummary, type Stores } from '../storage/types.js';
 import { isCrossSite } from './browser.js';
@@ -20,7 +20,7 @@ export const RECENT_SIGN_IN_MS = 10 * 60_000;
  */
 export function accountSecurityRoutes(ctx: BrowserContext): Router {
   const router = Router();
-  const form = storableForm(ctx, express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 10 }));
+  const form = storableForm(ctx, { limit: '32kb', parameterLimit: 10 });
   const base = `${ctx.basePath}/account/security`;
   const field = (req: Request, name: string): string => {
     const value = (req.body as Record<string, unknown> | undefined)?.[name];

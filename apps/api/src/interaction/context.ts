@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { UnidentifiedClient, type ClientResolver } from '../oauth/client-resolver.js';
@@ -118,15 +118,27 @@ export function browserErrorPages(ctx: BrowserContext) {
   };
 }
 
+/** Requests whose form body held unstorable text, marked while the raw body is at hand. */
+const unstorableForms = new WeakSet<object>();
+
 /**
- * Wraps a form parser: a field holding NUL (`%00`) or an unpaired surrogate
- * gets an error page, since no store could keep it and no person types it.
+ * A form parser that answers with an error page when any pair of the body
+ * holds NUL (`%00`) or an unpaired surrogate, since no store could keep it and
+ * no person types it. The raw body is checked, not the parsed fields, because
+ * the parser quietly drops some pairs (a nameless `=%00`), and a form that
+ * carried such text is refused whichever of its fields were read.
  */
-export function storableForm(ctx: BrowserContext, parse: RequestHandler): RequestHandler {
+export function storableForm(ctx: BrowserContext, limits: { limit: string; parameterLimit: number }): RequestHandler {
+  const parse = express.urlencoded({
+    extended: false,
+    ...limits,
+    verify: (req, _res, raw) => {
+      if ([...new URLSearchParams(raw.toString('utf8'))].flat().some(hasUnstorableCharacters)) unstorableForms.add(req);
+    },
+  });
   return (req, res, next) => parse(req, res, (error?: unknown) => {
     if (error) return next(error);
-    const fields = Object.entries((req.body ?? {}) as Record<string, unknown>);
-    if (fields.some(([name, value]) => [name, value].flat().some((text) => typeof text === 'string' && hasUnstorableCharacters(text)))) {
+    if (unstorableForms.has(req)) {
       return sendErrorPage(ctx, res, 400, 'Request refused', 'The form holds a NUL character or an unpaired surrogate, which is not allowed. Go back and try again.');
     }
     next();

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { addressBucket } from '../http/client-address.js';
 import { sha256 } from '../crypto/random.js';
 import { formatUserCode, normalizeUserCode } from '../oauth/device/user-code.js';
@@ -36,7 +36,7 @@ import { secondFactorView } from './views/second-factor.js';
  */
 export function deviceRoutes(ctx: BrowserContext): Router {
   const router = Router();
-  const form = storableForm(ctx, express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }));
+  const form = storableForm(ctx, { limit: '4kb', parameterLimit: 10 });
   const entry = `${ctx.basePath}${VERIFICATION_PATH}`;
   const path = (authorization: DeviceAuthorization, action = '') => `${entry}/${authorization.id}${action && `/${action}`}`;
   const field = (req: Request, name: string): string => {

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { AccessDenied } from '../oauth/errors.js';
 import { nextStep } from '../oauth/authorization/flow.js';
 import { isRegisteredRedirectUri } from '../oauth/helpers/redirect-uri.js';
@@ -25,7 +25,7 @@ import { passwordView } from './views/password.js';
  */
 export function interactionRoutes(ctx: BrowserContext): Router {
   const router = Router();
-  const form = storableForm(ctx, express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  const form = storableForm(ctx, { limit: '16kb', parameterLimit: 20 });
   const path = (interaction: Interaction, action = '') => `${ctx.basePath}/interaction/${interaction.id}${action && `/${action}`}`;
   const field = (req: Request, name: string): string => {
     const value = (req.body as Record<string, unknown> | undefined)?.[name];
