@@ -90,6 +90,16 @@ describe('access tokens (client credentials, the CLI)', () => {
     await expect(compactVerify(body.access_token, publicKey)).resolves.toBeDefined();
   });
 
+  it('refuses to mint a JWT when built without signing keys (the CLI\'s issuer), storing nothing', async () => {
+    const recorded: NewToken[] = [];
+    const storage = { recordIssued: async (tokens: NewToken[]) => { recorded.push(...tokens); } } as unknown as Storage;
+    const metrics = { tokensIssued: { inc: () => {} } } as unknown as Metrics;
+    const issuer = new TokenIssuer(storage, lifetimes, metrics);
+    await expect(issuer.issueAccessToken({ client: client(), userId: null, scopes: ['read'], grantType: 'cli', sourceAddress: '::1', dpopJkt: null, resource: api({ tokenFormat: 'jwt' }) }, NOW))
+      .rejects.toThrow('this token issuer cannot sign JWT access tokens');
+    expect(recorded).toEqual([]);
+  });
+
   it('leaves out of a bearer JWT the claims it has no value for', async () => {
     const { issuer } = setUp();
     const body = await issuer.issueAccessToken({ client: client(), userId: 'ada', scopes: ['read'], grantType: 'password', sourceAddress: '::1', dpopJkt: null, resource: api({ tokenFormat: 'jwt' }) }, NOW);
