@@ -12,7 +12,8 @@ export const ACR = {
 
 export const ACR_VALUES_SUPPORTED: string[] = [ACR.phishingResistant, ACR.mfa, ACR.password];
 
-const RANK: Record<string, number> = { [ACR.password]: 0, [ACR.mfa]: 1, [ACR.phishingResistant]: 2 };
+/** A Map, not an object literal: `acr_values` is the client's text, and `toString` is in every object. */
+const RANK = new Map<string, number>([[ACR.password, 0], [ACR.mfa, 1], [ACR.phishingResistant, 2]]);
 
 /** RFC 8176 methods a WebAuthn credential proves: a key held in hardware, or one synced between devices. */
 export const KEY_METHODS = ['hwk', 'swk'] as const;
@@ -28,14 +29,14 @@ export function acrOf(amr: readonly string[]): string {
  * know (any of them would do, OIDC Core §3.1.2.1), or null when it names none we know.
  */
 export function requestedAcr(acrValues: readonly string[] | undefined): string | null {
-  const known = (acrValues ?? []).filter((value) => value in RANK);
+  const known = (acrValues ?? []).filter((value) => RANK.has(value));
   if (known.length === 0) return null;
-  return known.reduce((weakest, value) => (RANK[value]! < RANK[weakest]! ? value : weakest));
+  return known.reduce((weakest, value) => (RANK.get(value)! < RANK.get(weakest)! ? value : weakest));
 }
 
 /** Whether a session with these methods reaches `acr`. */
 export function reaches(amr: readonly string[], acr: string): boolean {
-  return RANK[acrOf(amr)]! >= (RANK[acr] ?? 0);
+  return RANK.get(acrOf(amr))! >= (RANK.get(acr) ?? 0);
 }
 
 /** Adds the methods of a second factor to a session's: with the password (or a passkey) before it, that is `mfa`. */
