@@ -15,7 +15,7 @@ export const PROOF_CLOCK_SKEW_SECONDS = 30;
 const MAX_JTI_LENGTH = 256;
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Keys remembered by {@link ProofKeys}: a client keeps one key for many proofs, and a few hundred clients at once is plenty. */
-const KEY_CACHE_SIZE = 512;
+export const KEY_CACHE_SIZE = 512;
 
 /** The key a request proved (RFC 9449 §4.3): its public JWK and RFC 7638 SHA-256 thumbprint. */
 export interface DpopKey {
@@ -169,8 +169,8 @@ class ProofKeys {
   }
 }
 
-
-function remember<V>(map: Map<string, V>, id: string, value: V): void {
+/** Adds to a cache of at most KEY_CACHE_SIZE entries, dropping the oldest: proofs with ever new keys must not grow it without end. */
+export function remember<V>(map: Map<string, V>, id: string, value: V): void {
   if (map.size >= KEY_CACHE_SIZE) map.delete(map.keys().next().value!);
   map.set(id, value);
 }

@@ -33,6 +33,10 @@ describe('DPoP server nonces', () => {
     expect(noncesAt(START + PERIOD_MS).nonces.current()).toBe(second);
   });
 
+  it('derives its key as every release has, so processes of two versions accept each other\'s nonces during an upgrade', () => {
+    expect(noncesAt(START).nonces.current()).toBe('0003klmo.wXsdtMPLFE8bUttfDekpILlhjQ');
+  });
+
   it('accepts a nonce in its period and the next, and not from the period after', () => {
     const { clock, nonces } = noncesAt(START);
     const nonce = nonces.current();

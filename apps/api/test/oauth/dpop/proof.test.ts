@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DpopNonces } from '../../../src/oauth/dpop/nonces.js';
-import { accessTokenHash, DpopProofs, isThumbprint, normaliseHtu, ProofRejected, type ProofTarget } from '../../../src/oauth/dpop/proof.js';
+import { accessTokenHash, DpopProofs, isThumbprint, KEY_CACHE_SIZE, normaliseHtu, ProofRejected, remember, type ProofTarget } from '../../../src/oauth/dpop/proof.js';
 import type { ReplayStore } from '../../../src/storage/types.js';
 
 /*
@@ -68,6 +68,7 @@ async function refusal(header: string | string[], target: ProofTarget = TARGET, 
   const { checker, replays } = proofs(options);
   const error = await checker.verify(header, target).then(() => null, (e: unknown) => e);
   expect(error, 'refused').toBeInstanceOf(ProofRejected);
+  expect((error as Error).name).toBe('ProofRejected');
   const { message, detail, nonce } = error as ProofRejected;
   return { message, detail, nonce, recorded: replays.calls.length };
 }
@@ -128,6 +129,10 @@ describe('DPoP proofs (RFC 9449 §4.3), check by check', () => {
       expect((await refusal(await proof({ [claim]: undefined }))).message, claim).toBe(`The DPoP proof has a missing or invalid ${claim} claim.`);
     }
     expect((await refusal(await proof({ exp: NOW_S - 1 }))).message).toBe('The DPoP proof has expired.');
+    expect((await refusal(await proof({ exp: NOW_S }))).message).toBe('The DPoP proof has expired.');
+    expect((await refusal(await proof({ nbf: NOW_S + 1 }))).message).toBe('The DPoP proof has a missing or invalid nbf claim.');
+    // exp and nbf are not required of a proof, but a proof that has them is held to them, in seconds.
+    await expect(proofs().checker.verify(await proof({ exp: NOW_S + 1, nbf: NOW_S }), TARGET)).resolves.toMatchObject({ jkt });
   });
 
   it('takes a jti of 1 to 256 characters', async () => {
@@ -192,6 +197,16 @@ describe('DPoP proofs (RFC 9449 §4.3), check by check', () => {
 });
 
 describe('DPoP helpers', () => {
+  it('remembers at most KEY_CACHE_SIZE keys, dropping the oldest', () => {
+    const cache = new Map<string, number>();
+    for (let i = 0; i < KEY_CACHE_SIZE; i++) remember(cache, `key-${i}`, i);
+    expect(cache.size).toBe(512);
+    expect(cache.has('key-0')).toBe(true);
+    remember(cache, 'one more', -1);
+    expect(cache.size).toBe(512);
+    expect([cache.has('key-0'), cache.has('key-1'), cache.get('one more')]).toEqual([false, true, -1]);
+  });
+
   it('normalises htu to scheme, host and path, and refuses other schemes', () => {
     expect(normaliseHtu('HTTPS://Example.TEST:443/a/./b/../c?q#f')).toBe('https://example.test/a/c');
     expect(normaliseHtu('http://example.test:8080/x')).toBe('http://example.test:8080/x');
