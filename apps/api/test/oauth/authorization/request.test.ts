@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError, InvalidRequest } from '../../../src/oauth/errors.js';
 import {
-  authorizationResponseUrl, errorResponseUrl, readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest,
+  authorizationResponseUrl, errorResponseUrl, readAuthorizationParams, resolveRedirectTarget, validateAuthorizationRequest, withResources,
   type RedirectTarget,
 } from '../../../src/oauth/authorization/request.js';
-import type { Client } from '../../../src/storage/types.js';
+import type { ResourceIndicators } from '../../../src/oauth/resources/indicators.js';
+import type { AuthorizationRequest, Client, Resource } from '../../../src/storage/types.js';
 
 /*
  * The authorization request below the endpoint (RFC 6749 §4.1.1, RFC 7636
@@ -191,6 +192,36 @@ describe('checking the rest of an authorization request', () => {
   it('takes dpop_jkt only as a SHA-256 thumbprint, and leaves it out when absent', () => {
     expect(refusal(`${GOOD}&dpop_jkt=${JKT.slice(1)}`)).toEqual(invalid('dpop_jkt must be the base64url SHA-256 JWK thumbprint of the DPoP key (RFC 9449 §10).'));
     expect('dpopJkt' in validate(GOOD)).toBe(false);
+  });
+});
+
+describe('narrowing a request to the APIs it names (RFC 8707)', () => {
+  const api = (identifier: string, scopes: string[]) => ({ identifier, scopes }) as unknown as Resource;
+  /** Indicators that answer `found` for the resources named, recording them. */
+  const indicatorsFinding = (found: Resource[]) => {
+    const asked: string[][] = [];
+    return { asked, indicators: { forAuthorization: async (_client: Client, values: readonly string[]) => { asked.push([...values]); return found; } } as unknown as ResourceIndicators };
+  };
+  const request = { clientId: 'app', scopes: ['openid', 'read', 'write'] } as AuthorizationRequest;
+
+  it('keeps the scopes the APIs accept (and the server\'s own) and names the APIs', async () => {
+    const { asked, indicators } = indicatorsFinding([api('https://a.example/', ['read']), api('https://b.example/', ['admin'])]);
+    expect(await withResources(request, read('resource=https%3A%2F%2Fa.example%2F&resource=https%3A%2F%2Fb.example%2F'), client(), indicators))
+      .toEqual({ clientId: 'app', scopes: ['openid', 'read'], resources: ['https://a.example/', 'https://b.example/'] });
+    expect(asked).toEqual([['https://a.example/', 'https://b.example/']]);
+  });
+
+  it('refuses when none of the scopes is accepted, and a scope asked for by name that no API accepts', async () => {
+    const { indicators } = indicatorsFinding([api('https://a.example/', ['admin'])]);
+    await expect(withResources({ ...request, scopes: ['read', 'write'] }, read(''), client(), indicators))
+      .rejects.toMatchObject({ error: 'invalid_scope', message: 'None of the client\'s scopes is accepted by the APIs asked for.' });
+    await expect(withResources(request, read('scope=openid+read'), client(), indicators))
+      .rejects.toMatchObject({ error: 'invalid_scope', message: 'Scope not accepted by the APIs asked for: read write.' });
+  });
+
+  it('leaves a request naming no API, with no default API, as it was', async () => {
+    const { indicators } = indicatorsFinding([]);
+    expect(await withResources(request, read(''), client(), indicators)).toEqual({ ...request, resources: [] });
   });
 });
 
