@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { GrantType, Storage } from '../storage/types.js';
 import type { ClientLookup } from './client-auth/index.js';
 import { ClientAssertions } from './client-auth/private-key-jwt.js';
+import { InvalidClient } from './errors.js';
 import type { DpopProofs } from './dpop/proof.js';
 import type { Outbound } from '../outbound/fetch.js';
 import type { ClientResolver } from './client-resolver.js';
@@ -74,6 +75,10 @@ export function createOAuthEndpoints(deps: {
     strictTransportSecurity,
     cors,
     onUnexpected: (error, req) => logger.error({ err: error, requestId: req.id }, 'protocol endpoint failed'),
+    // A failed client authentication was logged by the guard, as a warning; every other refusal says why here.
+    onRefused: (error, req) => {
+      if (!(error instanceof InvalidClient)) logger.info({ requestId: req.id, error: error.error, reason: error.detail }, 'protocol request refused');
+    },
   });
   const routes = new Map<string, RawHandler>([
     // Browser apps (oidc-client-ts in a single-page app) redeem codes and refresh from their own origin.

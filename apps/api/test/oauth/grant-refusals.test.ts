@@ -25,7 +25,7 @@ for (const backend of backends) {
     let ada: User;
 
     beforeAll(async () => {
-      t = await oauthTestApp(backend);
+      t = await oauthTestApp(backend, { LOG_LEVEL: 'info' });
       const registration = { grantTypes: ['authorization_code', 'refresh_token'] as const, redirectUris: [REDIRECT, OTHER], scopes: ['openid', 'read', 'write'] };
       app = await t.client({ ...registration, grantTypes: [...registration.grantTypes] });
       other = await t.client({ ...registration, grantTypes: [...registration.grantTypes] });
@@ -37,6 +37,16 @@ for (const backend of backends) {
     const token = (body: Record<string, string>, client = app) => t.http.post('/oauth/token').type(FORM)
       .set('Authorization', basic(client.id, client.secret)).send(new URLSearchParams(body).toString());
     const introspect = async (value: string) => (await t.http.post('/oauth/introspect').type(FORM).set('Authorization', basic(app.id, app.secret)).send(`token=${value}`)).body;
+
+    it('logs why it refused, which the answer does not say, with the request id', async () => {
+      const res = await token({ grant_type: 'authorization_code', code: randomSecret(PREFIX.authorizationCode), redirect_uri: REDIRECT }).set('X-Request-Id', 'refusal-1').expect(400);
+      expect(res.body).toEqual(INVALID_CODE);
+      expect(t.logs.filter((line) => line.msg === 'protocol request refused' && line.requestId === 'refusal-1'))
+        .toEqual([expect.objectContaining({ level: 30, error: 'invalid_grant', reason: 'unknown code' })]);
+      // A failed client authentication is the guard's warning alone.
+      await token({ grant_type: 'authorization_code', code: 'x' }, { id: app.id, secret: 'wrong' }).set('X-Request-Id', 'refusal-2').expect(401);
+      expect(t.logs.filter((line) => line.requestId === 'refusal-2').map((line) => line.msg)).toEqual(['client authentication failed']);
+    });
 
     /** A code issued to `client` for ada, as the authorization endpoint stores it. */
     async function issueCode(overrides: Partial<NewAuthorizationCode> = {}, client = app) {

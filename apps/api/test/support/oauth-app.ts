@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { createClient } from '../../src/admin/clients/service.js';
@@ -18,6 +19,8 @@ export interface OAuthTestApp {
   metrics: Metrics;
   app: App;
   http: ReturnType<typeof request>;
+  /** The app's log lines, parsed; empty unless `env` sets LOG_LEVEL. */
+  logs: Record<string, unknown>[];
   /** Registers a client through the same service the CLI uses; returns its credentials. */
   client(input?: Partial<CreateAdminClientInput>): Promise<{ id: string; secret: string }>;
   close(): Promise<void>;
@@ -42,12 +45,18 @@ export async function oauthTestApp(backend: Backend, env: Record<string, string>
     await storage.scopes.upsert(name!, description!, Date.now());
   }
   const metrics = createMetrics();
-  const app = createApp({ config, storage, logger: createLogger('silent'), metrics, ...deps(config) });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({ write(chunk, _encoding, done) {
+    for (const line of String(chunk).split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  } });
+  const app = createApp({ config, storage, logger: createLogger(env.LOG_LEVEL === undefined ? 'silent' : config.logLevel, sink), metrics, ...deps(config) });
   return {
     storage,
     config,
     metrics,
     app,
+    logs,
     http: request(app.handle),
     async client(input = {}) {
       const { client, secret } = await createClient(storage, { name: 'Test client', grantTypes: ['client_credentials'], scopes: ['read', 'write'], ...input }, actor);

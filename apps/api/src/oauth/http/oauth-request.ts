@@ -222,6 +222,8 @@ export interface ServeOptions {
   cors?: boolean;
   /** Called with anything that is not an OAuthError, which becomes `server_error`. */
   onUnexpected(error: unknown, req: IncomingMessage): void;
+  /** Called with each refusal that says why for the log (`detail`), which its answer does not. */
+  onRefused(error: OAuthError & { detail: string }, req: IncomingMessage): void;
 }
 
 /**
@@ -271,6 +273,7 @@ export function serveOAuth(endpoint: OAuthEndpoint, options: ServeOptions) {
       sendJson(res, result.status, result.body, requestId, result.headers);
     } catch (error) {
       if (error instanceof OAuthError) {
+        if (error.detail !== undefined) options.onRefused(error as OAuthError & { detail: string }, req);
         if (error.status === 413) res.setHeader('Connection', 'close');
         sendJson(res, error.status, error.body, requestId, error.headers);
         return;
