@@ -29,7 +29,7 @@ for (const backend of backends) {
     let ada: User;
 
     beforeAll(async () => {
-      t = await oauthTestApp(backend);
+      t = await oauthTestApp(backend, { LOG_LEVEL: 'info' });
       await t.storage.resources.create(aResource({ identifier: ORDERS, name: 'Orders', scopes: ['read', 'write'] }), Date.now());
       await t.storage.resources.create(aResource({ identifier: BILLING, name: 'Billing', scopes: ['read', 'write'], tokenFormat: 'jwt' }), Date.now());
       await t.storage.resources.create(aResource({ identifier: REPORTS, name: 'Reports', scopes: ['read'] }), Date.now());
@@ -47,11 +47,14 @@ for (const backend of backends) {
     const userTokens = async (client: Creds, username: string, params: Record<string, string> = {}) =>
       (await token({ grant_type: 'password', username, password: PASSWORD, scope: 'read', resource: ORDERS, ...params }, client).expect(200)).body as Record<string, string>;
     const exchange = (client: Creds, params: Record<string, string>) => token({ grant_type: EXCHANGE, subject_token_type: ACCESS, ...params }, client);
+    /** The answer, and the reason the log gives for it (none for a refusal whose answer says it all). */
     const refused = async (client: Creds, params: Record<string, string>) => {
-      const res = await exchange(client, params);
-      return { status: res.status, body: res.body as unknown };
+      const requestId = randomUUID();
+      const res = await exchange(client, params).set('X-Request-Id', requestId);
+      const reason = t.logs.find((line) => line.requestId === requestId && line.msg === 'protocol request refused')?.reason;
+      return { status: res.status, body: res.body as unknown, ...(reason !== undefined && { reason }) };
     };
-    const invalid = (description: string) => ({ status: 400, body: { error: 'invalid_request', error_description: description } });
+    const invalid = (description: string, reason?: string) => ({ status: 400, body: { error: 'invalid_request', error_description: description }, ...(reason !== undefined && { reason }) });
 
     it('refuses a live token whose client was revoked without its tokens, as subject and as actor', async () => {
       const gone = await t.client({ name: 'Gone', grantTypes: ['password'], scopes: ['read'] });
@@ -60,11 +63,11 @@ for (const backend of backends) {
       const now = Date.now();
       const { id, value: subject } = mintTokenValue('access', now);
       await t.storage.tokens.create([aToken(gone.id, now, { id, tokenHash: sha256(subject), userId: ada.id, scopes: ['read'], audience: [ORDERS] })]);
-      expect(await refused(orders, { subject_token: subject, resource: BILLING })).toEqual(invalid('The subject_token\'s client is revoked.'));
+      expect(await refused(orders, { subject_token: subject, resource: BILLING })).toEqual(invalid('The subject_token\'s client is revoked.', 'subject: client gone'));
 
       const own = (await userTokens(app, 'ada')).access_token!;
       expect(await refused(app, { subject_token: own, resource: BILLING, actor_token: subject, actor_token_type: ACCESS }))
-        .toEqual(invalid('The actor_token\'s client is revoked.'));
+        .toEqual(invalid('The actor_token\'s client is revoked.', 'actor: client gone'));
     });
 
     it('refuses a token of a user who was disabled since, as subject and as actor', async () => {
@@ -81,12 +84,12 @@ for (const backend of backends) {
       const subject = (await userTokens(app, 'ada')).access_token!;
       const actor = (await token({ grant_type: 'client_credentials', scope: 'read' }, app).expect(200)).body.access_token as string;
       const base = { subject_token: subject, resource: BILLING, actor_token_type: ACCESS };
-      expect(await refused(app, { ...base, actor_token: 'tg_at_nonsense' })).toEqual(invalid('The actor_token is not a token this server issued, or not of its actor_token_type.'));
+      expect(await refused(app, { ...base, actor_token: 'tg_at_nonsense' })).toEqual(invalid('The actor_token is not a token this server issued, or not of its actor_token_type.', 'actor: unknown'));
       expect(await refused(app, { ...base, actor_token: actor, actor_token_type: 'urn:ietf:params:oauth:token-type:saml1' }))
         .toEqual(invalid('This server does not accept actor tokens of type urn:ietf:params:oauth:token-type:saml1.'));
       expect(await refused(app, { ...base, actor_token: actor, actor_token_type: 'actor' })).toEqual(invalid('actor_token_type is not a token type URI (RFC 8693 §3).'));
       await t.http.post('/oauth/revoke').type(FORM).set('Authorization', basic(app.id, app.secret)).send(`token=${actor}`).expect(200);
-      expect(await refused(app, { ...base, actor_token: actor })).toEqual(invalid('The actor_token is expired or revoked.'));
+      expect(await refused(app, { ...base, actor_token: actor })).toEqual(invalid('The actor_token is expired or revoked.', 'actor: inactive'));
     });
 
     it('reads any urn: token type as a URI (case-insensitively) and refuses what it does not accept, naming at most 100 characters of it', async () => {
@@ -109,7 +112,7 @@ for (const backend of backends) {
       expect(asJwt.body).toMatchObject({ issued_token_type: ACCESS, token_type: 'Bearer', scope: 'read' });
       expect(decodeJwt(asJwt.body.access_token)).toMatchObject({ sub: ada.id, aud: BILLING, client_id: billing.id });
       expect(await refused(orders, { subject_token: opaque, subject_token_type: JWT, resource: BILLING }))
-        .toEqual(invalid('The subject_token is not a token this server issued, or not of its subject_token_type.'));
+        .toEqual(invalid('The subject_token is not a token this server issued, or not of its subject_token_type.', 'subject: unknown'));
       expect(await refused(orders, { subject_token: opaque, resource: ORDERS, requested_token_type: JWT }))
         .toEqual(invalid('Only an API whose tokens are JWTs gets a JWT: ask for an access token.'));
       expect(await refused(orders, { subject_token: opaque, requested_token_type: JWT }))
@@ -129,10 +132,10 @@ for (const backend of backends) {
     it('lets an API\'s client exchange only tokens meant for that API, unless they are its own or its policy names their client', async () => {
       const forOrders = (await userTokens(app, 'ada')).access_token!;
       expect(await refused(billing, { subject_token: forOrders, resource: BILLING }))
-        .toEqual(invalid('This client may not exchange tokens issued to that client.'));
+        .toEqual(invalid('This client may not exchange tokens issued to that client.', `subject of client ${app.id}`));
       // A token with no audience is meant for no API.
       const unbound = (await token({ grant_type: 'password', username: 'ada', password: PASSWORD, scope: 'read' }, app).expect(200)).body.access_token as string;
-      expect(await refused(orders, { subject_token: unbound, resource: BILLING })).toEqual(invalid('This client may not exchange tokens issued to that client.'));
+      expect(await refused(orders, { subject_token: unbound, resource: BILLING })).toEqual(invalid('This client may not exchange tokens issued to that client.', `subject of client ${app.id}`));
     });
 
     it('exchanges an ID token for the scopes the user consented to, or openid alone without a consent, and never past its expiry', async () => {
@@ -161,6 +164,33 @@ for (const backend of backends) {
       await t.storage.clients.revoke(kiosk.id, Date.now());
       expect(await refused(orders, { subject_token: ofKiosk, subject_token_type: ID_TOKEN, resource: BILLING })).toEqual(invalid('The subject_token\'s client is revoked.'));
     });
+    it('refuses, saying why in the log, an ID token that is not one, one whose grant has ended, and another client\'s actor token', async () => {
+      expect(await refused(app, { subject_token: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln', subject_token_type: ID_TOKEN }))
+        .toEqual(invalid('The subject_token is not a valid, unexpired ID token from this server.', 'subject: bad id token'));
+      await createTestUser(t.storage, { username: 'dora' });
+      const signedIn = (await token({ grant_type: 'password', username: 'dora', password: PASSWORD, scope: 'openid read' }, app).expect(200)).body as Record<string, string>;
+      await t.http.post('/oauth/revoke').type(FORM).set('Authorization', basic(app.id, app.secret)).send(`token=${signedIn.access_token}`).expect(200);
+      expect(await refused(app, { subject_token: signedIn.id_token!, subject_token_type: ID_TOKEN }))
+        .toEqual(invalid('The subject_token\'s grant was revoked or has ended.', 'subject: no live grant'));
+      const own = (await userTokens(app, 'ada')).access_token!;
+      const ofOrders = (await token({ grant_type: 'client_credentials', scope: 'read' }, orders).expect(200)).body.access_token as string;
+      expect(await refused(app, { subject_token: own, resource: BILLING, actor_token: ofOrders, actor_token_type: ACCESS }))
+        .toEqual(invalid('The actor_token must be one issued to this client.', `actor of client ${orders.id}`));
+    });
+
+    it('makes the exchanged token a child of its subject, in the subject\'s refresh family if it has one', async () => {
+      const machine = (await token({ grant_type: 'client_credentials', scope: 'read' }, app).expect(200)).body.access_token as string;
+      const exchanged = (await exchange(app, { subject_token: machine, resource: ORDERS }).expect(200)).body.access_token as string;
+      const [subjectRow, row] = [await findToken(t.storage, machine), await findToken(t.storage, exchanged)];
+      expect(row).toMatchObject({ parentId: subjectRow!.id, familyId: null });
+      const keeper = await t.client({ name: 'Family keeper', grantTypes: ['password', 'refresh_token', EXCHANGE], scopes: ['read'] });
+      const refresh = (await userTokens(keeper, 'ada')).refresh_token!;
+      const fromRefresh = (await exchange(keeper, { subject_token: refresh, subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token', resource: ORDERS }).expect(200)).body.access_token as string;
+      const refreshRow = await findToken(t.storage, refresh);
+      expect(await findToken(t.storage, fromRefresh)).toMatchObject({ parentId: refreshRow!.id, familyId: refreshRow!.familyId });
+      expect(refreshRow!.familyId).not.toBeNull();
+    });
+
     it('narrows to the subject\'s scopes the target API accepts, and refuses a scope asked for that the subject or the API lacks', async () => {
       const subject = (await userTokens(app, 'ada', { scope: 'read write' })).access_token!;
       expect((await exchange(orders, { subject_token: subject, resource: REPORTS }).expect(200)).body.scope).toBe('read');
@@ -205,7 +235,10 @@ for (const backend of backends) {
       const params = { grant_type: EXCHANGE, subject_token: unbound, subject_token_type: ACCESS, resource: ORDERS, actor_token: boundActor, actor_token_type: ACCESS };
       const proved = await withProof(params);
       expect({ status: proved.status, type: proved.body.token_type }).toEqual({ status: 200, type: 'DPoP' });
-      expect(await refused(app, params)).toEqual(invalid('The actor_token is bound to a DPoP key: send a DPoP proof of that key.'));
+      expect(await refused(app, params)).toEqual(invalid('The actor_token is bound to a DPoP key: send a DPoP proof of that key.', 'actor: dpop key not proved'));
+      const boundSubject = (await withProof({ grant_type: 'client_credentials', scope: 'read' })).body.access_token as string;
+      expect(await refused(app, { subject_token: boundSubject, resource: ORDERS }))
+        .toEqual(invalid('The subject_token is bound to a DPoP key: send a DPoP proof of that key.', 'subject: dpop key not proved'));
     });
 
     it('takes a refresh token as the subject with its token type', async () => {

@@ -25,7 +25,7 @@ for (const backend of backends) {
       let ada: User;
 
       beforeAll(async () => {
-        t = await oauthTestApp(backend, { REFRESH_TOKEN_REUSE_GRACE: grace });
+        t = await oauthTestApp(backend, { REFRESH_TOKEN_REUSE_GRACE: grace, LOG_LEVEL: 'info' });
         await t.storage.resources.create(aResource({ identifier: BILLING, name: 'Billing', scopes: ['read'] }), Date.now());
         app = await t.client({ name: 'App', grantTypes: ['password', 'refresh_token', EXCHANGE], scopes: ['read']});
         stranger = await t.client({ name: 'Stranger', grantTypes: [EXCHANGE], scopes: ['read'] });
@@ -40,6 +40,8 @@ for (const backend of backends) {
       const exchange = (subject: string, client = app) => token({ grant_type: EXCHANGE, subject_token: subject, subject_token_type: REFRESH, resource: BILLING }, client);
       const active = async (value: string) => (await t.http.post('/oauth/introspect').type(FORM).set('Authorization', basic(app.id, app.secret))
         .send(`token=${encodeURIComponent(value)}`)).body.active as boolean;
+      /** The reason the log gives for the last refusal. */
+      const lastReason = () => t.logs.filter((line) => line.msg === 'protocol request refused').at(-1)?.reason;
       const reuses = async () => (await t.storage.audit.list({ action: 'token.refresh_reuse', limit: 50 })).items;
 
       it('exchanges a live refresh token for an access token for another API', async () => {
@@ -55,6 +57,7 @@ for (const backend of backends) {
           const second = await refresh(first.refresh_token!);
           const before = (await reuses()).length;
           expect((await exchange(first.refresh_token!).expect(400)).body).toEqual(REFUSED);
+          expect(lastReason()).toBe('subject: rotated refresh token, family revoked');
           expect(await active(second.refresh_token!)).toBe(false);
           expect(await active(second.access_token!)).toBe(false);
           const entries = await reuses();
@@ -87,9 +90,11 @@ for (const backend of backends) {
           const first = await signIn();
           const second = await refresh(first.refresh_token!);
           expect((await exchange(first.refresh_token!).expect(400)).body).toEqual(REFUSED);
+          expect(lastReason()).toBe('subject: rotated refresh token within the grace');
           expect(await active(second.refresh_token!)).toBe(true);
           const third = await refresh(second.refresh_token!);
           expect((await exchange(first.refresh_token!).expect(400)).body).toEqual(REFUSED);
+          expect(lastReason()).toBe('subject: rotated refresh token, family revoked');
           expect(await active(third.refresh_token!)).toBe(false);
         });
       }

@@ -31,9 +31,6 @@ export const TOKEN_TYPES = {
   jwt: 'urn:ietf:params:oauth:token-type:jwt',
 } as const;
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set([...Object.values(TOKEN_TYPES),
-  'urn:ietf:params:oauth:token-type:saml1', 'urn:ietf:params:oauth:token-type:saml2']);
-
 /** What a subject or actor token stands for, once verified. */
 interface Presented {
   /** The token's row; null for an ID token, which has none. */
@@ -88,7 +85,8 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
 
   /** Reads a token of ours, or throws `invalid_request` naming `role` (subject or actor). */
   async function present(role: 'subject' | 'actor', value: string, type: string, now: number): Promise<Presented> {
-    if (!KNOWN_TYPES.has(type) && !/^urn:/i.test(type)) throw new InvalidRequest(`${role}_token_type is not a token type URI (RFC 8693 §3).`);
+    // The token types of RFC 8693 §3 are URNs, as are SAML's and any other registered one: no other URI is taken for one.
+    if (!/^urn:/i.test(type)) throw new InvalidRequest(`${role}_token_type is not a token type URI (RFC 8693 §3).`);
     if (type === TOKEN_TYPES.idToken) return idToken(role, value, now);
     if (type !== TOKEN_TYPES.accessToken && type !== TOKEN_TYPES.refreshToken && type !== TOKEN_TYPES.jwt) {
       throw new InvalidRequest(`This server does not accept ${role} tokens of type ${type.slice(0, 100)}.`);
