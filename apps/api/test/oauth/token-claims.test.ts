@@ -63,8 +63,8 @@ describe('verifyIdTokenHint', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const keys = { jwks: async () => ({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] }) } as unknown as SigningKeys;
-  const idToken = (claims: JWTPayload, key = privateKey) =>
-    new SignJWT({ sub: 'ada', aud: 'app', ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'JWT' }).setIssuer(ISSUER).sign(key);
+  const idToken = (claims: JWTPayload, key = privateKey, typ = 'JWT') =>
+    new SignJWT({ sub: 'ada', aud: 'app', ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'k1', typ }).setIssuer(ISSUER).sign(key);
   const iat = Math.floor(NOW / 1000);
 
   it('names the user and client of an ID token we signed, long expired or not', async () => {
@@ -77,6 +77,12 @@ describe('verifyIdTokenHint', () => {
     expect(await verifyIdTokenHint(keys, ISSUER, await idToken({ iat, exp: iat + 600 }, other.privateKey))).toBeNull();
     expect(await verifyIdTokenHint(keys, ISSUER, await idToken({ iat, exp: iat + 600, sub: undefined }))).toBeNull();
     expect(await verifyIdTokenHint(keys, ISSUER, 'not a jwt')).toBeNull();
+  });
+
+  it('names no one for a JWT access token or a logout token, which the same keys sign', async () => {
+    for (const typ of ['at+jwt', 'logout+jwt']) {
+      expect(await verifyIdTokenHint(keys, ISSUER, await idToken({ iat, exp: iat + 600 }, privateKey, typ)), typ).toBeNull();
+    }
   });
 });
 

@@ -167,6 +167,11 @@ for (const backend of backends) {
     it('refuses, saying why in the log, an ID token that is not one, one whose grant has ended, and another client\'s actor token', async () => {
       expect(await refused(app, { subject_token: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln', subject_token_type: ID_TOKEN }))
         .toEqual(invalid('The subject_token is not a valid, unexpired ID token from this server.', 'subject: bad id token'));
+      // A JWT access token is signed with the same keys, and has iss, sub, aud and exp too: it is still no ID token.
+      const jwt = (await userTokens(app, 'ada', { resource: BILLING })).access_token!;
+      expect(decodeJwt(jwt).iss).toBe(t.config.issuer);
+      expect(await refused(app, { subject_token: jwt, subject_token_type: ID_TOKEN }))
+        .toEqual(invalid('The subject_token is not a valid, unexpired ID token from this server.', 'subject: bad id token'));
       await createTestUser(t.storage, { username: 'dora' });
       const signedIn = (await token({ grant_type: 'password', username: 'dora', password: PASSWORD, scope: 'openid read' }, app).expect(200)).body as Record<string, string>;
       await t.http.post('/oauth/revoke').type(FORM).set('Authorization', basic(app.id, app.secret)).send(`token=${signedIn.access_token}`).expect(200);

@@ -112,8 +112,9 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
    * user's consent to that client.
    */
   async function idToken(role: 'subject' | 'actor', value: string, now: number): Promise<Presented> {
+    // typ JWT, as ours carry: the same keys sign JWT access tokens (at+jwt) and logout tokens (logout+jwt), neither an ID token.
     const payload = await jwtVerify(value, createLocalJWKSet(await deps.keys.jwks()), {
-      issuer: deps.issuerId, algorithms: ['ES256', 'RS256'], currentDate: new Date(now),
+      issuer: deps.issuerId, algorithms: ['ES256', 'RS256'], currentDate: new Date(now), typ: 'JWT',
     }).then((verified) => verified.payload, () => null);
     const aud = Array.isArray(payload?.aud) ? payload.aud[0] : payload?.aud;
     if (!payload || typeof payload.sub !== 'string' || typeof aud !== 'string' || typeof payload.exp !== 'number') {

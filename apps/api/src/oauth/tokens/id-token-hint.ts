@@ -11,6 +11,8 @@ export async function verifyIdTokenHint(keys: SigningKeys, issuer: string, token
     const { iat } = decodeJwt(token);
     const { payload } = await jwtVerify(token, createLocalJWKSet(await keys.jwks()), {
       issuer, currentDate: new Date((typeof iat === 'number' ? iat : 0) * 1000), algorithms: ['ES256', 'RS256'],
+      // Our ID tokens' typ: a JWT access token or a logout token, signed with the same keys, is no hint.
+      typ: 'JWT',
     });
     const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
     return typeof payload.sub === 'string' && typeof aud === 'string' ? { sub: payload.sub, aud } : null;
