@@ -49,9 +49,14 @@ export function readLedger(file) {
  * Records each file of a Stryker report that was mutated whole (a line range
  * gives a partial count, so it is left out). `options` says how the run was
  * narrowed: a narrowed suite or ignored static mutants can only leave more alive.
+ * `unmutated`: files the run was given whole in which Stryker found nothing to
+ * mutate (types only), absent from its report; they are measured, with no mutants.
  */
-export function record(ledger, report, { wholeFiles, commit, date, options }) {
+export function record(ledger, report, { wholeFiles, commit, date, options, unmutated = [] }) {
   const files = { ...ledger.files };
+  for (const { file, source } of unmutated) {
+    if (!report.files[file]) files[file] = { date, commit, source: sourceHash(source), options, counts: {}, undetected: [] };
+  }
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     if (!wholeFiles(file)) continue;
     const counts = {};

@@ -134,7 +134,9 @@ function recordRun(files) {
   const whole = files && new Set(files.filter((f) => !/:\d/.test(f)));
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim() || 'unknown';
   const options = { tests: process.env.MUTATION_TESTS || 'all', ignoreStatic: args.includes('--ignore-static'), typeCheck: !args.includes('--no-type-check') };
-  const updated = record(readLedger(ledgerFile), result, { wholeFiles: (file) => whole === null || whole.has(file), commit, date: new Date().toISOString().slice(0, 10), options });
+  const unmutated = [...(whole ?? [])].filter((file) => !result.files[file] && fs.existsSync(path.join(root, file)))
+    .map((file) => ({ file, source: fs.readFileSync(path.join(root, file), 'utf8') }));
+  const updated = record(readLedger(ledgerFile), result, { wholeFiles: (file) => whole === null || whole.has(file), commit, date: new Date().toISOString().slice(0, 10), options, unmutated });
   fs.writeFileSync(ledgerFile, `${JSON.stringify(updated, null, 2)}\n`);
   process.stdout.write(`\nRecorded in ${path.relative(root, ledgerFile)}; \`npm run mutation -- --ledger\` shows the whole scope.\n`);
 }

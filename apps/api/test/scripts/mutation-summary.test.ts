@@ -111,6 +111,20 @@ describe('the mutation ledger', () => {
     });
   });
 
+  it('records a file given whole in which Stryker found nothing to mutate as measured, with no mutants', async () => {
+    const { record } = (await import(path.resolve(import.meta.dirname, '../../../../scripts/mutation-ledger.mjs'))) as {
+      record(ledger: unknown, report: unknown, meta: object): { files: Record<string, { counts: object; undetected: unknown[]; source: string }> };
+    };
+    const typesOnly = 'apps/api/src/oauth/grants/grant.ts';
+    const mutated = 'apps/api/src/oauth/helpers/pkce.ts';
+    const report = { files: { [mutated]: { source: 'x', mutants: [] } } };
+    const meta = { wholeFiles: () => true, commit: 'abc1234', date: '2026-12-07', options: {} };
+    const ledger = record({ files: {} }, report, { ...meta, unmutated: [{ file: typesOnly, source: 'export interface Grant {}' }, { file: mutated, source: 'x' }] });
+    expect(ledger.files[typesOnly]).toMatchObject({ counts: {}, undetected: [], source: createHash('sha256').update('export interface Grant {}').digest('base64url').slice(0, 16) });
+    expect(Object.keys(ledger.files)).toEqual([typesOnly, mutated]);
+    expect(Object.keys(record({ files: {} }, report, meta).files)).toEqual([mutated]);
+  });
+
   it('counts a run with a narrowed suite or ignored static mutants as narrowed', () => {
     const ledger = {
       files: {
