@@ -127,7 +127,7 @@ for (const backend of backends) {
         [{ ...body, response_type: 'token' }, 400, { error: 'unsupported_response_type', error_description: 'Only response_type=code is supported.' }],
         [{ ...body, code_challenge_method: 'plain' }, 400, { error: 'invalid_request', error_description: 'code_challenge_method must be S256; plain is not accepted.' }],
         [{ ...body, request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 400, { error: 'invalid_request', error_description: expect.stringContaining('request_uri cannot be pushed') }],
-        [{ ...body, request: 'eyJhbGciOiJub25lIn0.e30.' }, 400, { error: 'request_not_supported', error_description: expect.any(String) }],
+        [{ ...body, request: 'eyJhbGciOiJub25lIn0.e30.' }, 400, { error: 'request_not_supported', error_description: 'Request objects are not supported: push the parameters themselves.' }],
         [{ ...body, 'scope[x]': 'read' }, 400, { error: 'invalid_request', error_description: expect.stringContaining('brackets') }],
         [{ ...body, id_token_hint: 'not-a-token' }, 400, { error: 'invalid_request', error_description: 'id_token_hint is not an ID token this server issued.' }],
         [{ ...body, resource: 'https://unknown.example.test/' }, 400, { error: 'invalid_target', error_description: expect.any(String) }],
@@ -147,6 +147,31 @@ for (const backend of backends) {
       expect((await t.http.get('/oauth/par')).status).toBe(405);
       // Nothing was stored by any of these: a valid push still works.
       expect((await push({ ...body, code_challenge: challenge })).status).toBe(201);
+    });
+
+    it('takes a push without redirect_uri from a client with one, and then needs none at the token endpoint; one sent must be sent again', async () => {
+      const flow = async (redirectUri: string | null) => {
+        const { verifier, body } = authorization(other);
+        const { redirect_uri: _sent, ...rest } = body;
+        const pushed = await push(redirectUri === null ? rest : { ...rest, redirect_uri: redirectUri }, other);
+        expect(pushed.status, pushed.text).toBe(201);
+        const browser = newBrowser(t);
+        const interaction = locationPath((await authorizeWith(browser, other.id, pushed.body.request_uri as string)).headers.location!);
+        // Straight back with a code when ada allowed this client before, else through the consent page.
+        await signIn(browser, interaction, 'ada');
+        const next = await browser.get(interaction);
+        const allowed = next.status === 303 ? next : await decide(browser, interaction, 'allow');
+        expect(allowed.headers.location!.startsWith(`${REDIRECT}?`)).toBe(true);
+        return { code: redirectParams(allowed.headers.location!).get('code')!, verifier };
+      };
+      const redeem = (code: string, verifier: string, extra: Record<string, string> = {}) => t.http.post('/oauth/token').type(FORM).set('Authorization', basic(other.id, other.secret))
+        .send(new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, ...extra }).toString());
+      const unsent = await flow(null);
+      expect((await redeem(unsent.code, unsent.verifier)).status).toBe(200);
+      // RFC 6749 §4.1.3: a redirect_uri in the authorization request must come again with the code.
+      const sent = await flow(REDIRECT);
+      const without = await redeem(sent.code, sent.verifier);
+      expect({ status: without.status, body: without.body }).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'redirect_uri is required: the authorization request sent one.' } });
     });
 
     it('authenticates the client as the token endpoint does', async () => {
