@@ -159,6 +159,15 @@ for (const backend of backends) {
       }
     });
 
+    it('holds a proof sent with the push to the profile\'s algorithms (§5.4.1), as at the token endpoint', async () => {
+      const { body } = f.authorization();
+      const rsa = await signer('RS256');
+      const refused = await f.post('/oauth/par', bank, body, { DPoP: await proof(rsa, `${app.issuer}/oauth/par`) });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({ error: 'invalid_dpop_proof', error_description: `The DPoP proof must be signed with one of PS256, ES256, EdDSA, Ed25519 (${PROFILE}, §5.4.1).` });
+      expect((await f.post('/oauth/par', bank, body, { DPoP: await proof(await signer('PS256'), `${app.issuer}/oauth/par`) })).status).toBe(201);
+    });
+
     it('requires PAR, redirect_uri and PKCE in the push, and DPoP at the token endpoint', async () => {
       const { body } = f.authorization();
       const direct = await newBrowser(app.t).get(`/oauth/authorize?${new URLSearchParams({ ...body, client_id: bank.id })}`);
@@ -351,6 +360,37 @@ for (const backend of backends) {
       expect(agreeing.status, agreeing.text).toBe(201);
       // Without a proof, a push is what it was.
       expect((await f.post('/oauth/par', client, body)).status).toBe(201);
+    });
+  });
+
+  describe.skipIf(backend.unavailable !== null)(`DPoP proofs at the PAR endpoint with server nonces on, on ${backend.name}`, () => {
+    let app: Awaited<ReturnType<typeof runningApp>>;
+    let client: { id: string; secret: string };
+    const f = flows(() => app.t, () => app.issuer);
+
+    beforeAll(async () => {
+      app = await runningApp(backend, { DPOP_NONCE: 'on' });
+      client = await app.t.client({ name: 'Pusher', grantTypes: ['authorization_code'], scopes: ['openid', 'read'], redirectUris: [REDIRECT] });
+    }, 30_000);
+    afterAll(async () => app?.close());
+
+    it('challenges a proof without the nonce, hands the next nonce with a push that proved a key, and none with a push without a proof', async () => {
+      const dpop = await signer('ES256');
+      const { body } = f.authorization();
+      const challenged = await f.post('/oauth/par', client, body, { DPoP: await proof(dpop, `${app.issuer}/oauth/par`) });
+      expect(challenged.status).toBe(400);
+      expect(challenged.body.error).toBe('use_dpop_nonce');
+      const nonce = challenged.headers['dpop-nonce'] as string;
+      expect(nonce).toMatch(/^[0-9a-z]{8}\.[A-Za-z0-9_-]{26}$/);
+
+      const pushed = await f.post('/oauth/par', client, body, { DPoP: await proof(dpop, `${app.issuer}/oauth/par`, nonce) });
+      expect(pushed.status, pushed.text).toBe(201);
+      // RFC 9449 §8.2: a successful answer may carry the nonce to use next; a client that proved a key gets it.
+      expect(pushed.headers['dpop-nonce']).toBe(nonce);
+
+      const plain = await f.post('/oauth/par', client, body);
+      expect(plain.status, plain.text).toBe(201);
+      expect(plain.headers['dpop-nonce']).toBeUndefined();
     });
   });
 }

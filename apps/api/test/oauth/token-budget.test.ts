@@ -1,4 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TokenBudget } from '../../src/oauth/endpoints/token-budget.js';
+import { AuthorizationPending, InvalidGrant, SlowDown } from '../../src/oauth/errors.js';
+import type { OAuthRequest } from '../../src/oauth/http/oauth-request.js';
+import type { RateLimiter } from '../../src/oauth/rate-limit.js';
+import type { Client } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import { createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
@@ -79,3 +84,31 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('what a public client\'s failed grant counts against', () => {
+  const limiter = () => ({ check: vi.fn(() => ({ allowed: true })), consume: vi.fn(() => ({ allowed: true })), record: vi.fn() });
+  const publicClient = { id: 'tv', tokenEndpointAuthMethod: 'none' } as Client;
+  const req = { sourceAddress: ATTACKER } as OAuthRequest;
+
+  async function outcome(failure: Error) {
+    const perClient = limiter();
+    const perAddress = limiter();
+    const budget = new TokenBudget(perClient as unknown as RateLimiter, perAddress as unknown as RateLimiter);
+    await expect(budget.spend(publicClient, req, () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(perClient.record).not.toHaveBeenCalled();
+    return perAddress.record.mock.calls.length;
+  }
+
+  it('counts a refused grant against the address', async () => {
+    expect(await outcome(new InvalidGrant('no'))).toBe(1);
+  });
+
+  it('does not count a device still waiting for its user (RFC 8628 §3.5), nor one told to slow down: it holds a real device code', async () => {
+    expect(await outcome(new AuthorizationPending('waiting'))).toBe(0);
+    expect(await outcome(new SlowDown(10))).toBe(0);
+  });
+
+  it('does not count the server\'s own failure against the client\'s address', async () => {
+    expect(await outcome(new Error('database unreachable'))).toBe(0);
+  });
+});

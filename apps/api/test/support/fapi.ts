@@ -27,10 +27,10 @@ export function assertion(clientId: string, key: Signer, aud: string): Promise<s
     .setProtectedHeader({ alg: key.jwk.alg!, kid: key.jwk.kid }).sign(key.privateKey);
 }
 
-/** A DPoP proof (RFC 9449 §4.2) for a POST to `htu`. */
-export function proof(key: Signer, htu: string): Promise<string> {
+/** A DPoP proof (RFC 9449 §4.2) for a POST to `htu`, with the server's `nonce` when given. */
+export function proof(key: Signer, htu: string, nonce?: string): Promise<string> {
   const { kid: _kid, alg: _alg, ...jwk } = key.jwk;
-  return new SignJWT({ jti: randomUUID(), htm: 'POST', htu, iat: Math.floor(Date.now() / 1000) })
+  return new SignJWT({ jti: randomUUID(), htm: 'POST', htu, iat: Math.floor(Date.now() / 1000), ...(nonce !== undefined && { nonce }) })
     .setProtectedHeader({ typ: 'dpop+jwt', alg: key.jwk.alg!, jwk }).sign(key.privateKey);
 }
 

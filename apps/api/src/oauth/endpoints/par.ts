@@ -47,16 +47,15 @@ export function pushedAuthorizationRequestEndpoint(deps: ParEndpointDeps): OAuth
     const fapi2 = deps.profiles.fapi2(client);
     // §5.3.2.2 item 12: a request_uri under the FAPI 2.0 profile lives less than 600 seconds, whatever PAR_TTL says.
     const ttlSeconds = fapi2 ? Math.min(deps.ttlSeconds, FAPI2_MAX_REQUEST_URI_SECONDS) : deps.ttlSeconds;
-    let proven = false;
-    const created = await deps.budget.spend(client, req, async () => {
+    const { created, proven } = await deps.budget.spend(client, req, async () => {
       const key = await provenKey(deps, req, fapi2);
-      proven = key !== null;
       const parameters = await checkedRequest(client, req, deps, fapi2, key);
       const now = Date.now();
       const requestUri = newRequestUri();
       await deps.pushed.create({ uriHash: requestUriHash(requestUri), clientId: client.id, parameters, createdAt: now, expiresAt: now + ttlSeconds * 1000 });
-      return { request_uri: requestUri, expires_in: ttlSeconds };
+      return { created: { request_uri: requestUri, expires_in: ttlSeconds }, proven: key !== null };
     });
+    // RFC 9449 §8.2: the nonce to use next goes to a client that proved a key; one that sent no proof has no use for it.
     const nonce = proven ? deps.dpop.currentNonce() : null;
     return nonce === null ? { status: 201, body: created } : { status: 201, body: created, headers: { 'DPoP-Nonce': nonce } };
   };
