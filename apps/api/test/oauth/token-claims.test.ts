@@ -3,7 +3,7 @@ import { exportJWK, SignJWT, type JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { InvalidGrant } from '../../src/oauth/errors.js';
 import { userClaims } from '../../src/oauth/tokens/claims.js';
-import { verifyIdTokenHint } from '../../src/oauth/tokens/id-token-hint.js';
+import { verifyIdTokenHint, verifyOwnIdToken } from '../../src/oauth/tokens/id-token-hint.js';
 import { IdTokens } from '../../src/oauth/tokens/id-token.js';
 import { jwtAccessTokenId } from '../../src/oauth/tokens/jwt-access-token.js';
 import type { SigningKeys } from '../../src/oauth/tokens/signing-keys.js';
@@ -59,7 +59,7 @@ describe('jwtAccessTokenId', () => {
   });
 });
 
-describe('verifyIdTokenHint', () => {
+describe('verifyIdTokenHint and verifyOwnIdToken', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const keys = { jwks: async () => ({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] }) } as unknown as SigningKeys;
@@ -83,6 +83,17 @@ describe('verifyIdTokenHint', () => {
     for (const typ of ['at+jwt', 'logout+jwt']) {
       expect(await verifyIdTokenHint(keys, ISSUER, await idToken({ iat, exp: iat + 600 }, privateKey, typ)), typ).toBeNull();
     }
+  });
+
+  it('checks an ID token at the time it is given, and says when the token expires', async () => {
+    const token = await idToken({ iat, exp: iat + 600 });
+    expect(await verifyOwnIdToken(keys, ISSUER, token, new Date(NOW))).toEqual({ sub: 'ada', aud: 'app', exp: iat + 600 });
+    expect(await verifyOwnIdToken(keys, ISSUER, token, new Date(NOW + 600_000))).toBeNull();
+    // Not valid yet at the time of the check.
+    expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat: iat + 3600, nbf: iat + 3600 }), new Date(NOW))).toBeNull();
+    expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat }), new Date(NOW))).toEqual({ sub: 'ada', aud: 'app', exp: undefined });
+    expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat, exp: iat + 600 }, privateKey, 'at+jwt'), new Date(NOW))).toBeNull();
+    expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat, exp: iat + 600, aud: 7 as unknown as string }), new Date(NOW))).toBeNull();
   });
 });
 

@@ -1,4 +1,3 @@
-import { createLocalJWKSet, jwtVerify } from 'jose';
 import { TOKEN_EXCHANGE_GRANT, type Actor, type Client, type Resource, type Storage, type Token, type User } from '../../storage/types.js';
 import { InvalidRequest, InvalidScope, InvalidTarget, UnauthorizedClient } from '../errors.js';
 import { decideScope } from '../helpers/scope.js';
@@ -8,6 +7,7 @@ import { ACCESS_TOKEN_TYPE, type TokenIssuer } from '../tokens/issue.js';
 import { findToken, isActive } from '../tokens/lookup.js';
 import { refreshReuse } from '../tokens/refresh-reuse.js';
 import type { SecurityProfiles } from '../profile/fapi2.js';
+import { verifyOwnIdToken } from '../tokens/id-token-hint.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 import type { Grant } from './grant.js';
 
@@ -112,15 +112,11 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
    * user's consent to that client.
    */
   async function idToken(role: 'subject' | 'actor', value: string, now: number): Promise<Presented> {
-    // typ JWT, as ours carry: the same keys sign JWT access tokens (at+jwt) and logout tokens (logout+jwt), neither an ID token.
-    const payload = await jwtVerify(value, createLocalJWKSet(await deps.keys.jwks()), {
-      issuer: deps.issuerId, algorithms: ['ES256', 'RS256'], currentDate: new Date(now), typ: 'JWT',
-    }).then((verified) => verified.payload, () => null);
-    const aud = Array.isArray(payload?.aud) ? payload.aud[0] : payload?.aud;
-    if (!payload || typeof payload.sub !== 'string' || typeof aud !== 'string' || typeof payload.exp !== 'number') {
+    const claims = await verifyOwnIdToken(deps.keys, deps.issuerId, value, new Date(now));
+    if (!claims || claims.exp === undefined) {
       throw new InvalidRequest(`The ${role}_token is not a valid, unexpired ID token from this server.`, `${role}: bad id token`);
     }
-    const [user, owner] = await Promise.all([storage.users.get(payload.sub), storage.clients.get(aud)]);
+    const [user, owner] = await Promise.all([storage.users.get(claims.sub), storage.clients.get(claims.aud)]);
     if (!user || user.disabledAt !== null) throw new InvalidRequest(`The ${role}_token's user can no longer sign in.`);
     if (!owner || owner.status !== 'active') throw new InvalidRequest(`The ${role}_token's client is revoked.`);
     // An ID token cannot be revoked: it counts only while the grant it came with lives (a live token of that user and
@@ -130,7 +126,7 @@ export function tokenExchangeGrant(deps: TokenExchangeGrantDeps): Grant {
     const consent = await storage.consents.find(user.id, owner.id);
     return {
       token: null, type: TOKEN_TYPES.idToken, clientId: owner.id, user, scopes: consent?.scopes ?? ['openid'], audience: [], actor: null,
-      expiresAt: payload.exp * 1000, rotated: false,
+      expiresAt: claims.exp * 1000, rotated: false,
     };
   }
 
