@@ -92,6 +92,10 @@ describe('verifyIdTokenHint and verifyOwnIdToken', () => {
     // Not valid yet at the time of the check.
     expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat: iat + 3600, nbf: iat + 3600 }), new Date(NOW))).toBeNull();
     expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat }), new Date(NOW))).toEqual({ sub: 'ada', aud: 'app', exp: undefined });
+    // At any time: long expired, and not valid yet, alike.
+    expect(await verifyOwnIdToken(keys, ISSUER, token, null)).toEqual({ sub: 'ada', aud: 'app', exp: iat + 600 });
+    expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat, nbf: iat + 3600 }), null)).toEqual({ sub: 'ada', aud: 'app', exp: undefined });
+    expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat, exp: 'soon' as unknown as number }), null)).toBeNull();
     expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat, exp: iat + 600 }, privateKey, 'at+jwt'), new Date(NOW))).toBeNull();
     expect(await verifyOwnIdToken(keys, ISSUER, await idToken({ iat, exp: iat + 600, aud: 7 as unknown as string }), new Date(NOW))).toBeNull();
   });

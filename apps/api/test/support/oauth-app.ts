@@ -30,7 +30,7 @@ const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
 
 
 /** What a test may give the app besides its configuration (the outbound client that trusts the test CA, the jwks_uri refetch cooldown). */
-export type ExtraDeps = (config: Config) => Pick<AppDeps, 'outbound' | 'keySetRefreshCooldownSeconds'>;
+export type ExtraDeps = (config: Config) => Pick<AppDeps, 'outbound' | 'keySetRefreshCooldownSeconds' | 'embed'>;
 
 /** A fresh database of one kind, bootstrapped, with the app built on it. `env` is extra configuration. */
 export async function oauthTestApp(backend: Backend, env: Record<string, string> = {}, deps: ExtraDeps = () => ({})): Promise<OAuthTestApp> {
