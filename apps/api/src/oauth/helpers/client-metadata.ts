@@ -22,7 +22,8 @@ export function keySetUrlProblem(value: string): string | null {
   const url = parseRegisteredUrl(value);
   if (typeof url === 'string') return url;
   if (url.protocol !== 'https:') return `${value} must use https`;
-  if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
+  // A '#' always starts a fragment, an empty one too (which url.hash does not show).
+  if (value.includes('#')) return `${value} must not have a fragment`;
   return null;
 }
 
@@ -36,6 +37,7 @@ export function logoutUriProblem(value: string): string | null {
   const url = parseRegisteredUrl(value);
   if (typeof url === 'string') return url;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${value} must use https (or http, for a confidential client)`;
-  if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
+  // A '#' always starts a fragment, an empty one too (which url.hash does not show).
+  if (value.includes('#')) return `${value} must not have a fragment`;
   return null;
 }
