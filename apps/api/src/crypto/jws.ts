@@ -179,7 +179,7 @@ export class PublicKeys {
       try {
         key = createPublicKey({ key: jwk as never, format: 'jwk' });
       } catch {
-        key = null;
+        // Not a key node can import: remembered as null.
       }
     }
     if (this.imported.size >= KEY_CACHE_SIZE) this.imported.delete(this.imported.keys().next().value!);
@@ -199,14 +199,14 @@ export class PublicKeys {
 export function verifyJws(jws: DecodedJws, alg: JwsAlgorithm, keys: readonly object[], imported: PublicKeys): void {
   const candidates = candidateKeys(keys, alg, jws.header.kid);
   if (candidates.length === 0) throw new JwsRejected('no-key', 'no registered key fits its alg and kid');
-  let usable = 0;
+  let usable = false;
   for (const jwk of candidates) {
     const key = imported.of(jwk);
     if (key === null || !keyFitsAlgorithm(key, alg)) continue;
-    usable += 1;
+    usable = true;
     if (signatureVerifies(jws, alg, key)) return;
   }
-  if (usable === 0) throw new JwsRejected('unusable-key', 'the keys that fit its alg and kid cannot check it');
+  if (!usable) throw new JwsRejected('unusable-key', 'the keys that fit its alg and kid cannot check it');
   throw new JwsRejected('signature', 'its signature does not verify');
 }
 
@@ -250,7 +250,8 @@ export function checkClaims(jws: DecodedJws, rules: ClaimRules): void {
   if (rules.subject !== undefined && claims.sub !== rules.subject) throw new ClaimRejected('sub', 'invalid');
   const tolerance = rules.clockToleranceSeconds ?? 0;
   for (const claim of ['iat', 'nbf', 'exp']) {
-    if (claims[claim] !== undefined && (typeof claims[claim] !== 'number' || !Number.isFinite(claims[claim]))) throw new ClaimRejected(claim, 'invalid');
+    // Number.isFinite is false for anything but a finite number (it does not convert, unlike isFinite).
+    if (claims[claim] !== undefined && !Number.isFinite(claims[claim])) throw new ClaimRejected(claim, 'invalid');
   }
   if (claims.nbf !== undefined && (claims.nbf as number) > rules.now + tolerance) throw new ClaimRejected('nbf', 'invalid');
   if (claims.exp !== undefined && (claims.exp as number) <= rules.now - tolerance) throw new ClaimRejected('exp', 'expired');

@@ -25,15 +25,17 @@ export async function hashPassword(password: string, cost: PasswordHashCost = DE
   return `$scrypt$ln=${cost.log2N},r=${cost.r},p=${cost.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-const FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([\w-]+)\$([\w-]+)$/;
+/** The digits each parameter can have within the bounds below: ln 10 to 20, r 1 to 16, p 1 to 4. */
+const FORMAT = /^\$scrypt\$ln=(\d{2}),r=(\d{1,2}),p=(\d)\$([\w-]+)\$([\w-]+)$/;
 
 /** False for a wrong password and for a hash this code did not produce. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const match = FORMAT.exec(stored);
   if (!match) return false;
   const cost = { log2N: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
-  // A tampered row must not be able to make us burn unbounded memory or time.
-  if (cost.log2N < 10 || cost.log2N > 20 || cost.r < 1 || cost.r > 16 || cost.p < 1 || cost.p > 4) return false;
+  // A tampered row must not be able to make us burn unbounded memory or time,
+  // nor make scrypt throw: RFC 7914 §2 wants N < 2^(16r), which OpenSSL enforces.
+  if (cost.log2N < 10 || cost.log2N > 20 || cost.r < 1 || cost.r > 16 || cost.p < 1 || cost.p > 4 || cost.log2N >= 16 * cost.r) return false;
   const expected = Buffer.from(match[5]!, 'base64url');
   const key = await derive(password, Buffer.from(match[4]!, 'base64url'), cost);
   return key.length === expected.length && timingSafeEqual(key, expected);

@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
-  allowedAlgorithm, candidateKeys, checkClaims, ClaimRejected, decodeJws, JwsRejected, keyFitsAlgorithm, PublicKeys, verifyJws, type JwsAlgorithm,
+  allowedAlgorithm, candidateKeys, checkClaims, ClaimRejected, decodeJws, JwsRejected, keyFitsAlgorithm, privateMemberOf, PublicKeys, verifyJws, type JwsAlgorithm,
 } from '../../src/crypto/jws.js';
 
 const ALL = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
@@ -51,6 +51,26 @@ describe('compact JWS checked with node:crypto', () => {
     }
   });
 
+  it('says what is malformed, for the log', () => {
+    const sig = b64('sig');
+    const message = (token: string) => rejection(() => decodeJws(token)).message;
+    expect(message('a.b')).toBe('it is not a compact JWS');
+    expect(message(`${b64({ alg: 'ES256' })}.${b64({})}.s+g`)).toBe('it is not base64url-encoded');
+    expect(message(`${b64('{')}.${b64({})}.${sig}`)).toBe('its header is not base64url-encoded JSON');
+    expect(message(`${b64({ alg: 'ES256' })}.${Buffer.from([0xff]).toString('base64url')}.${sig}`)).toBe('its payload is not base64url-encoded JSON');
+    expect(message(`${b64('[1]')}.${b64({})}.${sig}`)).toBe('its header is not a JSON object');
+    expect(message(`${b64({ alg: 'ES256' })}.${b64('7')}.${sig}`)).toBe('its payload is not a JSON object');
+    expect(message(`${b64({ alg: 'ES256', crit: ['b64'] })}.${b64({})}.${sig}`)).toBe('its header has a crit member');
+    const error = rejection(() => decodeJws('a.b'));
+    expect(error).toBeInstanceOf(JwsRejected);
+    expect(error.name).toBe('JwsRejected');
+  });
+
+  it('finds each member only a private or symmetric key has (RFC 7517, RFC 7518 §6)', () => {
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) expect(privateMemberOf({ kty: 'RSA', n: 'n', e: 'AQAB', [member]: 'x' }), member).toBe(member);
+    expect(privateMemberOf({ kty: 'RSA', n: 'n', e: 'AQAB', kid: 'k1', use: 'sig', alg: 'RS256' })).toBeUndefined();
+  });
+
   it('allows only the listed asymmetric algorithms: never none, HMAC, an unknown name or a missing alg', () => {
     for (const alg of ['none', 'HS256', 'ES256K', 'constructor', 'toString', undefined, 7]) {
       const jws = decodeJws(`${b64({ alg })}.${b64({})}.`);
@@ -94,14 +114,16 @@ describe('compact JWS checked with node:crypto', () => {
     const other = { ...(await exportJWK((await generateKeyPair('ES256')).publicKey)), kid: 'k1' };
     expect(() => verifyJws(decodeJws(token), 'ES256', [other, jwk], new PublicKeys())).not.toThrow();
     expect(rejection(() => verifyJws(decodeJws(token), 'ES256', [other], new PublicKeys()))).toMatchObject({ problem: 'signature' });
-    expect(rejection(() => verifyJws(decodeJws(token), 'ES256', [], new PublicKeys()))).toMatchObject({ problem: 'no-key' });
+    expect(rejection(() => verifyJws(decodeJws(token), 'ES256', [other], new PublicKeys()))).toMatchObject({ message: 'its signature does not verify' });
+    expect(rejection(() => verifyJws(decodeJws(token), 'ES256', [], new PublicKeys()))).toMatchObject({ problem: 'no-key', message: 'no registered key fits its alg and kid' });
   });
 
   it('refuses RSA keys under 2048 bits, keys off their curve and private JWKs as unusable', async () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const input = `${b64({ alg: 'RS256' })}.${b64({ sub: 'c' })}`;
     const token = `${input}.${sign('sha256', Buffer.from(input), weak.privateKey).toString('base64url')}`;
-    expect(rejection(() => verifyJws(decodeJws(token), 'RS256', [weak.publicKey.export({ format: 'jwk' })], new PublicKeys()))).toMatchObject({ problem: 'unusable-key' });
+    expect(rejection(() => verifyJws(decodeJws(token), 'RS256', [weak.publicKey.export({ format: 'jwk' })], new PublicKeys())))
+      .toMatchObject({ problem: 'unusable-key', message: 'the keys that fit its alg and kid cannot check it' });
     const { jwk, token: es } = await signed('ES256');
     const offCurve = { ...jwk, y: jwk.x };
     expect(rejection(() => verifyJws(decodeJws(es), 'ES256', [offCurve], new PublicKeys()))).toMatchObject({ problem: 'unusable-key' });
@@ -183,6 +205,12 @@ describe('claims checked as jose checked them', () => {
     expect(refused({ ...full, exp: undefined }, rules)).toMatchObject({ claim: 'exp', reason: 'missing' });
     expect(refused({ ...full, iss: 'x' }, rules)).toMatchObject({ claim: 'iss', reason: 'invalid' });
     expect(refused({ ...full, sub: 'x' }, rules)).toMatchObject({ claim: 'sub', reason: 'invalid' });
+  });
+
+  it('names the claim and the reason, for the log', () => {
+    const error = refused({}, { required: ['jti'] });
+    expect(error).toBeInstanceOf(ClaimRejected);
+    expect({ name: error.name, message: error.message }).toEqual({ name: 'ClaimRejected', message: 'jti claim missing' });
   });
 
   it('checks iss and sub only when told to', () => {
