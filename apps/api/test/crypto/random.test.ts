@@ -37,6 +37,16 @@ describe('random secrets', () => {
     expect(new Set(ids).size).toBe(2000);
   });
 
+  it('draws every character of an id equally likely: bytes past 4 × 62 are dropped, not folded onto the first letters', () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 30_000; i++) for (const c of randomId()) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(62);
+    const expected = (30_000 * 22) / 62;
+    const chiSquare = [...counts.values()].reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0);
+    // 61 degrees of freedom: above 130 happens by chance less than once in a million runs; folding byte 248 alone onto A gives about 600.
+    expect(chiSquare).toBeLessThan(130);
+  });
+
   it('hashes with SHA-256 and matches only the exact value', () => {
     const secret = randomSecret(PREFIX.clientSecret);
     const stored = sha256(secret);
