@@ -11,6 +11,7 @@ describe('parseCorsOrigins', () => {
   it('reads a comma-separated list of exact origins, ignoring blanks', () => {
     expect(parseCorsOrigins(undefined)).toEqual([]);
     expect(parseCorsOrigins('  ')).toEqual([]);
+    expect(parseCorsOrigins(' , ,')).toEqual([]);
     expect(parseCorsOrigins(' https://admin.example.com , http://localhost:5173,,')).toEqual(['https://admin.example.com', 'http://localhost:5173']);
   });
 
@@ -58,6 +59,8 @@ describe('adminCors', () => {
     // An OPTIONS without a requested method, or without an origin, is no preflight.
     expect((await app([LISTED]).options('/admin/x').set('Origin', 'https://evil.example')).body).toEqual({ reached: true });
     expect((await app([LISTED]).options('/admin/x').set('Access-Control-Request-Method', 'GET')).body).toEqual({ reached: true });
+    // Nor is a GET that carries the preflight's header.
+    expect((await app([LISTED]).get('/admin/x').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET')).body).toEqual({ reached: true });
   });
 
   it('varies on Origin only when some origin is listed', async () => {
@@ -107,8 +110,8 @@ describe('requireAdministrator and requireInteractionsClient', () => {
       expect(await run(requireInteractionsClient(storage(client)), auth(null))).toEqual({ next: 0, error: new NotAnInteractionsClient('The token\'s client is not active.') });
     }
     const refused = new NotAnInteractionsClient('x');
-    expect({ status: refused.status, challenge: refused.headers['WWW-Authenticate'] }).toEqual({
-      status: 403, challenge: 'Bearer realm="tollgate-admin", error="insufficient_scope", scope="oauth-interactions"',
+    expect({ status: refused.status, body: refused.body, challenge: refused.headers['WWW-Authenticate'] }).toEqual({
+      status: 403, body: { error: 'insufficient_scope', error_description: 'x' }, challenge: 'Bearer realm="tollgate-admin", error="insufficient_scope", scope="oauth-interactions"',
     });
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KeySealer, KeyUnsealError, openKeySealer } from '../../src/crypto/key-sealer.js';
+import { isSealed, KeySealer, KeyUnsealError, openKeySealer } from '../../src/crypto/key-sealer.js';
 import { loadConfig } from '../../src/config.js';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-keyfile-'));
@@ -17,6 +17,17 @@ describe('key sealer', () => {
     expect(sealer.open('kid-1', { ...sealed })).toEqual({ kty: 'EC', d: 'private' });
     expect(() => sealer.open('kid-2', { ...sealed })).toThrow(KeyUnsealError);
     expect(() => new KeySealer('another secret of thirty-two characters').open('kid-1', { ...sealed })).toThrow(KeyUnsealError);
+  });
+
+  it('opens a key sealed by an earlier version: the key derivation and format are fixed (known answer, checked with node:crypto alone)', () => {
+    const sealed = { sealed: 'A256GCM', iv: '2zhYKhadMkzXqPAF', data: '2v0H2COTVLD1s0O-JR6psUAgn_JOFRx8cMw', tag: 'HFu3YzHGm0hcp9nMJoq8sQ' };
+    expect(new KeySealer('a secret of at least thirty-two characters').open('kid-1', sealed)).toEqual({ kty: 'EC', d: 'private' });
+  });
+
+  it('tells a sealed key from one stored before sealing', () => {
+    expect(isSealed({ sealed: 'A256GCM', iv: 'x', data: 'x', tag: 'x' })).toBe(true);
+    expect(isSealed({ kty: 'EC', d: 'private' })).toBe(false);
+    expect(isSealed({ sealed: 'A128GCM' })).toBe(false);
   });
 
   it('says which key cannot be opened and what to do, with a code for the logs', () => {

@@ -12,6 +12,12 @@ describe('password hashing', () => {
     expect(await verifyPassword('correct horse battery stapler', stored)).toBe(false);
   });
 
+  it('verifies a hash made by an earlier version: scrypt with the parameters the hash names (known answer, checked with node:crypto alone)', async () => {
+    const stored = '$scrypt$ln=10,r=8,p=1$3R5DM0cnoukoJJwJoMmofg$UTC_YY0KdX8uLTgy6ruehO2CUXn8gWoXArLzExWcd14';
+    expect(await verifyPassword('correct horse battery staple', stored)).toBe(true);
+    expect(await verifyPassword('correct horse battery stapler', stored)).toBe(false);
+  });
+
   it('salts every hash', async () => {
     expect(await hashPassword('same', cost)).not.toBe(await hashPassword('same', cost));
   });

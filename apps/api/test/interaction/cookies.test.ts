@@ -22,6 +22,7 @@ describe('readCookie', () => {
     expect(readCookie(carrying('x; tg_session=first; tg_session=second'), 'tg_session')).toBe('first');
     expect(readCookie(carrying('my_tg_session=1; tg_session_old=2'), 'tg_session')).toBeUndefined();
     expect(readCookie(carrying('tg_session'), 'tg_session')).toBeUndefined();
+    expect(readCookie(carrying('tg_sessionx; other=1'), 'tg_session')).toBeUndefined();
     expect(readCookie(carrying(''), 'tg_session')).toBeUndefined();
     expect(readCookie(carrying(), 'tg_session')).toBeUndefined();
   });

@@ -5,14 +5,14 @@ import type { NextFunction, Request, Response } from 'express';
  * `http://localhost:5173`). Returns a message naming the first bad entry.
  */
 export function parseCorsOrigins(value: string | undefined): string[] | string {
-  if (value === undefined || value.trim() === '') return [];
+  if (value === undefined) return [];
   const origins: string[] = [];
   for (const entry of value.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
     let url: URL | undefined;
     try {
       url = new URL(entry);
     } catch {
-      url = undefined;
+      // Not a URL: refused below.
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== entry) {
       return `ADMIN_CORS_ORIGINS must list origins such as https://admin.example.com (scheme, host and port; no path, no trailing slash, no *), got "${entry}"`;
