@@ -57,9 +57,9 @@ export function readMetadata(body: unknown): RequestedMetadata {
     if (members[name] !== undefined && members[name] !== null) fields[field] = members[name];
   }
   const scope = members.scope ?? undefined;
-  if (scope !== undefined && scope !== null && typeof scope !== 'string') throw new InvalidClientMetadata('scope must be a string of scope names separated by spaces.');
+  if (scope !== undefined && typeof scope !== 'string') throw new InvalidClientMetadata('scope must be a string of scope names separated by spaces.');
   const responseTypes = members.response_types ?? undefined;
-  if (responseTypes !== undefined && responseTypes !== null && !Array.isArray(responseTypes)) throw new InvalidClientMetadata('response_types must be an array.');
+  if (responseTypes !== undefined && !Array.isArray(responseTypes)) throw new InvalidClientMetadata('response_types must be an array.');
   return {
     fields: fields as Partial<CreateClientInput>,
     scopes: typeof scope === 'string' ? scope.split(' ').filter((s) => s !== '') : undefined,
@@ -124,7 +124,8 @@ export function validateRegistration(requested: RequestedMetadata, scopes: strin
 
 /** A registration under the FAPI 2.0 profile that could not be used is refused here, naming the member, rather than at every endpoint later. */
 function checkFapi2(registered: RegisteredFields, defaulted: Partial<CreateClientInput>) {
-  if (defaulted.tokenEndpointAuthMethod === undefined && registered.tokenEndpointAuthMethod !== 'private_key_jwt') {
+  // The profile's defaults choose private_key_jwt when there are keys: a method still left out means none were given.
+  if (defaulted.tokenEndpointAuthMethod === undefined) {
     throw new InvalidClientMetadata(`jwks: this client is under the ${FAPI2}, so it authenticates with private_key_jwt (§5.3.2.1 items 3 and 6): give its public keys in jwks or jwks_uri.`);
   }
   const [problem] = fapi2MetadataProblems(registered);

@@ -20,7 +20,7 @@ export interface RegistrationRequest {
   sourceAddress: string;
   issuer: string;
   /** The server holds every client to the FAPI 2.0 Security Profile (`SECURITY_PROFILE=fapi2`). */
-  fapi2?: boolean;
+  fapi2: boolean;
 }
 
 /**
@@ -30,7 +30,7 @@ export interface RegistrationRequest {
  */
 export async function registerClient(storage: Storage, request: RegistrationRequest, now = Date.now()): Promise<Registered> {
   const existing = (await storage.scopes.list()).map((scope) => scope.name);
-  const fields = validateRegistration(request.requested, grantedScopes(request.requested.scopes, request.allowance, existing), { issuer: request.issuer, fapi2: request.fapi2 ?? false });
+  const fields = validateRegistration(request.requested, grantedScopes(request.requested.scopes, request.allowance, existing), { issuer: request.issuer, fapi2: request.fapi2 });
   checkGrantTypes(fields.grantTypes, request.allowance);
   const secret = usesSecret(fields.tokenEndpointAuthMethod) ? randomSecret(PREFIX.clientSecret) : null;
   const registrationAccessToken = randomSecret(PREFIX.registrationAccessToken);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../../src/oauth/errors.js';
 import { changedFields, clientInformation, readMetadata, validateRegistration } from '../../../src/oauth/registration/metadata.js';
+import { metadataDocumentUrlProblem, readMetadataDocument } from '../../../src/oauth/registration/metadata-document.js';
 import { aClient } from '../../../src/storage/contract/fixtures.js';
 import type { Client } from '../../../src/storage/types.js';
 
@@ -82,6 +83,10 @@ describe('validateRegistration', () => {
     const site = refusal(() => validate({ redirect_uris: [REDIRECT], client_uri: 'javascript:alert(1)' }));
     expect(site).toEqual(new InvalidClientMetadata('client_uri: javascript:alert(1) must be an http or https URL.'));
     expect(site).not.toBeInstanceOf(InvalidRedirectUri);
+  });
+
+  it('names a client without a name after the host it sends people back to, or not at all when there is none', () => {
+    expect(validate({ redirect_uris: ['com.example.agent:/cb'], application_type: 'native' }).name).toBe('Unnamed application');
   });
 
   it('refuses the password grant, which only an administrator registers', () => {
@@ -170,5 +175,52 @@ describe('clientInformation', () => {
       software_version: '1', jwks, jwks_uri: 'https://j', token_endpoint_auth_signing_alg: 'ES256', id_token_signed_response_alg: 'RS256',
       post_logout_redirect_uris: ['https://bye'], backchannel_logout_uri: 'https://bc', backchannel_logout_session_required: true,
     });
+  });
+});
+
+describe('metadataDocumentUrlProblem', () => {
+  const WRITTEN = (href: string) => `it must be written as a URL parser writes it (${href})`;
+
+  it('takes an https URL with a path, a query, up to 200 characters, written as the parser writes it', () => {
+    expect(metadataDocumentUrlProblem('https://agent.example/client.json?v=2')).toBeNull();
+    const longest = `https://agent.example/${'a'.repeat(200 - 'https://agent.example/'.length)}`;
+    expect(longest).toHaveLength(200);
+    expect(metadataDocumentUrlProblem(longest)).toBeNull();
+    expect(metadataDocumentUrlProblem(`${longest}a`)).toBe('it must be at most 200 characters long');
+  });
+
+  it('refuses a user name or a password, each alone, and a fragment', () => {
+    expect(metadataDocumentUrlProblem('https://user@agent.example/c')).toBe('it must not contain a user name or password');
+    expect(metadataDocumentUrlProblem('https://:pw@agent.example/c')).toBe('it must not contain a user name or password');
+    expect(metadataDocumentUrlProblem('https://agent.example/c#')).toBe('it must not have a fragment');
+  });
+
+  it('wants a path, and says how the parser would write a URL written otherwise', () => {
+    expect(metadataDocumentUrlProblem('https://agent.example')).toBe('it must have a path');
+    expect(metadataDocumentUrlProblem('https://agent.example?c=1')).toBe('it must have a path');
+    // A query that holds a URL is no path.
+    expect(metadataDocumentUrlProblem('https://agent.example?r=https://x.example/')).toBe('it must have a path');
+    expect(metadataDocumentUrlProblem('https://AGENT.example/')).toBe(WRITTEN('https://agent.example/'));
+    expect(metadataDocumentUrlProblem('https://agent.example\\c')).toBe(WRITTEN('https://agent.example/c'));
+    expect(metadataDocumentUrlProblem('https://agent.example/a/../c')).toBe('it must not contain . or .. path segments');
+  });
+});
+
+describe('readMetadataDocument', () => {
+  const URL_ = 'https://agent.example/client.json';
+  const open = { grantTypes: ['authorization_code' as const], scopes: null };
+  const read = (body: Record<string, unknown>, url = URL_) => readMetadataDocument(url, { client_id: url, redirect_uris: ['https://agent.example/cb'], ...body }, open, ['openid'], ISSUER);
+
+  it('makes a public client named after the URL\'s host, cut to 100 characters', () => {
+    expect(read({})).toMatchObject({ tokenEndpointAuthMethod: 'none', name: 'agent.example' });
+    const host = `${'a'.repeat(60)}.${'b'.repeat(60)}.example`;
+    const url = `https://${host}/c.json`;
+    expect(readMetadataDocument(url, { client_id: url, redirect_uris: [`https://${host}/cb`] }, open, ['openid'], ISSUER).name).toBe(host.slice(0, 100));
+  });
+
+  it('refuses a secret, or its expiry alone, in a document', () => {
+    const secret = new InvalidClientMetadata('client_secret: a metadata document is public, so it must not hold a secret.');
+    expect(refusal(() => read({ client_secret: 's' }))).toEqual(secret);
+    expect(refusal(() => read({ client_secret_expires_at: 0 }))).toEqual(secret);
   });
 });
