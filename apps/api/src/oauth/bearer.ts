@@ -90,7 +90,7 @@ async function checkProof(dpop: NonNullable<BearerOptions['dpop']>, req: Request
     if (!(error instanceof ProofRejected)) throw error;
     throw new DpopChallenge(error.nonce === null ? 'invalid_dpop_proof' : 'use_dpop_nonce', error.message, { realm, algs, nonce: error.nonce });
   }
+  // A proof of another key than `jkt` was refused by `verify`, before its jti was spent.
   if (key === null) throw new DpopChallenge('invalid_dpop_proof', 'A DPoP-bound access token needs a DPoP proof in the DPoP header.', { realm, algs });
-  if (key.jkt !== jkt) throw new DpopChallenge('invalid_dpop_proof', 'The DPoP proof is made with another key than the one this access token is bound to.', { realm, algs });
   return dpop.proofs.currentNonce();
 }
