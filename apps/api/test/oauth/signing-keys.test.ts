@@ -92,14 +92,54 @@ for (const backend of backends) {
       }
     });
 
-    it('picks up a rotation made by another process', async () => {
+    it('picks up a rotation made by another process within a minute', async () => {
       const mine = new SigningKeys(storage(), 3600, sealer);
       const theirs = new SigningKeys(storage(), 3600, sealer);
       const t0 = Date.now();
       const first = await mine.signer('ES256', t0);
+      const firstNode = await mine.nodeSigner('ES256', t0);
+      expect(firstNode.kid).toBe(first.kid);
       await theirs.rotate(t0);
-      expect((await mine.signer('ES256', t0 + 1000)).kid).toBe(first.kid);
-      expect((await mine.signer('ES256', t0 + 61_000)).kid).not.toBe(first.kid);
+      expect((await mine.signer('ES256', t0 + 60_000)).kid).toBe(first.kid);
+      expect((await mine.nodeSigner('ES256', t0 + 60_000)).kid).toBe(first.kid);
+      const next = (await mine.signer('ES256', t0 + 60_001)).kid;
+      expect(next).not.toBe(first.kid);
+      expect((await mine.nodeSigner('ES256', t0 + 60_001)).kid).toBe(next);
+    });
+
+    it('creates only the missing algorithm\'s key, and signs with it at once', async () => {
+      await new SigningKeys(storage(), 3600, sealer).ensure();
+      const active = await storage().keys.listActive();
+      const es = active.find((k) => k.algorithm === 'ES256')!;
+      await storage().keys.retire(active.find((k) => k.algorithm === 'RS256')!.id, Date.now());
+      const keys = new SigningKeys(storage(), 3600, sealer);
+      // Both caches read now, without an RS256 key.
+      expect((await keys.signer('ES256')).kid).toBe(es.id);
+      expect((await keys.nodeSigner('ES256')).kid).toBe(es.id);
+      await expect(keys.signer('RS256')).rejects.toThrow('no active RS256 signing key: run "tollgate keys rotate" or restart the server to create one');
+      await expect(keys.nodeSigner('RS256')).rejects.toThrow('no active RS256 signing key: run "tollgate keys rotate" or restart the server to create one');
+      await keys.signer('ES256');
+      await keys.nodeSigner('ES256');
+      expect(await keys.ensure()).toEqual(['RS256']);
+      const after = await storage().keys.listActive();
+      expect(after.map((k) => k.algorithm).sort()).toEqual(['ES256', 'RS256']);
+      expect(after.find((k) => k.algorithm === 'ES256')!.id).toBe(es.id);
+      const rsa = after.find((k) => k.algorithm === 'RS256')!;
+      expect((await keys.signer('RS256')).kid).toBe(rsa.id);
+      expect((await keys.nodeSigner('RS256')).kid).toBe(rsa.id);
+      // A 2048-bit modulus: 256 bytes.
+      expect(Buffer.from(rsa.publicJwk.n as string, 'base64url')).toHaveLength(256);
+    });
+
+    it('signs with the newest sealed key of each algorithm, never one stored unencrypted', async () => {
+      await new SigningKeys(storage(), 3600, sealer).ensure();
+      const es = (await storage().keys.listActive()).find((k) => k.algorithm === 'ES256')!;
+      const later = Date.now() + 1000;
+      await storage().keys.create({ ...es, id: 'newer-es', createdAt: later, privateJwk: { ...sealer.seal('newer-es', sealer.open(es.id, es.privateJwk)) } });
+      await storage().keys.create({ ...es, id: 'plain-es', createdAt: later + 1000, privateJwk: { kty: 'EC', d: 'not sealed' } });
+      const keys = new SigningKeys(storage(), 3600, sealer);
+      expect((await keys.signer('ES256')).kid).toBe('newer-es');
+      expect((await keys.nodeSigner('ES256')).kid).toBe('newer-es');
     });
   });
 }

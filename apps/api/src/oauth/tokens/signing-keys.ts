@@ -49,10 +49,8 @@ export class SigningKeys {
     const missing = SIGNING_ALGORITHMS.filter((alg) => !sealed.some((key) => key.algorithm === alg));
     for (const alg of missing) await this.storage.keys.create(await this.generate(alg, now));
     for (const key of active.filter((k) => !isSealed(k.privateJwk))) await this.storage.keys.retire(key.id, now);
-    if (missing.length > 0) {
-      this.cached = null;
-      this.nodeCached = null;
-    }
+    this.cached = null;
+    this.nodeCached = null;
     return missing;
   }
 
@@ -123,7 +121,8 @@ export class SigningKeys {
   }
 
   private async generate(alg: SigningAlgorithm, now: number): Promise<Omit<SigningKey, 'retiredAt'>> {
-    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' && { modulusLength: 2048 }) });
+    // RS256 keys get jose's RSA default, 2048 bits (a test holds it there).
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = this.sealer.seal(kid, { ...(await exportJWK(privateKey)) });
