@@ -102,8 +102,9 @@ export class RateLimiter {
     const current = this.windowStart(now);
     const windowMs = this.rule.windowSeconds * 1000;
     const flushed: { key: string; window: Window; delta: number }[] = [];
+    // Syncs never overlap, so nothing is in flight here.
     for (const [key, window] of this.windows) {
-      if (window.start !== current && window.pending === 0 && window.inFlight === 0) this.windows.delete(key);
+      if (window.start !== current && window.pending === 0) this.windows.delete(key);
       else if (window.pending !== 0) flushed.push({ key, window, delta: window.pending });
     }
     // Counted as in flight until the shared total includes them, so no check meanwhile sees too few.

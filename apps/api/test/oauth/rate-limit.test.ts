@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../src/oauth/rate-limit.js';
+import type { RateLimitStore } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import { freshStorage } from '../support/storage.js';
 
@@ -88,6 +89,16 @@ for (const backend of backends) {
       await Promise.all([a.close(), b.close()]);
     });
 
+    it('counts only the events it allows', async () => {
+      const store = storage().rateLimits;
+      const limiter = new RateLimiter('allowed-test', { limit: 2, windowSeconds: 3600 }, store, 60_000);
+      const now = Date.now();
+      for (let i = 0; i < 4; i++) limiter.consume('k', now);
+      await limiter.sync(now);
+      expect(await store.listAtLeast('allowed-test:', windowStart(now, 3600), 0)).toEqual([{ key: 'allowed-test:k', count: 2 }]);
+      await limiter.close();
+    });
+
     it('does nothing when turned off', async () => {
       const off = new RateLimiter('off', null, storage().rateLimits);
       for (let i = 0; i < 100; i++) expect(off.consume('x').allowed).toBe(true);
@@ -95,3 +106,137 @@ for (const backend of backends) {
     });
   });
 }
+
+type Entry = Parameters<RateLimitStore['addMany']>[0][number];
+const windowStart = (now: number, seconds: number) => Math.floor(now / (seconds * 1000)) * seconds * 1000;
+
+/** A shared store in memory that keeps what it was asked: the limiter's own bookkeeping, without a database. */
+function memoryStore(options: { failures?: number } = {}) {
+  const counts = new Map<string, number>();
+  const added: Entry[][] = [];
+  const purges: [number, number][] = [];
+  let failures = options.failures ?? 0;
+  const id = (key: string, start: number) => `${key}\0${start}`;
+  const store: RateLimitStore = {
+    add: async (key, start, delta, expiresAt) => (await store.addMany([{ key, windowStart: start, delta, expiresAt }]))[0]!,
+    addMany: async (entries) => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('database unavailable');
+      }
+      added.push(entries);
+      return entries.map((e) => {
+        counts.set(id(e.key, e.windowStart), (counts.get(id(e.key, e.windowStart)) ?? 0) + e.delta);
+        return counts.get(id(e.key, e.windowStart))!;
+      });
+    },
+    listAtLeast: async (prefix, start, min) => [...counts]
+      .map(([k, count]) => ({ key: k.split('\0')[0]!, start: Number(k.split('\0')[1]), count }))
+      .filter((c) => c.key.startsWith(prefix) && c.start === start && c.count >= min)
+      .map(({ key, count }) => ({ key, count })),
+    purgeExpired: async (before, limit) => {
+      purges.push([before, limit]);
+      return 0;
+    },
+  };
+  return { store, added, purges, count: (key: string, start: number) => counts.get(id(key, start)) ?? 0 };
+}
+
+describe('rate limiter bookkeeping', () => {
+  const T0 = 6_000_000;
+  const rule = (limit: number) => ({ limit, windowSeconds: 60 });
+
+  it('shares each event once, when its window ends, and writes nothing for a key with nothing new', async () => {
+    const memory = memoryStore();
+    const limiter = new RateLimiter('once', rule(5), memory.store, 60_000);
+    limiter.consume('k', T0);
+    await limiter.sync(T0);
+    await limiter.sync(T0);
+    expect(memory.added).toEqual([[{ key: 'once:k', windowStart: T0, delta: 1, expiresAt: T0 + 60_000 }], []]);
+    // An event counted late in a window is still shared after the window has ended.
+    limiter.record('late', T0 + 59_999);
+    await limiter.sync(T0 + 60_000);
+    expect(memory.count('once:late', T0)).toBe(1);
+    await limiter.close();
+  });
+
+  it('keeps a window\'s shared count from one sync to the next', async () => {
+    const memory = memoryStore();
+    const limiter = new RateLimiter('kept', rule(3), memory.store, 60_000);
+    limiter.consume('k', T0);
+    limiter.consume('k', T0);
+    await limiter.sync(T0);
+    await limiter.sync(T0 + 1);
+    expect(limiter.consume('k', T0 + 2).allowed).toBe(true);
+    expect(limiter.consume('k', T0 + 3).allowed).toBe(false);
+    await limiter.close();
+  });
+
+  it('keeps what a failed sync did not share for the next sync, deciding as before meanwhile', async () => {
+    const memory = memoryStore({ failures: 1 });
+    const errors: unknown[] = [];
+    const limiter = new RateLimiter('retry', rule(10), memory.store, 60_000, (error) => errors.push(error));
+    limiter.consume('k', T0);
+    limiter.consume('k', T0);
+    await limiter.sync(T0);
+    expect(errors).toEqual([new Error('database unavailable')]);
+    await limiter.sync(T0);
+    expect(memory.count('retry:k', T0)).toBe(2);
+    let allowed = 0;
+    while (limiter.consume('k', T0).allowed) allowed += 1;
+    expect(allowed).toBe(8);
+    await limiter.close();
+  });
+
+  it('purges expired counters every 240th sync', async () => {
+    const memory = memoryStore();
+    const limiter = new RateLimiter('purge', rule(5), memory.store, 60_000);
+    for (let i = 1; i <= 239; i++) await limiter.sync(T0 + i);
+    expect(memory.purges).toEqual([]);
+    await limiter.sync(T0 + 240);
+    expect(memory.purges).toEqual([[T0 + 240, 1000]]);
+    for (let i = 241; i <= 480; i++) await limiter.sync(T0 + i);
+    expect(memory.purges).toEqual([[T0 + 240, 1000], [T0 + 480, 1000]]);
+    await limiter.close();
+  });
+
+  it('shares what it counted when closed', async () => {
+    const memory = memoryStore();
+    const limiter = new RateLimiter('closing', rule(5), memory.store, 60_000);
+    limiter.record('k', Date.now());
+    await limiter.close();
+    expect(memory.count('closing:k', windowStart(Date.now(), 60))).toBe(1);
+  });
+
+  it('forgets every key rather than grow past 100,000, and drops ended windows first', async () => {
+    const memory = memoryStore();
+    const limiter = new RateLimiter('bounded', rule(1), memory.store, 60_000);
+    limiter.record('a', T0);
+    for (let i = 1; i < 100_000; i++) limiter.record(`k${i}`, T0);
+    expect(limiter.check('a', T0).allowed).toBe(false);
+    // A key it already holds is counted without forgetting the others.
+    limiter.record('a', T0);
+    expect(limiter.check('k5', T0).allowed).toBe(false);
+    limiter.record('new', T0);
+    expect(limiter.check('a', T0).allowed).toBe(true);
+    expect(limiter.check('new', T0).allowed).toBe(false);
+
+    // Windows that have ended, once shared, are dropped at the next sync and never push out live keys.
+    const again = new RateLimiter('bounded-again', rule(1), memoryStore().store, 60_000);
+    for (let i = 1; i < 100_000; i++) again.record(`k${i}`, T0);
+    await again.sync(T0);
+    const T1 = T0 + 60_000;
+    await again.sync(T1);
+    again.record('a', T1);
+    again.record('b', T1);
+    expect(again.check('a', T1).allowed).toBe(false);
+
+    // Checking a key holds nothing for it.
+    const checking = new RateLimiter('checks', rule(1), memoryStore().store, 60_000);
+    checking.record('a', T0);
+    for (let i = 0; i < 100_000; i++) checking.check(`c${i}`, T0);
+    checking.record('b', T0);
+    expect(checking.check('a', T0).allowed).toBe(false);
+    await Promise.all([limiter.close(), again.close(), checking.close()]);
+  });
+});
