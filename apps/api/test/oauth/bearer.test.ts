@@ -11,10 +11,11 @@ import { DpopNonces } from '../../src/oauth/dpop/nonces.js';
 import { accessTokenHash, DPOP_SIGNING_ALGORITHMS, DpopProofs } from '../../src/oauth/dpop/proof.js';
 import { locateToken, mintTokenValue } from '../../src/oauth/tokens/token-value.js';
 import { aToken } from '../../src/storage/contract/fixtures.js';
-import type { NewToken, Storage } from '../../src/storage/types.js';
+import type { NewToken } from '../../src/storage/types.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+import { withStore } from '../support/storage.js';
 
 const URL_OF_RESOURCE = 'https://api.example/orders';
 const ALGS = DPOP_SIGNING_ALGORITHMS.join(' ');
@@ -31,12 +32,6 @@ async function holder(): Promise<Holder> {
 function proofFor(key: Holder, accessToken: string, nonce?: string): Promise<string> {
   return new SignJWT({ jti: randomUUID(), htm: 'GET', htu: URL_OF_RESOURCE, iat: Math.floor(Date.now() / 1000), ath: accessTokenHash(accessToken), ...(nonce !== undefined && { nonce }) })
     .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.jwk }).sign(key.privateKey);
-}
-
-/** `storage` with one store's methods replaced: a row gone between two reads. */
-function withStore<K extends keyof Storage>(storage: Storage, name: K, overrides: Partial<Storage[K]>): Storage {
-  const store = Object.assign(Object.create(storage[name] as object) as Storage[K], overrides);
-  return new Proxy(storage, { get: (target, key) => (key === name ? store : Reflect.get(target, key, target)) });
 }
 
 function protectedBy(options: BearerOptions) {

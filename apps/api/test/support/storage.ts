@@ -21,3 +21,18 @@ export function freshStorage(backend: Backend, options: { migrate?: boolean } = 
   });
   return () => storage!;
 }
+
+/**
+ * `storage` with some of one store's methods replaced, outside transactions
+ * (a transaction's stores are its own): what another process did between two reads.
+ */
+export function withStore<K extends keyof Storage>(storage: Storage, name: K, overrides: Partial<Storage[K]>): Storage {
+  const store = Object.assign(Object.create(storage[name] as object) as Storage[K], overrides);
+  return new Proxy(storage, {
+    get: (target, key) => {
+      if (key === name) return store;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
