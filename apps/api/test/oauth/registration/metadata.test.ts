@@ -83,6 +83,9 @@ describe('validateRegistration', () => {
     const site = refusal(() => validate({ redirect_uris: [REDIRECT], client_uri: 'javascript:alert(1)' }));
     expect(site).toEqual(new InvalidClientMetadata('client_uri: javascript:alert(1) must be an http or https URL.'));
     expect(site).not.toBeInstanceOf(InvalidRedirectUri);
+    // A member deeper down is named by its path inside the field.
+    const key = refusal(() => validate({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: ['not a key'] } }));
+    expect((key as Error).message).toMatch(/^jwks\[keys\.0\]: /);
   });
 
   it('names a client without a name after the host it sends people back to, or not at all when there is none', () => {
