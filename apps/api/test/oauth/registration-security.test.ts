@@ -196,6 +196,10 @@ for (const backend of backends) {
       const created = await createRegistrationToken(t.storage, {}, actor);
       await t.storage.initialAccessTokens.revoke(created.token.id, Date.now());
       expect((await register(job, created.value)).status).toBe(401);
+      // Refused before its metadata is read: a dead token learns nothing of what the server would take.
+      expect((await register({ redirect_uris: 'not a list' }, created.value)).body).toEqual({
+        error: 'invalid_token', error_description: 'The initial access token is invalid, expired, revoked or used up.',
+      });
       const expiring = await createRegistrationToken(t.storage, { expiresIn: 1 }, actor, Date.now() - 2000);
       expect((await register(job, expiring.value)).status).toBe(401);
     });

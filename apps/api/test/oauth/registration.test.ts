@@ -285,6 +285,11 @@ for (const backend of backends) {
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe('*');
       expect(res.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+      expect(res.headers['access-control-allow-methods']).toBe('GET, POST, PUT, DELETE');
+      expect(res.headers['access-control-max-age']).toBe('600');
+      // The answer itself lets a page read the challenge, and is never cached.
+      const created = await register(app, await token());
+      expect(created.headers).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-expose-headers': 'WWW-Authenticate', 'cache-control': 'no-store', pragma: 'no-cache' });
     });
 
     it('answers a preflight to a configuration URI without reading its id, even one with a malformed escape', async () => {
