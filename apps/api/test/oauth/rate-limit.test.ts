@@ -102,6 +102,8 @@ for (const backend of backends) {
     it('does nothing when turned off', async () => {
       const off = new RateLimiter('off', null, storage().rateLimits);
       for (let i = 0; i < 100; i++) expect(off.consume('x').allowed).toBe(true);
+      off.record('x');
+      off.refund('x');
       await off.close();
     });
   });
@@ -185,6 +187,15 @@ describe('rate limiter bookkeeping', () => {
     let allowed = 0;
     while (limiter.consume('k', T0).allowed) allowed += 1;
     expect(allowed).toBe(8);
+    await limiter.close();
+  });
+
+  it('takes back only what it counted: a refund of a key it holds nothing for is no credit', async () => {
+    const limiter = new RateLimiter('credit', rule(2), memoryStore().store, 60_000);
+    limiter.refund('k', T0);
+    expect(limiter.consume('k', T0).allowed).toBe(true);
+    expect(limiter.consume('k', T0).allowed).toBe(true);
+    expect(limiter.consume('k', T0).allowed).toBe(false);
     await limiter.close();
   });
 
