@@ -18,6 +18,7 @@ describe('discovery (RFC 8414)', () => {
     const res = await t.http.get('/.well-known/oauth-authorization-server').expect(200);
     const issuer = 'http://localhost:3000';
     expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['cache-control']).toBe('public, max-age=300');
     expect(res.body).toEqual({
       issuer,
       authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -63,6 +64,8 @@ describe('discovery (RFC 8414)', () => {
   it('publishes an ES256 and an RS256 public key, and nothing private', async () => {
     const res = await t.http.get('/oauth/jwks').expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/jwk-set\+json/);
+    // Read by anyone, and again soon after a rotation.
+    expect(res.headers).toMatchObject({ 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=60' });
     const { keys } = JSON.parse(res.text) as { keys: Record<string, unknown>[] };
     expect(keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
     for (const key of keys) {
