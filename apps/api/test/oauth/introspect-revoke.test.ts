@@ -49,6 +49,16 @@ for (const backend of backends) {
       expect(res.headers['cache-control']).toBe('no-store');
     });
 
+    it('opens revocation to browser apps (they revoke at sign-out), and introspection to no page', async () => {
+      const preflight = (path: string) => t.http.options(path).set('Origin', 'https://spa.example').set('Access-Control-Request-Method', 'POST');
+      const revocation = await preflight('/oauth/revoke');
+      expect(revocation.status).toBe(204);
+      expect(revocation.headers).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST' });
+      expect((await revoke(`token=${await issue()}`).set('Origin', 'https://spa.example')).headers['access-control-allow-origin']).toBe('*');
+      expect((await preflight('/oauth/introspect')).headers['access-control-allow-origin']).toBeUndefined();
+      expect((await introspect(await issue()).set('Origin', 'https://spa.example')).headers['access-control-allow-origin']).toBeUndefined();
+    });
+
     it('hides a token from other clients but shows it to a resource server', async () => {
       const token = await issue();
       expect((await introspect(token, stranger).expect(200)).body).toEqual({ active: false });
