@@ -62,6 +62,7 @@ for (const backend of backends) {
       expect(errorPage(await t.http.get(`/oauth/logout?state=a&state=b&client_id=${app.id}`))).toEqual({
         status: 400, title: invalid, message: 'The logout request repeats state.',
       });
+      expect(errorPage(await t.http.get(`/oauth/logout?state=a&state=b&client_id=${app.id}&client_id=${app.id}`)).message).toBe('The logout request repeats state, client_id.');
       expect(errorPage(await t.http.get(`/oauth/logout?id_token_hint=${idToken}&client_id=${other.id}`))).toEqual({
         status: 400, title: invalid, message: 'client_id does not match the ID token in the logout request.',
       });
