@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JWT_BEARER } from '../../src/oauth/client-auth/private-key-jwt.js';
 import { metadataDocumentUrlProblem } from '../../src/oauth/registration/metadata-document.js';
 import { createOutbound } from '../../src/outbound/fetch.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
-import { authorizeUrl, createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser } from '../support/browser.js';
+import { authorizeUrl, createTestUser, decide, errorPage, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import type { ExtraDeps } from '../support/oauth-app.js';
 import { listenLocal, TEST_CA, type LocalServer } from '../support/tls.js';
@@ -61,15 +60,6 @@ async function documentHost() {
 }
 
 type DocumentHost = Awaited<ReturnType<typeof documentHost>>;
-
-const unescapeHtml = (text: string) => text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-/** The error page as a person reads it; it must send them nowhere. */
-function errorPage(res: Response) {
-  expect(res.headers.location).toBeUndefined();
-  const text = (pattern: RegExp) => unescapeHtml(pattern.exec(res.text)?.[1] ?? '');
-  return { status: res.status, title: text(/<h1>(.*?)<\/h1>/s), message: text(/<p role="alert">(.*?)<\/p>/s) };
-}
 
 function authorize(t: AdminTestApp, clientId: string, browser: Browser = newBrowser(t)) {
   const { challenge } = pkcePair();

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Response } from 'supertest';
-import { authorizeUrl, createTestUser, csrfOf, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser } from '../support/browser.js';
+import { authorizeUrl, createTestUser, csrfOf, decide, errorPage, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
 const REDIRECT = 'https://app.example/cb';
 const BYE = 'https://app.example/bye';
 const FORM = 'application/x-www-form-urlencoded';
-
-const unescapeHtml = (text: string) => text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-/** An error page as a person reads it; it sends them nowhere. */
-function errorPage(res: Response) {
-  expect(res.headers.location).toBeUndefined();
-  const text = (pattern: RegExp) => unescapeHtml(pattern.exec(res.text)?.[1] ?? '');
-  return { status: res.status, title: text(/<h1>(.*?)<\/h1>/s), message: text(/<p role="alert">(.*?)<\/p>/s) };
-}
 
 /**
  * RP-initiated logout (OIDC RP-Initiated Logout 1.0) at `/oauth/logout`, each

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import { expect } from 'vitest';
 import { createUser } from '../../src/admin/users/service.js';
 import type { CreateUserInput } from '../../src/admin/users/schema.js';
@@ -83,4 +83,13 @@ export async function decide(browser: Browser, interaction: string, decision: 'a
 /** The query of the redirect back to the client. */
 export function redirectParams(location: string): URLSearchParams {
   return new URL(location).searchParams;
+}
+
+const unescapeHtml = (text: string) => text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** An error page as a person reads it: its status, heading and message. It must send them nowhere. */
+export function errorPage(res: Response) {
+  expect(res.headers.location).toBeUndefined();
+  const text = (pattern: RegExp) => unescapeHtml(pattern.exec(res.text)?.[1] ?? '');
+  return { status: res.status, title: text(/<h1>(.*?)<\/h1>/s), message: text(/<p role="alert">(.*?)<\/p>/s) };
 }
