@@ -1,11 +1,17 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateClient } from '../../src/admin/clients/service.js';
+import { sha256 } from '../../src/crypto/random.js';
+import type { Client } from '../../src/storage/types.js';
 import { createTestUser } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 import { registrationRequests } from '../support/registration.js';
+import { withStore } from '../support/storage.js';
 
 const JSON_TYPE = 'application/json';
+const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
+const WRONG_TOKEN = { error: 'invalid_token', error_description: 'The registration access token is invalid, or its client was deleted.' };
 const AGENT = { client_name: 'Agent', redirect_uris: ['https://agent.example/cb'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'none', scope: 'openid read' };
 
 /**
@@ -17,8 +23,18 @@ const AGENT = { client_name: 'Agent', redirect_uris: ['https://agent.example/cb'
 for (const backend of backends) {
   describe.skipIf(backend.unavailable !== null)(`client configuration endpoint on ${backend.name}`, () => {
     let t: OAuthTestApp;
+    /** Runs after the app read a client (its token checked), before anything is written: another request, in between. */
+    let afterRead: ((client: Client) => Promise<void>) | null = null;
     beforeAll(async () => {
-      t = await oauthTestApp(backend, { AUTHORIZE_RATE_LIMIT: 'off', REGISTRATION_RATE_LIMIT: 'off' });
+      t = await oauthTestApp(backend, { AUTHORIZE_RATE_LIMIT: 'off', REGISTRATION_RATE_LIMIT: 'off' }, (_config, storage) => ({
+        storage: withStore(storage, 'clients', {
+          get: async (id: string) => {
+            const found = await storage.clients.get(id);
+            if (found && afterRead) await afterRead(found);
+            return found;
+          },
+        }),
+      }));
     });
     afterAll(() => t?.close());
     const { token, register, configuration } = registrationRequests(() => t);
@@ -87,6 +103,50 @@ for (const backend of backends) {
       expect(moved.status, moved.text).toBe(200);
       expect(await t.storage.consents.find(ada.id, created.client_id!)).toBeNull();
       expect((await lastUpdate(created.client_id!))!.details).toEqual({ fields: ['name', 'redirectUris'], revoked_consents: 1 });
+    });
+
+    it('refuses an update or a deletion whose token another request replaced after the check, and changes nothing', async () => {
+      const created = (await register(AGENT, await token())).body as Record<string, string>;
+      const presented = sha256(created.registration_access_token!);
+      afterRead = async (client) => {
+        if (client.id !== created.client_id || client.registration.accessTokenHash !== presented) return;
+        await t.storage.clients.rotateRegistrationAccessToken(client.id, presented, sha256('replaced elsewhere'), Date.now());
+      };
+      try {
+        const update = await configuration('put', created.client_id!, created.registration_access_token!).type(JSON_TYPE).send({ client_id: created.client_id, ...AGENT, client_name: 'Renamed' });
+        expect(update.status).toBe(401);
+        expect(update.body).toEqual(WRONG_TOKEN);
+        const stored = (await t.storage.clients.get(created.client_id!))!;
+        expect(stored.name).toBe('Agent');
+        expect(stored.registration.accessTokenHash).toBe(sha256('replaced elsewhere'));
+        await t.storage.clients.rotateRegistrationAccessToken(created.client_id!, sha256('replaced elsewhere'), presented, Date.now());
+        const deletion = await configuration('delete', created.client_id!, created.registration_access_token!);
+        expect(deletion.body).toEqual(WRONG_TOKEN);
+        expect((await t.storage.clients.get(created.client_id!))!.status).toBe('active');
+        expect(await lastUpdate(created.client_id!)).toBeUndefined();
+      } finally {
+        afterRead = null;
+      }
+    });
+
+    it('keeps an update within its initial access token\'s limits though an administrator widened the client, and within what it has once the token is gone', async () => {
+      const value = await token({ scopes: ['read'], grantTypes: ['authorization_code'] });
+      const created = (await register({ ...AGENT, scope: 'read' }, value)).body as Record<string, string>;
+      expect(created.scope).toBe('read');
+      await updateClient(t.storage, created.client_id!, { scopes: ['read', 'write'], grantTypes: ['authorization_code', 'refresh_token'] }, actor);
+      const moreGrants = await put(created, { ...AGENT, grant_types: ['authorization_code', 'refresh_token'], scope: 'read' });
+      expect(moreGrants.body).toEqual({ error: 'invalid_client_metadata', error_description: 'grant_types: refresh_token may not be registered here.' });
+      const moreScopes = await put(created, { ...AGENT, scope: 'read write' });
+      expect(moreScopes.status, moreScopes.text).toBe(200);
+      expect(moreScopes.body.scope).toBe('read');
+      // Purged, the token's limits are gone with it: what the client has now is all it may keep.
+      const { id } = (await t.storage.initialAccessTokens.findByHash(sha256(value)))!;
+      await t.storage.initialAccessTokens.revoke(id, Date.now() - 1000);
+      expect(await t.storage.initialAccessTokens.purgeExpired(Date.now(), 100)).toBeGreaterThanOrEqual(1);
+      await updateClient(t.storage, created.client_id!, { scopes: ['read', 'write'] }, actor);
+      const kept = await put(created, { ...AGENT, scope: 'read write' });
+      expect(kept.body.scope).toBe('read write');
+      expect((await put(created, { ...AGENT, scope: 'read write openid' })).body.scope).toBe('read write');
     });
   });
 }

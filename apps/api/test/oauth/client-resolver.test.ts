@@ -5,7 +5,7 @@ import type { Outbound } from '../../src/outbound/fetch.js';
 import { OutboundError } from '../../src/outbound/errors.js';
 import { ConflictError, type Storage } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
-import { freshStorage, withStore } from '../support/storage.js';
+import { freshStorage, withStore, withTransaction } from '../support/storage.js';
 
 const ISSUER = 'https://tollgate.example';
 const REDIRECT = 'https://agent.example/cb';
@@ -65,11 +65,7 @@ for (const backend of backends) {
       const docs = documents();
       const url = docs.publish(nextUrl());
       let transactions = 0;
-      const counting = new Proxy(storage(), {
-        get: (target, key) => (key === 'transaction'
-          ? (fn: Parameters<Storage['transaction']>[0]) => (transactions++, target.transaction(fn))
-          : (Reflect.get(target, key, target) as unknown)),
-      });
+      const counting = withTransaction(storage(), (transaction) => (work) => (transactions++, transaction(work)));
       const resolver = resolverOver(counting, docs);
       const created = await resolver.resolve(url, '203.0.113.9');
       expect(created).toMatchObject({ id: url, name: 'Agent', status: 'active', registration: { kind: 'metadata_document', sourceAddress: '203.0.113.9' } });
@@ -145,9 +141,7 @@ for (const backend of backends) {
       const unseen = (failure: Error) => {
         let reads = 0;
         const base = withStore(storage(), 'clients', { get: async (id: string) => (reads++ === 0 ? null : storage().clients.get(id)) });
-        return new Proxy(base, {
-          get: (target, key) => (key === 'transaction' ? async () => { throw failure; } : (Reflect.get(target, key, target) as unknown)),
-        });
+        return withTransaction(base, () => async () => { throw failure; });
       };
       const raced = resolverOver(unseen(new ConflictError('A client with this id exists.', 'id')), docs);
       expect(await raced.resolve(url, '203.0.113.9')).toMatchObject({ id: theirs.id });

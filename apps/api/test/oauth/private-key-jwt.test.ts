@@ -168,7 +168,7 @@ for (const backend of backends) {
 
     it('SECURITY rule 44: refuses a replay at another app instance on the same database', async () => {
       const other: Storage = await openStorage(t.config.database);
-      const second: App = createApp({ config: t.config, storage: other, logger: createLogger('silent'), metrics: createMetrics(), ...deps(t.config) });
+      const second: App = createApp({ config: t.config, storage: other, logger: createLogger('silent'), metrics: createMetrics(), ...deps(t.config, other) });
       try {
         const jwt = await assertion(byUri);
         expect((await withAssertion(jwt)).status).toBe(200);

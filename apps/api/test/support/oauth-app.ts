@@ -29,8 +29,11 @@ export interface OAuthTestApp {
 const actor = { type: 'system' as const, id: 'test', sourceAddress: null };
 
 
-/** What a test may give the app besides its configuration (the outbound client that trusts the test CA, the jwks_uri refetch cooldown). */
-export type ExtraDeps = (config: Config) => Pick<AppDeps, 'outbound' | 'keySetRefreshCooldownSeconds' | 'embed'>;
+/**
+ * What a test may give the app besides its configuration (the outbound client that trusts the test CA, the jwks_uri
+ * refetch cooldown), or the storage the app reads instead of the test's (`withStore`: another process between two reads).
+ */
+export type ExtraDeps = (config: Config, storage: Storage) => Pick<AppDeps, 'outbound' | 'keySetRefreshCooldownSeconds' | 'embed'> & Partial<Pick<AppDeps, 'storage'>>;
 
 /** A fresh database of one kind, bootstrapped, with the app built on it. `env` is extra configuration. */
 export async function oauthTestApp(backend: Backend, env: Record<string, string> = {}, deps: ExtraDeps = () => ({})): Promise<OAuthTestApp> {
@@ -50,7 +53,7 @@ export async function oauthTestApp(backend: Backend, env: Record<string, string>
     for (const line of String(chunk).split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
     done();
   } });
-  const app = createApp({ config, storage, logger: createLogger(env.LOG_LEVEL === undefined ? 'silent' : config.logLevel, sink), metrics, ...deps(config) });
+  const app = createApp({ config, storage, logger: createLogger(env.LOG_LEVEL === undefined ? 'silent' : config.logLevel, sink), metrics, ...deps(config, storage) });
   return {
     storage,
     config,

@@ -27,10 +27,18 @@ export function freshStorage(backend: Backend, options: { migrate?: boolean } = 
  * (a transaction's stores are its own): what another process did between two reads.
  */
 export function withStore<K extends keyof Storage>(storage: Storage, name: K, overrides: Partial<Storage[K]>): Storage {
-  const store = Object.assign(Object.create(storage[name] as object) as Storage[K], overrides);
+  return replacing(storage, name, Object.assign(Object.create(storage[name] as object) as Storage[K], overrides));
+}
+
+/** `storage` whose transactions go through `wrap` (given the real `transaction`): counted, say, or failing as a database would. */
+export function withTransaction(storage: Storage, wrap: (transaction: Storage['transaction']) => Storage['transaction']): Storage {
+  return replacing(storage, 'transaction', wrap(storage.transaction.bind(storage)));
+}
+
+function replacing<K extends keyof Storage>(storage: Storage, name: K, replacement: Storage[K]): Storage {
   return new Proxy(storage, {
     get: (target, key) => {
-      if (key === name) return store;
+      if (key === name) return replacement;
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
