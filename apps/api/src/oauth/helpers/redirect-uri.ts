@@ -17,7 +17,8 @@ export function isPrivateUseScheme(protocol: string): boolean {
 export function redirectUriProblem(value: string, applicationType: ApplicationType = 'web'): string | null {
   const url = parseRegisteredUrl(value);
   if (typeof url === 'string') return url;
-  if (url.hash || value.includes('#')) return `${value} must not have a fragment`;
+  // Also an empty fragment (`cb#`), which the parsed URL does not show.
+  if (value.includes('#')) return `${value} must not have a fragment`;
   if (url.protocol === 'http:') {
     return isLoopbackHost(url.hostname) ? null : `${value} must use https (http is allowed only for localhost and loopback addresses)`;
   }
