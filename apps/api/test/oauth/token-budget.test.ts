@@ -1,8 +1,13 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { createLogger } from '../../src/logger.js';
 import { TokenBudget } from '../../src/oauth/endpoints/token-budget.js';
 import { AuthorizationPending, InvalidGrant, SlowDown } from '../../src/oauth/errors.js';
 import type { OAuthRequest } from '../../src/oauth/http/oauth-request.js';
 import type { RateLimiter } from '../../src/oauth/rate-limit.js';
+import { openStorage } from '../../src/storage/sql/index.js';
 import type { Client } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import { createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
@@ -68,6 +73,22 @@ for (const backend of backends) {
       }
       const over = await tokenFrom(USER_ADDRESS, { grant_type: 'refresh_token', client_id: spa.id, refresh_token: refreshToken }).expect(429);
       expect(over.body).toEqual(CLIENT_OVER);
+    });
+
+    it('shares, as a process stops, what it counted since its last sync: a restart is no fresh budget', async () => {
+      const job = await t.client({ name: 'Restarted job' });
+      const storage = await openStorage(t.config.database);
+      const stopping = createApp({ config: t.config, storage, logger: createLogger('silent'), metrics: createMetrics() });
+      const issue = () => request(stopping.handle).post('/oauth/token').type(FORM).set('Authorization', basic(job.id, job.secret)).send('grant_type=client_credentials');
+      // Two of its three, then stopped (counts are shared every 250 ms: these two most likely not yet).
+      await issue().expect(200);
+      await issue().expect(200);
+      await stopping.close();
+      await storage.close();
+      // The third, here; this process learns the shared total (the other's two and its one) at its next sync.
+      await tokenFrom(USER_ADDRESS, { grant_type: 'client_credentials' }, basic(job.id, job.secret)).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect((await tokenFrom(USER_ADDRESS, { grant_type: 'client_credentials' }, basic(job.id, job.secret)).expect(429)).body).toEqual(CLIENT_OVER);
     });
 
     it('lets a confidential client pay for its own failed grants, not its address', async () => {
