@@ -12,6 +12,7 @@ import type { Client } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import { createTestUser, decide, newBrowser, pkcePair, redirectParams, signIn, startAuthorization } from '../support/browser.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+import { withStore } from '../support/storage.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const REDIRECT = 'http://127.0.0.1/cb';
@@ -89,6 +90,31 @@ for (const backend of backends) {
       await tokenFrom(USER_ADDRESS, { grant_type: 'client_credentials' }, basic(job.id, job.secret)).expect(200);
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect((await tokenFrom(USER_ADDRESS, { grant_type: 'client_credentials' }, basic(job.id, job.secret)).expect(429)).body).toEqual(CLIENT_OVER);
+    });
+
+    it('logs a sync of its counts that failed, and goes on deciding with the counts it holds', async () => {
+      let failing = true;
+      const broken = await oauthTestApp(backend, { TOKEN_RATE_LIMIT: '3/1d', LOG_LEVEL: 'info' }, (_config, storage) => ({
+        storage: withStore(storage, 'rateLimits', {
+          addMany: async (entries) => {
+            if (failing) throw new Error('database unavailable');
+            return storage.rateLimits.addMany(entries);
+          },
+        }),
+      }));
+      try {
+        const job = await broken.client();
+        const issue = () => broken.http.post('/oauth/token').type(FORM).set('Authorization', basic(job.id, job.secret)).send('grant_type=client_credentials');
+        await issue().expect(200);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect(broken.logs.find((line) => line.msg === 'rate limit sync failed')).toMatchObject({ level: 50, err: { message: 'database unavailable' } });
+        await issue().expect(200);
+        await issue().expect(200);
+        expect((await issue().expect(429)).body).toEqual(CLIENT_OVER);
+      } finally {
+        failing = false;
+        await broken.close();
+      }
     });
 
     it('lets a confidential client pay for its own failed grants, not its address', async () => {
