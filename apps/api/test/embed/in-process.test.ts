@@ -198,6 +198,15 @@ for (const backend of backends) {
       // Sent to the host's login page, not back to the client with a code for the administrator.
       const { details } = await begin(browser);
       expect(details.step).toBe('login');
+      // The console's own sign-in is Tollgate's: the same session answers it, also silently (its token renewal).
+      await tollgate.storage.consents.grant(admin.id, 'tollgate-console', ['openid'], now);
+      const consoleSignIn = new URL(`${base}/oauth/authorize`);
+      consoleSignIn.search = new URLSearchParams({
+        client_id: 'tollgate-console', redirect_uri: `${base}/console/callback`, response_type: 'code', scope: 'openid', state: 'c', prompt: 'none',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+      }).toString();
+      const back = await browser.go(consoleSignIn.href, {}, `${base}/console/callback`);
+      expect(back.url, back.text).toMatch(/^[^?]+\/console\/callback\?code=/);
     });
 
     it('refuses scopes that were not requested and leaves the interaction as it was', async () => {
