@@ -108,7 +108,9 @@ for (const backend of backends) {
         response_types_supported: ['code'],
         authorization_response_iss_parameter_supported: true,
       });
+      // Every grant the server has but the password grant.
       expect(res.body.grant_types_supported).not.toContain('password');
+      expect(res.body.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']));
     });
 
     it('refuses a client secret at every endpoint that authenticates, saying why, and a public client at all', async () => {
