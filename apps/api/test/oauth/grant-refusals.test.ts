@@ -7,6 +7,7 @@ import type { NewAuthorizationCode, User } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import { createTestUser, pkcePair } from '../support/browser.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
+import { withStore } from '../support/storage.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const REDIRECT = 'https://app.example/cb';
@@ -46,6 +47,22 @@ for (const backend of backends) {
       // A failed client authentication is the guard's warning alone.
       await token({ grant_type: 'authorization_code', code: 'x' }, { id: app.id, secret: 'wrong' }).set('X-Request-Id', 'refusal-2').expect(401);
       expect(t.logs.filter((line) => line.requestId === 'refusal-2').map((line) => line.msg)).toEqual(['client authentication failed']);
+    });
+
+    it('answers server_error to a failure of its own, logged as an error with the request id', async () => {
+      const broken = await oauthTestApp(backend, { LOG_LEVEL: 'info' }, (_config, storage) => ({
+        storage: withStore(storage, 'clients', { get: async () => { throw new Error('database unavailable'); } }),
+      }));
+      try {
+        const res = await broken.http.post('/oauth/token').type(FORM).set('Authorization', basic('job', 'secret')).set('X-Request-Id', 'failure-1')
+          .send('grant_type=client_credentials').expect(500);
+        expect(res.body).toMatchObject({ error: 'server_error' });
+        expect(JSON.stringify(res.body)).not.toContain('database unavailable');
+        expect(broken.logs.filter((line) => line.requestId === 'failure-1' && line.level === 50))
+          .toEqual([expect.objectContaining({ msg: 'protocol endpoint failed', err: expect.objectContaining({ message: 'database unavailable' }) })]);
+      } finally {
+        await broken.close();
+      }
     });
 
     /** A code issued to `client` for ada, as the authorization endpoint stores it. */

@@ -49,11 +49,13 @@ for (const backend of backends) {
       expect(res.headers['cache-control']).toBe('no-store');
     });
 
-    it('opens revocation to browser apps (they revoke at sign-out), and introspection to no page', async () => {
+    it('opens revocation to browser apps (they revoke at sign-out), as the token and device endpoints, and introspection to no page', async () => {
       const preflight = (path: string) => t.http.options(path).set('Origin', 'https://spa.example').set('Access-Control-Request-Method', 'POST');
-      const revocation = await preflight('/oauth/revoke');
-      expect(revocation.status).toBe(204);
-      expect(revocation.headers).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST' });
+      for (const path of ['/oauth/revoke', '/oauth/token', '/oauth/device_authorization']) {
+        const open = await preflight(path);
+        expect(open.status, path).toBe(204);
+        expect(open.headers, path).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST' });
+      }
       expect((await revoke(`token=${await issue()}`).set('Origin', 'https://spa.example')).headers['access-control-allow-origin']).toBe('*');
       expect((await preflight('/oauth/introspect')).headers['access-control-allow-origin']).toBeUndefined();
       expect((await introspect(await issue()).set('Origin', 'https://spa.example')).headers['access-control-allow-origin']).toBeUndefined();
