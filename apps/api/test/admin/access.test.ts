@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes } from '../../src/admin/index.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { TokenIssuer } from '../../src/oauth/tokens/issue.js';
+import { VERSION } from '../../src/version.js';
 import { backends, sqliteBackend } from '../support/databases.js';
 import { basic } from '../support/oauth-app.js';
 import { adminTestApp, type AdminTestApp } from '../support/admin.js';
@@ -241,6 +242,15 @@ describe('the OpenAPI document', () => {
     const result = await new Validator().validate(res.body);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  // Integrators read the document without a server; it must be the one served, to the word (`-u` writes it anew).
+  it('is docs/openapi.json, but for the server\'s version and address', async () => {
+    const doc = (await t.http.get('/admin/api/openapi.json')).body;
+    expect(doc.info.version).toBe(VERSION);
+    expect(doc.servers).toEqual([{ url: `${t.config.issuer}/admin/api` }]);
+    const published = { ...doc, info: { ...doc.info, version: 'the server\'s version' }, servers: [{ url: 'https://tollgate.example/admin/api' }] };
+    await expect(`${JSON.stringify(published, null, 2)}\n`).toMatchFileSnapshot('../../../../docs/openapi.json');
   });
 
   it('describes every route, its parameters, body and answers from the same schemas', async () => {

@@ -27,7 +27,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
   if (!schema) return [];
   const shape = (schema as z.ZodObject).shape as Record<string, z.ZodType>;
   return Object.entries(shape).map(([name, field]) => {
-    const json = bare(z.toJSONSchema(field, { io: 'input', unrepresentable: 'any', metadata: z.registry() }) as JsonObject);
+    const json = bare(z.toJSONSchema(field, { io: 'input', unrepresentable: 'any' }) as JsonObject);
     const { description, ...fieldSchema } = json;
     return {
       name,
