@@ -25,10 +25,11 @@ export const MAX_LIMIT = 200;
 
 /** `limit` and `cursor`, shared by every list. Out-of-range limits are refused, not clamped. */
 export const pageQuery = {
+  // The schema's message is every check's.
   limit: z.coerce.number({ error: `must be a whole number from 1 to ${MAX_LIMIT}` })
-    .int(`must be a whole number from 1 to ${MAX_LIMIT}`)
-    .min(1, `must be a whole number from 1 to ${MAX_LIMIT}`)
-    .max(MAX_LIMIT, `must be a whole number from 1 to ${MAX_LIMIT}`)
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
     .default(50)
     .meta({ description: `Items per page, 1 to ${MAX_LIMIT} (default 50).` }),
   cursor: z.string().min(1).max(512).optional()
