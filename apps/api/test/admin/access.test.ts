@@ -1,5 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { openApiDocument } from '../../src/admin/http/openapi.js';
 import { adminRoutes } from '../../src/admin/index.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { TokenIssuer } from '../../src/oauth/tokens/issue.js';
@@ -257,6 +259,12 @@ describe('the OpenAPI document', () => {
     expect(doc.servers).toEqual([{ url: `${t.config.issuer}/admin/api` }]);
     const published = { ...doc, info: { ...doc.info, version: 'the server\'s version' }, servers: [{ url: 'https://tollgate.example/admin/api' }] };
     await expect(`${JSON.stringify(published, null, 2)}\n`).toMatchFileSnapshot('../../../../docs/openapi.json');
+  });
+
+  it('names the route whose schemas were not registered, rather than describe it without them', () => {
+    const unnamed = { ...adminRoutes[0]!, operationId: 'listThings', response: z.object({ things: z.array(z.string()) }) };
+    expect(() => openApiDocument([unnamed], { serverUrl: 'https://tollgate.example/admin/api', version: '1' }))
+      .toThrow('listThings: its request and response schemas must be registered (requestSchema/responseSchema)');
   });
 
   it('describes every route, its parameters, body and answers from the same schemas', async () => {
