@@ -298,6 +298,11 @@ for (const backend of backends) {
         expect(res.status, id).toBe(204);
         expect(res.headers['access-control-allow-methods'], id).toBe('GET, POST, PUT, DELETE');
       }
+      // Only there: no path that merely contains one.
+      for (const path of ['/oauth/register/some-client/more', '/elsewhere/oauth/register/some-client']) {
+        const res = await t.http.options(path).set('Origin', 'https://agent.example').set('Access-Control-Request-Method', 'PUT');
+        expect(res.headers['access-control-allow-methods'], path).toBeUndefined();
+      }
     });
   });
 
