@@ -150,7 +150,7 @@ export function accountRoutes(ctx: BrowserContext): Router {
     const secret = ctx.browser.read(req)!;
     const returnTo = safeReturnPath(field(req, 'return_to'));
     const username = field(req, 'username').trim().slice(0, 200);
-    const check = await checkPassword(ctx, req, username, field(req, 'password').slice(0, 1024), { via: 'account' });
+    const check = await checkPassword(ctx, req, username, field(req, 'password'), { via: 'account' });
     if (check.kind === 'limited') return signInPage(req, res, secret, { returnTo, username, error: throttledMessage(res, check.retryAfterSeconds) }, 429);
     if (check.kind === 'failed') {
       return signInPage(req, res, secret, { returnTo, username, error: 'The user name or password is not right, or the account is disabled.' }, 401);
@@ -214,7 +214,7 @@ export function accountRoutes(ctx: BrowserContext): Router {
     const signedIn = await forPost(req, res, 'password');
     if (!signedIn) return;
     const { user } = signedIn;
-    const current = field(req, 'current').slice(0, 1024);
+    const current = field(req, 'current');
     const password = field(req, 'password');
     const check = await checkPassword(ctx, req, user.username, current, { via: 'account password change' });
     if (check.kind === 'limited') return showAccount(req, res, signedIn, ctx.browser.read(req)!, 429, { current: throttledMessage(res, check.retryAfterSeconds) });

@@ -148,7 +148,7 @@ export function accountSecurityRoutes(ctx: BrowserContext): Router {
     const signedIn = await post(req, res, 'confirm', true);
     if (!signedIn) return;
     const { user } = signedIn;
-    const check = await checkPassword(ctx, req, user.username, field(req, 'password').slice(0, 1024), { purpose: 'confirm' });
+    const check = await checkPassword(ctx, req, user.username, field(req, 'password'), { purpose: 'confirm' });
     if (check.kind === 'limited') return render(req, res, signedIn, 429, { error: throttledMessage(res, check.retryAfterSeconds) });
     if (check.kind === 'failed' || check.user.id !== user.id) return render(req, res, signedIn, 401, { error: 'That password is not right.' });
     // A new password sign-in: the second factor must follow again.

@@ -205,7 +205,7 @@ export function deviceRoutes(ctx: BrowserContext): Router {
     const authorization = await loadForPost(req, res, 'device-login');
     if (!authorization) return;
     const username = field(req, 'username').trim().slice(0, 200);
-    const result = await signIn(ctx, req, res, { username, password: field(req, 'password').slice(0, 1024) }, authorization.clientId);
+    const result = await signIn(ctx, req, res, { username, password: field(req, 'password') }, authorization.clientId);
     if (!('user' in result)) return show(req, res, authorization, { username, ...result });
     res.redirect(303, path(authorization));
   });

@@ -185,7 +185,7 @@ export function interactionRoutes(ctx: BrowserContext): Router {
     const interaction = await loadForPost(req, res, 'login');
     if (!interaction) return;
     const username = field(req, 'username').trim().slice(0, 200);
-    const result = await signIn(ctx, req, res, { username, password: field(req, 'password').slice(0, 1024) }, interaction.request.clientId);
+    const result = await signIn(ctx, req, res, { username, password: field(req, 'password') }, interaction.request.clientId);
     if (!('user' in result)) return show(req, res, interaction, { username, ...result });
     await ctx.storage.interactions.authenticate(interaction.id, result.user.id, Date.now());
     res.redirect(303, path(interaction));

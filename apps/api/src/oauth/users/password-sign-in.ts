@@ -3,6 +3,13 @@ import { randomSecret } from '../../crypto/random.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Storage, User } from '../../storage/types.js';
 
+/**
+ * The longest password the password rule lets anyone set. A longer one is never
+ * right, even when it starts with the user's: refused, after a check of as long a
+ * password as could be right, so it costs the same and answers as a wrong one.
+ */
+const MAX_PASSWORD = 1024;
+
 /** The /64 of an IPv6 address, or the address itself: one host usually holds a whole /64. */
 export type AddressBucket = (address: string) => string;
 
@@ -40,6 +47,7 @@ export type Throttled<R> = { limited: true; retryAfterSeconds: number } | { limi
 export interface SignInAttempt {
   /** Trimmed by the caller; compared case-insensitively. */
   username: string;
+  /** As typed: one longer than any password can be fails as a wrong one. */
   password: string;
   /** Source address, for the per-address throttle. */
   address: string;
@@ -116,12 +124,14 @@ export class PasswordSignIn {
     return throttled.limited ? { kind: 'limited', retryAfterSeconds: throttled.retryAfterSeconds } : throttled.result;
   }
 
-  private async check(user: User | null, username: string, password: string): Promise<SignInResult> {
+  private async check(user: User | null, username: string, typed: string): Promise<SignInResult> {
+    const possible = typed.length <= MAX_PASSWORD;
+    const password = typed.slice(0, MAX_PASSWORD);
     if (this.host) {
-      const hosted = username === '' ? null : await this.host(username, password);
+      const hosted = username === '' || !possible ? null : await this.host(username, password);
       return hosted ? { kind: 'signed_in', user: hosted } : { kind: 'failed', reason: 'wrong password', user: null };
     }
-    const valid = await this.verify(password, user !== null ? user.passwordHash : await this.decoy);
+    const valid = await this.verify(password, user !== null ? user.passwordHash : await this.decoy) && possible;
     const failure = !user ? 'unknown user' : !valid ? 'wrong password' : user.disabledAt !== null ? 'user disabled' : null;
     if (failure !== null || !user) return { kind: 'failed', reason: failure ?? 'unknown user', user };
     return { kind: 'signed_in', user };
