@@ -103,6 +103,12 @@ for (const backend of backends) {
       const wrong = await browser.post(`${interaction}/second-factor`).type('form').send({ csrf, method: 'totp', code: '12345' });
       expect(wrong.status).toBe(401);
       expect(wrong.text).toContain('Enter the 6-digit code');
+      const tara = (await t.storage.users.getByUsername('tara'))!;
+      const audited = async () => (await t.storage.audit.list({ action: 'user.second_factor_failed', limit: 1 })).items[0];
+      expect(await audited()).toMatchObject({ actorType: 'anonymous', targetId: tara.id, details: { method: 'totp', client_id: app.id } });
+      // A method no form sends is refused, and kept in the log only as far as a method's name goes.
+      expect((await browser.post(`${interaction}/second-factor`).type('form').send({ csrf, method: `sms${'x'.repeat(40)}`, code: '123456' })).status).toBe(401);
+      expect((await audited())?.details).toEqual({ method: `sms${'x'.repeat(17)}`, client_id: app.id });
       // No CSRF token: refused, nothing counted.
       expect((await browser.post(`${interaction}/second-factor`).type('form').send({ method: 'totp', code: totpCode(secret, Date.now()) })).status).toBe(403);
       // Still not past the second factor: the consent page is not reachable.
@@ -344,6 +350,26 @@ for (const backend of backends) {
         expect(replay.status).toBe(401);
         const garbage = await browser.post(`${interaction}/passkey`).type('form').send({ csrf: formCsrf(page.text, `${interaction}/passkey`), credential: '{"id":1,"response":[]}' });
         expect(garbage.status).toBe(401);
+      });
+
+      it('refuses a disabled user\'s passkey as the account being disabled, audited with the user, and signs no one in', async () => {
+        await t.storage.users.update(pat.id, { disabledAt: Date.now() }, Date.now());
+        try {
+          const browser = newBrowser(t);
+          const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'openid', ...pkce() });
+          const page = await browser.get(interaction);
+          const answer = authenticator.get(webauthnOptions(page.text, 'get'), credentialId);
+          const res = await browser.post(`${interaction}/passkey`).type('form').send({ csrf: formCsrf(page.text, `${interaction}/passkey`), credential: JSON.stringify(answer) });
+          expect(res.status).toBe(401);
+          expect(res.text).toContain('This account is disabled.');
+          const failed = await t.storage.audit.list({ action: 'user.login_failed', limit: 1 });
+          expect(failed.items[0]).toMatchObject({
+            actorType: 'anonymous', targetType: 'user', targetId: pat.id, details: { reason: 'user disabled', method: 'passkey', client_id: app.id },
+          });
+          expect((await browser.get(interaction)).text).toContain('Use a passkey instead');
+        } finally {
+          await t.storage.users.update(pat.id, { disabledAt: null }, Date.now());
+        }
       });
 
       it('is asked for after the password, and acr_values=phr steps a TOTP session up to it', async () => {

@@ -122,6 +122,12 @@ for (const backend of backends) {
       const page = await browser.get(interaction);
       expect(page.text).toContain('Acme Payroll');
       expect(page.text).toContain('This application registered itself: nobody has checked who runs it. After you answer, you go to <strong><bdi>evil.example</bdi></strong>.');
+      // A native app's address has no host: its scheme is what the person can check.
+      const native = (await register({ ...spoof, application_type: 'native', redirect_uris: ['com.acme.payroll:/cb'] }, await token())).body as Record<string, string>;
+      const app = await startAuthorization(browser, {
+        client_id: native.client_id!, redirect_uri: 'com.acme.payroll:/cb', scope: 'openid read', code_challenge: pkcePair().challenge, code_challenge_method: 'S256',
+      });
+      expect((await browser.get(app)).text).toContain('After you answer, you go to <strong><bdi>com.acme.payroll:</bdi></strong>.');
     });
 
     it('a wrong registration access token or initial access token is audited', async () => {
