@@ -1,19 +1,29 @@
 import { z } from 'zod';
 
 /** Named schemas: each becomes one entry of the OpenAPI document's `components.schemas`. */
-export const requestSchemas = z.registry<{ id: string; description?: string }>();
-export const responseSchemas = z.registry<{ id: string; description?: string }>();
+export const requestSchemas = z.registry<{ id: string }>();
+export const responseSchemas = z.registry<{ id: string }>();
+
+/**
+ * The schema with its description as `.meta()` gives it: the JSON Schema
+ * conversion reads descriptions from zod's global registry, not from ours.
+ */
+function described<S extends z.ZodType>(schema: S, description: string | undefined): S {
+  return description === undefined ? schema : schema.meta({ description });
+}
 
 /** Registers a request schema (read as its input: defaults make fields optional). */
 export function requestSchema<S extends z.ZodType>(id: string, schema: S, description?: string): S {
-  requestSchemas.add(schema, { id, description });
-  return schema;
+  const named = described(schema, description);
+  requestSchemas.add(named, { id });
+  return named;
 }
 
 /** Registers a response schema (read as its output). */
 export function responseSchema<S extends z.ZodType>(id: string, schema: S, description?: string): S {
-  responseSchemas.add(schema, { id, description });
-  return schema;
+  const named = described(schema, description);
+  responseSchemas.add(named, { id });
+  return named;
 }
 
 /** Times are answered as ISO 8601 strings in UTC. */
