@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STYLESHEET, WEBAUTHN_SCRIPT } from '../../src/interaction/page.js';
+import type { Interaction } from '../../src/storage/types.js';
 import {
   authorizeUrl, createTestUser, csrfOf, errorPage, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser,
 } from '../support/browser.js';
@@ -40,8 +41,8 @@ for (const backend of backends) {
     let users = 0;
     /** Run once before the next completion of an interaction: another request completing it first. */
     let beforeComplete: ((id: string) => Promise<void>) | null = null;
-    /** Run once after the next read of an interaction: what another request did while this one went on. */
-    let afterGet: (() => Promise<void>) | null = null;
+    /** Run once after the next read of an interaction: what another request did while this one went on, or what an older version stored. */
+    let afterGet: ((found: Interaction | null) => Promise<Interaction | null | void>) | null = null;
 
     beforeAll(async () => {
       t = await oauthTestApp(backend, { AUTHORIZE_RATE_LIMIT: 'off', LOGIN_FAILURE_LIMIT: '100/1d' }, (_config, storage) => ({
@@ -50,8 +51,7 @@ for (const backend of backends) {
             const found = await storage.interactions.get(id);
             const next = afterGet;
             afterGet = null;
-            if (next) await next();
-            return found;
+            return (next && await next(found)) || found;
           },
           complete: async (id: string, now: number) => {
             const first = beforeComplete;
@@ -244,6 +244,21 @@ for (const backend of backends) {
       };
       expect(errorPage(await raced.browser.get(raced.path))).toMatchObject({ status: 400, title: 'Sign-in request expired' });
       expect(beforeComplete).toBeNull();
+    });
+
+    it('asks consent for a request stored before resource indicators existed (no `resources`) naming no API', async () => {
+      const browser = newBrowser(t);
+      const interaction = await start(browser);
+      expect((await signIn(browser, interaction, (await newUser()).username)).status).toBe(303);
+      afterGet = async (found) => {
+        const { resources: _none, ...older } = found!.request;
+        return { ...found!, request: older };
+      };
+      const page = await browser.get(interaction);
+      expect(afterGet).toBeNull();
+      expect(pageOf(page)).toMatchObject({ status: 200, forms: [`${interaction}/consent`] });
+      expect(page.text).not.toMatch(/at th(is|ese) APIs?:/);
+      expect(page.text).not.toContain('class="apis"');
     });
 
     it('gives the login page the hint a client sends', async () => {
