@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STYLESHEET, WEBAUTHN_SCRIPT } from '../../src/interaction/page.js';
 import type { Interaction } from '../../src/storage/types.js';
 import {
-  authorizeUrl, createTestUser, csrfOf, errorPage, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser,
+  authorizeUrl, createTestUser, csrfOf, formCsrf, errorPage, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser,
 } from '../support/browser.js';
 import { backends } from '../support/databases.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
@@ -10,13 +10,6 @@ import { withStore } from '../support/storage.js';
 
 const REDIRECT = 'https://app.example/cb';
 const NEW_PASSWORD = 'a new and longer passphrase';
-
-/** The CSRF token of the form posting to `action`. */
-function formCsrf(html: string, action: string): string {
-  const at = html.indexOf(`action="${action}"`);
-  if (at === -1) throw new Error(`no form for ${action} in page:\n${html}`);
-  return csrfOf(html.slice(at));
-}
 
 /** A page as a person first sees it: its title, heading and the targets of its forms. */
 function pageOf(res: { status: number; text: string }) {

@@ -7,20 +7,13 @@ import type { User } from '../../src/storage/types.js';
 import { SoftwareAuthenticator, webauthnOptions } from '../support/authenticator.js';
 import { backends } from '../support/databases.js';
 import {
-  authorizeUrl, createTestUser, csrfOf, decide, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser,
+  authorizeUrl, createTestUser, csrfOf, formCsrf, decide, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization, type Browser,
 } from '../support/browser.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const ORIGIN = 'http://localhost:3000';
 const REDIRECT = 'https://app.example/cb';
-
-/** The CSRF token of the form posting to `action`. */
-function formCsrf(html: string, action: string): string {
-  const at = html.indexOf(`action="${action}"`);
-  if (at === -1) throw new Error(`no form for ${action} in page:\n${html}`);
-  return csrfOf(html.slice(at));
-}
 
 /** The `tg_session` value a response sets, if it sets one. */
 function sessionCookieSet(res: { headers: Record<string, unknown> }): string | undefined {

@@ -2,17 +2,11 @@ import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/interaction/factors/totp.js';
 import { backends } from '../support/databases.js';
-import { createTestUser, csrfOf, newBrowser, pkcePair, signIn, startAuthorization, type Browser } from '../support/browser.js';
+import { createTestUser, csrfOf, formCsrf, newBrowser, pkcePair, signIn, startAuthorization, type Browser } from '../support/browser.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
 
 const REDIRECT = 'https://app.example/cb';
 const PASSWORD = 'correct horse battery';
-
-function formCsrf(html: string, action: string): string {
-  const at = html.indexOf(`action="${action}"`);
-  if (at === -1) throw new Error(`no form for ${action} in page:\n${html}`);
-  return csrfOf(html.slice(at));
-}
 
 /**
  * Every way a person proves who they are spends the same sign-in limits

@@ -31,6 +31,13 @@ export function csrfOf(html: string): string {
   return match[1]!;
 }
 
+/** The CSRF token of the form posting to `action`, on a page with several forms. */
+export function formCsrf(html: string, action: string): string {
+  const at = html.indexOf(`action="${action}"`);
+  if (at === -1) throw new Error(`no form for ${action} in page:\n${html}`);
+  return csrfOf(html.slice(at));
+}
+
 /** The path of a Location header (absolute or not). */
 export function locationPath(location: string): string {
   const url = new URL(location, 'http://localhost');
