@@ -139,6 +139,9 @@ for (const backend of backends) {
       const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid', state: 'st2', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
       const silent = await browser.go(url.href, {}, REDIRECT);
       expect(silent.url).toMatch(/^http:\/\/127\.0\.0\.1:9\/cb\?code=.*state=st2/);
+      // prompt=none too, which no page may answer: the host user's session alone does.
+      const none = await browser.go(`${url.href}&prompt=none`, {}, REDIRECT);
+      expect(none.url).toMatch(/^http:\/\/127\.0\.0\.1:9\/cb\?code=.*state=st2/);
       // prompt=login sends the browser to the host's page again, which sees the remembered session.
       const forced = await browser.go(`${url.href}&prompt=login`);
       expect(JSON.parse(forced.text)).toMatchObject({ step: 'login', session: { subject: 'u-2' } });

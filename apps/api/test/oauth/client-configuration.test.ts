@@ -68,6 +68,10 @@ for (const backend of backends) {
         error: 'invalid_client_metadata',
         error_description: 'token_endpoint_auth_method: a public client stays public and a confidential one confidential; register a new client to change that.',
       });
+      // A client with a secret giving it up is told the same: it would become public.
+      const web = (await register({ ...AGENT, token_endpoint_auth_method: 'client_secret_basic' }, await token())).body as Record<string, string>;
+      const toNone = await put(web, AGENT);
+      expect(toNone.body).toEqual(toSecret.body);
     });
 
     it('takes a removed scope out of this client\'s live tokens only, and records what it took, never cached', async () => {
