@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH } from '../../oauth/users/password-sign-in.js';
 import type { User } from '../../storage/types.js';
 import { displayText, pageOf, pageQuery, requestSchema, responseSchema, time, toTime, toTimeOrNull } from '../http/schemas.js';
 
@@ -6,7 +7,7 @@ export const username = z.string().trim().min(1, 'is required').max(64, 'must be
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'may hold letters, digits and . _ @ - and must start with a letter or digit');
 
 /** NIST SP 800-63B: at least 8 characters, long passphrases welcome. */
-export const password = z.string().min(8, 'must be at least 8 characters').max(1024, 'must be at most 1024 characters');
+export const password = z.string().min(8, 'must be at least 8 characters').max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 
 export const createUserInput = z.object({
   username,

@@ -4,11 +4,11 @@ import type { RateLimiter } from '../rate-limit.js';
 import type { Storage, User } from '../../storage/types.js';
 
 /**
- * The longest password the password rule lets anyone set. A longer one is never
- * right, even when it starts with the user's: refused, after a check of as long a
- * password as could be right, so it costs the same and answers as a wrong one.
+ * The longest password anyone can set (the password rule's limit). A longer one is
+ * never right, even when it starts with the user's: refused, after a check of as long
+ * a password as could be right, so it costs the same and answers as a wrong one.
  */
-const MAX_PASSWORD = 1024;
+export const MAX_PASSWORD_LENGTH = 1024;
 
 /** The /64 of an IPv6 address, or the address itself: one host usually holds a whole /64. */
 export type AddressBucket = (address: string) => string;
@@ -125,8 +125,8 @@ export class PasswordSignIn {
   }
 
   private async check(user: User | null, username: string, typed: string): Promise<SignInResult> {
-    const possible = typed.length <= MAX_PASSWORD;
-    const password = typed.slice(0, MAX_PASSWORD);
+    const possible = typed.length <= MAX_PASSWORD_LENGTH;
+    const password = typed.slice(0, MAX_PASSWORD_LENGTH);
     if (this.host) {
       const hosted = username === '' || !possible ? null : await this.host(username, password);
       return hosted ? { kind: 'signed_in', user: hosted } : { kind: 'failed', reason: 'wrong password', user: null };
