@@ -6,7 +6,7 @@ import { accessTokenHash } from '../../src/oauth/tokens/id-token.js';
 import type { User } from '../../src/storage/types.js';
 import { backends } from '../support/databases.js';
 import {
-  authorizeUrl, createTestUser, csrfOf, decide, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization,
+  authorizeUrl, createTestUser, csrfOf, decide, formCsrf, locationPath, newBrowser, pkcePair, redirectParams, signIn, startAuthorization,
   type Browser,
 } from '../support/browser.js';
 import { basic, oauthTestApp, type OAuthTestApp } from '../support/oauth-app.js';
@@ -203,7 +203,7 @@ for (const backend of backends) {
       const browser = newBrowser(t);
       const interaction = await startAuthorization(browser, { client_id: app.id, redirect_uri: REDIRECT, scope: 'read', state: 'gave-up' });
       const page = await browser.get(interaction);
-      const cancelCsrf = csrfOf(page.text.slice(page.text.indexOf(`action="${interaction}/cancel"`)));
+      const cancelCsrf = formCsrf(page.text, `${interaction}/cancel`);
       expect(page.text).toContain('Cancel and return to <bdi>Example &lt;App&gt;</bdi>');
       const forged = await browser.post(`${interaction}/cancel`).type('form').send({ csrf: csrfOf(page.text) });
       expect(forged.status).toBe(403);
